@@ -1,0 +1,38 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from '@parley/api/config';
+import { startServer } from '@parley/api/server';
+
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const server = await startServer(config);
+  let signals = 0;
+  const shutdown = (signal: string) => {
+    if (signals++ > 0) process.exit(1);
+    server.logger.info({ signal }, 'signal received');
+    // Exit within 10 s whatever happens.
+    setTimeout(() => process.exit(1), 10_000).unref();
+    server.stop().then(
+      () => process.exit(0),
+      (error) => {
+        server.logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error) => {
+  console.error('Parley failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,39 @@
+import nx from '@nx/eslint-plugin';
+
+/** Tags on two axes (scope, type); this is where they are enforced. */
+const depConstraints = [
+  { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:api', 'scope:shared'] },
+  { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:web', 'scope:shared'] },
+  { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:ui', 'type:util'] },
+  { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:ui', 'type:util', 'type:test-util'] },
+  { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:test-util'] },
+  { sourceTag: 'type:ui', onlyDependOnLibsWithTags: ['type:ui', 'type:util'] },
+  { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
+  { sourceTag: 'type:test-util', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util'] },
+];
+
+export default [
+  { ignores: ['**/dist', '**/node_modules', '**/.angular', '**/coverage', 'tmp', '**/*.cjs', '**/*.mjs', '**/*.js'] },
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        { enforceBuildableLibDependency: false, allow: [], depConstraints, banTransitiveDependencies: false },
+      ],
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // The test harness is for tests only.
+    files: ['**/*.ts'],
+    ignores: ['**/*.spec.ts', 'libs/api/testing/**', 'tools/**', 'apps/*-e2e/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: '@parley/api/testing', message: 'Test harness: only for *.spec.ts.' }] }],
+    },
+  },
+];

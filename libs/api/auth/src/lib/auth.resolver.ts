@@ -1,0 +1,35 @@
+import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Public, Role, type RequestContext } from '@parley/api/core';
+import { AuthService } from './auth.service';
+import { AuthPayload } from './auth.types';
+import { LoginInput, RegisterInput } from './auth.inputs';
+import { User } from './user.type';
+
+@Resolver()
+export class AuthResolver {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Query(() => User, { nullable: true, description: 'The signed-in user; null without a valid token.' })
+  me(@Ctx() ctx: RequestContext): Promise<User | null> {
+    return this.auth.me(ctx);
+  }
+
+  @Public()
+  @Mutation(() => AuthPayload, { description: 'Creates a CUSTOMER account and signs it in.' })
+  register(@Arg('input', () => RegisterInput) input: RegisterInput): Promise<AuthPayload> {
+    return this.auth.register(input);
+  }
+
+  @Public()
+  @Mutation(() => AuthPayload)
+  login(@Arg('input', () => LoginInput) input: LoginInput): Promise<AuthPayload> {
+    return this.auth.login(input);
+  }
+
+  @Authorized(Role.ADMIN)
+  @Mutation(() => User, { description: 'Admins only: creates an AGENT account.' })
+  createAgent(@Arg('input', () => RegisterInput) input: RegisterInput): Promise<User> {
+    return this.auth.createAgent(input);
+  }
+}

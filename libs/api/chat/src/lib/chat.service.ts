@@ -1,0 +1,554 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource, QueryRunner } from 'typeorm';
+import DataLoader from 'dataloader';
+import {
+  AsyncQueue,
+  badUserInput,
+  checkPageSize,
+  decodeCursor,
+  encodeCursor,
+  forbidden,
+  isStaff,
+  isUuid,
+  notFound,
+  Role,
+  scopedValue,
+  type RequestContext,
+  type Viewer,
+} from '@parley/api/core';
+import { inTransaction, isConnectionError, queryRows, RollbackWith } from '@parley/api/database';
+import { DEFAULT_PAGE_SIZES, LIMITS } from '@parley/shared/limits';
+import { UserEntity } from '@parley/api/auth';
+import { alreadyAccepted, chatClosed, databaseUnavailable } from './chat.errors';
+import { ALL_CHATS, type ChatPubSub } from './chat.topics';
+import {
+  ChatStatus,
+  MessageKind,
+  type ChatConnection,
+  type ChatRow,
+  type MessageConnection,
+  type MessageRow,
+  type TypingPayload,
+} from './chat.type';
+import type { SendMessageInput, StartChatInput } from './chat.inputs';
+
+const CHAT_COLUMNS = `c.id, c.subject, c.status, c."customerId", c."agentId", c."lastSeq", c."botActive",
+  c."createdAt", c."updatedAt", c."closedAt"`;
+const MESSAGE_COLUMNS = `m.id, m."chatId", m.seq, m.kind, m."senderId", m.body, m."clientMessageId", m."createdAt"`;
+const MESSAGE_RETURNING = `id, "chatId", seq, kind, "senderId", body, "clientMessageId", "createdAt"`;
+const CHAT_RETURNING = `id, subject, status, "customerId", "agentId", "lastSeq", "botActive", "createdAt", "updatedAt", "closedAt"`;
+
+/** How many stored messages a replay reads at a time. */
+const REPLAY_BATCH = 500;
+/** The queue lists at most this many waiting chats, oldest first. */
+const QUEUE_LIMIT = 200;
+
+export interface MessagePageArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+}
+
+const LAST_MESSAGE_LOADER = Symbol('lastMessageLoader');
+const CHAT_LOADER = Symbol('chatLoader');
+
+const isSeqCursor = (v: unknown): v is ['m', number] =>
+  Array.isArray(v) && v[0] === 'm' && Number.isInteger(v[1]) && v[1] >= 0;
+const isChatCursor = (v: unknown): v is ['c', string, string] =>
+  Array.isArray(v) && v[0] === 'c' && typeof v[1] === 'string' && !Number.isNaN(Date.parse(v[1])) && typeof v[2] === 'string' && isUuid(v[2]);
+
+/**
+ * The rules of chatting: who may see and do what, the state of a chat, and
+ * message delivery that loses nothing (committed, then published; seq from the
+ * chat's own counter inside the same transaction).
+ */
+export class ChatService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly pubsub: ChatPubSub,
+  ) {}
+
+  // ---------------------------------------------------------------- reads
+
+  /** A chat the viewer may see; null when there is no such chat. */
+  async findVisibleChat(viewer: Viewer, chatId: string): Promise<ChatRow | null> {
+    const chat = await this.findChat(chatId);
+    if (!chat) return null;
+    if (!this.canView(viewer, chat)) throw forbidden('You may not see this chat.');
+    return chat;
+  }
+
+  async listChats(viewer: Viewer, status: ChatStatus | null | undefined, first?: number | null, after?: string | null): Promise<ChatConnection> {
+    const problems = checkPageSize('first', first, LIMITS.pageSizeMax);
+    const cursor = after == null ? null : decodeCursor(after, isChatCursor);
+    if (after != null && !cursor) problems.push({ field: 'after', message: 'is not a cursor from this list' });
+    if (problems.length) throw badUserInput(problems);
+
+    const size = first ?? DEFAULT_PAGE_SIZES.chats;
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (viewer.role === Role.CUSTOMER) {
+      params.push(viewer.id);
+      where.push(`c."customerId" = $${params.length}`);
+    }
+    if (status) {
+      params.push(status);
+      where.push(`c.status = $${params.length}`);
+    }
+    if (cursor) {
+      params.push(cursor[1], cursor[2]);
+      where.push(`(c."updatedAt", c.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(size + 1);
+    const rows = await queryRows<ChatRow>(
+      this.dataSource,
+      `SELECT ${CHAT_COLUMNS} FROM chats c ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+       ORDER BY c."updatedAt" DESC, c.id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const page = rows.slice(0, size);
+    const edges = page.map((node) => ({ node, cursor: encodeCursor(['c', node.updatedAt.toISOString(), node.id]) }));
+    return {
+      edges,
+      pageInfo: {
+        hasNextPage: rows.length > size,
+        hasPreviousPage: cursor !== null,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges[edges.length - 1]?.cursor ?? null,
+      },
+    };
+  }
+
+  async queue(): Promise<ChatRow[]> {
+    return queryRows<ChatRow>(
+      this.dataSource,
+      `SELECT ${CHAT_COLUMNS} FROM chats c WHERE c.status = 'QUEUED' ORDER BY c."createdAt", c.id LIMIT $1`,
+      [QUEUE_LIMIT],
+    );
+  }
+
+  /**
+   * One page of a chat's messages, oldest first. Seqs are dense (1..lastSeq),
+   * so a page is an index range scan whatever its depth.
+   */
+  async messagesPage(chat: ChatRow, args: MessagePageArgs): Promise<MessageConnection> {
+    const problems = [...checkPageSize('first', args.first), ...checkPageSize('last', args.last)];
+    if (args.first != null && args.last != null) problems.push({ field: 'last', message: 'cannot be used with first' });
+    const after = this.seqCursor(args.after, 'after', problems);
+    const before = this.seqCursor(args.before, 'before', problems);
+    if (problems.length) throw badUserInput(problems);
+
+    const upper = Math.min(before === null ? chat.lastSeq : before - 1, chat.lastSeq);
+    const lower = after === null ? 1 : after + 1;
+    const forward = args.first != null || (args.after != null && args.last == null);
+    let from: number;
+    let to: number;
+    if (forward) {
+      from = lower;
+      to = Math.min(upper, lower + (args.first ?? DEFAULT_PAGE_SIZES.messages) - 1);
+    } else {
+      to = upper;
+      from = Math.max(lower, upper - (args.last ?? DEFAULT_PAGE_SIZES.messages) + 1);
+    }
+    const nodes =
+      from <= to
+        ? await queryRows<MessageRow>(
+            this.dataSource,
+            `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m."chatId" = $1 AND m.seq BETWEEN $2 AND $3 ORDER BY m.seq`,
+            [chat.id, from, to],
+          )
+        : [];
+    const edges = nodes.map((node) => ({ node, cursor: encodeCursor(['m', node.seq]) }));
+    const first = nodes[0]?.seq;
+    const last = nodes[nodes.length - 1]?.seq;
+    return {
+      edges,
+      pageInfo: {
+        hasPreviousPage: first !== undefined ? first > 1 : lower > 1,
+        hasNextPage: last !== undefined ? last < chat.lastSeq : upper < chat.lastSeq,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges[edges.length - 1]?.cursor ?? null,
+      },
+    };
+  }
+
+  /** The newest message of each chat, batched per request. */
+  lastMessage(ctx: RequestContext, chat: ChatRow): Promise<MessageRow | null> {
+    const loader = scopedValue(
+      ctx,
+      LAST_MESSAGE_LOADER,
+      () =>
+        new DataLoader<string, MessageRow | null>(async (chatIds) => {
+          const rows = await queryRows<MessageRow>(
+            this.dataSource,
+            `SELECT ${MESSAGE_COLUMNS} FROM chats c JOIN messages m ON m."chatId" = c.id AND m.seq = c."lastSeq"
+             WHERE c.id = ANY($1::uuid[])`,
+            [chatIds],
+          );
+          const byChat = new Map(rows.map((row) => [row.chatId, row]));
+          return chatIds.map((id) => byChat.get(id) ?? null);
+        }),
+    );
+    return loader.load(chat.id);
+  }
+
+  /** A message's chat, batched per request; only reached through a message the viewer could already see. */
+  chatOf(ctx: RequestContext, chatId: string): Promise<ChatRow | null> {
+    const loader = scopedValue(
+      ctx,
+      CHAT_LOADER,
+      () =>
+        new DataLoader<string, ChatRow | null>(async (ids) => {
+          const rows = await queryRows<ChatRow>(
+            this.dataSource,
+            `SELECT ${CHAT_COLUMNS} FROM chats c WHERE c.id = ANY($1::uuid[])`,
+            [ids],
+          );
+          const byId = new Map(rows.map((row) => [row.id, row]));
+          return ids.map((id) => byId.get(id) ?? null);
+        }),
+    );
+    return loader.load(chatId);
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  async startChat(viewer: Viewer, input: StartChatInput): Promise<ChatRow> {
+    if (viewer.role !== Role.CUSTOMER) throw forbidden('Only customers start chats.');
+    const clientMessageId = input.clientMessageId ?? null;
+    if (clientMessageId) {
+      const existing = await this.findStartedChat(viewer.id, clientMessageId);
+      if (existing) return existing;
+    }
+    const subject = input.subject?.trim() || null;
+    const result = await this.write(() =>
+      inTransaction(this.dataSource, async (runner) => {
+        const [chat] = await queryRows<ChatRow>(
+          this.dataSource,
+          `INSERT INTO chats (id, subject, status, "customerId", "lastSeq", "startClientMessageId")
+           VALUES ($1, $2, 'QUEUED', $3, 1, $4)
+           ON CONFLICT ("customerId", "startClientMessageId") WHERE "startClientMessageId" IS NOT NULL DO NOTHING
+           RETURNING ${CHAT_RETURNING}`,
+          [randomUUID(), subject, viewer.id, clientMessageId],
+          runner,
+        );
+        // Lost a race with the same start: give back the chat the other request made.
+        if (!chat) throw new RollbackWith(null);
+        const [message] = await queryRows<MessageRow>(
+          this.dataSource,
+          `INSERT INTO messages (id, "chatId", seq, kind, "senderId", body, "clientMessageId")
+           VALUES ($1, $2, 1, 'CUSTOMER', $3, $4, $5) RETURNING ${MESSAGE_RETURNING}`,
+          [randomUUID(), chat.id, viewer.id, input.message.trim(), clientMessageId],
+          runner,
+        );
+        return { chat, message };
+      }),
+    );
+    if (!result) return (await this.findStartedChat(viewer.id, clientMessageId as string)) as ChatRow;
+    await this.publishChat(result.chat);
+    await this.publishMessage(result.message);
+    return result.chat;
+  }
+
+  async sendMessage(viewer: Viewer, input: SendMessageInput): Promise<MessageRow> {
+    const chat = await this.requireChat(input.chatId);
+    this.assertParticipant(viewer, chat);
+    if (chat.status === ChatStatus.CLOSED) throw chatClosed();
+    const clientMessageId = input.clientMessageId ?? null;
+    if (clientMessageId) {
+      const existing = await this.findByClientId(chat.id, viewer.id, clientMessageId);
+      if (existing) return existing;
+    }
+    const kind = viewer.role === Role.CUSTOMER ? MessageKind.CUSTOMER : MessageKind.AGENT;
+    const message = await this.write(() =>
+      this.appendMessage(chat.id, kind, viewer.id, input.body.trim(), clientMessageId),
+    );
+    if (message === 'closed') throw chatClosed();
+    if (message === 'duplicate') {
+      return (await this.findByClientId(chat.id, viewer.id, clientMessageId as string)) as MessageRow;
+    }
+    await this.publishMessage(message);
+    return message;
+  }
+
+  async acceptChat(viewer: Viewer, chatId: string): Promise<ChatRow> {
+    if (!isStaff(viewer.role)) throw forbidden('Only agents and admins accept chats.');
+    const chat = await this.requireChat(chatId);
+    if (chat.status === ChatStatus.CLOSED) throw chatClosed();
+    if (chat.status === ChatStatus.ACTIVE) {
+      if (chat.agentId === viewer.id) return chat;
+      throw alreadyAccepted();
+    }
+    const name = await this.displayName(viewer.id);
+    const result = await this.write(() =>
+      inTransaction(this.dataSource, async (runner) => {
+        // The status in WHERE makes this the race's referee: one agent's update matches, the others' do not.
+        const [updated] = await queryRows<ChatRow>(
+          this.dataSource,
+          `UPDATE chats SET status = 'ACTIVE', "agentId" = $2, "botActive" = false, "updatedAt" = now(),
+             "lastSeq" = "lastSeq" + 1
+           WHERE id = $1 AND status = 'QUEUED' RETURNING ${CHAT_RETURNING}`,
+          [chatId, viewer.id],
+          runner,
+        );
+        if (!updated) throw new RollbackWith(null);
+        const message = (await this.insertMessage(runner, updated, MessageKind.SYSTEM, null, `${name} joined the chat.`, null)) as MessageRow;
+        return { chat: updated, message };
+      }),
+    );
+    if (!result) {
+      const now = await this.requireChat(chatId);
+      if (now.status === ChatStatus.CLOSED) throw chatClosed();
+      if (now.agentId === viewer.id) return now;
+      throw alreadyAccepted();
+    }
+    await this.publishChat(result.chat);
+    await this.publishMessage(result.message);
+    return result.chat;
+  }
+
+  async closeChat(viewer: Viewer, chatId: string): Promise<ChatRow> {
+    const chat = await this.requireChat(chatId);
+    const mayClose =
+      viewer.role === Role.ADMIN ||
+      (viewer.role === Role.CUSTOMER && chat.customerId === viewer.id) ||
+      (viewer.role === Role.AGENT && chat.agentId === viewer.id);
+    if (!mayClose) {
+      if (!this.canView(viewer, chat)) throw forbidden('You may not see this chat.');
+      throw forbidden('Only the chat\'s customer, its agent or an admin may close it.');
+    }
+    if (chat.status === ChatStatus.CLOSED) return chat;
+    const name = await this.displayName(viewer.id);
+    const result = await this.write(() =>
+      inTransaction(this.dataSource, async (runner) => {
+        const [updated] = await queryRows<ChatRow>(
+          this.dataSource,
+          `UPDATE chats SET status = 'CLOSED', "closedAt" = now(), "updatedAt" = now(), "botActive" = false,
+             "lastSeq" = "lastSeq" + 1
+           WHERE id = $1 AND status <> 'CLOSED' RETURNING ${CHAT_RETURNING}`,
+          [chatId],
+          runner,
+        );
+        if (!updated) throw new RollbackWith(null);
+        const message = (await this.insertMessage(runner, updated, MessageKind.SYSTEM, null, `Chat closed by ${name}.`, null)) as MessageRow;
+        return { chat: updated, message };
+      }),
+    );
+    if (!result) return this.requireChat(chatId);
+    await this.publishMessage(result.message);
+    await this.publishChat(result.chat);
+    return result.chat;
+  }
+
+  async setTyping(viewer: Viewer, chatId: string, typing: boolean): Promise<boolean> {
+    const chat = await this.requireChat(chatId);
+    this.assertParticipant(viewer, chat);
+    if (chat.status === ChatStatus.CLOSED) throw chatClosed();
+    await this.pubsub.publish('typingChanged', chat.id, { chatId: chat.id, userId: viewer.id, typing });
+    return true;
+  }
+
+  /**
+   * Appends a message as the chat's next seq, in one transaction: the counter
+   * update takes the chat's row lock, so concurrent senders queue up and seqs
+   * stay 1..n with no gap. A duplicate clientMessageId rolls back (no seq spent).
+   */
+  async appendMessage(
+    chatId: string,
+    kind: MessageKind,
+    senderId: string | null,
+    body: string,
+    clientMessageId: string | null,
+  ): Promise<MessageRow | 'closed' | 'duplicate'> {
+    return inTransaction(this.dataSource, async (runner) => {
+      const [chat] = await queryRows<ChatRow>(
+        this.dataSource,
+        `UPDATE chats SET "lastSeq" = "lastSeq" + 1, "updatedAt" = now()
+         WHERE id = $1 AND status <> 'CLOSED' RETURNING ${CHAT_RETURNING}`,
+        [chatId],
+        runner,
+      );
+      if (!chat) throw new RollbackWith('closed' as const);
+      const message = await this.insertMessage(runner, chat, kind, senderId, body, clientMessageId);
+      if (!message) throw new RollbackWith('duplicate' as const);
+      return message;
+    });
+  }
+
+  // ---------------------------------------------------------------- live
+
+  /**
+   * messageAdded: listen first, then replay what is stored after `afterSeq`
+   * (default: the chat's current last seq), then go live. Every message passes
+   * one ordered step that drops what was already sent and fills any gap from
+   * the database, so nothing is missed and nothing is sent twice.
+   */
+  async messageStream(viewer: Viewer, chatId: string, afterSeq: number | null | undefined): Promise<AsyncQueue<MessageRow>> {
+    if (afterSeq != null && afterSeq < 0) throw badUserInput([{ field: 'afterSeq', message: 'must be 0 or more' }]);
+    const chat = await this.requireChat(chatId);
+    if (!this.canView(viewer, chat)) throw forbidden('You may not see this chat.');
+
+    let lastSent = afterSeq ?? chat.lastSeq;
+    let step: Promise<void> = Promise.resolve();
+    const queue = new AsyncQueue<MessageRow>(() => unsubscribe());
+    const sendUpTo = async (upTo: number) => {
+      while (lastSent < upTo && !queue.isClosed) {
+        const rows = await this.messagesBetween(chatId, lastSent + 1, Math.min(upTo, lastSent + REPLAY_BATCH));
+        if (!rows.length) break;
+        for (const row of rows) if (row.seq === lastSent + 1) {
+          queue.push(row);
+          lastSent = row.seq;
+        }
+      }
+    };
+    const enqueue = (work: () => Promise<void>) => {
+      step = step.then(work).catch((error) => queue.fail(error));
+    };
+    const unsubscribe = this.pubsub.subscribe('messageAdded', chatId, (message) =>
+      enqueue(async () => {
+        if (message.seq <= lastSent || queue.isClosed) return;
+        if (message.seq > lastSent + 1) await sendUpTo(message.seq - 1);
+        if (message.seq === lastSent + 1) {
+          queue.push(message);
+          lastSent = message.seq;
+        }
+      }),
+    );
+    // Replay runs as the first step; live messages published meanwhile wait behind it.
+    enqueue(async () => {
+      const [current] = await queryRows<{ lastSeq: number }>(this.dataSource, `SELECT "lastSeq" FROM chats WHERE id = $1`, [chatId]);
+      await sendUpTo(current?.lastSeq ?? lastSent);
+    });
+    return queue;
+  }
+
+  /** chatUpdated: every chat for agents and admins, a customer's own chats for them. */
+  chatUpdates(viewer: Viewer): AsyncQueue<ChatRow> {
+    const queue = new AsyncQueue<ChatRow>(() => unsubscribe());
+    const unsubscribe = this.pubsub.subscribe('chatUpdated', ALL_CHATS, (chat) => {
+      if (this.canView(viewer, chat)) queue.push(chat);
+    });
+    return queue;
+  }
+
+  async typingStream(viewer: Viewer, chatId: string): Promise<AsyncQueue<TypingPayload>> {
+    const chat = await this.requireChat(chatId);
+    if (!this.canView(viewer, chat)) throw forbidden('You may not see this chat.');
+    const queue = new AsyncQueue<TypingPayload>(() => unsubscribe());
+    const unsubscribe = this.pubsub.subscribe('typingChanged', chatId, (event) => {
+      if (event.userId !== viewer.id) queue.push(event);
+    });
+    return queue;
+  }
+
+  // ---------------------------------------------------------------- rules
+
+  canView(viewer: Viewer, chat: Pick<ChatRow, 'customerId'>): boolean {
+    return isStaff(viewer.role) || chat.customerId === viewer.id;
+  }
+
+  /** Sending and typing: the chat's customer, or the agent (or admin) who accepted it. */
+  private assertParticipant(viewer: Viewer, chat: ChatRow): void {
+    if (viewer.role === Role.CUSTOMER) {
+      if (chat.customerId !== viewer.id) throw forbidden('You may not see this chat.');
+      return;
+    }
+    if (chat.agentId !== viewer.id) throw forbidden('Accept the chat before writing in it.');
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  /** A message cursor's seq; null when absent; a problem recorded when it is not one of ours. */
+  private seqCursor(cursor: string | null | undefined, field: string, problems: { field: string; message: string }[]): number | null {
+    if (cursor == null) return null;
+    const decoded = decodeCursor(cursor, isSeqCursor);
+    if (!decoded) {
+      problems.push({ field, message: 'is not a cursor from this list' });
+      return null;
+    }
+    return decoded[1];
+  }
+
+  private async findChat(chatId: string): Promise<ChatRow | null> {
+    if (!isUuid(chatId)) return null;
+    const [chat] = await queryRows<ChatRow>(this.dataSource, `SELECT ${CHAT_COLUMNS} FROM chats c WHERE c.id = $1`, [chatId]);
+    return chat ?? null;
+  }
+
+  private async requireChat(chatId: string): Promise<ChatRow> {
+    const chat = await this.findChat(chatId);
+    if (!chat) throw notFound('chat');
+    return chat;
+  }
+
+  private async findStartedChat(customerId: string, clientMessageId: string): Promise<ChatRow | null> {
+    const [chat] = await queryRows<ChatRow>(
+      this.dataSource,
+      `SELECT ${CHAT_COLUMNS} FROM chats c WHERE c."customerId" = $1 AND c."startClientMessageId" = $2`,
+      [customerId, clientMessageId],
+    );
+    return chat ?? null;
+  }
+
+  private async findByClientId(chatId: string, senderId: string, clientMessageId: string): Promise<MessageRow | null> {
+    const [message] = await queryRows<MessageRow>(
+      this.dataSource,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m."chatId" = $1 AND m."senderId" = $2 AND m."clientMessageId" = $3`,
+      [chatId, senderId, clientMessageId],
+    );
+    return message ?? null;
+  }
+
+  private messagesBetween(chatId: string, from: number, to: number): Promise<MessageRow[]> {
+    return queryRows<MessageRow>(
+      this.dataSource,
+      `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m."chatId" = $1 AND m.seq BETWEEN $2 AND $3 ORDER BY m.seq`,
+      [chatId, from, to],
+    );
+  }
+
+  /** Inserts at the chat's (already bumped) lastSeq; null when the clientMessageId was already used. */
+  private async insertMessage(
+    runner: QueryRunner,
+    chat: ChatRow,
+    kind: MessageKind,
+    senderId: string | null,
+    body: string,
+    clientMessageId: string | null,
+  ): Promise<MessageRow | null> {
+    const [message] = await queryRows<MessageRow>(
+      this.dataSource,
+      `INSERT INTO messages (id, "chatId", seq, kind, "senderId", body, "clientMessageId")
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT ("chatId", "senderId", "clientMessageId") WHERE "clientMessageId" IS NOT NULL DO NOTHING
+       RETURNING ${MESSAGE_RETURNING}`,
+      [randomUUID(), chat.id, chat.lastSeq, kind, senderId, body, clientMessageId],
+      runner,
+    );
+    return message ?? null;
+  }
+
+  private async displayName(userId: string): Promise<string> {
+    const user = await this.dataSource.getRepository(UserEntity).findOne({ where: { id: userId }, select: { displayName: true } });
+    return user?.displayName ?? 'Someone';
+  }
+
+  private publishMessage(message: MessageRow): Promise<void> {
+    return this.pubsub.publish('messageAdded', message.chatId, message);
+  }
+
+  private publishChat(chat: ChatRow): Promise<void> {
+    return this.pubsub.publish('chatUpdated', ALL_CHATS, chat);
+  }
+
+  /** Writes fail with a clear, retryable error while the database is unreachable. */
+  private async write<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (isConnectionError(error)) throw databaseUnavailable();
+      throw error;
+    }
+  }
+}

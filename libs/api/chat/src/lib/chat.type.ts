@@ -1,0 +1,180 @@
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { DateTimeISOResolver } from 'graphql-scalars';
+import { User } from '@parley/api/auth';
+
+export enum ChatStatus {
+  QUEUED = 'QUEUED',
+  ACTIVE = 'ACTIVE',
+  CLOSED = 'CLOSED',
+}
+registerEnumType(ChatStatus, {
+  name: 'ChatStatus',
+  valuesConfig: {
+    QUEUED: { description: 'Waiting for an agent to accept it.' },
+    ACTIVE: { description: 'Accepted by an agent.' },
+    CLOSED: { description: 'Closed; read-only from then on.' },
+  },
+});
+
+export enum MessageKind {
+  CUSTOMER = 'CUSTOMER',
+  AGENT = 'AGENT',
+  BOT = 'BOT',
+  SYSTEM = 'SYSTEM',
+}
+registerEnumType(MessageKind, { name: 'MessageKind' });
+
+/** A stored message as the services pass it around (one row of `messages`). */
+export interface MessageRow {
+  id: string;
+  chatId: string;
+  seq: number;
+  kind: MessageKind;
+  senderId: string | null;
+  body: string;
+  clientMessageId: string | null;
+  createdAt: Date;
+}
+
+/** A stored chat as the services pass it around (one row of `chats`). */
+export interface ChatRow {
+  id: string;
+  subject: string | null;
+  status: ChatStatus;
+  customerId: string;
+  agentId: string | null;
+  lastSeq: number;
+  botActive: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  closedAt: Date | null;
+}
+
+@ObjectType('Message')
+export class Message implements MessageRow {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => ID)
+  chatId: string;
+
+  @Field(() => Int, { description: 'Position in its chat: 1, 2, 3 ... strictly increasing by one, no gaps.' })
+  seq: number;
+
+  @Field(() => MessageKind)
+  kind: MessageKind;
+
+  senderId: string | null;
+
+  @Field()
+  body: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The sender\'s own id for this message, echoed back (see SendMessageInput).',
+  })
+  clientMessageId: string | null;
+
+  @Field(() => DateTimeISOResolver)
+  createdAt: Date;
+}
+
+@ObjectType('Chat')
+export class Chat implements ChatRow {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => String, { nullable: true })
+  subject: string | null;
+
+  @Field(() => ChatStatus)
+  status: ChatStatus;
+
+  customerId: string;
+  agentId: string | null;
+  lastSeq: number;
+
+  @Field({
+    description: 'True while the bot answers this chat; false once a human is asked for or an agent accepts it.',
+  })
+  botActive: boolean;
+
+  @Field(() => DateTimeISOResolver)
+  createdAt: Date;
+
+  @Field(() => DateTimeISOResolver, { description: 'Time of the last message or status change.' })
+  updatedAt: Date;
+
+  @Field(() => DateTimeISOResolver, { nullable: true })
+  closedAt: Date | null;
+}
+
+@ObjectType('PageInfo')
+export class PageInfo {
+  @Field()
+  hasNextPage: boolean;
+
+  @Field()
+  hasPreviousPage: boolean;
+
+  @Field(() => String, { nullable: true })
+  startCursor: string | null;
+
+  @Field(() => String, { nullable: true })
+  endCursor: string | null;
+}
+
+@ObjectType('MessageEdge')
+export class MessageEdge {
+  @Field()
+  cursor: string;
+
+  @Field(() => Message)
+  node: MessageRow;
+}
+
+@ObjectType('MessageConnection')
+export class MessageConnection {
+  @Field(() => [MessageEdge])
+  edges: MessageEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo: PageInfo;
+}
+
+@ObjectType('ChatEdge')
+export class ChatEdge {
+  @Field()
+  cursor: string;
+
+  @Field(() => Chat)
+  node: ChatRow;
+}
+
+@ObjectType('ChatConnection')
+export class ChatConnection {
+  @Field(() => [ChatEdge])
+  edges: ChatEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo: PageInfo;
+}
+
+/** What the typing topic carries; the user is resolved when delivered. */
+export interface TypingPayload {
+  chatId: string;
+  userId: string;
+  typing: boolean;
+}
+
+@ObjectType('TypingEvent')
+export class TypingEvent {
+  @Field(() => ID)
+  chatId: string;
+
+  @Field(() => User)
+  user: User;
+
+  @Field()
+  typing: boolean;
+}

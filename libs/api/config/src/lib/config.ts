@@ -1,0 +1,150 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { bool, cleanEnv, email, host, makeValidator, port, str, url } from 'envalid';
+
+/** Everything the API reads from the environment, validated once at start. */
+export interface Config {
+  port: number;
+  host: string;
+  /** Unset: the embedded PostgreSQL in dataDir. */
+  databaseUrl?: string;
+  dataDir: string;
+  redisUrl?: string;
+  jwtSecret: Uint8Array;
+  accessTokenTtlSeconds: number;
+  adminEmail?: string;
+  adminPassword?: string;
+  /** Exact origins browsers and WebSocket upgrades may come from; empty means the server's own origin only. */
+  corsOrigins: string[];
+  seedDemo: boolean;
+  rateLimitScale: number;
+  production: boolean;
+  /** Folder of the built customer web app served at `/`, when present. */
+  webRoot?: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const MIN_SECRET_BYTES = 32;
+
+const origins = makeValidator<string[]>((input) => {
+  const list = input.split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of list) {
+    let parsed: URL;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      throw new Error(`"${origin}" is not an origin such as https://chat.example.com`);
+    }
+    if (parsed.origin !== origin.replace(/\/$/, '')) {
+      throw new Error(`"${origin}" must be a bare origin (scheme, host and port, no path)`);
+    }
+  }
+  return list.map((o) => o.replace(/\/$/, ''));
+});
+
+const scale = makeValidator<number>((input) => {
+  const value = Number(input);
+  if (!Number.isFinite(value) || value < 0) throw new Error('must be a number >= 0');
+  return value;
+});
+
+const positiveInt = makeValidator<number>((input) => {
+  const value = Number(input);
+  if (!Number.isInteger(value) || value <= 0) throw new Error('must be a whole number > 0');
+  return value;
+});
+
+/**
+ * Reads and validates the configuration. Throws ConfigError naming the first
+ * bad variable; the caller prints it and exits.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const clean = cleanEnv(
+    env,
+    {
+      PORT: port({ default: 3000 }),
+      HOST: host({ default: '0.0.0.0' }),
+      DATABASE_URL: url({ default: undefined }),
+      DATA_DIR: str({ default: './data' }),
+      REDIS_URL: url({ default: undefined }),
+      JWT_SECRET: str({ default: undefined }),
+      ACCESS_TOKEN_TTL_SECONDS: positiveInt({ default: 900 }),
+      ADMIN_EMAIL: email({ default: undefined }),
+      ADMIN_PASSWORD: str({ default: undefined }),
+      CORS_ORIGINS: origins({ default: [] }),
+      SEED_DEMO: bool({ default: undefined }),
+      RATE_LIMIT_SCALE: scale({ default: 1 }),
+      NODE_ENV: str({ choices: ['development', 'production', 'test'], default: 'development' }),
+      WEB_ROOT: str({ default: undefined }),
+    },
+    {
+      reporter: ({ errors }) => {
+        const [variable, error] = Object.entries(errors)[0] ?? [];
+        if (variable) throw new ConfigError(variable, (error as Error).message || 'is invalid');
+      },
+    },
+  );
+
+  const production = clean.NODE_ENV === 'production';
+  const dataDir = resolve(clean.DATA_DIR);
+
+  if (clean.DATABASE_URL && !/^postgres(ql)?:\/\//.test(clean.DATABASE_URL)) {
+    throw new ConfigError('DATABASE_URL', 'must be a postgres:// or postgresql:// URL');
+  }
+  if (clean.REDIS_URL && !/^rediss?:\/\//.test(clean.REDIS_URL)) {
+    throw new ConfigError('REDIS_URL', 'must be a redis:// or rediss:// URL');
+  }
+  if (Boolean(clean.ADMIN_EMAIL) !== Boolean(clean.ADMIN_PASSWORD)) {
+    throw new ConfigError(clean.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL', 'must be set together with the other');
+  }
+  if (clean.ADMIN_PASSWORD && (clean.ADMIN_PASSWORD.length < 8 || clean.ADMIN_PASSWORD.length > 128)) {
+    throw new ConfigError('ADMIN_PASSWORD', 'must be 8 to 128 characters');
+  }
+
+  return {
+    port: clean.PORT,
+    host: clean.HOST,
+    databaseUrl: clean.DATABASE_URL,
+    dataDir,
+    redisUrl: clean.REDIS_URL,
+    jwtSecret: resolveJwtSecret(clean.JWT_SECRET, production, dataDir),
+    accessTokenTtlSeconds: clean.ACCESS_TOKEN_TTL_SECONDS,
+    adminEmail: clean.ADMIN_EMAIL,
+    adminPassword: clean.ADMIN_PASSWORD,
+    corsOrigins: clean.CORS_ORIGINS,
+    seedDemo: clean.SEED_DEMO ?? !production,
+    rateLimitScale: clean.RATE_LIMIT_SCALE,
+    production,
+    webRoot: clean.WEB_ROOT ? resolve(clean.WEB_ROOT) : undefined,
+  };
+}
+
+/**
+ * The signing secret: from JWT_SECRET when set; in development, generated once
+ * and kept in DATA_DIR so tokens survive a restart. Production never generates one.
+ */
+function resolveJwtSecret(value: string | undefined, production: boolean, dataDir: string): Uint8Array {
+  if (value !== undefined) {
+    const bytes = Buffer.from(value, 'utf8');
+    if (bytes.length < MIN_SECRET_BYTES) {
+      throw new ConfigError('JWT_SECRET', `must be at least ${MIN_SECRET_BYTES} bytes (it has ${bytes.length})`);
+    }
+    return new Uint8Array(bytes);
+  }
+  if (production) {
+    throw new ConfigError('JWT_SECRET', `is required when NODE_ENV=production (at least ${MIN_SECRET_BYTES} bytes)`);
+  }
+  const file = join(dataDir, 'jwt-secret');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  }
+  return new Uint8Array(Buffer.from(readFileSync(file, 'utf8').trim(), 'utf8'));
+}

@@ -1,0 +1,27 @@
+import type { Role } from './role';
+
+/** Who is asking, from a verified access token. */
+export interface Viewer {
+  id: string;
+  role: Role;
+  /** Seconds since the epoch when the token expires. */
+  expiresAt: number;
+}
+
+/** Per-request (or per-subscription-event) state handed to every resolver. */
+export interface RequestContext {
+  viewer: Viewer | null;
+  requestId: string;
+  ip?: string;
+  /** Request-scoped caches such as DataLoaders, created on first use by the domain that owns them. */
+  scoped: Map<symbol, unknown>;
+}
+
+export function scopedValue<T>(ctx: RequestContext, key: symbol, create: () => T): T {
+  let value = ctx.scoped.get(key) as T | undefined;
+  if (value === undefined) {
+    value = create();
+    ctx.scoped.set(key, value);
+  }
+  return value;
+}

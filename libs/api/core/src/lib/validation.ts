@@ -1,0 +1,47 @@
+import { registerDecorator, type ValidationOptions } from 'class-validator';
+import type { MiddlewareFn } from 'type-graphql';
+import { badUserInput, type FieldProblem } from './errors';
+
+/** Strings that trim to a length within [min, max]. */
+export function TrimmedLength(min: number, max: number, options?: ValidationOptions) {
+  return (object: object, propertyName: string) =>
+    registerDecorator({
+      name: 'trimmedLength',
+      target: object.constructor,
+      propertyName,
+      options: { message: `must be ${min} to ${max} characters after trimming`, ...options },
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' && between([...value.trim()].length, min, max),
+      },
+    });
+}
+
+/** Any string argument, however deep, holding U+0000: a clear BAD_USER_INPUT before anything else runs. */
+export const rejectNulCharacters: MiddlewareFn = async ({ args, info }, next) => {
+  if (info.parentType === info.schema.getQueryType() || info.parentType === info.schema.getMutationType()) {
+    const problems: FieldProblem[] = [];
+    findNul(args, '', problems);
+    if (problems.length) throw badUserInput(problems);
+  }
+  return next();
+};
+
+function findNul(value: unknown, path: string, problems: FieldProblem[]): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) problems.push({ field: path, message: 'must not contain the NUL character' });
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => findNul(item, `${path}.${i}`, problems));
+  } else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) findNul(item, path ? `${path}.${key}` : key, problems);
+  }
+}
+
+/** Checks a page size argument against the contract's 1..100. */
+export function checkPageSize(field: string, value: number | null | undefined, max = 100): FieldProblem[] {
+  if (value === null || value === undefined) return [];
+  return value >= 1 && value <= max ? [] : [{ field, message: `must be from 1 to ${max}` }];
+}
+
+// Lengths count characters (code points), so an emoji is one character, not two.
+const between = (n: number, min: number, max: number) => n >= min && n <= max;

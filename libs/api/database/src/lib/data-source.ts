@@ -1,0 +1,33 @@
+import { DataSource, type MixedList, type EntitySchema } from 'typeorm';
+import { migrations } from '../migrations';
+
+export interface DataSourceOptions {
+  url: string;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string | EntitySchema>;
+  poolSize?: number;
+  applicationName?: string;
+}
+
+/** The one TypeORM DataSource of a process: PostgreSQL through `pg`, schema only ever changed by migrations. */
+export function createDataSource(options: DataSourceOptions): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url: options.url,
+    entities: options.entities,
+    migrations,
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    migrationsRun: false,
+    logging: ['error'],
+    poolSize: options.poolSize ?? 20,
+    applicationName: options.applicationName ?? 'parley',
+    extra: {
+      // Fail fast when the database is down instead of queueing requests forever.
+      connectionTimeoutMillis: 5000,
+      idleTimeoutMillis: 30000,
+      // Keep the process alive when an idle client's connection drops (database restart).
+      allowExitOnIdle: false,
+    },
+  });
+}

@@ -1,0 +1,45 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+
+/**
+ * Plain SQL for the paths where every round trip counts (sending, paging):
+ * rows back, on the given runner (inside a transaction) or on a pooled connection.
+ */
+export async function queryRows<T>(
+  dataSource: DataSource,
+  text: string,
+  params: unknown[] = [],
+  runner?: QueryRunner,
+): Promise<T[]> {
+  const active = runner ?? dataSource.createQueryRunner();
+  try {
+    const result = await active.query(text, params, true);
+    return result.records as T[];
+  } finally {
+    if (!runner) await active.release();
+  }
+}
+
+/** Thrown inside `inTransaction` to roll back and hand `value` to the caller instead of an error. */
+export class RollbackWith<T> {
+  constructor(readonly value: T) {}
+}
+
+/** Runs `work` in one transaction: commit on return, roll back on throw. */
+export async function inTransaction<T>(dataSource: DataSource, work: (runner: QueryRunner) => Promise<T>): Promise<T> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.startTransaction();
+    try {
+      const value = await work(runner);
+      await runner.commitTransaction();
+      return value;
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      if (error instanceof RollbackWith) return error.value as T;
+      throw error;
+    }
+  } finally {
+    await runner.release();
+  }
+}

@@ -1,0 +1,3 @@
+export * from './lib/server';
+export * from './lib/schema';
+export * from './lib/logger';

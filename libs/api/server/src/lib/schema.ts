@@ -1,0 +1,34 @@
+import { buildSchema, type ContainerType } from 'type-graphql';
+import { DateTimeISOResolver } from 'graphql-scalars';
+import type { GraphQLSchema } from 'graphql';
+import { denyAnonymous, rejectNulCharacters, roleAuthChecker } from '@parley/api/core';
+import { AuthResolver, UserResolver } from '@parley/api/auth';
+import { ChatResolver, MessageResolver } from '@parley/api/chat';
+
+export const RESOLVERS = [AuthResolver, UserResolver, ChatResolver, MessageResolver] as const;
+
+/**
+ * The whole public schema, code-first. Resolvers come from `container`, which
+ * hands out the instances the server built with their services.
+ */
+export function buildParleySchema(container: ContainerType): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: [...RESOLVERS],
+    container,
+    authChecker: roleAuthChecker,
+    globalMiddlewares: [rejectNulCharacters, denyAnonymous],
+    validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
+    scalarsMap: [{ type: Date, scalar: DateTimeISOResolver }],
+    // Every subscription brings its own `subscribe` (replay, filtering), so
+    // type-graphql's topic-based pubsub is never used; it only insists on having one.
+    pubSub: {
+      publish: () => undefined,
+      subscribe: () => {
+        throw new Error('topic subscriptions are not used');
+      },
+    },
+  });
+}
+
+/** A container for printing the schema, where no resolver ever runs. */
+export const schemaOnlyContainer: ContainerType = { get: () => ({}) };

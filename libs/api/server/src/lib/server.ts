@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import express from 'express';
+import cors from 'cors';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import { WebSocketServer } from 'ws';
+import type { DataSource } from 'typeorm';
+import type { Config } from '@parley/api/config';
+import { LocalPubSub, type RequestContext } from '@parley/api/core';
+import { createDataSource, runMigrations, startEmbeddedPostgres, type EmbeddedDatabase } from '@parley/api/database';
+import { AuthResolver, AuthService, bearerToken, TokenService, UserEntity, UserResolver } from '@parley/api/auth';
+import { ChatEntity, ChatResolver, ChatService, MessageEntity, MessageResolver, type ChatTopics } from '@parley/api/chat';
+import { buildParleySchema } from './schema';
+import { createLogger, type Logger } from './logger';
+import { attachGraphqlWs } from './graphql-ws';
+import { formatErrorFor } from './errors';
+import { allowedOrigin } from './origins';
+import { serveWebApp } from './web-app';
+
+export const ENTITIES = [UserEntity, ChatEntity, MessageEntity];
+
+export interface ParleyServer {
+  /** http://host:port */
+  url: string;
+  port: number;
+  dataSource: DataSource;
+  logger: Logger;
+  /** Graceful stop: not ready, sockets closed with 1001, in-flight requests finished, pool closed. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+}
+
+/** Builds and starts the whole API: database, schema, HTTP and WebSocket on one port. */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<ParleyServer> {
+  const logger = options.logger ?? createLogger(config);
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres(config.dataDir, (line) => logger.debug({ postgres: line.trim() }, 'embedded postgres'));
+    databaseUrl = embedded.url;
+    logger.info({ dataDir: config.dataDir }, 'embedded PostgreSQL started');
+  }
+
+  const dataSource = createDataSource({ url: databaseUrl, entities: ENTITIES });
+  try {
+    await dataSource.initialize();
+    const applied = await runMigrations(dataSource);
+    if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
+  } catch (error) {
+    await dataSource.destroy().catch(() => undefined);
+    await embedded?.stop().catch(() => undefined);
+    throw error;
+  }
+
+  const pubsub = new LocalPubSub<ChatTopics>();
+  const tokens = new TokenService(config.jwtSecret, config.accessTokenTtlSeconds);
+  const authService = new AuthService(dataSource, tokens);
+  const chatService = new ChatService(dataSource, pubsub);
+
+  if (config.adminEmail && config.adminPassword) {
+    const outcome = await authService.ensureAdmin(config.adminEmail, config.adminPassword);
+    if (outcome === 'created') logger.info({ email: config.adminEmail }, 'admin account created');
+  }
+
+  const instances = new Map<unknown, unknown>([
+    [AuthResolver, new AuthResolver(authService)],
+    [UserResolver, new UserResolver()],
+    [ChatResolver, new ChatResolver(chatService, dataSource)],
+    [MessageResolver, new MessageResolver(chatService, dataSource)],
+  ]);
+  const schema = await buildParleySchema({ get: (cls) => instances.get(cls) });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  const httpServer: Server = createServer(app);
+
+  let ready = false;
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const databaseUp = ready && (await ping(dataSource));
+    res.status(databaseUp ? 200 : 503).json({ status: databaseUp ? 'ready' : 'unavailable' });
+  });
+
+  const wsServer = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const graphqlWs = attachGraphqlWs({ schema, wsServer, tokens, logger, chatService });
+  httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (request.url ?? '').split('?')[0];
+    if (path !== '/graphql' || !allowedOrigin(request.headers.origin, request.headers.host, config.corsOrigins)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wsServer.handleUpgrade(request, socket, head, (ws) => wsServer.emit('connection', ws, request));
+  });
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    formatError: formatErrorFor(logger),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      {
+        async serverWillStart() {
+          return {
+            drainServer: async () => {
+              await graphqlWs.dispose();
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  app.use('/graphql', (req, res, next) => {
+    const header = req.headers['x-request-id'];
+    const requestId = typeof header === 'string' && /^[\w-]{1,64}$/.test(header) ? header : randomUUID();
+    res.locals['requestId'] = requestId;
+    res.setHeader('x-request-id', requestId);
+    next();
+  });
+  app.use(
+    '/graphql',
+    cors<cors.CorsRequest>({
+      origin: (origin, callback) => callback(null, origin ? config.corsOrigins.includes(origin) : false),
+      credentials: false,
+      maxAge: 600,
+    }),
+    express.json({ limit: '100kb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }): Promise<RequestContext> => ({
+        viewer: await tokens.verifyAccessToken(bearerToken(req.headers.authorization)),
+        requestId: res.locals['requestId'] as string,
+        ip: req.ip,
+        scoped: new Map(),
+      }),
+    }),
+  );
+  serveWebApp(app, config.webRoot);
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  ready = true;
+  const port = (httpServer.address() as AddressInfo).port;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `http://${shownHost}:${port}`;
+  logger.info({ url: `${url}/graphql`, embedded: Boolean(embedded) }, 'Parley API listening');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      ready = false;
+      logger.info('shutting down');
+      // Apollo's drain stops new connections, waits for in-flight requests and runs drainServer (sockets closed with 1001).
+      await apollo.stop();
+      await pubsub.close();
+      await dataSource.destroy();
+      await embedded?.stop();
+      logger.info('stopped');
+    })());
+
+  return { url, port, dataSource, logger, stop };
+}
+
+async function ping(dataSource: DataSource): Promise<boolean> {
+  try {
+    await Promise.race([
+      dataSource.query('SELECT 1'),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref()),
+    ]);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// Bundles the API (apps/api) with esbuild. esbuild cannot emit decorator
+// metadata, which type-graphql and TypeORM read at run time, so each .ts file
+// is compiled by SWC first; esbuild then resolves the @parley/* paths and bundles.
+import { build } from 'esbuild';
+import { transformFile } from '@swc/core';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+
+const swcDecorators = {
+  name: 'swc-decorators',
+  setup(b) {
+    b.onLoad({ filter: /\.ts$/ }, async (args) => {
+      const { code, map } = await transformFile(args.path, {
+        jsc: {
+          target: 'es2022',
+          parser: { syntax: 'typescript', decorators: true },
+          transform: { legacyDecorator: true, decoratorMetadata: true },
+          keepClassNames: true,
+        },
+        module: { type: 'es6' },
+        sourceMaps: 'inline',
+        sourceFileName: args.path,
+      });
+      return { contents: code + (map ? '' : ''), loader: 'js', resolveDir: dirname(args.path) };
+    });
+  },
+};
+
+const entries = {
+  main: 'apps/api/src/main.ts',
+  'print-schema': 'apps/api/src/print-schema.ts',
+  'generate-migration': 'apps/api/src/generate-migration.ts',
+};
+
+const started = Date.now();
+await build({
+  absWorkingDir: root,
+  entryPoints: Object.fromEntries(Object.entries(entries).map(([name, file]) => [name, join(root, file)])),
+  outdir: join(root, 'dist/apps/api'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  // Dependencies stay in node_modules; only Parley's own code is bundled.
+  packages: 'external',
+  sourcemap: true,
+  keepNames: true,
+  tsconfig: join(root, 'tsconfig.base.json'),
+  plugins: [swcDecorators],
+  logLevel: 'warning',
+});
+console.log(`api built in ${Date.now() - started} ms -> dist/apps/api`);

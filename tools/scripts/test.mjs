@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// `npm test`: builds what the tests start (the API bundle), then runs every Jest project.
+import { spawnSync } from 'node:child_process';
+
+const run = (cmd, args, env = {}) => {
+  const result = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+};
+
+run('node', ['tools/build/build-api.mjs']);
+run('npx', ['jest', '-c', 'jest.config.cjs', ...process.argv.slice(2)], {
+  NODE_OPTIONS: [process.env.NODE_OPTIONS, '--experimental-vm-modules', '--no-warnings=ExperimentalWarning'].filter(Boolean).join(' '),
+  NX_NO_CLOUD: 'true',
+  NX_DAEMON: 'false',
+});
