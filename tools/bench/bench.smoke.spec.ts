@@ -1,0 +1,71 @@
+// Smoke test of the benchmark harness itself (not a benchmark): a few seconds
+// against the floor only, at a tiny rate with a few chats. It checks that the
+// generator, the delivery checker, the paging scenario and the report work,
+// and that nothing is lost. It needs PostgreSQL on 127.0.0.1:5432 (or
+// BENCH_PG_ADMIN_URL) and not the API build.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(__dirname, '../..');
+
+function runBench(args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(__dirname, 'run.mjs'), ...args], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('bench harness (smoke)', () => {
+  it('measures the floor with zero loss and real latencies', async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-smoke-'));
+    const report = path.join(out, 'benchmarks.md');
+    try {
+      const { code, stdout, stderr } = await runBench(
+        ['--smoke', '--systems', 'floor', '--out', out, '--report', report, '--json'],
+        25_000,
+      );
+      if (code !== 0) throw new Error(`bench exited ${code}\n${stderr.slice(-3000)}`);
+      const line = stdout.split('\n').find((l) => l.startsWith('RESULTS_JSON '));
+      expect(line).toBeDefined();
+      const results = JSON.parse(fs.readFileSync(line!.slice('RESULTS_JSON '.length), 'utf8'));
+      const floor = results.systems.floor;
+      expect(floor.error).toBeUndefined();
+      expect(floor.fixed).toHaveLength(1);
+      const run = floor.fixed[0];
+      expect(run.sent).toBeGreaterThan(0);
+      expect(run.delivered).toBe(run.sent);
+      expect(run.lostMessages).toBe(0);
+      expect(run.duplicates).toBe(0);
+      expect(run.outOfOrder).toBe(0);
+      expect(run.sendErrors).toBe(0);
+      expect(run.latencyMs.p50).toBeGreaterThan(0);
+      expect(run.latencyMs.p99).toBeGreaterThanOrEqual(run.latencyMs.p50);
+      expect(run.latencyMs.max).toBeGreaterThanOrEqual(run.latencyMs.p99);
+      for (const page of ['first', 'middle', 'last']) {
+        expect(floor.paging[page].p50).toBeGreaterThan(0);
+        expect(floor.paging[page].pageSize).toBe(50);
+      }
+      // the printed table and the Markdown report carry the figures
+      expect(stdout).toMatch(/floor\s+40\s+80/);
+      const md = fs.readFileSync(report, 'utf8');
+      expect(md).toContain('SMOKE run');
+      expect(md).toContain('## Send-to-receive latency at fixed rates');
+      expect(fs.readFileSync(path.join(out, 'benchmarks', 'latency-vs-rate.svg'), 'utf8')).toContain('<svg');
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  }, 30_000);
+});

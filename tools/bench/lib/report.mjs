@@ -1,0 +1,471 @@
+// Turns a results object into the stdout table, the Markdown report and the
+// SVG plot. Everything here is a pure function of the results JSON, so a
+// report can be rebuilt from a saved file: node tools/bench/report.mjs FILE.
+import fs from 'node:fs';
+
+const FINDINGS_START = '<!-- findings:start -->';
+const FINDINGS_END = '<!-- findings:end -->';
+
+const n1 = (v) => (v == null ? '–' : Number(v).toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2));
+const ratio = (a, b) => (a == null || b == null || b === 0 ? null : a / b);
+const rx = (v) => (v == null ? '–' : `${v.toFixed(2)}x`);
+const kib = (b) => (b == null ? '–' : (b / 1024).toFixed(1));
+
+function systemsOf(results) {
+  return Object.keys(results.systems);
+}
+
+function fixedRows(results) {
+  const rows = [];
+  const systems = systemsOf(results);
+  const rates = [...new Set(systems.flatMap((s) => (results.systems[s].fixed ?? []).map((r) => r.rate)))].sort((a, b) => a - b);
+  for (const rate of rates) {
+    for (const s of systems) {
+      const r = (results.systems[s].fixed ?? []).find((x) => x.rate === rate);
+      if (r) rows.push({ system: s, ...r });
+    }
+  }
+  return { rates, rows };
+}
+
+export function goals(results) {
+  const f = results.systems.floor;
+  const p = results.systems.parley;
+  const out = [];
+  if (!p) return out;
+  const at = (sys, rate) => (sys?.fixed ?? []).find((r) => r.rate === rate);
+  const p500 = at(p, 500);
+  const f500 = at(f, 500);
+  if (p500) {
+    out.push({
+      goal: '500 msg/s: p50 <= 5 ms',
+      value: `${n1(p500.latencyMs.p50)} ms`,
+      pass: p500.ok && p500.latencyMs.p50 != null && p500.latencyMs.p50 <= 5,
+    });
+    out.push({
+      goal: '500 msg/s: p99 <= 20 ms',
+      value: `${n1(p500.latencyMs.p99)} ms`,
+      pass: p500.ok && p500.latencyMs.p99 != null && p500.latencyMs.p99 <= 20,
+    });
+    if (f500) {
+      const r = ratio(p500.latencyMs.p50, f500.latencyMs.p50);
+      out.push({ goal: '500 msg/s: p50 within 2x of the floor', value: rx(r), pass: r != null && r <= 2 });
+    }
+  }
+  if (p.search && f?.search) {
+    const r = ratio(p.search.maxSustainedRate, f.search.maxSustainedRate);
+    out.push({
+      goal: 'max sustained rate (p99 <= 50 ms, zero loss) >= 0.6x the floor',
+      value: `${p.search.maxSustainedRate} vs ${f.search.maxSustainedRate} msg/s = ${rx(r)}`,
+      pass: r != null && r >= 0.6,
+    });
+  }
+  if (p.idle?.length) {
+    const l50 = p.idle.find((x) => x.count === 50000);
+    if (l50 && !l50.skipped && !l50.failed) {
+      out.push({
+        goal: '>= 50,000 idle subscribers in one process at <= 15 KB each',
+        value: `${l50.ready} ready, ${kib(l50.bytesPerConnection)} KiB each`,
+        pass: l50.ok && l50.bytesPerConnection <= 15 * 1024,
+      });
+    } else {
+      const measured = p.idle.filter((x) => !x.skipped && !x.failed).sort((a, b) => b.count - a.count)[0];
+      out.push({
+        goal: '>= 50,000 idle subscribers in one process at <= 15 KB each',
+        value: measured
+          ? `50k not measurable here (${(l50 ?? p.idle.find((x) => x.skipped))?.reason ?? 'not run'}); at ${measured.count}: ${kib(measured.bytesPerConnection)} KiB each`
+          : 'not measured',
+        pass: measured ? (measured.ok && measured.bytesPerConnection <= 15 * 1024 ? 'partial' : false) : null,
+      });
+    }
+  }
+  if (p.paging) {
+    const pg = p.paging;
+    const worst = Math.max(...['first', 'middle', 'last'].map((w) => pg[w]?.p99 ?? Infinity));
+    out.push({ goal: 'any page of a 100k-message chat <= 5 ms at p99', value: `worst p99 ${n1(worst)} ms`, pass: worst <= 5 });
+    const r = ratio(pg.last?.p50, pg.first?.p50);
+    out.push({ goal: 'last page no slower than 1.2x the first (p50)', value: rx(r), pass: r != null && r <= 1.2 });
+  }
+  return out;
+}
+
+const mark = (pass) => (pass === true ? 'PASS' : pass === 'partial' ? 'partial' : pass === false ? 'FAIL' : '–');
+
+/** The plain-text table printed at the end of a run. */
+export function textTable(results) {
+  const lines = [];
+  const pad = (s, w) => String(s).padStart(w);
+  const padl = (s, w) => String(s).padEnd(w);
+  lines.push(`Parley benchmark (${results.meta.mode} mode, ${results.meta.chats} chats, ${results.meta.startedAt})`);
+  lines.push('');
+  lines.push('Send-to-receive latency at fixed rates (ms; every subscriber of the chat has the message)');
+  lines.push(
+    [padl('system', 8), pad('rate', 6), pad('sent', 7), pad('p50', 7), pad('p99', 7), pad('max', 7), pad('lost', 5), pad('dup', 4), pad('ooo', 4), pad('err', 4), pad('cpu µs/msg', 11), pad('other load', 11)].join(' '),
+  );
+  const { rows } = fixedRows(results);
+  for (const r of rows) {
+    lines.push(
+      [
+        padl(r.system, 8),
+        pad(r.rate, 6),
+        pad(r.sent, 7),
+        pad(n1(r.latencyMs.p50), 7),
+        pad(n1(r.latencyMs.p99), 7),
+        pad(n1(r.latencyMs.max), 7),
+        pad(r.lostMessages, 5),
+        pad(r.duplicates, 4),
+        pad(r.outOfOrder, 4),
+        pad(r.sendErrors, 4),
+        pad(r.cpu.totalUsPerMsg ?? '–', 11),
+        pad(r.cpu.otherLoadCores ?? '–', 11),
+      ].join(' ') + (r.saturated ? '  SATURATED' : ''),
+    );
+  }
+  const sys = systemsOf(results);
+  if (sys.some((s) => results.systems[s].search)) {
+    lines.push('');
+    lines.push('Highest sustained rate with p99 <= 50 ms and zero loss');
+    for (const s of sys) {
+      const x = results.systems[s].search;
+      if (x) lines.push(`  ${padl(s, 8)} ${pad(x.maxSustainedRate, 6)} msg/s   (first failing step: ${x.firstFailingRate ?? 'none up to the cap'})`);
+    }
+  }
+  if (sys.some((s) => results.systems[s].paging)) {
+    lines.push('');
+    lines.push('Paging 50 messages of a big chat (ms, p50 / p99)');
+    for (const s of sys) {
+      const p = results.systems[s].paging;
+      if (p && !p.error)
+        lines.push(
+          `  ${padl(s, 8)} ${p.n} msgs: first ${n1(p.first.p50)} / ${n1(p.first.p99)}   middle ${n1(p.middle.p50)} / ${n1(p.middle.p99)}   last ${n1(p.last.p50)} / ${n1(p.last.p99)}`,
+        );
+      else if (p?.error) lines.push(`  ${padl(s, 8)} failed: ${p.error}`);
+    }
+  }
+  if (sys.some((s) => results.systems[s].idle)) {
+    lines.push('');
+    lines.push('Idle subscribers in one server process');
+    for (const s of sys)
+      for (const r of results.systems[s].idle ?? []) {
+        if (r.skipped || r.failed) lines.push(`  ${padl(s, 8)} ${pad(r.count, 6)}: ${r.skipped ? 'skipped' : 'failed'}: ${r.reason}`);
+        else
+          lines.push(
+            `  ${padl(s, 8)} ${pad(r.count, 6)}: ${r.ready} ready, ${r.errors} errors, RSS ${r.rssBeforeMiB} -> ${r.rssAfterMiB} MiB, ${kib(r.bytesPerConnection)} KiB per connection`,
+          );
+      }
+  }
+  for (const s of sys) if (results.systems[s].error) lines.push(`\n${s}: FAILED: ${results.systems[s].error}`);
+  for (const [name, why] of Object.entries(results.skipped ?? {})) lines.push(`\n${name}: skipped: ${why}`);
+  const g = goals(results);
+  if (g.length) {
+    lines.push('');
+    lines.push('Goals (parley)');
+    for (const x of g) lines.push(`  [${mark(x.pass)}] ${x.goal}: ${x.value}`);
+  }
+  return lines.join('\n');
+}
+
+// ------------------------------------------------------------------ SVG
+
+const COLORS = { floor: '#555555', parley: '#d9480f', 'parley-redis': '#1c7ed6' };
+
+/** Latency (p50 and p99, log scale) against offered rate, one line pair per system. */
+export function latencySvg(results) {
+  const W = 720;
+  const H = 420;
+  const m = { l: 64, r: 170, t: 36, b: 52 };
+  const series = [];
+  for (const s of systemsOf(results)) {
+    const sysr = results.systems[s];
+    const runs = [...(sysr.fixed ?? []), ...(sysr.search?.steps ?? [])].filter((r) => r.latencyMs?.p50 != null && !r.saturated);
+    const byRate = new Map();
+    for (const r of runs) byRate.set(r.rate, r); // the last run at a rate wins
+    const pts = [...byRate.values()].sort((a, b) => a.rate - b.rate);
+    if (pts.length === 0) continue;
+    series.push({ name: `${s} p50`, color: COLORS[s] ?? '#000', dash: '', pts: pts.map((r) => [r.rate, r.latencyMs.p50]) });
+    series.push({ name: `${s} p99`, color: COLORS[s] ?? '#000', dash: '6 4', pts: pts.map((r) => [r.rate, r.latencyMs.p99]) });
+  }
+  const all = series.flatMap((s) => s.pts);
+  const maxX = Math.max(100, ...all.map((p) => p[0])) * 1.05;
+  const minY = 0.1;
+  const maxY = Math.max(100, ...all.map((p) => p[1])) * 1.2;
+  const lx = (x) => m.l + (x / maxX) * (W - m.l - m.r);
+  const ly = (y) => H - m.b - ((Math.log10(Math.max(y, minY)) - Math.log10(minY)) / (Math.log10(maxY) - Math.log10(minY))) * (H - m.t - m.b);
+  const out = [];
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
+  out.push(`<rect width="${W}" height="${H}" fill="#ffffff"/>`);
+  out.push(`<text x="${m.l}" y="20" font-size="14" font-weight="bold">Send-to-receive latency against offered rate (${results.meta.mode} run)</text>`);
+  // grid and axes
+  for (let e = Math.ceil(Math.log10(minY)); e <= Math.floor(Math.log10(maxY)); e++) {
+    for (const k of [1, 2, 5]) {
+      const v = k * 10 ** e;
+      if (v < minY || v > maxY) continue;
+      const y = ly(v).toFixed(1);
+      out.push(`<line x1="${m.l}" y1="${y}" x2="${W - m.r}" y2="${y}" stroke="#e6e6e6"/>`);
+      out.push(`<text x="${m.l - 6}" y="${y}" text-anchor="end" dominant-baseline="middle">${v >= 1 ? v : v.toFixed(1)}</text>`);
+    }
+  }
+  const stepX = maxX > 4000 ? 1000 : maxX > 1500 ? 500 : maxX > 600 ? 200 : 100;
+  for (let x = 0; x <= maxX; x += stepX) {
+    const px = lx(x).toFixed(1);
+    out.push(`<line x1="${px}" y1="${m.t}" x2="${px}" y2="${H - m.b}" stroke="#f0f0f0"/>`);
+    out.push(`<text x="${px}" y="${H - m.b + 16}" text-anchor="middle">${x}</text>`);
+  }
+  out.push(`<line x1="${m.l}" y1="${H - m.b}" x2="${W - m.r}" y2="${H - m.b}" stroke="#333"/>`);
+  out.push(`<line x1="${m.l}" y1="${m.t}" x2="${m.l}" y2="${H - m.b}" stroke="#333"/>`);
+  out.push(`<text x="${(m.l + W - m.r) / 2}" y="${H - 12}" text-anchor="middle">offered rate (messages per second)</text>`);
+  out.push(`<text x="16" y="${(m.t + H - m.b) / 2}" text-anchor="middle" transform="rotate(-90 16 ${(m.t + H - m.b) / 2})">latency (ms, log scale)</text>`);
+  // the 50 ms line of the sustained-rate goal
+  const y50 = ly(50).toFixed(1);
+  out.push(`<line x1="${m.l}" y1="${y50}" x2="${W - m.r}" y2="${y50}" stroke="#c92a2a" stroke-dasharray="2 3"/>`);
+  out.push(`<text x="${W - m.r - 4}" y="${Number(y50) - 4}" text-anchor="end" fill="#c92a2a">50 ms</text>`);
+  series.forEach((s, i) => {
+    const d = s.pts.map((p, k) => `${k ? 'L' : 'M'}${lx(p[0]).toFixed(1)},${ly(p[1]).toFixed(1)}`).join(' ');
+    out.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2" ${s.dash ? `stroke-dasharray="${s.dash}"` : ''}/>`);
+    for (const p of s.pts) out.push(`<circle cx="${lx(p[0]).toFixed(1)}" cy="${ly(p[1]).toFixed(1)}" r="3" fill="${s.color}"/>`);
+    const ly0 = m.t + 10 + i * 20;
+    out.push(`<line x1="${W - m.r + 14}" y1="${ly0}" x2="${W - m.r + 44}" y2="${ly0}" stroke="${s.color}" stroke-width="2" ${s.dash ? `stroke-dasharray="${s.dash}"` : ''}/>`);
+    out.push(`<text x="${W - m.r + 50}" y="${ly0}" dominant-baseline="middle">${s.name}</text>`);
+  });
+  out.push('</svg>');
+  return out.join('\n') + '\n';
+}
+
+// ------------------------------------------------------------------ Markdown
+
+export function markdown(results, { svgPath, previous } = {}) {
+  const md = [];
+  const meta = results.meta;
+  const mc = results.machine;
+  const systems = systemsOf(results);
+  md.push('# Benchmarks');
+  md.push('');
+  if (meta.mode !== 'full') {
+    md.push(
+      `> **This is a ${meta.mode.toUpperCase()} run** (short steps, ${meta.chats} chats): indicative only. ` +
+        'The figures of record come from a full run: `npm run bench`.',
+    );
+    md.push('');
+  }
+  md.push(
+    `Generated by \`npm run bench${meta.mode === 'full' ? '' : ` -- --${meta.mode}`}\` (tools/bench) on ${meta.startedAt}` +
+      (meta.commit ? ` at commit \`${meta.commit}\`` : '') +
+      `. Raw results: \`${meta.resultsFile}\` (not committed). Every system was measured in the same run, scenario by scenario in turn, so the ratios hold on a noisy machine.`,
+  );
+  md.push('');
+  md.push('## Machine');
+  md.push('');
+  md.push('| | |');
+  md.push('| --- | --- |');
+  md.push(`| CPU | ${mc.cpuModel}, ${mc.cores} cores |`);
+  md.push(`| memory | ${mc.memoryGiB} GiB |`);
+  md.push(`| kernel | ${mc.kernel} |`);
+  md.push(`| Node.js | ${mc.node} |`);
+  md.push(`| PostgreSQL | ${results.postgres?.version ?? '?'} (${Object.entries(results.postgres?.settings ?? {}).map(([k, v]) => `${k}=${v}`).join(', ')}) |`);
+  md.push(`| open files per process | ${mc.nofile ? `${mc.nofile.soft} (hard ${mc.nofile.hard})` : '?'} |`);
+  md.push(`| layout | server, PostgreSQL and load generator on the same machine, loopback only |`);
+  md.push('');
+  md.push('## What is measured');
+  md.push('');
+  md.push(
+    `- **Systems**: ${systems.map((s) => `\`${s}\``).join(', ')}. ` +
+      '`floor` is `tools/bench/floor-server.mjs`: `pg` + `ws` only, one transaction per message (`UPDATE chats SET last_seq = last_seq + 1 … RETURNING`, `INSERT` the message, `COMMIT`), then one JSON frame to each subscribed socket; pool of 20, `synchronous_commit=on`, the same indexes as Parley. ' +
+      '`parley` is `node dist/apps/api/main.js` with `NODE_ENV=production`, `RATE_LIMIT_SCALE=0`, driven only through its public API (`sendMessage` over HTTP POST with keep-alive, `messageAdded` over graphql-ws). Each system has its own fresh database, dropped at the end.' +
+      (results.skipped?.['parley-redis'] ? ` \`parley-redis\` is not measured yet: ${results.skipped['parley-redis']}.` : ''),
+  );
+  md.push(
+    `- **Load**: ${meta.customers} customers with ${meta.chatsPerCustomer} chats each (${meta.chats} chats), ${meta.agents} agents; each chat has its customer and its agent subscribed (one socket per person, one subscription per chat). Sends alternate between customer and agent. ` +
+      'The generator is open-loop: message *i* is scheduled at start + *i*/rate and sent then whatever the server does; latency runs from the **scheduled** send time until **every** subscriber of the chat has the message, in an HDR histogram. ' +
+      'Every arrival is checked: lost (a subscriber never got it before the drain ended), duplicated, out of order (seq not rising per subscriber and chat); all must be zero. A warm-up message per chat proves every subscription live before measuring.',
+  );
+  md.push(
+    '- **CPU per message**: utime+stime from `/proc/<pid>/stat` of the server process plus the PostgreSQL backends connected to that system\'s database (found in `pg_stat_activity`), over the window from the first send to the last delivery, divided by the messages delivered to all their subscribers. PostgreSQL\'s background processes (WAL writer, checkpointer, …) are not in that figure; their share is in the JSON (`allPostgresUsPerMsg` counts every PostgreSQL process). The generator\'s own CPU is `generatorUsPerMsg`.',
+  );
+  md.push(
+    '- **Idle subscribers**: the server is restarted, its RSS read, then N sockets connect from child processes bound to 127.0.0.10, .11, … (no ephemeral-port exhaustion), each doing `connection_init` and one `messageAdded` subscription; RSS is read again after they settle. Memory per connection = RSS growth / N.',
+  );
+  md.push(
+    '- **Paging**: one chat filled with SQL to the given number of messages (Parley\'s chat is started and accepted through the API; the bulk insert writes its tables directly), then the first, middle and last 50 messages fetched in turn, one request at a time (Parley: `chat(id){ messages(first/after or last) }`, the middle page reached through its cursor by paging forward like a client).',
+  );
+  md.push('');
+
+  const g = goals(results);
+  if (g.length) {
+    md.push('## Goals (Parley)');
+    md.push('');
+    md.push('| goal | measured | |');
+    md.push('| --- | --- | --- |');
+    for (const x of g) md.push(`| ${x.goal} | ${x.value} | ${mark(x.pass)} |`);
+    md.push('');
+  }
+
+  // fixed rates
+  const { rates, rows } = fixedRows(results);
+  if (rows.length) {
+    md.push('## Send-to-receive latency at fixed rates');
+    md.push('');
+    md.push(`Each rate runs ${(rows[0].durationMs / 1000).toFixed(0)} s. Latency in ms. CPU in µs per delivered message (server + its database backends).`);
+    md.push('');
+    md.push('| rate (msg/s) | system | sent | p50 | p90 | p99 | max | lost | dup | out of order | send errors | send ack p99 | server CPU | db CPU | total CPU |');
+    md.push('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const r of rows) {
+      md.push(
+        `| ${r.rate} | ${r.system}${r.saturated ? ' (saturated)' : ''} | ${r.sent} | ${n1(r.latencyMs.p50)} | ${n1(r.latencyMs.p90)} | ${n1(r.latencyMs.p99)} | ${n1(r.latencyMs.max)} | ${r.lostMessages} | ${r.duplicates} | ${r.outOfOrder} | ${r.sendErrors} | ${n1(r.sendAckMs.p99)} | ${r.cpu.serverUsPerMsg ?? '–'} | ${r.cpu.dbBackendsUsPerMsg ?? '–'} | ${r.cpu.totalUsPerMsg ?? '–'} |`,
+      );
+    }
+    md.push('');
+    if (systems.includes('floor') && systems.length > 1) {
+      md.push('Ratios to the floor at the same rate (lower is better):');
+      md.push('');
+      md.push('| rate | system | p50 | p99 | max | CPU per message |');
+      md.push('| ---: | --- | ---: | ---: | ---: | ---: |');
+      for (const rate of rates) {
+        const f = rows.find((r) => r.system === 'floor' && r.rate === rate);
+        for (const r of rows.filter((x) => x.system !== 'floor' && x.rate === rate)) {
+          md.push(
+            `| ${rate} | ${r.system}/floor | ${rx(ratio(r.latencyMs.p50, f?.latencyMs.p50))} | ${rx(ratio(r.latencyMs.p99, f?.latencyMs.p99))} | ${rx(ratio(r.latencyMs.max, f?.latencyMs.max))} | ${rx(ratio(r.cpu.totalUsPerMsg, f?.cpu.totalUsPerMsg))} |`,
+          );
+        }
+      }
+      md.push('');
+    }
+  }
+
+  // search
+  if (systems.some((s) => results.systems[s].search)) {
+    md.push('## Highest sustained rate (p99 <= 50 ms, zero loss)');
+    md.push('');
+    const any = systems.map((s) => results.systems[s].search).find(Boolean);
+    md.push(`A step search: rates climb until a step fails, then bisect between the last pass and the first failure; each step runs ${(any.stepMs / 1000).toFixed(0)} s.`);
+    md.push('');
+    md.push('| system | highest passing rate (msg/s) | first failing rate | ratio to floor |');
+    md.push('| --- | ---: | ---: | ---: |');
+    const fl = results.systems.floor?.search?.maxSustainedRate;
+    for (const s of systems) {
+      const x = results.systems[s].search;
+      if (x) md.push(`| ${s} | ${x.maxSustainedRate} | ${x.firstFailingRate ?? '–'} | ${s === 'floor' ? '1.00x' : rx(ratio(x.maxSustainedRate, fl))} |`);
+    }
+    md.push('');
+    md.push('<details><summary>Every step</summary>');
+    md.push('');
+    md.push('| system | rate | p50 | p99 | max | lost | errors | saturated | pass |');
+    md.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |');
+    for (const s of systems)
+      for (const r of results.systems[s].search?.steps ?? [])
+        md.push(
+          `| ${s} | ${r.rate} | ${n1(r.latencyMs.p50)} | ${n1(r.latencyMs.p99)} | ${n1(r.latencyMs.max)} | ${r.lostMessages} | ${r.sendErrors} | ${r.saturated ? 'yes' : 'no'} | ${r.pass ? 'yes' : 'no'} |`,
+        );
+    md.push('');
+    md.push('</details>');
+    md.push('');
+  }
+
+  if (svgPath) {
+    md.push('## Latency against rate');
+    md.push('');
+    md.push(`![latency against rate](${svgPath})`);
+    md.push('');
+  }
+
+  // CPU summary
+  if (rows.length) {
+    md.push('## Server CPU per delivered message');
+    md.push('');
+    md.push('µs of CPU per message delivered to both subscribers of its chat. "server" is the server process; "db" the PostgreSQL backends of its database; "all PostgreSQL" adds the background processes; "generator" is the benchmark process itself.');
+    md.push('');
+    md.push('| rate | system | server | db backends | server + db | all PostgreSQL | generator | server cores busy | other load on the machine (cores) |');
+    md.push('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const r of rows)
+      md.push(
+        `| ${r.rate} | ${r.system} | ${r.cpu.serverUsPerMsg ?? '–'} | ${r.cpu.dbBackendsUsPerMsg ?? '–'} | ${r.cpu.totalUsPerMsg ?? '–'} | ${r.cpu.allPostgresUsPerMsg ?? '–'} | ${r.cpu.generatorUsPerMsg ?? '–'} | ${r.cpu.serverCoreShare} | ${r.cpu.otherLoadCores ?? '–'} |`,
+      );
+    md.push('');
+    md.push('"Other load" is the machine\'s busy CPU time (/proc/stat) minus the server, every PostgreSQL process and the generator: work that was not ours (anything above ~0.1 cores means the figures are noisy; 2 cores in all).');
+    md.push('');
+  }
+
+  // idle
+  if (systems.some((s) => results.systems[s].idle)) {
+    md.push('## Idle subscribers per process');
+    md.push('');
+    md.push('| system | subscribers | ready | errors | closed by server | RSS before (MiB) | RSS after (MiB) | KiB per connection | connect time (s) |');
+    md.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const s of systems)
+      for (const r of results.systems[s].idle ?? []) {
+        if (r.skipped || r.failed) md.push(`| ${s} | ${r.count} | ${r.skipped ? 'skipped' : 'failed'}: ${r.reason} | | | | | | |`);
+        else
+          md.push(
+            `| ${s} | ${r.count}${r.note ? ` (${r.note})` : ''} | ${r.ready} | ${r.errors} | ${r.closedByServer} | ${r.rssBeforeMiB} | ${r.rssAfterMiB} | ${kib(r.bytesPerConnection)} | ${r.connectSeconds} |`,
+          );
+      }
+    md.push('');
+    const fIdle = results.systems.floor?.idle ?? [];
+    const pIdle = results.systems.parley?.idle ?? [];
+    const pairs = pIdle
+      .filter((r) => r.bytesPerConnection != null)
+      .map((r) => [r, fIdle.find((f) => f.count === r.count && f.bytesPerConnection != null)])
+      .filter(([, f]) => f);
+    if (pairs.length) {
+      md.push('Memory per connection, parley/floor: ' + pairs.map(([p, f]) => `${p.count}: ${rx(ratio(p.bytesPerConnection, f.bytesPerConnection))}`).join(', ') + '.');
+      md.push('');
+    }
+  }
+
+  // paging
+  if (systems.some((s) => results.systems[s].paging)) {
+    md.push('## Paging a big chat');
+    md.push('');
+    md.push('50 messages a page, one request at a time, ms.');
+    md.push('');
+    md.push('| system | messages in chat | page | requests | p50 | p99 | max | ratio to floor (p50) |');
+    md.push('| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |');
+    for (const s of systems) {
+      const p = results.systems[s].paging;
+      if (!p) continue;
+      if (p.error) {
+        md.push(`| ${s} | | failed: ${p.error} | | | | | |`);
+        continue;
+      }
+      for (const w of ['first', 'middle', 'last']) {
+        const fp = results.systems.floor?.paging?.[w];
+        md.push(`| ${s} | ${p.n} | ${w} | ${p[w].count} | ${n1(p[w].p50)} | ${n1(p[w].p99)} | ${n1(p[w].max)} | ${s === 'floor' ? '1.00x' : rx(ratio(p[w].p50, fp?.p50))} |`);
+      }
+    }
+    md.push('');
+  }
+
+  const errs = systems.filter((s) => results.systems[s].error || results.systems[s].errors?.length);
+  if (errs.length || Object.keys(results.skipped ?? {}).length) {
+    md.push('## Not measured');
+    md.push('');
+    for (const s of errs) {
+      if (results.systems[s].error) md.push(`- ${s}: ${results.systems[s].error}`);
+      for (const e of results.systems[s].errors ?? []) md.push(`- ${s}, ${e.scenario}: ${e.message}`);
+    }
+    for (const [name, why] of Object.entries(results.skipped ?? {})) md.push(`- ${name}: ${why}`);
+    md.push('');
+  }
+
+  // the findings section is written by people and kept across runs
+  md.push('## Findings');
+  md.push('');
+  md.push(FINDINGS_START);
+  const kept = previous ? extractFindings(previous) : null;
+  md.push(kept ?? '_Profiles and what they showed go here; this section is kept when the report is regenerated._');
+  md.push(FINDINGS_END);
+  md.push('');
+  return md.join('\n');
+}
+
+function extractFindings(text) {
+  const a = text.indexOf(FINDINGS_START);
+  const b = text.indexOf(FINDINGS_END);
+  if (a < 0 || b < a) return null;
+  return text.slice(a + FINDINGS_START.length, b).trim();
+}
+
+export function writeReport(results, mdPath, svgFile, svgRel) {
+  const previous = fs.existsSync(mdPath) ? fs.readFileSync(mdPath, 'utf8') : null;
+  if (svgFile) fs.writeFileSync(svgFile, latencySvg(results));
+  fs.writeFileSync(mdPath, markdown(results, { svgPath: svgFile ? svgRel : null, previous }));
+}

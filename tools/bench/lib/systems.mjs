@@ -1,0 +1,505 @@
+// The systems under test. Each gets its own fresh database and its own server
+// process on loopback, and exposes the same small interface to the scenarios:
+//   start() / restart() / stop()       the server (stop also drops the database)
+//   setup({customers, chatsPerCustomer, agents}) -> world {users, chats}
+//   openSubscribers(world, board)       customer and agent sockets, one per user
+//   send(chat, userIdx, body, clientMessageId)
+//   preparePaging(world, n) / page(big, 'first'|'middle'|'last')
+//   idleSpec(world)                     what idle-client.mjs needs to connect
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+import { createClient } from 'graphql-ws';
+import pg from 'pg';
+import {
+  childrenOf,
+  createDatabase,
+  dbUrl,
+  dropDatabase,
+  freePort,
+  getJson,
+  keepAliveAgent,
+  mapLimit,
+  postJson,
+  sleep,
+  startProcess,
+  stopProcess,
+  waitReady,
+} from './util.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repoRoot = path.resolve(here, '../../..');
+
+class SystemBase {
+  constructor(name, { log = () => {}, logDir, postmasterPid } = {}) {
+    this.name = name;
+    this.log = log;
+    this.logDir = logDir;
+    this.postmasterPid = postmasterPid;
+    this.handle = null;
+    this.dbName = null;
+    this.agent = keepAliveAgent(64);
+    this.setupAgent = keepAliveAgent(32);
+  }
+
+  serverPids() {
+    return this.handle ? [this.handle.pid] : [];
+  }
+
+  /** Every PostgreSQL process (backends of all databases and the background workers). */
+  postgresPids() {
+    return this.postmasterPid ? [this.postmasterPid, ...childrenOf(this.postmasterPid)] : [];
+  }
+
+  async start() {
+    if (!this.dbName) this.dbName = await createDatabase(this.name.replace(/[^a-z0-9]/g, ''));
+    this.port = await freePort();
+    this.base = `http://127.0.0.1:${this.port}`;
+    const { cmd, args, env } = this.command();
+    const logFile = this.logDir ? path.join(this.logDir, `${this.name}.log`) : undefined;
+    this.handle = startProcess(this.name, cmd, args, { env, cwd: repoRoot, logFile });
+    await waitReady(`${this.base}/readyz`, this.handle, 90_000);
+    this.log(`${this.name}: ready on ${this.base} (pid ${this.handle.pid}, database ${this.dbName})`);
+  }
+
+  async restart() {
+    await stopProcess(this.handle);
+    this.agent.destroy();
+    this.agent = keepAliveAgent(64);
+    await this.start();
+  }
+
+  async stop() {
+    await stopProcess(this.handle).catch(() => {});
+    this.agent.destroy();
+    this.setupAgent.destroy();
+    if (this.dbName) {
+      await dropDatabase(this.dbName).catch((err) => this.log(`${this.name}: could not drop ${this.dbName}: ${err.message}`));
+      this.dbName = null;
+    }
+  }
+}
+
+// ============================================================== floor
+
+export class FloorSystem extends SystemBase {
+  constructor(opts) {
+    super('floor', opts);
+  }
+
+  command() {
+    return {
+      cmd: process.execPath,
+      args: [path.join(here, '..', 'floor-server.mjs')],
+      env: { ...process.env, PORT: String(this.port), HOST: '127.0.0.1', DATABASE_URL: dbUrl(this.dbName), POOL_SIZE: '20' },
+    };
+  }
+
+  async call(pathname, body) {
+    const res = await postJson(this.setupAgent, `${this.base}${pathname}`, body);
+    if (res.status !== 200) throw new Error(`floor ${pathname}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+
+  async setup({ customers, chatsPerCustomer, agents }) {
+    const users = [];
+    const agentIdx = [];
+    for (let a = 0; a < agents; a++) {
+      agentIdx.push(users.length);
+      users.push({ role: 'AGENT' });
+    }
+    const customerIdx = [];
+    for (let c = 0; c < customers; c++) {
+      customerIdx.push(users.length);
+      users.push({ role: 'CUSTOMER' });
+    }
+    await mapLimit(users, 16, async (u) => {
+      u.id = (await this.call('/users', { role: u.role })).id;
+    });
+    const chats = [];
+    for (let c = 0; c < customers; c++)
+      for (let k = 0; k < chatsPerCustomer; k++) {
+        const idx = chats.length;
+        chats.push({ customer: customerIdx[c], agent: agentIdx[idx % agents] });
+      }
+    await mapLimit(chats, 16, async (chat) => {
+      chat.id = (await this.call('/chats', { customerId: users[chat.customer].id, agentId: users[chat.agent].id })).id;
+      chat.subs = [chat.customer, chat.agent];
+    });
+    return { users, chats };
+  }
+
+  async openSubscribers(world, board) {
+    const byUser = new Map();
+    for (const chat of world.chats)
+      for (const u of chat.subs) {
+        if (!byUser.has(u)) byUser.set(u, []);
+        byUser.get(u).push(chat.id);
+      }
+    const sockets = [];
+    const url = `ws://127.0.0.1:${this.port}/ws`;
+    let errors = 0;
+    await mapLimit([...byUser.entries()], 32, ([userIdx, chatIds]) =>
+      new Promise((resolve, reject) => {
+        const ws = new WebSocket(url, { perMessageDeflate: false });
+        sockets.push(ws);
+        let pending = chatIds.length;
+        const timer = setTimeout(() => reject(new Error('floor subscribe timeout')), 20_000);
+        ws.on('open', () => {
+          for (const chatId of chatIds) ws.send(JSON.stringify({ type: 'subscribe', chatId }));
+        });
+        ws.on('message', (data) => {
+          const msg = JSON.parse(data.toString());
+          if (msg.type === 'message') board.deliver(userIdx, msg.chatId, msg.seq, msg.body);
+          else if (msg.type === 'subscribed' && --pending === 0) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        ws.on('error', (err) => {
+          errors++;
+          clearTimeout(timer);
+          reject(err);
+        });
+        ws.on('close', () => board.closed?.(userIdx));
+      }),
+    );
+    return {
+      sockets: sockets.length,
+      errors: () => errors,
+      close: async () => {
+        for (const ws of sockets) ws.terminate();
+      },
+    };
+  }
+
+  async send(chat, userIdx, body, clientMessageId) {
+    const res = await postJson(this.agent, `${this.base}/send`, {
+      chatId: chat.id,
+      senderId: this.world.users[userIdx].id,
+      body,
+      clientMessageId,
+    });
+    if (res.status !== 200) throw new Error(`send ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+  }
+
+  /** Bulk-loads n messages into one new chat with SQL (the floor's own tables). */
+  async preparePaging(world, n) {
+    const chatId = (await this.call('/chats', { customerId: world.users[world.chats[0].customer].id })).id;
+    const client = new pg.Client({ connectionString: dbUrl(this.dbName) });
+    await client.connect();
+    try {
+      await client.query(
+        `INSERT INTO messages (id, chat_id, seq, kind, sender_id, body, client_message_id, created_at)
+         SELECT gen_random_uuid(), $1, g, 'CUSTOMER', $2, 'paging message number ' || g, NULL, now() + g * interval '1 ms'
+         FROM generate_series(1, $3::int) g`,
+        [chatId, world.users[world.chats[0].customer].id, n],
+      );
+      await client.query('UPDATE chats SET last_seq = $2 WHERE id = $1', [chatId, n]);
+      await client.query('ANALYZE messages');
+    } finally {
+      await client.end();
+    }
+    return { chatId, n, middleAfter: Math.floor(n / 2) - 25 };
+  }
+
+  async page(big, which) {
+    const q =
+      which === 'first'
+        ? `first=50`
+        : which === 'middle'
+          ? `first=50&after=${big.middleAfter}`
+          : `last=50`;
+    const res = await getJson(this.agent, `${this.base}/messages?chatId=${big.chatId}&${q}`);
+    if (res.status !== 200) throw new Error(`floor page ${res.status}`);
+    return res.body.messages;
+  }
+
+  idleSpec(world) {
+    return {
+      protocol: 'floor',
+      url: `ws://127.0.0.1:${this.port}/ws`,
+      items: world.chats.map((c) => ({ chatId: c.id })),
+    };
+  }
+}
+
+// ============================================================== parley
+
+const MESSAGE_ADDED = `subscription Bench($chatId: ID!) { messageAdded(chatId: $chatId) { id seq chatId body } }`;
+const SEND = `mutation Send($input: SendMessageInput!) { sendMessage(input: $input) { id seq } }`;
+const PAGE = `query Page($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {
+  chat(id: $id) { messages(first: $first, after: $after, last: $last, before: $before) {
+    edges { cursor node { id seq kind body clientMessageId createdAt sender { id displayName } } }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } }`;
+
+export class ParleySystem extends SystemBase {
+  constructor(opts) {
+    super('parley', opts);
+    this.admin = { email: `bench-admin-${randomBytes(3).toString('hex')}@example.com`, password: `bench-admin-${randomBytes(8).toString('hex')}` };
+    this.jwtSecret = randomBytes(32).toString('hex');
+    this.extraNodeArgs = opts?.nodeArgs ?? [];
+  }
+
+  static bundle() {
+    return path.join(repoRoot, 'dist/apps/api/main.js');
+  }
+
+  static available() {
+    return fs.existsSync(ParleySystem.bundle());
+  }
+
+  command() {
+    return {
+      cmd: process.execPath,
+      args: [...this.extraNodeArgs, ParleySystem.bundle()],
+      env: {
+        ...process.env,
+        PORT: String(this.port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: dbUrl(this.dbName),
+        NODE_ENV: 'production',
+        JWT_SECRET: this.jwtSecret,
+        RATE_LIMIT_SCALE: '0',
+        ADMIN_EMAIL: this.admin.email,
+        ADMIN_PASSWORD: this.admin.password,
+        SEED_DEMO: 'false',
+        LOG_LEVEL: process.env.BENCH_PARLEY_LOG_LEVEL ?? 'warn',
+      },
+    };
+  }
+
+  async gql(agent, token, query, variables) {
+    const headers = token ? { authorization: `Bearer ${token}` } : {};
+    const res = await postJson(agent, `${this.base}/graphql`, { query, variables }, headers);
+    const body = res.body;
+    if (typeof body !== 'object' || body === null) throw new Error(`graphql ${res.status}: ${String(body).slice(0, 200)}`);
+    if (body.errors?.length) {
+      const e = body.errors[0];
+      const err = new Error(`${e.extensions?.code ?? 'ERROR'}: ${e.message}`);
+      err.code = e.extensions?.code;
+      throw err;
+    }
+    if (res.status !== 200) throw new Error(`graphql status ${res.status}`);
+    return body.data;
+  }
+
+  async setup({ customers, chatsPerCustomer, agents }) {
+    const a = this.setupAgent;
+    const run = randomBytes(3).toString('hex');
+    const password = 'bench-password-1';
+    const adminToken = (await this.gql(a, null, `mutation($i: LoginInput!){ login(input:$i){ token } }`, { i: this.admin })).login.token;
+    const users = [];
+    const agentIdx = [];
+    for (let i = 0; i < agents; i++) {
+      agentIdx.push(users.length);
+      users.push({ role: 'AGENT', email: `bench-agent-${run}-${i}@example.com` });
+    }
+    const customerIdx = [];
+    for (let i = 0; i < customers; i++) {
+      customerIdx.push(users.length);
+      users.push({ role: 'CUSTOMER', email: `bench-customer-${run}-${i}@example.com` });
+    }
+    const t0 = Date.now();
+    await mapLimit(users, 8, async (u, i) => {
+      const input = { email: u.email, password, displayName: `${u.role === 'AGENT' ? 'Agent' : 'Customer'} ${i}` };
+      if (u.role === 'AGENT') {
+        await this.gql(a, adminToken, `mutation($i: RegisterInput!){ createAgent(input:$i){ id } }`, { i: input });
+        const r = await this.gql(a, null, `mutation($i: LoginInput!){ login(input:$i){ token user { id } } }`, {
+          i: { email: u.email, password },
+        });
+        u.token = r.login.token;
+        u.id = r.login.user.id;
+      } else {
+        const r = await this.gql(a, null, `mutation($i: RegisterInput!){ register(input:$i){ token user { id } } }`, { i: input });
+        u.token = r.register.token;
+        u.id = r.register.user.id;
+      }
+    });
+    this.log(`parley: ${users.length} users in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const chats = [];
+    for (let c = 0; c < customers; c++)
+      for (let k = 0; k < chatsPerCustomer; k++) chats.push({ customer: customerIdx[c], agent: agentIdx[chats.length % agents] });
+    await mapLimit(chats, 16, async (chat, i) => {
+      const r = await this.gql(a, users[chat.customer].token, `mutation($i: StartChatInput!){ startChat(input:$i){ id } }`, {
+        i: { message: `Hello, this is benchmark chat ${i}`, clientMessageId: `start-${run}-${i}` },
+      });
+      chat.id = r.startChat.id;
+      await this.gql(a, users[chat.agent].token, `mutation($id: ID!){ acceptChat(chatId:$id){ id status } }`, { id: chat.id });
+      chat.subs = [chat.customer, chat.agent];
+    });
+    this.log(`parley: ${chats.length} chats started and accepted in ${((Date.now() - t0) / 1000).toFixed(1)} s total`);
+    return { users, chats };
+  }
+
+  async openSubscribers(world, board) {
+    const byUser = new Map();
+    for (const chat of world.chats)
+      for (const u of chat.subs) {
+        if (!byUser.has(u)) byUser.set(u, []);
+        byUser.get(u).push(chat.id);
+      }
+    const clients = [];
+    let errors = 0;
+    let firstError = null;
+    const url = `ws://127.0.0.1:${this.port}/graphql`;
+    await mapLimit([...byUser.entries()], 16, async ([userIdx, chatIds]) => {
+      const client = createClient({
+        url,
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${world.users[userIdx].token}` },
+        lazy: false,
+        retryAttempts: 0,
+        shouldRetry: () => false,
+        keepAlive: 0,
+      });
+      clients.push(client);
+      await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('graphql-ws connect timeout')), 20_000);
+        const offs = [
+          client.on('connected', () => {
+            clearTimeout(timer);
+            resolve();
+          }),
+          client.on('closed', (ev) => {
+            clearTimeout(timer);
+            reject(new Error(`graphql-ws closed ${ev?.code ?? ''} ${ev?.reason ?? ''}`));
+          }),
+          client.on('error', (err) => {
+            clearTimeout(timer);
+            reject(err instanceof Error ? err : new Error(String(err?.message ?? err)));
+          }),
+        ];
+        void offs;
+      });
+      for (const chatId of chatIds) {
+        client.subscribe(
+          { query: MESSAGE_ADDED, variables: { chatId } },
+          {
+            next: (r) => {
+              const m = r.data?.messageAdded;
+              if (m) board.deliver(userIdx, m.chatId, m.seq, m.body);
+              else if (r.errors) {
+                errors++;
+                firstError ??= JSON.stringify(r.errors).slice(0, 300);
+              }
+            },
+            error: (err) => {
+              errors++;
+              firstError ??= Array.isArray(err) ? JSON.stringify(err).slice(0, 300) : String(err?.message ?? err?.reason ?? err);
+            },
+            complete: () => {},
+          },
+        );
+      }
+    });
+    return {
+      sockets: clients.length,
+      errors: () => errors,
+      firstError: () => firstError,
+      close: async () => {
+        await Promise.all(clients.map((c) => c.dispose()));
+      },
+    };
+  }
+
+  async send(chat, userIdx, body, clientMessageId) {
+    await this.gql(this.agent, this.world.users[userIdx].token, SEND, { input: { chatId: chat.id, body, clientMessageId } });
+  }
+
+  /**
+   * A chat of n messages: started and accepted through the API, then filled
+   * with SQL straight into Parley's tables (column names read from the
+   * database), since sending 100k messages through the API would take minutes.
+   */
+  async preparePaging(world, n) {
+    const customer = world.users[world.chats[0].customer];
+    const agentUser = world.users[world.chats[0].agent];
+    const r = await this.gql(this.setupAgent, customer.token, `mutation($i: StartChatInput!){ startChat(input:$i){ id } }`, {
+      i: { message: 'paging chat' },
+    });
+    const chatId = r.startChat.id;
+    await this.gql(this.setupAgent, agentUser.token, `mutation($id: ID!){ acceptChat(chatId:$id){ id } }`, { id: chatId });
+    const client = new pg.Client({ connectionString: dbUrl(this.dbName) });
+    await client.connect();
+    try {
+      const cols = await client.query(
+        `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name IN ('messages','chats')`,
+      );
+      const has = (t, c) => cols.rows.some((x) => x.table_name === t && x.column_name === c);
+      const need = [
+        ['messages', 'chatId'],
+        ['messages', 'seq'],
+        ['messages', 'kind'],
+        ['messages', 'senderId'],
+        ['messages', 'body'],
+        ['chats', 'lastSeq'],
+      ];
+      const missing = need.filter(([t, c]) => !has(t, c));
+      if (missing.length) throw new Error(`paging: Parley's tables changed (missing ${missing.map((x) => x.join('.')).join(', ')})`);
+      await client.query('BEGIN');
+      const { rows } = await client.query('SELECT "lastSeq" FROM chats WHERE id = $1 FOR UPDATE', [chatId]);
+      const base = rows[0].lastSeq;
+      const extra = [];
+      if (has('messages', 'createdAt')) extra.push(['"createdAt"', `now() + g * interval '1 ms'`]);
+      await client.query(
+        `INSERT INTO messages (id, "chatId", seq, kind, "senderId", body${extra.map((e) => ', ' + e[0]).join('')})
+         SELECT gen_random_uuid(), $1, $2::int + g, 'CUSTOMER', $3, 'paging message number ' || g${extra.map((e) => ', ' + e[1]).join('')}
+         FROM generate_series(1, $4::int) g`,
+        [chatId, base, customer.id, n - base],
+      );
+      await client.query(`UPDATE chats SET "lastSeq" = $2 WHERE id = $1`, [chatId, n]);
+      await client.query('COMMIT');
+      await client.query('ANALYZE messages');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      await client.end();
+    }
+    // the middle page's cursor, found the way a client would: paging forward
+    const target = Math.floor(n / 2) - 25;
+    let after = null;
+    let seen = 0;
+    for (let i = 0; i < Math.ceil(n / 100) + 2 && seen < target; i++) {
+      const take = Math.min(100, target - seen);
+      const d = await this.gql(this.agent, customer.token, PAGE, { id: chatId, first: take, after });
+      const conn = d.chat.messages;
+      if (conn.edges.length === 0) break;
+      seen += conn.edges.length;
+      after = conn.pageInfo.endCursor;
+    }
+    return { chatId, n, token: customer.token, middleAfter: after, middleAt: seen };
+  }
+
+  async page(big, which) {
+    const vars =
+      which === 'first'
+        ? { id: big.chatId, first: 50 }
+        : which === 'middle'
+          ? { id: big.chatId, first: 50, after: big.middleAfter }
+          : { id: big.chatId, last: 50 };
+    const d = await this.gql(this.agent, big.token, PAGE, vars);
+    return d.chat.messages.edges;
+  }
+
+  idleSpec(world) {
+    return {
+      protocol: 'graphql-ws',
+      url: `ws://127.0.0.1:${this.port}/graphql`,
+      query: MESSAGE_ADDED,
+      items: world.chats.map((c) => ({ chatId: c.id, token: world.users[c.customer].token })),
+    };
+  }
+}
+
+/** Two Parley instances sharing Redis: not built yet (needs REDIS_URL support in the API). */
+export const PARLEY_REDIS_HOOK = {
+  name: 'parley-redis',
+  available: () => false,
+  reason: 'scale-out over Redis does not exist yet; when it does, start two Parley instances with REDIS_URL, senders on one and subscribers on the other',
+};
+
+export { sleep };

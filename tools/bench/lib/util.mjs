@@ -1,0 +1,370 @@
+// Small helpers shared by the benchmark: processes, /proc readings, the
+// database, HTTP with keep-alive, histograms.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import pg from 'pg';
+
+const require = createRequire(import.meta.url);
+const hdr = require('hdr-histogram-js');
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+export const now = () => performance.now();
+
+// ---------------------------------------------------------------- histograms
+
+/** An HDR histogram of microseconds, 1 µs to 10 min, 3 significant digits. */
+export function newHistogram() {
+  return hdr.build({
+    bitBucketSize: 64,
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 600_000_000,
+    numberOfSignificantValueDigits: 3,
+    useWebAssembly: false,
+  });
+}
+
+/** Summary in milliseconds (3 decimals) of a histogram of microseconds. */
+export function summarize(h) {
+  // HDR reports a percentile as the top of its bucket: never above the recorded max
+  const ms = (us) => Math.round(Math.min(us, h.maxValue)) / 1000;
+  if (h.totalCount === 0) return { count: 0, p50: null, p90: null, p99: null, p999: null, max: null, mean: null };
+  return {
+    count: h.totalCount,
+    p50: ms(h.getValueAtPercentile(50)),
+    p90: ms(h.getValueAtPercentile(90)),
+    p99: ms(h.getValueAtPercentile(99)),
+    p999: ms(h.getValueAtPercentile(99.9)),
+    max: ms(h.maxValue),
+    mean: ms(h.mean),
+  };
+}
+
+// ---------------------------------------------------------------- processes
+
+const children = new Set();
+
+/**
+ * Starts a child process with its output kept in a ring of lines (and, if
+ * logFile is given, appended there). Returns {proc, pid, lines, exited}.
+ */
+export function startProcess(name, cmd, args, { env, cwd, logFile } = {}) {
+  const proc = spawn(cmd, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: false });
+  const lines = [];
+  const log = logFile ? fs.createWriteStream(logFile, { flags: 'a' }) : null;
+  const take = (buf) => {
+    const text = buf.toString();
+    if (log) log.write(text);
+    for (const line of text.split('\n')) {
+      if (!line) continue;
+      lines.push(line);
+      if (lines.length > 200) lines.shift();
+    }
+  };
+  proc.stdout.on('data', take);
+  proc.stderr.on('data', take);
+  const handle = { name, proc, pid: proc.pid, lines, exitCode: undefined };
+  handle.exited = new Promise((resolve) => {
+    proc.on('exit', (code, signal) => {
+      handle.exitCode = code ?? signal;
+      children.delete(handle);
+      log?.end();
+      resolve(handle.exitCode);
+    });
+  });
+  children.add(handle);
+  return handle;
+}
+
+/** Stops a child: SIGTERM, then SIGKILL after graceMs. */
+export async function stopProcess(handle, graceMs = 5000) {
+  if (!handle || handle.exitCode !== undefined) return;
+  try {
+    handle.proc.kill('SIGTERM');
+  } catch {
+    /* gone */
+  }
+  const t = setTimeout(() => {
+    try {
+      handle.proc.kill('SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }, graceMs);
+  await handle.exited;
+  clearTimeout(t);
+}
+
+/** Kills every child still running (used on exit, also on failure). */
+export function killAllChildren() {
+  for (const h of children) {
+    try {
+      h.proc.kill('SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+}
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls url until it answers 200, the process exits, or timeoutMs passes. */
+export async function waitReady(url, handle, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  let lastErr = '';
+  while (Date.now() < deadline) {
+    if (handle && handle.exitCode !== undefined) {
+      throw new Error(`${handle.name} exited (${handle.exitCode}) before ready:\n${handle.lines.slice(-30).join('\n')}`);
+    }
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (res.status === 200) return;
+      lastErr = `status ${res.status}`;
+    } catch (err) {
+      lastErr = err.message;
+    }
+    await sleep(200);
+  }
+  throw new Error(`${handle?.name ?? url} not ready after ${timeoutMs} ms (${lastErr}):\n${handle?.lines.slice(-30).join('\n') ?? ''}`);
+}
+
+// ---------------------------------------------------------------- /proc
+
+const CLK_TCK = 100; // Linux USER_HZ on every mainstream kernel
+
+/** utime+stime of a process in microseconds, or null when it is gone. */
+export function cpuMicros(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[0] is state (field 3); utime is field 14, stime field 15
+    return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / CLK_TCK;
+  } catch {
+    return null;
+  }
+}
+
+/** Busy CPU time of the whole machine (all cores, excluding idle and iowait) in microseconds. */
+export function machineBusyMicros() {
+  try {
+    const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0];
+    const v = line.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal guest guest_nice; guest time is already in user
+    const busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+    return (busy * 1_000_000) / CLK_TCK;
+  } catch {
+    return null;
+  }
+}
+
+export function ppidOf(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return null;
+  }
+}
+
+/** Resident set size of a process in bytes. */
+export function rssBytes(pid) {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const m = /VmRSS:\s+(\d+) kB/.exec(status);
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+export function childrenOf(ppid) {
+  const out = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    if (ppidOf(Number(name)) === ppid) out.push(Number(name));
+  }
+  return out;
+}
+
+export function nofileLimit() {
+  try {
+    const limits = fs.readFileSync('/proc/self/limits', 'utf8');
+    const m = /Max open files\s+(\d+|unlimited)\s+(\d+|unlimited)/.exec(limits);
+    return m ? { soft: Number(m[1]) || Infinity, hard: Number(m[2]) || Infinity } : null;
+  } catch {
+    return null;
+  }
+}
+
+export function machineInfo() {
+  const cpus = os.cpus();
+  let pgVersion = null;
+  return {
+    host: os.hostname(),
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    kernel: `${os.type()} ${os.release()}`,
+    node: process.version,
+    pgVersion,
+    nofile: nofileLimit(),
+    ephemeralPorts: (() => {
+      try {
+        return fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+      } catch {
+        return null;
+      }
+    })(),
+  };
+}
+
+// ---------------------------------------------------------------- database
+
+export function adminUrl() {
+  return process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+}
+
+export function dbUrl(name) {
+  const u = new URL(adminUrl());
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+export async function withAdmin(fn) {
+  const client = new pg.Client({ connectionString: adminUrl(), application_name: 'bench-admin' });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+export async function createDatabase(label) {
+  const name = `parley_bench_${label}_${randomBytes(4).toString('hex')}`;
+  await withAdmin((c) => c.query(`CREATE DATABASE ${name}`));
+  return name;
+}
+
+export async function dropDatabase(name) {
+  await withAdmin(async (c) => {
+    await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+    await c.query(`DROP DATABASE IF EXISTS ${name}`);
+  });
+}
+
+/** PIDs of the PostgreSQL backends connected to a database. */
+export async function backendPids(dbName) {
+  return withAdmin(async (c) => {
+    const { rows } = await c.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [dbName]);
+    return rows.map((r) => r.pid);
+  });
+}
+
+export async function postgresInfo() {
+  return withAdmin(async (c) => {
+    const v = await c.query('SHOW server_version');
+    const s = await c.query("SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_commit','fsync','shared_buffers','max_connections','wal_level')");
+    const pid = await c.query('SELECT pg_backend_pid() AS pid');
+    return {
+      version: v.rows[0].server_version,
+      settings: Object.fromEntries(s.rows.map((r) => [r.name, r.setting])),
+      postmasterPid: ppidOf(pid.rows[0].pid),
+    };
+  });
+}
+
+// ---------------------------------------------------------------- HTTP
+
+export function keepAliveAgent(maxSockets = 64) {
+  return new http.Agent({ keepAlive: true, maxSockets, keepAliveMsecs: 10_000 });
+}
+
+/** POST JSON with a keep-alive agent; resolves {status, body} (body parsed). */
+export function postJson(agent, url, body, headers = {}, timeoutMs = 30_000) {
+  const u = typeof url === 'string' ? new URL(url) : url;
+  const data = Buffer.from(JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        agent,
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname + u.search,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': data.length, ...headers },
+        timeout: timeoutMs,
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed = text;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            /* not JSON */
+          }
+          resolve({ status: res.statusCode, body: parsed });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('request timeout')));
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+export function getJson(agent, url, headers = {}, timeoutMs = 30_000) {
+  const u = typeof url === 'string' ? new URL(url) : url;
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { agent, host: u.hostname, port: u.port, path: u.pathname + u.search, method: 'GET', headers, timeout: timeoutMs },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          try {
+            resolve({ status: res.statusCode, body: JSON.parse(text) });
+          } catch {
+            resolve({ status: res.statusCode, body: text });
+          }
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('request timeout')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Runs fn over items with at most `limit` in flight; returns results in order. */
+export async function mapLimit(items, limit, fn) {
+  const results = new Array(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i], i);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}

@@ -1,0 +1,324 @@
+#!/usr/bin/env node
+// npm run bench [-- options]
+//
+// Measures Parley against the floor (pg + ws, nothing else) in the same run.
+// Everything runs here, on loopback: the bench creates a fresh PostgreSQL
+// database per system (parley_bench_*), starts the servers, drives them,
+// writes bench-results/*.json, docs/benchmarks.md and the SVG plot, prints a
+// table, then stops what it started and drops its databases.
+//
+// Options:
+//   --quick            about two minutes: 300 chats, short steps
+//   --smoke            a few seconds, floor only unless --systems says otherwise (the harness's own test)
+//   (default)          the full run: 2,000 chats, 20 s per rate, 50k idle subscribers
+//   --systems a,b      floor,parley (default: both; parley-redis is a marked hook for later)
+//   --scenarios a,b    fixed,search,paging,idle (default: all)
+//   --rates a,b        fixed rates (default 100,500,1000)
+//   --duration S       seconds per fixed rate
+//   --chats N          number of chats (customers = N / chats-per-customer)
+//   --out DIR          where the JSON goes (default bench-results)
+//   --report FILE      the Markdown report (default docs/benchmarks.md; --no-report to skip)
+//   --no-build         do not run `npm run build` when dist/apps/api/main.js is missing
+//   --cpu-prof DIR     run parley under node --cpu-prof, profiles written to DIR
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { DeliveryBoard, runLoad, stepSearch, warmup } from './lib/loadgen.mjs';
+import { runIdle } from './lib/idle.mjs';
+import { FloorSystem, ParleySystem, PARLEY_REDIS_HOOK, repoRoot } from './lib/systems.mjs';
+import { killAllChildren, machineInfo, newHistogram, now, postgresInfo, sleep, summarize, withAdmin } from './lib/util.mjs';
+import { textTable, writeReport } from './lib/report.mjs';
+
+// ------------------------------------------------------------------ options
+
+function parseArgs(argv) {
+  const o = { flags: new Set(), values: {} };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('--')) continue;
+    const [k, v] = a.slice(2).split('=', 2);
+    const valued = ['systems', 'scenarios', 'rates', 'duration', 'chats', 'out', 'report', 'cpu-prof', 'idle-levels', 'paging-size'];
+    if (valued.includes(k)) o.values[k] = v ?? argv[++i];
+    else o.flags.add(k);
+  }
+  return o;
+}
+
+const args = parseArgs(process.argv.slice(2));
+if (args.flags.has('help')) {
+  const src = fs.readFileSync(new URL(import.meta.url), 'utf8');
+  console.log(src.split('\n').filter((l) => l.startsWith('//')).map((l) => l.slice(3)).join('\n'));
+  process.exit(0);
+}
+const mode = args.flags.has('smoke') ? 'smoke' : args.flags.has('quick') ? 'quick' : 'full';
+
+const PRESETS = {
+  smoke: {
+    customers: 8, chatsPerCustomer: 2, agents: 2,
+    rates: [40], durationMs: 2000, drainMs: 3000,
+    search: { startRate: 50, factor: 2, stepMs: 1500, bisections: 0, maxSteps: 2, settleMs: 200 },
+    pagingSize: 2000, pagingReps: 10, idleLevels: [100],
+    scenarios: ['fixed', 'paging'],
+  },
+  quick: {
+    customers: 100, chatsPerCustomer: 3, agents: 10,
+    rates: [100, 500, 1000], durationMs: 5000, drainMs: 4000,
+    search: { startRate: 600, factor: 1.5, stepMs: 4000, bisections: 1, maxSteps: 5, settleMs: 500 },
+    pagingSize: 100_000, pagingReps: 50, idleLevels: [10_000],
+    scenarios: ['fixed', 'search', 'paging', 'idle'],
+  },
+  full: {
+    customers: 500, chatsPerCustomer: 4, agents: 20,
+    rates: [100, 500, 1000], durationMs: 20_000, drainMs: 8000,
+    search: { startRate: 250, factor: 1.4, stepMs: 15_000, bisections: 2, maxSteps: 12, settleMs: 2000 },
+    pagingSize: 100_000, pagingReps: 300, idleLevels: [10_000, 25_000, 50_000],
+    scenarios: ['fixed', 'search', 'paging', 'idle'],
+  },
+};
+const cfg = structuredClone(PRESETS[mode]);
+if (args.values.rates) cfg.rates = args.values.rates.split(',').map(Number);
+if (args.values.duration) cfg.durationMs = Number(args.values.duration) * 1000;
+if (args.values.chats) cfg.customers = Math.max(1, Math.ceil(Number(args.values.chats) / cfg.chatsPerCustomer));
+if (args.values.scenarios) cfg.scenarios = args.values.scenarios.split(',');
+if (args.values['idle-levels']) cfg.idleLevels = args.values['idle-levels'].split(',').map(Number);
+if (args.values['paging-size']) cfg.pagingSize = Number(args.values['paging-size']);
+const wantSystems = (args.values.systems ?? (mode === 'smoke' ? 'floor' : 'floor,parley')).split(',');
+const outDir = path.resolve(repoRoot, args.values.out ?? 'bench-results');
+const reportPath = args.flags.has('no-report') ? null : path.resolve(repoRoot, args.values.report ?? 'docs/benchmarks.md');
+const quiet = args.flags.has('quiet');
+
+const log = (...a) => {
+  if (!quiet) console.error(...a);
+};
+
+// ------------------------------------------------------------------ cleanup
+
+const systems = [];
+let cleaning = null;
+async function cleanup() {
+  cleaning ??= (async () => {
+    for (const s of systems) await s.stop().catch(() => {});
+    killAllChildren();
+  })();
+  return cleaning;
+}
+process.on('exit', killAllChildren);
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    log(`\n${sig}: stopping servers and dropping the bench databases`);
+    cleanup().finally(() => process.exit(130));
+  });
+}
+// no run may outlive its budget
+const BUDGET_MS = { smoke: 60_000, quick: 8 * 60_000, full: 90 * 60_000 }[mode];
+setTimeout(() => {
+  log(`bench: over its time budget of ${BUDGET_MS / 1000} s, stopping`);
+  cleanup().finally(() => process.exit(3));
+}, BUDGET_MS).unref();
+
+// ------------------------------------------------------------------ scenarios
+
+async function pagingScenario(sys, world) {
+  const t0 = Date.now();
+  const big = await sys.preparePaging(world, cfg.pagingSize);
+  log(`  ${sys.name}: chat of ${cfg.pagingSize} messages ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const h = { first: newHistogram(), middle: newHistogram(), last: newHistogram() };
+  const check = { first: null, middle: null, last: null };
+  // a few unmeasured requests first, like any warm server
+  for (let i = 0; i < 3; i++) for (const w of ['first', 'middle', 'last']) await sys.page(big, w);
+  for (let i = 0; i < cfg.pagingReps; i++) {
+    for (const w of ['first', 'middle', 'last']) {
+      const t = now();
+      const page = await sys.page(big, w);
+      h[w].recordValue(Math.max(1, Math.round((now() - t) * 1000)));
+      check[w] ??= page.length;
+    }
+  }
+  const out = { n: cfg.pagingSize, reps: cfg.pagingReps };
+  for (const w of ['first', 'middle', 'last']) {
+    out[w] = summarize(h[w]);
+    out[w].pageSize = check[w];
+    if (check[w] !== 50) throw new Error(`paging ${w}: got ${check[w]} messages, expected 50`);
+  }
+  log(`  ${sys.name}: paging p50/p99 ms: first ${out.first.p50}/${out.first.p99}, middle ${out.middle.p50}/${out.middle.p99}, last ${out.last.p50}/${out.last.p99}`);
+  return out;
+}
+
+function gitCommit() {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    return null;
+  }
+}
+
+function ensureParleyBuilt() {
+  if (ParleySystem.available()) return null;
+  if (args.flags.has('no-build')) return 'dist/apps/api/main.js is missing (run `npm run build`)';
+  log('parley: dist/apps/api/main.js is missing, running `npm run build`');
+  const r = spawnSync('npm', ['run', 'build'], { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'], timeout: 5 * 60_000 });
+  if (r.status !== 0 || !ParleySystem.available()) return `\`npm run build\` failed (exit ${r.status ?? r.signal}), so the API could not be measured`;
+  return null;
+}
+
+// ------------------------------------------------------------------ main
+
+async function main() {
+  fs.mkdirSync(outDir, { recursive: true });
+  const logDir = path.join(outDir, 'logs');
+  fs.mkdirSync(logDir, { recursive: true });
+  const startedAt = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const pgInfo = await postgresInfo();
+  const results = {
+    meta: {
+      mode,
+      startedAt,
+      commit: gitCommit(),
+      chats: cfg.customers * cfg.chatsPerCustomer,
+      customers: cfg.customers,
+      chatsPerCustomer: cfg.chatsPerCustomer,
+      agents: cfg.agents,
+      config: cfg,
+    },
+    machine: machineInfo(),
+    postgres: pgInfo,
+    systems: {},
+    skipped: {},
+  };
+  const common = { log, logDir, postmasterPid: pgInfo.postmasterPid };
+
+  for (const name of wantSystems) {
+    if (name === 'floor') systems.push(new FloorSystem(common));
+    else if (name === 'parley') {
+      const why = ensureParleyBuilt();
+      if (why) {
+        results.skipped.parley = why;
+        log(`parley: skipped: ${why}`);
+        continue;
+      }
+      const nodeArgs = args.values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.values['cpu-prof'])}`] : [];
+      systems.push(new ParleySystem({ ...common, nodeArgs }));
+    } else if (name === 'parley-redis') {
+      results.skipped['parley-redis'] = PARLEY_REDIS_HOOK.reason;
+      log(`parley-redis: skipped: ${PARLEY_REDIS_HOOK.reason}`);
+    } else throw new Error(`unknown system ${name}`);
+  }
+  if (!wantSystems.includes('parley-redis') && mode !== 'smoke') results.skipped['parley-redis'] = PARLEY_REDIS_HOOK.reason;
+
+  // start and set up every system; each keeps its world and its subscribers
+  const live = [];
+  for (const sys of systems) {
+    const r = (results.systems[sys.name] = { errors: [] });
+    try {
+      const t0 = Date.now();
+      await sys.start();
+      sys.world = await sys.setup({ customers: cfg.customers, chatsPerCustomer: cfg.chatsPerCustomer, agents: cfg.agents });
+      sys.board = new DeliveryBoard(sys.world);
+      sys.subscribers = await sys.openSubscribers(sys.world, sys.board);
+      const w = await warmup(sys, sys.board, { log });
+      r.setup = { seconds: Math.round((Date.now() - t0) / 100) / 10, sockets: sys.subscribers.sockets, chats: sys.world.chats.length, warmupAttempts: w.attempts };
+      log(`${sys.name}: ${sys.world.chats.length} chats, ${sys.subscribers.sockets} subscriber sockets, set up in ${r.setup.seconds} s`);
+      live.push(sys);
+    } catch (err) {
+      r.error = `setup failed: ${err.message}`;
+      log(`${sys.name}: ${r.error}`);
+      await sys.stop().catch(() => {});
+    }
+  }
+
+  const each = async (scenario, fn) => {
+    for (const sys of live) {
+      if (sys.dead) continue;
+      try {
+        await fn(sys, results.systems[sys.name]);
+      } catch (err) {
+        log(`${sys.name}: ${scenario} failed: ${err.stack ?? err.message}`);
+        results.systems[sys.name].errors.push({ scenario, message: err.message });
+        if (sys.handle?.exitCode !== undefined) {
+          sys.dead = true;
+          results.systems[sys.name].errors.push({ scenario, message: `server exited (${sys.handle.exitCode}): ${sys.handle.lines.slice(-5).join(' | ')}` });
+        }
+      }
+    }
+  };
+
+  if (cfg.scenarios.includes('fixed')) {
+    log(`\n== fixed rates ${cfg.rates.join(', ')} msg/s, ${cfg.durationMs / 1000} s each`);
+    for (const rate of cfg.rates) {
+      await each('fixed', async (sys, r) => {
+        log(` ${sys.name}:`);
+        const res = await runLoad(sys, sys.board, { rate, durationMs: cfg.durationMs, drainMs: cfg.drainMs, dbName: sys.dbName, log });
+        (r.fixed ??= []).push(res);
+        await sleep(500);
+      });
+    }
+  }
+  if (cfg.scenarios.includes('search')) {
+    log(`\n== highest sustained rate (p99 <= 50 ms, zero loss)`);
+    await each('search', async (sys, r) => {
+      log(` ${sys.name}:`);
+      r.search = await stepSearch(sys, sys.board, { ...cfg.search, log, dbName: sys.dbName, drainMs: cfg.drainMs });
+      log(` ${sys.name}: highest sustained rate ${r.search.maxSustainedRate} msg/s`);
+    });
+  }
+  if (cfg.scenarios.includes('paging')) {
+    log(`\n== paging a chat of ${cfg.pagingSize} messages`);
+    await each('paging', async (sys, r) => {
+      try {
+        r.paging = await pagingScenario(sys, sys.world);
+      } catch (err) {
+        r.paging = { error: err.message };
+        throw err;
+      }
+    });
+  }
+  // the subscribers of the load scenarios go before the idle scenario restarts the servers
+  for (const sys of live) {
+    const r = results.systems[sys.name];
+    if (sys.subscribers) {
+      r.subscriberErrors = sys.subscribers.errors();
+      if (sys.subscribers.firstError?.()) r.subscriberFirstError = sys.subscribers.firstError();
+      await sys.subscribers.close().catch(() => {});
+    }
+    r.stray = sys.board?.stray;
+  }
+  if (cfg.scenarios.includes('idle')) {
+    log(`\n== idle subscribers: ${cfg.idleLevels.join(', ')}`);
+    await each('idle', async (sys, r) => {
+      log(` ${sys.name}:`);
+      r.idle = await runIdle(sys, sys.world, cfg.idleLevels, { log });
+    });
+  }
+
+  await cleanup();
+  for (const [name, r] of Object.entries(results.systems)) if (r.errors && r.errors.length === 0) delete r.errors;
+
+  const stamp = startedAt.replace(/[:]/g, '-');
+  const file = path.join(outDir, `bench-${mode}-${stamp}.json`);
+  results.meta.resultsFile = path.relative(repoRoot, file);
+  fs.writeFileSync(file, JSON.stringify(results, null, 2));
+  fs.writeFileSync(path.join(outDir, `latest-${mode}.json`), JSON.stringify(results, null, 2));
+  if (reportPath) {
+    const svgDir = path.join(path.dirname(reportPath), 'benchmarks');
+    fs.mkdirSync(svgDir, { recursive: true });
+    const svgFile = path.join(svgDir, 'latency-vs-rate.svg');
+    writeReport(results, reportPath, svgFile, path.relative(path.dirname(reportPath), svgFile));
+    log(`report: ${path.relative(repoRoot, reportPath)}, plot: ${path.relative(repoRoot, svgFile)}`);
+  }
+  log(`results: ${path.relative(repoRoot, file)}\n`);
+  console.log(textTable(results));
+  if (args.flags.has('json')) console.log(`RESULTS_JSON ${file}`);
+  const failed = Object.values(results.systems).some((r) => r.error);
+  return failed ? 1 : 0;
+}
+
+main()
+  .then(async (code) => {
+    await cleanup();
+    process.exit(code);
+  })
+  .catch(async (err) => {
+    console.error(err.stack ?? err);
+    await cleanup();
+    process.exit(1);
+  });
