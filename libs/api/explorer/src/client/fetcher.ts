@@ -1,0 +1,137 @@
+import type { Fetcher, FetcherOpts, FetcherParams, Observable } from '@graphiql/toolkit' with { 'resolution-mode': 'import' };
+import { GraphQLError, Kind, OperationTypeNode, parse, type OperationDefinitionNode } from 'graphql';
+import { createClient, type Client, type ExecutionResult } from 'graphql-ws';
+import { authorizationOf } from './headers';
+
+export interface ParleyFetcherOptions {
+  /** Absolute http(s) URL of the GraphQL endpoint. */
+  httpUrl: string;
+  /** Absolute ws(s) URL of the graphql-ws endpoint. */
+  wsUrl: string;
+}
+
+/** What GraphiQL shows for a failure: a plain object, so no stack trace lands in the result pane. */
+interface ShownError {
+  message: string;
+}
+
+export interface ChosenOperation {
+  subscription: boolean;
+  operationName: string | undefined;
+}
+
+/**
+ * Which operation of the document runs. GraphiQL's editor state is debounced,
+ * so right after an edit it can pass the name of an operation that is gone;
+ * a document with a single operation can only mean that one.
+ */
+export function chooseOperation(query: string, operationName: string | null | undefined): ChosenOperation {
+  let operations: OperationDefinitionNode[];
+  try {
+    operations = parse(query).definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  } catch {
+    // The server reports the syntax error.
+    return { subscription: false, operationName: operationName ?? undefined };
+  }
+  const chosen = operations.find((op) => operationName && op.name?.value === operationName) ?? (operations.length === 1 ? operations[0] : undefined);
+  if (!chosen) return { subscription: false, operationName: operationName ?? undefined };
+  return { subscription: chosen.operation === OperationTypeNode.SUBSCRIPTION, operationName: chosen.name?.value };
+}
+
+/**
+ * Queries and mutations go over HTTP POST, subscriptions over graphql-ws. The
+ * Authorization header from GraphiQL's headers editor is sent with both; the
+ * WebSocket client is recreated whenever that header changes, because the
+ * server checks the token once, in connection_init.
+ */
+export function createParleyFetcher(options: ParleyFetcherOptions): Fetcher {
+  let ws: { authorization: string | undefined; client: Client } | undefined;
+
+  const wsClientFor = (authorization: string | undefined): Client => {
+    if (ws && ws.authorization === authorization) return ws.client;
+    void ws?.client.dispose();
+    const client = createClient({
+      url: options.wsUrl,
+      connectionParams: authorization ? { authorization } : {},
+      // 4403 means the token was refused or expired: retrying cannot help, so say so at once.
+      shouldRetry: (event) => isCloseEvent(event) && event.code !== 4403,
+      retryAttempts: 3,
+    });
+    ws = { authorization, client };
+    return client;
+  };
+
+  return (params: FetcherParams, opts?: FetcherOpts) => {
+    const { subscription, operationName } = chooseOperation(params.query, params.operationName);
+    const request = { ...params, operationName };
+    if (subscription) return subscribe(wsClientFor(authorizationOf(opts?.headers)), request);
+    return post(options.httpUrl, request, opts?.headers);
+  };
+}
+
+async function post(url: string, params: FetcherParams, headers: FetcherOpts['headers']): Promise<ExecutionResult> {
+  const sent: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value != null) sent[name] = String(value);
+  }
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { ...sent, 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+      body: JSON.stringify(params),
+      credentials: 'omit',
+    });
+  } catch (error) {
+    return failure(`Could not reach the API: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const text = await response.text();
+  try {
+    return JSON.parse(text) as ExecutionResult;
+  } catch {
+    // A proxy or rate limiter may answer with a non-GraphQL body.
+    return failure(`HTTP ${response.status} ${response.statusText}: ${text.slice(0, 500)}`.trim());
+  }
+}
+
+function subscribe(client: Client, params: FetcherParams): Observable<ExecutionResult> {
+  const subscribable = {
+    // GraphiQL subscribes with an observer object; the other Observable overloads are never used.
+    subscribe(observer: { next(value: ExecutionResult): void; error(reason: unknown): void; complete(): void }) {
+      const unsubscribe = client.subscribe<Record<string, unknown>>(
+        { query: params.query, variables: params.variables ?? undefined, operationName: params.operationName ?? undefined },
+        {
+          // Wire results carry formatted errors; GraphiQL only prints them.
+          next: (value) => observer.next(value as ExecutionResult),
+          error: (reason) => observer.error(describe(reason)),
+          complete: () => observer.complete(),
+        },
+      );
+      return { unsubscribe };
+    },
+  };
+  return subscribable as Observable<ExecutionResult>;
+}
+
+function isCloseEvent(value: unknown): value is { code: number; reason: string } {
+  return typeof value === 'object' && value !== null && typeof (value as { code?: unknown }).code === 'number' && 'reason' in value;
+}
+
+/** graphql-ws reports GraphQL errors as an array, a closed socket as a CloseEvent, the rest as Error. */
+function describe(reason: unknown): unknown {
+  if (Array.isArray(reason)) return reason;
+  if (isCloseEvent(reason)) {
+    const hint = reason.code === 4403 ? ' (the Authorization header is missing, invalid or expired: sign in again)' : '';
+    return { message: `WebSocket closed with code ${reason.code}${reason.reason ? ` ${reason.reason}` : ''}${hint}` } satisfies ShownError;
+  }
+  if (reason instanceof Error) return { message: reason.message } satisfies ShownError;
+  if (typeof reason === 'object' && reason !== null && 'type' in reason) {
+    return { message: 'Could not open the WebSocket connection to the API' } satisfies ShownError;
+  }
+  return { message: String(reason) } satisfies ShownError;
+}
+
+function failure(message: string): ExecutionResult {
+  // GraphQLError serialises to { message }, which is all GraphiQL prints.
+  return { errors: [new GraphQLError(message)] };
+}
