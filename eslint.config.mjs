@@ -11,6 +11,8 @@ const depConstraints = [
   { sourceTag: 'type:ui', onlyDependOnLibsWithTags: ['type:ui', 'type:util'] },
   { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
   { sourceTag: 'type:test-util', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util'] },
+  // browser end-to-end tests drive the real server through the test harness
+  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:test-util', 'type:util'] },
 ];
 
 export default [

@@ -1,0 +1,287 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import {
+  acceptChat,
+  createAgent,
+  loginAdmin,
+  registerCustomer,
+  sendMessage,
+  startChat,
+  startTestServer,
+  type Person,
+  type TestServer,
+} from '@parley/api/testing';
+import { allMessages, setTyping } from './support/agent-api';
+import { expectAccessible } from './support/axe';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './support/browser';
+
+// testTimeout in jest.config.cjs is ignored when Jest runs several projects
+jest.setTimeout(90_000);
+
+const ROOT = resolve(__dirname, '../../..');
+const SCREENSHOT = resolve(ROOT, 'docs/images/conversation.png');
+
+let api: TestServer;
+let chrome: Browser;
+let admin: Person;
+let agent: Person;
+
+beforeAll(async () => {
+  [api, chrome] = await Promise.all([startTestServer({ webRoot: resolve(ROOT, 'dist/apps/web/browser') }), launchChromium()]);
+  admin = await loginAdmin(api);
+  agent = await createAgent(api, 'Alex Morgan', admin);
+});
+
+afterAll(async () => {
+  await chrome?.close();
+  await api?.stop();
+});
+
+async function newPage(viewport = { width: 1280, height: 800 }): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await chrome.newContext({ viewport, baseURL: api.url });
+  // keep a handle on the page's WebSockets, so a test can cut them like a failing proxy would
+  await context.addInitScript(() => {
+    const Native = window.WebSocket;
+    const sockets: WebSocket[] = [];
+    (window as unknown as { __parleySockets: WebSocket[] }).__parleySockets = sockets;
+    window.WebSocket = class extends Native {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        sockets.push(this);
+      }
+    };
+  });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error('[browser]', error.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') process.stderr.write(`[browser console] ${m.text()}\n`);
+  });
+  return { context, page };
+}
+
+/** How many message bubbles show exactly this text. */
+function countBubbles(page: Page, body: string): Promise<number> {
+  return page.evaluate(
+    (text) => Array.from(document.querySelectorAll('li.message .bubble, li.system span')).filter((el) => el.textContent?.trim() === text).length,
+    body,
+  );
+}
+
+async function waitForBubble(page: Page, body: string, timeout = 15_000): Promise<void> {
+  await page.waitForFunction(
+    (text) => Array.from(document.querySelectorAll('li.message .bubble')).some((el) => el.textContent?.trim() === text),
+    body,
+    { timeout },
+  );
+}
+
+async function signUp(page: Page, name: string, email: string, password: string): Promise<void> {
+  await page.goto('/sign-up');
+  await page.getByLabel('Your name').fill(name);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+}
+
+async function signIn(page: Page, who: Pick<Person, 'email' | 'password'>): Promise<void> {
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password', { exact: true }).fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+function chatIdOf(page: Page): string {
+  const match = /\/chats\/([^/?#]+)/.exec(new URL(page.url()).pathname);
+  if (!match || match[1] === 'new') throw new Error(`not on a conversation: ${page.url()}`);
+  return match[1];
+}
+
+describe('the customer web app', () => {
+  let customerPage: Page;
+  let customerContext: BrowserContext;
+  let chatId: string;
+  const email = `jamie-${Date.now()}@example.com`;
+  const password = 'correct horse battery';
+
+  afterAll(async () => {
+    await customerContext?.close();
+  });
+
+  it('signs a customer up, starts a chat, and shows the agent’s reply live', async () => {
+    ({ context: customerContext, page: customerPage } = await newPage());
+    const page = customerPage;
+
+    await page.goto('/');
+    await page.waitForURL(/\/sign-in/);
+    await page.getByRole('heading', { name: 'Welcome back' }).waitFor();
+    await expectAccessible(page, 'sign-in');
+
+    await signUp(page, 'Jamie Rivera', email, password);
+    await page.waitForURL(/\/chats\/new$/);
+    await page.getByRole('heading', { name: 'New conversation' }).waitFor();
+    await expectAccessible(page, 'new conversation');
+
+    await page.getByLabel('Subject (optional)').fill('Order #4821 arrived damaged');
+    await page.getByLabel('How can we help?').fill('Hi! My order arrived today and the lid of the teapot is cracked. Can you send a replacement?');
+    await page.getByRole('button', { name: 'Start conversation' }).click();
+    await page.waitForURL(/\/chats\/(?!new)[^/]+$/);
+    chatId = chatIdOf(page);
+    await waitForBubble(page, 'Hi! My order arrived today and the lid of the teapot is cracked. Can you send a replacement?');
+    await page.locator('.head parley-chat-status-badge', { hasText: 'Waiting' }).waitFor();
+
+    await acceptChat(api, agent, chatId);
+    // chatUpdated: the header names the agent without a reload
+    await page.getByText('Alex Morgan from Support is helping you').waitFor({ timeout: 15_000 });
+
+    await setTyping(api, agent, chatId, true);
+    await page.getByText('Alex Morgan is typing…').waitFor({ timeout: 10_000 });
+
+    const reply = "Hi Jamie, I'm sorry about that! I've just sent a replacement teapot — it ships today. Could you send a photo of the crack for our records?";
+    await sendMessage(api, agent, chatId, reply);
+    await waitForBubble(page, reply);
+    expect(await page.getByText('Alex Morgan is typing…').count()).toBe(0);
+    // announced to screen readers
+    await page.waitForFunction(
+      (text) => document.querySelector('[data-testid="announcer"]')?.textContent?.includes(text) ?? false,
+      reply,
+    );
+
+    // the customer answers with the keyboard: Shift+Enter is a new line, Enter sends
+    const composer = page.getByLabel('Your message');
+    await composer.click();
+    await composer.pressSequentially('Thank you, that was quick!');
+    await composer.press('Shift+Enter');
+    await composer.pressSequentially('Photo coming in a minute.');
+    await composer.press('Enter');
+    const answer = 'Thank you, that was quick!\nPhoto coming in a minute.';
+    await page.waitForFunction(
+      (text) => Array.from(document.querySelectorAll('li.message[data-state="sent"] .bubble')).some((el) => el.textContent?.trim() === text),
+      answer,
+      { timeout: 15_000 },
+    );
+    expect(await composer.inputValue()).toBe('');
+    const stored = await allMessages(api, agent, chatId);
+    expect(stored.filter((m) => m.body === answer)).toHaveLength(1);
+
+    await sendMessage(api, agent, chatId, 'Got it, thanks Jamie. Anything else I can help with?');
+    await waitForBubble(page, 'Got it, thanks Jamie. Anything else I can help with?');
+    await setTyping(api, agent, chatId, true);
+    await page.getByText('Alex Morgan is typing…').waitFor();
+    await composer.fill('Nope, that’s all');
+    await expectAccessible(page, 'conversation');
+
+    mkdirSync(resolve(SCREENSHOT, '..'), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT });
+    await composer.fill('');
+    await setTyping(api, agent, chatId, false);
+  });
+
+  it('misses nothing and repeats nothing when the socket drops while the agent writes', async () => {
+    const page = customerPage;
+    const before = await allMessages(api, agent, chatId);
+
+    await customerContext.setOffline(true);
+    await page.getByText("You're offline").waitFor({ timeout: 10_000 });
+    const bodies = ['First thing while you were away', 'Second thing while you were away', 'Third thing while you were away'];
+    for (const body of bodies) await sendMessage(api, agent, chatId, body);
+    // nothing can arrive while offline
+    await page.waitForTimeout(500);
+    for (const body of bodies) expect(await countBubbles(page, body)).toBe(0);
+
+    await customerContext.setOffline(false);
+    for (const body of bodies) await waitForBubble(page, body, 20_000);
+    await page.getByText("You're offline").waitFor({ state: 'detached' });
+    for (const body of bodies) expect(await countBubbles(page, body)).toBe(1);
+
+    // and every stored message shows exactly once, in order
+    const stored = await allMessages(api, agent, chatId);
+    expect(stored).toHaveLength(before.length + 3);
+    const shown = await page.$$eval('li[data-seq]', (els) => els.map((el) => Number(el.getAttribute('data-seq'))));
+    expect(shown).toEqual(stored.map((m) => m.seq));
+  });
+
+  it('recovers the same way when the socket is closed under it', async () => {
+    const page = customerPage;
+    // cut every open WebSocket from inside the page, as a proxy dropping the connection would
+    await page.evaluate(() => {
+      const sockets = (window as unknown as { __parleySockets?: WebSocket[] }).__parleySockets ?? [];
+      for (const s of sockets) s.close(4000, 'cut by test');
+    });
+    const bodies = ['One more after the cut', 'And another one'];
+    for (const body of bodies) await sendMessage(api, agent, chatId, body);
+    for (const body of bodies) await waitForBubble(page, body, 20_000);
+    for (const body of bodies) expect(await countBubbles(page, body)).toBe(1);
+    const stored = await allMessages(api, agent, chatId);
+    const shown = await page.$$eval('li[data-seq]', (els) => els.map((el) => Number(el.getAttribute('data-seq'))));
+    expect(shown).toEqual(stored.map((m) => m.seq));
+  });
+
+  it('shows the list of chats, and lets the customer end a conversation', async () => {
+    const page = customerPage;
+    await page.getByRole('link', { name: /Order #4821 arrived damaged/ }).waitFor();
+    await page.getByRole('button', { name: 'End conversation' }).click();
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
+    await page.getByText('This conversation has ended.').waitFor({ timeout: 10_000 });
+    expect(await page.getByLabel('Your message').count()).toBe(0);
+    await page.getByRole('link', { name: 'New conversation', exact: true }).click();
+    await page.waitForURL(/\/chats\/new$/);
+    await page.goto('/chats');
+    await page.getByRole('heading', { name: 'How can we help?' }).waitFor();
+    await expectAccessible(page, 'conversation list');
+  });
+
+  it('explains a wrong password and a taken email next to the right place', async () => {
+    const { context, page } = await newPage();
+    await page.goto('/sign-in');
+    await signIn(page, { email, password: 'not the password' });
+    await page.getByRole('alert').filter({ hasText: "That email and password don't match an account" }).waitFor();
+    await expectAccessible(page, 'sign-in with an error');
+
+    await page.goto('/sign-up');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByText('Enter your name.').waitFor();
+    await signUp(page, 'Jamie Again', email, 'another password');
+    await page.getByText('An account with this email already exists.').waitFor();
+    await expectAccessible(page, 'sign-up with errors');
+    await context.close();
+  });
+});
+
+describe('a long conversation', () => {
+  it('scrolls back through a few hundred messages, each once and in order', async () => {
+    const customer = await registerCustomer(api, 'Robin Patel');
+    const chatId = await startChat(api, customer, 'Message 1 of the long chat');
+    await acceptChat(api, agent, chatId);
+    const total = 300;
+    for (let i = 2; i <= total; i++) {
+      const who = i % 3 === 0 ? customer : agent;
+      await sendMessage(api, who, chatId, `Message ${i} of the long chat`);
+    }
+    const stored = await allMessages(api, agent, chatId);
+
+    const { context, page } = await newPage({ width: 390, height: 844 });
+    await page.goto(`/chats/${chatId}`);
+    await page.waitForURL(/\/sign-in/);
+    await signIn(page, customer);
+    await page.waitForURL(new RegExp(`/chats/${chatId}$`));
+    await waitForBubble(page, `Message ${total} of the long chat`);
+    expect(await page.locator('li[data-seq]').count()).toBeLessThan(stored.length);
+    await expectAccessible(page, 'conversation on a phone');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+
+    // scroll up until the start of the conversation
+    const scroller = page.getByRole('region', { name: 'Messages in this conversation' });
+    for (let i = 0; i < 30; i++) {
+      if (await page.getByText('This is the start of the conversation.').count()) break;
+      await scroller.evaluate((el) => el.scrollTo({ top: 0 }));
+      await page.waitForTimeout(150);
+    }
+    await page.getByText('This is the start of the conversation.').waitFor();
+    const shown = await page.$$eval('li[data-seq]', (els) => els.map((el) => Number(el.getAttribute('data-seq'))));
+    expect(shown).toEqual(stored.map((m) => m.seq));
+    expect(await countBubbles(page, 'Message 1 of the long chat')).toBe(1);
+    await context.close();
+  });
+});

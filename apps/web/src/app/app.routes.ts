@@ -1,0 +1,41 @@
+import type { Routes } from '@angular/router';
+import { requireSignedIn, requireSignedOut } from '@parley/web/auth/data-access';
+
+export const appRoutes: Routes = [
+  { path: '', pathMatch: 'full', redirectTo: 'chats' },
+  {
+    path: 'sign-in',
+    canActivate: [requireSignedOut],
+    title: 'Sign in · Parley',
+    loadComponent: () => import('@parley/web/auth/feature').then((m) => m.SignInPage),
+  },
+  {
+    path: 'sign-up',
+    canActivate: [requireSignedOut],
+    title: 'Create your account · Parley',
+    loadComponent: () => import('@parley/web/auth/feature').then((m) => m.SignUpPage),
+  },
+  {
+    path: 'chats',
+    canActivate: [requireSignedIn],
+    loadComponent: () => import('@parley/web/chat/feature').then((m) => m.ChatShellPage),
+    children: [
+      {
+        path: '',
+        title: 'Your conversations · Parley',
+        loadComponent: () => import('@parley/web/chat/feature').then((m) => m.ChatHomePage),
+      },
+      {
+        path: 'new',
+        title: 'New conversation · Parley',
+        loadComponent: () => import('@parley/web/chat/feature').then((m) => m.NewChatPage),
+      },
+      {
+        path: ':chatId',
+        title: 'Conversation · Parley',
+        loadComponent: () => import('@parley/web/chat/feature').then((m) => m.ConversationPage),
+      },
+    ],
+  },
+  { path: '**', redirectTo: 'chats' },
+];

@@ -1,0 +1,29 @@
+import { describeError, type AppError } from '@parley/web/shared/data-access';
+
+export type AuthForm = 'sign-in' | 'sign-up';
+
+export interface AuthFormErrors {
+  /** A message for the whole form, or null. */
+  form: string | null;
+  /** Messages to show next to fields (email, password, displayName). */
+  fields: Record<string, string>;
+}
+
+/** What a customer reads for each contract error on the sign-in and sign-up forms. */
+export function authFormErrors(error: AppError, form: AuthForm): AuthFormErrors {
+  switch (error.code) {
+    case 'UNAUTHENTICATED':
+      // the contract never says which of the two was wrong, and neither do we
+      return { form: "That email and password don't match an account. Check them and try again.", fields: {} };
+    case 'CONFLICT':
+      return form === 'sign-up'
+        ? { form: null, fields: { email: 'An account with this email already exists. Sign in instead?' } }
+        : { form: describeError(error), fields: {} };
+    case 'BAD_USER_INPUT': {
+      const fields = { ...error.fields };
+      return { form: Object.keys(fields).length ? null : describeError(error), fields };
+    }
+    default:
+      return { form: describeError(error), fields: {} };
+  }
+}

@@ -1,0 +1,2 @@
+export * from './lib/sign-in.page';
+export * from './lib/sign-up.page';

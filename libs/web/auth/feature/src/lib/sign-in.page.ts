@@ -1,0 +1,43 @@
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
+import { ActivatedRoute, Router, RouterLink } from '@angular/router';
+import { LIMITS } from '@parley/shared/limits';
+import { AuthService, SessionStore, safeReturnUrl } from '@parley/web/auth/data-access';
+import type { AppError } from '@parley/web/shared/data-access';
+import { SpinnerComponent } from '@parley/web/shared/ui';
+import { AuthFormBase } from './auth-form';
+import { AuthLayoutComponent } from './auth-layout.component';
+
+@Component({
+  selector: 'parley-sign-in-page',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [ReactiveFormsModule, RouterLink, AuthLayoutComponent, SpinnerComponent],
+  templateUrl: './sign-in.page.html',
+})
+export class SignInPage extends AuthFormBase {
+  private readonly auth = inject(AuthService);
+  private readonly router = inject(Router);
+  private readonly route = inject(ActivatedRoute);
+  protected readonly session = inject(SessionStore);
+  protected readonly kind = 'sign-in';
+  protected readonly labels = { email: 'Email', password: 'Password' };
+  protected readonly form = new FormGroup({
+    email: new FormControl('', { nonNullable: true, validators: [Validators.required, Validators.email, Validators.maxLength(LIMITS.emailMax)] }),
+    password: new FormControl('', { nonNullable: true, validators: [Validators.required, Validators.maxLength(LIMITS.passwordMax)] }),
+  });
+  protected readonly returnUrl = safeReturnUrl(this.route.snapshot.queryParamMap.get('returnUrl'));
+
+  constructor() {
+    super();
+    this.watchEdits();
+  }
+
+  protected submit(): void {
+    if (!this.beginSubmit()) return;
+    const { email, password } = this.form.getRawValue();
+    this.auth.login({ email: email.trim(), password }).subscribe({
+      next: () => void this.router.navigateByUrl(this.returnUrl),
+      error: (e: AppError) => this.fail(e),
+    });
+  }
+}

@@ -1,0 +1,51 @@
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
+import { ActivatedRoute, Router, RouterLink } from '@angular/router';
+import { LIMITS } from '@parley/shared/limits';
+import { AuthService, safeReturnUrl } from '@parley/web/auth/data-access';
+import type { AppError } from '@parley/web/shared/data-access';
+import { SpinnerComponent } from '@parley/web/shared/ui';
+import { AuthFormBase } from './auth-form';
+import { AuthLayoutComponent } from './auth-layout.component';
+import { notBlank } from './field-errors';
+
+@Component({
+  selector: 'parley-sign-up-page',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [ReactiveFormsModule, RouterLink, AuthLayoutComponent, SpinnerComponent],
+  templateUrl: './sign-up.page.html',
+})
+export class SignUpPage extends AuthFormBase {
+  private readonly auth = inject(AuthService);
+  private readonly router = inject(Router);
+  private readonly route = inject(ActivatedRoute);
+  protected readonly limits = LIMITS;
+  protected readonly kind = 'sign-up';
+  protected readonly labels = { displayName: 'Name', email: 'Email', password: 'Password' };
+  protected readonly form = new FormGroup({
+    displayName: new FormControl('', {
+      nonNullable: true,
+      validators: [Validators.required, notBlank, Validators.maxLength(LIMITS.displayNameMax)],
+    }),
+    email: new FormControl('', { nonNullable: true, validators: [Validators.required, Validators.email, Validators.maxLength(LIMITS.emailMax)] }),
+    password: new FormControl('', {
+      nonNullable: true,
+      validators: [Validators.required, Validators.minLength(LIMITS.passwordMin), Validators.maxLength(LIMITS.passwordMax)],
+    }),
+  });
+  protected readonly returnUrl = safeReturnUrl(this.route.snapshot.queryParamMap.get('returnUrl'));
+
+  constructor() {
+    super();
+    this.watchEdits();
+  }
+
+  protected submit(): void {
+    if (!this.beginSubmit()) return;
+    const { displayName, email, password } = this.form.getRawValue();
+    this.auth.register({ displayName: displayName.trim(), email: email.trim(), password }).subscribe({
+      next: () => void this.router.navigateByUrl(this.returnUrl === '/chats' ? '/chats/new' : this.returnUrl),
+      error: (e: AppError) => this.fail(e),
+    });
+  }
+}

@@ -1,0 +1,355 @@
+import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
+import { Subscription, retry, throwError, timer } from 'rxjs';
+import { LIMITS } from '@parley/shared/limits';
+import { RealtimeConnection, describeError, toAppError, type AppError } from '@parley/web/shared/data-access';
+import { backoffDelay, newClientId } from '@parley/web/shared/util';
+import {
+  CloseChatGQL,
+  ConversationGQL,
+  MessageAddedGQL,
+  OlderMessagesGQL,
+  SendMessageGQL,
+  SetTypingGQL,
+  TypingChangedGQL,
+  type ChatMessageFragment,
+  type ChatSummaryFragment,
+} from '../generated/graphql';
+import { REQUEST_HUMAN_IN_SCHEMA, RequestHumanGQL } from '../generated/assist';
+import { ChatListStore } from './chat-list.store';
+import { DraftStore } from './draft.store';
+import {
+  EMPTY_LOG,
+  addPending,
+  hasConfirmed,
+  lastSeq,
+  mergeMessages,
+  removePending,
+  toTimeline,
+  updatePending,
+  type MessageLog,
+} from './message-log';
+import { TypingNotifier } from './typing-notifier';
+
+export const MESSAGE_PAGE_SIZE = 50;
+/** A typing indicator whose "stopped" event got lost fades after this long. */
+const TYPING_STALE_MS = 8_000;
+/** Network failures of one send are retried this many times before it shows as failed. */
+const SEND_RETRIES = 6;
+
+export interface TypingPerson {
+  id: string;
+  name: string;
+}
+
+/**
+ * One open conversation: its messages (history pages, the live stream, this
+ * tab's pending sends), who is typing, and the chat's status. Provide it in
+ * the conversation component; it stops everything when that is destroyed.
+ */
+@Injectable()
+export class ConversationStore {
+  private readonly conversationGql = inject(ConversationGQL);
+  private readonly olderGql = inject(OlderMessagesGQL);
+  private readonly sendGql = inject(SendMessageGQL);
+  private readonly typingGql = inject(SetTypingGQL);
+  private readonly closeGql = inject(CloseChatGQL);
+  private readonly requestHumanGql = inject(RequestHumanGQL);
+  private readonly messageAdded = inject(MessageAddedGQL);
+  private readonly typingChanged = inject(TypingChangedGQL);
+  private readonly realtime = inject(RealtimeConnection);
+  private readonly list = inject(ChatListStore);
+  private readonly drafts = inject(DraftStore);
+
+  private chatId: string | null = null;
+  private viewerId: string | null = null;
+  private live = new Subscription();
+  private olderCursor: string | null = null;
+  private readonly typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  readonly chat = signal<ChatSummaryFragment | null>(null);
+  readonly log = signal<MessageLog>(EMPTY_LOG);
+  readonly loading = signal(false);
+  readonly loadError = signal<AppError | null>(null);
+  readonly olderLoading = signal(false);
+  readonly hasOlder = signal(false);
+  readonly typing = signal<readonly TypingPerson[]>([]);
+  /** A short notice about the last action that failed (closing, asking for a person). */
+  readonly actionError = signal<string | null>(null);
+  readonly closing = signal(false);
+  /** Text for the screen reader live region: incoming messages. */
+  readonly announcement = signal('');
+
+  readonly timeline = computed(() => toTimeline(this.log(), this.viewerId));
+  readonly closed = computed(() => this.chat()?.status === 'CLOSED');
+  /** "Talk to a person" is offered while the bot answers, if the API supports it. */
+  readonly canRequestHuman = computed(() => {
+    const chat = this.chat();
+    return REQUEST_HUMAN_IN_SCHEMA && !!chat && chat.botActive && chat.status !== 'CLOSED';
+  });
+
+  readonly typingNotifier = new TypingNotifier((typing) => this.sendTyping(typing));
+
+  constructor() {
+    inject(DestroyRef).onDestroy(() => this.stop());
+  }
+
+  /** Loads the newest page of a chat, then follows it live. */
+  open(chatId: string, viewerId: string | null): void {
+    this.stop();
+    this.chatId = chatId;
+    this.viewerId = viewerId;
+    this.log.set(EMPTY_LOG);
+    this.chat.set(this.list.find(chatId) ?? null);
+    this.loadError.set(null);
+    this.actionError.set(null);
+    this.hasOlder.set(false);
+    this.olderCursor = null;
+    this.typing.set([]);
+    this.announcement.set('');
+    this.loading.set(true);
+    this.live = new Subscription();
+    this.live.add(
+      this.conversationGql.fetch({ variables: { id: chatId, last: MESSAGE_PAGE_SIZE } }).subscribe({
+        next: (result) => {
+          if (chatId !== this.chatId) return;
+          this.loading.set(false);
+          const chat = result.data?.chat;
+          if (!chat) {
+            this.loadError.set({ code: 'NOT_FOUND', message: 'No such chat', fields: {}, retryAfterSeconds: null });
+            return;
+          }
+          const { messages, ...summary } = chat;
+          this.chat.set(summary);
+          this.log.update((log) => mergeMessages(log, messages.edges.map((e) => e.node), this.viewerId));
+          this.hasOlder.set(messages.pageInfo.hasPreviousPage);
+          this.olderCursor = messages.pageInfo.startCursor;
+          this.follow(chatId);
+        },
+        error: (e: unknown) => {
+          this.loading.set(false);
+          this.loadError.set(toAppError(e));
+        },
+      }),
+    );
+  }
+
+  /** The page before the oldest message held (scrolling up). */
+  loadOlder(): void {
+    const chatId = this.chatId;
+    if (!chatId || !this.hasOlder() || this.olderLoading() || !this.olderCursor) return;
+    this.olderLoading.set(true);
+    this.live.add(
+      this.olderGql.fetch({ variables: { id: chatId, last: MESSAGE_PAGE_SIZE, before: this.olderCursor } }).subscribe({
+        next: (result) => {
+          this.olderLoading.set(false);
+          const page = result.data?.chat?.messages;
+          if (!page || chatId !== this.chatId) return;
+          this.log.update((log) => mergeMessages(log, page.edges.map((e) => e.node), this.viewerId));
+          this.hasOlder.set(page.pageInfo.hasPreviousPage);
+          this.olderCursor = page.pageInfo.startCursor;
+        },
+        error: (e: unknown) => {
+          this.olderLoading.set(false);
+          this.actionError.set(describeError(toAppError(e)));
+        },
+      }),
+    );
+  }
+
+  /** Shows the message at once as pending, then sends it (retrying network failures with the same clientMessageId). */
+  send(text: string): boolean {
+    const body = text.trim();
+    if (!this.chatId || this.closed() || body.length < LIMITS.messageBodyMin || body.length > LIMITS.messageBodyMax) return false;
+    const clientMessageId = newClientId();
+    this.log.update((log) => addPending(log, { clientMessageId, body, createdAt: new Date().toISOString() }));
+    this.typingNotifier.stop();
+    this.deliver(clientMessageId, body);
+    return true;
+  }
+
+  /** Sends a failed message again, under the same clientMessageId (never stored twice). */
+  retry(clientMessageId: string): void {
+    const pending = this.log().pending.find((p) => p.clientMessageId === clientMessageId);
+    if (!pending) return;
+    this.log.update((log) => updatePending(log, clientMessageId, { state: 'sending', error: null }));
+    this.deliver(clientMessageId, pending.body);
+  }
+
+  /** Drops a failed message from the screen. */
+  discard(clientMessageId: string): void {
+    this.log.update((log) => removePending(log, clientMessageId));
+  }
+
+  close(): void {
+    const chatId = this.chatId;
+    if (!chatId || this.closing()) return;
+    this.closing.set(true);
+    this.actionError.set(null);
+    this.closeGql.mutate({ variables: { chatId } }).subscribe({
+      next: (result) => {
+        this.closing.set(false);
+        if (result.data) this.applySummary(result.data.closeChat);
+      },
+      error: (e: unknown) => {
+        this.closing.set(false);
+        this.actionError.set(`We couldn't close the conversation. ${describeError(toAppError(e))}`);
+      },
+    });
+  }
+
+  requestHuman(): void {
+    const chatId = this.chatId;
+    if (!chatId || !this.canRequestHuman()) return;
+    this.actionError.set(null);
+    this.requestHumanGql.mutate({ variables: { chatId } }).subscribe({
+      next: (result) => {
+        const current = this.chat();
+        const changed = result.data?.requestHuman;
+        if (current && changed) this.applySummary({ ...current, status: changed.status, botActive: changed.botActive });
+      },
+      error: (e: unknown) => this.actionError.set(describeError(toAppError(e))),
+    });
+  }
+
+  private follow(chatId: string): void {
+    this.live.add(
+      this.realtime
+        .resilient(() =>
+          // resume after the last message held: a reconnect misses nothing and repeats nothing
+          this.messageAdded.subscribe({ variables: { chatId, afterSeq: lastSeq(this.log()) } }),
+        )
+        .subscribe({
+          next: (result) => {
+            if (result.data) this.receive(result.data.messageAdded);
+          },
+          error: (e: unknown) => this.actionError.set(describeError(toAppError(e))),
+        }),
+    );
+    this.live.add(
+      this.realtime
+        .resilient(() => this.typingChanged.subscribe({ variables: { chatId } }))
+        .subscribe({
+          next: (result) => {
+            const event = result.data?.typingChanged;
+            if (event && event.user.id !== this.viewerId) this.setTyping({ id: event.user.id, name: event.user.displayName }, event.typing);
+          },
+          error: () => undefined,
+        }),
+    );
+    this.live.add(
+      this.list.updates.subscribe((chat) => {
+        if (chat.id === chatId) this.applySummary(chat);
+      }),
+    );
+    // status changes are not replayed: after a lost socket, re-read the chat
+    this.live.add(
+      this.realtime.reconnected.subscribe(() => {
+        this.conversationGql.fetch({ variables: { id: chatId, last: 1 } }).subscribe({
+          next: (result) => {
+            const chat = result.data?.chat;
+            if (chat && chat.id === this.chatId) {
+              // messages come from the resumed messageAdded stream, never from here:
+              // adding the newest one early would make a later resume skip the ones before it
+              const { messages: _latest, ...summary } = chat;
+              this.applySummary(summary);
+            }
+          },
+          error: () => undefined,
+        });
+      }),
+    );
+  }
+
+  private receive(message: ChatMessageFragment): void {
+    if (message.chatId !== this.chatId) return;
+    const before = this.log();
+    const after = mergeMessages(before, [message], this.viewerId);
+    if (after === before) return;
+    this.log.set(after);
+    this.list.noteMessage(message);
+    if (message.sender) this.setTyping({ id: message.sender.id, name: message.sender.displayName }, false);
+    const mine = message.kind === 'CUSTOMER';
+    if (!mine && before.confirmed.every((m) => m.seq !== message.seq)) {
+      const who = message.kind === 'BOT' ? 'Assistant' : message.kind === 'SYSTEM' ? 'Update' : (message.sender?.displayName ?? 'Agent');
+      this.announcement.set(`${who}: ${message.body}`);
+    }
+  }
+
+  private deliver(clientMessageId: string, body: string): void {
+    const chatId = this.chatId;
+    if (!chatId) return;
+    if (hasConfirmed(this.log(), clientMessageId)) {
+      this.log.update((log) => removePending(log, clientMessageId));
+      return;
+    }
+    this.live.add(
+      this.sendGql
+        .mutate({ variables: { input: { chatId, body, clientMessageId } } })
+        .pipe(
+          retry({
+            count: SEND_RETRIES,
+            delay: (e: unknown, attempt: number) => {
+              const error = toAppError(e);
+              if (error.code === 'NETWORK') return timer(backoffDelay(attempt - 1));
+              if (error.code === 'RATE_LIMITED') return timer((error.retryAfterSeconds ?? 2) * 1000);
+              return throwError(() => e);
+            },
+          }),
+        )
+        .subscribe({
+          next: (result) => {
+            const message = result.data?.sendMessage;
+            if (message) this.receive(message);
+          },
+          error: (e: unknown) => {
+            const error = toAppError(e);
+            if (error.code === 'UNAUTHENTICATED') {
+              // the session ended: keep the text as the draft for after signing in again
+              const draft = this.drafts.get(chatId);
+              this.drafts.set(chatId, draft ? `${body}\n${draft}` : body);
+              this.log.update((log) => removePending(log, clientMessageId));
+              return;
+            }
+            const reason = error.code === 'NETWORK' ? 'Not sent: no connection.' : `Not sent. ${describeError(error)}`;
+            this.log.update((log) => updatePending(log, clientMessageId, { state: 'failed', error: reason }));
+          },
+        }),
+    );
+  }
+
+  private sendTyping(typing: boolean): void {
+    const chatId = this.chatId;
+    if (!chatId || (typing && this.closed())) return;
+    // best effort: a lost typing signal is harmless
+    this.typingGql.mutate({ variables: { chatId, typing } }).subscribe({ error: () => undefined });
+  }
+
+  private setTyping(person: TypingPerson, typing: boolean): void {
+    clearTimeout(this.typingTimers.get(person.id));
+    this.typingTimers.delete(person.id);
+    const others = this.typing().filter((p) => p.id !== person.id);
+    if (typing) {
+      this.typing.set([...others, person]);
+      this.typingTimers.set(
+        person.id,
+        setTimeout(() => this.setTyping(person, false), TYPING_STALE_MS),
+      );
+    } else if (others.length !== this.typing().length) {
+      this.typing.set(others);
+    }
+  }
+
+  private applySummary(summary: ChatSummaryFragment): void {
+    const current = this.chat();
+    if (current && current.updatedAt > summary.updatedAt) return;
+    this.chat.set(summary);
+    if (summary.status === 'CLOSED') this.typing.set([]);
+  }
+
+  private stop(): void {
+    this.typingNotifier.stop();
+    this.live.unsubscribe();
+    for (const t of this.typingTimers.values()) clearTimeout(t);
+    this.typingTimers.clear();
+  }
+}

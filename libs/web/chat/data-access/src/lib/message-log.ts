@@ -1,0 +1,124 @@
+import type { ChatMessageFragment, MessageKind } from '../generated/graphql';
+
+export type DeliveryState = 'sent' | 'sending' | 'failed';
+
+/** A message the customer sent that the server has not confirmed yet. */
+export interface PendingMessage {
+  clientMessageId: string;
+  body: string;
+  createdAt: string;
+  state: 'sending' | 'failed';
+  error: string | null;
+}
+
+/**
+ * The messages of one conversation: what the server confirmed (unique by seq,
+ * ascending) and what this tab is still sending. Immutable; every operation
+ * returns a new log, so it fits a signal.
+ */
+export interface MessageLog {
+  confirmed: readonly ChatMessageFragment[];
+  pending: readonly PendingMessage[];
+}
+
+/** One row of the conversation as the screen shows it. */
+export interface TimelineMessage {
+  /** Stable across pending -> sent, for @for tracking. */
+  key: string;
+  seq: number | null;
+  kind: MessageKind;
+  body: string;
+  senderName: string | null;
+  mine: boolean;
+  createdAt: string;
+  state: DeliveryState;
+  error: string | null;
+  clientMessageId: string | null;
+}
+
+export const EMPTY_LOG: MessageLog = { confirmed: [], pending: [] };
+
+/**
+ * Adds server messages, whatever order or overlap they come in (a page of
+ * history, a replay after reconnecting, the live stream, a mutation's answer):
+ * each seq is kept once, and a pending send is dropped when its confirmed copy
+ * (same clientMessageId, sent by the viewer) arrives.
+ */
+export function mergeMessages(log: MessageLog, incoming: readonly ChatMessageFragment[], viewerId: string | null): MessageLog {
+  if (incoming.length === 0) return log;
+  const bySeq = new Map<number, ChatMessageFragment>();
+  for (const m of log.confirmed) bySeq.set(m.seq, m);
+  let added = false;
+  for (const m of incoming) {
+    if (!bySeq.has(m.seq)) {
+      bySeq.set(m.seq, m);
+      added = true;
+    }
+  }
+  const confirmedIds = new Set(
+    incoming.filter((m) => m.clientMessageId && isFromViewer(m, viewerId)).map((m) => m.clientMessageId as string),
+  );
+  const pending = confirmedIds.size ? log.pending.filter((p) => !confirmedIds.has(p.clientMessageId)) : log.pending;
+  if (!added && pending === log.pending) return log;
+  const confirmed = added ? [...bySeq.values()].sort((a, b) => a.seq - b.seq) : log.confirmed;
+  return { confirmed, pending };
+}
+
+function isFromViewer(m: ChatMessageFragment, viewerId: string | null): boolean {
+  return m.kind === 'CUSTOMER' && (viewerId === null || m.sender?.id === viewerId);
+}
+
+export function addPending(log: MessageLog, message: Pick<PendingMessage, 'clientMessageId' | 'body' | 'createdAt'>): MessageLog {
+  if (log.pending.some((p) => p.clientMessageId === message.clientMessageId)) return log;
+  return { ...log, pending: [...log.pending, { ...message, state: 'sending', error: null }] };
+}
+
+export function updatePending(log: MessageLog, clientMessageId: string, change: Partial<Pick<PendingMessage, 'state' | 'error'>>): MessageLog {
+  if (!log.pending.some((p) => p.clientMessageId === clientMessageId)) return log;
+  return { ...log, pending: log.pending.map((p) => (p.clientMessageId === clientMessageId ? { ...p, ...change } : p)) };
+}
+
+export function removePending(log: MessageLog, clientMessageId: string): MessageLog {
+  return { ...log, pending: log.pending.filter((p) => p.clientMessageId !== clientMessageId) };
+}
+
+/** The highest seq held: what messageAdded resumes after. */
+export function lastSeq(log: MessageLog): number | null {
+  const last = log.confirmed[log.confirmed.length - 1];
+  return last ? last.seq : null;
+}
+
+/** Whether a confirmed message with this clientMessageId already exists (a retry that already landed). */
+export function hasConfirmed(log: MessageLog, clientMessageId: string): boolean {
+  return log.confirmed.some((m) => m.clientMessageId === clientMessageId);
+}
+
+export function toTimeline(log: MessageLog, viewerId: string | null): TimelineMessage[] {
+  const rows: TimelineMessage[] = log.confirmed.map((m) => ({
+    key: m.clientMessageId && isFromViewer(m, viewerId) ? `c:${m.clientMessageId}` : `s:${m.seq}`,
+    seq: m.seq,
+    kind: m.kind,
+    body: m.body,
+    senderName: m.sender?.displayName ?? null,
+    mine: isFromViewer(m, viewerId) && m.sender !== null,
+    createdAt: m.createdAt,
+    state: 'sent',
+    error: null,
+    clientMessageId: m.clientMessageId,
+  }));
+  for (const p of log.pending) {
+    rows.push({
+      key: `c:${p.clientMessageId}`,
+      seq: null,
+      kind: 'CUSTOMER',
+      body: p.body,
+      senderName: null,
+      mine: true,
+      createdAt: p.createdAt,
+      state: p.state,
+      error: p.error,
+      clientMessageId: p.clientMessageId,
+    });
+  }
+  return rows;
+}

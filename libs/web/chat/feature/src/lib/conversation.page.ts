@@ -1,0 +1,88 @@
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked, viewChild } from '@angular/core';
+import { Title } from '@angular/platform-browser';
+import { RouterLink } from '@angular/router';
+import { LIMITS } from '@parley/shared/limits';
+import { SessionStore } from '@parley/web/auth/data-access';
+import { ConversationStore, DraftStore } from '@parley/web/chat/data-access';
+import { ChatStatusBadgeComponent, ComposerComponent, MessageListComponent, TypingIndicatorComponent } from '@parley/web/chat/ui';
+import { describeError } from '@parley/web/shared/data-access';
+import { AvatarComponent, SpinnerComponent } from '@parley/web/shared/ui';
+import { formatShortTime } from '@parley/web/shared/util';
+import { chatTitle } from './chat-shell.page';
+
+@Component({
+  selector: 'parley-conversation-page',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [RouterLink, AvatarComponent, SpinnerComponent, ChatStatusBadgeComponent, ComposerComponent, MessageListComponent, TypingIndicatorComponent],
+  providers: [ConversationStore],
+  templateUrl: './conversation.page.html',
+  styleUrl: './conversation.page.css',
+})
+export class ConversationPage {
+  /** From the route (:chatId). */
+  readonly chatId = input.required<string>();
+
+  protected readonly store = inject(ConversationStore);
+  private readonly drafts = inject(DraftStore);
+  private readonly session = inject(SessionStore);
+  private readonly titleService = inject(Title);
+  private readonly composer = viewChild(ComposerComponent);
+
+  protected readonly maxLength = LIMITS.messageBodyMax;
+  protected readonly draft = signal('');
+  protected readonly confirmingClose = signal(false);
+
+  protected readonly title = computed(() => {
+    const chat = this.store.chat();
+    return chat ? chatTitle(chat) : 'Conversation';
+  });
+  protected readonly subtitle = computed(() => {
+    const chat = this.store.chat();
+    if (!chat) return '';
+    if (chat.status === 'CLOSED') return chat.closedAt ? `Closed ${formatShortTime(chat.closedAt)}` : 'Closed';
+    if (chat.agent) return `${chat.agent.displayName} from Support is helping you`;
+    if (chat.botActive) return 'Our assistant is answering while you wait for an agent';
+    return 'Waiting for an agent to join. We’ll reply here.';
+  });
+  protected readonly typingNames = computed(() => this.store.typing().map((p) => p.name));
+  protected readonly loadErrorText = computed(() => {
+    const e = this.store.loadError();
+    if (!e) return null;
+    return e.code === 'NOT_FOUND' || e.code === 'FORBIDDEN' ? 'This conversation doesn’t exist or isn’t yours.' : describeError(e);
+  });
+
+  constructor() {
+    effect(() => {
+      const id = this.chatId();
+      untracked(() => {
+        this.confirmingClose.set(false);
+        this.draft.set(this.drafts.get(id));
+        this.store.open(id, this.session.user()?.id ?? null);
+      });
+    });
+    effect(() => this.titleService.setTitle(`${this.title()} · Parley`));
+  }
+
+  protected onDraft(text: string): void {
+    this.draft.set(text);
+    this.drafts.set(this.chatId(), text);
+    this.store.typingNotifier.input(text);
+  }
+
+  protected send(text: string): void {
+    if (this.store.send(text)) {
+      this.draft.set('');
+      this.drafts.clear(this.chatId());
+      this.composer()?.focus();
+    }
+  }
+
+  protected confirmClose(): void {
+    this.store.close();
+    this.confirmingClose.set(false);
+  }
+
+  protected reload(): void {
+    this.store.open(this.chatId(), this.session.user()?.id ?? null);
+  }
+}

@@ -1,0 +1,101 @@
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { Router, RouterLink } from '@angular/router';
+import { LIMITS } from '@parley/shared/limits';
+import { ChatListStore, DraftStore } from '@parley/web/chat/data-access';
+import { composerHint } from '@parley/web/chat/ui';
+import { describeError, type AppError } from '@parley/web/shared/data-access';
+import { SpinnerComponent } from '@parley/web/shared/ui';
+import { newClientId } from '@parley/web/shared/util';
+
+const SUBJECT_DRAFT = 'new.subject';
+const MESSAGE_DRAFT = 'new.message';
+
+/** Opening a conversation: an optional subject and the first message. */
+@Component({
+  selector: 'parley-new-chat-page',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [RouterLink, SpinnerComponent],
+  templateUrl: './new-chat.page.html',
+  styleUrl: './new-chat.page.css',
+})
+export class NewChatPage {
+  private readonly list = inject(ChatListStore);
+  private readonly drafts = inject(DraftStore);
+  private readonly router = inject(Router);
+
+  protected readonly limits = LIMITS;
+  protected readonly subject = signal(this.drafts.get(SUBJECT_DRAFT));
+  protected readonly message = signal(this.drafts.get(MESSAGE_DRAFT));
+  protected readonly submitting = signal(false);
+  protected readonly submitted = signal(false);
+  protected readonly formError = signal<string | null>(null);
+  protected readonly serverErrors = signal<Record<string, string>>({});
+  protected readonly hint = computed(() => composerHint(this.message().length, LIMITS.messageBodyMax));
+
+  /** One id per attempt at this form: a double submit or a retry opens one chat, not two. */
+  private clientMessageId = newClientId();
+
+  protected readonly messageError = computed(() => {
+    const server = this.serverErrors()['message'];
+    if (server) return server;
+    if (this.submitted() && this.message().trim() === '') return 'Tell us what you need help with.';
+    return null;
+  });
+  protected readonly subjectError = computed(() => this.serverErrors()['subject'] ?? null);
+
+  protected onSubject(value: string): void {
+    this.subject.set(value);
+    this.drafts.set(SUBJECT_DRAFT, value);
+    this.clearServerError('subject');
+  }
+
+  protected onMessage(value: string): void {
+    this.message.set(value);
+    this.drafts.set(MESSAGE_DRAFT, value);
+    this.clearServerError('message');
+  }
+
+  protected onMessageKeydown(event: KeyboardEvent): void {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      this.submit();
+    }
+  }
+
+  protected submit(): void {
+    this.submitted.set(true);
+    this.formError.set(null);
+    const message = this.message().trim();
+    if (!message) {
+      queueMicrotask(() => document.getElementById('new-chat-message')?.focus());
+      return;
+    }
+    if (this.submitting()) return;
+    this.submitting.set(true);
+    const subject = this.subject().trim() || null;
+    this.list.start({ subject, message, clientMessageId: this.clientMessageId }).subscribe({
+      next: (chat) => {
+        this.drafts.clear(SUBJECT_DRAFT);
+        this.drafts.clear(MESSAGE_DRAFT);
+        this.clientMessageId = newClientId();
+        void this.router.navigate(['/chats', chat.id]);
+      },
+      error: (error: AppError) => {
+        this.submitting.set(false);
+        if (error.code === 'BAD_USER_INPUT' && Object.keys(error.fields).length) {
+          this.serverErrors.set(error.fields);
+          const first = error.fields['subject'] ? 'new-chat-subject' : 'new-chat-message';
+          queueMicrotask(() => document.getElementById(first)?.focus());
+        } else {
+          this.formError.set(describeError(error));
+        }
+      },
+    });
+  }
+
+  private clearServerError(field: string): void {
+    if (!this.serverErrors()[field]) return;
+    const { [field]: _cleared, ...rest } = this.serverErrors();
+    this.serverErrors.set(rest);
+  }
+}

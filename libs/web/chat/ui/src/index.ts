@@ -1,0 +1,5 @@
+export * from './lib/timeline-rows';
+export * from './lib/chat-status-badge.component';
+export * from './lib/typing-indicator.component';
+export * from './lib/composer.component';
+export * from './lib/message-list.component';

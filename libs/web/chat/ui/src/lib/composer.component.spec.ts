@@ -1,0 +1,53 @@
+import { TestBed } from '@angular/core/testing';
+import { ComposerComponent } from './composer.component';
+
+function setup(value = '') {
+  const fixture = TestBed.createComponent(ComposerComponent);
+  fixture.componentRef.setInput('maxLength', 4000);
+  fixture.componentRef.setInput('value', value);
+  const sent: string[] = [];
+  fixture.componentInstance.send.subscribe((text) => sent.push(text));
+  fixture.detectChanges();
+  const textarea: HTMLTextAreaElement = fixture.nativeElement.querySelector('textarea');
+  return { fixture, textarea, sent };
+}
+
+const key = (el: HTMLElement, init: KeyboardEventInit) => {
+  const event = new KeyboardEvent('keydown', { bubbles: true, cancelable: true, ...init });
+  el.dispatchEvent(event);
+  return event;
+};
+
+describe('ComposerComponent', () => {
+  it('has a label and sends on Enter', () => {
+    const { fixture, textarea, sent } = setup('Hello');
+    expect(fixture.nativeElement.querySelector(`label[for="${textarea.id}"]`)?.textContent).toContain('Message');
+    const event = key(textarea, { key: 'Enter' });
+    expect(event.defaultPrevented).toBe(true);
+    expect(sent).toEqual(['Hello']);
+  });
+
+  it('keeps Shift+Enter for a new line and never sends blank text', () => {
+    const { textarea, sent, fixture } = setup('Hello');
+    expect(key(textarea, { key: 'Enter', shiftKey: true }).defaultPrevented).toBe(false);
+    fixture.componentRef.setInput('value', '   ');
+    fixture.detectChanges();
+    key(textarea, { key: 'Enter' });
+    expect(sent).toEqual([]);
+  });
+
+  it('shows how many characters are left near the limit', () => {
+    const { fixture, textarea } = setup('x'.repeat(3900));
+    expect(textarea.getAttribute('maxlength')).toBe('4000');
+    expect(fixture.nativeElement.textContent).toContain('100 characters left');
+  });
+
+  it('cannot send while disabled (a closed chat)', () => {
+    const { fixture, textarea, sent } = setup('Hello');
+    fixture.componentRef.setInput('disabled', true);
+    fixture.detectChanges();
+    key(textarea, { key: 'Enter' });
+    expect(sent).toEqual([]);
+    expect(textarea.disabled).toBe(true);
+  });
+});

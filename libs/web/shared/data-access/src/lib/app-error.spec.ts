@@ -1,0 +1,41 @@
+import { CombinedGraphQLErrors, ServerError } from '@apollo/client/errors';
+import { describeError, toAppError } from './app-error';
+
+describe('toAppError', () => {
+  it('reads the contract code, field messages and retry delay of a GraphQL error', () => {
+    const error = new CombinedGraphQLErrors({
+      errors: [
+        {
+          message: 'Invalid input',
+          extensions: { code: 'BAD_USER_INPUT', fields: [{ field: 'input.email', message: 'must be an email' }, { field: 'password', message: 'too short' }] },
+        },
+      ],
+    });
+    expect(toAppError(error)).toEqual({
+      code: 'BAD_USER_INPUT',
+      message: 'Invalid input',
+      fields: { email: 'must be an email', password: 'too short' },
+      retryAfterSeconds: null,
+    });
+    const limited = toAppError(new CombinedGraphQLErrors({ errors: [{ message: 'Slow down', extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 2.2 } }] }));
+    expect(limited).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: 3 });
+    expect(describeError(limited)).toBe("That's a lot of requests at once. Please try again in 3 seconds.");
+  });
+
+  it('reads GraphQL errors from a non-2xx answer too', () => {
+    const response = { status: 400, headers: { get: () => 'application/json' } } as unknown as Response;
+    const error = new ServerError('Response not successful', {
+      response,
+      bodyText: JSON.stringify({ errors: [{ message: 'Email taken', extensions: { code: 'CONFLICT' } }] }),
+    });
+    expect(toAppError(error)).toMatchObject({ code: 'CONFLICT', message: 'Email taken' });
+  });
+
+  it('treats anything else as a network problem, and unknown codes as internal', () => {
+    expect(toAppError(new TypeError('Failed to fetch')).code).toBe('NETWORK');
+    expect(toAppError(new CombinedGraphQLErrors({ errors: [{ message: 'x', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] })).code).toBe(
+      'INTERNAL_SERVER_ERROR',
+    );
+    expect(describeError(toAppError(new Error('boom')))).toContain("couldn't reach Parley");
+  });
+});

@@ -1,0 +1,4 @@
+export * from './lib/time';
+export * from './lib/ids';
+export * from './lib/backoff';
+export * from './lib/initials';
