@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -32,6 +33,9 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
 
 /** Fails with a readable list when axe finds serious or critical problems on the screen. */
 export async function expectAccessible(page: Page, screen: string): Promise<void> {
+  // PARLEY_E2E_SHOTS=<folder> keeps a screenshot of every screen checked, for a human look
+  const shots = process.env['PARLEY_E2E_SHOTS'];
+  if (shots) await page.screenshot({ path: join(shots, `${screen.replace(/\W+/g, '-')}.png`), fullPage: true });
   const violations = await seriousViolations(page);
   if (violations.length) {
     const text = violations
