@@ -293,7 +293,7 @@ describe('a long conversation', () => {
     }
     const stored = await allMessages(api, agent, chatId);
 
-    const { context, page } = await newPage({ width: 390, height: 844 });
+    const { context, page } = await newPage({ width: 360, height: 740 });
     await page.goto(`/chats/${chatId}`);
     await page.waitForURL(/\/sign-in/);
     await signIn(page, customer);
