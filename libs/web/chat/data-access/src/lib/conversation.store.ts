@@ -188,7 +188,8 @@ export class ConversationStore {
     this.closeGql.mutate({ variables: { chatId } }).subscribe({
       next: (result) => {
         this.closing.set(false);
-        if (result.data) this.applySummary(result.data.closeChat);
+        // the list follows at once (it tells the open conversation too)
+        if (result.data) this.list.upsert(result.data.closeChat);
       },
       error: (e: unknown) => {
         this.closing.set(false);

@@ -128,6 +128,7 @@ export class RealtimeConnection {
   /** Closes the socket (on sign-out), so the next subscription authenticates afresh. */
   reset(): void {
     this.failures = 0;
+    this.authRejected = false;
     this.everConnected = false;
     this.lostSinceConnected = false;
     this.client.terminate();
