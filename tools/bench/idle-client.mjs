@@ -50,13 +50,18 @@ function connectOne(cfg, n) {
     ws.on('open', () => {
       state.opened++;
       if (isGql) ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${item.token}` } }));
-      else ws.send(JSON.stringify({ type: 'subscribe', chatId: item.chatId }));
+      else if (cfg.subscribe !== false) ws.send(JSON.stringify({ type: 'subscribe', chatId: item.chatId }));
+      else {
+        state.ready++;
+        finish();
+      }
     });
     ws.on('message', (data) => {
       const msg = JSON.parse(data.toString());
       if (isGql) {
         if (msg.type === 'connection_ack') {
-          ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: cfg.query, variables: { chatId: item.chatId } } }));
+          if (cfg.subscribe !== false)
+            ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: cfg.query, variables: { chatId: item.chatId } } }));
           state.ready++;
           finish();
         } else if (msg.type === 'ping') ws.send('{"type":"pong"}');

@@ -20,6 +20,11 @@
 //   --report FILE      the Markdown report (default docs/benchmarks.md; --no-report to skip)
 //   --no-build         do not run `npm run build` when dist/apps/api/main.js is missing
 //   --cpu-prof DIR     run parley under node --cpu-prof, profiles written to DIR
+//   --idle-levels a,b  idle subscriber counts (default 10000 quick; 10000,25000,50000 full)
+//   --idle-no-subscribe  idle sockets only connect (connection_init), no subscription:
+//                      tells a socket's memory from a subscription's
+//   --paging-size N    messages in the big chat (default 100000)
+//   --json             print RESULTS_JSON <file> last
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -286,7 +291,7 @@ async function main() {
     log(`\n== idle subscribers: ${cfg.idleLevels.join(', ')}`);
     await each('idle', async (sys, r) => {
       log(` ${sys.name}:`);
-      r.idle = await runIdle(sys, sys.world, cfg.idleLevels, { log });
+      r.idle = await runIdle(sys, sys.world, cfg.idleLevels, { log, subscribe: !args.flags.has('idle-no-subscribe') });
     });
   }
 

@@ -48,7 +48,7 @@ async function stableRss(pid, samples = 3, gapMs = 700) {
 }
 
 /** One level: restart the server, measure its RSS, add `count` idle subscribers, measure again. */
-async function measureLevel(sys, world, count, log) {
+async function measureLevel(sys, world, count, log, subscribe = true) {
   const headroom = 300; // database pool, listening socket, files the runtime keeps open
   const limit = processNofile(sys.serverPids()[0]);
   if (count > limit - headroom) {
@@ -79,6 +79,7 @@ async function measureLevel(sys, world, count, log) {
           offset: k * per,
           localAddress: `127.0.0.${10 + k}`,
           concurrency: 64,
+          subscribe,
           timeoutMs: 30_000,
         },
       });
@@ -106,6 +107,7 @@ async function measureLevel(sys, world, count, log) {
       rssAfterMiB: Math.round((rssAfter / 2 ** 20) * 10) / 10,
       bytesPerConnection: ready > 0 ? Math.round((rssAfter - rssBefore) / ready) : null,
       clientProcesses: nChildren,
+      subscribed: subscribe,
     };
     res.ok = alive && ready === count && errors === 0 && closed === 0;
     log(
@@ -127,11 +129,11 @@ async function measureLevel(sys, world, count, log) {
   }
 }
 
-export async function runIdle(sys, world, levels, { log = () => {} } = {}) {
+export async function runIdle(sys, world, levels, { log = () => {}, subscribe = true } = {}) {
   const results = [];
   for (const count of levels) {
     try {
-      const r = await measureLevel(sys, world, count, log);
+      const r = await measureLevel(sys, world, count, log, subscribe);
       if (r.skipped) log(`  ${count} idle subscribers: skipped, ${r.reason}`);
       results.push(r);
     } catch (err) {
@@ -146,7 +148,7 @@ export async function runIdle(sys, world, levels, { log = () => {} } = {}) {
     const most = Math.floor((nofile - 1000) / 1000) * 1000;
     if (Number.isFinite(most) && most > Math.max(...levels.filter((l) => l <= most), 0)) {
       try {
-        const r = await measureLevel(sys, world, most, log);
+        const r = await measureLevel(sys, world, most, log, subscribe);
         r.note = 'the most this machine’s per-process file limit allows';
         results.push(r);
       } catch (err) {

@@ -221,6 +221,7 @@ export function machineInfo() {
     node: process.version,
     pgVersion,
     nofile: nofileLimit(),
+    loadAverageAtStart: os.loadavg().map((x) => Math.round(x * 100) / 100),
     ephemeralPorts: (() => {
       try {
         return fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
@@ -271,6 +272,19 @@ export async function backendPids(dbName) {
   return withAdmin(async (c) => {
     const { rows } = await c.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [dbName]);
     return rows.map((r) => r.pid);
+  });
+}
+
+/** Cumulative counters of one database (transactions, rows) from pg_stat_database. */
+export async function dbCounters(dbName) {
+  return withAdmin(async (c) => {
+    const { rows } = await c.query(
+      `SELECT xact_commit::bigint AS xact, tup_returned::bigint AS returned, tup_fetched::bigint AS fetched,
+              tup_inserted::bigint AS inserted, tup_updated::bigint AS updated
+       FROM pg_stat_database WHERE datname = $1`,
+      [dbName],
+    );
+    return rows[0] ? Object.fromEntries(Object.entries(rows[0]).map(([k, v]) => [k, Number(v)])) : null;
   });
 }
 
