@@ -10,10 +10,11 @@ import path from 'node:path';
 
 const root = path.resolve(__dirname, '../..');
 
-function runBench(args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runBench(args: string[], timeoutMs: number, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(__dirname, 'run.mjs'), ...args], {
       cwd: root,
+      env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -64,6 +65,28 @@ describe('bench harness (smoke)', () => {
       expect(md).toContain('SMOKE run');
       expect(md).toContain('## Send-to-receive latency at fixed rates');
       expect(fs.readFileSync(path.join(out, 'benchmarks', 'latency-vs-rate.svg'), 'utf8')).toContain('<svg');
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it('reports the losses and duplicates of a floor that drops and repeats pushes', async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-smoke-'));
+    try {
+      const { code, stdout, stderr } = await runBench(
+        ['--smoke', '--systems', 'floor', '--scenarios', 'fixed', '--out', out, '--no-report', '--json'],
+        25_000,
+        { FLOOR_FAULTS: 'drop=10,dup=9' },
+      );
+      if (code !== 0) throw new Error(`bench exited ${code}\n${stderr.slice(-3000)}`);
+      const line = stdout.split('\n').find((l) => l.startsWith('RESULTS_JSON '));
+      const run = JSON.parse(fs.readFileSync(line!.slice('RESULTS_JSON '.length), 'utf8')).systems.floor.fixed[0];
+      // 80 messages: every 10th loses one delivery, every 9th arrives twice at each subscriber
+      expect(run.lostMessages).toBe(8);
+      expect(run.lostDeliveries).toBe(8);
+      expect(run.duplicates).toBe(2 * 8);
+      expect(run.delivered).toBe(run.sent - 8);
+      expect(run.ok).toBe(false);
     } finally {
       fs.rmSync(out, { recursive: true, force: true });
     }

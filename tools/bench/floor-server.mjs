@@ -75,6 +75,16 @@ CREATE UNIQUE INDEX IF NOT EXISTS uq_messages_chat_sender_client_id
   ON messages (chat_id, sender_id, client_message_id) WHERE client_message_id IS NOT NULL;
 `;
 
+// Test hook for the harness's own checks, never set in a benchmark: FLOOR_FAULTS=drop=N,dup=M drops the
+// push of every Nth measured message (body "b|...") to its first subscriber, and sends every Mth one twice.
+const FAULTS = Object.fromEntries(
+  (process.env.FLOOR_FAULTS ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((kv) => kv.split('=').map((x, i) => (i ? Number(x) : x))),
+);
+let measuredCount = 0;
+
 /** chatId -> Set<WebSocket> */
 const subscribers = new Map();
 
@@ -109,7 +119,23 @@ async function sendMessage({ chatId, senderId = null, body, clientMessageId = nu
   const sockets = subscribers.get(chatId);
   if (sockets && sockets.size > 0) {
     const frame = JSON.stringify({ type: 'message', ...message });
-    for (const socket of sockets) if (socket.readyState === 1) socket.send(frame);
+    let skipFirst = false;
+    let twice = false;
+    if ((FAULTS.drop || FAULTS.dup) && body.startsWith('b|')) {
+      measuredCount++;
+      skipFirst = FAULTS.drop > 0 && measuredCount % FAULTS.drop === 0;
+      twice = FAULTS.dup > 0 && measuredCount % FAULTS.dup === 0;
+    }
+    for (const socket of sockets) {
+      if (skipFirst) {
+        skipFirst = false;
+        continue;
+      }
+      if (socket.readyState === 1) {
+        socket.send(frame);
+        if (twice) socket.send(frame);
+      }
+    }
   }
   return message;
 }
