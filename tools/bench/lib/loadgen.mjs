@@ -277,6 +277,15 @@ export async function runLoad(sys, board, opts) {
   // a run that was cut short still waits for its in-flight requests to finish (bounded)
   const quietDeadline = now() + 30_000;
   while (inflight > 0 && now() < quietDeadline) await sleep(20);
+  // and for late deliveries to stop arriving, so the next run starts on a quiet server (bounded)
+  if (saturated || delivered + sendErrors < fired) {
+    let seen = board.received;
+    while (now() < quietDeadline) {
+      await sleep(500);
+      if (board.received === seen) break;
+      seen = board.received;
+    }
+  }
 
   const result = {
     rate,
