@@ -8,6 +8,7 @@ const run = (cmd, args, env = {}) => {
 };
 
 run('node', ['tools/build/build-api.mjs']);
+run('node', ['tools/build/build-explorer.mjs']);
 run('npx', ['jest', '-c', 'jest.config.cjs', ...process.argv.slice(2)], {
   NODE_OPTIONS: [process.env.NODE_OPTIONS, '--experimental-vm-modules', '--no-warnings=ExperimentalWarning'].filter(Boolean).join(' '),
   NX_NO_CLOUD: 'true',

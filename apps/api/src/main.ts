@@ -14,9 +14,11 @@ async function main() {
     throw error;
   }
   const server = await startServer(config);
-  let signals = 0;
+  let stopping = false;
   const shutdown = (signal: string) => {
-    if (signals++ > 0) process.exit(1);
+    // A signal can arrive twice (some libraries re-raise it); one shutdown is enough.
+    if (stopping) return;
+    stopping = true;
     server.logger.info({ signal }, 'signal received');
     // Exit within 10 s whatever happens.
     setTimeout(() => process.exit(1), 10_000).unref();

@@ -16,6 +16,7 @@ import {
   type TestServer,
   type WsClient,
 } from '@parley/api/testing';
+import { TokenService } from '@parley/api/auth';
 
 const SEND = `mutation($input: SendMessageInput!) { sendMessage(input: $input) { id seq body kind clientMessageId sender { id } chat { id } } }`;
 const START = `mutation($input: StartChatInput!) { startChat(input: $input) { id status subject botActive customer { id } agent { id } lastMessage { seq body kind } } }`;
@@ -315,7 +316,6 @@ describe('live updates over graphql-ws', () => {
   });
 
   it('closes the socket with 4403 when its token expires', async () => {
-    const { TokenService } = await import('@parley/api/auth');
     const shortLived = await new TokenService(api.config.jwtSecret, 2).issueAccessToken({ id: customer.id, role: 'CUSTOMER' as any });
     const ws = openSocket(shortLived.token);
     const chats = subscribe(ws, `subscription { chatUpdated { id } }`);

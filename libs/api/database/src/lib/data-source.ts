@@ -19,7 +19,8 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     migrationsTableName: 'migrations',
     synchronize: false,
     migrationsRun: false,
-    logging: ['error'],
+    // Failed queries surface as errors we log ourselves; TypeORM's own log would print parameters (emails, hashes).
+    logging: false,
     poolSize: options.poolSize ?? 20,
     applicationName: options.applicationName ?? 'parley',
     extra: {

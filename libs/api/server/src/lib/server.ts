@@ -21,6 +21,8 @@ import { attachGraphqlWs } from './graphql-ws';
 import { formatErrorFor } from './errors';
 import { allowedOrigin } from './origins';
 import { serveWebApp } from './web-app';
+import { securityHeaders } from './security-headers';
+import { explorerRouter } from '@parley/api/explorer';
 
 export const ENTITIES = [UserEntity, ChatEntity, MessageEntity];
 
@@ -81,6 +83,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(securityHeaders({ tls: false }));
   const httpServer: Server = createServer(app);
 
   let ready = false;
@@ -106,6 +109,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const apollo = new ApolloServer<RequestContext>({
     schema,
     csrfPrevention: true,
+    // The process owns its signals (main.ts): one orderly shutdown, not Apollo's own plus ours.
+    stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
     introspection: true,
     includeStacktraceInErrorResponses: false,
@@ -126,6 +131,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   await apollo.start();
 
+  app.use(explorerRouter());
   app.use('/graphql', (req, res, next) => {
     const header = req.headers['x-request-id'];
     const requestId = typeof header === 'string' && /^[\w-]{1,64}$/.test(header) ? header : randomUUID();

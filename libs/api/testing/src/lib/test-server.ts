@@ -59,8 +59,9 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     database,
     admin,
     async restart() {
+      const port = server.port;
       await server.stop();
-      server = await startServer({ ...config, port: harness.server.port }, { logger });
+      server = await startServer({ ...config, port }, { logger });
       harness.server = server;
     },
     async stop() {

@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import { createAgent, errorCode, gql, gqlOk, loginAdmin, registerCustomer, startTestServer, type TestServer } from '@parley/api/testing';
+import { TokenService } from './token.service';
+import { Role } from '@parley/api/core';
+
+const REGISTER = `mutation($input: RegisterInput!) { register(input: $input) { token expiresAt user { id email displayName role createdAt } } }`;
+const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { token user { id role } } }`;
+const CREATE_AGENT = `mutation($input: RegisterInput!) { createAgent(input: $input) { id role email displayName } }`;
+const ME = `{ me { id email role displayName } }`;
+const CHATS = `{ chats { edges { cursor } } }`;
+
+let api: TestServer;
+beforeAll(async () => {
+  api = await startTestServer();
+});
+afterAll(async () => {
+  await api?.stop();
+});
+
+const email = () => `person-${randomUUID().slice(0, 8)}@Example.COM`;
+
+describe('register', () => {
+  it('creates a signed-in CUSTOMER and stores an argon2id hash, never the password', async () => {
+    const address = email();
+    const data = await gqlOk(api.graphqlUrl, REGISTER, { input: { email: address, password: 'correct horse', displayName: '  Robin  ' } });
+    expect(data['register'].user).toMatchObject({ email: address, displayName: 'Robin', role: 'CUSTOMER' });
+    expect(Date.parse(data['register'].expiresAt)).toBeGreaterThan(Date.now() + 10 * 60_000);
+    const [row] = await api.server.dataSource.query(`SELECT "passwordHash" FROM users WHERE id = $1`, [data['register'].user.id]);
+    expect(row.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    const me = await gqlOk(api.graphqlUrl, ME, {}, data['register'].token);
+    expect(me['me']).toMatchObject({ id: data['register'].user.id, email: address });
+  });
+
+  it('treats emails case-insensitively: a second account for the same address is a CONFLICT', async () => {
+    const address = email();
+    await gqlOk(api.graphqlUrl, REGISTER, { input: { email: address, password: 'password1', displayName: 'One' } });
+    const again = await gql(api.graphqlUrl, REGISTER, { input: { email: address.toLowerCase(), password: 'password2', displayName: 'Two' } });
+    expect(errorCode(again)).toBe('CONFLICT');
+    const racing = await Promise.all(
+      [1, 2, 3].map(() => gql(api.graphqlUrl, REGISTER, { input: { email: `race-${address}`, password: 'password1', displayName: 'R' } })),
+    );
+    expect(racing.filter((r) => !r.errors)).toHaveLength(1);
+    expect(racing.filter((r) => errorCode(r) === 'CONFLICT')).toHaveLength(2);
+  });
+
+  it('rejects invalid fields, naming each, and creates nothing', async () => {
+    const [{ count: before }] = await api.server.dataSource.query(`SELECT count(*)::int AS count FROM users`);
+    const cases: Array<[Record<string, string>, string]> = [
+      [{ email: 'not-an-email', password: 'password1', displayName: 'A' }, 'email'],
+      [{ email: `${'a'.repeat(250)}@x.io`, password: 'password1', displayName: 'A' }, 'email'],
+      [{ email: email(), password: 'short', displayName: 'A' }, 'password'],
+      [{ email: email(), password: 'p'.repeat(129), displayName: 'A' }, 'password'],
+      [{ email: email(), password: 'password1', displayName: '   ' }, 'displayName'],
+      [{ email: email(), password: 'password1', displayName: 'n'.repeat(81) }, 'displayName'],
+    ];
+    for (const [input, field] of cases) {
+      const res = await gql(api.graphqlUrl, REGISTER, { input });
+      expect(errorCode(res)).toBe('BAD_USER_INPUT');
+      expect(res.errors?.[0].extensions?.['fields'].map((f: { field: string }) => f.field)).toContain(field);
+    }
+    const [{ count: after }] = await api.server.dataSource.query(`SELECT count(*)::int AS count FROM users`);
+    expect(after).toBe(before);
+  });
+});
+
+describe('login', () => {
+  it('signs in with the right password, whatever the email\'s case', async () => {
+    const customer = await registerCustomer(api);
+    const data = await gqlOk(api.graphqlUrl, LOGIN, { input: { email: customer.email.toUpperCase(), password: customer.password } });
+    expect(data['login'].user.id).toBe(customer.id);
+  });
+
+  it('says only that the email or password is wrong', async () => {
+    const customer = await registerCustomer(api);
+    const wrongPassword = await gql(api.graphqlUrl, LOGIN, { input: { email: customer.email, password: 'nope-nope' } });
+    const unknownEmail = await gql(api.graphqlUrl, LOGIN, { input: { email: 'nobody@parley.test', password: 'nope-nope' } });
+    expect(errorCode(wrongPassword)).toBe('UNAUTHENTICATED');
+    expect(wrongPassword.errors?.[0].message).toBe(unknownEmail.errors?.[0].message);
+    expect(errorCode(unknownEmail)).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses over-long passwords as input errors', async () => {
+    const res = await gql(api.graphqlUrl, LOGIN, { input: { email: 'x@parley.test', password: 'p'.repeat(10_000) } });
+    expect(errorCode(res)).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('tokens', () => {
+  it('ignores a forged, tampered, expired or unsigned token', async () => {
+    const customer = await registerCustomer(api);
+    const forged = await new TokenService(new Uint8Array(32).fill(7), 900).issueAccessToken({ id: customer.id, role: Role.ADMIN });
+    const expired = await new TokenService(api.config.jwtSecret, 1).issueAccessToken({ id: customer.id, role: Role.CUSTOMER });
+    const [header, payload] = customer.token.split('.');
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    const elevated = Buffer.from(JSON.stringify({ ...claims, role: 'ADMIN' })).toString('base64url');
+    const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${payload}.`;
+    await new Promise((r) => setTimeout(r, 2100));
+    for (const token of [forged.token, expired.token, `${header}.${elevated}.${customer.token.split('.')[2]}`, unsigned]) {
+      expect(errorCode(await gql(api.graphqlUrl, CHATS, {}, token))).toBe('UNAUTHENTICATED');
+      expect(await gql(api.graphqlUrl, ME, {}, token)).toEqual({ data: { me: null } });
+    }
+    expect((await gqlOk(api.graphqlUrl, ME, {}, customer.token))['me'].id).toBe(customer.id);
+  });
+});
+
+describe('createAgent', () => {
+  it('is for admins only', async () => {
+    const customer = await registerCustomer(api);
+    const agent = await createAgent(api);
+    const input = { email: email(), password: 'password1', displayName: 'New Agent' };
+    expect(errorCode(await gql(api.graphqlUrl, CREATE_AGENT, { input }))).toBe('UNAUTHENTICATED');
+    expect(errorCode(await gql(api.graphqlUrl, CREATE_AGENT, { input }, customer.token))).toBe('FORBIDDEN');
+    expect(errorCode(await gql(api.graphqlUrl, CREATE_AGENT, { input }, agent.token))).toBe('FORBIDDEN');
+    const admin = await loginAdmin(api);
+    const created = await gqlOk(api.graphqlUrl, CREATE_AGENT, { input }, admin.token);
+    expect(created['createAgent']).toMatchObject({ role: 'AGENT', email: input.email, displayName: 'New Agent' });
+    expect(errorCode(await gql(api.graphqlUrl, CREATE_AGENT, { input }, admin.token))).toBe('CONFLICT');
+  });
+
+  it('the configured ADMIN exists once, also after a restart', async () => {
+    await api.restart();
+    const [{ count }] = await api.server.dataSource.query(`SELECT count(*)::int AS count FROM users WHERE role = 'ADMIN'`);
+    expect(count).toBe(1);
+    expect((await loginAdmin(api)).token).toBeTruthy();
+  });
+});

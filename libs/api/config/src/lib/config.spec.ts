@@ -1,0 +1,61 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './config';
+
+const dataDir = () => mkdtempSync(join(tmpdir(), 'parley-config-'));
+const secret = 'x'.repeat(32);
+
+describe('loadConfig', () => {
+  it('has the contract\'s defaults', () => {
+    const config = loadConfig({ DATA_DIR: dataDir() });
+    expect(config).toMatchObject({ port: 3000, host: '0.0.0.0', databaseUrl: undefined, corsOrigins: [], rateLimitScale: 1, seedDemo: true, production: false });
+  });
+
+  it.each([
+    ['PORT', { PORT: 'eighty' }],
+    ['PORT', { PORT: '70000' }],
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://x@y/z' }],
+    ['DATABASE_URL', { DATABASE_URL: 'not a url' }],
+    ['REDIS_URL', { REDIS_URL: 'http://localhost' }],
+    ['CORS_ORIGINS', { CORS_ORIGINS: 'https://ok.example, notanorigin' }],
+    ['CORS_ORIGINS', { CORS_ORIGINS: 'https://example.com/path' }],
+    ['RATE_LIMIT_SCALE', { RATE_LIMIT_SCALE: '-1' }],
+    ['SEED_DEMO', { SEED_DEMO: 'maybe' }],
+    ['NODE_ENV', { NODE_ENV: 'prod' }],
+    ['ADMIN_EMAIL', { ADMIN_EMAIL: 'not-an-email', ADMIN_PASSWORD: 'password1' }],
+    ['ADMIN_PASSWORD', { ADMIN_EMAIL: 'boss@example.com' }],
+    ['JWT_SECRET', { JWT_SECRET: 'too-short' }],
+  ])('stops on a bad %s, naming it', (variable, env) => {
+    expect(() => loadConfig({ DATA_DIR: dataDir(), ...env })).toThrow(ConfigError);
+    try {
+      loadConfig({ DATA_DIR: dataDir(), ...env });
+    } catch (error) {
+      expect((error as ConfigError).variable).toBe(variable);
+      expect((error as Error).message).toContain(variable);
+    }
+  });
+
+  it('in production requires a JWT_SECRET of at least 32 bytes and turns demo data off', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir() })).toThrow(/JWT_SECRET/);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(31) })).toThrow(/JWT_SECRET/);
+    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret, DATA_DIR: dataDir() });
+    expect(config.seedDemo).toBe(false);
+    expect(Buffer.from(config.jwtSecret).toString()).toBe(secret);
+  });
+
+  it('in development generates a secret once, keeps it private in DATA_DIR, and reuses it', () => {
+    const dir = dataDir();
+    const first = loadConfig({ DATA_DIR: dir });
+    const second = loadConfig({ DATA_DIR: dir });
+    expect(first.jwtSecret.length).toBeGreaterThanOrEqual(32);
+    expect(Buffer.from(second.jwtSecret)).toEqual(Buffer.from(first.jwtSecret));
+    expect(statSync(join(dir, 'jwt-secret')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(dir, 'jwt-secret'), 'utf8').trim().length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('parses CORS_ORIGINS into exact origins', () => {
+    const config = loadConfig({ DATA_DIR: dataDir(), CORS_ORIGINS: 'https://a.example, http://localhost:4200/' });
+    expect(config.corsOrigins).toEqual(['https://a.example', 'http://localhost:4200']);
+  });
+});

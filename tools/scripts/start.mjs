@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// `npm start`: builds what is missing or stale, then runs the API (with the
+// customer web app and the explorer) on the embedded database unless DATABASE_URL is set.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const newest = (dir) => {
+  if (!existsSync(dir)) return 0;
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) latest = Math.max(latest, statSync(join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
+  }
+  return latest;
+};
+const builtAt = (file) => (existsSync(file) ? statSync(file).mtimeMs : 0);
+const run = (cmd, args) => {
+  const result = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false' } });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+};
+
+run('node', ['tools/build/build-api.mjs']);
+if (existsSync('tools/build/build-explorer.mjs') && builtAt('dist/explorer/index.html') < newest('libs/api/explorer/src')) {
+  run('node', ['tools/build/build-explorer.mjs']);
+}
+if (existsSync('apps/web/project.json') && builtAt('dist/apps/web/browser/index.html') < Math.max(newest('apps/web/src'), newest('libs/web'))) {
+  run('npm', ['run', 'build:web']);
+}
+
+const api = spawn(process.execPath, ['--enable-source-maps', 'dist/apps/api/main.js'], {
+  stdio: 'inherit',
+  env: { SEED_DEMO: 'true', ...process.env },
+});
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => api.kill(signal));
+api.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
