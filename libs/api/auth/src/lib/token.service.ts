@@ -1,10 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
 import type { Role, Viewer } from '@parley/api/core';
 
 const ISSUER = 'parley';
 const AUDIENCE = 'parley-api';
 const ACCESS_TYPE = 'access';
 const ALGORITHM = 'HS256';
+const VERIFIED_CACHE_SIZE = 10_000;
 
 // jose is published as ES modules only; load it once, lazily.
 type Jose = typeof import('jose', { with: { 'resolution-mode': 'import' } });
@@ -18,10 +19,17 @@ export interface IssuedToken {
 
 /** Signs and verifies access tokens: HS256 pinned, issuer, audience and token type checked. */
 export class TokenService {
+  // Imported once: jose would otherwise import a raw secret on every verification.
+  private readonly key: KeyObject;
+  /** Tokens already verified, until they expire: verification is on every request's path. */
+  private readonly verified = new Map<string, Viewer>();
+
   constructor(
-    private readonly secret: Uint8Array,
+    secret: Uint8Array,
     private readonly ttlSeconds: number,
-  ) {}
+  ) {
+    this.key = createSecretKey(Buffer.from(secret));
+  }
 
   async issueAccessToken(user: { id: string; role: Role }): Promise<IssuedToken> {
     const { SignJWT } = await jose();
@@ -35,23 +43,32 @@ export class TokenService {
       .setIssuedAt(now)
       .setExpirationTime(exp)
       .setJti(randomUUID())
-      .sign(this.secret);
+      .sign(this.key);
     return { token, expiresAt: new Date(exp * 1000) };
   }
 
   /** The viewer a token names, or null for anything missing, forged, expired or of the wrong kind. */
   async verifyAccessToken(token: string | undefined | null): Promise<Viewer | null> {
     if (!token) return null;
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.expiresAt * 1000 > Date.now()) return known;
+      this.verified.delete(token);
+      return null;
+    }
     const { jwtVerify } = await jose();
     try {
-      const { payload } = await jwtVerify(token, this.secret, {
+      const { payload } = await jwtVerify(token, this.key, {
         algorithms: [ALGORITHM],
         issuer: ISSUER,
         audience: AUDIENCE,
         requiredClaims: ['sub', 'exp', 'iat'],
       });
       if (payload['typ'] !== ACCESS_TYPE || typeof payload['role'] !== 'string' || !payload.sub) return null;
-      return { id: payload.sub, role: payload['role'] as Role, expiresAt: payload.exp as number };
+      const viewer: Viewer = { id: payload.sub, role: payload['role'] as Role, expiresAt: payload.exp as number };
+      if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
+      this.verified.set(token, viewer);
+      return viewer;
     } catch {
       return null;
     }

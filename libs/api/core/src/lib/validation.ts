@@ -1,5 +1,4 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
-import type { MiddlewareFn } from 'type-graphql';
 import { badUserInput, type FieldProblem } from './errors';
 
 /** Strings that trim to a length within [min, max]. */
@@ -18,14 +17,11 @@ export function TrimmedLength(min: number, max: number, options?: ValidationOpti
 }
 
 /** Any string argument, however deep, holding U+0000: a clear BAD_USER_INPUT before anything else runs. */
-export const rejectNulCharacters: MiddlewareFn = async ({ args, info }, next) => {
-  if (info.parentType === info.schema.getQueryType() || info.parentType === info.schema.getMutationType()) {
-    const problems: FieldProblem[] = [];
-    findNul(args, '', problems);
-    if (problems.length) throw badUserInput(problems);
-  }
-  return next();
-};
+export function rejectNulCharacters(args: Record<string, unknown>): void {
+  const problems: FieldProblem[] = [];
+  findNul(args, '', problems);
+  if (problems.length) throw badUserInput(problems);
+}
 
 function findNul(value: unknown, path: string, problems: FieldProblem[]): void {
   if (typeof value === 'string') {

@@ -1,7 +1,7 @@
 import { buildSchema, type ContainerType } from 'type-graphql';
 import { DateTimeISOResolver } from 'graphql-scalars';
 import type { GraphQLSchema } from 'graphql';
-import { denyAnonymous, rejectNulCharacters, roleAuthChecker } from '@parley/api/core';
+import { guardRootFields, roleAuthChecker } from '@parley/api/core';
 import { AuthResolver, UserResolver } from '@parley/api/auth';
 import { ChatResolver, MessageResolver } from '@parley/api/chat';
 
@@ -11,12 +11,11 @@ export const RESOLVERS = [AuthResolver, UserResolver, ChatResolver, MessageResol
  * The whole public schema, code-first. Resolvers come from `container`, which
  * hands out the instances the server built with their services.
  */
-export function buildParleySchema(container: ContainerType): Promise<GraphQLSchema> {
-  return buildSchema({
+export async function buildParleySchema(container: ContainerType): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
     resolvers: [...RESOLVERS],
     container,
     authChecker: roleAuthChecker,
-    globalMiddlewares: [rejectNulCharacters, denyAnonymous],
     validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
     scalarsMap: [{ type: Date, scalar: DateTimeISOResolver }],
     // Every subscription brings its own `subscribe` (replay, filtering), so
@@ -28,6 +27,7 @@ export function buildParleySchema(container: ContainerType): Promise<GraphQLSche
       },
     },
   });
+  return guardRootFields(schema);
 }
 
 /** A container for printing the schema, where no resolver ever runs. */
