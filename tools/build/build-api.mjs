@@ -6,6 +6,7 @@ import { build } from 'esbuild';
 import { transformFile } from '@swc/core';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { cpSync } from 'node:fs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -33,6 +34,8 @@ const entries = {
   main: 'apps/api/src/main.ts',
   'print-schema': 'apps/api/src/print-schema.ts',
   'generate-migration': 'apps/api/src/generate-migration.ts',
+  'kb-import': 'apps/api/src/kb-import.ts',
+  'kb-eval': 'apps/api/src/kb-eval.ts',
 };
 
 const started = Date.now();
@@ -52,4 +55,6 @@ await build({
   plugins: [swcDecorators],
   logLevel: 'warning',
 });
+// The starter knowledge base ships beside the bundle (SEED_DEMO loads it from there).
+cpSync(join(root, 'libs/api/assist/src/knowledge-base'), join(root, 'dist/apps/api/knowledge-base'), { recursive: true });
 console.log(`api built in ${Date.now() - started} ms -> dist/apps/api`);

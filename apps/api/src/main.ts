@@ -1,6 +1,8 @@
+import './tracing';
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@parley/api/config';
-import { startServer } from '@parley/api/server';
+import { createLogger, migrateOnly, startServer } from '@parley/api/server';
+import { stopTracing } from '@parley/api/observability';
 
 async function main() {
   let config;
@@ -13,6 +15,10 @@ async function main() {
     }
     throw error;
   }
+  if (config.migrateOnly) {
+    await migrateOnly(config, createLogger(config));
+    process.exit(0);
+  }
   const server = await startServer(config);
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -22,7 +28,7 @@ async function main() {
     server.logger.info({ signal }, 'signal received');
     // Exit within 10 s whatever happens.
     setTimeout(() => process.exit(1), 10_000).unref();
-    server.stop().then(
+    server.stop().then(stopTracing).then(
       () => process.exit(0),
       (error) => {
         server.logger.error({ err: error }, 'shutdown failed');

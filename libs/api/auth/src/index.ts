@@ -8,3 +8,5 @@ export * from './lib/auth.service';
 export * from './lib/auth.resolver';
 export * from './lib/password';
 export * from './lib/token.service';
+export * from './lib/session.entity';
+export * from './lib/session.service';

@@ -8,3 +8,5 @@ export * from './lib/validation';
 export * from './lib/cursor';
 export * from './lib/ids';
 export * from './lib/async-queue';
+export * from './lib/redis-pubsub';
+export * from './lib/rate-limits';

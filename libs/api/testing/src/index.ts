@@ -2,3 +2,4 @@ export * from './lib/test-database';
 export * from './lib/test-server';
 export * from './lib/graphql-client';
 export * from './lib/people';
+export * from './lib/processes';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createAgent, errorCode, gql, gqlOk, loginAdmin, registerCustomer, startTestServer, type TestServer } from '@parley/api/testing';
+import { createAgent, errorCode, gql, gqlOk, loginAdmin, registerCustomer, startTestServer, subscribe, wsClient, type TestServer } from '@parley/api/testing';
 import { TokenService } from './token.service';
 import { Role } from '@parley/api/core';
 
@@ -122,5 +122,60 @@ describe('createAgent', () => {
     const [{ count }] = await api.server.dataSource.query(`SELECT count(*)::int AS count FROM users WHERE role = 'ADMIN'`);
     expect(count).toBe(1);
     expect((await loginAdmin(api)).token).toBeTruthy();
+  });
+});
+
+describe('sessions: refresh tokens and sign-out', () => {
+  const REFRESH = `mutation($t: String!) { refreshToken(refreshToken: $t) { token refreshToken user { id } } }`;
+  const signIn = async () => {
+    const customer = await registerCustomer(api);
+    const data = await gqlOk(api.graphqlUrl, `mutation($i: LoginInput!) { login(input: $i) { token refreshToken refreshExpiresAt } }`, {
+      i: { email: customer.email, password: customer.password },
+    });
+    return { customer, token: data['login'].token as string, refresh: data['login'].refreshToken as string };
+  };
+
+  it('rotates the refresh token on every use, and stores only its hash', async () => {
+    const { customer, refresh } = await signIn();
+    expect(refresh.length).toBeGreaterThanOrEqual(43); // 256 bits, base64url
+    const stored = await api.server.dataSource.query(`SELECT "tokenHash" FROM refresh_tokens WHERE "userId" = $1`, [customer.id]);
+    expect(JSON.stringify(stored)).not.toContain(refresh);
+    const first = await gqlOk(api.graphqlUrl, REFRESH, { t: refresh });
+    expect(first['refreshToken'].user.id).toBe(customer.id);
+    expect(first['refreshToken'].refreshToken).not.toBe(refresh);
+    expect((await gqlOk(api.graphqlUrl, ME, {}, first['refreshToken'].token))['me'].id).toBe(customer.id);
+    const second = await gqlOk(api.graphqlUrl, REFRESH, { t: first['refreshToken'].refreshToken });
+    expect(second['refreshToken'].token).toBeTruthy();
+  });
+
+  it('revokes the whole session when a spent refresh token is used again', async () => {
+    const { refresh } = await signIn();
+    const legit = await gqlOk(api.graphqlUrl, REFRESH, { t: refresh });
+    const replay = await gql(api.graphqlUrl, REFRESH, { t: refresh });
+    expect(errorCode(replay)).toBe('UNAUTHENTICATED');
+    // The thief's replay ended the session for everyone holding it.
+    expect(errorCode(await gql(api.graphqlUrl, REFRESH, { t: legit['refreshToken'].refreshToken }))).toBe('UNAUTHENTICATED');
+    expect(errorCode(await gql(api.graphqlUrl, CHATS, {}, legit['refreshToken'].token))).toBe('UNAUTHENTICATED');
+    expect(errorCode(await gql(api.graphqlUrl, REFRESH, { t: 'made-up' }))).toBe('UNAUTHENTICATED');
+  });
+
+  it('signs out: the access token, the refresh token and open sockets stop working at once', async () => {
+    const { token, refresh } = await signIn();
+    const ws = wsClient(api.wsUrl, token);
+    subscribe(ws, `subscription { chatUpdated { id } }`);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await gqlOk(api.graphqlUrl, `mutation { logout }`, {}, token)).toEqual({ logout: true });
+    expect((await ws.closed).code).toBe(4403);
+    expect(errorCode(await gql(api.graphqlUrl, CHATS, {}, token))).toBe('UNAUTHENTICATED');
+    expect(await gql(api.graphqlUrl, ME, {}, token)).toEqual({ data: { me: null } });
+    expect(errorCode(await gql(api.graphqlUrl, REFRESH, { t: refresh }))).toBe('UNAUTHENTICATED');
+    expect(errorCode(await gql(api.graphqlUrl, `mutation { logout }`))).toBe('UNAUTHENTICATED');
+  });
+
+  it('remembers a sign-out across a restart', async () => {
+    const { token } = await signIn();
+    await gqlOk(api.graphqlUrl, `mutation { logout }`, {}, token);
+    await api.restart();
+    expect(errorCode(await gql(api.graphqlUrl, CHATS, {}, token))).toBe('UNAUTHENTICATED');
   });
 });

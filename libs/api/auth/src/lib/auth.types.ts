@@ -12,4 +12,13 @@ export class AuthPayload {
 
   @Field(() => User)
   user: User;
+
+  @Field({
+    description:
+      'Single-use token for refreshToken when the access token expires (rotated on every use; keep it secret).',
+  })
+  refreshToken: string;
+
+  @Field(() => DateTimeISOResolver)
+  refreshExpiresAt: Date;
 }

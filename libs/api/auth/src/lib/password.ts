@@ -22,7 +22,8 @@ let dummyHash: Promise<string> | undefined;
  * Verifies against a throw-away hash, so that a login for an unknown email
  * costs the same as a wrong password and response time does not reveal which.
  */
-export async function burnPasswordCheck(password: string): Promise<void> {
+export async function burnPasswordCheck(password: string): Promise<false> {
   dummyHash ??= hashPassword('parley-timing-equaliser');
   await verifyPassword(await dummyHash, password);
+  return false;
 }

@@ -31,11 +31,11 @@ export class TokenService {
     this.key = createSecretKey(Buffer.from(secret));
   }
 
-  async issueAccessToken(user: { id: string; role: Role }): Promise<IssuedToken> {
+  async issueAccessToken(user: { id: string; role: Role }, sessionId?: string): Promise<IssuedToken> {
     const { SignJWT } = await jose();
     const now = Math.floor(Date.now() / 1000);
     const exp = now + this.ttlSeconds;
-    const token = await new SignJWT({ role: user.role, typ: ACCESS_TYPE })
+    const token = await new SignJWT({ role: user.role, typ: ACCESS_TYPE, ...(sessionId ? { sid: sessionId } : {}) })
       .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
       .setSubject(user.id)
       .setIssuer(ISSUER)
@@ -65,7 +65,8 @@ export class TokenService {
         requiredClaims: ['sub', 'exp', 'iat'],
       });
       if (payload['typ'] !== ACCESS_TYPE || typeof payload['role'] !== 'string' || !payload.sub) return null;
-      const viewer: Viewer = { id: payload.sub, role: payload['role'] as Role, expiresAt: payload.exp as number };
+      const sessionId = typeof payload['sid'] === 'string' ? payload['sid'] : undefined;
+      const viewer: Viewer = { id: payload.sub, role: payload['role'] as Role, expiresAt: payload.exp as number, sessionId };
       if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
       this.verified.set(token, viewer);
       return viewer;

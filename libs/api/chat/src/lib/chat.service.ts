@@ -3,6 +3,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import DataLoader from 'dataloader';
 import {
   AsyncQueue,
+  RateLimits,
   badUserInput,
   checkPageSize,
   decodeCursor,
@@ -16,7 +17,7 @@ import {
   type RequestContext,
   type Viewer,
 } from '@parley/api/core';
-import { inTransaction, isConnectionError, queryRows, RollbackWith } from '@parley/api/database';
+import { inTransaction, isConnectionError, pgErrorCode, PG_UNIQUE_VIOLATION, queryRows, RollbackWith } from '@parley/api/database';
 import { DEFAULT_PAGE_SIZES, LIMITS } from '@parley/shared/limits';
 import { UserEntity } from '@parley/api/auth';
 import { alreadyAccepted, chatClosed, databaseUnavailable } from './chat.errors';
@@ -50,6 +51,9 @@ export interface MessagePageArgs {
   before?: string | null;
 }
 
+/** Called after a customer's message is committed and published (the answering bot listens). */
+export type CustomerMessageListener = (message: MessageRow) => Promise<void>;
+
 const LAST_MESSAGE_LOADER = Symbol('lastMessageLoader');
 const CHAT_LOADER = Symbol('chatLoader');
 
@@ -58,15 +62,25 @@ const isSeqCursor = (v: unknown): v is ['m', number] =>
 const isChatCursor = (v: unknown): v is ['c', string, string] =>
   Array.isArray(v) && v[0] === 'c' && typeof v[1] === 'string' && !Number.isNaN(Date.parse(v[1])) && typeof v[2] === 'string' && isUuid(v[2]);
 
+/** Metrics hooks: a message committed (then published), and one handed to a subscriber (live, or replayed from the database). */
+export interface MessageObserver {
+  messageSent?(message: MessageRow): void;
+  messageDelivered?(message: MessageRow, live: boolean): void;
+}
+
 /**
  * The rules of chatting: who may see and do what, the state of a chat, and
  * message delivery that loses nothing (committed, then published; seq from the
  * chat's own counter inside the same transaction).
  */
 export class ChatService {
+  private readonly customerMessageListeners: CustomerMessageListener[] = [];
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly pubsub: ChatPubSub,
+    private readonly limits: RateLimits = new RateLimits(0),
+    private readonly observer: MessageObserver = {},
   ) {}
 
   // ---------------------------------------------------------------- reads
@@ -221,6 +235,7 @@ export class ChatService {
       const existing = await this.findStartedChat(viewer.id, clientMessageId);
       if (existing) return existing;
     }
+    await this.limits.consume('startChatPerUser', viewer.id);
     const subject = input.subject?.trim() || null;
     const result = await this.write(() =>
       inTransaction(this.dataSource, async (runner) => {
@@ -248,27 +263,71 @@ export class ChatService {
     if (!result) return (await this.findStartedChat(viewer.id, clientMessageId as string)) as ChatRow;
     await this.publishChat(result.chat);
     await this.publishMessage(result.message);
+    this.notifyCustomerMessage(result.message);
     return result.chat;
   }
 
+  /**
+   * The hot path: one statement in the common case. It checks that the viewer
+   * takes part in the open chat, returns the stored message for a repeated
+   * clientMessageId, or bumps the chat's counter and inserts at that seq — all
+   * atomically. Anything unusual (no such chat, not allowed, closed, a racing
+   * duplicate) falls back to the slower path that says exactly what is wrong.
+   */
   async sendMessage(viewer: Viewer, input: SendMessageInput): Promise<MessageRow> {
-    const chat = await this.requireChat(input.chatId);
-    this.assertParticipant(viewer, chat);
-    if (chat.status === ChatStatus.CLOSED) throw chatClosed();
     const clientMessageId = input.clientMessageId ?? null;
-    if (clientMessageId) {
-      const existing = await this.findByClientId(chat.id, viewer.id, clientMessageId);
-      if (existing) return existing;
-    }
+    const body = input.body.trim();
     const kind = viewer.role === Role.CUSTOMER ? MessageKind.CUSTOMER : MessageKind.AGENT;
-    const message = await this.write(() =>
-      this.appendMessage(chat.id, kind, viewer.id, input.body.trim(), clientMessageId),
-    );
-    if (message === 'closed') throw chatClosed();
-    if (message === 'duplicate') {
-      return (await this.findByClientId(chat.id, viewer.id, clientMessageId as string)) as MessageRow;
+    if (!isUuid(input.chatId)) throw notFound('chat');
+    await this.limits.consume('sendPerUser', viewer.id);
+    const participant = viewer.role === Role.CUSTOMER ? '"customerId"' : '"agentId"';
+    let rows: Array<MessageRow & { outcome: 'inserted' | 'existing' }>;
+    try {
+      rows = await this.write(() =>
+        queryRows(
+          this.dataSource,
+          `WITH existing AS (
+             SELECT ${MESSAGE_RETURNING} FROM messages
+             WHERE $3::text IS NOT NULL AND "chatId" = $1 AND "senderId" = $2 AND "clientMessageId" = $3
+           ), bumped AS (
+             UPDATE chats SET "lastSeq" = "lastSeq" + 1, "updatedAt" = now()
+             WHERE id = $1 AND status <> 'CLOSED' AND ${participant} = $2 AND NOT EXISTS (SELECT 1 FROM existing)
+             RETURNING id, "lastSeq"
+           ), inserted AS (
+             INSERT INTO messages (id, "chatId", seq, kind, "senderId", body, "clientMessageId")
+             SELECT $4, bumped.id, bumped."lastSeq", $5, $2, $6, $3 FROM bumped
+             RETURNING ${MESSAGE_RETURNING}
+           )
+           SELECT 'inserted' AS outcome, * FROM inserted UNION ALL SELECT 'existing' AS outcome, * FROM existing`,
+          [input.chatId, viewer.id, clientMessageId, randomUUID(), kind, body],
+        ),
+      );
+    } catch (error) {
+      // Two identical sends raced: the loser's whole statement rolled back (no seq spent).
+      if (pgErrorCode(error) === PG_UNIQUE_VIOLATION && clientMessageId) {
+        const existing = await this.findByClientId(input.chatId, viewer.id, clientMessageId);
+        if (existing) return existing;
+      }
+      throw error;
     }
-    await this.publishMessage(message);
+    const [row] = rows;
+    if (!row) {
+      const chat = await this.requireChat(input.chatId);
+      this.assertParticipant(viewer, chat);
+      if (chat.status === ChatStatus.CLOSED) throw chatClosed();
+      // Allowed and open after all (it changed in between): take the transactional path.
+      const message = await this.write(() => this.appendMessage(chat.id, kind, viewer.id, body, clientMessageId));
+      if (message === 'closed') throw chatClosed();
+      if (message === 'duplicate') return (await this.findByClientId(chat.id, viewer.id, clientMessageId as string)) as MessageRow;
+      await this.publishMessage(message);
+      this.notifyCustomerMessage(message);
+      return message;
+    }
+    const { outcome, ...message } = row;
+    if (outcome === 'inserted') {
+      await this.publishMessage(message);
+      this.notifyCustomerMessage(message);
+    }
     return message;
   }
 
@@ -341,6 +400,82 @@ export class ChatService {
     return result.chat;
   }
 
+  /** The chat's customer asks for a person: the bot stops for good. Idempotent. */
+  async requestHuman(viewer: Viewer, chatId: string): Promise<ChatRow> {
+    const chat = await this.requireChat(chatId);
+    if (viewer.role !== Role.CUSTOMER || chat.customerId !== viewer.id) {
+      throw forbidden("Only the chat's customer may ask for a person.");
+    }
+    if (chat.status === ChatStatus.CLOSED) throw chatClosed();
+    return (await this.stopBot(chatId, 'An agent will be with you shortly; the assistant has stopped answering.')) ?? this.requireChat(chatId);
+  }
+
+  /**
+   * Turns the bot off with a SYSTEM message saying so; null when it was already
+   * off or the chat is closed (nothing changed).
+   */
+  async stopBot(chatId: string, notice: string): Promise<ChatRow | null> {
+    const result = await this.write(() =>
+      inTransaction(this.dataSource, async (runner) => {
+        const [updated] = await queryRows<ChatRow>(
+          this.dataSource,
+          `UPDATE chats SET "botActive" = false, "updatedAt" = now(), "lastSeq" = "lastSeq" + 1
+           WHERE id = $1 AND "botActive" AND status <> 'CLOSED' RETURNING ${CHAT_RETURNING}`,
+          [chatId],
+          runner,
+        );
+        if (!updated) throw new RollbackWith(null);
+        const message = (await this.insertMessage(runner, updated, MessageKind.SYSTEM, null, notice, null)) as MessageRow;
+        return { chat: updated, message };
+      }),
+    );
+    if (!result) return null;
+    await this.publishMessage(result.message);
+    await this.publishChat(result.chat);
+    return result.chat;
+  }
+
+  /**
+   * The bot's reply, stored only while the chat is still QUEUED with the bot on
+   * (checked under the row lock, so no reply lands after a handover); null otherwise.
+   */
+  async appendBotMessage(chatId: string, body: string): Promise<MessageRow | null> {
+    const message = await inTransaction(this.dataSource, async (runner) => {
+      const [chat] = await queryRows<ChatRow>(
+        this.dataSource,
+        `UPDATE chats SET "lastSeq" = "lastSeq" + 1, "updatedAt" = now()
+         WHERE id = $1 AND status = 'QUEUED' AND "botActive" RETURNING ${CHAT_RETURNING}`,
+        [chatId],
+        runner,
+      );
+      if (!chat) throw new RollbackWith(null);
+      return this.insertMessage(runner, chat, MessageKind.BOT, null, body, null);
+    });
+    if (message) await this.publishMessage(message);
+    return message;
+  }
+
+  /** The chat as stored, for services that act on their own (no viewer); null when there is none. */
+  findChatById(chatId: string): Promise<ChatRow | null> {
+    return this.findChat(chatId);
+  }
+
+  /** 1 for the oldest waiting chat; null when the chat is not waiting. */
+  async queuePosition(chatId: string): Promise<number | null> {
+    const [row] = await queryRows<{ position: string | null }>(
+      this.dataSource,
+      `SELECT (SELECT count(*) FROM chats q WHERE q.status = 'QUEUED' AND (q."createdAt", q.id) <= (c."createdAt", c.id)) AS position
+       FROM chats c WHERE c.id = $1 AND c.status = 'QUEUED'`,
+      [chatId],
+    );
+    return row?.position == null ? null : Number(row.position);
+  }
+
+  /** Registers a listener for customers' messages; it runs after the send has returned, and its failure never fails the send. */
+  onCustomerMessage(listener: CustomerMessageListener): void {
+    this.customerMessageListeners.push(listener);
+  }
+
   async setTyping(viewer: Viewer, chatId: string, typing: boolean): Promise<boolean> {
     const chat = await this.requireChat(chatId);
     this.assertParticipant(viewer, chat);
@@ -386,18 +521,23 @@ export class ChatService {
    */
   async messageStream(viewer: Viewer, chatId: string, afterSeq: number | null | undefined): Promise<AsyncQueue<MessageRow>> {
     if (afterSeq != null && afterSeq < 0) throw badUserInput([{ field: 'afterSeq', message: 'must be 0 or more' }]);
-    const chat = await this.requireChat(chatId);
-    if (!this.canView(viewer, chat)) throw forbidden('You may not see this chat.');
+    if (!isUuid(chatId)) throw notFound('chat');
 
-    let lastSent = afterSeq ?? chat.lastSeq;
-    let step: Promise<void> = Promise.resolve();
-    const queue = new AsyncQueue<MessageRow>(() => unsubscribe());
+    let lastSent = 0;
+    // Nothing is processed before the chat is read; live messages queue up behind this gate.
+    let openGate!: () => void;
+    let step: Promise<void> = new Promise((resolve) => (openGate = resolve));
+    const queue = new AsyncQueue<MessageRow>(() => {
+      unsubscribe();
+      stopResync?.();
+    });
     const sendUpTo = async (upTo: number) => {
       while (lastSent < upTo && !queue.isClosed) {
         const rows = await this.messagesBetween(chatId, lastSent + 1, Math.min(upTo, lastSent + REPLAY_BATCH));
         if (!rows.length) break;
         for (const row of rows) if (row.seq === lastSent + 1) {
           queue.push(row);
+          this.observer.messageDelivered?.(row, false);
           lastSent = row.seq;
         }
       }
@@ -405,21 +545,39 @@ export class ChatService {
     const enqueue = (work: () => Promise<void>) => {
       step = step.then(work).catch((error) => queue.fail(error));
     };
+    // Listen before reading the chat, so that nothing committed after the read can be missed.
     const unsubscribe = this.pubsub.subscribe('messageAdded', chatId, (message) =>
       enqueue(async () => {
         if (message.seq <= lastSent || queue.isClosed) return;
         if (message.seq > lastSent + 1) await sendUpTo(message.seq - 1);
         if (message.seq === lastSent + 1) {
           queue.push(message);
+          this.observer.messageDelivered?.(message, true);
           lastSent = message.seq;
         }
       }),
     );
-    // Replay runs as the first step; live messages published meanwhile wait behind it.
-    enqueue(async () => {
-      const [current] = await queryRows<{ lastSeq: number }>(this.dataSource, `SELECT "lastSeq" FROM chats WHERE id = $1`, [chatId]);
-      await sendUpTo(current?.lastSeq ?? lastSent);
-    });
+    let chat: ChatRow;
+    try {
+      // A pubsub shared by instances hears the others only once its subscription is confirmed.
+      await this.pubsub.ready?.('messageAdded', chatId);
+      chat = await this.requireChat(chatId);
+      if (!this.canView(viewer, chat)) throw forbidden('You may not see this chat.');
+    } catch (error) {
+      unsubscribe();
+      throw error;
+    }
+    lastSent = afterSeq ?? chat.lastSeq;
+    // Replay what was stored when the chat was read; anything later arrives live (or is gap-filled).
+    enqueue(() => sendUpTo(chat.lastSeq));
+    // Events may have been lost while the shared pubsub was away: re-read past the last one sent.
+    const stopResync = this.pubsub.onResync?.(() =>
+      enqueue(async () => {
+        const [current] = await queryRows<{ lastSeq: number }>(this.dataSource, `SELECT "lastSeq" FROM chats WHERE id = $1`, [chatId]);
+        if (current) await sendUpTo(current.lastSeq);
+      }),
+    );
+    openGate();
     return queue;
   }
 
@@ -534,7 +692,15 @@ export class ChatService {
     return user?.displayName ?? 'Someone';
   }
 
+  private notifyCustomerMessage(message: MessageRow): void {
+    for (const listener of this.customerMessageListeners) {
+      // Listeners log their own failures; this catch only keeps a rejection from going unhandled.
+      setImmediate(() => void listener(message).catch(() => undefined));
+    }
+  }
+
   private publishMessage(message: MessageRow): Promise<void> {
+    this.observer.messageSent?.(message);
     return this.pubsub.publish('messageAdded', message.chatId, message);
   }
 

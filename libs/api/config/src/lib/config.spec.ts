@@ -18,10 +18,14 @@ describe('loadConfig', () => {
     ['DATABASE_URL', { DATABASE_URL: 'mysql://x@y/z' }],
     ['DATABASE_URL', { DATABASE_URL: 'not a url' }],
     ['REDIS_URL', { REDIS_URL: 'http://localhost' }],
+    ['MIGRATE_ONLY', { MIGRATE_ONLY: 'maybe' }],
     ['CORS_ORIGINS', { CORS_ORIGINS: 'https://ok.example, notanorigin' }],
     ['CORS_ORIGINS', { CORS_ORIGINS: 'https://example.com/path' }],
     ['RATE_LIMIT_SCALE', { RATE_LIMIT_SCALE: '-1' }],
     ['SEED_DEMO', { SEED_DEMO: 'maybe' }],
+    ['LLM_MODEL', { LLM_BASE_URL: 'http://127.0.0.1:8080/v1' }],
+    ['LLM_BASE_URL', { LLM_BASE_URL: 'not a url', LLM_MODEL: 'm' }],
+    ['LLM_TIMEOUT_MS', { LLM_TIMEOUT_MS: '0' }],
     ['NODE_ENV', { NODE_ENV: 'prod' }],
     ['ADMIN_EMAIL', { ADMIN_EMAIL: 'not-an-email', ADMIN_PASSWORD: 'password1' }],
     ['ADMIN_PASSWORD', { ADMIN_EMAIL: 'boss@example.com' }],
@@ -52,6 +56,12 @@ describe('loadConfig', () => {
     expect(Buffer.from(second.jwtSecret)).toEqual(Buffer.from(first.jwtSecret));
     expect(statSync(join(dir, 'jwt-secret')).mode & 0o777).toBe(0o600);
     expect(readFileSync(join(dir, 'jwt-secret'), 'utf8').trim().length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('reads the optional language model as a whole', () => {
+    expect(loadConfig({ DATA_DIR: dataDir() }).llm).toBeUndefined();
+    const config = loadConfig({ DATA_DIR: dataDir(), LLM_BASE_URL: 'http://127.0.0.1:8080/v1', LLM_MODEL: 'small', LLM_TIMEOUT_MS: '1500' });
+    expect(config.llm).toEqual({ baseUrl: 'http://127.0.0.1:8080/v1', model: 'small', apiKey: undefined, timeoutMs: 1500 });
   });
 
   it('parses CORS_ORIGINS into exact origins', () => {

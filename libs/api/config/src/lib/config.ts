@@ -22,6 +22,16 @@ export interface Config {
   production: boolean;
   /** Folder of the built customer web app served at `/`, when present. */
   webRoot?: string;
+  /** PEM certificate and key: the server speaks HTTPS/WSS itself (else plain HTTP behind a TLS proxy). */
+  tls?: { cert: Buffer; key: Buffer };
+  /** Which proxies' X-Forwarded-For to believe (Express's `trust proxy`): client addresses key the abuse limits. */
+  trustProxy: string;
+  /** The bot's optional language model: an OpenAI-compatible API root and model name (both or neither). */
+  llm?: { baseUrl: string; model: string; apiKey?: string; timeoutMs: number };
+  /** When set, GET /metrics requires `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string;
+  /** Apply the database migrations and exit (a deployment's migration job). */
+  migrateOnly?: boolean;
 }
 
 export class ConfigError extends Error {
@@ -83,6 +93,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       RATE_LIMIT_SCALE: scale({ default: 1 }),
       NODE_ENV: str({ choices: ['development', 'production', 'test'], default: 'development' }),
       WEB_ROOT: str({ default: undefined }),
+      LLM_BASE_URL: url({ default: undefined }),
+      LLM_MODEL: str({ default: undefined }),
+      LLM_API_KEY: str({ default: undefined }),
+      LLM_TIMEOUT_MS: positiveInt({ default: 4000 }),
+      METRICS_TOKEN: str({ default: undefined }),
+      TRUST_PROXY: str({ default: 'loopback' }),
+      TLS_CERT_FILE: str({ default: undefined }),
+      TLS_KEY_FILE: str({ default: undefined }),
+      MIGRATE_ONLY: bool({ default: false }),
     },
     {
       reporter: ({ errors }) => {
@@ -104,11 +123,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (Boolean(clean.ADMIN_EMAIL) !== Boolean(clean.ADMIN_PASSWORD)) {
     throw new ConfigError(clean.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL', 'must be set together with the other');
   }
+  if (Boolean(clean.LLM_BASE_URL) !== Boolean(clean.LLM_MODEL)) {
+    throw new ConfigError(clean.LLM_BASE_URL ? 'LLM_MODEL' : 'LLM_BASE_URL', 'must be set together with the other');
+  }
   if (clean.ADMIN_PASSWORD && (clean.ADMIN_PASSWORD.length < 8 || clean.ADMIN_PASSWORD.length > 128)) {
     throw new ConfigError('ADMIN_PASSWORD', 'must be 8 to 128 characters');
   }
 
+  if (Boolean(clean.TLS_CERT_FILE) !== Boolean(clean.TLS_KEY_FILE)) {
+    throw new ConfigError(clean.TLS_CERT_FILE ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE', 'must be set together with the other');
+  }
+  const tls = clean.TLS_CERT_FILE && clean.TLS_KEY_FILE
+    ? { cert: readPem('TLS_CERT_FILE', clean.TLS_CERT_FILE), key: readPem('TLS_KEY_FILE', clean.TLS_KEY_FILE) }
+    : undefined;
+
   return {
+    tls,
+    trustProxy: clean.TRUST_PROXY,
     port: clean.PORT,
     host: clean.HOST,
     databaseUrl: clean.DATABASE_URL,
@@ -123,7 +154,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitScale: clean.RATE_LIMIT_SCALE,
     production,
     webRoot: clean.WEB_ROOT ? resolve(clean.WEB_ROOT) : undefined,
+    llm:
+      clean.LLM_BASE_URL && clean.LLM_MODEL
+        ? { baseUrl: clean.LLM_BASE_URL, model: clean.LLM_MODEL, apiKey: clean.LLM_API_KEY, timeoutMs: clean.LLM_TIMEOUT_MS }
+        : undefined,
+    metricsToken: clean.METRICS_TOKEN || undefined,
+    migrateOnly: clean.MIGRATE_ONLY,
   };
+}
+
+function readPem(variable: string, file: string): Buffer {
+  try {
+    const pem = readFileSync(file);
+    if (!pem.includes('-----BEGIN')) throw new Error('not PEM');
+    return pem;
+  } catch (error) {
+    throw new ConfigError(variable, `cannot be read as a PEM file (${(error as Error).message})`);
+  }
 }
 
 /**

@@ -6,6 +6,8 @@ export interface Viewer {
   role: Role;
   /** Seconds since the epoch when the token expires. */
   expiresAt: number;
+  /** The sign-in session the token belongs to (ended by logout). */
+  sessionId?: string;
 }
 
 /** Per-request (or per-subscription-event) state handed to every resolver. */

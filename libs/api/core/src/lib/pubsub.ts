@@ -11,6 +11,10 @@ export type Listener<T> = (payload: T) => void;
 export interface PubSub<Topics extends Record<string, unknown>> {
   publish<K extends keyof Topics & string>(topic: K, key: string, payload: Topics[K]): Promise<void>;
   subscribe<K extends keyof Topics & string>(topic: K, key: string, listener: Listener<Topics[K]>): () => void;
+  /** Resolves once other instances' events on this topic and key reach this one (shared pubsubs only). */
+  ready?<K extends keyof Topics & string>(topic: K, key: string): Promise<void>;
+  /** Calls `listener` when events may have been lost (the shared bus was away and is back); returns a function to stop. */
+  onResync?(listener: () => void): () => void;
   close(): Promise<void>;
 }
 

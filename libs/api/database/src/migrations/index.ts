@@ -1,4 +1,6 @@
 import { Init1795604684807 } from './1795604684807-Init';
+import { KnowledgeBase1795607395520 } from './1795607395520-KnowledgeBase';
+import { Sessions1795607613212 } from './1795607613212-Sessions';
 
 /** Every migration, oldest first. Never edit one that has landed; generate a new one. */
-export const migrations = [Init1795604684807];
+export const migrations = [Init1795604684807, KnowledgeBase1795607395520, Sessions1795607613212];

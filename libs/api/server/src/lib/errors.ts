@@ -1,9 +1,46 @@
 import type { GraphQLFormattedError } from 'graphql';
-import { formatError } from '@parley/api/core';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { AppError, formatError, type RequestContext } from '@parley/api/core';
+import { ArgumentValidationError, AuthenticationError, AuthorizationError } from 'type-graphql';
 import type { Logger } from './logger';
 
-/** Apollo's formatError hook: the shared formatter, with the request id where Apollo gives one. */
-export function formatErrorFor(logger: Logger) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError =>
-    formatError(formatted, error, { logger });
+/** Apollo's formatError hook: the shared formatter (logging happens in `errorLogPlugin`, where the request id is known). */
+export function formatErrorFor() {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => formatError(formatted, error);
+}
+
+const expected = (error: unknown) =>
+  error instanceof AppError ||
+  error instanceof ArgumentValidationError ||
+  error instanceof AuthenticationError ||
+  error instanceof AuthorizationError;
+
+/**
+ * Logs every unexpected error with the request's id, and puts the same id on
+ * the masked INTERNAL_SERVER_ERROR the client sees, so support can find it.
+ */
+export function errorLogPlugin(logger: Logger): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue, operationName }) {
+          for (const error of errors) {
+            const original = unwrapResolverError(error);
+            if (error.path && !expected(original)) {
+              logger.error({ err: original, requestId: contextValue.requestId, operationName, path: error.path }, 'unexpected error');
+            }
+          }
+        },
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== 'single') return;
+          for (const error of response.body.singleResult.errors ?? []) {
+            if (error.extensions?.['code'] === 'INTERNAL_SERVER_ERROR') {
+              (error.extensions as Record<string, unknown>)['requestId'] = contextValue.requestId;
+            }
+          }
+        },
+      };
+    },
+  };
 }

@@ -1,12 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { GraphQLError, GraphQLSchema } from 'graphql';
+import { parse, specifiedRules, validate, type GraphQLError, type GraphQLSchema } from 'graphql';
 import type { WebSocketServer } from 'ws';
-import { useServer } from 'graphql-ws/use/ws';
+import { useServer, type Extra } from 'graphql-ws/use/ws';
+import { QUERY_LIMITS, wsValidationRules } from './query-limits';
 import { WS_CLOSE_UNAUTHORIZED } from '@parley/shared/limits';
-import { formatError, type RequestContext, type Viewer } from '@parley/api/core';
-import { bearerToken, type TokenService } from '@parley/api/auth';
+
+// Too many connections for one user (graphql-ws uses 4429 for "too many requests" too).
+const WS_CLOSE_TOO_MANY = 4429;
+import { formatError, rateLimited, type PubSub, type RateLimits, type RequestContext, type Viewer } from '@parley/api/core';
+import { ALL_SESSIONS, bearerToken, type AuthService, type AuthTopics } from '@parley/api/auth';
 import type { ChatService } from '@parley/api/chat';
 import type { Logger } from './logger';
+import type { SocketObserver } from '@parley/api/observability';
 
 interface SocketState extends Record<PropertyKey, unknown> {
   viewer: Viewer;
@@ -25,43 +30,100 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export function attachGraphqlWs(deps: {
   schema: GraphQLSchema;
   wsServer: WebSocketServer;
-  tokens: TokenService;
+  authService: AuthService;
+  pubsub: PubSub<AuthTopics>;
   logger: Logger;
   chatService: ChatService;
+  observer?: SocketObserver;
+  limits: RateLimits;
 }) {
-  const { schema, wsServer, tokens, logger, chatService } = deps;
+  const { schema, wsServer, authService, pubsub, logger, chatService, observer, limits } = deps;
+  // Sockets by user, so that signing out closes them (on every instance: the event travels by pubsub).
+  const socketsByUser = new Map<string, Set<Extra['socket']>>();
+  const stopListening = pubsub.subscribe('sessionRevoked', ALL_SESSIONS, ({ userId }) => {
+    for (const socket of socketsByUser.get(userId) ?? []) socket.close(WS_CLOSE_UNAUTHORIZED, 'Signed out');
+  });
+  const rules = [...specifiedRules, ...wsValidationRules()];
+  const contextFor = (ctx: { extra: Partial<SocketState> & Extra }, id: string): RequestContext & { chatService: ChatService } => ({
+    viewer: ctx.extra.viewer ?? null,
+    requestId: `${ctx.extra.connectionId}/${id}`,
+    ip: ctx.extra.request.socket.remoteAddress,
+    scoped: new Map(),
+    chatService,
+  });
   const format = (requestId: string) => (error: GraphQLError) => formatError(error.toJSON(), error, { requestId, logger });
 
-  return useServer<{ authorization?: unknown }, SocketState>(
+  const server = useServer<{ authorization?: unknown }, SocketState>(
     {
       schema,
       onConnect: async (ctx) => {
-        const viewer = await tokens.verifyAccessToken(bearerToken(ctx.connectionParams?.authorization));
+        const viewer = await authService.authenticate(bearerToken(ctx.connectionParams?.authorization));
         if (!viewer) return false; // graphql-ws closes with 4403 Forbidden
+        try {
+          await limits.consume('socketsPerUser', viewer.id);
+        } catch {
+          ctx.extra.socket.close(WS_CLOSE_TOO_MANY, 'Too many connections; retry later');
+          return false;
+        }
         ctx.extra.viewer = viewer;
         ctx.extra.connectionId = randomUUID();
+        const userSockets = socketsByUser.get(viewer.id) ?? new Set();
+        userSockets.add(ctx.extra.socket);
+        socketsByUser.set(viewer.id, userSockets);
         const closeAtExpiry = () => {
           const remaining = viewer.expiresAt * 1000 - Date.now();
           if (remaining <= 0) ctx.extra.socket.close(WS_CLOSE_UNAUTHORIZED, 'Token expired');
           else ctx.extra.expiryTimer = setTimeout(closeAtExpiry, Math.min(remaining, MAX_TIMER_MS));
         };
         closeAtExpiry();
+        observer?.opened(ctx.extra);
         return true;
       },
-      onClose: (ctx) => {
+      onClose: (ctx, code) => {
         clearTimeout(ctx.extra.expiryTimer);
+        const viewer = ctx.extra.viewer;
+        if (viewer) {
+          const userSockets = socketsByUser.get(viewer.id);
+          userSockets?.delete(ctx.extra.socket);
+          if (userSockets?.size === 0) socketsByUser.delete(viewer.id);
+        }
+        observer?.closed(ctx.extra, code);
       },
-      context: (ctx, id): RequestContext & { chatService: ChatService } => ({
-        viewer: ctx.extra.viewer ?? null,
-        requestId: `${ctx.extra.connectionId}/${id}`,
-        ip: ctx.extra.request.socket.remoteAddress,
-        scoped: new Map(),
-        chatService,
-      }),
+      onOperation: (ctx, id, _payload, args, result) => {
+        observer?.operationStarted(ctx.extra, id, args.document, args.operationName, Symbol.asyncIterator in Object(result));
+      },
+      onComplete: (ctx, id) => {
+        observer?.operationEnded(ctx.extra, id);
+      },
+      // The same document limits as HTTP, and a cap on subscriptions per socket.
+      onSubscribe: (ctx, id, payload) => {
+        if (Object.keys(ctx.subscriptions).length >= limits.maxSubscriptionsPerSocket()) return [rateLimited(10)];
+        let document;
+        try {
+          document = parse(payload.query, { maxTokens: QUERY_LIMITS.maxTokens });
+        } catch (error) {
+          return [error as GraphQLError];
+        }
+        const errors = validate(schema, document, rules);
+        if (errors.length) return errors;
+        return {
+          schema,
+          document,
+          variableValues: payload.variables,
+          operationName: payload.operationName,
+          contextValue: contextFor(ctx, id),
+        };
+      },
       onNext: (ctx, id, _payload, _args, result) =>
         result.errors ? { ...result, errors: result.errors.map(format(`${ctx.extra.connectionId}/${id}`)) } : undefined,
       onError: (ctx, id, _payload, errors) => errors.map(format(`${ctx.extra.connectionId}/${id}`)),
     },
     wsServer,
   );
+  return {
+    dispose: async () => {
+      stopListening();
+      await server.dispose();
+    },
+  };
 }

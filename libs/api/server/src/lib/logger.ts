@@ -5,12 +5,45 @@ export type Logger = pino.Logger;
 
 /** JSON lines on stdout; secrets and message bodies never reach it (the redact list is the safety net). */
 export function createLogger(config: Pick<Config, 'production'>, level = process.env['LOG_LEVEL']): Logger {
-  return pino({
-    level: level ?? (config.production ? 'info' : 'info'),
-    base: { service: 'parley-api' },
-    redact: {
-      paths: ['password', '*.password', 'token', '*.token', 'authorization', '*.authorization', 'body', '*.body'],
-      censor: '[redacted]',
+  return pino(
+    {
+      level: level ?? (config.production ? 'info' : 'info'),
+      base: { service: 'parley-api' },
+      redact: {
+        paths: [
+          'password',
+          '*.password',
+          'token',
+          '*.token',
+          'authorization',
+          '*.authorization',
+          'body',
+          '*.body',
+          'variables',
+          '*.variables',
+          'connectionParams',
+          '*.connectionParams',
+        ],
+        censor: '[redacted]',
+      },
     },
-  });
+    prettyInDevelopment(config.production) ??
+      // Asynchronous: lines written while a write is pending go out together, off the request's path.
+      // The shutdown path flushes it.
+      pino.destination({ dest: 1, sync: false }),
+  );
+}
+
+/** Readable lines for a developer at a terminal; JSON everywhere else (pipes, files, production). */
+function prettyInDevelopment(production: boolean): pino.DestinationStream | undefined {
+  if (production || !process.stdout.isTTY) return undefined;
+  try {
+    // A development dependency: absent from production installs.
+    return (require('pino-pretty') as typeof import('pino-pretty'))({
+      colorize: true,
+      ignore: 'pid,hostname,service',
+    });
+  } catch {
+    return undefined;
+  }
 }

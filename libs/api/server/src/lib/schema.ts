@@ -4,8 +4,9 @@ import type { GraphQLSchema } from 'graphql';
 import { guardRootFields, roleAuthChecker } from '@parley/api/core';
 import { AuthResolver, UserResolver } from '@parley/api/auth';
 import { ChatResolver, MessageResolver } from '@parley/api/chat';
+import { ArticleResolver, AssistResolver } from '@parley/api/assist';
 
-export const RESOLVERS = [AuthResolver, UserResolver, ChatResolver, MessageResolver] as const;
+export const RESOLVERS = [AuthResolver, UserResolver, ChatResolver, MessageResolver, ArticleResolver, AssistResolver] as const;
 
 /**
  * The whole public schema, code-first. Resolvers come from `container`, which

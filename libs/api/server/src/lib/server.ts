@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import express from 'express';
@@ -11,20 +12,37 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { WebSocketServer } from 'ws';
 import type { DataSource } from 'typeorm';
 import type { Config } from '@parley/api/config';
-import { LocalPubSub, type RequestContext } from '@parley/api/core';
+import { LocalPubSub, RateLimits, RedisPubSub, type PubSub, type RequestContext } from '@parley/api/core';
+import Redis from 'ioredis';
 import { createDataSource, runMigrations, startEmbeddedPostgres, type EmbeddedDatabase } from '@parley/api/database';
-import { AuthResolver, AuthService, bearerToken, TokenService, UserEntity, UserResolver } from '@parley/api/auth';
+import {
+  AuthResolver,
+  AuthService,
+  bearerToken,
+  RefreshTokenEntity,
+  SessionService,
+  TokenService,
+  UserEntity,
+  UserResolver,
+  type AuthTopics,
+} from '@parley/api/auth';
 import { ChatEntity, ChatResolver, ChatService, MessageEntity, MessageResolver, type ChatTopics } from '@parley/api/chat';
+import { ArticleEntity, ArticleResolver, ArticleService, AssistResolver, BotService, readArticleFolder, starterKnowledgeBaseFolder } from '@parley/api/assist';
 import { buildParleySchema } from './schema';
 import { createLogger, type Logger } from './logger';
 import { attachGraphqlWs } from './graphql-ws';
-import { formatErrorFor } from './errors';
+import { metricsHandler, observeDatabase, ParleyMetrics, requestObservabilityPlugin, SocketObserver, tracedPubSub } from '@parley/api/observability';
+import { errorLogPlugin, formatErrorFor } from './errors';
+import { httpQueryLimits } from './query-limits';
 import { allowedOrigin } from './origins';
 import { serveWebApp } from './web-app';
 import { securityHeaders } from './security-headers';
 import { explorerRouter } from '@parley/api/explorer';
 
-export const ENTITIES = [UserEntity, ChatEntity, MessageEntity];
+export const ENTITIES = [UserEntity, RefreshTokenEntity, ChatEntity, MessageEntity, ArticleEntity];
+
+/** Everything that travels between instances. */
+type LiveTopics = ChatTopics & AuthTopics;
 
 export interface ParleyServer {
   /** http://host:port */
@@ -62,41 +80,64 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     throw error;
   }
 
-  const pubsub = new LocalPubSub<ChatTopics>();
+  // Redis shares live events between instances; without it they stay in this process.
+  const redisPubSub = config.redisUrl
+    ? new RedisPubSub<LiveTopics>(config.redisUrl, { onError: (error) => logger.warn({ err: error.message }, 'redis') })
+    : undefined;
+  const pubsub: PubSub<LiveTopics> = redisPubSub ?? new LocalPubSub<LiveTopics>();
   const tokens = new TokenService(config.jwtSecret, config.accessTokenTtlSeconds);
-  const authService = new AuthService(dataSource, tokens);
-  const chatService = new ChatService(dataSource, pubsub);
+  // Abuse limits count in Redis when there is one, so they hold across instances; memory otherwise.
+  const limitsRedis =
+    config.redisUrl && config.rateLimitScale > 0
+      ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false })
+      : undefined;
+  limitsRedis?.on('error', (error) => logger.warn({ err: error.message }, 'redis (rate limits)'));
+  const limits = new RateLimits(config.rateLimitScale, limitsRedis);
+  const sessions = new SessionService(dataSource, pubsub);
+  const authService = new AuthService(dataSource, tokens, limits, sessions);
+  const metrics = new ParleyMetrics();
+  const chatService = new ChatService(dataSource, tracedPubSub(pubsub), limits, metrics);
 
   if (config.adminEmail && config.adminPassword) {
     const outcome = await authService.ensureAdmin(config.adminEmail, config.adminPassword);
     if (outcome === 'created') logger.info({ email: config.adminEmail }, 'admin account created');
   }
+  const articleService = new ArticleService(dataSource);
+  if (config.seedDemo) {
+    const seeded = await articleService.seedIfEmpty(() => readArticleFolder(starterKnowledgeBaseFolder()));
+    if (seeded) logger.info({ articles: seeded }, 'starter knowledge base loaded');
+  }
+  new BotService(chatService, articleService, { languageModel: config.llm, logger }).attach();
 
   const instances = new Map<unknown, unknown>([
     [AuthResolver, new AuthResolver(authService)],
     [UserResolver, new UserResolver()],
     [ChatResolver, new ChatResolver(chatService, dataSource)],
     [MessageResolver, new MessageResolver(chatService, dataSource)],
+    [ArticleResolver, new ArticleResolver(articleService)],
+    [AssistResolver, new AssistResolver(chatService)],
   ]);
   const schema = await buildParleySchema({ get: (cls) => instances.get(cls) });
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
-  app.use(securityHeaders({ tls: false }));
-  const httpServer: Server = createServer(app);
+  app.set('trust proxy', config.trustProxy);
+  app.use(securityHeaders({ tls: Boolean(config.tls) }));
+  const httpServer: Server = config.tls ? createHttpsServer({ cert: config.tls.cert, key: config.tls.key }, app) : createServer(app);
 
   let ready = false;
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const databaseUp = ready && (await ping(dataSource));
+    const databaseUp = ready && (await ping(dataSource)) && (!redisPubSub || (await redisPubSub.ping()));
     res.status(databaseUp ? 200 : 503).json({ status: databaseUp ? 'ready' : 'unavailable' });
   });
+  app.get('/metrics', metricsHandler(metrics, config.metricsToken));
+  observeDatabase(dataSource, metrics, () => ready);
 
   const wsServer = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  const graphqlWs = attachGraphqlWs({ schema, wsServer, tokens, logger, chatService });
+  const graphqlWs = attachGraphqlWs({ schema, wsServer, authService, pubsub, logger, chatService, limits, observer: new SocketObserver(logger, metrics) });
   httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (request.url ?? '').split('?')[0];
     if (path !== '/graphql' || !allowedOrigin(request.headers.origin, request.headers.host, config.corsOrigins)) {
@@ -106,18 +147,23 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     wsServer.handleUpgrade(request, socket, head, (ws) => wsServer.emit('connection', ws, request));
   });
 
+  const armor = httpQueryLimits();
   const apollo = new ApolloServer<RequestContext>({
     schema,
+    validationRules: armor.validationRules,
     csrfPrevention: true,
     // The process owns its signals (main.ts): one orderly shutdown, not Apollo's own plus ours.
     stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
     introspection: true,
     includeStacktraceInErrorResponses: false,
-    formatError: formatErrorFor(logger),
+    formatError: formatErrorFor(),
     plugins: [
+      ...armor.plugins,
+      errorLogPlugin(logger),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      requestObservabilityPlugin(logger, metrics),
       {
         async serverWillStart() {
           return {
@@ -149,7 +195,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     express.json({ limit: '100kb' }),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<RequestContext> => ({
-        viewer: await tokens.verifyAccessToken(bearerToken(req.headers.authorization)),
+        viewer: await authService.authenticate(bearerToken(req.headers.authorization)),
         requestId: res.locals['requestId'] as string,
         ip: req.ip,
         scoped: new Map(),
@@ -168,7 +214,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   ready = true;
   const port = (httpServer.address() as AddressInfo).port;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  const url = `http://${shownHost}:${port}`;
+  const url = `${config.tls ? 'https' : 'http'}://${shownHost}:${port}`;
   logger.info({ url: `${url}/graphql`, embedded: Boolean(embedded) }, 'Parley API listening');
 
   let stopping: Promise<void> | undefined;
@@ -179,9 +225,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       // Apollo's drain stops new connections, waits for in-flight requests and runs drainServer (sockets closed with 1001).
       await apollo.stop();
       await pubsub.close();
+      limitsRedis?.disconnect();
       await dataSource.destroy();
       await embedded?.stop();
       logger.info('stopped');
+      await new Promise<void>((resolve) => logger.flush(() => resolve()));
     })());
 
   return { url, port, dataSource, logger, stop };

@@ -14,12 +14,17 @@ const AUTH_FIELDS = 'token expiresAt user { id email displayName role }';
 
 const uniqueEmail = (kind: string) => `${kind}-${randomBytes(5).toString('hex')}@parley.test`;
 
-export async function registerCustomer(api: TestServer, displayName = 'Casey Customer'): Promise<Person> {
+/** A new customer; `fromIp` (sent as X-Forwarded-For, trusted from loopback) keeps per-address limits apart. */
+export async function registerCustomer(api: TestServer, displayName = 'Casey Customer', fromIp?: string): Promise<Person> {
   const email = uniqueEmail('customer');
   const password = `pw-${randomBytes(8).toString('hex')}`;
-  const data = await gqlOk(api.graphqlUrl, `mutation($input: RegisterInput!) { register(input: $input) { ${AUTH_FIELDS} } }`, {
-    input: { email, password, displayName },
-  });
+  const data = await gqlOk(
+    api.graphqlUrl,
+    `mutation($input: RegisterInput!) { register(input: $input) { ${AUTH_FIELDS} } }`,
+    { input: { email, password, displayName } },
+    undefined,
+    fromIp ? { 'x-forwarded-for': fromIp } : {},
+  );
   return { id: data['register'].user.id, email, password, displayName, token: data['register'].token };
 }
 

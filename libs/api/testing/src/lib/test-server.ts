@@ -29,7 +29,7 @@ export interface TestServer {
  * The one harness for API tests: a fresh PostgreSQL database, the real server
  * in this process on a free loopback port, an ADMIN account ready to use.
  */
-export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Partial<Config> = {}, options: { logger?: pino.Logger } = {}): Promise<TestServer> {
   const database = await createTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-test-'));
   const admin = { email: `admin-${randomBytes(3).toString('hex')}@parley.test`, password: randomBytes(12).toString('base64url') };
@@ -45,10 +45,11 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     corsOrigins: [],
     seedDemo: false,
     rateLimitScale: 0,
+    trustProxy: 'loopback',
     production: false,
     ...overrides,
   };
-  const logger = pino({ level: process.env['TEST_LOG'] ?? 'silent' });
+  const logger = options.logger ?? pino({ level: process.env['TEST_LOG'] ?? 'silent' });
   let server = await startServer(config, { logger });
   const harness: TestServer = {
     url: `http://127.0.0.1:${server.port}`,

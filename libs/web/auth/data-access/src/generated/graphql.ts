@@ -25,21 +25,33 @@ export type Role =
 
 export type SessionUserFragment = { id: string, displayName: string, email: string | null, role: Role, createdAt: string };
 
-export type AuthSessionFragment = { token: string, expiresAt: string, user: { id: string, displayName: string, email: string | null, role: Role, createdAt: string } };
+export type AuthSessionFragment = { token: string, expiresAt: string, refreshToken: string, refreshExpiresAt: string, user: { id: string, displayName: string, email: string | null, role: Role, createdAt: string } };
 
 export type RegisterMutationVariables = Exact<{
   input: RegisterInput;
 }>;
 
 
-export type RegisterMutation = { register: { token: string, expiresAt: string, user: { id: string, displayName: string, email: string | null, role: Role, createdAt: string } } };
+export type RegisterMutation = { register: { token: string, expiresAt: string, refreshToken: string, refreshExpiresAt: string, user: { id: string, displayName: string, email: string | null, role: Role, createdAt: string } } };
 
 export type LoginMutationVariables = Exact<{
   input: LoginInput;
 }>;
 
 
-export type LoginMutation = { login: { token: string, expiresAt: string, user: { id: string, displayName: string, email: string | null, role: Role, createdAt: string } } };
+export type LoginMutation = { login: { token: string, expiresAt: string, refreshToken: string, refreshExpiresAt: string, user: { id: string, displayName: string, email: string | null, role: Role, createdAt: string } } };
+
+export type RefreshSessionMutationVariables = Exact<{
+  refreshToken: string;
+}>;
+
+
+export type RefreshSessionMutation = { refreshToken: { token: string, expiresAt: string, refreshToken: string, refreshExpiresAt: string, user: { id: string, displayName: string, email: string | null, role: Role, createdAt: string } } };
+
+export type LogoutMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type LogoutMutation = { logout: boolean };
 
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -59,6 +71,8 @@ export const AuthSessionFragmentDoc = gql`
     fragment AuthSession on AuthPayload {
   token
   expiresAt
+  refreshToken
+  refreshExpiresAt
   user {
     ...SessionUser
   }
@@ -95,6 +109,40 @@ export const LoginDocument = gql`
   })
   export class LoginGQL extends Apollo.Mutation<LoginMutation, LoginMutationVariables> {
     override document = LoginDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const RefreshSessionDocument = gql`
+    mutation RefreshSession($refreshToken: String!) {
+  refreshToken(refreshToken: $refreshToken) {
+    ...AuthSession
+  }
+}
+    ${AuthSessionFragmentDoc}`;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class RefreshSessionGQL extends Apollo.Mutation<RefreshSessionMutation, RefreshSessionMutationVariables> {
+    override document = RefreshSessionDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const LogoutDocument = gql`
+    mutation Logout {
+  logout
+}
+    `;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class LogoutGQL extends Apollo.Mutation<LogoutMutation, LogoutMutationVariables> {
+    override document = LogoutDocument;
     
     constructor(apollo: Apollo.Apollo) {
       super(apollo);

@@ -1,7 +1,7 @@
 import { Injectable, inject } from '@angular/core';
-import { Observable, catchError, map, tap, throwError } from 'rxjs';
+import { Observable, catchError, firstValueFrom, map, tap, throwError } from 'rxjs';
 import { RealtimeConnection, toAppError } from '@parley/web/shared/data-access';
-import { LoginGQL, MeGQL, RegisterGQL, type LoginInput, type RegisterInput, type SessionUserFragment } from '../generated/graphql';
+import { LoginGQL, LogoutGQL, MeGQL, RegisterGQL, type LoginInput, type RegisterInput, type SessionUserFragment } from '../generated/graphql';
 import { SessionStore } from './session.store';
 
 /** Signs customers up, in and out. Errors arrive as AppError (see toAppError). */
@@ -12,6 +12,7 @@ export class AuthService {
   private readonly registerGql = inject(RegisterGQL);
   private readonly loginGql = inject(LoginGQL);
   private readonly meGql = inject(MeGQL);
+  private readonly logoutGql = inject(LogoutGQL);
 
   register(input: RegisterInput): Observable<SessionUserFragment> {
     return this.registerGql.mutate({ variables: { input } }).pipe(
@@ -44,12 +45,23 @@ export class AuthService {
   }
 
   /**
-   * Forgets the token and drafts and closes the socket. (A server-side
-   * `logout` mutation, when the API has one, would be called here first.)
+   * Ends the session on the server (`logout`: its tokens stop working and its
+   * sockets close) and forgets the tokens and drafts here. The tab forgets at
+   * once, whatever the server answers; the logout request carries the token
+   * taken just before, so the socket closing under it cannot read as an
+   * expired session. Resolves when the server has answered (or failed to).
    */
-  signOut(): void {
+  signOut(): Promise<void> {
+    const token = this.session.currentToken();
     this.session.clear();
     this.realtime.reset();
+    if (!token) return Promise.resolve();
+    // with no session left, the auth link adds no header: this one is sent
+    const logout = this.logoutGql.mutate({ context: { headers: { Authorization: `Bearer ${token}` } } });
+    return firstValueFrom(logout).then(
+      () => undefined,
+      () => undefined, // best effort: the tokens are forgotten here either way and expire on the server
+    );
   }
 
   private begin(payload: Parameters<SessionStore['start']>[0]): void {

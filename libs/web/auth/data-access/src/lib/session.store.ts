@@ -1,32 +1,46 @@
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
 import { Subject } from 'rxjs';
-import type { SessionAccess } from '@parley/web/shared/data-access';
+import { toAppError, type SessionAccess } from '@parley/web/shared/data-access';
 import type { AuthSessionFragment, SessionUserFragment } from '../generated/graphql';
+import { SESSION_REFRESHER } from './session-refresher';
 
 const STORAGE_KEY = 'parley.session';
 /** Everything the app keeps in sessionStorage starts with this; signing out clears it. */
 export const APP_STORAGE_PREFIX = 'parley.';
 
+/** Refresh this long before the access token expires (halfway through for short-lived tokens, see refreshDueAt). */
+const REFRESH_MARGIN_MS = 60_000;
+/** After a refresh failed for a reason other than the session ending (network, server), try again this soon. */
+const REFRESH_RETRY_MS = 10_000;
+
 export interface StoredSession {
   token: string;
   expiresAt: string;
+  refreshToken: string;
+  refreshExpiresAt: string;
+  /** When the access token arrived (ms since epoch): its lifetime sizes the refresh margin. */
+  receivedAt: number;
   user: SessionUserFragment;
 }
 
 export type SessionEndReason = 'expired' | 'rejected';
 
 /**
- * The signed-in session of this browser tab. The token lives in
- * sessionStorage: it survives a reload, dies with the tab, and is forgotten on
- * sign-out. Implements SessionAccess for the transport.
+ * The signed-in session of this browser tab. Access and refresh tokens live in
+ * sessionStorage: they survive a reload, die with the tab, and are forgotten
+ * on sign-out. Implements SessionAccess for the transport.
  *
- * A refresh-token flow would slot in here: accessToken() would await a refresh
- * when the token is about to expire, and start() would also keep the refresh token.
+ * The short-lived access token is renewed with the single-use refresh token
+ * shortly before it expires (timer, or on demand in accessToken()); all callers
+ * share one refresh in flight, since a spent refresh token used twice ends the
+ * whole session on the server.
  */
 @Injectable({ providedIn: 'root' })
 export class SessionStore implements SessionAccess {
+  private readonly refresher = inject(SESSION_REFRESHER);
   private readonly state = signal<StoredSession | null>(null);
-  private expiryTimer: ReturnType<typeof setTimeout> | undefined;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private refreshing: Promise<StoredSession | null> | null = null;
   private readonly endedSubject = new Subject<SessionEndReason>();
 
   /** Fires when the session ends on its own (not on sign-out): send the customer to sign in. */
@@ -38,31 +52,38 @@ export class SessionStore implements SessionAccess {
 
   constructor() {
     this.state.set(this.read());
-    this.scheduleExpiry();
-    inject(DestroyRef).onDestroy(() => clearTimeout(this.expiryTimer));
+    this.scheduleRefresh();
+    inject(DestroyRef).onDestroy(() => clearTimeout(this.refreshTimer));
   }
 
   start(payload: AuthSessionFragment): void {
-    const session: StoredSession = { token: payload.token, expiresAt: payload.expiresAt, user: payload.user };
-    this.storage()?.setItem(STORAGE_KEY, JSON.stringify(session));
+    const { token, expiresAt, refreshToken, refreshExpiresAt, user } = payload;
+    this.save({ token, expiresAt, refreshToken, refreshExpiresAt, receivedAt: Date.now(), user });
     this.endReason.set(null);
-    this.state.set(session);
-    this.scheduleExpiry();
   }
 
   updateUser(user: SessionUserFragment): void {
     const current = this.state();
-    if (current) this.start({ ...current, user });
+    if (current) this.save({ ...current, user });
   }
 
+  /**
+   * The access token to send now, refreshed first when it is about to expire;
+   * null when signed out (or the session just ended). Rejects only when the
+   * token has expired and a refresh failed for a passing reason (network):
+   * the caller's request fails like any network failure and is retried.
+   */
   async accessToken(): Promise<string | null> {
     const current = this.state();
     if (!current) return null;
-    if (isExpired(current.expiresAt)) {
-      this.end('expired');
-      return null;
+    if (Date.now() < refreshDueAt(current)) return current.token;
+    try {
+      return (await this.refresh())?.token ?? null;
+    } catch (error) {
+      const now = this.state();
+      if (now && !isExpired(now.expiresAt)) return now.token;
+      throw error;
     }
-    return current.token;
   }
 
   hasToken(): boolean {
@@ -73,9 +94,31 @@ export class SessionStore implements SessionAccess {
     this.end('rejected');
   }
 
-  /** Signing out forgets the token and everything else this tab kept (drafts). */
+  /**
+   * The server refused `token` (a socket closed with 4403: it expired, or the
+   * session was signed out elsewhere). Resolves true when there is a newer
+   * token to try (refreshing if `token` is still the current one), false when
+   * the session has ended.
+   */
+  async tokenRefused(token: string | null): Promise<boolean> {
+    const current = this.state();
+    if (!current) return false;
+    if (current.token !== token) return true;
+    try {
+      return (await this.refresh()) !== null;
+    } catch {
+      return true; // a passing failure: the reconnect tries again (and refreshes again if needed)
+    }
+  }
+
+  /** The token held now, without refreshing (for signing out). */
+  currentToken(): string | null {
+    return this.state()?.token ?? null;
+  }
+
+  /** Signing out forgets the tokens and everything else this tab kept (drafts). */
   clear(): void {
-    clearTimeout(this.expiryTimer);
+    clearTimeout(this.refreshTimer);
     const storage = this.storage();
     if (storage) {
       for (const key of Object.keys(storage)) if (key.startsWith(APP_STORAGE_PREFIX)) storage.removeItem(key);
@@ -84,23 +127,61 @@ export class SessionStore implements SessionAccess {
     this.state.set(null);
   }
 
-  /** The session ended by itself: forget the token, but keep drafts for after signing in again. */
+  /** One refresh at a time: concurrent callers share it. */
+  private refresh(): Promise<StoredSession | null> {
+    this.refreshing ??= this.runRefresh().finally(() => (this.refreshing = null));
+    return this.refreshing;
+  }
+
+  private async runRefresh(): Promise<StoredSession | null> {
+    const current = this.state();
+    if (!current) return null;
+    if (isExpired(current.refreshExpiresAt)) {
+      this.end('expired');
+      return null;
+    }
+    try {
+      const payload = await this.refresher(current.refreshToken);
+      // signed out, or signed in again, while the answer was on its way
+      if (this.state() !== current) return this.state();
+      this.start(payload);
+      return this.state();
+    } catch (error) {
+      const failure = toAppError(error);
+      if (failure.code !== 'UNAUTHENTICATED') throw failure;
+      if (this.state() === current) this.end('expired');
+      return null;
+    }
+  }
+
+  private save(session: StoredSession): void {
+    this.storage()?.setItem(STORAGE_KEY, JSON.stringify(session));
+    this.state.set(session);
+    this.scheduleRefresh();
+  }
+
+  /** The session ended by itself: forget the tokens, but keep drafts for after signing in again. */
   private end(reason: SessionEndReason): void {
     if (!this.state()) return;
-    clearTimeout(this.expiryTimer);
+    clearTimeout(this.refreshTimer);
     this.storage()?.removeItem(STORAGE_KEY);
     this.state.set(null);
     this.endReason.set(reason);
     this.endedSubject.next(reason);
   }
 
-  private scheduleExpiry(): void {
-    clearTimeout(this.expiryTimer);
+  private scheduleRefresh(delayMs?: number): void {
+    clearTimeout(this.refreshTimer);
     const current = this.state();
     if (!current) return;
-    const ms = Date.parse(current.expiresAt) - Date.now();
-    // setTimeout overflows past ~24.8 days; a tab open that long re-checks on each request anyway
-    if (ms < 2 ** 31 - 1) this.expiryTimer = setTimeout(() => this.end('expired'), Math.max(0, ms));
+    const ms = delayMs ?? refreshDueAt(current) - Date.now();
+    // setTimeout overflows past ~24.8 days; a tab open that long refreshes on its next request anyway
+    if (ms >= 2 ** 31 - 1) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refresh().catch(() => {
+        if (this.state() === current) this.scheduleRefresh(REFRESH_RETRY_MS);
+      });
+    }, Math.max(0, ms));
   }
 
   private read(): StoredSession | null {
@@ -108,8 +189,14 @@ export class SessionStore implements SessionAccess {
       const raw = this.storage()?.getItem(STORAGE_KEY);
       if (!raw) return null;
       const parsed = JSON.parse(raw) as Partial<StoredSession>;
-      if (typeof parsed.token !== 'string' || typeof parsed.expiresAt !== 'string' || !parsed.user) return null;
-      if (isExpired(parsed.expiresAt)) {
+      const valid =
+        typeof parsed.token === 'string' &&
+        typeof parsed.expiresAt === 'string' &&
+        typeof parsed.refreshToken === 'string' &&
+        typeof parsed.refreshExpiresAt === 'string' &&
+        typeof parsed.receivedAt === 'number' &&
+        parsed.user;
+      if (!valid || isExpired(parsed.refreshExpiresAt as string)) {
         this.storage()?.removeItem(STORAGE_KEY);
         return null;
       }
@@ -128,7 +215,15 @@ export class SessionStore implements SessionAccess {
   }
 }
 
-function isExpired(expiresAt: string): boolean {
-  const at = Date.parse(expiresAt);
-  return Number.isNaN(at) || at <= Date.now();
+/** When to refresh: a minute before expiry, or halfway through the lifetime of a token shorter than two minutes. */
+function refreshDueAt(session: StoredSession): number {
+  const expiresAt = Date.parse(session.expiresAt);
+  if (Number.isNaN(expiresAt)) return 0;
+  const lifetime = Math.max(0, expiresAt - session.receivedAt);
+  return expiresAt - Math.min(REFRESH_MARGIN_MS, lifetime / 2);
+}
+
+function isExpired(at: string): boolean {
+  const ms = Date.parse(at);
+  return Number.isNaN(ms) || ms <= Date.now();
 }

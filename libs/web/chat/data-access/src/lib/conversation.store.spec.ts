@@ -53,7 +53,7 @@ describe('ConversationStore', () => {
     streams = [];
     sent = [];
     sendResult = () => of({ data: { sendMessage: message(4, { kind: 'CUSTOMER', clientMessageId: String(sent[0]?.['clientMessageId']), sender: { id: ME, displayName: 'Me', role: 'CUSTOMER' } }) } });
-    const session: SessionAccess = { accessToken: async () => 'token', hasToken: () => true, sessionRejected: () => undefined };
+    const session: SessionAccess = { accessToken: async () => 'token', hasToken: () => true, sessionRejected: () => undefined, tokenRefused: async () => false };
     TestBed.configureTestingModule({
       providers: [
         ConversationStore,

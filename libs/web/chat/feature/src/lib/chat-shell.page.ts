@@ -77,7 +77,7 @@ export class ChatShellPage {
   }
 
   protected signOut(): void {
-    this.auth.signOut();
+    void this.auth.signOut();
     this.list.reset();
     void this.router.navigateByUrl('/sign-in');
   }

@@ -9,7 +9,7 @@ describe('RealtimeConnection', () => {
   beforeEach(() => {
     TestBed.configureTestingModule({
       providers: [
-        { provide: SESSION_ACCESS, useValue: { accessToken: async () => 't', hasToken: () => true, sessionRejected: jest.fn() } },
+        { provide: SESSION_ACCESS, useValue: { accessToken: async () => 't', hasToken: () => true, sessionRejected: jest.fn(), tokenRefused: async () => false } },
         { provide: REALTIME_BACKOFF, useValue: { baseMs: 1, maxMs: 2 } },
       ],
     });

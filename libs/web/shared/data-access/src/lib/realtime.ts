@@ -1,6 +1,6 @@
 import { DestroyRef, Injectable, InjectionToken, inject, signal } from '@angular/core';
 import { createClient, type Client } from 'graphql-ws';
-import { Observable, Subject, defer, first, map, merge, retry, throwError, timer } from 'rxjs';
+import { Observable, Subject, defer, first, from, map, merge, mergeMap, retry, throwError, timer } from 'rxjs';
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import { WS_CLOSE_UNAUTHORIZED } from '@parley/shared/limits';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '@parley/web/shared/util';
@@ -19,6 +19,8 @@ const KEEP_ALIVE_MS = 12_000;
 
 /** Overrides the reconnect backoff (tests use a short one). */
 export const REALTIME_BACKOFF = new InjectionToken<BackoffOptions>('RealtimeBackoff');
+/** Overrides the socket's address (tests point it at their own server). */
+export const REALTIME_URL = new InjectionToken<() => string>('RealtimeUrl');
 
 export function graphqlWsUrl(loc: Pick<Location, 'protocol' | 'host'> = location): string {
   return `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}/graphql`;
@@ -30,6 +32,11 @@ export function graphqlWsUrl(loc: Pick<Location, 'protocol' | 'host'> = location
  * resubscribes through {@link RealtimeConnection.resilient} with fresh
  * variables (messageAdded resumes from the last seq it has), after a shared
  * backoff that the browser's "online" event cuts short.
+ *
+ * The server closes the socket with 4403 when its token expires (and when the
+ * session is signed out): the subscriptions then wait for the session to
+ * renew its token and reconnect with the new one; only a session that could
+ * not be renewed ends them.
  */
 @Injectable({ providedIn: 'root' })
 export class RealtimeConnection {
@@ -45,7 +52,12 @@ export class RealtimeConnection {
   private lostSinceConnected = false;
   private pongTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly wake = new Subject<void>();
-  private authRejected = false;
+  /** The token the current socket authenticated with, to tell the session which one was refused. */
+  private socketToken: string | null = null;
+  /** After a 4403 close: the session renewing its token (true: reconnect; false: the session ended). */
+  private renewal: Promise<boolean> | null = null;
+  /** 4403 closes in a row without a successful connection, to back off if a new token is refused too. */
+  private refusals = 0;
 
   readonly client: Client;
 
@@ -53,23 +65,27 @@ export class RealtimeConnection {
 
   constructor() {
     this.client = createClient({
-      url: () => graphqlWsUrl(),
+      url: inject(REALTIME_URL, { optional: true }) ?? (() => graphqlWsUrl()),
       lazy: true,
       retryAttempts: 0,
       keepAlive: KEEP_ALIVE_MS,
       connectionParams: async () => {
         const token = await this.session.accessToken();
+        this.socketToken = token;
         return token ? { authorization: `Bearer ${token}` } : {};
       },
       on: {
         connecting: () => {
           if (this.statusSignal() !== 'offline') {
-            this.statusSignal.set(this.everConnected || this.failures > 0 ? 'reconnecting' : 'connecting');
+            // reconnecting with a renewed token is routine, not worth a banner
+            const lost = (this.everConnected || this.failures > 0) && !this.renewal;
+            this.statusSignal.set(lost ? 'reconnecting' : 'connecting');
           }
         },
         connected: () => {
           this.failures = 0;
-          this.authRejected = false;
+          this.renewal = null;
+          this.refusals = 0;
           this.statusSignal.set('connected');
           if (this.everConnected && this.lostSinceConnected) this.reconnected.next();
           this.everConnected = true;
@@ -88,11 +104,16 @@ export class RealtimeConnection {
           clearTimeout(this.pongTimer);
           const code = (event as { code?: number } | undefined)?.code;
           if (code === WS_CLOSE_UNAUTHORIZED) {
-            this.authRejected = true;
-            this.statusSignal.set('idle');
-            this.session.sessionRejected();
+            this.refusals++;
+            this.lostSinceConnected = true;
+            const renewal = this.session.tokenRefused(this.socketToken);
+            this.renewal = renewal;
+            void renewal.then((renewed) => {
+              if (!renewed && this.renewal === renewal) this.statusSignal.set('idle');
+            });
             return;
           }
+          this.renewal = null;
           if (code === 1000) {
             // the lazy client closes cleanly once the last subscription ends
             if (this.statusSignal() !== 'offline') this.statusSignal.set('idle');
@@ -128,7 +149,8 @@ export class RealtimeConnection {
   /** Closes the socket (on sign-out), so the next subscription authenticates afresh. */
   reset(): void {
     this.failures = 0;
-    this.authRejected = false;
+    this.renewal = null;
+    this.refusals = 0;
     this.everConnected = false;
     this.lostSinceConnected = false;
     this.client.terminate();
@@ -144,7 +166,7 @@ export class RealtimeConnection {
    * Keeps a live subscription alive across lost sockets. `open` is called
    * again for every attempt, so it can read the state it needs at that moment
    * (such as the last seq seen). GraphQL errors (FORBIDDEN, NOT_FOUND, ...) and
-   * a rejected token end the subscription instead of retrying.
+   * a refused token that could not be renewed end the subscription instead of retrying.
    */
   resilient<T extends { error?: unknown }>(open: () => Observable<T>): Observable<T> {
     return defer(open).pipe(
@@ -156,7 +178,15 @@ export class RealtimeConnection {
       retry({
         resetOnSuccess: true,
         delay: (error: unknown) => {
-          if (this.authRejected || CombinedGraphQLErrors.is(error)) return throwError(() => error);
+          if (CombinedGraphQLErrors.is(error)) return throwError(() => error);
+          if (this.renewal) {
+            // at once with the renewed token; with backoff if the server keeps refusing
+            const wait = this.refusals > 1 ? backoffDelay(this.refusals - 2, this.backoff) : 0;
+            return from(this.renewal).pipe(
+              mergeMap((renewed) => (renewed ? timer(wait) : throwError(() => error))),
+              map(() => undefined),
+            );
+          }
           const wait = backoffDelay(Math.max(0, this.failures - 1), this.backoff);
           const online = typeof navigator === 'undefined' || navigator.onLine;
           // offline: wait for the "online" event alone; online: the backoff, or sooner if the network returns

@@ -1,0 +1,87 @@
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { rateLimited } from './errors';
+
+/** Each abuse limit at RATE_LIMIT_SCALE=1: `points` per `seconds`, blocked for `blockSeconds` once exceeded. */
+export const LIMIT_RULES = {
+  /** Sign-in attempts from one IP address. */
+  loginPerIp: { points: 30, seconds: 60, blockSeconds: 60 },
+  /** Failed sign-ins for one account from one IP: the attacker's address is stopped, the owner's is not. */
+  loginFailuresPerAccountAndIp: { points: 5, seconds: 60, blockSeconds: 60 },
+  /** Failed sign-ins for one account from everywhere (distributed stuffing); short block so the owner is back soon. */
+  loginFailuresPerAccount: { points: 50, seconds: 300, blockSeconds: 60 },
+  /** Accounts created from one IP address. */
+  registerPerIp: { points: 10, seconds: 3600, blockSeconds: 0 },
+  /** Messages one user sends. */
+  sendPerUser: { points: 60, seconds: 10, blockSeconds: 0 },
+  /** Chats one customer starts. */
+  startChatPerUser: { points: 10, seconds: 60, blockSeconds: 0 },
+  /** WebSocket connections one user opens. */
+  socketsPerUser: { points: 30, seconds: 60, blockSeconds: 0 },
+} as const;
+
+export type LimitName = keyof typeof LIMIT_RULES;
+
+/** Subscriptions open at once on one socket (scaled like the rest). */
+export const MAX_SUBSCRIPTIONS_PER_SOCKET = 50;
+
+/** A Redis client as rate-limiter-flexible takes it (ioredis). */
+export type RateLimitStore = ConstructorParameters<typeof RateLimiterRedis>[0]['storeClient'];
+
+/**
+ * The abuse limits, from rate-limiter-flexible: in memory for one instance,
+ * in Redis (shared by every instance) when a store is given. RATE_LIMIT_SCALE
+ * multiplies every limit; 0 turns them all off.
+ */
+export class RateLimits {
+  private readonly limiters = new Map<LimitName, RateLimiterAbstract>();
+
+  constructor(
+    readonly scale: number,
+    store?: RateLimitStore,
+  ) {
+    if (scale <= 0) return;
+    for (const [name, rule] of Object.entries(LIMIT_RULES) as Array<[LimitName, (typeof LIMIT_RULES)[LimitName]]>) {
+      const options = {
+        keyPrefix: `parley:rl:${name}`,
+        points: Math.max(1, Math.ceil(rule.points * scale)),
+        duration: rule.seconds,
+        blockDuration: rule.blockSeconds,
+      };
+      this.limiters.set(name, store ? new RateLimiterRedis({ ...options, storeClient: store, insuranceLimiter: new RateLimiterMemory(options) }) : new RateLimiterMemory(options));
+    }
+  }
+
+  get enabled(): boolean {
+    return this.limiters.size > 0;
+  }
+
+  /** Spends a point, or throws RATE_LIMITED with retryAfterSeconds. */
+  async consume(name: LimitName, key: string): Promise<void> {
+    const limiter = this.limiters.get(name);
+    if (!limiter) return;
+    try {
+      await limiter.consume(key);
+    } catch (result) {
+      if (result instanceof RateLimiterRes) throw rateLimited(Math.max(1, Math.ceil(result.msBeforeNext / 1000)));
+      throw result;
+    }
+  }
+
+  /** Throws RATE_LIMITED if the key is already over the limit, without spending a point. */
+  async check(name: LimitName, key: string): Promise<void> {
+    const limiter = this.limiters.get(name);
+    if (!limiter) return;
+    const result = await limiter.get(key);
+    if (result && result.remainingPoints <= 0 && result.msBeforeNext > 0) {
+      throw rateLimited(Math.max(1, Math.ceil(result.msBeforeNext / 1000)));
+    }
+  }
+
+  async reset(name: LimitName, key: string): Promise<void> {
+    await this.limiters.get(name)?.delete(key);
+  }
+
+  maxSubscriptionsPerSocket(): number {
+    return this.enabled ? Math.max(1, Math.ceil(MAX_SUBSCRIPTIONS_PER_SOCKET * this.scale)) : Number.POSITIVE_INFINITY;
+  }
+}

@@ -1,0 +1,43 @@
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import type { ValidationRule } from 'graphql';
+
+/**
+ * Limits on the shape of a document, the same over HTTP and graphql-ws
+ * (Apollo's validation rules do not reach graphql-ws). Generous for every
+ * real client, including the explorer's introspection; fatal to query bombs.
+ */
+export const QUERY_LIMITS = {
+  maxDepth: 10,
+  maxAliases: 15,
+  maxDirectives: 20,
+  maxTokens: 3000,
+  maxCost: 5000,
+} as const;
+
+const armorConfig = {
+  maxDepth: { n: QUERY_LIMITS.maxDepth, ignoreIntrospection: true, exposeLimits: true },
+  maxAliases: { n: QUERY_LIMITS.maxAliases, exposeLimits: true },
+  maxDirectives: { n: QUERY_LIMITS.maxDirectives, exposeLimits: true },
+  maxTokens: { n: QUERY_LIMITS.maxTokens, exposeLimits: true },
+  costLimit: { maxCost: QUERY_LIMITS.maxCost, ignoreIntrospection: true, exposeLimits: true },
+  blockFieldSuggestion: { enabled: true },
+};
+
+/** Apollo's plugins and validation rules from graphql-armor. */
+export function httpQueryLimits() {
+  return new ApolloArmor(armorConfig).protect();
+}
+
+/** The same limits as validation rules for graphql-ws (tokens are capped by `parse`'s maxTokens there). */
+export function wsValidationRules(): ValidationRule[] {
+  return [
+    maxDepthRule(armorConfig.maxDepth),
+    maxAliasesRule(armorConfig.maxAliases),
+    maxDirectivesRule(armorConfig.maxDirectives),
+    costLimitRule(armorConfig.costLimit),
+  ];
+}
