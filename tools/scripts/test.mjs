@@ -1,17 +1,27 @@
 #!/usr/bin/env node
-// `npm test`: builds what the tests start (the API bundle), then runs every Jest project.
+// `npm test`: builds what the tests start (the API bundle, the explorer), then runs every Jest project.
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 
-const run = (cmd, args, env = {}) => {
-  const result = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
-  if (result.status !== 0) process.exit(result.status ?? 1);
+const run = (cmd, args, env = {}) => spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
+const must = (cmd, args) => {
+  const status = run(cmd, args);
+  if (status !== 0) process.exit(status);
 };
 
-run('node', ['tools/build/build-api.mjs']);
-run('node', ['tools/build/build-explorer.mjs']);
+must('node', ['tools/build/build-api.mjs']);
+must('node', ['tools/build/build-explorer.mjs']);
+
+mkdirSync('tmp', { recursive: true });
+const results = 'tmp/jest-results.json';
 // --forceExit: a handle left open by a library (a Redis reconnect timer, a pool) must not hang CI after the results are in.
-run('npx', ['jest', '-c', 'jest.config.cjs', '--forceExit', ...process.argv.slice(2)], {
+const status = run('npx', ['jest', '-c', 'jest.config.cjs', '--forceExit', '--json', `--outputFile=${results}`, ...process.argv.slice(2)], {
   NODE_OPTIONS: [process.env.NODE_OPTIONS, '--experimental-vm-modules', '--no-warnings=ExperimentalWarning'].filter(Boolean).join(' '),
   NX_NO_CLOUD: 'true',
   NX_DAEMON: 'false',
 });
+if (existsSync(results)) {
+  const { numPassedTests, numFailedTests, numPendingTests } = JSON.parse(readFileSync(results, 'utf8'));
+  console.log(`\n${numPassedTests} passed, ${numFailedTests} failed, ${numPendingTests} skipped`);
+}
+process.exit(status);

@@ -18,6 +18,19 @@ import {
 
 // The attack suite: each attack a public chat endpoint sees, performed against the running server.
 
+/** A request with headers fetch would not send (Origin), answered with the response headers. */
+async function rawRequest(url: string, method: string, headers: Record<string, string>) {
+  const http = await import('node:http');
+  return new Promise<Record<string, string | string[] | undefined>>((resolve, reject) => {
+    const req = http.request(url, { method, headers }, (res) => {
+      res.resume();
+      resolve(res.headers);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 async function post(api: TestServer, body: string, headers: Record<string, string> = {}) {
   return fetch(api.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 }
@@ -86,8 +99,8 @@ describe('query bombs and malformed traffic', () => {
   });
 
   it('gives no CORS grant and no WebSocket to a foreign origin', async () => {
-    const res = await post(api, JSON.stringify({ query: '{ me { id } }' }), { origin: 'https://evil.example' });
-    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    const headers = await rawRequest(api.graphqlUrl, 'OPTIONS', { origin: 'https://evil.example', 'access-control-request-method': 'POST' });
+    expect(headers['access-control-allow-origin']).toBeUndefined();
     const socket = new WebSocket(api.wsUrl, 'graphql-transport-ws', { origin: 'https://evil.example' });
     const outcome = await new Promise<string>((resolve) => {
       socket.once('unexpected-response', (_req, response) => resolve(`http ${response.statusCode}`));
@@ -282,6 +295,53 @@ describe('TLS in the server', () => {
       socket.close();
       // Plain HTTP on the TLS port gets nowhere.
       await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+    } finally {
+      await api.stop();
+    }
+  });
+});
+
+describe('limits and origins across instances', () => {
+  it('shares abuse limits between instances through Redis', async () => {
+    const redisUrl = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+    const [a, b] = await Promise.all([
+      startTestServer({ rateLimitScale: 0.2, redisUrl }),
+      startTestServer({ rateLimitScale: 0.2, redisUrl }),
+    ]);
+    try {
+      // A fresh address for this run: Redis outlives test runs.
+      const ip = `198.18.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+      const register = (api: TestServer, n: number) =>
+        gql(api.graphqlUrl, `mutation($i: RegisterInput!) { register(input: $i) { token } }`, {
+          i: { email: `shared-${n}-${Date.now()}@parley.test`, password: 'password1', displayName: 'S' },
+        }, undefined, { 'x-forwarded-for': ip });
+      expect(errorCode(await register(a, 1))).toBeUndefined();
+      expect(errorCode(await register(b, 2))).toBeUndefined();
+      // Two sign-ups an hour per address at this scale, counted across both instances.
+      expect(errorCode(await register(a, 3))).toBe('RATE_LIMITED');
+      expect(errorCode(await register(b, 4))).toBe('RATE_LIMITED');
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  });
+
+  it('grants CORS and WebSockets to the origins in CORS_ORIGINS', async () => {
+    const api = await startTestServer({ corsOrigins: ['https://chat.example.com'] });
+    try {
+      const preflight = await rawRequest(api.graphqlUrl, 'OPTIONS', {
+        origin: 'https://chat.example.com',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,authorization',
+      });
+      expect(preflight).toMatchObject({ 'access-control-allow-origin': 'https://chat.example.com' });
+      const foreign = await rawRequest(api.graphqlUrl, 'OPTIONS', { origin: 'https://evil.example', 'access-control-request-method': 'POST' });
+      expect(foreign['access-control-allow-origin']).toBeUndefined();
+      const socket = new WebSocket(api.wsUrl, 'graphql-transport-ws', { origin: 'https://chat.example.com' });
+      await new Promise((resolve, reject) => {
+        socket.once('open', resolve);
+        socket.once('error', reject);
+      });
+      socket.close();
     } finally {
       await api.stop();
     }

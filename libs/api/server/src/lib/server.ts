@@ -177,6 +177,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   await apollo.start();
 
+  // CORS first: the explorer's router would otherwise answer preflight OPTIONS /graphql itself.
+  app.use(
+    '/graphql',
+    cors<cors.CorsRequest>({
+      origin: (origin, callback) => callback(null, origin ? config.corsOrigins.includes(origin) : false),
+      credentials: false,
+      maxAge: 600,
+    }),
+  );
   app.use(explorerRouter());
   app.use('/graphql', (req, res, next) => {
     const header = req.headers['x-request-id'];
@@ -187,11 +196,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   app.use(
     '/graphql',
-    cors<cors.CorsRequest>({
-      origin: (origin, callback) => callback(null, origin ? config.corsOrigins.includes(origin) : false),
-      credentials: false,
-      maxAge: 600,
-    }),
     express.json({ limit: '100kb' }),
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<RequestContext> => ({
