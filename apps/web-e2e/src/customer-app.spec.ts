@@ -170,6 +170,8 @@ describe('the customer web app', () => {
     await page.getByText('Alex Morgan is typing…').waitFor();
     await composer.fill('Nope, that’s all');
     await expectAccessible(page, 'conversation');
+    // Nothing on the page went wrong on the way (a refused list query once hid behind a working conversation).
+    expect(await page.getByRole('alert').allInnerTexts()).toEqual([]);
 
     mkdirSync(resolve(SCREENSHOT, '..'), { recursive: true });
     await page.screenshot({ path: SCREENSHOT });

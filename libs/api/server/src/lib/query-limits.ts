@@ -11,7 +11,7 @@ import type { ValidationRule } from 'graphql';
  * real client, including the explorer's introspection; fatal to query bombs.
  */
 export const QUERY_LIMITS = {
-  maxDepth: 10,
+  maxDepth: 12,
   maxAliases: 15,
   maxDirectives: 20,
   maxTokens: 3000,
@@ -19,11 +19,12 @@ export const QUERY_LIMITS = {
 } as const;
 
 const armorConfig = {
-  maxDepth: { n: QUERY_LIMITS.maxDepth, ignoreIntrospection: true, exposeLimits: true },
+  // Depth of the document as executed: fragments are expanded, not counted as levels of their own.
+  maxDepth: { n: QUERY_LIMITS.maxDepth, ignoreIntrospection: true, flattenFragments: true, exposeLimits: true },
   maxAliases: { n: QUERY_LIMITS.maxAliases, exposeLimits: true },
   maxDirectives: { n: QUERY_LIMITS.maxDirectives, exposeLimits: true },
   maxTokens: { n: QUERY_LIMITS.maxTokens, exposeLimits: true },
-  costLimit: { maxCost: QUERY_LIMITS.maxCost, ignoreIntrospection: true, exposeLimits: true },
+  costLimit: { maxCost: QUERY_LIMITS.maxCost, ignoreIntrospection: true, flattenFragments: true, exposeLimits: true },
   blockFieldSuggestion: { enabled: true },
 };
 

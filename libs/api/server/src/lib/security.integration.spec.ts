@@ -44,7 +44,7 @@ describe('query bombs and malformed traffic', () => {
   });
   afterAll(() => api?.stop());
 
-  const deep = `{ chats { edges { node { lastMessage { chat { lastMessage { chat { lastMessage { chat { lastMessage { chat { id } } } } } } } } } } } }`;
+  const deep = `{ chats { edges { node { lastMessage { chat { lastMessage { chat { lastMessage { chat { lastMessage { chat { lastMessage { chat { id } } } } } } } } } } } } } }`;
   const aliases = `{ ${Array.from({ length: 40 }, (_, i) => `a${i}: me { id }`).join(' ')} }`;
   const directives = `{ me ${'@include(if: true) '.repeat(50)} { id } }`;
   const tokens = `{ me { ${'id '.repeat(5000)} } }`;
