@@ -1,4 +1,4 @@
-import { ChatStatus, MessageKind, type ChatService, type MessageRow } from '@parley/api/chat';
+import { ChatStatus, MessageKind, type ChatRow, type ChatService, type MessageRow } from '@parley/api/chat';
 import type { ArticleService } from './article.service';
 import type { ArticleHitRow } from './article.type';
 import { askLanguageModel, type LanguageModelOptions } from './llm';
@@ -57,11 +57,13 @@ export class BotService {
 
   /** Registers the bot for every customer message. */
   attach(): void {
-    this.chats.onCustomerMessage((message) => this.handle(message));
+    this.chats.onCustomerMessage((message, chat) => this.handle(message, chat));
   }
 
-  async handle(message: MessageRow): Promise<void> {
+  async handle(message: MessageRow, known?: Pick<ChatRow, 'status' | 'botActive'>): Promise<void> {
     if (message.kind !== MessageKind.CUSTOMER) return;
+    // Most messages go to chats an agent already has: no query at all for those.
+    if (known && (known.status !== ChatStatus.QUEUED || !known.botActive)) return;
     try {
       const chat = await this.chats.findChatById(message.chatId);
       if (!chat || chat.status !== ChatStatus.QUEUED || !chat.botActive) return;

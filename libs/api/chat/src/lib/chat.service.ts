@@ -52,7 +52,7 @@ export interface MessagePageArgs {
 }
 
 /** Called after a customer's message is committed and published (the answering bot listens). */
-export type CustomerMessageListener = (message: MessageRow) => Promise<void>;
+export type CustomerMessageListener = (message: MessageRow, chat?: Pick<ChatRow, 'status' | 'botActive'>) => Promise<void>;
 
 const LAST_MESSAGE_LOADER = Symbol('lastMessageLoader');
 const CHAT_LOADER = Symbol('chatLoader');
@@ -281,7 +281,7 @@ export class ChatService {
     if (!isUuid(input.chatId)) throw notFound('chat');
     await this.limits.consume('sendPerUser', viewer.id);
     const participant = viewer.role === Role.CUSTOMER ? '"customerId"' : '"agentId"';
-    let rows: Array<MessageRow & { outcome: 'inserted' | 'existing' }>;
+    let rows: Array<MessageRow & { outcome: 'inserted' | 'existing'; chatStatus: ChatStatus | null; chatBotActive: boolean | null }>;
     try {
       rows = await this.write(() =>
         queryRows(
@@ -292,13 +292,16 @@ export class ChatService {
            ), bumped AS (
              UPDATE chats SET "lastSeq" = "lastSeq" + 1, "updatedAt" = now()
              WHERE id = $1 AND status <> 'CLOSED' AND ${participant} = $2 AND NOT EXISTS (SELECT 1 FROM existing)
-             RETURNING id, "lastSeq"
+             RETURNING id, "lastSeq", status, "botActive"
            ), inserted AS (
              INSERT INTO messages (id, "chatId", seq, kind, "senderId", body, "clientMessageId")
              SELECT $4, bumped.id, bumped."lastSeq", $5, $2, $6, $3 FROM bumped
              RETURNING ${MESSAGE_RETURNING}
            )
-           SELECT 'inserted' AS outcome, * FROM inserted UNION ALL SELECT 'existing' AS outcome, * FROM existing`,
+           SELECT 'inserted' AS outcome, inserted.*, bumped.status AS "chatStatus", bumped."botActive" AS "chatBotActive"
+             FROM inserted, bumped
+           UNION ALL
+           SELECT 'existing' AS outcome, existing.*, NULL::chat_status, NULL::boolean FROM existing`,
           [input.chatId, viewer.id, clientMessageId, randomUUID(), kind, body],
         ),
       );
@@ -323,10 +326,11 @@ export class ChatService {
       this.notifyCustomerMessage(message);
       return message;
     }
-    const { outcome, ...message } = row;
+    const { outcome, chatStatus, chatBotActive, ...message } = row;
     if (outcome === 'inserted') {
       await this.publishMessage(message);
-      this.notifyCustomerMessage(message);
+      // The chat's state comes along, so listeners (the bot) need not read it again.
+      this.notifyCustomerMessage(message, { status: chatStatus as ChatStatus, botActive: chatBotActive as boolean });
     }
     return message;
   }
@@ -692,10 +696,11 @@ export class ChatService {
     return user?.displayName ?? 'Someone';
   }
 
-  private notifyCustomerMessage(message: MessageRow): void {
+  private notifyCustomerMessage(message: MessageRow, chat?: Pick<ChatRow, 'status' | 'botActive'>): void {
+    if (message.kind !== MessageKind.CUSTOMER) return;
     for (const listener of this.customerMessageListeners) {
       // Listeners log their own failures; this catch only keeps a rejection from going unhandled.
-      setImmediate(() => void listener(message).catch(() => undefined));
+      setImmediate(() => void listener(message, chat).catch(() => undefined));
     }
   }
 

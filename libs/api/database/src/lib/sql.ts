@@ -10,13 +10,13 @@ export async function queryRows<T>(
   params: unknown[] = [],
   runner?: QueryRunner,
 ): Promise<T[]> {
-  const active = runner ?? dataSource.createQueryRunner();
-  try {
-    const result = await active.query(text, params, true);
-    return result.records as T[];
-  } finally {
-    if (!runner) await active.release();
+  if (!runner) {
+    // Straight to the driver's pool: one checkout per statement, without a TypeORM runner around it.
+    const pool = (dataSource.driver as unknown as { master: { query(text: string, values: unknown[]): Promise<{ rows: T[] }> } }).master;
+    return (await pool.query(text, params)).rows;
   }
+  const result = await runner.query(text, params, true);
+  return result.records as T[];
 }
 
 /** Thrown inside `inTransaction` to roll back and hand `value` to the caller instead of an error. */
