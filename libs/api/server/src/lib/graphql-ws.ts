@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { parse, specifiedRules, validate, type GraphQLError, type GraphQLSchema } from 'graphql';
+import { parse, specifiedRules, validate, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql';
 import type { WebSocketServer } from 'ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { QUERY_LIMITS, wsValidationRules } from './query-limits';
@@ -18,6 +18,8 @@ interface SocketState extends Record<PropertyKey, unknown> {
   connectionId: string;
   expiryTimer: NodeJS.Timeout;
 }
+
+const VALID_DOCUMENT_CACHE = 500;
 
 // setTimeout's ceiling (about 24.8 days); longer tokens are re-checked when it fires.
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -44,6 +46,8 @@ export function attachGraphqlWs(deps: {
     for (const socket of socketsByUser.get(userId) ?? []) socket.close(WS_CLOSE_UNAUTHORIZED, 'Signed out');
   });
   const rules = [...specifiedRules, ...wsValidationRules()];
+  // Clients subscribe with a handful of documents, thousands of times: parse and validate each once.
+  const validDocuments = new Map<string, DocumentNode>();
   const contextFor = (ctx: { extra: Partial<SocketState> & Extra }, id: string): RequestContext & { chatService: ChatService } => ({
     viewer: ctx.extra.viewer ?? null,
     requestId: `${ctx.extra.connectionId}/${id}`,
@@ -98,14 +102,18 @@ export function attachGraphqlWs(deps: {
       // The same document limits as HTTP, and a cap on subscriptions per socket.
       onSubscribe: (ctx, id, payload) => {
         if (Object.keys(ctx.subscriptions).length >= limits.maxSubscriptionsPerSocket()) return [rateLimited(10)];
-        let document;
-        try {
-          document = parse(payload.query, { maxTokens: QUERY_LIMITS.maxTokens });
-        } catch (error) {
-          return [error as GraphQLError];
+        let document = validDocuments.get(payload.query);
+        if (!document) {
+          try {
+            document = parse(payload.query, { maxTokens: QUERY_LIMITS.maxTokens });
+          } catch (error) {
+            return [error as GraphQLError];
+          }
+          const errors = validate(schema, document, rules);
+          if (errors.length) return errors;
+          if (validDocuments.size >= VALID_DOCUMENT_CACHE) validDocuments.clear();
+          validDocuments.set(payload.query, document);
         }
-        const errors = validate(schema, document, rules);
-        if (errors.length) return errors;
         return {
           schema,
           document,
