@@ -9,78 +9,98 @@
 // screenshots it with Debian's Chromium into docs/images/dashboard.png.
 // Everything runs on loopback; whatever it started is stopped at the end
 // (also on failure) and its database dropped.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import WebSocket from 'ws';
-import { createClient } from 'graphql-ws';
-import { chromium } from 'playwright-core';
-import { freePort, killAllChildren, sleep, startProcess, stopProcess, waitReady, withAdmin } from '../bench/lib/util.mjs';
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import WebSocket from "ws";
+import { createClient } from "graphql-ws";
+import { chromium } from "playwright-core";
+import {
+  freePort,
+  killAllChildren,
+  sleep,
+  startProcess,
+  stopProcess,
+  waitReady,
+  withAdmin,
+} from "../bench/lib/util.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '../..');
-const DASHBOARD = path.join(repoRoot, 'docker/grafana/parley.json');
-const ALERTS = path.join(repoRoot, 'docker/prometheus/alerts.yml');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const PROMETHEUS = '/usr/bin/prometheus';
+const repoRoot = path.resolve(here, "../..");
+const DASHBOARD = path.join(repoRoot, "docker/grafana/parley.json");
+const ALERTS = path.join(repoRoot, "docker/prometheus/alerts.yml");
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const PROMETHEUS = "/usr/bin/prometheus";
 
 function option(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
-const TRAFFIC_SECONDS = Math.max(10, Math.min(600, Number(option('seconds', 60))));
-const OUT = path.resolve(repoRoot, option('out', 'docs/images/dashboard.png'));
-const KEEP_HTML = option('keep-html', null);
+const TRAFFIC_SECONDS = Math.max(
+  10,
+  Math.min(600, Number(option("seconds", 60))),
+);
+const OUT = path.resolve(repoRoot, option("out", "docs/images/dashboard.png"));
+const KEEP_HTML = option("keep-html", null);
 /** Grafana's $__rate_interval for a 1 s scrape would be 4 s; 10 s gives readable lines over one minute. */
-const RATE_INTERVAL = '10s';
+const RATE_INTERVAL = "10s";
 const STEP_SECONDS = 1;
 
 const log = (msg) => console.log(`[dashboard-preview] ${msg}`);
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-dashboard-'));
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "parley-dashboard-"));
 const cleanups = [];
 
 // ------------------------------------------------------------------ start
 
 async function createDatabase() {
-  const name = `parley_dashboard_${randomBytes(4).toString('hex')}`;
+  const name = `parley_dashboard_${randomBytes(4).toString("hex")}`;
   await withAdmin((c) => c.query(`CREATE DATABASE ${name}`));
   cleanups.push(() =>
     withAdmin(async (c) => {
-      await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+      await c.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+        [name],
+      );
       await c.query(`DROP DATABASE IF EXISTS ${name}`);
     }),
   );
   return name;
 }
 
-const ADMIN = { email: 'admin@parley.test', password: `admin-${randomBytes(6).toString('hex')}` };
+const ADMIN = {
+  email: "admin@parley.test",
+  password: `admin-${randomBytes(6).toString("hex")}`,
+};
 
 async function startApi(dbName) {
-  const main = path.join(repoRoot, 'dist/apps/api/main.js');
+  const main = path.join(repoRoot, "dist/apps/api/main.js");
   if (!fs.existsSync(main)) {
-    log('building the API (dist/apps/api/main.js is missing)');
-    execFileSync(process.execPath, ['tools/build/build-api.mjs'], { cwd: repoRoot, stdio: 'inherit' });
+    log("building the API (dist/apps/api/main.js is missing)");
+    execFileSync(process.execPath, ["tools/build/build-api.mjs"], {
+      cwd: repoRoot,
+      stdio: "inherit",
+    });
   }
   const port = await freePort();
-  const api = startProcess('api', process.execPath, [main], {
+  const api = startProcess("api", process.execPath, [main], {
     cwd: repoRoot,
-    logFile: path.join(tmp, 'api.log'),
+    logFile: path.join(tmp, "api.log"),
     env: {
       ...process.env,
       PORT: String(port),
-      HOST: '127.0.0.1',
+      HOST: "127.0.0.1",
       DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${dbName}`,
-      NODE_ENV: 'development',
-      RATE_LIMIT_SCALE: '0',
-      SEED_DEMO: 'true',
+      NODE_ENV: "development",
+      RATE_LIMIT_SCALE: "0",
+      SEED_DEMO: "true",
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
-      METRICS_TOKEN: '',
-      OTEL_EXPORTER_OTLP_ENDPOINT: '',
-      LOG_LEVEL: 'warn',
+      METRICS_TOKEN: "",
+      OTEL_EXPORTER_OTLP_ENDPOINT: "",
+      LOG_LEVEL: "warn",
     },
   });
   cleanups.push(() => stopProcess(api));
@@ -90,33 +110,40 @@ async function startApi(dbName) {
 
 async function startPrometheus(apiPort) {
   if (!fs.existsSync(PROMETHEUS)) {
-    log('installing Debian prometheus');
-    execFileSync('apt-get', ['install', '-y', 'prometheus'], { stdio: 'inherit' });
+    log("installing Debian prometheus");
+    execFileSync("apt-get", ["install", "-y", "prometheus"], {
+      stdio: "inherit",
+    });
   }
   const port = await freePort();
-  const config = path.join(tmp, 'prometheus.yml');
+  const config = path.join(tmp, "prometheus.yml");
   fs.writeFileSync(
     config,
     [
-      'global:',
-      '  scrape_interval: 1s',
-      '  evaluation_interval: 1s',
-      'rule_files:',
+      "global:",
+      "  scrape_interval: 1s",
+      "  evaluation_interval: 1s",
+      "rule_files:",
       `  - ${JSON.stringify(ALERTS)}`,
-      'scrape_configs:',
-      '  - job_name: parley', // the dashboard's queries select job="parley"
-      '    metrics_path: /metrics',
-      '    static_configs:',
+      "scrape_configs:",
+      "  - job_name: parley", // the dashboard's queries select job="parley"
+      "    metrics_path: /metrics",
+      "    static_configs:",
       `      - targets: ["127.0.0.1:${apiPort}"]`,
-      '',
-    ].join('\n'),
+      "",
+    ].join("\n"),
   );
-  const prom = startProcess('prometheus', PROMETHEUS, [
-    `--config.file=${config}`,
-    `--storage.tsdb.path=${path.join(tmp, 'tsdb')}`,
-    `--web.listen-address=127.0.0.1:${port}`,
-    '--storage.tsdb.retention.time=1h',
-  ], { cwd: tmp, logFile: path.join(tmp, 'prometheus.log') });
+  const prom = startProcess(
+    "prometheus",
+    PROMETHEUS,
+    [
+      `--config.file=${config}`,
+      `--storage.tsdb.path=${path.join(tmp, "tsdb")}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      "--storage.tsdb.retention.time=1h",
+    ],
+    { cwd: tmp, logFile: path.join(tmp, "prometheus.log") },
+  );
   cleanups.push(() => stopProcess(prom));
   await waitReady(`http://127.0.0.1:${port}/-/ready`, prom, 60_000);
   return `http://127.0.0.1:${port}`;
@@ -146,8 +173,11 @@ class Api {
   /** One POST /graphql; returns { data, errors } (errors are part of the traffic). */
   async call(query, variables = {}, token) {
     const res = await fetch(this.http, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
       body: JSON.stringify({ query, variables }),
       signal: AbortSignal.timeout(15_000),
     });
@@ -156,7 +186,10 @@ class Api {
 
   async ok(query, variables, token) {
     const body = await this.call(query, variables, token);
-    if (body.errors?.length) throw new Error(`${query.split('{')[0].trim()}: ${body.errors[0].message}`);
+    if (body.errors?.length)
+      throw new Error(
+        `${query.split("{")[0].trim()}: ${body.errors[0].message}`,
+      );
     return body.data;
   }
 
@@ -173,7 +206,10 @@ class Api {
     return {
       client,
       subscribe: (query, variables) =>
-        client.subscribe({ query, variables }, { next: () => {}, error: () => {}, complete: () => {} }),
+        client.subscribe(
+          { query, variables },
+          { next: () => {}, error: () => {}, complete: () => {} },
+        ),
       close: async () => {
         this.clients.delete(client);
         await client.dispose();
@@ -188,39 +224,59 @@ class Api {
 }
 
 const Q = {
-  login: 'mutation Login($input: LoginInput!) { login(input: $input) { token user { id } } }',
-  register: 'mutation Register($input: RegisterInput!) { register(input: $input) { token user { id } } }',
-  createAgent: 'mutation CreateAgent($input: RegisterInput!) { createAgent(input: $input) { id } }',
-  startChat: 'mutation StartChat($input: StartChatInput!) { startChat(input: $input) { id status } }',
-  requestHuman: 'mutation RequestHuman($chatId: ID!) { requestHuman(chatId: $chatId) { id } }',
-  queue: 'query Queue { queue { id createdAt } }',
-  accept: 'mutation AcceptChat($chatId: ID!) { acceptChat(chatId: $chatId) { id } }',
-  send: 'mutation SendMessage($input: SendMessageInput!) { sendMessage(input: $input) { id seq } }',
-  typing: 'mutation SetTyping($chatId: ID!, $typing: Boolean!) { setTyping(chatId: $chatId, typing: $typing) }',
-  close: 'mutation CloseChat($chatId: ID!) { closeChat(chatId: $chatId) { id } }',
-  chats: 'query Chats { chats(first: 10) { edges { node { id status } } } }',
-  messageAdded: 'subscription MessageAdded($chatId: ID!) { messageAdded(chatId: $chatId) { id seq body } }',
-  chatUpdated: 'subscription ChatUpdated { chatUpdated { id status } }',
-  typingChanged: 'subscription TypingChanged($chatId: ID!) { typingChanged(chatId: $chatId) { typing } }',
+  login:
+    "mutation Login($input: LoginInput!) { login(input: $input) { token user { id } } }",
+  register:
+    "mutation Register($input: RegisterInput!) { register(input: $input) { token user { id } } }",
+  createAgent:
+    "mutation CreateAgent($input: RegisterInput!) { createAgent(input: $input) { id } }",
+  startChat:
+    "mutation StartChat($input: StartChatInput!) { startChat(input: $input) { id status } }",
+  requestHuman:
+    "mutation RequestHuman($chatId: ID!) { requestHuman(chatId: $chatId) { id } }",
+  queue: "query Queue { queue { id createdAt } }",
+  accept:
+    "mutation AcceptChat($chatId: ID!) { acceptChat(chatId: $chatId) { id } }",
+  send: "mutation SendMessage($input: SendMessageInput!) { sendMessage(input: $input) { id seq } }",
+  typing:
+    "mutation SetTyping($chatId: ID!, $typing: Boolean!) { setTyping(chatId: $chatId, typing: $typing) }",
+  close:
+    "mutation CloseChat($chatId: ID!) { closeChat(chatId: $chatId) { id } }",
+  chats: "query Chats { chats(first: 10) { edges { node { id status } } } }",
+  messageAdded:
+    "subscription MessageAdded($chatId: ID!) { messageAdded(chatId: $chatId) { id seq body } }",
+  chatUpdated: "subscription ChatUpdated { chatUpdated { id status } }",
+  typingChanged:
+    "subscription TypingChanged($chatId: ID!) { typingChanged(chatId: $chatId) { typing } }",
 };
 
 const QUESTIONS = [
-  'How do I return an item?',
-  'When will my refund arrive?',
-  'My parcel has not arrived yet',
-  'Can I change my delivery address?',
-  'I forgot my password, how do I reset it?',
-  'Which payment methods do you accept?',
-  'Do you ship internationally?',
-  'How do I use a discount code?',
+  "How do I return an item?",
+  "When will my refund arrive?",
+  "My parcel has not arrived yet",
+  "Can I change my delivery address?",
+  "I forgot my password, how do I reset it?",
+  "Which payment methods do you accept?",
+  "Do you ship internationally?",
+  "How do I use a discount code?",
 ];
 const HUMAN_QUESTIONS = [
-  'I was charged twice, I want to talk to a person please',
-  'Can I speak to an agent? My order arrived damaged',
-  'I need a human, the wrong size arrived',
+  "I was charged twice, I want to talk to a person please",
+  "Can I speak to an agent? My order arrived damaged",
+  "I need a human, the wrong size arrived",
 ];
-const AGENT_LINES = ['Hello, I am looking into it now.', 'Thanks for waiting. I can see your order.', 'Done, you will get an email shortly.', 'Anything else I can help with?'];
-const CUSTOMER_LINES = ['Thank you!', 'The order number is 10443.', 'Great, that helps.', 'No, that is all.'];
+const AGENT_LINES = [
+  "Hello, I am looking into it now.",
+  "Thanks for waiting. I can see your order.",
+  "Done, you will get an email shortly.",
+  "Anything else I can help with?",
+];
+const CUSTOMER_LINES = [
+  "Thank you!",
+  "The order number is 10443.",
+  "Great, that helps.",
+  "No, that is all.",
+];
 
 async function driveTraffic(api, seconds) {
   const random = rng(8);
@@ -228,14 +284,24 @@ async function driveTraffic(api, seconds) {
   const admin = await api.ok(Q.login, { input: ADMIN });
 
   const agents = [];
-  for (const name of ['Ada', 'Ben', 'Chloe', 'Dev']) {
-    const email = `${name.toLowerCase()}.${randomBytes(3).toString('hex')}@parley.test`;
-    const password = `agent-${randomBytes(6).toString('hex')}`;
-    await api.ok(Q.createAgent, { input: { email, password, displayName: name } }, admin.login.token);
+  for (const name of ["Ada", "Ben", "Chloe", "Dev"]) {
+    const email = `${name.toLowerCase()}.${randomBytes(3).toString("hex")}@parley.test`;
+    const password = `agent-${randomBytes(6).toString("hex")}`;
+    await api.ok(
+      Q.createAgent,
+      { input: { email, password, displayName: name } },
+      admin.login.token,
+    );
     const { login } = await api.ok(Q.login, { input: { email, password } });
     const socket = api.socket(login.token);
     socket.subscribe(Q.chatUpdated, {});
-    agents.push({ name, token: login.token, socket, chats: [], onShiftUntil: Infinity });
+    agents.push({
+      name,
+      token: login.token,
+      socket,
+      chats: [],
+      onShiftUntil: Infinity,
+    });
   }
   // Mid-way one agent goes on a break and another stops taking new chats: the queue builds up.
   agents[2].onShiftUntil = Math.floor(seconds * 0.45);
@@ -256,47 +322,90 @@ async function driveTraffic(api, seconds) {
           const i = n++;
           const wantsHuman = random() < 0.3;
           const reg = await api.ok(Q.register, {
-            input: { email: `customer${i}.${randomBytes(3).toString('hex')}@parley.test`, password: `customer-${randomBytes(6).toString('hex')}`, displayName: `Customer ${i}` },
+            input: {
+              email: `customer${i}.${randomBytes(3).toString("hex")}@parley.test`,
+              password: `customer-${randomBytes(6).toString("hex")}`,
+              displayName: `Customer ${i}`,
+            },
           });
           const token = reg.register.token;
-          const { startChat } = await api.ok(Q.startChat, { input: { message: wantsHuman ? pick(HUMAN_QUESTIONS) : pick(QUESTIONS), clientMessageId: `c${i}-0` } }, token);
+          const { startChat } = await api.ok(
+            Q.startChat,
+            {
+              input: {
+                message: wantsHuman ? pick(HUMAN_QUESTIONS) : pick(QUESTIONS),
+                clientMessageId: `c${i}-0`,
+              },
+            },
+            token,
+          );
           const socket = api.socket(token);
           socket.subscribe(Q.messageAdded, { chatId: startChat.id });
           socket.subscribe(Q.typingChanged, { chatId: startChat.id });
-          const customer = { i, token, chatId: startChat.id, socket, sent: 1, state: 'bot' };
+          const customer = {
+            i,
+            token,
+            chatId: startChat.id,
+            socket,
+            sent: 1,
+            state: "bot",
+          };
           customers.push(customer);
-          if (!wantsHuman && random() < 0.5) customer.asksHumanAt = tick + 2 + Math.floor(random() * 4);
-          else if (wantsHuman) customer.state = 'waiting';
+          if (!wantsHuman && random() < 0.5)
+            customer.asksHumanAt = tick + 2 + Math.floor(random() * 4);
+          else if (wantsHuman) customer.state = "waiting";
         })(),
       );
     }
 
     // Customers talking to the bot: some are satisfied, some then ask for a person.
     for (const c of customers) {
-      if (c.state === 'bot' && c.asksHumanAt === tick) {
-        c.state = 'waiting';
+      if (c.state === "bot" && c.asksHumanAt === tick) {
+        c.state = "waiting";
         work.push(api.call(Q.requestHuman, { chatId: c.chatId }, c.token));
-      } else if (c.state === 'bot' && random() < 0.08) {
-        c.state = 'done'; // the bot's answer was enough
-        work.push(api.ok(Q.close, { chatId: c.chatId }, c.token).finally(() => c.socket.close()));
+      } else if (c.state === "bot" && random() < 0.08) {
+        c.state = "done"; // the bot's answer was enough
+        work.push(
+          api
+            .ok(Q.close, { chatId: c.chatId }, c.token)
+            .finally(() => c.socket.close()),
+        );
       }
     }
 
     // Agents on shift take the oldest queued chat when they have room.
     for (const agent of agents) {
-      if (tick >= agent.onShiftUntil || agent.chats.length >= 3 || random() < 0.35) continue;
+      if (
+        tick >= agent.onShiftUntil ||
+        agent.chats.length >= 3 ||
+        random() < 0.35
+      )
+        continue;
       work.push(
         (async () => {
           const { queue } = await api.ok(Q.queue, {}, agent.token);
-          const waiting = queue.find((chat) => customers.some((c) => c.chatId === chat.id && c.state === 'waiting'));
+          const waiting = queue.find((chat) =>
+            customers.some(
+              (c) => c.chatId === chat.id && c.state === "waiting",
+            ),
+          );
           const target = waiting ?? queue[0];
           if (!target) return;
-          const res = await api.call(Q.accept, { chatId: target.id }, agent.token);
+          const res = await api.call(
+            Q.accept,
+            { chatId: target.id },
+            agent.token,
+          );
           if (res.errors) return; // another agent was faster (CONFLICT): real life
           const customer = customers.find((c) => c.chatId === target.id);
-          if (customer) customer.state = 'active';
+          if (customer) customer.state = "active";
           agent.socket.subscribe(Q.messageAdded, { chatId: target.id });
-          agent.chats.push({ chatId: target.id, customer, turns: 0, closeAfter: 3 + Math.floor(random() * 4) });
+          agent.chats.push({
+            chatId: target.id,
+            customer,
+            turns: 0,
+            closeAfter: 3 + Math.floor(random() * 4),
+          });
         })(),
       );
     }
@@ -312,16 +421,40 @@ async function driveTraffic(api, seconds) {
               agent.chats.splice(agent.chats.indexOf(chat), 1);
               await api.ok(Q.close, { chatId: chat.chatId }, agent.token);
               if (chat.customer) {
-                chat.customer.state = 'done';
+                chat.customer.state = "done";
                 await chat.customer.socket.close();
               }
               return;
             }
-            await api.call(Q.typing, { chatId: chat.chatId, typing: true }, agent.token);
-            await api.ok(Q.send, { input: { chatId: chat.chatId, body: pick(AGENT_LINES), clientMessageId: `a${chat.chatId}-${chat.turns}` } }, agent.token);
+            await api.call(
+              Q.typing,
+              { chatId: chat.chatId, typing: true },
+              agent.token,
+            );
+            await api.ok(
+              Q.send,
+              {
+                input: {
+                  chatId: chat.chatId,
+                  body: pick(AGENT_LINES),
+                  clientMessageId: `a${chat.chatId}-${chat.turns}`,
+                },
+              },
+              agent.token,
+            );
             if (chat.customer && random() < 0.7) {
               const c = chat.customer;
-              await api.ok(Q.send, { input: { chatId: c.chatId, body: pick(CUSTOMER_LINES), clientMessageId: `c${c.i}-${c.sent++}` } }, c.token);
+              await api.ok(
+                Q.send,
+                {
+                  input: {
+                    chatId: c.chatId,
+                    body: pick(CUSTOMER_LINES),
+                    clientMessageId: `c${c.i}-${c.sent++}`,
+                  },
+                },
+                c.token,
+              );
             }
           })(),
         );
@@ -329,22 +462,44 @@ async function driveTraffic(api, seconds) {
     }
 
     // Customers look at their chats now and then.
-    for (const c of customers) if (c.state !== 'done' && random() < 0.1) work.push(api.call(Q.chats, {}, c.token));
+    for (const c of customers)
+      if (c.state !== "done" && random() < 0.1)
+        work.push(api.call(Q.chats, {}, c.token));
 
     // A few bad requests, the kind every public API gets.
-    if (tick % 4 === 1) work.push(api.call(Q.login, { input: { email: ADMIN.email, password: 'wrong password' } }));
-    if (tick % 6 === 2) work.push(api.call('query { queue { id ', {}));
+    if (tick % 4 === 1)
+      work.push(
+        api.call(Q.login, {
+          input: { email: ADMIN.email, password: "wrong password" },
+        }),
+      );
+    if (tick % 6 === 2) work.push(api.call("query { queue { id ", {}));
     if (tick % 7 === 3) work.push(api.call(Q.queue, {}));
-    if (tick % 9 === 4 && customers.length) work.push(api.call(Q.send, { input: { chatId: customers[0].chatId, body: '' } }, customers[customers.length - 1].token));
-    if (tick % 11 === 5 && customers.length) work.push(api.call(Q.accept, { chatId: customers[0].chatId }, agents[0].token));
+    if (tick % 9 === 4 && customers.length)
+      work.push(
+        api.call(
+          Q.send,
+          { input: { chatId: customers[0].chatId, body: "" } },
+          customers[customers.length - 1].token,
+        ),
+      );
+    if (tick % 11 === 5 && customers.length)
+      work.push(
+        api.call(Q.accept, { chatId: customers[0].chatId }, agents[0].token),
+      );
 
     const results = await Promise.allSettled(work);
-    const failed = results.filter((r) => r.status === 'rejected');
-    if (failed.length) log(`t=${tick}s: ${failed.length} step(s) failed: ${failed[0].reason?.message}`);
+    const failed = results.filter((r) => r.status === "rejected");
+    if (failed.length)
+      log(
+        `t=${tick}s: ${failed.length} step(s) failed: ${failed[0].reason?.message}`,
+      );
     if (tick % 10 === 9) {
-      const waiting = customers.filter((c) => c.state === 'waiting').length;
+      const waiting = customers.filter((c) => c.state === "waiting").length;
       const active = agents.reduce((sum, a) => sum + a.chats.length, 0);
-      log(`t=${tick + 1}s: ${customers.length} customers, ${active} chats with agents, ${waiting} waiting for one`);
+      log(
+        `t=${tick + 1}s: ${customers.length} customers, ${active} chats with agents, ${waiting} waiting for one`,
+      );
     }
     await sleep(Math.max(0, 1000 - (Date.now() - tickStart)));
   }
@@ -354,19 +509,35 @@ async function driveTraffic(api, seconds) {
 // ------------------------------------------------------------------ queries
 
 async function queryRange(prometheus, expr, start, end) {
-  const url = new URL('/api/v1/query_range', prometheus);
-  url.searchParams.set('query', expr.replaceAll('$__rate_interval', RATE_INTERVAL).replaceAll('$__interval', `${STEP_SECONDS}s`));
-  url.searchParams.set('start', String(start));
-  url.searchParams.set('end', String(end));
-  url.searchParams.set('step', String(STEP_SECONDS));
-  const body = await (await fetch(url, { signal: AbortSignal.timeout(15_000) })).json();
-  if (body.status !== 'success') throw new Error(`Prometheus rejected ${expr}: ${body.error}`);
-  return body.data.result.map((r) => ({ metric: r.metric, values: r.values.map(([t, v]) => [t, Number(v)]) }));
+  const url = new URL("/api/v1/query_range", prometheus);
+  url.searchParams.set(
+    "query",
+    expr
+      .replaceAll("$__rate_interval", RATE_INTERVAL)
+      .replaceAll("$__interval", `${STEP_SECONDS}s`),
+  );
+  url.searchParams.set("start", String(start));
+  url.searchParams.set("end", String(end));
+  url.searchParams.set("step", String(STEP_SECONDS));
+  const body = await (
+    await fetch(url, { signal: AbortSignal.timeout(15_000) })
+  ).json();
+  if (body.status !== "success")
+    throw new Error(`Prometheus rejected ${expr}: ${body.error}`);
+  return body.data.result.map((r) => ({
+    metric: r.metric,
+    values: r.values.map(([t, v]) => [t, Number(v)]),
+  }));
 }
 
 function legend(format, metric) {
-  if (!format) return Object.entries(metric).map(([k, v]) => `${k}="${v}"`).join(', ') || 'value';
-  return format.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k) => metric[k] ?? '');
+  if (!format)
+    return (
+      Object.entries(metric)
+        .map(([k, v]) => `${k}="${v}"`)
+        .join(", ") || "value"
+    );
+  return format.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k) => metric[k] ?? "");
 }
 
 async function panelData(prometheus, panels, start, end) {
@@ -375,7 +546,10 @@ async function panelData(prometheus, panels, start, end) {
     const series = [];
     for (const target of panel.targets ?? []) {
       for (const r of await queryRange(prometheus, target.expr, start, end))
-        series.push({ name: legend(target.legendFormat, r.metric), values: r.values.filter(([, v]) => Number.isFinite(v)) });
+        series.push({
+          name: legend(target.legendFormat, r.metric),
+          values: r.values.filter(([, v]) => Number.isFinite(v)),
+        });
     }
     out.push({ panel, series });
   }
@@ -384,12 +558,33 @@ async function panelData(prometheus, panels, start, end) {
 
 // ------------------------------------------------------------------ render
 
-const PALETTE = ['#73bf69', '#fade2a', '#5794f2', '#ff9830', '#f2495c', '#b877d9', '#8ab8ff', '#96d98d', '#ffcb7d', '#ca95e5'];
-const COLORS = { green: '#299c46', orange: '#d9822b', red: '#d44a3a', yellow: '#e0b400', blue: '#3274d9' };
-const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+const PALETTE = [
+  "#73bf69",
+  "#fade2a",
+  "#5794f2",
+  "#ff9830",
+  "#f2495c",
+  "#b877d9",
+  "#8ab8ff",
+  "#96d98d",
+  "#ffcb7d",
+  "#ca95e5",
+];
+const COLORS = {
+  green: "#299c46",
+  orange: "#d9822b",
+  red: "#d44a3a",
+  yellow: "#e0b400",
+  blue: "#3274d9",
+};
+const esc = (s) =>
+  String(s).replace(
+    /[&<>"]/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c],
+  );
 
 function num(v, digits = 3) {
-  if (v === 0) return '0';
+  if (v === 0) return "0";
   const abs = Math.abs(v);
   if (abs >= 1e9) return `${+(v / 1e9).toPrecision(digits)} Bil`;
   if (abs >= 1e6) return `${+(v / 1e6).toPrecision(digits)} Mil`;
@@ -399,25 +594,25 @@ function num(v, digits = 3) {
 
 /** Grafana's units used by the dashboard. */
 function formatValue(v, unit) {
-  if (v === undefined || v === null || !Number.isFinite(v)) return 'No data';
+  if (v === undefined || v === null || !Number.isFinite(v)) return "No data";
   switch (unit) {
-    case 's': {
+    case "s": {
       const abs = Math.abs(v);
-      if (abs === 0) return '0 s';
+      if (abs === 0) return "0 s";
       if (abs < 1e-3) return `${num(v * 1e6)} µs`;
       if (abs < 1) return `${num(v * 1e3)} ms`;
       if (abs < 60) return `${num(v)} s`;
       if (abs < 3600) return `${num(v / 60)} min`;
       return `${num(v / 3600)} hour`;
     }
-    case 'ops':
+    case "ops":
       return `${num(v)} ops/s`;
-    case 'reqps':
+    case "reqps":
       return `${num(v)} req/s`;
-    case 'percentunit':
+    case "percentunit":
       return `${num(v * 100)}%`;
-    case 'bytes': {
-      const units = ['B', 'KiB', 'MiB', 'GiB'];
+    case "bytes": {
+      const units = ["B", "KiB", "MiB", "GiB"];
       let i = 0;
       while (Math.abs(v) >= 1024 && i < units.length - 1) {
         v /= 1024;
@@ -431,15 +626,22 @@ function formatValue(v, unit) {
 }
 
 function thresholdColor(value, thresholds) {
-  let color = 'green';
-  for (const step of thresholds?.steps ?? []) if (step.value === null || value >= step.value) color = step.color;
+  let color = "green";
+  for (const step of thresholds?.steps ?? [])
+    if (step.value === null || value >= step.value) color = step.color;
   return COLORS[color] ?? color;
 }
 
-function niceMax(max) {
+/** A round axis maximum whose quarters are round too (in 1024s for bytes, as Grafana's IEC unit). */
+function niceMax(max, unit) {
   if (max <= 0) return 1;
+  if (unit === "bytes" && max >= 1024) {
+    const k = 1024 ** Math.floor(Math.log(max) / Math.log(1024));
+    return niceMax(max / k) * k;
+  }
   const p = 10 ** Math.floor(Math.log10(max));
-  for (const m of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (m * p >= max) return m * p;
+  for (const m of [1, 1.2, 1.6, 2, 3, 4, 6, 8, 10])
+    if (m * p >= max * 0.999) return m * p;
   return 10 * p;
 }
 
@@ -447,14 +649,19 @@ const clock = (t) => new Date(t * 1000).toISOString().slice(11, 19);
 
 /** Per-series unit and axis from the panel's byName overrides (Grafana's field overrides). */
 function seriesFields(panel, name) {
-  const fields = { unit: panel.fieldConfig?.defaults?.unit, axis: panel.fieldConfig?.defaults?.custom?.axisPlacement ?? 'left' };
+  const fields = {
+    unit: panel.fieldConfig?.defaults?.unit,
+    axis: panel.fieldConfig?.defaults?.custom?.axisPlacement ?? "left",
+  };
   for (const override of panel.fieldConfig?.overrides ?? []) {
     const m = override.matcher ?? {};
-    const matches = (m.id === 'byName' && m.options === name) || (m.id === 'byRegexp' && new RegExp(m.options).test(name));
+    const matches =
+      (m.id === "byName" && m.options === name) ||
+      (m.id === "byRegexp" && new RegExp(m.options).test(name));
     if (!matches) continue;
     for (const prop of override.properties ?? []) {
-      if (prop.id === 'unit') fields.unit = prop.value;
-      if (prop.id === 'custom.axisPlacement') fields.axis = prop.value;
+      if (prop.id === "unit") fields.unit = prop.value;
+      if (prop.id === "custom.axisPlacement") fields.axis = prop.value;
     }
   }
   return fields;
@@ -462,7 +669,7 @@ function seriesFields(panel, name) {
 
 function lineChart(panel, series, width, height, start, end) {
   const fields = series.map((s) => seriesFields(panel, s.name));
-  const hasRight = fields.some((f) => f.axis === 'right');
+  const hasRight = fields.some((f) => f.axis === "right");
   const left = 64;
   const right = hasRight ? 64 : 8;
   const top = 8;
@@ -470,49 +677,69 @@ function lineChart(panel, series, width, height, start, end) {
   const w = width - left - right;
   const h = height - top - bottom;
   const axes = {};
-  for (const side of ['left', 'right']) {
-    const onSide = series.filter((_, i) => (fields[i].axis === 'right') === (side === 'right'));
+  for (const side of ["left", "right"]) {
+    const onSide = series.filter(
+      (_, i) => (fields[i].axis === "right") === (side === "right"),
+    );
     if (!onSide.length) continue;
     const unit = fields[series.indexOf(onSide[0])].unit;
-    axes[side] = { unit, max: niceMax(Math.max(0, ...onSide.flatMap((s) => s.values.map(([, v]) => v)))) };
+    axes[side] = {
+      unit,
+      max: niceMax(
+        Math.max(0, ...onSide.flatMap((s) => s.values.map(([, v]) => v))),
+        unit,
+      ),
+    };
   }
   const x = (t) => left + ((t - start) / (end - start)) * w;
   const y = (v, axis) => top + h - (v / axis.max) * h;
   const parts = [];
   const grid = axes.left ?? axes.right;
   for (let i = 0; i <= 4; i++) {
-    parts.push(`<line x1="${left}" x2="${left + w}" y1="${y((grid.max * i) / 4, grid)}" y2="${y((grid.max * i) / 4, grid)}" class="grid"/>`);
+    parts.push(
+      `<line x1="${left}" x2="${left + w}" y1="${y((grid.max * i) / 4, grid)}" y2="${y((grid.max * i) / 4, grid)}" class="grid"/>`,
+    );
     for (const [side, axis] of Object.entries(axes)) {
       const v = (axis.max * i) / 4;
-      const tx = side === 'left' ? left - 6 : left + w + 6;
-      parts.push(`<text x="${tx}" y="${y(v, axis) + 4}" class="axis" text-anchor="${side === 'left' ? 'end' : 'start'}">${esc(formatValue(v, axis.unit))}</text>`);
+      const tx = side === "left" ? left - 6 : left + w + 6;
+      parts.push(
+        `<text x="${tx}" y="${y(v, axis) + 4}" class="axis" text-anchor="${side === "left" ? "end" : "start"}">${esc(formatValue(v, axis.unit))}</text>`,
+      );
     }
   }
   const ticks = w < 360 ? 2 : 4;
   for (let i = 0; i <= ticks; i++) {
     const t = start + ((end - start) * i) / ticks;
-    parts.push(`<text x="${x(t)}" y="${height - 4}" class="axis" text-anchor="${i === 0 ? 'start' : i === ticks ? 'end' : 'middle'}">${clock(t)}</text>`);
+    parts.push(
+      `<text x="${x(t)}" y="${height - 4}" class="axis" text-anchor="${i === 0 ? "start" : i === ticks ? "end" : "middle"}">${clock(t)}</text>`,
+    );
   }
   series.forEach((s, i) => {
     const color = PALETTE[i % PALETTE.length];
-    const axis = fields[i].axis === 'right' ? axes.right : axes.left;
+    const axis = fields[i].axis === "right" ? axes.right : axes.left;
     // Break the line where Prometheus had no sample (a gap longer than two steps).
-    let d = '';
+    let d = "";
     let prev = null;
     for (const [t, v] of s.values) {
-      d += `${prev === null || t - prev > 2 * STEP_SECONDS ? 'M' : 'L'}${x(t).toFixed(1)},${y(v, axis).toFixed(1)}`;
+      d += `${prev === null || t - prev > 2 * STEP_SECONDS ? "M" : "L"}${x(t).toFixed(1)},${y(v, axis).toFixed(1)}`;
       prev = t;
     }
-    if (d) parts.push(`<path d="${d}" stroke="${color}" fill="none" stroke-width="1.6"/>`);
+    if (d)
+      parts.push(
+        `<path d="${d}" stroke="${color}" fill="none" stroke-width="1.6"/>`,
+      );
   });
-  return `<svg width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${parts.join('')}</svg>`;
+  return `<svg width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${parts.join("")}</svg>`;
 }
 
 function sparkline(values, width, height, start, end) {
-  if (values.length < 2) return '';
+  if (values.length < 2) return "";
   const max = Math.max(...values.map(([, v]) => v)) || 1;
-  const pts = values.map(([t, v]) => `${(((t - start) / (end - start)) * width).toFixed(1)},${(height - (v / max) * height * 0.9).toFixed(1)}`);
-  return `<svg class="spark" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" preserveAspectRatio="none"><path d="M0,${height}L${pts.join('L')}L${width},${height}Z" fill="rgba(255,255,255,0.18)"/><path d="M${pts.join('L')}" stroke="rgba(255,255,255,0.55)" fill="none" stroke-width="1.5"/></svg>`;
+  const pts = values.map(
+    ([t, v]) =>
+      `${(((t - start) / (end - start)) * width).toFixed(1)},${(height - (v / max) * height * 0.9).toFixed(1)}`,
+  );
+  return `<svg class="spark" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" preserveAspectRatio="none"><path d="M0,${height}L${pts.join("L")}L${width},${height}Z" fill="rgba(255,255,255,0.18)"/><path d="M${pts.join("L")}" stroke="rgba(255,255,255,0.55)" fill="none" stroke-width="1.5"/></svg>`;
 }
 
 const COLUMN = 66; // px per grid column (24 columns)
@@ -530,36 +757,58 @@ function render(dashboard, data, start, end, alerts) {
     const height = g.h * ROW - GAP;
     maxBottom = Math.max(maxBottom, (g.y + g.h) * ROW);
     const pos = `left:${left}px;top:${top}px;width:${width}px;height:${height}px`;
-    if (panel.type === 'row') {
-      blocks.push(`<div class="row" style="${pos}">⌄ ${esc(panel.title)}</div>`);
+    if (panel.type === "row") {
+      blocks.push(
+        `<div class="row" style="${pos}">⌄ ${esc(panel.title)}</div>`,
+      );
       continue;
     }
     const unit = panel.fieldConfig?.defaults?.unit;
     const title = `<div class="title">${esc(panel.title)}</div>`;
-    if (panel.type === 'stat') {
+    if (panel.type === "stat") {
       const cells = series.length
         ? series.map((s) => {
             const last = s.values.at(-1)?.[1];
-            const bg = Number.isFinite(last) ? thresholdColor(last, panel.fieldConfig?.defaults?.thresholds) : '#2a2d33';
-            const cellWidth = Math.floor((width - 16) / series.length) - (series.length > 1 ? 6 : 0);
-            return `<div class="stat" style="background:${bg}">${sparkline(s.values, cellWidth, height - 48, start, end)}<div class="big">${esc(formatValue(last, unit))}</div>${series.length > 1 ? `<div class="statname">${esc(s.name)}</div>` : ''}</div>`;
+            const bg = Number.isFinite(last)
+              ? thresholdColor(last, panel.fieldConfig?.defaults?.thresholds)
+              : "#2a2d33";
+            const cellWidth =
+              Math.floor((width - 16) / series.length) -
+              (series.length > 1 ? 6 : 0);
+            return `<div class="stat" style="background:${bg}">${sparkline(s.values, cellWidth, height - 48, start, end)}<div class="big">${esc(formatValue(last, unit))}</div>${series.length > 1 ? `<div class="statname">${esc(s.name)}</div>` : ""}</div>`;
           })
         : ['<div class="nodata">No data</div>'];
-      blocks.push(`<div class="panel" style="${pos}">${title}<div class="stats">${cells.join('')}</div></div>`);
+      blocks.push(
+        `<div class="panel" style="${pos}">${title}<div class="stats">${cells.join("")}</div></div>`,
+      );
       continue;
     }
     const legendHeight = 20 * Math.ceil(series.length / 3);
     const chart = series.length
-      ? lineChart(panel, series, width - 16, height - 40 - legendHeight, start, end)
+      ? lineChart(
+          panel,
+          series,
+          width - 16,
+          height - 40 - legendHeight,
+          start,
+          end,
+        )
       : '<div class="nodata">No data</div>';
     const legendHtml = series
-      .map((s, i) => `<span class="key"><i style="background:${PALETTE[i % PALETTE.length]}"></i>${esc(s.name)}</span>`)
-      .join('');
-    blocks.push(`<div class="panel" style="${pos}">${title}${chart}<div class="legend">${legendHtml}</div></div>`);
+      .map(
+        (s, i) =>
+          `<span class="key"><i style="background:${PALETTE[i % PALETTE.length]}"></i>${esc(s.name)}</span>`,
+      )
+      .join("");
+    blocks.push(
+      `<div class="panel" style="${pos}">${title}${chart}<div class="legend">${legendHtml}</div></div>`,
+    );
   }
-  const firing = alerts.filter((a) => a.state !== 'inactive');
+  const firing = alerts.filter((a) => a.state !== "inactive");
   const alertLine = `${alerts.length} alert rules from docker/prometheus/alerts.yml loaded: ${
-    firing.length ? firing.map((a) => `${esc(a.name)} ${esc(a.state)}`).join(', ') : 'none pending or firing'
+    firing.length
+      ? firing.map((a) => `${esc(a.name)} ${esc(a.state)}`).join(", ")
+      : "none pending or firing"
   }`;
   return `<!doctype html>
 <html><head><meta charset="utf-8"><title>${esc(dashboard.title)} dashboard preview</title>
@@ -588,24 +837,35 @@ function render(dashboard, data, start, end, alerts) {
   footer { padding: 0 16px 14px; color: #8e8e9e; font-size: 12px; }
 </style></head>
 <body>
-<header><h1>Dashboards › ${esc(dashboard.title)}</h1><span>${esc(dashboard.description ?? '')}</span><span class="range">${clock(start)} – ${clock(end)} UTC · step ${STEP_SECONDS}s</span></header>
-<div class="caption"><b>Parley dashboard (docker/grafana/parley.json) rendered from live Prometheus data by tools/dashboard-preview</b> — every panel's PromQL run against Prometheus scraping the API every second during a minute of generated traffic ($__rate_interval = ${RATE_INTERVAL}).</div>
-<div class="grid-area">${blocks.join('\n')}</div>
+<header><h1>Dashboards › ${esc(dashboard.title)}</h1><span>${esc(dashboard.description ?? "")}</span><span class="range">${clock(start)} – ${clock(end)} UTC · step ${STEP_SECONDS}s</span></header>
+<div class="caption"><b>Parley dashboard (docker/grafana/parley.json) rendered from live Prometheus data by tools/dashboard-preview</b> — every panel's PromQL run against Prometheus scraping the API every second during ${TRAFFIC_SECONDS} s of generated traffic ($__rate_interval = ${RATE_INTERVAL}).</div>
+<div class="grid-area">${blocks.join("\n")}</div>
 <footer>${alertLine}</footer>
 </body></html>`;
 }
 
 async function screenshot(html, out) {
-  const file = path.join(tmp, 'dashboard.html');
+  const file = path.join(tmp, "dashboard.html");
   fs.writeFileSync(file, html);
   if (KEEP_HTML) fs.copyFileSync(file, path.resolve(KEEP_HTML));
-  const context = await chromium.launchPersistentContext(path.join(tmp, 'chromium-profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    viewport: { width: 24 * COLUMN + 24, height: 900 },
-    deviceScaleFactor: 1,
-  });
+  const context = await chromium.launchPersistentContext(
+    path.join(tmp, "chromium-profile"),
+    {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+      viewport: { width: 24 * COLUMN + 24, height: 900 },
+      deviceScaleFactor: 1,
+    },
+  );
   cleanups.push(() => context.close());
   const page = await context.newPage();
   await page.goto(`file://${file}`);
@@ -617,7 +877,7 @@ async function screenshot(html, out) {
 // ------------------------------------------------------------------ main
 
 async function main() {
-  const dashboard = JSON.parse(fs.readFileSync(DASHBOARD, 'utf8'));
+  const dashboard = JSON.parse(fs.readFileSync(DASHBOARD, "utf8"));
   const dbName = await createDatabase();
   log(`database ${dbName}`);
   const apiPort = await startApi(dbName);
@@ -635,25 +895,43 @@ async function main() {
   const end = Date.now() / 1000;
   log(`traffic done (${traffic.customers} customers); querying Prometheus`);
 
-  const panels = dashboard.panels.flatMap((p) => (p.type === 'row' ? [p, ...(p.panels ?? [])] : [p]));
-  const data = await panelData(prometheus, panels, Math.floor(start), Math.ceil(end));
-  const empty = data.filter((d) => d.panel.type !== 'row' && !d.series.some((s) => s.values.length));
-  if (empty.length) log(`panels without data: ${empty.map((d) => d.panel.title).join(', ')}`);
+  const panels = dashboard.panels.flatMap((p) =>
+    p.type === "row" ? [p, ...(p.panels ?? [])] : [p],
+  );
+  const data = await panelData(
+    prometheus,
+    panels,
+    Math.floor(start),
+    Math.ceil(end),
+  );
+  const empty = data.filter(
+    (d) => d.panel.type !== "row" && !d.series.some((s) => s.values.length),
+  );
+  if (empty.length)
+    log(`panels without data: ${empty.map((d) => d.panel.title).join(", ")}`);
   const rules = await (await fetch(`${prometheus}/api/v1/rules`)).json();
-  const alerts = rules.data.groups.flatMap((g) => g.rules.filter((r) => r.type === 'alerting'));
+  const alerts = rules.data.groups.flatMap((g) =>
+    g.rules.filter((r) => r.type === "alerting"),
+  );
 
-  await screenshot(render(dashboard, data, Math.floor(start), Math.ceil(end), alerts), OUT);
+  await screenshot(
+    render(dashboard, data, Math.floor(start), Math.ceil(end), alerts),
+    OUT,
+  );
   log(`wrote ${path.relative(repoRoot, OUT)}`);
 }
 
 async function cleanup() {
-  for (const fn of cleanups.reverse()) await Promise.resolve().then(fn).catch((err) => log(`cleanup: ${err.message}`));
+  for (const fn of cleanups.reverse())
+    await Promise.resolve()
+      .then(fn)
+      .catch((err) => log(`cleanup: ${err.message}`));
   killAllChildren();
   fs.rmSync(tmp, { recursive: true, force: true });
 }
 
 let exitCode = 0;
-for (const signal of ['SIGINT', 'SIGTERM'])
+for (const signal of ["SIGINT", "SIGTERM"])
   process.once(signal, () => {
     log(`${signal}: stopping`);
     cleanup().finally(() => process.exit(1));
