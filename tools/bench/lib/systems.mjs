@@ -499,7 +499,7 @@ export class ParleySystem extends SystemBase {
 export const PARLEY_REDIS_HOOK = {
   name: 'parley-redis',
   available: () => false,
-  reason: 'scale-out over Redis does not exist yet; when it does, start two Parley instances with REDIS_URL, senders on one and subscribers on the other',
+  reason: 'not wired into the benchmark yet: start two Parley instances with REDIS_URL, senders on one and subscribers on the other',
 };
 
 export { sleep };
