@@ -26,7 +26,7 @@ export class ParleyMetrics {
 
   readonly errors = new Counter({
     name: 'parley_graphql_errors_total',
-    help: 'GraphQL errors returned over HTTP, by contract code.',
+    help: 'GraphQL errors returned over HTTP and WebSocket, by contract code.',
     labelNames: ['code'] as const,
     registers: [this.registry],
   });

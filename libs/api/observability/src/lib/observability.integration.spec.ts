@@ -142,6 +142,9 @@ describe('operations: /metrics and request logs', () => {
       customer.token,
     );
     expect(errorCode(closed)).toBe('CHAT_CLOSED');
+    // An error over the socket counts too: a subscription to a chat that does not exist.
+    const refused = subscribe(ws, `subscription { messageAdded(chatId: "00000000-0000-4000-8000-000000000000") { id } }`);
+    await refused.ended;
 
     // What the chat holds (first message, "joined", two replies, "closed", and whatever else the product adds) all reached the subscriber.
     const stored: Array<{ kind: string; count: number }> = await api.server.dataSource.query(
@@ -163,6 +166,7 @@ describe('operations: /metrics and request logs', () => {
     expect(delta('parley_graphql_request_duration_seconds_count{operation="sendMessage",outcome="error"}')).toBe(1);
     expect(delta('parley_graphql_request_duration_seconds_count{operation="startChat",outcome="ok"}')).toBe(1);
     expect(delta('parley_graphql_errors_total{code="CHAT_CLOSED"}')).toBe(1);
+    expect(delta('parley_graphql_errors_total{code="NOT_FOUND"}')).toBe(1);
     expect(value(after, 'parley_queue_length')).toBe(0);
     expect(value(after, 'parley_chats{status="ACTIVE"}')).toBe(0);
     expect(value(after, 'parley_db_query_duration_seconds_count')).toBeGreaterThan(value(before, 'parley_db_query_duration_seconds_count'));

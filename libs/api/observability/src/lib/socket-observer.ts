@@ -40,6 +40,11 @@ export class SocketObserver {
     private readonly metrics: ParleyMetrics,
   ) {}
 
+  /** A GraphQL error sent over a socket (subscribe refused, or an error in an event), by contract code. */
+  errorSent(code: unknown): void {
+    this.metrics.errors.inc({ code: String(code ?? 'INTERNAL_SERVER_ERROR') });
+  }
+
   opened(socket: ObservedSocket): void {
     this.sockets.set(socket, {
       openedAt: process.hrtime.bigint(),

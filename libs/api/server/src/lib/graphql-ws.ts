@@ -55,7 +55,11 @@ export function attachGraphqlWs(deps: {
     scoped: new Map(),
     chatService,
   });
-  const format = (requestId: string) => (error: GraphQLError) => formatError(error.toJSON(), error, { requestId, logger });
+  const format = (requestId: string) => (error: GraphQLError) => {
+    const formatted = formatError(error.toJSON(), error, { requestId, logger });
+    observer?.errorSent(formatted.extensions?.['code']);
+    return formatted;
+  };
 
   const server = useServer<{ authorization?: unknown }, SocketState>(
     {
