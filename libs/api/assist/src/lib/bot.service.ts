@@ -65,7 +65,7 @@ export class BotService {
     // Most messages go to chats an agent already has: no query at all for those.
     if (known && (known.status !== ChatStatus.QUEUED || !known.botActive)) return;
     try {
-      const chat = await this.chats.findChatById(message.chatId);
+      const chat = await this.chats.findChat(message.chatId);
       if (!chat || chat.status !== ChatStatus.QUEUED || !chat.botActive) return;
       // A service without a knowledge base has no bot: nothing to answer from.
       if (!(await this.articles.hasArticles())) return;

@@ -459,11 +459,6 @@ export class ChatService {
     return message;
   }
 
-  /** The chat as stored, for services that act on their own (no viewer); null when there is none. */
-  findChatById(chatId: string): Promise<ChatRow | null> {
-    return this.findChat(chatId);
-  }
-
   /** 1 for the oldest waiting chat; null when the chat is not waiting. */
   async queuePosition(chatId: string): Promise<number | null> {
     const [row] = await queryRows<{ position: string | null }>(
@@ -632,7 +627,8 @@ export class ChatService {
     return decoded[1];
   }
 
-  private async findChat(chatId: string): Promise<ChatRow | null> {
+  /** The chat, or null when there is none (or the id cannot name one). No visibility check: callers decide. */
+  async findChat(chatId: string): Promise<ChatRow | null> {
     if (!isUuid(chatId)) return null;
     const [chat] = await queryRows<ChatRow>(this.dataSource, `SELECT ${CHAT_COLUMNS} FROM chats c WHERE c.id = $1`, [chatId]);
     return chat ?? null;
