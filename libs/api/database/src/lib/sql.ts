@@ -12,11 +12,30 @@ export async function queryRows<T>(
 ): Promise<T[]> {
   if (!runner) {
     // Straight to the driver's pool: one checkout per statement, without a TypeORM runner around it.
-    const pool = (dataSource.driver as unknown as { master: { query(text: string, values: unknown[]): Promise<{ rows: T[] }> } }).master;
-    return (await pool.query(text, params)).rows;
+    const pool = (dataSource.driver as unknown as { master: { query(query: { text: string; values: unknown[]; name?: string }): Promise<{ rows: T[] }> } })
+      .master;
+    return (await pool.query({ text, values: params, name: statementName(text) })).rows;
   }
   const result = await runner.query(text, params, true);
   return result.records as T[];
+}
+
+const statementNames = new Map<string, string>();
+const MAX_NAMED_STATEMENTS = 200;
+
+/**
+ * A name per distinct statement text, so each pooled connection parses and
+ * plans it once (a prepared statement) instead of on every call: the send
+ * statement's planning cost PostgreSQL more CPU than running it. Texts are
+ * constants of the code (a few dozen); past the cap, statements stay unnamed.
+ */
+function statementName(text: string): string | undefined {
+  let name = statementNames.get(text);
+  if (!name && statementNames.size < MAX_NAMED_STATEMENTS) {
+    name = `parley_${statementNames.size + 1}`;
+    statementNames.set(text, name);
+  }
+  return name;
 }
 
 /** Thrown inside `inTransaction` to roll back and hand `value` to the caller instead of an error. */

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import WebSocket from 'ws';
 import fc from 'fast-check';
 import { ERROR_CODES } from '@parley/shared/limits';
@@ -81,6 +82,36 @@ describe('query bombs and malformed traffic', () => {
   it('refuses oversized request bodies', async () => {
     const res = await post(api, JSON.stringify({ query: '{ me { id } }', variables: { pad: 'x'.repeat(200_000) } }));
     expect(res.status).toBe(413);
+    expect((await res.json()).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('refuses an oversized body sent without a length (chunked) before reading it all', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(api.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.write('{"query":"{ me { id } }","variables":{"pad":"');
+      let sent = 0;
+      const more = () => {
+        while (sent < 50) {
+          sent++;
+          if (!req.write('x'.repeat(10_000))) return void req.once('drain', more);
+        }
+        req.end('"}}');
+      };
+      more();
+    });
+    expect(status).toBe(413);
+  });
+
+  it('answers a body that is not JSON with 400 and a contract code', async () => {
+    const res = await post(api, '{"query": "{ me { id } }"');
+    expect(res.status).toBe(400);
+    const body = await res.json();
+    expect(body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(body.data ?? null).toBeNull();
   });
 
   it('closes a WebSocket that sends a frame over 64 KiB', async () => {
@@ -336,6 +367,20 @@ describe('limits and origins across instances', () => {
       expect(preflight).toMatchObject({ 'access-control-allow-origin': 'https://chat.example.com' });
       const foreign = await rawRequest(api.graphqlUrl, 'OPTIONS', { origin: 'https://evil.example', 'access-control-request-method': 'POST' });
       expect(foreign['access-control-allow-origin']).toBeUndefined();
+      const actual = await fetch(api.graphqlUrl, {
+        method: 'POST',
+        headers: { origin: 'https://chat.example.com', 'content-type': 'application/json' },
+        body: '{"query":"{ me { id } }"}',
+      });
+      expect(actual.headers.get('access-control-allow-origin')).toBe('https://chat.example.com');
+      expect(actual.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(actual.headers.get('x-request-id')).toMatch(/^[\w-]{36}$/);
+      const actualForeign = await fetch(api.graphqlUrl, {
+        method: 'POST',
+        headers: { origin: 'https://evil.example', 'content-type': 'application/json' },
+        body: '{"query":"{ me { id } }"}',
+      });
+      expect(actualForeign.headers.get('access-control-allow-origin')).toBeNull();
       const socket = new WebSocket(api.wsUrl, 'graphql-transport-ws', { origin: 'https://chat.example.com' });
       await new Promise((resolve, reject) => {
         socket.once('open', resolve);

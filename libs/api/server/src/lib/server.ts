@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import express from 'express';
 import cors from 'cors';
+import proxyAddr from 'proxy-addr';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -37,6 +38,7 @@ import { httpQueryLimits } from './query-limits';
 import { allowedOrigin } from './origins';
 import { serveWebApp } from './web-app';
 import { securityHeaders } from './security-headers';
+import { graphqlPostHandler, type NodeMiddleware } from './graphql-http';
 import { explorerRouter } from '@parley/api/explorer';
 
 export const ENTITIES = [UserEntity, RefreshTokenEntity, ChatEntity, MessageEntity, ArticleEntity];
@@ -122,8 +124,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  app.use(securityHeaders({ tls: Boolean(config.tls) }));
-  const httpServer: Server = config.tls ? createHttpsServer({ cert: config.tls.cert, key: config.tls.key }, app) : createServer(app);
+  const headers = securityHeaders({ tls: Boolean(config.tls) });
+  app.use(headers);
+  // Requests are routed once Apollo has started (below).
+  const httpServer: Server = config.tls ? createHttpsServer({ cert: config.tls.cert, key: config.tls.key }) : createServer();
 
   let ready = false;
   app.get('/healthz', (_req, res) => {
@@ -178,14 +182,25 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   await apollo.start();
 
   // CORS first: the explorer's router would otherwise answer preflight OPTIONS /graphql itself.
-  app.use(
-    '/graphql',
-    cors<cors.CorsRequest>({
-      origin: (origin, callback) => callback(null, origin ? config.corsOrigins.includes(origin) : false),
-      credentials: false,
-      maxAge: 600,
-    }),
-  );
+  const graphqlCors = cors<cors.CorsRequest>({
+    origin: (origin, callback) => callback(null, origin ? config.corsOrigins.includes(origin) : false),
+    credentials: false,
+    maxAge: 600,
+  });
+  const trust = app.get('trust proxy fn') as Parameters<typeof proxyAddr>[1];
+  const graphqlContext = async (req: IncomingMessage, requestId: string): Promise<RequestContext> => ({
+    viewer: await authService.authenticate(bearerToken(req.headers.authorization)),
+    requestId,
+    ip: proxyAddr(req, trust),
+    scoped: new Map(),
+  });
+  const graphqlPost = graphqlPostHandler({
+    apollo,
+    middlewares: [headers as NodeMiddleware, graphqlCors as NodeMiddleware],
+    context: graphqlContext,
+    maxBodyBytes: 100 * 1024,
+  });
+  app.use('/graphql', graphqlCors);
   app.use(explorerRouter());
   app.use('/graphql', (req, res, next) => {
     const header = req.headers['x-request-id'];
@@ -194,19 +209,18 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     res.setHeader('x-request-id', requestId);
     next();
   });
+  // GET queries (POST is graphqlPost's).
   app.use(
     '/graphql',
     express.json({ limit: '100kb' }),
-    expressMiddleware(apollo, {
-      context: async ({ req, res }): Promise<RequestContext> => ({
-        viewer: await authService.authenticate(bearerToken(req.headers.authorization)),
-        requestId: res.locals['requestId'] as string,
-        ip: req.ip,
-        scoped: new Map(),
-      }),
-    }),
+    expressMiddleware(apollo, { context: ({ req, res }) => graphqlContext(req, res.locals['requestId'] as string) }),
   );
   serveWebApp(app, config.webRoot);
+  // POST /graphql (every mutation) skips Express; see graphql-http.ts.
+  httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method === 'POST' && isGraphqlPath(req.url)) graphqlPost(req, res);
+    else app(req, res);
+  });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -237,6 +251,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     })());
 
   return { url, port, dataSource, logger, stop };
+}
+
+function isGraphqlPath(url: string | undefined): boolean {
+  if (!url?.startsWith('/graphql')) return false;
+  return url.length === 8 || url[8] === '?' || (url[8] === '/' && (url.length === 9 || url[9] === '?'));
 }
 
 async function ping(dataSource: DataSource): Promise<boolean> {
