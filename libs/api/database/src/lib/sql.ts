@@ -32,7 +32,9 @@ const MAX_NAMED_STATEMENTS = 200;
 function statementName(text: string): string | undefined {
   let name = statementNames.get(text);
   if (!name && statementNames.size < MAX_NAMED_STATEMENTS) {
-    name = `parley_${statementNames.size + 1}`;
+    // The command first: tracing names a statement's spans after it (pg.query:SELECT-4).
+    const command = /^\s*(\w+)/.exec(text)?.[1]?.toUpperCase() ?? 'SQL';
+    name = `${command}-${statementNames.size + 1}`;
     statementNames.set(text, name);
   }
   return name;

@@ -81,6 +81,18 @@ export async function inSpan<T>(name: string, attributes: Record<string, string>
   });
 }
 
+/**
+ * Names the incoming request's span after its route (`POST /graphql`), as
+ * Express's instrumentation does for the routes Express serves. For handlers
+ * that run outside Express; nothing happens when tracing is off.
+ */
+export function nameRequestSpan(method: string, route: string): void {
+  if (!running) return;
+  const span = trace.getSpan(context.active());
+  span?.setAttribute('http.route', route);
+  span?.updateName(`${method} ${route}`);
+}
+
 /** Whether startTracing() turned tracing on in this process. */
 export function tracingEnabled(): boolean {
   return running !== undefined;

@@ -32,7 +32,7 @@ import { ArticleEntity, ArticleResolver, ArticleService, AssistResolver, BotServ
 import { buildParleySchema } from './schema';
 import { createLogger, type Logger } from './logger';
 import { attachGraphqlWs } from './graphql-ws';
-import { metricsHandler, observeDatabase, ParleyMetrics, requestObservabilityPlugin, SocketObserver, tracedPubSub } from '@parley/api/observability';
+import { metricsHandler, nameRequestSpan, observeDatabase, ParleyMetrics, requestObservabilityPlugin, SocketObserver, tracedPubSub } from '@parley/api/observability';
 import { errorLogPlugin, formatErrorFor } from './errors';
 import { httpQueryLimits } from './query-limits';
 import { allowedOrigin } from './origins';
@@ -218,8 +218,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   serveWebApp(app, config.webRoot);
   // POST /graphql (every mutation) skips Express; see graphql-http.ts.
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (req.method === 'POST' && isGraphqlPath(req.url)) graphqlPost(req, res);
-    else app(req, res);
+    if (req.method === 'POST' && isGraphqlPath(req.url)) {
+      nameRequestSpan('POST', '/graphql');
+      graphqlPost(req, res);
+    } else app(req, res);
   });
 
   await new Promise<void>((resolve, reject) => {
