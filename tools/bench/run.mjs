@@ -20,6 +20,8 @@
 //   --report FILE      the Markdown report (default docs/benchmarks.md; --no-report to skip)
 //   --no-build         do not run `npm run build` when dist/apps/api/main.js is missing
 //   --cpu-prof DIR     run parley under node --cpu-prof, profiles written to DIR
+//   --heap-snapshots DIR  idle scenario: a heap snapshot of the server before and after
+//                      its sockets connect, written to DIR (compare them in Chrome DevTools)
 //   --idle-levels a,b  idle subscriber counts (default 10000 quick; 10000,25000,50000 full)
 //   --idle-no-subscribe  idle sockets only connect (connection_init), no subscription:
 //                      tells a socket's memory from a subscription's
@@ -42,7 +44,7 @@ function parseArgs(argv) {
     const a = argv[i];
     if (!a.startsWith('--')) continue;
     const [k, v] = a.slice(2).split('=', 2);
-    const valued = ['systems', 'scenarios', 'rates', 'duration', 'chats', 'out', 'report', 'cpu-prof', 'idle-levels', 'paging-size'];
+    const valued = ['systems', 'scenarios', 'rates', 'duration', 'chats', 'out', 'report', 'cpu-prof', 'heap-snapshots', 'idle-levels', 'paging-size'];
     if (valued.includes(k)) o.values[k] = v ?? argv[++i];
     else o.flags.add(k);
   }
@@ -202,6 +204,7 @@ async function main() {
         continue;
       }
       const nodeArgs = args.values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.values['cpu-prof'])}`] : [];
+      if (args.values['heap-snapshots']) nodeArgs.push('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${path.resolve(args.values['heap-snapshots'])}`);
       systems.push(new ParleySystem({ ...common, nodeArgs }));
     } else if (name === 'parley-redis') {
       results.skipped['parley-redis'] = PARLEY_REDIS_HOOK.reason;
@@ -291,7 +294,7 @@ async function main() {
     log(`\n== idle subscribers: ${cfg.idleLevels.join(', ')}`);
     await each('idle', async (sys, r) => {
       log(` ${sys.name}:`);
-      r.idle = await runIdle(sys, sys.world, cfg.idleLevels, { log, subscribe: !args.flags.has('idle-no-subscribe') });
+      r.idle = await runIdle(sys, sys.world, cfg.idleLevels, { log, subscribe: !args.flags.has('idle-no-subscribe'), heapSnapshots: args.values['heap-snapshots'] && sys.name === 'parley' ? path.resolve(args.values['heap-snapshots']) : undefined });
     });
   }
 

@@ -50,7 +50,10 @@ await build({
   // Dependencies stay in node_modules; only Parley's own code is bundled.
   packages: 'external',
   sourcemap: true,
-  keepNames: true,
+  // No keepNames: it wraps every named closure in __name(), a property write (and a few dozen bytes
+  // for as long as the closure lives) each time one is created, on every request and subscription.
+  // GraphQL type names come from class names; a renamed class would change the schema, which the
+  // committed-schema test catches.
   tsconfig: join(root, 'tsconfig.base.json'),
   plugins: [swcDecorators],
   logLevel: 'warning',

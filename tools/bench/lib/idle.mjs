@@ -48,7 +48,22 @@ async function stableRss(pid, samples = 3, gapMs = 700) {
 }
 
 /** One level: restart the server, measure its RSS, add `count` idle subscribers, measure again. */
-async function measureLevel(sys, world, count, log, subscribe = true) {
+/** Asks a server started with --heapsnapshot-signal=SIGUSR2 for a snapshot and waits until it is written. */
+async function heapSnapshot(pid, dir) {
+  const before = new Set(fs.readdirSync(dir));
+  process.kill(pid, 'SIGUSR2');
+  for (let i = 0; i < 600; i++) {
+    await sleep(500);
+    const file = fs.readdirSync(dir).find((f) => f.endsWith('.heapsnapshot') && !before.has(f));
+    if (!file) continue;
+    const size = fs.statSync(path.join(dir, file)).size;
+    await sleep(1000);
+    if (fs.statSync(path.join(dir, file)).size === size && size > 0) return path.join(dir, file);
+  }
+  return null;
+}
+
+async function measureLevel(sys, world, count, log, subscribe = true, snapshotDir = undefined) {
   const headroom = 300; // database pool, listening socket, files the runtime keeps open
   const limit = processNofile(sys.serverPids()[0]);
   if (count > limit - headroom) {
@@ -58,6 +73,7 @@ async function measureLevel(sys, world, count, log, subscribe = true) {
   await sleep(1500);
   const pid = sys.serverPids()[0];
   const rssBefore = await stableRss(pid);
+  if (snapshotDir) log(`  heap snapshot before: ${await heapSnapshot(pid, snapshotDir)}`);
   const spec = sys.idleSpec(world);
   const nChildren = Math.ceil(count / PER_CHILD);
   const kids = [];
@@ -89,6 +105,7 @@ async function measureLevel(sys, world, count, log, subscribe = true) {
     const connectSeconds = (Date.now() - t0) / 1000;
     await sleep(3000);
     const rssAfter = await stableRss(pid, 4, 1000);
+    if (snapshotDir) log(`  heap snapshot after: ${await heapSnapshot(pid, snapshotDir)}`);
     const status = (await Promise.all(kids.map((c) => ask(c, 'status')))).map((m) => m?.state ?? {});
     const ready = states.reduce((s, x) => s + x.ready, 0);
     const errors = states.reduce((s, x) => s + x.errors, 0);
@@ -129,11 +146,11 @@ async function measureLevel(sys, world, count, log, subscribe = true) {
   }
 }
 
-export async function runIdle(sys, world, levels, { log = () => {}, subscribe = true } = {}) {
+export async function runIdle(sys, world, levels, { log = () => {}, subscribe = true, heapSnapshots } = {}) {
   const results = [];
   for (const count of levels) {
     try {
-      const r = await measureLevel(sys, world, count, log, subscribe);
+      const r = await measureLevel(sys, world, count, log, subscribe, heapSnapshots);
       if (r.skipped) log(`  ${count} idle subscribers: skipped, ${r.reason}`);
       results.push(r);
     } catch (err) {

@@ -568,7 +568,9 @@ export class ChatService {
     }
     lastSent = afterSeq ?? chat.lastSeq;
     // Replay what was stored when the chat was read; anything later arrives live (or is gap-filled).
-    enqueue(() => sendUpTo(chat.lastSeq));
+    // (Only the number is captured: the row would stay in memory as long as the subscription.)
+    const storedUpTo = chat.lastSeq;
+    enqueue(() => sendUpTo(storedUpTo));
     // Events may have been lost while the shared pubsub was away: re-read past the last one sent.
     const stopResync = this.pubsub.onResync?.(() =>
       enqueue(async () => {

@@ -15,15 +15,20 @@ export interface RequestContext {
   viewer: Viewer | null;
   requestId: string;
   ip?: string;
-  /** Request-scoped caches such as DataLoaders, created on first use by the domain that owns them. */
-  scoped: Map<symbol, unknown>;
+  /**
+   * Request-scoped caches such as DataLoaders, created on first use by the
+   * domain that owns them (through scopedValue). Absent until then: a
+   * subscription holds its context for as long as it lives.
+   */
+  scoped?: Map<symbol, unknown>;
 }
 
 export function scopedValue<T>(ctx: RequestContext, key: symbol, create: () => T): T {
-  let value = ctx.scoped.get(key) as T | undefined;
+  const scoped = (ctx.scoped ??= new Map());
+  let value = scoped.get(key) as T | undefined;
   if (value === undefined) {
     value = create();
-    ctx.scoped.set(key, value);
+    scoped.set(key, value);
   }
   return value;
 }

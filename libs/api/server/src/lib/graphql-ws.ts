@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { parse, specifiedRules, validate, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql';
 import type { WebSocketServer } from 'ws';
-import { useServer, type Extra } from 'graphql-ws/use/ws';
+import { serveGraphqlWs, type WsExtra as Extra } from './ws-transport';
 import { QUERY_LIMITS, wsValidationRules } from './query-limits';
 import { WS_CLOSE_UNAUTHORIZED } from '@parley/shared/limits';
 
@@ -16,6 +17,8 @@ import type { SocketObserver } from '@parley/api/observability';
 interface SocketState extends Record<PropertyKey, unknown> {
   viewer: Viewer;
   connectionId: string;
+  /** The client's address, read at connect (the upgrade request is not kept). */
+  ip: string;
   expiryTimer: NodeJS.Timeout;
 }
 
@@ -23,6 +26,11 @@ const VALID_DOCUMENT_CACHE = 500;
 
 // setTimeout's ceiling (about 24.8 days); longer tokens are re-checked when it fires.
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function releaseAfterConnect(ctx: { extra: Extra; connectionParams?: unknown }): void {
+  (ctx.extra as { request?: unknown }).request = undefined;
+  (ctx as { connectionParams?: unknown }).connectionParams = undefined;
+}
 
 /**
  * graphql-ws on the shared WebSocket server: the token in connection_init is
@@ -38,8 +46,10 @@ export function attachGraphqlWs(deps: {
   chatService: ChatService;
   observer?: SocketObserver;
   limits: RateLimits;
+  /** The client's address as HTTP requests see it (behind trusted proxies, X-Forwarded-For). */
+  clientIp: (request: IncomingMessage) => string | undefined;
 }) {
-  const { schema, wsServer, authService, pubsub, logger, chatService, observer, limits } = deps;
+  const { schema, wsServer, authService, pubsub, logger, chatService, observer, limits, clientIp } = deps;
   // Sockets by user, so that signing out closes them (on every instance: the event travels by pubsub).
   const socketsByUser = new Map<string, Set<Extra['socket']>>();
   const stopListening = pubsub.subscribe('sessionRevoked', ALL_SESSIONS, ({ userId }) => {
@@ -51,8 +61,7 @@ export function attachGraphqlWs(deps: {
   const contextFor = (ctx: { extra: Partial<SocketState> & Extra }, id: string): RequestContext & { chatService: ChatService } => ({
     viewer: ctx.extra.viewer ?? null,
     requestId: `${ctx.extra.connectionId}/${id}`,
-    ip: ctx.extra.request.socket.remoteAddress,
-    scoped: new Map(),
+    ip: ctx.extra.ip,
     chatService,
   });
   const format = (requestId: string) => (error: GraphQLError) => {
@@ -61,7 +70,7 @@ export function attachGraphqlWs(deps: {
     return formatted;
   };
 
-  const server = useServer<{ authorization?: unknown }, SocketState>(
+  const server = serveGraphqlWs<{ authorization?: unknown }, SocketState>(
     {
       schema,
       onConnect: async (ctx) => {
@@ -74,7 +83,12 @@ export function attachGraphqlWs(deps: {
           return false;
         }
         ctx.extra.viewer = viewer;
-        ctx.extra.connectionId = randomUUID();
+        // Flat strings: a randomUUID() is a chain of a dozen concatenated pieces, kept as long as the socket.
+        ctx.extra.connectionId = randomBytes(12).toString('base64url');
+        ctx.extra.ip = clientIp(ctx.extra.request) ?? 'unknown';
+        // An idle socket should hold only what it needs: the upgrade request (headers and all) and the
+        // token text are not read again; the viewer above carries what the token said.
+        releaseAfterConnect(ctx);
         const userSockets = socketsByUser.get(viewer.id) ?? new Set();
         userSockets.add(ctx.extra.socket);
         socketsByUser.set(viewer.id, userSockets);
@@ -131,6 +145,7 @@ export function attachGraphqlWs(deps: {
       onError: (ctx, id, _payload, errors) => errors.map(format(`${ctx.extra.connectionId}/${id}`)),
     },
     wsServer,
+    { onInternalError: (error) => logger.error({ err: error }, 'websocket internal error') },
   );
   return {
     dispose: async () => {

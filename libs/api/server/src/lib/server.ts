@@ -141,7 +141,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   observeDatabase(dataSource, metrics, () => ready);
 
   const wsServer = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  const graphqlWs = attachGraphqlWs({ schema, wsServer, authService, pubsub, logger, chatService, limits, observer: new SocketObserver(logger, metrics) });
+  const trust = app.get('trust proxy fn') as Parameters<typeof proxyAddr>[1];
+  const clientIp = (req: IncomingMessage) => proxyAddr(req, trust);
+  const graphqlWs = attachGraphqlWs({
+    schema,
+    wsServer,
+    authService,
+    pubsub,
+    logger,
+    chatService,
+    limits,
+    clientIp,
+    observer: new SocketObserver(logger, metrics),
+  });
   httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (request.url ?? '').split('?')[0];
     if (path !== '/graphql' || !allowedOrigin(request.headers.origin, request.headers.host, config.corsOrigins)) {
@@ -187,12 +199,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     credentials: false,
     maxAge: 600,
   });
-  const trust = app.get('trust proxy fn') as Parameters<typeof proxyAddr>[1];
   const graphqlContext = async (req: IncomingMessage, requestId: string): Promise<RequestContext> => ({
     viewer: await authService.authenticate(bearerToken(req.headers.authorization)),
     requestId,
-    ip: proxyAddr(req, trust),
-    scoped: new Map(),
+    ip: clientIp(req),
   });
   const graphqlPost = graphqlPostHandler({
     apollo,

@@ -1,0 +1,103 @@
+import type { IncomingMessage } from 'node:http';
+import { WebSocket, type WebSocketServer } from 'ws';
+import { CloseCode, handleProtocols, makeServer, type ConnectionInitMessage, type ServerOptions } from 'graphql-ws';
+
+/** What every socket's context carries (the same as graphql-ws/use/ws's `Extra`). */
+export interface WsExtra {
+  readonly socket: WebSocket;
+  readonly request: IncomingMessage;
+}
+
+export interface WsTransportOptions {
+  /** Ping every this many ms; a socket that has not answered the previous ping by then is dropped. */
+  keepAliveMs?: number;
+  /** Failures inside the protocol server or a socket (the socket is closed with 1011). */
+  onInternalError?: (error: unknown) => void;
+}
+
+function closeForError(socket: WebSocket): void {
+  // The reason never carries internals.
+  if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING) socket.close(CloseCode.InternalServerError, 'Internal server error');
+}
+
+/**
+ * graphql-ws's protocol server (`makeServer`) on `ws`: what graphql-ws/use/ws
+ * does, shaped so that an idle socket holds little. use/ws keeps a ping timer
+ * per socket and awaits every message in an async listener, which keeps that
+ * listener's frame and the message's Buffer alive for as long as the
+ * subscription it started; together about 1 KB per subscribed socket. Here one
+ * timer pings every socket, and messages are handed over without waiting.
+ */
+export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E extends Record<PropertyKey, unknown>>(
+  options: ServerOptions<P, WsExtra & Partial<E>>,
+  wsServer: WebSocketServer,
+  transport: WsTransportOptions = {},
+): { dispose(): Promise<void> } {
+  const server = makeServer(options);
+  const keepAliveMs = transport.keepAliveMs ?? 12_000;
+  const reportError = (error: unknown) => transport.onInternalError?.(error);
+  wsServer.options.handleProtocols = handleProtocols;
+
+  const awaitingPong = new WeakSet<WebSocket>();
+  const heartbeat = setInterval(() => {
+    for (const socket of wsServer.clients) {
+      if (socket.readyState !== WebSocket.OPEN) continue;
+      if (awaitingPong.has(socket)) {
+        socket.terminate();
+        continue;
+      }
+      awaitingPong.add(socket);
+      socket.ping();
+    }
+  }, keepAliveMs);
+  heartbeat.unref();
+  // Shared listeners (`this` is the socket): no closures per socket for these.
+  function onPong(this: WebSocket) {
+    awaitingPong.delete(this);
+  }
+  function onSocketError(this: WebSocket, error: Error) {
+    reportError(error);
+    closeForError(this);
+  }
+
+  wsServer.on('error', (error) => {
+    reportError(error);
+    for (const socket of wsServer.clients) closeForError(socket);
+  });
+  wsServer.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+    socket.once('error', onSocketError);
+    socket.on('pong', onPong);
+    const closed = server.opened(
+      {
+        protocol: socket.protocol,
+        send: (data) =>
+          new Promise<void>((resolve, reject) => {
+            if (socket.readyState !== WebSocket.OPEN) return resolve();
+            socket.send(data, (error) => (error ? reject(error) : resolve()));
+          }),
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (handle) =>
+          socket.on('message', (data) => {
+            handle(String(data)).catch((error: unknown) => {
+              reportError(error);
+              closeForError(socket);
+            });
+          }),
+      },
+      { socket, request } as WsExtra & Partial<E>,
+    );
+    socket.once('close', (code, reason) => {
+      awaitingPong.delete(socket);
+      void closed(code, String(reason)).catch(reportError);
+    });
+  });
+
+  return {
+    dispose: async () => {
+      clearInterval(heartbeat);
+      for (const socket of wsServer.clients) socket.close(1001, 'Going away');
+      wsServer.removeAllListeners();
+      await new Promise<void>((resolve, reject) => wsServer.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+}
