@@ -8,7 +8,7 @@ import cors from 'cors';
 import proxyAddr from 'proxy-addr';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { WebSocketServer } from 'ws';
 import type { DataSource } from 'typeorm';
@@ -179,6 +179,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       errorLogPlugin(logger),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      // No HTTP caching of GraphQL answers here, and the plugin wraps every field of every result.
+      ApolloServerPluginCacheControlDisabled(),
       requestObservabilityPlugin(logger, metrics),
       {
         async serverWillStart() {
