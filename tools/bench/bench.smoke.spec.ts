@@ -2,7 +2,8 @@
 // against the floor only, at a tiny rate with a few chats. It checks that the
 // generator, the delivery checker, the paging scenario and the report work,
 // and that nothing is lost. It needs PostgreSQL on 127.0.0.1:5432 (or
-// BENCH_PG_ADMIN_URL) and not the API build.
+// BENCH_PG_ADMIN_URL); the parley-redis case also needs Redis and the API
+// bundle (npm test builds it).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -91,4 +92,26 @@ describe('bench harness (smoke)', () => {
       fs.rmSync(out, { recursive: true, force: true });
     }
   }, 30_000);
+
+  it('drives two Parley instances sharing Redis through the public API, every message crossing from one to the other', async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-smoke-'));
+    try {
+      const { code, stdout, stderr } = await runBench(
+        ['--smoke', '--systems', 'parley-redis', '--scenarios', 'fixed', '--out', out, '--no-report', '--no-build', '--json'],
+        80_000,
+      );
+      if (code !== 0) throw new Error(`bench exited ${code}\n${stderr.slice(-3000)}`);
+      const line = stdout.split('\n').find((l) => l.startsWith('RESULTS_JSON '));
+      const results = JSON.parse(fs.readFileSync(line!.slice('RESULTS_JSON '.length), 'utf8'));
+      expect(results.skipped?.['parley-redis']).toBeUndefined();
+      const system = results.systems['parley-redis'];
+      expect(system.error).toBeUndefined();
+      const run = system.fixed[0];
+      expect(run.sent).toBeGreaterThan(0);
+      expect(run.delivered).toBe(run.sent);
+      expect(run.lostMessages + run.duplicates + run.outOfOrder + run.sendErrors).toBe(0);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

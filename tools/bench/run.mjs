@@ -11,7 +11,8 @@
 //   --quick            about two minutes: 300 chats, short steps
 //   --smoke            a few seconds, floor only unless --systems says otherwise (the harness's own test)
 //   (default)          the full run: 2,000 chats, 20 s per rate, 50k idle subscribers
-//   --systems a,b      floor,parley (default: both; parley-redis is a marked hook for later)
+//   --systems a,b      floor,parley,parley-redis (default: all three; parley-redis needs Redis at
+//                      BENCH_REDIS_URL or redis://127.0.0.1:6379 and runs the fixed and search scenarios)
 //   --scenarios a,b    fixed,search,paging,idle (default: all)
 //   --rates a,b        fixed rates (default 100,500,1000)
 //   --duration S       seconds per fixed rate
@@ -32,7 +33,7 @@ import path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { DeliveryBoard, runLoad, stepSearch, warmup } from './lib/loadgen.mjs';
 import { runIdle } from './lib/idle.mjs';
-import { FloorSystem, ParleySystem, PARLEY_REDIS_HOOK, repoRoot } from './lib/systems.mjs';
+import { FloorSystem, ParleyRedisSystem, ParleySystem, repoRoot } from './lib/systems.mjs';
 import { killAllChildren, machineInfo, newHistogram, now, postgresInfo, sleep, summarize, withAdmin } from './lib/util.mjs';
 import { textTable, writeReport } from './lib/report.mjs';
 
@@ -89,7 +90,7 @@ if (args.values.chats) cfg.customers = Math.max(1, Math.ceil(Number(args.values.
 if (args.values.scenarios) cfg.scenarios = args.values.scenarios.split(',');
 if (args.values['idle-levels']) cfg.idleLevels = args.values['idle-levels'].split(',').map(Number);
 if (args.values['paging-size']) cfg.pagingSize = Number(args.values['paging-size']);
-const wantSystems = (args.values.systems ?? (mode === 'smoke' ? 'floor' : 'floor,parley')).split(',');
+const wantSystems = (args.values.systems ?? (mode === 'smoke' ? 'floor' : 'floor,parley,parley-redis')).split(',');
 const outDir = path.resolve(repoRoot, args.values.out ?? 'bench-results');
 const reportPath = args.flags.has('no-report') ? null : path.resolve(repoRoot, args.values.report ?? 'docs/benchmarks.md');
 const quiet = args.flags.has('quiet');
@@ -194,24 +195,32 @@ async function main() {
   };
   const common = { log, logDir, postmasterPid: pgInfo.postmasterPid };
 
+  const parleyNodeArgs = () => {
+    const nodeArgs = args.values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.values['cpu-prof'])}`] : [];
+    if (args.values['heap-snapshots']) nodeArgs.push('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${path.resolve(args.values['heap-snapshots'])}`);
+    return nodeArgs;
+  };
   for (const name of wantSystems) {
     if (name === 'floor') systems.push(new FloorSystem(common));
-    else if (name === 'parley') {
+    else if (name === 'parley' || name === 'parley-redis') {
       const why = ensureParleyBuilt();
       if (why) {
-        results.skipped.parley = why;
-        log(`parley: skipped: ${why}`);
+        results.skipped[name] = why;
+        log(`${name}: skipped: ${why}`);
         continue;
       }
-      const nodeArgs = args.values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.values['cpu-prof'])}`] : [];
-      if (args.values['heap-snapshots']) nodeArgs.push('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${path.resolve(args.values['heap-snapshots'])}`);
-      systems.push(new ParleySystem({ ...common, nodeArgs }));
-    } else if (name === 'parley-redis') {
-      results.skipped['parley-redis'] = PARLEY_REDIS_HOOK.reason;
-      log(`parley-redis: skipped: ${PARLEY_REDIS_HOOK.reason}`);
+      if (name === 'parley') systems.push(new ParleySystem({ ...common, nodeArgs: parleyNodeArgs() }));
+      else if (!(await ParleyRedisSystem.reachable())) {
+        results.skipped[name] = 'no Redis answered at BENCH_REDIS_URL (default redis://127.0.0.1:6379)';
+        log(`${name}: skipped: ${results.skipped[name]}`);
+      } else {
+        const sys = new ParleyRedisSystem({ ...common, nodeArgs: parleyNodeArgs() });
+        // Paging and idle sockets are one instance's work: the parley system measures them.
+        sys.scenarios = ['fixed', 'search'];
+        systems.push(sys);
+      }
     } else throw new Error(`unknown system ${name}`);
   }
-  if (!wantSystems.includes('parley-redis') && mode !== 'smoke') results.skipped['parley-redis'] = PARLEY_REDIS_HOOK.reason;
 
   // start and set up every system; each keeps its world and its subscribers
   const live = [];
@@ -236,7 +245,7 @@ async function main() {
 
   const each = async (scenario, fn) => {
     for (const sys of live) {
-      if (sys.dead) continue;
+      if (sys.dead || (sys.scenarios && !sys.scenarios.includes(scenario))) continue;
       try {
         await fn(sys, results.systems[sys.name]);
       } catch (err) {

@@ -7,6 +7,7 @@
 //   preparePaging(world, n) / page(big, 'first'|'middle'|'last')
 //   idleSpec(world)                     what idle-client.mjs needs to connect
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -251,13 +252,13 @@ export class ParleySystem extends SystemBase {
     return fs.existsSync(ParleySystem.bundle());
   }
 
-  command() {
+  command(port = this.port) {
     return {
       cmd: process.execPath,
       args: [...this.extraNodeArgs, ParleySystem.bundle()],
       env: {
         ...process.env,
-        PORT: String(this.port),
+        PORT: String(port),
         HOST: '127.0.0.1',
         DATABASE_URL: dbUrl(this.dbName),
         NODE_ENV: 'production',
@@ -344,7 +345,7 @@ export class ParleySystem extends SystemBase {
     const clients = [];
     let errors = 0;
     let firstError = null;
-    const url = `ws://127.0.0.1:${this.port}/graphql`;
+    const url = `ws://127.0.0.1:${this.wsPort ?? this.port}/graphql`;
     await mapLimit([...byUser.entries()], 16, async ([userIdx, chatIds]) => {
       const client = createClient({
         url,
@@ -488,18 +489,86 @@ export class ParleySystem extends SystemBase {
   idleSpec(world) {
     return {
       protocol: 'graphql-ws',
-      url: `ws://127.0.0.1:${this.port}/graphql`,
+      url: `ws://127.0.0.1:${this.wsPort ?? this.port}/graphql`,
       query: MESSAGE_ADDED,
       items: world.chats.map((c) => ({ chatId: c.id, token: world.users[c.customer].token })),
     };
   }
 }
 
-/** Two Parley instances sharing Redis: not built yet (needs REDIS_URL support in the API). */
-export const PARLEY_REDIS_HOOK = {
-  name: 'parley-redis',
-  available: () => false,
-  reason: 'not wired into the benchmark yet: start two Parley instances with REDIS_URL, senders on one and subscribers on the other',
-};
+/**
+ * Two Parley instances sharing one database and Redis (REDIS_URL): senders
+ * talk to the first over HTTP, every subscriber is on the second, so each
+ * message crosses Redis before it is delivered. Its CPU figure counts both
+ * instances and the Redis server.
+ */
+export class ParleyRedisSystem extends ParleySystem {
+  constructor(opts) {
+    super(opts);
+    this.name = 'parley-redis';
+    this.redisUrl = opts?.redisUrl ?? process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+    this.subscriberHandle = null;
+  }
+
+  /** Whether Redis answers at redisUrl (the bench skips this system otherwise). */
+  static async reachable(url = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379') {
+    const { hostname, port } = new URL(url);
+    return new Promise((resolve) => {
+      const socket = net.connect(Number(port || 6379), hostname);
+      const done = (ok) => {
+        socket.destroy();
+        resolve(ok);
+      };
+      socket.setTimeout(1000, () => done(false));
+      socket.once('error', () => done(false));
+      socket.once('connect', () => socket.write('PING\r\n'));
+      socket.once('data', (d) => done(String(d).startsWith('+PONG')));
+    });
+  }
+
+  command(port = this.port) {
+    const base = super.command(port);
+    // A channel prefix of its own, so nothing else on this Redis hears the bench or talks to it.
+    return { ...base, env: { ...base.env, REDIS_URL: this.redisUrl, REDIS_PREFIX: `bench-${this.jwtSecret.slice(0, 8)}:` } };
+  }
+
+  serverPids() {
+    // The subscriber instance first: the idle scenario measures the first pid.
+    return [this.subscriberHandle?.pid, this.handle?.pid, this.redisPid].filter(Boolean);
+  }
+
+  async start() {
+    await super.start();
+    this.wsPort = await freePort();
+    const { cmd, args, env } = this.command(this.wsPort);
+    const logFile = this.logDir ? path.join(this.logDir, `${this.name}-subscribers.log`) : undefined;
+    this.subscriberHandle = startProcess(`${this.name}-subscribers`, cmd, args, { env, cwd: repoRoot, logFile });
+    await waitReady(`http://127.0.0.1:${this.wsPort}/readyz`, this.subscriberHandle, 90_000);
+    this.redisPid = redisServerPid();
+    this.log(`${this.name}: subscriber instance ready on port ${this.wsPort} (pid ${this.subscriberHandle.pid}); Redis pid ${this.redisPid ?? 'unknown'}`);
+  }
+
+  async restart() {
+    await stopProcess(this.subscriberHandle);
+    await super.restart();
+  }
+
+  async stop() {
+    await stopProcess(this.subscriberHandle).catch(() => {});
+    await super.stop();
+  }
+}
+
+/** The local redis-server's pid, when it runs on this machine (for its CPU time). */
+function redisServerPid() {
+  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'redis-server') return Number(pid);
+    } catch {
+      /* gone */
+    }
+  }
+  return undefined;
+}
 
 export { sleep };

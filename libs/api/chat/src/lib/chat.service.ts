@@ -57,6 +57,30 @@ export type CustomerMessageListener = (message: MessageRow, chat?: Pick<ChatRow,
 const LAST_MESSAGE_LOADER = Symbol('lastMessageLoader');
 const CHAT_LOADER = Symbol('chatLoader');
 
+/** sendMessage's statement ($1 chat, $2 sender, $3 clientMessageId, $4 new id, $5 kind, $6 body), for a sender in `participant`'s column. */
+function sendStatement(participant: '"customerId"' | '"agentId"'): string {
+  return `WITH existing AS (
+     SELECT ${MESSAGE_RETURNING} FROM messages
+     WHERE $3::text IS NOT NULL AND "chatId" = $1 AND "senderId" = $2 AND "clientMessageId" = $3
+   ), bumped AS (
+     UPDATE chats SET "lastSeq" = "lastSeq" + 1, "updatedAt" = now()
+     WHERE id = $1 AND status <> 'CLOSED' AND ${participant} = $2 AND NOT EXISTS (SELECT 1 FROM existing)
+     RETURNING id, "lastSeq", status, "botActive"
+   ), inserted AS (
+     INSERT INTO messages (id, "chatId", seq, kind, "senderId", body, "clientMessageId")
+     SELECT $4, bumped.id, bumped."lastSeq", $5, $2, $6, $3 FROM bumped
+     RETURNING ${MESSAGE_RETURNING}
+   )
+   SELECT 'inserted' AS outcome, inserted.*, bumped.status AS "chatStatus", bumped."botActive" AS "chatBotActive"
+     FROM inserted, bumped
+   UNION ALL
+   SELECT 'existing' AS outcome, existing.*, NULL::chat_status, NULL::boolean FROM existing`;
+}
+// Built once: the same text every time lets the statement be prepared once per connection (sql.ts).
+const SEND_AS_CUSTOMER = sendStatement('"customerId"');
+const SEND_AS_STAFF = sendStatement('"agentId"');
+
+
 const isSeqCursor = (v: unknown): v is ['m', number] =>
   Array.isArray(v) && v[0] === 'm' && Number.isInteger(v[1]) && v[1] >= 0;
 const isChatCursor = (v: unknown): v is ['c', string, string] =>
@@ -280,28 +304,13 @@ export class ChatService {
     const kind = viewer.role === Role.CUSTOMER ? MessageKind.CUSTOMER : MessageKind.AGENT;
     if (!isUuid(input.chatId)) throw notFound('chat');
     await this.limits.consume('sendPerUser', viewer.id);
-    const participant = viewer.role === Role.CUSTOMER ? '"customerId"' : '"agentId"';
+    const participant = viewer.role === Role.CUSTOMER ? 'customer' : 'agent';
     let rows: Array<MessageRow & { outcome: 'inserted' | 'existing'; chatStatus: ChatStatus | null; chatBotActive: boolean | null }>;
     try {
       rows = await this.write(() =>
         queryRows(
           this.dataSource,
-          `WITH existing AS (
-             SELECT ${MESSAGE_RETURNING} FROM messages
-             WHERE $3::text IS NOT NULL AND "chatId" = $1 AND "senderId" = $2 AND "clientMessageId" = $3
-           ), bumped AS (
-             UPDATE chats SET "lastSeq" = "lastSeq" + 1, "updatedAt" = now()
-             WHERE id = $1 AND status <> 'CLOSED' AND ${participant} = $2 AND NOT EXISTS (SELECT 1 FROM existing)
-             RETURNING id, "lastSeq", status, "botActive"
-           ), inserted AS (
-             INSERT INTO messages (id, "chatId", seq, kind, "senderId", body, "clientMessageId")
-             SELECT $4, bumped.id, bumped."lastSeq", $5, $2, $6, $3 FROM bumped
-             RETURNING ${MESSAGE_RETURNING}
-           )
-           SELECT 'inserted' AS outcome, inserted.*, bumped.status AS "chatStatus", bumped."botActive" AS "chatBotActive"
-             FROM inserted, bumped
-           UNION ALL
-           SELECT 'existing' AS outcome, existing.*, NULL::chat_status, NULL::boolean FROM existing`,
+          participant === 'customer' ? SEND_AS_CUSTOMER : SEND_AS_STAFF,
           [input.chatId, viewer.id, clientMessageId, randomUUID(), kind, body],
         ),
       );
@@ -541,21 +550,30 @@ export class ChatService {
         }
       }
     };
+    // Work still queued behind the gate, a replay or a gap fill; while there is none, the next
+    // message in order goes straight out (the common case, without a promise per subscriber).
+    let queued = 1;
     const enqueue = (work: () => Promise<void>) => {
-      step = step.then(work).catch((error) => queue.fail(error));
+      queued++;
+      step = step
+        .then(work)
+        .catch((error) => queue.fail(error))
+        .finally(() => queued--);
+    };
+    const deliverLive = (message: MessageRow) => {
+      queue.push(message);
+      this.observer.messageDelivered?.(message, true);
+      lastSent = message.seq;
     };
     // Listen before reading the chat, so that nothing committed after the read can be missed.
-    const unsubscribe = this.pubsub.subscribe('messageAdded', chatId, (message) =>
+    const unsubscribe = this.pubsub.subscribe('messageAdded', chatId, (message) => {
+      if (queued === 0 && message.seq === lastSent + 1 && !queue.isClosed) return deliverLive(message);
       enqueue(async () => {
         if (message.seq <= lastSent || queue.isClosed) return;
         if (message.seq > lastSent + 1) await sendUpTo(message.seq - 1);
-        if (message.seq === lastSent + 1) {
-          queue.push(message);
-          this.observer.messageDelivered?.(message, true);
-          lastSent = message.seq;
-        }
-      }),
-    );
+        if (message.seq === lastSent + 1) deliverLive(message);
+      });
+    });
     let chat: ChatRow;
     try {
       // A pubsub shared by instances hears the others only once its subscription is confirmed.
@@ -579,6 +597,7 @@ export class ChatService {
       }),
     );
     openGate();
+    step = step.finally(() => queued--); // the gate's own count
     return queue;
   }
 

@@ -9,7 +9,8 @@ const secret = 'x'.repeat(32);
 describe('loadConfig', () => {
   it('has the contract\'s defaults', () => {
     const config = loadConfig({ DATA_DIR: dataDir() });
-    expect(config).toMatchObject({ port: 3000, host: '0.0.0.0', databaseUrl: undefined, corsOrigins: [], rateLimitScale: 1, seedDemo: true, production: false });
+    expect(config).toMatchObject({ port: 3000, host: '0.0.0.0', databaseUrl: undefined, corsOrigins: [], rateLimitScale: 1, seedDemo: true, production: false, redisPrefix: 'parley:' });
+    expect(loadConfig({ DATA_DIR: dataDir(), REDIS_PREFIX: 'tenant-a:' }).redisPrefix).toBe('tenant-a:');
   });
 
   it.each([

@@ -11,6 +11,8 @@ export interface Config {
   databaseUrl?: string;
   dataDir: string;
   redisUrl?: string;
+  /** Prefix of every Redis channel and key, so several deployments can share one Redis. */
+  redisPrefix: string;
   jwtSecret: Uint8Array;
   accessTokenTtlSeconds: number;
   adminEmail?: string;
@@ -84,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       DATABASE_URL: url({ default: undefined }),
       DATA_DIR: str({ default: './data' }),
       REDIS_URL: url({ default: undefined }),
+      REDIS_PREFIX: str({ default: 'parley:' }),
       JWT_SECRET: str({ default: undefined }),
       ACCESS_TOKEN_TTL_SECONDS: positiveInt({ default: 900 }),
       ADMIN_EMAIL: email({ default: undefined }),
@@ -145,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: clean.DATABASE_URL,
     dataDir,
     redisUrl: clean.REDIS_URL,
+    redisPrefix: clean.REDIS_PREFIX,
     jwtSecret: resolveJwtSecret(clean.JWT_SECRET, production, dataDir),
     accessTokenTtlSeconds: clean.ACCESS_TOKEN_TTL_SECONDS,
     adminEmail: clean.ADMIN_EMAIL,

@@ -38,11 +38,12 @@ export class RateLimits {
   constructor(
     readonly scale: number,
     store?: RateLimitStore,
+    prefix = 'parley:',
   ) {
     if (scale <= 0) return;
     for (const [name, rule] of Object.entries(LIMIT_RULES) as Array<[LimitName, (typeof LIMIT_RULES)[LimitName]]>) {
       const options = {
-        keyPrefix: `parley:rl:${name}`,
+        keyPrefix: `${prefix}rl:${name}`,
         points: Math.max(1, Math.ceil(rule.points * scale)),
         duration: rule.seconds,
         blockDuration: rule.blockSeconds,

@@ -84,7 +84,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   // Redis shares live events between instances; without it they stay in this process.
   const redisPubSub = config.redisUrl
-    ? new RedisPubSub<LiveTopics>(config.redisUrl, { onError: (error) => logger.warn({ err: error.message }, 'redis') })
+    ? new RedisPubSub<LiveTopics>(config.redisUrl, { prefix: config.redisPrefix, onError: (error) => logger.warn({ err: error.message }, 'redis') })
     : undefined;
   const pubsub: PubSub<LiveTopics> = redisPubSub ?? new LocalPubSub<LiveTopics>();
   const tokens = new TokenService(config.jwtSecret, config.accessTokenTtlSeconds);
@@ -94,7 +94,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false })
       : undefined;
   limitsRedis?.on('error', (error) => logger.warn({ err: error.message }, 'redis (rate limits)'));
-  const limits = new RateLimits(config.rateLimitScale, limitsRedis);
+  const limits = new RateLimits(config.rateLimitScale, limitsRedis, config.redisPrefix);
   const sessions = new SessionService(dataSource, pubsub);
   const authService = new AuthService(dataSource, tokens, limits, sessions);
   const metrics = new ParleyMetrics();

@@ -46,6 +46,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
     seedDemo: false,
     rateLimitScale: 0,
     trustProxy: 'loopback',
+    redisPrefix: 'parley:',
     production: false,
     ...overrides,
   };
