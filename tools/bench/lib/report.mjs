@@ -100,13 +100,13 @@ export function textTable(results) {
   lines.push('');
   lines.push('Send-to-receive latency at fixed rates (ms; every subscriber of the chat has the message)');
   lines.push(
-    [padl('system', 8), pad('rate', 6), pad('sent', 7), pad('p50', 7), pad('p99', 7), pad('max', 7), pad('lost', 5), pad('dup', 4), pad('ooo', 4), pad('err', 4), pad('cpu µs/msg', 11), pad('other load', 11)].join(' '),
+    [padl('system', 12), pad('rate', 6), pad('sent', 7), pad('p50', 7), pad('p99', 7), pad('max', 7), pad('lost', 5), pad('dup', 4), pad('ooo', 4), pad('err', 4), pad('cpu µs/msg', 11), pad('other load', 11)].join(' '),
   );
   const { rows } = fixedRows(results);
   for (const r of rows) {
     lines.push(
       [
-        padl(r.system, 8),
+        padl(r.system, 12),
         pad(r.rate, 6),
         pad(r.sent, 7),
         pad(n1(r.latencyMs.p50), 7),
@@ -127,7 +127,7 @@ export function textTable(results) {
     lines.push('Highest sustained rate with p99 <= 50 ms and zero loss');
     for (const s of sys) {
       const x = results.systems[s].search;
-      if (x) lines.push(`  ${padl(s, 8)} ${pad(x.maxSustainedRate, 6)} msg/s   (first failing step: ${x.firstFailingRate ?? 'none up to the cap'})`);
+      if (x) lines.push(`  ${padl(s, 12)} ${pad(x.maxSustainedRate, 6)} msg/s   (first failing step: ${x.firstFailingRate ?? 'none up to the cap'})`);
     }
   }
   if (sys.some((s) => results.systems[s].paging)) {
@@ -137,9 +137,9 @@ export function textTable(results) {
       const p = results.systems[s].paging;
       if (p && !p.error)
         lines.push(
-          `  ${padl(s, 8)} ${p.n} msgs: first ${n1(p.first.p50)} / ${n1(p.first.p99)}   middle ${n1(p.middle.p50)} / ${n1(p.middle.p99)}   last ${n1(p.last.p50)} / ${n1(p.last.p99)}`,
+          `  ${padl(s, 12)} ${p.n} msgs: first ${n1(p.first.p50)} / ${n1(p.first.p99)}   middle ${n1(p.middle.p50)} / ${n1(p.middle.p99)}   last ${n1(p.last.p50)} / ${n1(p.last.p99)}`,
         );
-      else if (p?.error) lines.push(`  ${padl(s, 8)} failed: ${p.error}`);
+      else if (p?.error) lines.push(`  ${padl(s, 12)} failed: ${p.error}`);
     }
   }
   if (sys.some((s) => results.systems[s].idle)) {
@@ -147,10 +147,10 @@ export function textTable(results) {
     lines.push('Idle subscribers in one server process');
     for (const s of sys)
       for (const r of results.systems[s].idle ?? []) {
-        if (r.skipped || r.failed) lines.push(`  ${padl(s, 8)} ${pad(r.count, 6)}: ${r.skipped ? 'skipped' : 'failed'}: ${r.reason}`);
+        if (r.skipped || r.failed) lines.push(`  ${padl(s, 12)} ${pad(r.count, 6)}: ${r.skipped ? 'skipped' : 'failed'}: ${r.reason}`);
         else
           lines.push(
-            `  ${padl(s, 8)} ${pad(r.count, 6)}: ${r.ready} ready, ${r.errors} errors, RSS ${r.rssBeforeMiB} -> ${r.rssAfterMiB} MiB, ${kib(r.bytesPerConnection)} KiB per connection`,
+            `  ${padl(s, 12)} ${pad(r.count, 6)}: ${r.ready} ready, ${r.errors} errors, RSS ${r.rssBeforeMiB} -> ${r.rssAfterMiB} MiB, ${kib(r.bytesPerConnection)} KiB per connection`,
           );
       }
   }
