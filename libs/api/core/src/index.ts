@@ -10,3 +10,4 @@ export * from './lib/ids';
 export * from './lib/async-queue';
 export * from './lib/redis-pubsub';
 export * from './lib/rate-limits';
+export * from './lib/selection';

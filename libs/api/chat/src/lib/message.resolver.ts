@@ -1,7 +1,7 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { DataSource } from 'typeorm';
 import { notFound, type RequestContext } from '@parley/api/core';
-import { User, userLoader } from '@parley/api/auth';
+import { User, userOf } from '@parley/api/auth';
 import { ChatService } from './chat.service';
 import { Chat, Message, type ChatRow, type MessageRow } from './chat.type';
 
@@ -13,8 +13,8 @@ export class MessageResolver {
   ) {}
 
   @FieldResolver(() => User, { nullable: true, description: 'Null for BOT and SYSTEM messages.' })
-  sender(@Root() message: MessageRow, @Ctx() ctx: RequestContext): Promise<User | null> | null {
-    return message.senderId ? userLoader(ctx, this.dataSource).load(message.senderId) : null;
+  sender(@Root() message: MessageRow, @Ctx() ctx: RequestContext): User | null | Promise<User | null> {
+    return message.senderId ? userOf(ctx, this.dataSource, message.senderId) : null;
   }
 
   @FieldResolver(() => Chat)

@@ -1,0 +1,31 @@
+import { Kind, parse, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
+import { selectsPath } from './selection';
+
+/** The info a resolver of the query's first root field would get. */
+function infoOf(query: string) {
+  const document = parse(query);
+  const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+  return { fieldNodes: [operation.selectionSet.selections[0] as FieldNode], fragments };
+}
+
+describe('selectsPath', () => {
+  it('finds a field by its path, directly, through inline fragments and named fragments', () => {
+    expect(selectsPath(infoOf('{ messages { edges { node { id sender { id } } } } }'), ['edges', 'node', 'sender'])).toBe(true);
+    expect(selectsPath(infoOf('{ messages { edges { ... on MessageEdge { node { sender { id } } } } } }'), ['edges', 'node', 'sender'])).toBe(true);
+    expect(
+      selectsPath(infoOf('query { messages { edges { node { ...M } } } } fragment M on Message { body ...S } fragment S on Message { sender { id } }'), [
+        'edges',
+        'node',
+        'sender',
+      ]),
+    ).toBe(true);
+  });
+
+  it('says no when the path is not selected, or only under another parent', () => {
+    expect(selectsPath(infoOf('{ messages { edges { node { id body } } } }'), ['edges', 'node', 'sender'])).toBe(false);
+    expect(selectsPath(infoOf('{ messages { pageInfo { hasNextPage } sender { id } } }'), ['edges', 'node', 'sender'])).toBe(false);
+    expect(selectsPath(infoOf('query { messages { ...A } } fragment A on MessageConnection { ...A }'), ['edges'])).toBe(false);
+  });
+});
