@@ -21,6 +21,7 @@
 //   --report FILE      the Markdown report (default docs/benchmarks.md; --no-report to skip)
 //   --no-build         do not run `npm run build` when dist/apps/api/main.js is missing
 //   --cpu-prof DIR     run parley under node --cpu-prof, profiles written to DIR
+//   --parley-node-args "A B"  extra node options for parley's processes (e.g. --trace-gc; output in bench-results/logs)
 //   --heap-snapshots DIR  idle scenario: a heap snapshot of the server before and after
 //                      its sockets connect, written to DIR (compare them in Chrome DevTools)
 //   --idle-levels a,b  idle subscriber counts (default 10000 quick; 10000,25000,50000 full)
@@ -44,8 +45,9 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (!a.startsWith('--')) continue;
-    const [k, v] = a.slice(2).split('=', 2);
-    const valued = ['systems', 'scenarios', 'rates', 'duration', 'chats', 'out', 'report', 'cpu-prof', 'heap-snapshots', 'idle-levels', 'paging-size'];
+    const eq = a.indexOf('=');
+    const [k, v] = eq < 0 ? [a.slice(2), undefined] : [a.slice(2, eq), a.slice(eq + 1)];
+    const valued = ['systems', 'scenarios', 'rates', 'duration', 'chats', 'out', 'report', 'cpu-prof', 'heap-snapshots', 'parley-node-args', 'idle-levels', 'paging-size'];
     if (valued.includes(k)) o.values[k] = v ?? argv[++i];
     else o.flags.add(k);
   }
@@ -198,6 +200,7 @@ async function main() {
   const parleyNodeArgs = () => {
     const nodeArgs = args.values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args.values['cpu-prof'])}`] : [];
     if (args.values['heap-snapshots']) nodeArgs.push('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${path.resolve(args.values['heap-snapshots'])}`);
+    if (args.values['parley-node-args']) nodeArgs.push(...args.values['parley-node-args'].split(/\s+/).filter(Boolean));
     return nodeArgs;
   };
   for (const name of wantSystems) {

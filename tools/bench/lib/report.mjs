@@ -271,7 +271,7 @@ export function markdown(results, { svgPath, previous } = {}) {
   md.push(
     `- **Systems**: ${systems.map((s) => `\`${s}\``).join(', ')}. ` +
       '`floor` is `tools/bench/floor-server.mjs`: `pg` + `ws` only, one transaction per message (`UPDATE chats SET last_seq = last_seq + 1 … RETURNING`, `INSERT` the message, `COMMIT`), then one JSON frame to each subscribed socket; pool of 20, `synchronous_commit=on`, the same indexes as Parley. ' +
-      '`parley` is `node dist/apps/api/main.js` with `NODE_ENV=production`, `RATE_LIMIT_SCALE=0`, driven only through its public API (`sendMessage` over HTTP POST with keep-alive, `messageAdded` over graphql-ws). Each system has its own fresh database, dropped at the end.' +
+      '`parley` is `node dist/apps/api/main.js` with `NODE_ENV=production`, `RATE_LIMIT_SCALE=0`, `LOG_LEVEL=warn` (no line per request, as the floor writes none; `BENCH_PARLEY_LOG_LEVEL=info` puts them back), driven only through its public API (`sendMessage` over HTTP POST with keep-alive, `messageAdded` over graphql-ws). Each system has its own fresh database, dropped at the end.' +
       (systems.includes('parley-redis')
         ? ' `parley-redis` is two such instances on one database sharing Redis (`REDIS_URL`, a channel prefix of its own): every send goes to the first over HTTP, every subscriber is on the second, so each message crosses Redis; its CPU figure counts both instances and the Redis server. It runs the fixed-rate and sustained-rate scenarios (paging and idle sockets are one instance\'s work).'
         : '') +

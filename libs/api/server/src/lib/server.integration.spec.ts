@@ -43,6 +43,11 @@ describe('the running server', () => {
     await api?.stop();
   });
 
+  it('keeps idle keep-alive connections longer than a balancer does (65 s), on the GraphQL route too', async () => {
+    const res = await fetch(api.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ me { id } }"}' });
+    expect(res.headers.get('keep-alive')).toBe('timeout=65');
+  });
+
   it('answers /healthz and /readyz', async () => {
     expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${api.url}/readyz`);

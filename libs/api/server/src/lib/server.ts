@@ -127,7 +127,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const headers = securityHeaders({ tls: Boolean(config.tls) });
   app.use(headers);
   // Requests are routed once Apollo has started (below).
+  // Idle keep-alive connections live longer than a balancer's (60 s is common): when the server
+  // closes one first, a request already on its way is reset. Node's default is 5 s.
   const httpServer: Server = config.tls ? createHttpsServer({ cert: config.tls.cert, key: config.tls.key }) : createServer();
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
 
   let ready = false;
   app.get('/healthz', (_req, res) => {

@@ -15,6 +15,8 @@ export interface WsTransportOptions {
   onInternalError?: (error: unknown) => void;
 }
 
+const HEARTBEAT_TICK_MS = 50;
+
 function closeForError(socket: WebSocket): void {
   // The reason never carries internals.
   if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING) socket.close(CloseCode.InternalServerError, 'Internal server error');
@@ -26,7 +28,8 @@ function closeForError(socket: WebSocket): void {
  * per socket and awaits every message in an async listener, which keeps that
  * listener's frame and the message's Buffer alive for as long as the
  * subscription it started; together about 1 KB per subscribed socket. Here one
- * timer pings every socket, and messages are handed over without waiting.
+ * timer pings every socket (spread over the interval), and messages are
+ * handed over without waiting.
  */
 export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E extends Record<PropertyKey, unknown>>(
   options: ServerOptions<P, WsExtra & Partial<E>>,
@@ -38,9 +41,19 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
   const reportError = (error: unknown) => transport.onInternalError?.(error);
   wsServer.options.handleProtocols = handleProtocols;
 
+  // One timer visits every socket once per keepAliveMs, a slice every HEARTBEAT_TICK_MS, so tens of
+  // thousands of sockets never mean tens of thousands of pings (and as many syscalls) in one tick.
   const awaitingPong = new WeakSet<WebSocket>();
+  let round: WebSocket[] = [];
+  let next = 0;
   const heartbeat = setInterval(() => {
-    for (const socket of wsServer.clients) {
+    if (next >= round.length) {
+      round = [...wsServer.clients];
+      next = 0;
+    }
+    const slice = Math.ceil((round.length * HEARTBEAT_TICK_MS) / keepAliveMs);
+    for (const end = Math.min(round.length, next + slice); next < end; next++) {
+      const socket = round[next];
       if (socket.readyState !== WebSocket.OPEN) continue;
       if (awaitingPong.has(socket)) {
         socket.terminate();
@@ -49,7 +62,7 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
       awaitingPong.add(socket);
       socket.ping();
     }
-  }, keepAliveMs);
+  }, HEARTBEAT_TICK_MS);
   heartbeat.unref();
   // Shared listeners (`this` is the socket): no closures per socket for these.
   function onPong(this: WebSocket) {
