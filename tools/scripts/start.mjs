@@ -2,7 +2,7 @@
 // `npm start`: builds what is missing or stale, then runs the API (with the
 // customer web app and the explorer) on the embedded database unless DATABASE_URL is set.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const newest = (dir) => {
@@ -27,7 +27,9 @@ if (existsSync('apps/web/project.json') && builtAt('dist/apps/web/browser/index.
   run('npm', ['run', 'build:web']);
 }
 
-const api = spawn(process.execPath, ['--enable-source-maps', 'dist/apps/api/main.js'], {
+// The API's runtime flags (apps/api/node-flags.json), as the Docker image runs it.
+const nodeFlags = JSON.parse(readFileSync('apps/api/node-flags.json', 'utf8'));
+const api = spawn(process.execPath, [...nodeFlags, '--enable-source-maps', 'dist/apps/api/main.js'], {
   stdio: 'inherit',
   env: { SEED_DEMO: 'true', ...process.env },
 });

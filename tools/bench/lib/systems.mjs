@@ -248,6 +248,10 @@ export class ParleySystem extends SystemBase {
     return path.join(repoRoot, 'dist/apps/api/main.js');
   }
 
+  static nodeFlags() {
+    return JSON.parse(fs.readFileSync(path.join(repoRoot, 'apps/api/node-flags.json'), 'utf8'));
+  }
+
   static available() {
     return fs.existsSync(ParleySystem.bundle());
   }
@@ -255,7 +259,8 @@ export class ParleySystem extends SystemBase {
   command(port = this.port) {
     return {
       cmd: process.execPath,
-      args: [...this.extraNodeArgs, ParleySystem.bundle()],
+      // Started as production starts it: the runtime flags of apps/api/node-flags.json first.
+      args: [...ParleySystem.nodeFlags(), ...this.extraNodeArgs, ParleySystem.bundle()],
       env: {
         ...process.env,
         PORT: String(port),

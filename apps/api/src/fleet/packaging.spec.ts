@@ -111,4 +111,10 @@ describe('docker/Dockerfile', () => {
     expect(lastStage).toMatch(/HEALTHCHECK[\s\S]*\/healthz/);
     expect(lastStage).not.toMatch(/npm run build|COPY \. \./);
   });
+
+  it('starts the API with the runtime flags npm start and the benchmark use (apps/api/node-flags.json)', () => {
+    const flags = JSON.parse(readFileSync(join(root, 'apps/api/node-flags.json'), 'utf8')) as string[];
+    const cmd = /^CMD (\[.*\])$/m.exec(read('Dockerfile').slice(read('Dockerfile').lastIndexOf('\nFROM ')))?.[1];
+    expect(JSON.parse(cmd ?? '[]')).toEqual(['node', ...flags, 'dist/apps/api/main.js']);
+  });
 });

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,6 +9,8 @@ import { gqlOk } from './graphql-client';
 // Real processes on loopback: the built API bundle, a private redis-server, nginx.
 export const root = resolve(__dirname, '../../../../..');
 export const bundle = join(root, 'dist/apps/api/main.js');
+/** The API's runtime flags, as production starts it (apps/api/node-flags.json). */
+export const apiNodeFlags: string[] = JSON.parse(readFileSync(join(root, 'apps/api/node-flags.json'), 'utf8'));
 
 export function requireBundle(): void {
   if (!existsSync(bundle)) throw new Error('build the API first (npm test does): node tools/build/build-api.mjs');
@@ -114,7 +116,7 @@ export async function startApi(settings: FleetSettings, port?: number): Promise<
     url,
     graphqlUrl: `${url}/graphql`,
     wsUrl: `ws://127.0.0.1:${chosen}/graphql`,
-    proc: spawnProc(process.execPath, [bundle], env),
+    proc: spawnProc(process.execPath, [...apiNodeFlags, bundle], env),
     async isReady() {
       try {
         return (await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(3000) })).status === 200;
@@ -137,7 +139,7 @@ export async function startApi(settings: FleetSettings, port?: number): Promise<
     },
     async restart() {
       await instance.stop();
-      instance.proc = spawnProc(process.execPath, [bundle], env);
+      instance.proc = spawnProc(process.execPath, [...apiNodeFlags, bundle], env);
       await waitApiReady(instance);
     },
   };
