@@ -8,7 +8,7 @@
 // out-of-order), a bench message seen twice by one subscriber is a duplicate,
 // and one that some subscriber never sees before the drain ends is lost.
 import { randomBytes } from 'node:crypto';
-import { cpuMicros, dbCounters, machineBusyMicros, newHistogram, now, sleep, summarize, backendPids } from './util.mjs';
+import { cpuMicros, dbCounters, machineBusyMicros, newHistogram, now, sleep, summarize, backendPids, settleDatabase } from './util.mjs';
 
 /**
  * Tracks every subscription of a run: which chats exist, who is subscribed to
@@ -115,7 +115,9 @@ export async function runLoad(sys, board, opts) {
     maxInflight = Math.max(2000, rate * 2),
     dbName,
     log = () => {},
+    settle = true,
   } = opts;
+  const settled = settle ? await settleDatabase() : null;
   const world = board.world;
   const nChats = world.chats.length;
   const n = Math.max(1, Math.round((rate * durationMs) / 1000));
@@ -290,6 +292,7 @@ export async function runLoad(sys, board, opts) {
   const result = {
     rate,
     durationMs,
+    settled,
     scheduled: n,
     sent: fired,
     delivered,

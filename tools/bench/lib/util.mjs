@@ -254,6 +254,28 @@ export async function withAdmin(fn) {
   }
 }
 
+/**
+ * Quiets PostgreSQL before a measured step, so a step does not pay for the
+ * previous one (often another system's): a CHECKPOINT writes out what that run
+ * dirtied, then autovacuum workers get up to `maxWaitMs` to finish.
+ */
+export async function settleDatabase(maxWaitMs = 10_000) {
+  const started = Date.now();
+  let checkpoint = true;
+  let autovacuumWaitMs = 0;
+  await withAdmin(async (c) => {
+    await c.query('CHECKPOINT').catch(() => (checkpoint = false));
+    const t0 = Date.now();
+    while (Date.now() - t0 < maxWaitMs) {
+      const { rows } = await c.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'`);
+      if (rows[0].n === 0) break;
+      await sleep(250);
+    }
+    autovacuumWaitMs = Date.now() - t0;
+  }).catch(() => (checkpoint = false));
+  return { checkpoint, autovacuumWaitMs, ms: Date.now() - started };
+}
+
 export async function createDatabase(label) {
   const name = `parley_bench_${label}_${randomBytes(4).toString('hex')}`;
   await withAdmin((c) => c.query(`CREATE DATABASE ${name}`));
