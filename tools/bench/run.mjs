@@ -225,9 +225,10 @@ async function main() {
     } else throw new Error(`unknown system ${name}`);
   }
 
-  // start and set up every system; each keeps its world and its subscribers
-  const live = [];
-  for (const sys of systems) {
+  // One system at a time: started, set up, measured in every scenario, stopped, then the next. A system
+  // that stays up while another is measured (idle sockets, pooled connections) was seen to disturb the
+  // other's tail latency; nothing of the others runs during a system's steps.
+  const setUp = async (sys) => {
     const r = (results.systems[sys.name] = { errors: [] });
     try {
       const t0 = Date.now();
@@ -238,78 +239,84 @@ async function main() {
       const w = await warmup(sys, sys.board, { log });
       r.setup = { seconds: Math.round((Date.now() - t0) / 100) / 10, sockets: sys.subscribers.sockets, chats: sys.world.chats.length, warmupAttempts: w.attempts };
       log(`${sys.name}: ${sys.world.chats.length} chats, ${sys.subscribers.sockets} subscriber sockets, set up in ${r.setup.seconds} s`);
-      live.push(sys);
+      return true;
     } catch (err) {
       r.error = `setup failed: ${err.message}`;
       log(`${sys.name}: ${r.error}`);
       await sys.stop().catch(() => {});
-    }
-  }
-
-  const each = async (scenario, fn) => {
-    for (const sys of live) {
-      if (sys.dead || (sys.scenarios && !sys.scenarios.includes(scenario))) continue;
-      try {
-        await fn(sys, results.systems[sys.name]);
-      } catch (err) {
-        log(`${sys.name}: ${scenario} failed: ${err.stack ?? err.message}`);
-        results.systems[sys.name].errors.push({ scenario, message: err.message });
-        if (sys.handle?.exitCode !== undefined) {
-          sys.dead = true;
-          results.systems[sys.name].errors.push({ scenario, message: `server exited (${sys.handle.exitCode}): ${sys.handle.lines.slice(-5).join(' | ')}` });
-        }
-      }
+      return false;
     }
   };
 
-  if (cfg.scenarios.includes('fixed')) {
-    log(`\n== fixed rates ${cfg.rates.join(', ')} msg/s, ${cfg.durationMs / 1000} s each`);
-    for (const rate of cfg.rates) {
-      await each('fixed', async (sys, r) => {
+  for (const current of systems) {
+    log(`\n==== ${current.name}`);
+    const live = (await setUp(current)) ? [current] : [];
+    const each = async (scenario, fn) => {
+      for (const sys of live) {
+        if (sys.dead || (sys.scenarios && !sys.scenarios.includes(scenario))) continue;
+        try {
+          await fn(sys, results.systems[sys.name]);
+        } catch (err) {
+          log(`${sys.name}: ${scenario} failed: ${err.stack ?? err.message}`);
+          results.systems[sys.name].errors.push({ scenario, message: err.message });
+          if (sys.handle?.exitCode !== undefined) {
+            sys.dead = true;
+            results.systems[sys.name].errors.push({ scenario, message: `server exited (${sys.handle.exitCode}): ${sys.handle.lines.slice(-5).join(' | ')}` });
+          }
+        }
+      }
+    };
+
+    if (cfg.scenarios.includes('fixed')) {
+      log(`\n== fixed rates ${cfg.rates.join(', ')} msg/s, ${cfg.durationMs / 1000} s each`);
+      for (const rate of cfg.rates) {
+        await each('fixed', async (sys, r) => {
+          log(` ${sys.name}:`);
+          const res = await runLoad(sys, sys.board, { rate, durationMs: cfg.durationMs, drainMs: cfg.drainMs, dbName: sys.dbName, log });
+          (r.fixed ??= []).push(res);
+          await sleep(500);
+        });
+      }
+    }
+    if (cfg.scenarios.includes('search')) {
+      log(`\n== highest sustained rate (p99 <= 50 ms, zero loss)`);
+      await each('search', async (sys, r) => {
         log(` ${sys.name}:`);
-        const res = await runLoad(sys, sys.board, { rate, durationMs: cfg.durationMs, drainMs: cfg.drainMs, dbName: sys.dbName, log });
-        (r.fixed ??= []).push(res);
-        await sleep(500);
+        r.search = await stepSearch(sys, sys.board, { ...cfg.search, log, dbName: sys.dbName, drainMs: cfg.drainMs });
+        log(` ${sys.name}: highest sustained rate ${r.search.maxSustainedRate} msg/s`);
       });
     }
-  }
-  if (cfg.scenarios.includes('search')) {
-    log(`\n== highest sustained rate (p99 <= 50 ms, zero loss)`);
-    await each('search', async (sys, r) => {
-      log(` ${sys.name}:`);
-      r.search = await stepSearch(sys, sys.board, { ...cfg.search, log, dbName: sys.dbName, drainMs: cfg.drainMs });
-      log(` ${sys.name}: highest sustained rate ${r.search.maxSustainedRate} msg/s`);
-    });
-  }
-  if (cfg.scenarios.includes('paging')) {
-    log(`\n== paging a chat of ${cfg.pagingSize} messages`);
-    await each('paging', async (sys, r) => {
-      try {
-        r.paging = await pagingScenario(sys, sys.world);
-      } catch (err) {
-        r.paging = { error: err.message };
-        throw err;
-      }
-    });
-  }
-  // the subscribers of the load scenarios go before the idle scenario restarts the servers
-  for (const sys of live) {
-    const r = results.systems[sys.name];
-    if (sys.subscribers) {
-      r.subscriberErrors = sys.subscribers.errors();
-      if (sys.subscribers.firstError?.()) r.subscriberFirstError = sys.subscribers.firstError();
-      await sys.subscribers.close().catch(() => {});
+    if (cfg.scenarios.includes('paging')) {
+      log(`\n== paging a chat of ${cfg.pagingSize} messages`);
+      await each('paging', async (sys, r) => {
+        try {
+          r.paging = await pagingScenario(sys, sys.world);
+        } catch (err) {
+          r.paging = { error: err.message };
+          throw err;
+        }
+      });
     }
-    r.stray = sys.board?.stray;
-  }
-  if (cfg.scenarios.includes('idle')) {
-    log(`\n== idle subscribers: ${cfg.idleLevels.join(', ')}`);
-    await each('idle', async (sys, r) => {
-      log(` ${sys.name}:`);
-      r.idle = await runIdle(sys, sys.world, cfg.idleLevels, { log, subscribe: !args.flags.has('idle-no-subscribe'), heapSnapshots: args.values['heap-snapshots'] && sys.name === 'parley' ? path.resolve(args.values['heap-snapshots']) : undefined });
-    });
-  }
+    // the subscribers of the load scenarios go before the idle scenario restarts the servers
+    for (const sys of live) {
+      const r = results.systems[sys.name];
+      if (sys.subscribers) {
+        r.subscriberErrors = sys.subscribers.errors();
+        if (sys.subscribers.firstError?.()) r.subscriberFirstError = sys.subscribers.firstError();
+        await sys.subscribers.close().catch(() => {});
+      }
+      r.stray = sys.board?.stray;
+    }
+    if (cfg.scenarios.includes('idle')) {
+      log(`\n== idle subscribers: ${cfg.idleLevels.join(', ')}`);
+      await each('idle', async (sys, r) => {
+        log(` ${sys.name}:`);
+        r.idle = await runIdle(sys, sys.world, cfg.idleLevels, { log, subscribe: !args.flags.has('idle-no-subscribe'), heapSnapshots: args.values['heap-snapshots'] && sys.name === 'parley' ? path.resolve(args.values['heap-snapshots']) : undefined });
+      });
+    }
 
+    await current.stop().catch(() => {});
+  }
   await cleanup();
   for (const [name, r] of Object.entries(results.systems)) if (r.errors && r.errors.length === 0) delete r.errors;
 
