@@ -90,12 +90,15 @@ async function conversationSurvivesRestart(env: Record<string, string>) {
 
 describe('the API process', () => {
   it('runs on the embedded PostgreSQL with no DATABASE_URL, and keeps data across a restart', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'parley-embedded-'));
+    // Inside a private folder, like a checkout in `mktemp -d` (0700): run as root, PostgreSQL runs as
+    // another user, which must still reach its data.
+    const privateFolder = mkdtempSync(join(tmpdir(), 'parley-embedded-'));
+    const dataDir = join(privateFolder, 'checkout', 'data');
     try {
       await conversationSurvivesRestart({ DATA_DIR: dataDir });
       expect(existsSync(join(dataDir, 'postgres', 'PG_VERSION'))).toBe(true);
     } finally {
-      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(privateFolder, { recursive: true, force: true });
     }
   }, 180_000);
 

