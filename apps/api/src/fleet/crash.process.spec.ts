@@ -1,63 +1,40 @@
-import { Client } from 'pg';
 import {
-  createTestDatabase,
-  fleetSettings,
   gql,
   MESSAGES,
   pool,
   registerAt,
-  removeDataDirs,
-  requireBundle,
   SEND,
   sleep,
   startApi,
+  startFleet,
   startChatAt,
-  startRedis,
   subscribe,
   until,
   wsClient,
   type Account,
   type ApiInstance,
+  type Fleet,
   type FleetSettings,
   type RedisProcess,
   type Subscription,
-  type TestDatabase,
   type WsClient,
 } from '@parley/api/testing';
 
 // Crashes and orderly stops of real API processes sharing PostgreSQL and Redis.
-let database: TestDatabase;
+let fleet: Fleet;
 let redis: RedisProcess;
 let doomed: ApiInstance;
 let survivor: ApiInstance;
 let settings: FleetSettings;
-const sockets: WsClient[] = [];
+let sockets: WsClient[];
 
 beforeAll(async () => {
-  requireBundle();
-  database = await createTestDatabase();
-  redis = await startRedis();
-  settings = fleetSettings(database.url, redis.url);
-  [doomed, survivor] = await Promise.all([startApi(settings), startApi(settings)]);
+  fleet = await startFleet();
+  ({ redis, settings, sockets } = fleet);
+  [doomed, survivor] = fleet.apis;
 }, 120_000);
 
-afterAll(async () => {
-  await Promise.all(sockets.map((s) => s.dispose()));
-  await Promise.all([doomed?.kill(), survivor?.stop()]);
-  await redis?.stop();
-  await database?.drop();
-  removeDataDirs();
-}, 60_000);
-
-async function query<T>(sql: string, params: unknown[]): Promise<T[]> {
-  const client = new Client({ connectionString: database.url });
-  await client.connect();
-  try {
-    return (await client.query(sql, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
+afterAll(() => fleet?.stop(), 60_000);
 
 interface Watched {
   customer: Account;
@@ -109,7 +86,7 @@ describe('an instance killed with SIGKILL in the middle of a load', () => {
     expect(unanswered).toBeGreaterThan(0);
 
     // Every acknowledged message is committed, and no clientMessageId was stored twice.
-    const stored = await query<{ chatId: string; seq: number; body: string; clientMessageId: string | null }>(
+    const stored = await fleet.query<{ chatId: string; seq: number; body: string; clientMessageId: string | null }>(
       `SELECT "chatId", seq, body, "clientMessageId" FROM messages WHERE "chatId" = ANY($1::uuid[]) AND seq > 1 ORDER BY "chatId", seq`,
       [chats.map((c) => c.chatId)],
     );

@@ -1,24 +1,20 @@
 import {
   createAgentAt,
-  createTestDatabase,
-  fleetSettings,
   gqlOk,
   MESSAGES,
   pool,
   registerAt,
-  removeDataDirs,
-  requireBundle,
   SEND,
   sleep,
-  startApi,
+  startFleet,
   startChatAt,
-  startRedis,
   subscribe,
   until,
   wsClient,
   type Account,
   type FleetSettings,
   type ApiInstance,
+  type Fleet,
   type RedisProcess,
   type Subscription,
   type TestDatabase,
@@ -28,29 +24,21 @@ import { Client } from 'pg';
 import { WS_CLOSE_UNAUTHORIZED } from '@parley/shared/limits';
 
 // Two API processes share one PostgreSQL database and a private Redis: senders on one, subscribers on the other.
+let fleet: Fleet;
 let database: TestDatabase;
 let redis: RedisProcess;
 let senderSide: ApiInstance;
 let subscriberSide: ApiInstance;
 let settings: FleetSettings;
-const sockets: WsClient[] = [];
+let sockets: WsClient[];
 
 beforeAll(async () => {
-  requireBundle();
-  database = await createTestDatabase();
-  redis = await startRedis();
-  settings = fleetSettings(database.url, redis.url);
-  // Started together: the migrations' advisory lock lets only one of them migrate.
-  [senderSide, subscriberSide] = await Promise.all([startApi(settings), startApi(settings)]);
+  fleet = await startFleet();
+  ({ database, redis, settings, sockets } = fleet);
+  [senderSide, subscriberSide] = fleet.apis;
 }, 120_000);
 
-afterAll(async () => {
-  await Promise.all(sockets.map((s) => s.dispose()));
-  await Promise.all([senderSide?.stop(), subscriberSide?.stop()]);
-  await redis?.stop();
-  await database?.drop();
-  removeDataDirs();
-}, 60_000);
+afterAll(() => fleet?.stop(), 60_000);
 
 interface Conversation {
   customer: Account;

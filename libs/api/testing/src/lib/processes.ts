@@ -4,7 +4,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { gqlOk } from './graphql-client';
+import { Client } from 'pg';
+import { gqlOk, type WsClient } from './graphql-client';
+import { createTestDatabase, type TestDatabase } from './test-database';
 
 // Real processes on loopback: the built API bundle, a private redis-server, nginx.
 export const root = resolve(__dirname, '../../../../..');
@@ -160,6 +162,53 @@ async function waitApiReady(instance: ApiInstance): Promise<void> {
 
 export function removeDataDirs(): void {
   for (const dir of dataDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** Instances of the bundle sharing a fresh database and a private Redis, as a scale-out deployment runs. */
+export interface Fleet {
+  database: TestDatabase;
+  redis: RedisProcess;
+  settings: FleetSettings;
+  apis: ApiInstance[];
+  /** Sockets a test opens; stop() disposes of them. */
+  sockets: WsClient[];
+  /** A statement straight against the shared database (what is stored, not what the API says). */
+  query<T>(sql: string, params: unknown[]): Promise<T[]>;
+  /** Closes the sockets, stops every instance (one already killed included), Redis, and drops the database. */
+  stop(): Promise<void>;
+}
+
+export async function startFleet(instances = 2): Promise<Fleet> {
+  requireBundle();
+  const database = await createTestDatabase();
+  const redis = await startRedis();
+  const settings = fleetSettings(database.url, redis.url);
+  // Started together: the migrations' advisory lock lets only one of them migrate.
+  const apis = await Promise.all(Array.from({ length: instances }, () => startApi(settings)));
+  const sockets: WsClient[] = [];
+  return {
+    database,
+    redis,
+    settings,
+    apis,
+    sockets,
+    async query<T>(sql: string, params: unknown[]) {
+      const client = new Client({ connectionString: database.url });
+      await client.connect();
+      try {
+        return (await client.query(sql, params)).rows as T[];
+      } finally {
+        await client.end();
+      }
+    },
+    async stop() {
+      await Promise.all(sockets.map((s) => s.dispose()));
+      await Promise.all(apis.map((api) => api.stop()));
+      await redis.stop();
+      await database.drop();
+      removeDataDirs();
+    },
+  };
 }
 
 // ------------------------------------------------------------------ Redis
