@@ -29,6 +29,8 @@ export function requestObservabilityPlugin(logger: Logger, metrics: ParleyMetric
           for (const code of codes) metrics.errors.inc({ code });
           const operation = rootField(requestContext);
           metrics.requestDuration.observe({ operation, outcome: codes.length ? 'error' : 'ok' }, seconds);
+          // Not even built when the level is off: this runs for every request.
+          if (!logger.isLevelEnabled('info')) return;
           logger.info(
             {
               requestId: contextValue.requestId,

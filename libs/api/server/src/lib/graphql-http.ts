@@ -59,9 +59,7 @@ export function graphqlPostHandler(options: GraphqlPostOptions): (req: IncomingM
   };
 
   return (req, res) => {
-    const header = req.headers['x-request-id'];
-    const requestId = typeof header === 'string' && /^[\w-]{1,64}$/.test(header) ? header : randomUUID();
-    res.setHeader('x-request-id', requestId);
+    const requestId = assignRequestId(req, res);
     let index = 0;
     const next = (error?: unknown) => {
       if (error) return sendError(res, 500, 'Internal server error');
@@ -71,6 +69,14 @@ export function graphqlPostHandler(options: GraphqlPostOptions): (req: IncomingM
     };
     next();
   };
+}
+
+/** The client's X-Request-Id when it is a plain token, else a new one; echoed on the response. */
+export function assignRequestId(req: IncomingMessage, res: ServerResponse): string {
+  const header = req.headers['x-request-id'];
+  const requestId = typeof header === 'string' && /^[\w-]{1,64}$/.test(header) ? header : randomUUID();
+  res.setHeader('x-request-id', requestId);
+  return requestId;
 }
 
 class BodyError extends Error {

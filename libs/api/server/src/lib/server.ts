@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -38,7 +37,7 @@ import { httpQueryLimits } from './query-limits';
 import { allowedOrigin } from './origins';
 import { serveWebApp } from './web-app';
 import { securityHeaders } from './security-headers';
-import { graphqlPostHandler, type NodeMiddleware } from './graphql-http';
+import { assignRequestId, graphqlPostHandler, type NodeMiddleware } from './graphql-http';
 import { explorerRouter } from '@parley/api/explorer';
 
 export const ENTITIES = [UserEntity, RefreshTokenEntity, ChatEntity, MessageEntity, ArticleEntity];
@@ -219,10 +218,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   app.use('/graphql', graphqlCors);
   app.use(explorerRouter());
   app.use('/graphql', (req, res, next) => {
-    const header = req.headers['x-request-id'];
-    const requestId = typeof header === 'string' && /^[\w-]{1,64}$/.test(header) ? header : randomUUID();
-    res.locals['requestId'] = requestId;
-    res.setHeader('x-request-id', requestId);
+    res.locals['requestId'] = assignRequestId(req, res);
     next();
   });
   // GET queries (POST is graphqlPost's).
