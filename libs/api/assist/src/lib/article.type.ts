@@ -17,7 +17,7 @@ export interface ArticleHitRow {
   snippet: string;
 }
 
-@ObjectType('Article', { description: 'A help-center article the bot and agents answer from.' })
+@ObjectType('Article', { simpleResolvers: true, description: 'A help-center article the bot and agents answer from.' })
 export class Article implements Omit<ArticleRow, 'slug'> {
   @Field(() => ID)
   id: string;
@@ -38,7 +38,7 @@ export class Article implements Omit<ArticleRow, 'slug'> {
   updatedAt: Date;
 }
 
-@ObjectType('ArticleHit')
+@ObjectType('ArticleHit', { simpleResolvers: true })
 export class ArticleHit implements ArticleHitRow {
   @Field(() => Article)
   article: ArticleRow;

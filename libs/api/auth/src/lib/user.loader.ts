@@ -44,8 +44,29 @@ export function userOf(ctx: RequestContext, dataSource: DataSource, id: string):
   return known !== undefined ? known : userLoader(ctx, dataSource).load(id);
 }
 
-/** Reads these users in one query ahead of the fields that will ask for them (see userOf). */
-export async function preloadUsers(ctx: RequestContext, dataSource: DataSource, ids: Iterable<string>): Promise<void> {
-  const wanted = [...new Set(ids)];
-  if (wanted.length) await userLoader(ctx, dataSource).loadMany(wanted);
+/** The public user columns a joined statement selects, named so that rememberJoinedUsers finds them in its rows. */
+export function joinedUserColumns(alias: string): string {
+  return `${alias}.id AS "user.id", ${alias}."displayName" AS "user.displayName", ${alias}.role AS "user.role", ${alias}."createdAt" AS "user.createdAt", ${alias}.email AS "user.email"`;
+}
+
+/**
+ * Keeps the users a joined statement read (joinedUserColumns) for this
+ * request, so their fields resolve without another query.
+ */
+export function rememberJoinedUsers(ctx: RequestContext, rows: readonly object[]): void {
+  const loaded = loadedUsers(ctx);
+  for (const row of rows as Array<Record<string, unknown>>) {
+    const id = row['user.id'];
+    if (typeof id !== 'string' || loaded.has(id)) continue;
+    loaded.set(
+      id,
+      User.from({
+        id,
+        displayName: row['user.displayName'] as string,
+        role: row['user.role'] as UserEntity['role'],
+        createdAt: row['user.createdAt'] as Date,
+        email: row['user.email'] as string,
+      }),
+    );
+  }
 }

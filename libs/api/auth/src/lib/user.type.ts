@@ -3,7 +3,7 @@ import { DateTimeISOResolver } from 'graphql-scalars';
 import { Role } from '@parley/api/core';
 import type { UserEntity } from './user.entity';
 
-@ObjectType('User')
+@ObjectType('User', { simpleResolvers: true })
 export class User {
   @Field(() => ID)
   id: string;

@@ -2,7 +2,7 @@ import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Info, I
 import type { GraphQLResolveInfo } from 'graphql';
 import type { SubscribeResolverData } from 'type-graphql';
 import { requireViewer, Role, selectsPath, type RequestContext } from '@parley/api/core';
-import { preloadUsers, User, userLoader } from '@parley/api/auth';
+import { rememberJoinedUsers, User, userLoader } from '@parley/api/auth';
 import type { DataSource } from 'typeorm';
 import { ChatService } from './chat.service';
 import { SendMessageInput, StartChatInput } from './chat.inputs';
@@ -161,12 +161,10 @@ export class ChatResolver {
     @Ctx() ctx: RequestContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<MessageConnection> {
-    const page = await this.chatService.messagesPage(chat, args);
-    // The page's senders in one query now, so that each message's `sender` resolves without waiting.
-    if (selectsPath(info, ['edges', 'node', 'sender'])) {
-      const senders = page.edges.flatMap(({ node }) => (node.senderId ? [node.senderId] : []));
-      await preloadUsers(ctx, this.dataSource, senders);
-    }
+    // The page's senders come in the same statement, so that each message's `sender` resolves without waiting.
+    const withSenders = selectsPath(info, ['edges', 'node', 'sender']);
+    const page = await this.chatService.messagesPage(chat, args, withSenders);
+    if (withSenders) rememberJoinedUsers(ctx, page.edges.map(({ node }) => node));
     return page;
   }
 }

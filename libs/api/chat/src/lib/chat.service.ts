@@ -19,7 +19,7 @@ import {
 } from '@parley/api/core';
 import { inTransaction, isConnectionError, pgErrorCode, PG_UNIQUE_VIOLATION, queryRows, RollbackWith } from '@parley/api/database';
 import { DEFAULT_PAGE_SIZES, LIMITS } from '@parley/shared/limits';
-import { UserEntity } from '@parley/api/auth';
+import { joinedUserColumns, UserEntity } from '@parley/api/auth';
 import { alreadyAccepted, chatClosed, databaseUnavailable } from './chat.errors';
 import { ALL_CHATS, type ChatPubSub } from './chat.topics';
 import {
@@ -36,6 +36,10 @@ import type { SendMessageInput, StartChatInput } from './chat.inputs';
 const CHAT_COLUMNS = `c.id, c.subject, c.status, c."customerId", c."agentId", c."lastSeq", c."botActive",
   c."createdAt", c."updatedAt", c."closedAt"`;
 const MESSAGE_COLUMNS = `m.id, m."chatId", m.seq, m.kind, m."senderId", m.body, m."clientMessageId", m."createdAt"`;
+const MESSAGE_PAGE = `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m."chatId" = $1 AND m.seq BETWEEN $2 AND $3 ORDER BY m.seq`;
+/** The same page with each sender's public columns, so a page that shows its senders is one round trip, not two. */
+const MESSAGE_PAGE_WITH_SENDERS = `SELECT ${MESSAGE_COLUMNS}, ${joinedUserColumns('u')} FROM messages m
+  LEFT JOIN users u ON u.id = m."senderId" WHERE m."chatId" = $1 AND m.seq BETWEEN $2 AND $3 ORDER BY m.seq`;
 const MESSAGE_RETURNING = `id, "chatId", seq, kind, "senderId", body, "clientMessageId", "createdAt"`;
 const CHAT_RETURNING = `id, subject, status, "customerId", "agentId", "lastSeq", "botActive", "createdAt", "updatedAt", "closedAt"`;
 
@@ -168,9 +172,10 @@ export class ChatService {
 
   /**
    * One page of a chat's messages, oldest first. Seqs are dense (1..lastSeq),
-   * so a page is an index range scan whatever its depth.
+   * so a page is an index range scan whatever its depth. With `withSenders`
+   * each row also carries its sender's columns (see rememberJoinedUsers).
    */
-  async messagesPage(chat: ChatRow, args: MessagePageArgs): Promise<MessageConnection> {
+  async messagesPage(chat: ChatRow, args: MessagePageArgs, withSenders = false): Promise<MessageConnection> {
     const problems = [...checkPageSize('first', args.first), ...checkPageSize('last', args.last)];
     if (args.first != null && args.last != null) problems.push({ field: 'last', message: 'cannot be used with first' });
     const after = this.seqCursor(args.after, 'after', problems);
@@ -193,7 +198,7 @@ export class ChatService {
       from <= to
         ? await queryRows<MessageRow>(
             this.dataSource,
-            `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m."chatId" = $1 AND m.seq BETWEEN $2 AND $3 ORDER BY m.seq`,
+            withSenders ? MESSAGE_PAGE_WITH_SENDERS : MESSAGE_PAGE,
             [chat.id, from, to],
           )
         : [];

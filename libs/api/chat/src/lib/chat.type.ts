@@ -50,7 +50,7 @@ export interface ChatRow {
   closedAt: Date | null;
 }
 
-@ObjectType('Message')
+@ObjectType('Message', { simpleResolvers: true })
 export class Message implements MessageRow {
   @Field(() => ID)
   id: string;
@@ -79,7 +79,7 @@ export class Message implements MessageRow {
   createdAt: Date;
 }
 
-@ObjectType('Chat')
+@ObjectType('Chat', { simpleResolvers: true })
 export class Chat implements ChatRow {
   @Field(() => ID)
   id: string;
@@ -109,7 +109,7 @@ export class Chat implements ChatRow {
   closedAt: Date | null;
 }
 
-@ObjectType('PageInfo')
+@ObjectType('PageInfo', { simpleResolvers: true })
 export class PageInfo {
   @Field()
   hasNextPage: boolean;
@@ -124,7 +124,7 @@ export class PageInfo {
   endCursor: string | null;
 }
 
-@ObjectType('MessageEdge')
+@ObjectType('MessageEdge', { simpleResolvers: true })
 export class MessageEdge {
   @Field()
   cursor: string;
@@ -133,7 +133,7 @@ export class MessageEdge {
   node: MessageRow;
 }
 
-@ObjectType('MessageConnection')
+@ObjectType('MessageConnection', { simpleResolvers: true })
 export class MessageConnection {
   @Field(() => [MessageEdge])
   edges: MessageEdge[];
@@ -142,7 +142,7 @@ export class MessageConnection {
   pageInfo: PageInfo;
 }
 
-@ObjectType('ChatEdge')
+@ObjectType('ChatEdge', { simpleResolvers: true })
 export class ChatEdge {
   @Field()
   cursor: string;
@@ -151,7 +151,7 @@ export class ChatEdge {
   node: ChatRow;
 }
 
-@ObjectType('ChatConnection')
+@ObjectType('ChatConnection', { simpleResolvers: true })
 export class ChatConnection {
   @Field(() => [ChatEdge])
   edges: ChatEdge[];
@@ -167,7 +167,7 @@ export interface TypingPayload {
   typing: boolean;
 }
 
-@ObjectType('TypingEvent')
+@ObjectType('TypingEvent', { simpleResolvers: true })
 export class TypingEvent {
   @Field(() => ID)
   chatId: string;
