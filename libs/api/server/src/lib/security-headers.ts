@@ -1,4 +1,5 @@
 import helmet from 'helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import { EXPLORER_CSP_DIRECTIVES } from '@parley/api/explorer';
 
@@ -19,4 +20,35 @@ export function securityHeaders(options: { tls: boolean }): RequestHandler {
     crossOriginEmbedderPolicy: false,
     xFrameOptions: { action: 'deny' },
   });
+}
+
+/**
+ * The same headers as a plain function that sets a list worked out once.
+ * helmet's answer never depends on the request (no nonces here), and the
+ * dozen middlewares it runs per response were a visible share of a small
+ * POST /graphql; that route sets this list instead.
+ */
+export function precomputedHeaders(handler: RequestHandler): (req: IncomingMessage, res: ServerResponse, next: () => void) => void {
+  const headers: Array<[string, string | number | readonly string[]]> = [];
+  let done = false;
+  const recorder = {
+    locals: {},
+    setHeader(name: string, value: string | number | readonly string[]) {
+      headers.push([name, value]);
+      return recorder;
+    },
+    removeHeader() {
+      // nothing set yet to remove
+    },
+    getHeader: () => undefined,
+  };
+  handler({ headers: {} } as never, recorder as never, (error?: unknown) => {
+    if (error) throw error;
+    done = true;
+  });
+  if (!done) throw new Error('the security headers middleware did not finish synchronously');
+  return (_req, res, next) => {
+    for (const [name, value] of headers) res.setHeader(name, value);
+    next();
+  };
 }

@@ -91,6 +91,23 @@ describe('the running server', () => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
+  it('answers POST /graphql with the same security headers as every other route', async () => {
+    const page = await fetch(api.graphqlUrl, { headers: { accept: 'text/html' } });
+    const post = await fetch(api.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(post.status).toBe(200);
+    const names = ['content-security-policy', 'x-frame-options', 'x-content-type-options', 'referrer-policy', 'cross-origin-opener-policy',
+      'cross-origin-resource-policy', 'origin-agent-cluster', 'x-dns-prefetch-control', 'x-download-options', 'x-permitted-cross-domain-policies'];
+    for (const name of names) {
+      expect([name, post.headers.get(name)]).toEqual([name, page.headers.get(name)]);
+      expect(post.headers.get(name)).toBeTruthy();
+    }
+    expect(post.headers.get('x-powered-by')).toBeNull();
+  });
+
   it('keeps data across a restart and closes sockets with 1001 so clients reconnect', async () => {
     const customer = await registerCustomer(api, 'Restart Customer');
     const chatId = await startChat(api, customer, 'before restart');

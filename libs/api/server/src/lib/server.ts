@@ -36,7 +36,7 @@ import { errorLogPlugin, formatErrorFor } from './errors';
 import { httpQueryLimits } from './query-limits';
 import { allowedOrigin } from './origins';
 import { serveWebApp } from './web-app';
-import { securityHeaders } from './security-headers';
+import { precomputedHeaders, securityHeaders } from './security-headers';
 import { assignRequestId, graphqlPostHandler, type NodeMiddleware } from './graphql-http';
 import { explorerRouter } from '@parley/api/explorer';
 
@@ -211,7 +211,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   const graphqlPost = graphqlPostHandler({
     apollo,
-    middlewares: [headers as NodeMiddleware, graphqlCors as NodeMiddleware],
+    middlewares: [precomputedHeaders(headers), graphqlCors as NodeMiddleware],
     context: graphqlContext,
     maxBodyBytes: 100 * 1024,
   });
