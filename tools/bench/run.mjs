@@ -28,6 +28,7 @@
 //   --idle-no-subscribe  idle sockets only connect (connection_init), no subscription:
 //                      tells a socket's memory from a subscription's
 //   --paging-size N    messages in the big chat (default 100000)
+//   --paging-reps N    measured requests per page (default 300; quick 50)
 //   --json             print RESULTS_JSON <file> last
 import fs from 'node:fs';
 import path from 'node:path';
@@ -35,7 +36,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { DeliveryBoard, runLoad, stepSearch, warmup } from './lib/loadgen.mjs';
 import { runIdle } from './lib/idle.mjs';
 import { FloorSystem, ParleyRedisSystem, ParleySystem, repoRoot } from './lib/systems.mjs';
-import { killAllChildren, machineInfo, newHistogram, now, postgresInfo, sleep, summarize, withAdmin } from './lib/util.mjs';
+import { backendPids, cpuMicros, killAllChildren, machineInfo, newHistogram, now, postgresInfo, sleep, summarize, withAdmin } from './lib/util.mjs';
 import { textTable, writeReport } from './lib/report.mjs';
 
 // ------------------------------------------------------------------ options
@@ -47,7 +48,7 @@ function parseArgs(argv) {
     if (!a.startsWith('--')) continue;
     const eq = a.indexOf('=');
     const [k, v] = eq < 0 ? [a.slice(2), undefined] : [a.slice(2, eq), a.slice(eq + 1)];
-    const valued = ['systems', 'scenarios', 'rates', 'duration', 'chats', 'out', 'report', 'cpu-prof', 'heap-snapshots', 'parley-node-args', 'idle-levels', 'paging-size'];
+    const valued = ['systems', 'scenarios', 'rates', 'duration', 'chats', 'out', 'report', 'cpu-prof', 'heap-snapshots', 'parley-node-args', 'idle-levels', 'paging-size', 'paging-reps'];
     if (valued.includes(k)) o.values[k] = v ?? argv[++i];
     else o.flags.add(k);
   }
@@ -92,6 +93,7 @@ if (args.values.chats) cfg.customers = Math.max(1, Math.ceil(Number(args.values.
 if (args.values.scenarios) cfg.scenarios = args.values.scenarios.split(',');
 if (args.values['idle-levels']) cfg.idleLevels = args.values['idle-levels'].split(',').map(Number);
 if (args.values['paging-size']) cfg.pagingSize = Number(args.values['paging-size']);
+if (args.values['paging-reps']) cfg.pagingReps = Number(args.values['paging-reps']);
 const wantSystems = (args.values.systems ?? (mode === 'smoke' ? 'floor' : 'floor,parley,parley-redis')).split(',');
 const outDir = path.resolve(repoRoot, args.values.out ?? 'bench-results');
 const reportPath = args.flags.has('no-report') ? null : path.resolve(repoRoot, args.values.report ?? 'docs/benchmarks.md');
@@ -136,6 +138,11 @@ async function pagingScenario(sys, world) {
   const check = { first: null, middle: null, last: null };
   // a few unmeasured requests first, like any warm server
   for (let i = 0; i < 3; i++) for (const w of ['first', 'middle', 'last']) await sys.page(big, w);
+  // CPU per page: the server and its database backends over the measured requests
+  const serverPids = sys.serverPids();
+  const pgPids = sys.dbName ? await backendPids(sys.dbName) : [];
+  const cpuOf = (pids) => pids.reduce((sum, pid) => sum + (cpuMicros(pid) ?? 0), 0);
+  const cpu0 = { server: cpuOf(serverPids), db: cpuOf(pgPids) };
   for (let i = 0; i < cfg.pagingReps; i++) {
     for (const w of ['first', 'middle', 'last']) {
       const t = now();
@@ -144,13 +151,19 @@ async function pagingScenario(sys, world) {
       check[w] ??= page.length;
     }
   }
-  const out = { n: cfg.pagingSize, reps: cfg.pagingReps };
+  const requests = cfg.pagingReps * 3;
+  const out = {
+    n: cfg.pagingSize,
+    reps: cfg.pagingReps,
+    serverUsPerPage: Math.round((cpuOf(serverPids) - cpu0.server) / requests),
+    dbUsPerPage: pgPids.length ? Math.round((cpuOf(pgPids) - cpu0.db) / requests) : null,
+  };
   for (const w of ['first', 'middle', 'last']) {
     out[w] = summarize(h[w]);
     out[w].pageSize = check[w];
     if (check[w] !== 50) throw new Error(`paging ${w}: got ${check[w]} messages, expected 50`);
   }
-  log(`  ${sys.name}: paging p50/p99 ms: first ${out.first.p50}/${out.first.p99}, middle ${out.middle.p50}/${out.middle.p99}, last ${out.last.p50}/${out.last.p99}`);
+  log(`  ${sys.name}: paging p50/p99 ms: first ${out.first.p50}/${out.first.p99}, middle ${out.middle.p50}/${out.middle.p99}, last ${out.last.p50}/${out.last.p99}; cpu µs/page: server ${out.serverUsPerPage}, db ${out.dbUsPerPage ?? '-'}`);
   return out;
 }
 
