@@ -337,6 +337,19 @@ describe('live updates over graphql-ws', () => {
     expect(b.map((m: any) => m.body)).toEqual(['live 0', 'live 1', 'live 2', 'live 3', 'live 4']);
   });
 
+  it('takes the chat written into the subscription itself, and answers queries sent over the socket', async () => {
+    const chatId = await startChat(api, customer, 'inline?');
+    await acceptChat(api, agent, chatId);
+    const socket = openSocket(agent.token);
+    // Arguments are read from the document, not only from variables of the same name.
+    const sub = subscribe(socket, `subscription { messageAdded(chatId: "${chatId}") { chatId body sender { id } } }`);
+    await sleep(300);
+    await sendMessage(api, customer, chatId, 'inline');
+    expect(await sub.waitFor(1)).toEqual([{ chatId, body: 'inline', sender: { id: customer.id } }]);
+    const viaSocket = subscribe(socket, `query($chat: ID!) { chat(id: $chat) { messages(last: 1) { edges { node { body } } } } }`, { chat: chatId });
+    expect(await viaSocket.waitFor(1)).toEqual([{ messages: { edges: [{ node: { body: 'inline' } }] } }]);
+  });
+
   it('replays after afterSeq and then goes live with no gap and no duplicate while messages keep arriving', async () => {
     const chatId = await startChat(api, customer, 'm1');
     await acceptChat(api, agent, chatId);

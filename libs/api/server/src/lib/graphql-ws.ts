@@ -13,6 +13,7 @@ import { ALL_SESSIONS, bearerToken, type AuthService, type AuthTopics } from '@p
 import type { ChatService } from '@parley/api/chat';
 import type { Logger } from './logger';
 import type { SocketObserver } from '@parley/api/observability';
+import type { CompiledExecutor } from './compiled-execution';
 
 interface SocketState extends Record<PropertyKey, unknown> {
   viewer: Viewer;
@@ -48,8 +49,10 @@ export function attachGraphqlWs(deps: {
   limits: RateLimits;
   /** The client's address as HTTP requests see it (behind trusted proxies, X-Forwarded-For). */
   clientIp: (request: IncomingMessage) => string | undefined;
+  /** Runs operations compiled; graphql-js's executor when absent. */
+  executor?: CompiledExecutor;
 }) {
-  const { schema, wsServer, authService, pubsub, logger, chatService, observer, limits, clientIp } = deps;
+  const { schema, wsServer, authService, pubsub, logger, chatService, observer, limits, clientIp, executor } = deps;
   // Sockets by user, so that signing out closes them (on every instance: the event travels by pubsub).
   const socketsByUser = new Map<string, Set<Extra['socket']>>();
   const stopListening = pubsub.subscribe('sessionRevoked', ALL_SESSIONS, ({ userId }) => {
@@ -73,6 +76,7 @@ export function attachGraphqlWs(deps: {
   const server = serveGraphqlWs<{ authorization?: unknown }, SocketState>(
     {
       schema,
+      ...(executor ? { execute: executor.executeArgs, subscribe: executor.subscribeArgs } : {}),
       onConnect: async (ctx) => {
         const viewer = await authService.authenticate(bearerToken(ctx.connectionParams?.authorization));
         if (!viewer) return false; // graphql-ws closes with 4403 Forbidden

@@ -31,9 +31,19 @@ import { ArticleEntity, ArticleResolver, ArticleService, AssistResolver, BotServ
 import { buildParleySchema } from './schema';
 import { createLogger, type Logger } from './logger';
 import { attachGraphqlWs } from './graphql-ws';
-import { metricsHandler, nameRequestSpan, observeDatabase, ParleyMetrics, requestObservabilityPlugin, SocketObserver, tracedPubSub } from '@parley/api/observability';
+import {
+  metricsHandler,
+  nameRequestSpan,
+  observeDatabase,
+  ParleyMetrics,
+  requestObservabilityPlugin,
+  SocketObserver,
+  tracedPubSub,
+  tracingEnabled,
+} from '@parley/api/observability';
 import { errorLogPlugin, formatErrorFor } from './errors';
 import { httpQueryLimits } from './query-limits';
+import { CompiledExecutor, compiledExecutionGateway } from './compiled-execution';
 import { allowedOrigin } from './origins';
 import { serveWebApp } from './web-app';
 import { precomputedHeaders, securityHeaders } from './security-headers';
@@ -143,6 +153,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   app.get('/metrics', metricsHandler(metrics, config.metricsToken));
   observeDatabase(dataSource, metrics, () => ready);
 
+  // Compiled execution (compiled-execution.ts) over HTTP and WebSocket, except when tracing:
+  // the OpenTelemetry instrumentation gives each resolver a span through graphql-js's own executor.
+  const executor = tracingEnabled() ? undefined : new CompiledExecutor(schema);
+
   const wsServer = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const trust = app.get('trust proxy fn') as Parameters<typeof proxyAddr>[1];
   const clientIp = (req: IncomingMessage) => proxyAddr(req, trust);
@@ -156,6 +170,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     limits,
     clientIp,
     observer: new SocketObserver(logger, metrics),
+    executor,
   });
   httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (request.url ?? '').split('?')[0];
@@ -168,7 +183,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   const armor = httpQueryLimits();
   const apollo = new ApolloServer<RequestContext>({
-    schema,
+    ...(executor ? { gateway: compiledExecutionGateway(schema, executor) } : { schema }),
     validationRules: armor.validationRules,
     csrfPrevention: true,
     // The process owns its signals (main.ts): one orderly shutdown, not Apollo's own plus ours.
