@@ -60,6 +60,8 @@ describe('bench harness (smoke)', () => {
         expect(floor.paging[page].p50).toBeGreaterThan(0);
         expect(floor.paging[page].pageSize).toBe(50);
       }
+      // the server's own CPU for the pages it served
+      expect(floor.paging.serverUsPerPage).toBeGreaterThan(0);
       // the printed table and the Markdown report carry the figures
       expect(stdout).toMatch(/floor\s+40\s+80/);
       const md = fs.readFileSync(report, 'utf8');

@@ -137,7 +137,7 @@ export function textTable(results) {
       const p = results.systems[s].paging;
       if (p && !p.error)
         lines.push(
-          `  ${padl(s, 12)} ${p.n} msgs: first ${n1(p.first.p50)} / ${n1(p.first.p99)}   middle ${n1(p.middle.p50)} / ${n1(p.middle.p99)}   last ${n1(p.last.p50)} / ${n1(p.last.p99)}`,
+          `  ${padl(s, 12)} ${p.n} msgs: first ${n1(p.first.p50)} / ${n1(p.first.p99)}   middle ${n1(p.middle.p50)} / ${n1(p.middle.p99)}   last ${n1(p.last.p50)} / ${n1(p.last.p99)}   cpu µs/page ${p.serverUsPerPage ?? '-'} + db ${p.dbUsPerPage ?? '-'}`,
         );
       else if (p?.error) lines.push(`  ${padl(s, 12)} failed: ${p.error}`);
     }
@@ -423,18 +423,18 @@ export function markdown(results, { svgPath, previous } = {}) {
     md.push('');
     md.push('50 messages a page, one request at a time, ms.');
     md.push('');
-    md.push('| system | messages in chat | page | requests | p50 | p99 | max | ratio to floor (p50) |');
-    md.push('| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |');
+    md.push('| system | messages in chat | page | requests | p50 | p99 | max | ratio to floor (p50) | server CPU µs/page | db CPU µs/page |');
+    md.push('| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const s of systems) {
       const p = results.systems[s].paging;
       if (!p) continue;
       if (p.error) {
-        md.push(`| ${s} | | failed: ${p.error} | | | | | |`);
+        md.push(`| ${s} | | failed: ${p.error} | | | | | | | |`);
         continue;
       }
       for (const w of ['first', 'middle', 'last']) {
         const fp = results.systems.floor?.paging?.[w];
-        md.push(`| ${s} | ${p.n} | ${w} | ${p[w].count} | ${n1(p[w].p50)} | ${n1(p[w].p99)} | ${n1(p[w].max)} | ${s === 'floor' ? '1.00x' : rx(ratio(p[w].p50, fp?.p50))} |`);
+        md.push(`| ${s} | ${p.n} | ${w} | ${p[w].count} | ${n1(p[w].p50)} | ${n1(p[w].p99)} | ${n1(p[w].max)} | ${s === 'floor' ? '1.00x' : rx(ratio(p[w].p50, fp?.p50))} | ${p.serverUsPerPage ?? '-'} | ${p.dbUsPerPage ?? '-'} |`);
       }
     }
     md.push('');
