@@ -36,7 +36,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { DeliveryBoard, runLoad, stepSearch, warmup } from './lib/loadgen.mjs';
 import { runIdle } from './lib/idle.mjs';
 import { FloorSystem, ParleyRedisSystem, ParleySystem, repoRoot } from './lib/systems.mjs';
-import { backendPids, cpuMicros, killAllChildren, machineInfo, newHistogram, now, postgresInfo, sleep, summarize, withAdmin } from './lib/util.mjs';
+import { backendPids, cpuDelta, cpuMicros, killAllChildren, machineInfo, newHistogram, now, postgresInfo, sleep, summarize, withAdmin } from './lib/util.mjs';
 import { textTable, writeReport } from './lib/report.mjs';
 
 // ------------------------------------------------------------------ options
@@ -141,8 +141,7 @@ async function pagingScenario(sys, world) {
   // CPU per page: the server and its database backends over the measured requests
   const serverPids = sys.serverPids();
   const pgPids = sys.dbName ? await backendPids(sys.dbName) : [];
-  const cpuOf = (pids) => pids.reduce((sum, pid) => sum + (cpuMicros(pid) ?? 0), 0);
-  const cpu0 = { server: cpuOf(serverPids), db: cpuOf(pgPids) };
+  const cpu0 = { server: serverPids.map(cpuMicros), db: pgPids.map(cpuMicros) };
   for (let i = 0; i < cfg.pagingReps; i++) {
     for (const w of ['first', 'middle', 'last']) {
       const t = now();
@@ -155,8 +154,8 @@ async function pagingScenario(sys, world) {
   const out = {
     n: cfg.pagingSize,
     reps: cfg.pagingReps,
-    serverUsPerPage: Math.round((cpuOf(serverPids) - cpu0.server) / requests),
-    dbUsPerPage: pgPids.length ? Math.round((cpuOf(pgPids) - cpu0.db) / requests) : null,
+    serverUsPerPage: Math.round(cpuDelta(cpu0.server, serverPids.map(cpuMicros)) / requests),
+    dbUsPerPage: pgPids.length ? Math.round(cpuDelta(cpu0.db, pgPids.map(cpuMicros)) / requests) : null,
   };
   for (const w of ['first', 'middle', 'last']) {
     out[w] = summarize(h[w]);

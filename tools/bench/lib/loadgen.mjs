@@ -8,7 +8,7 @@
 // out-of-order), a bench message seen twice by one subscriber is a duplicate,
 // and one that some subscriber never sees before the drain ends is lost.
 import { randomBytes } from 'node:crypto';
-import { cpuMicros, dbCounters, machineBusyMicros, newHistogram, now, sleep, summarize, backendPids, settleDatabase } from './util.mjs';
+import { cpuDelta, cpuMicros, dbCounters, machineBusyMicros, newHistogram, now, sleep, summarize, backendPids, settleDatabase } from './util.mjs';
 
 /**
  * Tracks every subscription of a run: which chats exist, who is subscribed to
@@ -265,9 +265,8 @@ export async function runLoad(sys, board, opts) {
       lostDeliveries += subsN - gotCount[i];
     }
   }
-  const delta = (a, b) => a.reduce((s, v, k) => s + (v != null && b[k] != null ? b[k] - v : 0), 0);
-  const serverCpu = delta(cpu0.server, cpu1.server);
-  const pgCpu = delta(cpu0.pg, cpu1.pg);
+  const serverCpu = cpuDelta(cpu0.server, cpu1.server);
+  const pgCpu = cpuDelta(cpu0.pg, cpu1.pg);
   const pgAllCpu = cpu0.pgAll.reduce((s, [, v], k) => s + (v != null && cpu1.pgAll[k][1] != null ? cpu1.pgAll[k][1] - v : 0), 0);
   const benchCpu = cpu1.bench.user + cpu1.bench.system;
   // what else ran on the machine meanwhile (other people's tests, other databases): a noise gauge

@@ -157,6 +157,11 @@ export function cpuMicros(pid) {
   }
 }
 
+/** CPU microseconds spent by the processes of `before` (cpuMicros of each, in order) until `after`; a process gone meanwhile counts nothing. */
+export function cpuDelta(before, after) {
+  return before.reduce((sum, v, k) => sum + (v != null && after[k] != null ? after[k] - v : 0), 0);
+}
+
 /** Busy CPU time of the whole machine (all cores, excluding idle and iowait) in microseconds. */
 export function machineBusyMicros() {
   try {

@@ -36,10 +36,11 @@ import type { SendMessageInput, StartChatInput } from './chat.inputs';
 const CHAT_COLUMNS = `c.id, c.subject, c.status, c."customerId", c."agentId", c."lastSeq", c."botActive",
   c."createdAt", c."updatedAt", c."closedAt"`;
 const MESSAGE_COLUMNS = `m.id, m."chatId", m.seq, m.kind, m."senderId", m.body, m."clientMessageId", m."createdAt"`;
-const MESSAGE_PAGE = `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m."chatId" = $1 AND m.seq BETWEEN $2 AND $3 ORDER BY m.seq`;
+const PAGE_RANGE = `WHERE m."chatId" = $1 AND m.seq BETWEEN $2 AND $3 ORDER BY m.seq`;
+const MESSAGE_PAGE = `SELECT ${MESSAGE_COLUMNS} FROM messages m ${PAGE_RANGE}`;
 /** The same page with each sender's public columns, so a page that shows its senders is one round trip, not two. */
 const MESSAGE_PAGE_WITH_SENDERS = `SELECT ${MESSAGE_COLUMNS}, ${joinedUserColumns('u')} FROM messages m
-  LEFT JOIN users u ON u.id = m."senderId" WHERE m."chatId" = $1 AND m.seq BETWEEN $2 AND $3 ORDER BY m.seq`;
+  LEFT JOIN users u ON u.id = m."senderId" ${PAGE_RANGE}`;
 const MESSAGE_RETURNING = `id, "chatId", seq, kind, "senderId", body, "clientMessageId", "createdAt"`;
 const CHAT_RETURNING = `id, subject, status, "customerId", "agentId", "lastSeq", "botActive", "createdAt", "updatedAt", "closedAt"`;
 
