@@ -140,6 +140,7 @@ export async function runLoad(sys, board, opts) {
   const gotMask = new Uint8Array(n);
   const gotCount = new Uint8Array(n);
   const sendState = new Uint8Array(n); // 0 not sent, 1 in flight, 2 ok, 3 error
+  const latency = new Float32Array(n); // ms, once every subscriber has message i
   const e2e = newHistogram();
   const sendLat = newHistogram();
   let delivered = 0;
@@ -170,7 +171,8 @@ export async function runLoad(sys, board, opts) {
       gotCount[i]++;
       if (gotCount[i] === board.subs[chatIdx].length) {
         delivered++;
-        e2e.recordValue(Math.max(1, Math.round((t - sched[i]) * 1000)));
+        latency[i] = t - sched[i];
+        e2e.recordValue(Math.max(1, Math.round(latency[i] * 1000)));
       }
       return true;
     },
@@ -307,6 +309,7 @@ export async function runLoad(sys, board, opts) {
     achievedRate: Math.round((fired / Math.max(1, sendEnd - start)) * 1000),
     latencyMs: summarize(e2e),
     sendAckMs: summarize(sendLat),
+    timeline: latencyTimeline(sched, latency, fired),
     dbPerMessage: dbPerMsg,
     cpu: {
       windowMs: Math.round(windowMs),
@@ -329,6 +332,24 @@ export async function runLoad(sys, board, opts) {
       `${saturated ? ' SATURATED' : ''}${firstSendError ? ` (${firstSendError})` : ''}, cpu ${result.cpu.totalUsPerMsg ?? '-'} µs/msg, other load ${result.cpu.otherLoadCores ?? '-'} cores`,
   );
   return result;
+}
+
+/**
+ * Worst latency per 100 ms of scheduled send time, with the wall-clock start of
+ * the first slot: lines a step's slow moments up with the server's own logs
+ * (GC traces, event-loop delay) to tell a stall from a steady backlog.
+ */
+function latencyTimeline(sched, latency, fired) {
+  if (fired === 0) return null;
+  const slotMs = 100;
+  const t0 = sched[0];
+  const slots = Math.ceil((sched[fired - 1] - t0 + 1) / slotMs);
+  const maxMs = new Array(slots).fill(0);
+  for (let i = 0; i < fired; i++) {
+    const k = Math.floor((sched[i] - t0) / slotMs);
+    if (latency[i] > maxMs[k]) maxMs[k] = Math.round(latency[i] * 10) / 10;
+  }
+  return { startEpochMs: Math.round(performance.timeOrigin + t0), slotMs, maxMs };
 }
 
 function fmt(v) {
