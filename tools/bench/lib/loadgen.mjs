@@ -181,11 +181,12 @@ export async function runLoad(sys, board, opts) {
   // CPU accounting: the server processes and their database backends
   const serverPids = sys.serverPids();
   const pgPids = dbName ? await backendPids(dbName) : [];
+  const allPgPids = sys.postgresPids ? sys.postgresPids() : [];
   const counters0 = dbName ? await dbCounters(dbName).catch(() => null) : null;
   const cpu0 = {
     server: serverPids.map(cpuMicros),
     pg: pgPids.map(cpuMicros),
-    pgAll: sys.postgresPids ? sys.postgresPids().map((p) => [p, cpuMicros(p)]) : [],
+    pgAll: allPgPids.map(cpuMicros),
     bench: process.cpuUsage(),
     machine: machineBusyMicros(),
   };
@@ -243,7 +244,7 @@ export async function runLoad(sys, board, opts) {
   const cpu1 = {
     server: serverPids.map(cpuMicros),
     pg: pgPids.map(cpuMicros),
-    pgAll: cpu0.pgAll.map(([p]) => [p, cpuMicros(p)]),
+    pgAll: allPgPids.map(cpuMicros),
     bench: process.cpuUsage(cpu0.bench),
     machine: machineBusyMicros(),
   };
@@ -269,7 +270,7 @@ export async function runLoad(sys, board, opts) {
   }
   const serverCpu = cpuDelta(cpu0.server, cpu1.server);
   const pgCpu = cpuDelta(cpu0.pg, cpu1.pg);
-  const pgAllCpu = cpu0.pgAll.reduce((s, [, v], k) => s + (v != null && cpu1.pgAll[k][1] != null ? cpu1.pgAll[k][1] - v : 0), 0);
+  const pgAllCpu = cpuDelta(cpu0.pgAll, cpu1.pgAll);
   const benchCpu = cpu1.bench.user + cpu1.bench.system;
   // what else ran on the machine meanwhile (other people's tests, other databases): a noise gauge
   const machineCpu = cpu0.machine != null && cpu1.machine != null ? cpu1.machine - cpu0.machine : null;
