@@ -1,5 +1,6 @@
 import { GraphQLBoolean, GraphQLInt, GraphQLObjectType, GraphQLSchema, parse, type ExecutionResult } from 'graphql';
-import { CompiledExecutor } from './compiled-execution';
+import { ApolloServer } from '@apollo/server';
+import { CompiledExecutor, compiledExecution } from './compiled-execution';
 
 /** A schema with one subscription that yields the given numbers, and a flag that says when its source was ended. */
 function tickingSchema(numbers: number[]) {
@@ -56,5 +57,73 @@ describe('CompiledExecutor subscriptions', () => {
     await stream.next();
     await stream.return?.();
     expect(source.ended).toBe(true);
+  });
+});
+
+/** A schema whose mutation counts its runs and fails on request, answered by Apollo with or without compiled execution. */
+function countingServer(compiled: boolean) {
+  const runs = { count: 0 };
+  const schema = new GraphQLSchema({
+    query: new GraphQLObjectType({ name: 'Query', fields: { ok: { type: GraphQLBoolean, resolve: () => true } } }),
+    mutation: new GraphQLObjectType({
+      name: 'Mutation',
+      fields: {
+        bump: {
+          type: GraphQLInt,
+          args: { fail: { type: GraphQLBoolean } },
+          resolve: (_root, args: { fail?: boolean }) => {
+            runs.count += 1;
+            if (args.fail) throw new Error('bump refused');
+            return runs.count;
+          },
+        },
+      },
+    }),
+  });
+  const hooks = compiledExecution(schema, new CompiledExecutor(schema));
+  const server = new ApolloServer(compiled ? { gateway: hooks.gateway, plugins: [hooks.plugin] } : { schema });
+  return { server, runs };
+}
+
+async function answer(server: ApolloServer, query: string, variables?: Record<string, unknown>) {
+  const response = await server.executeOperation(variables ? { query, variables } : { query });
+  if (response.body.kind !== 'single') throw new Error('expected a single result');
+  return { status: response.http.status, result: response.body.singleResult };
+}
+
+describe('compiled execution behind Apollo Server', () => {
+  const cases: Array<{ name: string; query: string; variables?: Record<string, unknown> }> = [
+    { name: 'a success', query: 'mutation { bump }' },
+    { name: 'an error in a resolver', query: 'mutation { bump(fail: true) }' },
+    { name: 'variables that do not fit their types', query: 'mutation ($fail: Boolean) { bump(fail: $fail) }', variables: { fail: 'yes' } },
+  ];
+
+  it.each(cases)('answers $name as graphql-js behind Apollo does, running the operation once', async ({ query, variables }) => {
+    const plain = countingServer(false);
+    const compiled = countingServer(true);
+    await Promise.all([plain.server.start(), compiled.server.start()]);
+    try {
+      const expected = await answer(plain.server, query, variables);
+      const actual = await answer(compiled.server, query, variables);
+      expect(actual).toEqual(expected);
+      expect(compiled.runs.count).toBe(plain.runs.count);
+      expect(compiled.runs.count).toBeLessThanOrEqual(1);
+    } finally {
+      await Promise.all([plain.server.stop(), compiled.server.stop()]);
+    }
+  });
+
+  it('answers the next request afresh after one with errors', async () => {
+    const { server, runs } = countingServer(true);
+    await server.start();
+    try {
+      const failed = await answer(server, 'mutation { bump(fail: true) }');
+      expect(failed.result.errors?.[0]?.message).toBe('bump refused');
+      const next = await answer(server, 'mutation { bump }');
+      expect(next.result).toEqual({ data: { bump: 2 } });
+      expect(runs.count).toBe(2);
+    } finally {
+      await server.stop();
+    }
   });
 });

@@ -43,7 +43,7 @@ import {
 } from '@parley/api/observability';
 import { errorLogPlugin, formatErrorFor } from './errors';
 import { httpQueryLimits } from './query-limits';
-import { CompiledExecutor, compiledExecutionGateway } from './compiled-execution';
+import { CompiledExecutor, compiledExecution } from './compiled-execution';
 import { allowedOrigin } from './origins';
 import { serveWebApp } from './web-app';
 import { precomputedHeaders, securityHeaders } from './security-headers';
@@ -156,6 +156,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // Compiled execution (compiled-execution.ts) over HTTP and WebSocket, except when tracing:
   // the OpenTelemetry instrumentation gives each resolver a span through graphql-js's own executor.
   const executor = tracingEnabled() ? undefined : new CompiledExecutor(schema);
+  const compiled = executor ? compiledExecution(schema, executor) : undefined;
 
   const wsServer = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const trust = app.get('trust proxy fn') as Parameters<typeof proxyAddr>[1];
@@ -183,7 +184,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   const armor = httpQueryLimits();
   const apollo = new ApolloServer<RequestContext>({
-    ...(executor ? { gateway: compiledExecutionGateway(schema, executor) } : { schema }),
+    ...(compiled ? { gateway: compiled.gateway } : { schema }),
     validationRules: armor.validationRules,
     csrfPrevention: true,
     // The process owns its signals (main.ts): one orderly shutdown, not Apollo's own plus ours.
@@ -209,6 +210,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
           };
         },
       },
+      // Last, so any plugin of the list answering from its own responseForOperation comes first.
+      ...(compiled ? [compiled.plugin] : []),
     ],
   });
   await apollo.start();
