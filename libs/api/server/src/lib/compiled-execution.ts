@@ -118,8 +118,10 @@ export class CompiledExecutor {
  * must run with `compiledExecution` off, as tracing does).
  */
 export function compiledExecution(schema: GraphQLSchema, executor: CompiledExecutor): { gateway: Gateway; plugin: ApolloServerPlugin<BaseContext> } {
-  // Outcomes with errors, waiting for the executor hook; keyed by the request's context value.
+  // Outcomes with errors, waiting for the executor hook. Keyed by the context value, which Apollo
+  // makes per request (it clones the one it is given), and weakly: a request that ends early leaves nothing.
   const unfinished = new WeakMap<object, { result: ExecutionResult } | { thrown: unknown }>();
+  // Nothing to add to the response's status or headers; Apollo only reads this (it copies from it).
   const noHead = { headers: new HeaderMap() };
   const listener: GraphQLRequestListener<BaseContext> = {
     async responseForOperation({ document, operation, request, contextValue }) {
