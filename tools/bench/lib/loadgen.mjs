@@ -359,8 +359,8 @@ function fmt(v) {
 
 /**
  * The highest rate with p99 <= limit and zero loss: climbs by `factor` from
- * `startRate` until a step fails, then bisects between the last pass and the
- * first failure. Bounded by maxSteps.
+ * `startRate` until a step fails (after one more run of it), then bisects
+ * between the last pass and the first failure. Bounded by maxSteps.
  */
 export async function stepSearch(sys, board, opts) {
   const {
@@ -376,20 +376,21 @@ export async function stepSearch(sys, board, opts) {
     settleMs = 1000,
     dbName,
     drainMs,
-    noisyCores = 0.3,
-    maxReruns = 2,
+    maxReruns = 3,
   } = opts;
   const steps = [];
   const passes = (r) => r.ok && r.latencyMs.p99 != null && r.latencyMs.p99 <= p99LimitMs;
   let reruns = 0;
-  // a step that fails while foreign work held more than `noisyCores` of the machine runs once more
+  // A failed step runs once more before it counts: on these shared 2-core machines the process is now and
+  // then not scheduled for tens of milliseconds while the machine is idle, and one such moment in 15 s
+  // decides a p99. A rate passes when either run passes; both systems get the same rule.
   const step = async (rate) => {
     let r = await runLoad(sys, board, { rate, durationMs: stepMs, log, dbName, drainMs });
     r.pass = passes(r);
-    if (!r.pass && (r.cpu.otherLoadCores ?? 0) > noisyCores && reruns < maxReruns) {
+    if (!r.pass && reruns < maxReruns) {
       reruns++;
-      log(`    (other load ${r.cpu.otherLoadCores} cores during a failed step: running it again)`);
-      r.noisy = true;
+      log(`    (failed: running ${rate} msg/s once more)`);
+      r.retried = true;
       steps.push(r);
       await sleep(settleMs);
       r = await runLoad(sys, board, { rate, durationMs: stepMs, log, dbName, drainMs });
@@ -424,5 +425,5 @@ export async function stepSearch(sys, board, opts) {
     if (r.pass) lo = mid;
     else hi = mid;
   }
-  return { maxSustainedRate: lo, firstFailingRate: hi, p99LimitMs, stepMs, steps };
+  return { maxSustainedRate: lo, firstFailingRate: hi, p99LimitMs, stepMs, maxReruns, steps };
 }
