@@ -340,7 +340,7 @@ export function markdown(results, { svgPath, previous } = {}) {
     md.push('## Highest sustained rate (p99 <= 50 ms, zero loss)');
     md.push('');
     const any = systems.map((s) => results.systems[s].search).find(Boolean);
-    md.push(`A step search: rates climb until a step fails (a failed step runs once more before it counts), then bisect between the last pass and the first failure; each step runs ${(any.stepMs / 1000).toFixed(0)} s.`);
+    md.push(`A step search: rates climb until a step fails (a step that failed on its p99 alone runs once more before it counts), then bisect between the last pass and the first failure; each step runs ${(any.stepMs / 1000).toFixed(0)} s.`);
     md.push('');
     md.push('| system | highest passing rate (msg/s) | first failing rate | ratio to floor |');
     md.push('| --- | ---: | ---: | ---: |');
@@ -360,7 +360,7 @@ export function markdown(results, { svgPath, previous } = {}) {
           `| ${s} | ${r.rate} | ${n1(r.latencyMs.p50)} | ${n1(r.latencyMs.p99)} | ${n1(r.latencyMs.max)} | ${r.lostMessages} | ${r.sendErrors} | ${r.saturated ? 'yes' : 'no'} | ${r.cpu?.otherLoadCores ?? '–'} | ${r.pass ? 'yes' : r.retried ? 'no (run again)' : 'no'} |`,
         );
     md.push('');
-    md.push(`A failed step is run once more before it counts (at most ${any.maxReruns} times a search): a rate passes when either run passes, for every system alike.`);
+    md.push(`A step that failed on its p99 alone (no loss, duplicate, disorder or send error, not saturated, p50 within the limit) is run once more before it counts (at most ${any.maxReruns} times a search): a rate passes when either run passes, for every system alike.`);
     md.push('');
     md.push('</details>');
     md.push('');
