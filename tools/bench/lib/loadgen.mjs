@@ -359,8 +359,9 @@ function fmt(v) {
 
 /**
  * The highest rate with p99 <= limit and zero loss: climbs by `factor` from
- * `startRate` until a step fails (a tail-only failure after one more run of it), then bisects
- * between the last pass and the first failure. Bounded by maxSteps.
+ * `startRate` until a step fails (a failure of the tail alone only after one
+ * more run of it), then bisects between the last pass and the first failure.
+ * Bounded by maxSteps.
  */
 export async function stepSearch(sys, board, opts) {
   const {
@@ -386,17 +387,20 @@ export async function stepSearch(sys, board, opts) {
   // moment in 15 s decides a p99. A rate passes when either run passes; both systems get the same rule.
   // Loss, duplicates, disorder, send errors, saturation or a median over the limit are never run again.
   const tailOnly = (r) => r.ok && r.latencyMs.p50 != null && r.latencyMs.p50 <= p99LimitMs;
-  const step = async (rate) => {
-    let r = await runLoad(sys, board, { rate, durationMs: stepMs, log, dbName, drainMs });
+  const measure = async (rate) => {
+    const r = await runLoad(sys, board, { rate, durationMs: stepMs, log, dbName, drainMs });
     r.pass = passes(r);
+    return r;
+  };
+  const step = async (rate) => {
+    let r = await measure(rate);
     if (!r.pass && tailOnly(r) && reruns < maxReruns) {
       reruns++;
       log(`    (p99 over the limit: running ${rate} msg/s once more)`);
       r.retried = true;
       steps.push(r);
       await sleep(settleMs);
-      r = await runLoad(sys, board, { rate, durationMs: stepMs, log, dbName, drainMs });
-      r.pass = passes(r);
+      r = await measure(rate);
       r.rerun = true;
     }
     steps.push(r);
