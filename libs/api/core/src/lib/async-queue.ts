@@ -5,7 +5,9 @@
  */
 export class AsyncQueue<T> implements AsyncIterableIterator<T> {
   private readonly values: T[] = [];
-  private readonly waiters: Array<{ resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void }> = [];
+  // Only each waiting promise's resolve function is kept (a failure resolves it with a rejection): a
+  // subscriber waits for its next event for seconds, and what it holds meanwhile reaches the old generation.
+  private readonly waiters: Array<(result: IteratorResult<T> | Promise<never>) => void> = [];
   private failure: unknown;
   private closed = false;
 
@@ -17,7 +19,7 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
   push(value: T): void {
     if (this.closed) return;
     const waiter = this.waiters.shift();
-    if (waiter) waiter.resolve({ value, done: false });
+    if (waiter) waiter({ value, done: false });
     else if (this.values.length >= this.maxBuffered) this.fail(new Error('subscriber too slow'));
     else this.values.push(value);
   }
@@ -27,7 +29,7 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
     if (this.closed) return;
     this.failure = error;
     if (this.values.length === 0 && this.waiters.length) {
-      for (const waiter of this.waiters.splice(0)) waiter.reject(error);
+      for (const waiter of this.waiters.splice(0)) waiter(Promise.reject(error));
       this.finish();
     }
   }
@@ -43,12 +45,12 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
       return Promise.reject(this.failure);
     }
     if (this.closed) return Promise.resolve({ value: undefined, done: true });
-    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+    return new Promise((resolve) => this.waiters.push(resolve));
   }
 
   return(): Promise<IteratorResult<T>> {
     this.values.length = 0;
-    for (const waiter of this.waiters.splice(0)) waiter.resolve({ value: undefined, done: true });
+    for (const waiter of this.waiters.splice(0)) waiter({ value: undefined, done: true });
     this.finish();
     return Promise.resolve({ value: undefined, done: true });
   }

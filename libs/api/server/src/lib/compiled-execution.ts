@@ -188,32 +188,45 @@ function releaseResult(result: ExecutionResult): void {
  * Each event of `source` mapped through `map`, ending (and ending the source)
  * when the consumer stops. Asking for the next event means the consumer is
  * done with the previous one, which `release` is then given.
+ *
+ * Plain promise chains, no async functions: a subscription waits for its
+ * chat's next event for seconds, and whatever that wait holds outlives a young
+ * collection and is promoted. An async function's suspended frame (its
+ * register file, its own promise and the await's reaction) was most of what
+ * every delivered message left in the old generation, which is what paced
+ * the full collections under load.
  */
 function mapEvents<T, R>(source: AsyncIterable<T>, map: (event: T) => R | Promise<R>, release: (value: R) => void): AsyncIterableIterator<R> {
   const iterator = source[Symbol.asyncIterator]();
   let handedOut: R | undefined;
-  const mapped = async (result: IteratorResult<T>): Promise<IteratorResult<R>> => {
-    if (result.done) return { done: true, value: undefined };
-    try {
-      handedOut = await map(result.value);
-      return { done: false, value: handedOut };
-    } catch (error) {
-      await iterator.return?.();
-      throw error;
-    }
+  const handOut = (value: R): IteratorResult<R> => {
+    handedOut = value;
+    return { done: false, value };
   };
-  const releaseHandedOut = () => {
-    if (handedOut === undefined) return;
-    release(handedOut);
-    handedOut = undefined;
+  const endWith = (error: unknown): Promise<never> =>
+    Promise.resolve(iterator.return?.()).then(() => {
+      throw error;
+    });
+  const onEvent = (result: IteratorResult<T>): IteratorResult<R> | Promise<IteratorResult<R>> => {
+    if (result.done) return { done: true, value: undefined };
+    let value: R | Promise<R>;
+    try {
+      value = map(result.value);
+    } catch (error) {
+      return endWith(error);
+    }
+    return isPromiseLike(value) ? value.then(handOut, endWith) : handOut(value);
   };
   return {
-    next: async () => {
-      releaseHandedOut();
-      return mapped(await iterator.next());
+    next() {
+      if (handedOut !== undefined) {
+        release(handedOut);
+        handedOut = undefined;
+      }
+      return iterator.next().then(onEvent);
     },
-    return: async () => (iterator.return ? mapped(await iterator.return()) : { done: true, value: undefined }),
-    throw: async (error?: unknown) => (iterator.throw ? mapped(await iterator.throw(error)) : Promise.reject(error)),
+    return: () => (iterator.return ? iterator.return().then(onEvent) : Promise.resolve({ done: true, value: undefined })),
+    throw: (error?: unknown) => (iterator.throw ? iterator.throw(error).then(onEvent) : Promise.reject(error)),
     [Symbol.asyncIterator]() {
       return this;
     },

@@ -1,0 +1,53 @@
+import { AsyncQueue } from './async-queue';
+
+describe('AsyncQueue', () => {
+  it('hands out values in order, whether they came before or while the consumer waited', async () => {
+    const queue = new AsyncQueue<number>();
+    queue.push(1);
+    const waiting = (async () => [(await queue.next()).value, (await queue.next()).value])();
+    await Promise.resolve();
+    queue.push(2);
+    expect(await waiting).toEqual([1, 2]);
+  });
+
+  it('rejects a waiting consumer when it fails, and closes once', async () => {
+    const onClose = jest.fn();
+    const queue = new AsyncQueue<number>(onClose);
+    const waiting = queue.next();
+    queue.fail(new Error('gone'));
+    await expect(waiting).rejects.toThrow('gone');
+    expect(onClose).toHaveBeenCalledTimes(1);
+    expect(await queue.next()).toEqual({ value: undefined, done: true });
+    expect(onClose).toHaveBeenCalledTimes(1);
+  });
+
+  it('delivers what was queued before a failure, then the failure', async () => {
+    const queue = new AsyncQueue<number>();
+    queue.push(1);
+    queue.fail(new Error('gone'));
+    expect(await queue.next()).toEqual({ value: 1, done: false });
+    await expect(queue.next()).rejects.toThrow('gone');
+    expect(queue.isClosed).toBe(true);
+  });
+
+  it('ends a waiting consumer at once on return()', async () => {
+    const onClose = jest.fn();
+    const queue = new AsyncQueue<number>(onClose);
+    const waiting = queue.next();
+    await queue.return();
+    expect(await waiting).toEqual({ value: undefined, done: true });
+    expect(onClose).toHaveBeenCalledTimes(1);
+    queue.push(1);
+    expect(await queue.next()).toEqual({ value: undefined, done: true });
+  });
+
+  it('fails a consumer that lets too much pile up', async () => {
+    const queue = new AsyncQueue<number>(undefined, 2);
+    queue.push(1);
+    queue.push(2);
+    queue.push(3);
+    expect((await queue.next()).value).toBe(1);
+    expect((await queue.next()).value).toBe(2);
+    await expect(queue.next()).rejects.toThrow('subscriber too slow');
+  });
+});
