@@ -11,7 +11,7 @@ export function TrimmedLength(min: number, max: number, options?: ValidationOpti
       options: { message: `must be ${min} to ${max} characters after trimming`, ...options },
       validator: {
         validate: (value: unknown) =>
-          typeof value === 'string' && between([...value.trim()].length, min, max),
+          typeof value === 'string' && between(codePointLength(value.trim()), min, max),
       },
     });
 }
@@ -29,7 +29,7 @@ function findNul(value: unknown, path: string, problems: FieldProblem[]): void {
   } else if (Array.isArray(value)) {
     value.forEach((item, i) => findNul(item, `${path}.${i}`, problems));
   } else if (value && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) findNul(item, path ? `${path}.${key}` : key, problems);
+    for (const key in value) findNul((value as Record<string, unknown>)[key], path ? `${path}.${key}` : key, problems);
   }
 }
 
@@ -39,5 +39,24 @@ export function checkPageSize(field: string, value: number | null | undefined, m
   return value >= 1 && value <= max ? [] : [{ field, message: `must be from 1 to ${max}` }];
 }
 
-// Lengths count characters (code points), so an emoji is one character, not two.
 const between = (n: number, min: number, max: number) => n >= min && n <= max;
+
+/**
+ * Characters (code points), so an emoji is one character, not two: what
+ * `[...text].length` says (a lone surrogate counts as one), without building
+ * an array of every character of every message sent.
+ */
+export function codePointLength(text: string): number {
+  let length = text.length;
+  for (let i = 0; i < text.length - 1; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        length--;
+        i++;
+      }
+    }
+  }
+  return length;
+}
