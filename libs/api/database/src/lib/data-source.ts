@@ -1,5 +1,6 @@
 import { DataSource, type MixedList, type EntitySchema } from 'typeorm';
 import { migrations } from '../migrations';
+import { pgTypeParsers } from './timestamptz';
 
 export interface DataSourceOptions {
   url: string;
@@ -32,6 +33,8 @@ export function createDataSource(options: DataSourceOptions): DataSource {
       idleTimeoutMillis: 0,
       // Keep the process alive when an idle client's connection drops (database restart).
       allowExitOnIdle: false,
+      // timestamptz read without a regular expression per value (timestamptz.ts).
+      types: pgTypeParsers,
     },
   });
 }
