@@ -1,11 +1,27 @@
 import { createTestDatabase, type TestDatabase } from '@parley/api/testing';
 import type { DataSource } from 'typeorm';
-import { createDataSource } from './data-source';
+import { readFileSync } from 'node:fs';
+import { createDataSource, KEEPALIVE_IDLE_MS } from './data-source';
 
 interface PgPool {
   options: { idleTimeoutMillis?: number };
   totalCount: number;
   idleCount: number;
+  _clients: Array<{ connection: { stream: { localPort?: number } } }>;
+}
+
+/** The kernel's timer on each local TCP port (/proc/net/tcp*): `tr` 2 is the keepalive timer, `when` in seconds. */
+function tcpTimers(): Map<number, { timer: number; seconds: number }> {
+  const timers = new Map<number, { timer: number; seconds: number }>();
+  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of readFileSync(file, 'utf8').trim().split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      const port = parseInt(fields[1].split(':')[1], 16);
+      const [timer, when] = fields[5].split(':');
+      timers.set(port, { timer: parseInt(timer, 16), seconds: parseInt(when, 16) / 100 });
+    }
+  }
+  return timers;
 }
 
 describe('the data source pool', () => {
@@ -34,5 +50,19 @@ describe('the data source pool', () => {
       `SELECT count(*)::int AS open FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'parley-pool-test'`,
     );
     expect(open).toBe(4);
+  });
+
+  it('has the kernel send keepalive probes on idle pooled connections, starting after KEEPALIVE_IDLE_MS', async () => {
+    await Promise.all(Array.from({ length: 2 }, () => dataSource.query('SELECT pg_sleep(0.05)')));
+    const pool = (dataSource.driver as unknown as { master: PgPool }).master;
+    const ports = pool._clients.map((client) => client.connection.stream.localPort).filter((port): port is number => port !== undefined);
+    expect(ports.length).toBeGreaterThan(0);
+    const timers = tcpTimers();
+    for (const port of ports) {
+      const entry = timers.get(port);
+      expect([port, entry?.timer]).toEqual([port, 2]);
+      expect(entry?.seconds).toBeLessThanOrEqual(KEEPALIVE_IDLE_MS / 1000);
+      expect(entry?.seconds).toBeGreaterThan(KEEPALIVE_IDLE_MS / 1000 - 30);
+    }
   });
 });

@@ -10,6 +10,9 @@ export interface DataSourceOptions {
   applicationName?: string;
 }
 
+/** Silence on a pooled connection before TCP keepalive probes start. */
+export const KEEPALIVE_IDLE_MS = 60_000;
+
 /** The one TypeORM DataSource of a process: PostgreSQL through `pg`, schema only ever changed by migrations. */
 export function createDataSource(options: DataSourceOptions): DataSource {
   return new DataSource({
@@ -33,6 +36,10 @@ export function createDataSource(options: DataSourceOptions): DataSource {
       idleTimeoutMillis: 0,
       // Keep the process alive when an idle client's connection drops (database restart).
       allowExitOnIdle: false,
+      // Connections kept open (above) go quiet between bursts: TCP keepalive probes after a minute of silence
+      // keep a NAT or conntrack entry on the way from expiring, and find a peer that vanished before a query does.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: KEEPALIVE_IDLE_MS,
       // timestamptz read without a regular expression per value (timestamptz.ts).
       types: pgTypeParsers,
     },
