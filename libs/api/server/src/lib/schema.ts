@@ -77,7 +77,7 @@ const VALIDATOR_OPTIONS: ValidatorOptions = {
  * argument of every request) and run synchronously: every constraint on
  * Parley's inputs is synchronous, and `validateOrReject` spent a promise per
  * property and per constraint of every input on every send. An asynchronous
- * constraint would be skipped here, so none may be added (validation.spec.ts
+ * constraint would be skipped here, so none may be added (schema.spec.ts
  * checks the inputs' constraints are all synchronous).
  */
 function validateInput(value: unknown): void {
