@@ -2,13 +2,11 @@ import { createTestDatabase, type TestDatabase } from '@parley/api/testing';
 import type { DataSource } from 'typeorm';
 import { readFileSync } from 'node:fs';
 import { createDataSource, KEEPALIVE_IDLE_MS } from './data-source';
+import { pgPool } from './sql';
 
-interface PgPool {
-  options: { idleTimeoutMillis?: number };
-  totalCount: number;
-  idleCount: number;
-  _clients: Array<{ connection: { stream: { localPort?: number } } }>;
-}
+/** The pool's open clients (pg keeps them in `_clients`; its types do not say so). */
+const pooledClients = (dataSource: DataSource) =>
+  (pgPool(dataSource) as unknown as { _clients: Array<{ connection: { stream: { localPort?: number } } }> })._clients;
 
 /** The kernel's timer on each local TCP port (/proc/net/tcp*): `tr` 2 is the keepalive timer, `when` in seconds. */
 function tcpTimers(): Map<number, { timer: number; seconds: number }> {
@@ -41,11 +39,11 @@ describe('the data source pool', () => {
 
   it('keeps the connections a burst opened once it goes quiet, so the next burst does not wait for new ones', async () => {
     await Promise.all(Array.from({ length: 4 }, () => dataSource.query('SELECT pg_sleep(0.1)')));
-    const pool = (dataSource.driver as unknown as { master: PgPool }).master;
-    expect(pool.totalCount).toBe(4);
-    expect(pool.idleCount).toBe(4);
+    const pool = pgPool(dataSource);
+    expect(pool?.totalCount).toBe(4);
+    expect(pool?.idleCount).toBe(4);
     // pg-pool closes an idle connection after idleTimeoutMillis (10 s when unset); 0 is its "never".
-    expect(pool.options.idleTimeoutMillis).toBe(0);
+    expect(pool?.options.idleTimeoutMillis).toBe(0);
     const [{ open }] = await dataSource.query(
       `SELECT count(*)::int AS open FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'parley-pool-test'`,
     );
@@ -54,8 +52,7 @@ describe('the data source pool', () => {
 
   it('has the kernel send keepalive probes on idle pooled connections, starting after KEEPALIVE_IDLE_MS', async () => {
     await Promise.all(Array.from({ length: 2 }, () => dataSource.query('SELECT pg_sleep(0.05)')));
-    const pool = (dataSource.driver as unknown as { master: PgPool }).master;
-    const ports = pool._clients.map((client) => client.connection.stream.localPort).filter((port): port is number => port !== undefined);
+    const ports = pooledClients(dataSource).map((client) => client.connection.stream.localPort).filter((port): port is number => port !== undefined);
     expect(ports.length).toBeGreaterThan(0);
     const timers = tcpTimers();
     for (const port of ports) {

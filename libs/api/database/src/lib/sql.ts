@@ -1,4 +1,10 @@
+import type { Pool, QueryResultRow } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
+
+/** The pg pool under TypeORM's driver (none before the data source is initialized). */
+export function pgPool(dataSource: DataSource): Pool | undefined {
+  return (dataSource.driver as unknown as { master?: Pool }).master;
+}
 
 /**
  * Plain SQL for the paths where every round trip counts (sending, paging):
@@ -12,9 +18,9 @@ export async function queryRows<T>(
 ): Promise<T[]> {
   if (!runner) {
     // Straight to the driver's pool: one checkout per statement, without a TypeORM runner around it.
-    const pool = (dataSource.driver as unknown as { master: { query(query: { text: string; values: unknown[]; name?: string }): Promise<{ rows: T[] }> } })
-      .master;
-    return (await pool.query({ text, values: params, name: statementName(text) })).rows;
+    const pool = pgPool(dataSource);
+    if (!pool) throw new Error('the data source is not initialized');
+    return (await pool.query<T & QueryResultRow>({ text, values: params, name: statementName(text) })).rows;
   }
   const result = await runner.query(text, params, true);
   return result.records as T[];

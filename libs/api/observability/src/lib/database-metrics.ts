@@ -1,15 +1,10 @@
 import type { DataSource } from 'typeorm';
+import { pgPool } from '@parley/api/database';
 import type { ParleyMetrics } from './metrics';
 
-/** The parts of pg's Pool and Client the metrics use. */
+/** The part of pg's Client the metrics use. */
 interface PgClient {
   query: (...args: unknown[]) => unknown;
-}
-interface PgPool {
-  totalCount: number;
-  idleCount: number;
-  waitingCount: number;
-  on(event: 'acquire', listener: (client: PgClient) => void): unknown;
 }
 
 const timed = new WeakSet<PgClient>();
@@ -51,7 +46,7 @@ const SCRAPE_TIMEOUT_MS = 2000;
  * waiting chat's age (one indexed query on (status, createdAt)).
  */
 export function observeDatabase(dataSource: DataSource, metrics: ParleyMetrics, isReady: () => boolean): void {
-  const pool = (dataSource.driver as unknown as { master?: PgPool }).master;
+  const pool = pgPool(dataSource);
   if (pool) {
     pool.on('acquire', (client) => timeQueries(client, metrics));
     metrics.onScrape(() => {

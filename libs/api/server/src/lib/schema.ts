@@ -82,8 +82,9 @@ const VALIDATOR_OPTIONS: ValidatorOptions = {
  */
 function validateInput(value: unknown): void {
   if (value === null || typeof value !== 'object') return;
-  const items = Array.isArray(value) ? value.filter((item) => item !== null && typeof item === 'object') : [value];
-  const errors = items.flatMap((item) => validateSync(item, VALIDATOR_OPTIONS));
+  const errors = Array.isArray(value)
+    ? value.filter((item) => item !== null && typeof item === 'object').flatMap((item) => validateSync(item, VALIDATOR_OPTIONS))
+    : validateSync(value, VALIDATOR_OPTIONS);
   if (errors.length) throw new ArgumentValidationError(errors);
 }
 
