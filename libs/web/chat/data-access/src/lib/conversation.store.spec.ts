@@ -48,8 +48,12 @@ describe('ConversationStore', () => {
   let streams: Array<{ afterSeq: number | null | undefined; subject: Subject<{ data?: unknown; error?: unknown }> }>;
   let sent: Array<Record<string, unknown>>;
   let sendResult: () => Observable<unknown>;
+  let current: ChatSummaryFragment;
+  let fetches: number;
 
   beforeEach(() => {
+    current = summary;
+    fetches = 0;
     streams = [];
     sent = [];
     sendResult = () => of({ data: { sendMessage: message(4, { kind: 'CUSTOMER', clientMessageId: String(sent[0]?.['clientMessageId']), sender: { id: ME, displayName: 'Me', role: 'CUSTOMER' } }) } });
@@ -62,8 +66,10 @@ describe('ConversationStore', () => {
         {
           provide: ConversationGQL,
           useValue: {
-            fetch: () =>
-              of({ data: { chat: { ...summary, messages: { edges: [1, 2, 3].map((s) => ({ node: message(s) })), pageInfo: { hasPreviousPage: false, startCursor: 'c1' } } } } }),
+            fetch: () => {
+              fetches++;
+              return of({ data: { chat: { ...current, messages: { edges: [1, 2, 3].map((s) => ({ node: message(s) })), pageInfo: { hasPreviousPage: false, startCursor: 'c1' } } } } });
+            },
           },
         },
         {
@@ -106,6 +112,21 @@ describe('ConversationStore', () => {
     streams[0].subject.next({ data: { messageAdded: message(4) } });
     expect(store.timeline().map((m) => m.seq)).toEqual([1, 2, 3, 4]);
     expect(store.announcement()).toBe('Alex: body 4');
+  });
+
+  it('re-reads the chat when a SYSTEM message arrives, so a status change chatUpdated missed still shows', () => {
+    current = { ...summary, status: 'QUEUED', agent: null };
+    const store = TestBed.inject(ConversationStore);
+    store.open('chat-1', ME);
+    expect(store.chat()?.agent).toBeNull();
+    // the agent accepted before chatUpdated was live: only the replayed message stream says so
+    current = { ...summary, updatedAt: '2026-01-01T10:05:00.000Z' };
+    streams[0].subject.next({ data: { messageAdded: message(4, { kind: 'AGENT' }) } });
+    expect(fetches).toBe(1);
+    streams[0].subject.next({ data: { messageAdded: message(5, { kind: 'SYSTEM', sender: null, body: 'Alex joined the chat.' }) } });
+    streams[0].subject.next({ data: { messageAdded: message(5, { kind: 'SYSTEM', sender: null, body: 'Alex joined the chat.' }) } });
+    expect(fetches).toBe(2);
+    expect(store.chat()).toMatchObject({ status: 'ACTIVE', agent: { displayName: 'Alex' } });
   });
 
   it('resumes after the last seq it holds when the socket drops', async () => {

@@ -243,22 +243,22 @@ export class ConversationStore {
       }),
     );
     // status changes are not replayed: after a lost socket, re-read the chat
-    this.live.add(
-      this.realtime.reconnected.subscribe(() => {
-        this.conversationGql.fetch({ variables: { id: chatId, last: 1 } }).subscribe({
-          next: (result) => {
-            const chat = result.data?.chat;
-            if (chat && chat.id === this.chatId) {
-              // messages come from the resumed messageAdded stream, never from here:
-              // adding the newest one early would make a later resume skip the ones before it
-              const { messages: _latest, ...summary } = chat;
-              this.applySummary(summary);
-            }
-          },
-          error: () => undefined,
-        });
-      }),
-    );
+    this.live.add(this.realtime.reconnected.subscribe(() => this.refreshSummary(chatId)));
+  }
+
+  /** Re-reads the chat's status and agent (never its messages: those come from the messageAdded stream). */
+  private refreshSummary(chatId: string): void {
+    this.conversationGql.fetch({ variables: { id: chatId, last: 1 } }).subscribe({
+      next: (result) => {
+        const chat = result.data?.chat;
+        if (chat && chat.id === this.chatId) {
+          // adding the newest message here would make a later resume skip the ones before it
+          const { messages: _latest, ...summary } = chat;
+          this.applySummary(summary);
+        }
+      },
+      error: () => undefined,
+    });
   }
 
   private receive(message: ChatMessageFragment): void {
@@ -268,6 +268,9 @@ export class ConversationStore {
     if (after === before) return;
     this.log.set(after);
     this.list.noteMessage(message);
+    // Every change of status or agent comes with a SYSTEM message, and this stream is replayed while
+    // chatUpdated is not: a change made before that subscription was live still reaches the header.
+    if (message.kind === 'SYSTEM' && before.confirmed.every((m) => m.seq !== message.seq)) this.refreshSummary(message.chatId);
     if (message.sender) this.setTyping({ id: message.sender.id, name: message.sender.displayName }, false);
     const mine = message.kind === 'CUSTOMER';
     if (!mine && before.confirmed.every((m) => m.seq !== message.seq)) {
