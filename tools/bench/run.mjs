@@ -29,6 +29,8 @@
 //                      tells a socket's memory from a subscription's
 //   --paging-size N    messages in the big chat (default 100000)
 //   --paging-reps N    measured requests per page (default 300; quick 50)
+//   --repeat N         the whole run N times over (each system fresh each time); the tables show the
+//                      last run, the goals every run's figure and their median, which decides the goal
 //   --json             print RESULTS_JSON <file> last
 import fs from 'node:fs';
 import path from 'node:path';
@@ -36,7 +38,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { DeliveryBoard, runLoad, stepSearch, warmup } from './lib/loadgen.mjs';
 import { runIdle } from './lib/idle.mjs';
 import { FloorSystem, ParleyRedisSystem, ParleySystem, repoRoot } from './lib/systems.mjs';
-import { backendPids, cpuDelta, cpuMicros, killAllChildren, machineInfo, newHistogram, now, postgresInfo, sleep, summarize, withAdmin } from './lib/util.mjs';
+import { backendPids, cpuDelta, cpuMicros, killAllChildren, machineInfo, newHistogram, now, postgresInfo, settleDatabase, sleep, summarize, withAdmin } from './lib/util.mjs';
 import { textTable, writeReport } from './lib/report.mjs';
 
 // ------------------------------------------------------------------ options
@@ -48,7 +50,7 @@ function parseArgs(argv) {
     if (!a.startsWith('--')) continue;
     const eq = a.indexOf('=');
     const [k, v] = eq < 0 ? [a.slice(2), undefined] : [a.slice(2, eq), a.slice(eq + 1)];
-    const valued = ['systems', 'scenarios', 'rates', 'duration', 'chats', 'out', 'report', 'cpu-prof', 'heap-snapshots', 'parley-node-args', 'idle-levels', 'paging-size', 'paging-reps'];
+    const valued = ['systems', 'scenarios', 'rates', 'duration', 'chats', 'out', 'report', 'cpu-prof', 'heap-snapshots', 'parley-node-args', 'idle-levels', 'paging-size', 'paging-reps', 'repeat'];
     if (valued.includes(k)) o.values[k] = v ?? argv[++i];
     else o.flags.add(k);
   }
@@ -98,6 +100,7 @@ const wantSystems = (args.values.systems ?? (mode === 'smoke' ? 'floor' : 'floor
 const outDir = path.resolve(repoRoot, args.values.out ?? 'bench-results');
 const reportPath = args.flags.has('no-report') ? null : path.resolve(repoRoot, args.values.report ?? 'docs/benchmarks.md');
 const quiet = args.flags.has('quiet');
+const repeat = Math.max(1, Math.floor(Number(args.values.repeat ?? 1)) || 1);
 
 const log = (...a) => {
   if (!quiet) console.error(...a);
@@ -122,7 +125,7 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
   });
 }
 // no run may outlive its budget
-const BUDGET_MS = { smoke: 60_000, quick: 8 * 60_000, full: 90 * 60_000 }[mode];
+const BUDGET_MS = { smoke: 60_000, quick: 8 * 60_000, full: 90 * 60_000 }[mode] * repeat;
 setTimeout(() => {
   log(`bench: over its time budget of ${BUDGET_MS / 1000} s, stopping`);
   cleanup().finally(() => process.exit(3));
@@ -134,6 +137,8 @@ async function pagingScenario(sys, world) {
   const t0 = Date.now();
   const big = await sys.preparePaging(world, cfg.pagingSize);
   log(`  ${sys.name}: chat of ${cfg.pagingSize} messages ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  // settled like every load step: the bulk load's dirty pages written out before any page is timed
+  const settled = await settleDatabase();
   const h = { first: newHistogram(), middle: newHistogram(), last: newHistogram() };
   const check = { first: null, middle: null, last: null };
   // a few unmeasured requests first, like any warm server
@@ -154,6 +159,7 @@ async function pagingScenario(sys, world) {
   const out = {
     n: cfg.pagingSize,
     reps: cfg.pagingReps,
+    settled,
     serverUsPerPage: Math.round(cpuDelta(cpu0.server, serverPids.map(cpuMicros)) / requests),
     dbUsPerPage: pgPids.length ? Math.round(cpuDelta(cpu0.db, pgPids.map(cpuMicros)) / requests) : null,
   };
@@ -194,6 +200,7 @@ async function main() {
   const results = {
     meta: {
       mode,
+      repeat,
       startedAt,
       commit: gitCommit(),
       chats: cfg.customers * cfg.chatsPerCustomer,
@@ -215,27 +222,33 @@ async function main() {
     if (args.values['parley-node-args']) nodeArgs.push(...args.values['parley-node-args'].split(/\s+/).filter(Boolean));
     return nodeArgs;
   };
-  for (const name of wantSystems) {
-    if (name === 'floor') systems.push(new FloorSystem(common));
-    else if (name === 'parley' || name === 'parley-redis') {
-      const why = ensureParleyBuilt();
-      if (why) {
-        results.skipped[name] = why;
-        log(`${name}: skipped: ${why}`);
-        continue;
-      }
-      if (name === 'parley') systems.push(new ParleySystem({ ...common, nodeArgs: parleyNodeArgs() }));
-      else if (!(await ParleyRedisSystem.reachable())) {
-        results.skipped[name] = 'no Redis answered at BENCH_REDIS_URL (default redis://127.0.0.1:6379)';
-        log(`${name}: skipped: ${results.skipped[name]}`);
-      } else {
-        const sys = new ParleyRedisSystem({ ...common, nodeArgs: parleyNodeArgs() });
-        // Paging and idle sockets are one instance's work: the parley system measures them.
-        sys.scenarios = ['fixed', 'search'];
-        systems.push(sys);
-      }
-    } else throw new Error(`unknown system ${name}`);
-  }
+  // Each run builds its systems afresh: new processes, new databases.
+  const buildSystems = async () => {
+    const built = [];
+    for (const name of wantSystems) {
+      if (name === 'floor') built.push(new FloorSystem(common));
+      else if (name === 'parley' || name === 'parley-redis') {
+        const why = ensureParleyBuilt();
+        if (why) {
+          results.skipped[name] = why;
+          log(`${name}: skipped: ${why}`);
+          continue;
+        }
+        if (name === 'parley') built.push(new ParleySystem({ ...common, nodeArgs: parleyNodeArgs() }));
+        else if (!(await ParleyRedisSystem.reachable())) {
+          results.skipped[name] = 'no Redis answered at BENCH_REDIS_URL (default redis://127.0.0.1:6379)';
+          log(`${name}: skipped: ${results.skipped[name]}`);
+        } else {
+          const sys = new ParleyRedisSystem({ ...common, nodeArgs: parleyNodeArgs() });
+          // Paging and idle sockets are one instance's work: the parley system measures them.
+          sys.scenarios = ['fixed', 'search'];
+          built.push(sys);
+        }
+      } else throw new Error(`unknown system ${name}`);
+    }
+    systems.push(...built);
+    return built;
+  };
 
   // One system at a time: started, set up, measured in every scenario, stopped, then the next. A system
   // that stays up while another is measured (idle sockets, pooled connections) was seen to disturb the
@@ -260,77 +273,86 @@ async function main() {
     }
   };
 
-  for (const current of systems) {
-    log(`\n==== ${current.name}`);
-    const live = (await setUp(current)) ? [current] : [];
-    const each = async (scenario, fn) => {
-      for (const sys of live) {
-        if (sys.dead || (sys.scenarios && !sys.scenarios.includes(scenario))) continue;
-        try {
-          await fn(sys, results.systems[sys.name]);
-        } catch (err) {
-          log(`${sys.name}: ${scenario} failed: ${err.stack ?? err.message}`);
-          results.systems[sys.name].errors.push({ scenario, message: err.message });
-          if (sys.handle?.exitCode !== undefined) {
-            sys.dead = true;
-            results.systems[sys.name].errors.push({ scenario, message: `server exited (${sys.handle.exitCode}): ${sys.handle.lines.slice(-5).join(' | ')}` });
+  const runs = [];
+  for (let n = 1; n <= repeat; n++) {
+    if (repeat > 1) log(`\n######## run ${n} of ${repeat}`);
+    results.systems = {};
+    const runStartedAt = new Date().toISOString();
+    for (const current of await buildSystems()) {
+      log(`\n==== ${current.name}`);
+      const live = (await setUp(current)) ? [current] : [];
+      const each = async (scenario, fn) => {
+        for (const sys of live) {
+          if (sys.dead || (sys.scenarios && !sys.scenarios.includes(scenario))) continue;
+          try {
+            await fn(sys, results.systems[sys.name]);
+          } catch (err) {
+            log(`${sys.name}: ${scenario} failed: ${err.stack ?? err.message}`);
+            results.systems[sys.name].errors.push({ scenario, message: err.message });
+            if (sys.handle?.exitCode !== undefined) {
+              sys.dead = true;
+              results.systems[sys.name].errors.push({ scenario, message: `server exited (${sys.handle.exitCode}): ${sys.handle.lines.slice(-5).join(' | ')}` });
+            }
           }
         }
-      }
-    };
+      };
 
-    if (cfg.scenarios.includes('fixed')) {
-      log(`\n== fixed rates ${cfg.rates.join(', ')} msg/s, ${cfg.durationMs / 1000} s each`);
-      for (const rate of cfg.rates) {
-        await each('fixed', async (sys, r) => {
+      if (cfg.scenarios.includes('fixed')) {
+        log(`\n== fixed rates ${cfg.rates.join(', ')} msg/s, ${cfg.durationMs / 1000} s each`);
+        for (const rate of cfg.rates) {
+          await each('fixed', async (sys, r) => {
+            log(` ${sys.name}:`);
+            const res = await runLoad(sys, sys.board, { rate, durationMs: cfg.durationMs, drainMs: cfg.drainMs, dbName: sys.dbName, log });
+            (r.fixed ??= []).push(res);
+            await sleep(500);
+          });
+        }
+      }
+      if (cfg.scenarios.includes('search')) {
+        log(`\n== highest sustained rate (p99 <= 50 ms, zero loss)`);
+        await each('search', async (sys, r) => {
           log(` ${sys.name}:`);
-          const res = await runLoad(sys, sys.board, { rate, durationMs: cfg.durationMs, drainMs: cfg.drainMs, dbName: sys.dbName, log });
-          (r.fixed ??= []).push(res);
-          await sleep(500);
+          r.search = await stepSearch(sys, sys.board, { ...cfg.search, log, dbName: sys.dbName, drainMs: cfg.drainMs });
+          log(` ${sys.name}: highest sustained rate ${r.search.maxSustainedRate} msg/s`);
         });
       }
-    }
-    if (cfg.scenarios.includes('search')) {
-      log(`\n== highest sustained rate (p99 <= 50 ms, zero loss)`);
-      await each('search', async (sys, r) => {
-        log(` ${sys.name}:`);
-        r.search = await stepSearch(sys, sys.board, { ...cfg.search, log, dbName: sys.dbName, drainMs: cfg.drainMs });
-        log(` ${sys.name}: highest sustained rate ${r.search.maxSustainedRate} msg/s`);
-      });
-    }
-    if (cfg.scenarios.includes('paging')) {
-      log(`\n== paging a chat of ${cfg.pagingSize} messages`);
-      await each('paging', async (sys, r) => {
-        try {
-          r.paging = await pagingScenario(sys, sys.world);
-        } catch (err) {
-          r.paging = { error: err.message };
-          throw err;
-        }
-      });
-    }
-    // the subscribers of the load scenarios go before the idle scenario restarts the servers
-    for (const sys of live) {
-      const r = results.systems[sys.name];
-      if (sys.subscribers) {
-        r.subscriberErrors = sys.subscribers.errors();
-        if (sys.subscribers.firstError?.()) r.subscriberFirstError = sys.subscribers.firstError();
-        await sys.subscribers.close().catch(() => {});
+      if (cfg.scenarios.includes('paging')) {
+        log(`\n== paging a chat of ${cfg.pagingSize} messages`);
+        await each('paging', async (sys, r) => {
+          try {
+            r.paging = await pagingScenario(sys, sys.world);
+          } catch (err) {
+            r.paging = { error: err.message };
+            throw err;
+          }
+        });
       }
-      r.stray = sys.board?.stray;
-    }
-    if (cfg.scenarios.includes('idle')) {
-      log(`\n== idle subscribers: ${cfg.idleLevels.join(', ')}`);
-      await each('idle', async (sys, r) => {
-        log(` ${sys.name}:`);
-        r.idle = await runIdle(sys, sys.world, cfg.idleLevels, { log, subscribe: !args.flags.has('idle-no-subscribe'), heapSnapshots: args.values['heap-snapshots'] && sys.name === 'parley' ? path.resolve(args.values['heap-snapshots']) : undefined });
-      });
-    }
+      // the subscribers of the load scenarios go before the idle scenario restarts the servers
+      for (const sys of live) {
+        const r = results.systems[sys.name];
+        if (sys.subscribers) {
+          r.subscriberErrors = sys.subscribers.errors();
+          if (sys.subscribers.firstError?.()) r.subscriberFirstError = sys.subscribers.firstError();
+          await sys.subscribers.close().catch(() => {});
+        }
+        r.stray = sys.board?.stray;
+      }
+      if (cfg.scenarios.includes('idle')) {
+        log(`\n== idle subscribers: ${cfg.idleLevels.join(', ')}`);
+        await each('idle', async (sys, r) => {
+          log(` ${sys.name}:`);
+          r.idle = await runIdle(sys, sys.world, cfg.idleLevels, { log, subscribe: !args.flags.has('idle-no-subscribe'), heapSnapshots: args.values['heap-snapshots'] && sys.name === 'parley' ? path.resolve(args.values['heap-snapshots']) : undefined });
+        });
+      }
 
-    await current.stop().catch(() => {});
+      await current.stop().catch(() => {});
+    }
+    for (const r of Object.values(results.systems)) if (r.errors && r.errors.length === 0) delete r.errors;
+    runs.push({ startedAt: runStartedAt, systems: results.systems });
   }
+  // results.systems is the last run (the tables); results.runs holds every run when there are several (the goals)
+  if (repeat > 1) results.runs = runs;
   await cleanup();
-  for (const [name, r] of Object.entries(results.systems)) if (r.errors && r.errors.length === 0) delete r.errors;
 
   const stamp = startedAt.replace(/[:]/g, '-');
   const file = path.join(outDir, `bench-${mode}-${stamp}.json`);
@@ -347,7 +369,7 @@ async function main() {
   log(`results: ${path.relative(repoRoot, file)}\n`);
   console.log(textTable(results));
   if (args.flags.has('json')) console.log(`RESULTS_JSON ${file}`);
-  const failed = Object.values(results.systems).some((r) => r.error);
+  const failed = runs.some((run) => Object.values(run.systems).some((r) => r.error));
   return failed ? 1 : 0;
 }
 

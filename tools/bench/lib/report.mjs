@@ -28,65 +28,78 @@ function fixedRows(results) {
   return { rates, rows };
 }
 
+// Each goal carries its figure as a number (`measure`; a step with loss or errors counts as Infinity) and the
+// rule that judges it, so several runs can be judged on their median.
 export function goals(results) {
   const f = results.systems.floor;
   const p = results.systems.parley;
   const out = [];
   if (!p) return out;
+  const goal = (key, text, measure, fmt, judge, value = fmt(measure)) => out.push({ key, goal: text, measure, fmt, judge, value, pass: judge(measure) });
+  const ms = (m) => (m === Infinity ? 'lost or failed messages' : `${n1(m)} ms`);
   const at = (sys, rate) => (sys?.fixed ?? []).find((r) => r.rate === rate);
   const p500 = at(p, 500);
   const f500 = at(f, 500);
   if (p500) {
-    out.push({
-      goal: '500 msg/s: p50 <= 5 ms',
-      value: `${n1(p500.latencyMs.p50)} ms`,
-      pass: p500.ok && p500.latencyMs.p50 != null && p500.latencyMs.p50 <= 5,
-    });
-    out.push({
-      goal: '500 msg/s: p99 <= 20 ms',
-      value: `${n1(p500.latencyMs.p99)} ms`,
-      pass: p500.ok && p500.latencyMs.p99 != null && p500.latencyMs.p99 <= 20,
-    });
-    if (f500) {
-      const r = ratio(p500.latencyMs.p50, f500.latencyMs.p50);
-      out.push({ goal: '500 msg/s: p50 within 2x of the floor', value: rx(r), pass: r != null && r <= 2 });
-    }
+    const ok = (v) => (p500.ok && v != null ? v : Infinity);
+    goal('p50-500', '500 msg/s: p50 <= 5 ms', ok(p500.latencyMs.p50), ms, (m) => m <= 5);
+    goal('p99-500', '500 msg/s: p99 <= 20 ms', ok(p500.latencyMs.p99), ms, (m) => m <= 20);
+    if (f500) goal('p50-500-ratio', '500 msg/s: p50 within 2x of the floor', ratio(p500.latencyMs.p50, f500.latencyMs.p50), rx, (m) => m != null && m <= 2);
   }
   if (p.search && f?.search) {
     const r = ratio(p.search.maxSustainedRate, f.search.maxSustainedRate);
-    out.push({
-      goal: 'max sustained rate (p99 <= 50 ms, zero loss) >= 0.6x the floor',
-      value: `${p.search.maxSustainedRate} vs ${f.search.maxSustainedRate} msg/s = ${rx(r)}`,
-      pass: r != null && r >= 0.6,
-    });
+    goal('sustained', 'max sustained rate (p99 <= 50 ms, zero loss) >= 0.6x the floor', r, rx, (m) => m != null && m >= 0.6, `${p.search.maxSustainedRate} vs ${f.search.maxSustainedRate} msg/s = ${rx(r)}`);
   }
   if (p.idle?.length) {
+    const text = '>= 50,000 idle subscribers in one process at <= 15 KB each';
     const l50 = p.idle.find((x) => x.count === 50000);
     if (l50 && !l50.skipped && !l50.failed) {
-      out.push({
-        goal: '>= 50,000 idle subscribers in one process at <= 15 KB each',
-        value: `${l50.ready} ready, ${kib(l50.bytesPerConnection)} KiB each`,
-        pass: l50.ok && l50.bytesPerConnection <= 15_000,
-      });
+      goal('idle', text, l50.ok ? l50.bytesPerConnection : Infinity, (m) => `${kib(m)} KiB each at 50,000`, (m) => m <= 15_000, `${l50.ready} ready, ${kib(l50.bytesPerConnection)} KiB each`);
     } else {
       const measured = p.idle.filter((x) => !x.skipped && !x.failed).sort((a, b) => b.count - a.count)[0];
-      out.push({
-        goal: '>= 50,000 idle subscribers in one process at <= 15 KB each',
-        value: measured
-          ? `50k ${l50 || p.idle.some((x) => x.skipped) ? `not measurable here (${(l50 ?? p.idle.find((x) => x.skipped)).reason})` : 'not in this run'}; at ${measured.count}: ${kib(measured.bytesPerConnection)} KiB (${(measured.bytesPerConnection / 1000).toFixed(1)} KB) each`
-          : 'not measured',
-        pass: measured ? (measured.ok && measured.bytesPerConnection <= 15_000 ? 'partial' : false) : null,
-      });
+      const why = `50k ${l50 || p.idle.some((x) => x.skipped) ? `not measurable here (${(l50 ?? p.idle.find((x) => x.skipped)).reason})` : 'not in this run'}`;
+      const each = (m) => `${kib(m)} KiB (${(m / 1000).toFixed(1)} KB) each`;
+      if (measured)
+        goal('idle', text, measured.ok ? measured.bytesPerConnection : Infinity, (m) => `at ${measured.count}: ${each(m)}`, (m) => (m <= 15_000 ? 'partial' : false), `${why}; at ${measured.count}: ${each(measured.bytesPerConnection)}`);
+      else out.push({ key: 'idle', goal: text, measure: null, fmt: () => 'not measured', judge: () => null, value: 'not measured', pass: null });
     }
   }
   if (p.paging) {
     const pg = p.paging;
     const worst = Math.max(...['first', 'middle', 'last'].map((w) => pg[w]?.p99 ?? Infinity));
-    out.push({ goal: 'any page of a 100k-message chat <= 5 ms at p99', value: `worst p99 ${n1(worst)} ms`, pass: worst <= 5 });
-    const r = ratio(pg.last?.p50, pg.first?.p50);
-    out.push({ goal: 'last page no slower than 1.2x the first (p50)', value: rx(r), pass: r != null && r <= 1.2 });
+    goal('paging-p99', 'any page of a 100k-message chat <= 5 ms at p99', worst, (m) => `worst p99 ${ms(m)}`, (m) => m <= 5);
+    goal('paging-last-first', 'last page no slower than 1.2x the first (p50)', ratio(pg.last?.p50, pg.first?.p50), rx, (m) => m != null && m <= 1.2);
   }
   return out;
+}
+
+function benchOptions(meta) {
+  const opts = [meta.mode === 'full' ? null : `--${meta.mode}`, meta.repeat > 1 ? `--repeat ${meta.repeat}` : null].filter(Boolean);
+  return opts.length ? ` -- ${opts.join(' ')}` : '';
+}
+
+function median(values) {
+  const v = values.filter((x) => x != null).sort((a, b) => a - b);
+  if (!v.length) return null;
+  const mid = v.length >> 1;
+  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+}
+
+/**
+ * The goals of every run of a `--repeat` run side by side; each goal is judged on the median of the
+ * runs' figures (a run that did not measure a goal is left out of its median). One run: its goals.
+ */
+export function goalsOverRuns(results) {
+  const runs = results.runs?.length > 1 ? results.runs : [{ systems: results.systems }];
+  const perRun = runs.map((run) => goals({ ...results, systems: run.systems }));
+  const keys = [...new Set(perRun.flat().map((g) => g.key))];
+  return keys.map((key) => {
+    const each = perRun.map((g) => g.find((x) => x.key === key) ?? null);
+    const first = each.find(Boolean);
+    if (each.length === 1) return { ...first, each };
+    const m = median(each.map((x) => x?.measure));
+    return { key, goal: first.goal, each, measure: m, value: m == null ? '–' : first.fmt(m), pass: m == null ? null : first.judge(m) };
+  });
 }
 
 const mark = (pass) => (pass === true ? 'PASS' : pass === 'partial' ? 'partial' : pass === false ? 'FAIL' : '–');
@@ -156,11 +169,15 @@ export function textTable(results) {
   }
   for (const s of sys) if (results.systems[s].error) lines.push(`\n${s}: FAILED: ${results.systems[s].error}`);
   for (const [name, why] of Object.entries(results.skipped ?? {})) lines.push(`\n${name}: skipped: ${why}`);
-  const g = goals(results);
+  const g = goalsOverRuns(results);
   if (g.length) {
+    const runs = g[0].each.length;
     lines.push('');
-    lines.push('Goals (parley)');
-    for (const x of g) lines.push(`  [${mark(x.pass)}] ${x.goal}: ${x.value}`);
+    lines.push(runs > 1 ? `Goals (parley), judged on the median of ${runs} runs` : 'Goals (parley)');
+    for (const x of g) {
+      lines.push(`  [${mark(x.pass)}] ${x.goal}: ${runs > 1 ? 'median ' : ''}${x.value}`);
+      if (runs > 1) x.each.forEach((e, i) => lines.push(`        run ${i + 1}: ${e ? `${e.value} (${mark(e.pass)})` : '–'}`));
+    }
   }
   return lines.join('\n');
 }
@@ -248,7 +265,8 @@ export function markdown(results, { svgPath, previous } = {}) {
     md.push('');
   }
   md.push(
-    `Generated by \`npm run bench${meta.mode === 'full' ? '' : ` -- --${meta.mode}`}\` (tools/bench) on ${meta.startedAt}` +
+    `Generated by \`npm run bench${benchOptions(meta)}\` (tools/bench) on ${meta.startedAt}` +
+      (results.runs?.length > 1 ? `, ${results.runs.length} runs one after the other (the last started ${results.runs.at(-1).startedAt.replace(/\.\d+Z$/, 'Z')})` : '') +
       (meta.commit ? ` at commit \`${meta.commit}\`` : '') +
       `. Raw results: \`${meta.resultsFile}\` (not committed). Every system was measured in the same run, one after the other (started, set up, measured in every scenario, stopped), so the ratios hold on a noisy machine and no system runs while another is measured.`,
   );
@@ -289,17 +307,26 @@ export function markdown(results, { svgPath, previous } = {}) {
     '- **Idle subscribers**: the server is restarted, its RSS read, then N sockets connect from child processes bound to 127.0.0.10, .11, … (no ephemeral-port exhaustion), each doing `connection_init` and one `messageAdded` subscription; RSS is read again after they settle. Memory per connection = RSS growth / N.',
   );
   md.push(
-    '- **Paging**: one chat filled with SQL to the given number of messages (Parley\'s chat is started and accepted through the API; the bulk insert writes its tables directly), then the first, middle and last 50 messages fetched in turn, one request at a time (Parley: `chat(id){ messages(first/after or last) }`, the middle page reached through its cursor by paging forward like a client).',
+    '- **Paging**: one chat filled with SQL to the given number of messages (Parley\'s chat is started and accepted through the API; the bulk insert writes its tables directly, then `VACUUM (ANALYZE)` as autovacuum would have done while the chat grew, then the same settle as before a load step), then the first, middle and last 50 messages fetched in turn, one request at a time (Parley: `chat(id){ messages(first/after or last) }`, the middle page reached through its cursor by paging forward like a client).',
   );
   md.push('');
 
-  const g = goals(results);
+  const g = goalsOverRuns(results);
   if (g.length) {
+    const runs = g[0].each.length;
     md.push('## Goals (Parley)');
     md.push('');
-    md.push('| goal | measured | |');
-    md.push('| --- | --- | --- |');
-    for (const x of g) md.push(`| ${x.goal} | ${x.value} | ${mark(x.pass)} |`);
+    if (runs > 1) {
+      md.push(`Each goal is judged on the median of the ${runs} runs' figures; every run's figure is shown, and the tables after this one are the last run's.`);
+      md.push('');
+      md.push(`| goal | ${g[0].each.map((_, i) => `run ${i + 1}`).join(' | ')} | median | |`);
+      md.push(`| --- | ${g[0].each.map(() => '---').join(' | ')} | --- | --- |`);
+      for (const x of g) md.push(`| ${x.goal} | ${x.each.map((e) => (e ? `${e.value} (${mark(e.pass)})` : '–')).join(' | ')} | ${x.value} | ${mark(x.pass)} |`);
+    } else {
+      md.push('| goal | measured | |');
+      md.push('| --- | --- | --- |');
+      for (const x of g) md.push(`| ${x.goal} | ${x.value} | ${mark(x.pass)} |`);
+    }
     md.push('');
   }
 
