@@ -34,11 +34,11 @@
 //   --json             print RESULTS_JSON <file> last
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { DeliveryBoard, runLoad, stepSearch, warmup } from './lib/loadgen.mjs';
 import { runIdle } from './lib/idle.mjs';
 import { FloorSystem, ParleyRedisSystem, ParleySystem, repoRoot } from './lib/systems.mjs';
-import { backendPids, cpuDelta, cpuMicros, killAllChildren, machineInfo, newHistogram, now, postgresInfo, settleDatabase, sleep, summarize, withAdmin } from './lib/util.mjs';
+import { backendPids, killAllChildren, machineInfo, newHistogram, postgresInfo, settleDatabase, sleep, summarize, withAdmin } from './lib/util.mjs';
 import { textTable, writeReport } from './lib/report.mjs';
 
 // ------------------------------------------------------------------ options
@@ -139,37 +139,43 @@ async function pagingScenario(sys, world) {
   log(`  ${sys.name}: chat of ${cfg.pagingSize} messages ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   // settled like every load step: the bulk load's dirty pages written out before any page is timed
   const settled = await settleDatabase();
-  const h = { first: newHistogram(), middle: newHistogram(), last: newHistogram() };
-  const check = { first: null, middle: null, last: null };
-  // a few unmeasured requests first, like any warm server
-  for (let i = 0; i < 3; i++) for (const w of ['first', 'middle', 'last']) await sys.page(big, w);
-  // CPU per page: the server and its database backends over the measured requests
-  const serverPids = sys.serverPids();
-  const pgPids = sys.dbName ? await backendPids(sys.dbName) : [];
-  const cpu0 = { server: serverPids.map(cpuMicros), db: pgPids.map(cpuMicros) };
-  for (let i = 0; i < cfg.pagingReps; i++) {
-    for (const w of ['first', 'middle', 'last']) {
-      const t = now();
-      const page = await sys.page(big, w);
-      h[w].recordValue(Math.max(1, Math.round((now() - t) * 1000)));
-      check[w] ??= page.length;
-    }
-  }
+  // Timed from a process of its own (paging-client.mjs says why), which also reads the CPU per page
+  // of the server and its database backends over the measured requests.
+  const m = await runPagingClient({
+    system: sys.name,
+    base: sys.base,
+    big,
+    reps: cfg.pagingReps,
+    warmupReps: 20,
+    serverPids: sys.serverPids(),
+    pgPids: sys.dbName ? await backendPids(sys.dbName) : [],
+  });
   const requests = cfg.pagingReps * 3;
   const out = {
     n: cfg.pagingSize,
     reps: cfg.pagingReps,
     settled,
-    serverUsPerPage: Math.round(cpuDelta(cpu0.server, serverPids.map(cpuMicros)) / requests),
-    dbUsPerPage: pgPids.length ? Math.round(cpuDelta(cpu0.db, pgPids.map(cpuMicros)) / requests) : null,
+    serverUsPerPage: Math.round(m.serverCpuUs / requests),
+    dbUsPerPage: m.dbCpuUs == null ? null : Math.round(m.dbCpuUs / requests),
   };
   for (const w of ['first', 'middle', 'last']) {
-    out[w] = summarize(h[w]);
-    out[w].pageSize = check[w];
-    if (check[w] !== 50) throw new Error(`paging ${w}: got ${check[w]} messages, expected 50`);
+    const h = newHistogram();
+    for (const us of m.micros[w]) h.recordValue(us);
+    out[w] = summarize(h);
+    out[w].pageSize = m.pageSize[w];
+    if (m.pageSize[w] !== 50) throw new Error(`paging ${w}: got ${m.pageSize[w]} messages, expected 50`);
   }
   log(`  ${sys.name}: paging p50/p99 ms: first ${out.first.p50}/${out.first.p99}, middle ${out.middle.p50}/${out.middle.p99}, last ${out.last.p50}/${out.last.p99}; cpu µs/page: server ${out.serverUsPerPage}, db ${out.dbUsPerPage ?? '-'}`);
   return out;
+}
+
+function runPagingClient(spec) {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [path.join(repoRoot, 'tools/bench/paging-client.mjs'), JSON.stringify(spec)], { maxBuffer: 64 * 1024 * 1024, timeout: 10 * 60_000 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`paging client: ${err.message}${stderr ? `\n${stderr.slice(-2000)}` : ''}`));
+      else resolve(JSON.parse(stdout));
+    });
+  });
 }
 
 function gitCommit() {

@@ -307,7 +307,7 @@ export function markdown(results, { svgPath, previous } = {}) {
     '- **Idle subscribers**: the server is restarted, its RSS read, then N sockets connect from child processes bound to 127.0.0.10, .11, … (no ephemeral-port exhaustion), each doing `connection_init` and one `messageAdded` subscription; RSS is read again after they settle. Memory per connection = RSS growth / N.',
   );
   md.push(
-    '- **Paging**: one chat filled with SQL to the given number of messages (Parley\'s chat is started and accepted through the API; the bulk insert writes its tables directly, then `VACUUM (ANALYZE)` as autovacuum would have done while the chat grew, then the same settle as before a load step), then the first, middle and last 50 messages fetched in turn, one request at a time (Parley: `chat(id){ messages(first/after or last) }`, the middle page reached through its cursor by paging forward like a client).',
+    '- **Paging**: one chat filled with SQL to the given number of messages (Parley\'s chat is started and accepted through the API; the bulk insert writes its tables directly, then `VACUUM (ANALYZE)` as autovacuum would have done while the chat grew, then the same settle as before a load step), then the first, middle and last 50 messages fetched in turn, one request at a time, by a client process of its own (`paging-client.mjs`: the benchmark process\'s collector, busy with the load steps\' garbage, was seen pausing it mid-request) (Parley: `chat(id){ messages(first/after or last) }`, the middle page reached through its cursor by paging forward like a client).',
   );
   md.push('');
 
