@@ -318,7 +318,7 @@ export async function dbCounters(dbName) {
 export async function postgresInfo() {
   return withAdmin(async (c) => {
     const v = await c.query('SHOW server_version');
-    const s = await c.query("SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_commit','fsync','shared_buffers','max_connections','wal_level')");
+    const s = await c.query("SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_commit','fsync','shared_buffers','max_connections','wal_level','autovacuum')");
     const pid = await c.query('SELECT pg_backend_pid() AS pid');
     return {
       version: v.rows[0].server_version,
