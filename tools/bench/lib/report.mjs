@@ -35,7 +35,8 @@ export function goals(results) {
   const p = results.systems.parley;
   const out = [];
   if (!p) return out;
-  const goal = (key, text, measure, fmt, judge, value = fmt(measure)) => out.push({ key, goal: text, measure, fmt, judge, value, pass: judge(measure) });
+  // `worst`: the figure a run that could not measure the goal counts as (a crashed server is no pass)
+  const goal = (key, text, measure, fmt, judge, value = fmt(measure), worst = Infinity) => out.push({ key, goal: text, measure, fmt, judge, value, worst, pass: judge(measure) });
   const ms = (m) => (m === Infinity ? 'lost or failed messages' : `${n1(m)} ms`);
   const at = (sys, rate) => (sys?.fixed ?? []).find((r) => r.rate === rate);
   const p500 = at(p, 500);
@@ -48,7 +49,7 @@ export function goals(results) {
   }
   if (p.search && f?.search) {
     const r = ratio(p.search.maxSustainedRate, f.search.maxSustainedRate);
-    goal('sustained', 'max sustained rate (p99 <= 50 ms, zero loss) >= 0.6x the floor', r, rx, (m) => m != null && m >= 0.6, `${p.search.maxSustainedRate} vs ${f.search.maxSustainedRate} msg/s = ${rx(r)}`);
+    goal('sustained', 'max sustained rate (p99 <= 50 ms, zero loss) >= 0.6x the floor', r, rx, (m) => m != null && m >= 0.6, `${p.search.maxSustainedRate} vs ${f.search.maxSustainedRate} msg/s = ${rx(r)}`, 0);
   }
   if (p.idle?.length) {
     const text = '>= 50,000 idle subscribers in one process at <= 15 KB each';
@@ -87,7 +88,8 @@ function median(values) {
 
 /**
  * The goals of every run of a `--repeat` run side by side; each goal is judged on the median of the
- * runs' figures (a run that did not measure a goal is left out of its median). One run: its goals.
+ * runs' figures. A run that did not measure a goal another run did (a server that failed) counts as
+ * that goal's worst figure. One run: its goals.
  */
 export function goalsOverRuns(results) {
   const runs = results.runs?.length > 1 ? results.runs : [{ systems: results.systems }];
@@ -97,7 +99,7 @@ export function goalsOverRuns(results) {
     const each = perRun.map((g) => g.find((x) => x.key === key) ?? null);
     const first = each.find(Boolean);
     if (each.length === 1) return { ...first, each };
-    const m = median(each.map((x) => x?.measure));
+    const m = median(each.map((x) => (x ? x.measure : first.worst)));
     return { key, goal: first.goal, each, measure: m, value: m == null ? '–' : first.fmt(m), pass: m == null ? null : first.judge(m) };
   });
 }
@@ -176,7 +178,7 @@ export function textTable(results) {
     lines.push(runs > 1 ? `Goals (parley), judged on the median of ${runs} runs` : 'Goals (parley)');
     for (const x of g) {
       lines.push(`  [${mark(x.pass)}] ${x.goal}: ${runs > 1 ? 'median ' : ''}${x.value}`);
-      if (runs > 1) x.each.forEach((e, i) => lines.push(`        run ${i + 1}: ${e ? `${e.value} (${mark(e.pass)})` : '–'}`));
+      if (runs > 1) x.each.forEach((e, i) => lines.push(`        run ${i + 1}: ${e ? `${e.value} (${mark(e.pass)})` : 'not measured (FAIL)'}`));
     }
   }
   return lines.join('\n');
@@ -321,7 +323,7 @@ export function markdown(results, { svgPath, previous } = {}) {
       md.push('');
       md.push(`| goal | ${g[0].each.map((_, i) => `run ${i + 1}`).join(' | ')} | median | |`);
       md.push(`| --- | ${g[0].each.map(() => '---').join(' | ')} | --- | --- |`);
-      for (const x of g) md.push(`| ${x.goal} | ${x.each.map((e) => (e ? `${e.value} (${mark(e.pass)})` : '–')).join(' | ')} | ${x.value} | ${mark(x.pass)} |`);
+      for (const x of g) md.push(`| ${x.goal} | ${x.each.map((e) => (e ? `${e.value} (${mark(e.pass)})` : 'not measured (FAIL)')).join(' | ')} | ${x.value} | ${mark(x.pass)} |`);
     } else {
       md.push('| goal | measured | |');
       md.push('| --- | --- | --- |');

@@ -85,6 +85,20 @@ describe('goals over several runs', () => {
     expect(p99.pass).toBe(false);
   });
 
+  it('counts a run whose server failed before measuring a goal as failing it, not as absent', async () => {
+    const { goalsOverRuns } = await load();
+    const crashed = run(12, 600, 800, 4);
+    delete (crashed.systems.parley as { search?: unknown }).search;
+    const g = goalsOverRuns(results([run(12, 500, 800, 4), crashed, run(12, 520, 800, 4)]));
+    const sustained = goalOf(g, 'sustained');
+    expect(sustained.each[1]).toBeNull();
+    // 0.625, 0 (not measured), 0.65: the median is the passing run's 0.625, not the mean of the other two
+    expect(sustained.measure).toBeCloseTo(0.625, 6);
+    const twoCrashed = goalsOverRuns(results([run(12, 600, 800, 4), crashed, crashed]));
+    expect(goalOf(twoCrashed, 'sustained').measure).toBe(0);
+    expect(goalOf(twoCrashed, 'sustained').pass).toBe(false);
+  });
+
   it('with one run, judges that run alone and prints no run columns', async () => {
     const { goalsOverRuns, markdown, textTable } = await load();
     const one = results([run(24.7, 490, 820, 6.1)]);
