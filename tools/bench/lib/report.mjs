@@ -62,7 +62,7 @@ export function goals(results) {
       const each = (m) => `${kib(m)} KiB (${(m / 1000).toFixed(1)} KB) each`;
       if (measured)
         goal('idle', text, measured.ok ? measured.bytesPerConnection : Infinity, (m) => `at ${measured.count}: ${each(m)}`, (m) => (m <= 15_000 ? 'partial' : false), `${why}; at ${measured.count}: ${each(measured.bytesPerConnection)}`);
-      else out.push({ key: 'idle', goal: text, measure: null, fmt: () => 'not measured', judge: () => null, value: 'not measured', pass: null });
+      else goal('idle', text, null, () => 'not measured', () => null);
     }
   }
   if (p.paging) {
