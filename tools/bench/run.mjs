@@ -279,80 +279,83 @@ async function main() {
     }
   };
 
+  // Every scenario of one system, in order; a scenario that fails is recorded and the next one runs.
+  const measureSystem = async (current) => {
+    log(`\n==== ${current.name}`);
+    const live = (await setUp(current)) ? [current] : [];
+    const each = async (scenario, fn) => {
+      for (const sys of live) {
+        if (sys.dead || (sys.scenarios && !sys.scenarios.includes(scenario))) continue;
+        try {
+          await fn(sys, results.systems[sys.name]);
+        } catch (err) {
+          log(`${sys.name}: ${scenario} failed: ${err.stack ?? err.message}`);
+          results.systems[sys.name].errors.push({ scenario, message: err.message });
+          if (sys.handle?.exitCode !== undefined) {
+            sys.dead = true;
+            results.systems[sys.name].errors.push({ scenario, message: `server exited (${sys.handle.exitCode}): ${sys.handle.lines.slice(-5).join(' | ')}` });
+          }
+        }
+      }
+    };
+
+    if (cfg.scenarios.includes('fixed')) {
+      log(`\n== fixed rates ${cfg.rates.join(', ')} msg/s, ${cfg.durationMs / 1000} s each`);
+      for (const rate of cfg.rates) {
+        await each('fixed', async (sys, r) => {
+          log(` ${sys.name}:`);
+          const res = await runLoad(sys, sys.board, { rate, durationMs: cfg.durationMs, drainMs: cfg.drainMs, dbName: sys.dbName, log });
+          (r.fixed ??= []).push(res);
+          await sleep(500);
+        });
+      }
+    }
+    if (cfg.scenarios.includes('search')) {
+      log(`\n== highest sustained rate (p99 <= 50 ms, zero loss)`);
+      await each('search', async (sys, r) => {
+        log(` ${sys.name}:`);
+        r.search = await stepSearch(sys, sys.board, { ...cfg.search, log, dbName: sys.dbName, drainMs: cfg.drainMs });
+        log(` ${sys.name}: highest sustained rate ${r.search.maxSustainedRate} msg/s`);
+      });
+    }
+    if (cfg.scenarios.includes('paging')) {
+      log(`\n== paging a chat of ${cfg.pagingSize} messages`);
+      await each('paging', async (sys, r) => {
+        try {
+          r.paging = await pagingScenario(sys, sys.world);
+        } catch (err) {
+          r.paging = { error: err.message };
+          throw err;
+        }
+      });
+    }
+    // the subscribers of the load scenarios go before the idle scenario restarts the servers
+    for (const sys of live) {
+      const r = results.systems[sys.name];
+      if (sys.subscribers) {
+        r.subscriberErrors = sys.subscribers.errors();
+        if (sys.subscribers.firstError?.()) r.subscriberFirstError = sys.subscribers.firstError();
+        await sys.subscribers.close().catch(() => {});
+      }
+      r.stray = sys.board?.stray;
+    }
+    if (cfg.scenarios.includes('idle')) {
+      log(`\n== idle subscribers: ${cfg.idleLevels.join(', ')}`);
+      await each('idle', async (sys, r) => {
+        log(` ${sys.name}:`);
+        r.idle = await runIdle(sys, sys.world, cfg.idleLevels, { log, subscribe: !args.flags.has('idle-no-subscribe'), heapSnapshots: args.values['heap-snapshots'] && sys.name === 'parley' ? path.resolve(args.values['heap-snapshots']) : undefined });
+      });
+    }
+
+    await current.stop().catch(() => {});
+  };
+
   const runs = [];
   for (let n = 1; n <= repeat; n++) {
     if (repeat > 1) log(`\n######## run ${n} of ${repeat}`);
     results.systems = {};
     const runStartedAt = new Date().toISOString();
-    for (const current of await buildSystems()) {
-      log(`\n==== ${current.name}`);
-      const live = (await setUp(current)) ? [current] : [];
-      const each = async (scenario, fn) => {
-        for (const sys of live) {
-          if (sys.dead || (sys.scenarios && !sys.scenarios.includes(scenario))) continue;
-          try {
-            await fn(sys, results.systems[sys.name]);
-          } catch (err) {
-            log(`${sys.name}: ${scenario} failed: ${err.stack ?? err.message}`);
-            results.systems[sys.name].errors.push({ scenario, message: err.message });
-            if (sys.handle?.exitCode !== undefined) {
-              sys.dead = true;
-              results.systems[sys.name].errors.push({ scenario, message: `server exited (${sys.handle.exitCode}): ${sys.handle.lines.slice(-5).join(' | ')}` });
-            }
-          }
-        }
-      };
-
-      if (cfg.scenarios.includes('fixed')) {
-        log(`\n== fixed rates ${cfg.rates.join(', ')} msg/s, ${cfg.durationMs / 1000} s each`);
-        for (const rate of cfg.rates) {
-          await each('fixed', async (sys, r) => {
-            log(` ${sys.name}:`);
-            const res = await runLoad(sys, sys.board, { rate, durationMs: cfg.durationMs, drainMs: cfg.drainMs, dbName: sys.dbName, log });
-            (r.fixed ??= []).push(res);
-            await sleep(500);
-          });
-        }
-      }
-      if (cfg.scenarios.includes('search')) {
-        log(`\n== highest sustained rate (p99 <= 50 ms, zero loss)`);
-        await each('search', async (sys, r) => {
-          log(` ${sys.name}:`);
-          r.search = await stepSearch(sys, sys.board, { ...cfg.search, log, dbName: sys.dbName, drainMs: cfg.drainMs });
-          log(` ${sys.name}: highest sustained rate ${r.search.maxSustainedRate} msg/s`);
-        });
-      }
-      if (cfg.scenarios.includes('paging')) {
-        log(`\n== paging a chat of ${cfg.pagingSize} messages`);
-        await each('paging', async (sys, r) => {
-          try {
-            r.paging = await pagingScenario(sys, sys.world);
-          } catch (err) {
-            r.paging = { error: err.message };
-            throw err;
-          }
-        });
-      }
-      // the subscribers of the load scenarios go before the idle scenario restarts the servers
-      for (const sys of live) {
-        const r = results.systems[sys.name];
-        if (sys.subscribers) {
-          r.subscriberErrors = sys.subscribers.errors();
-          if (sys.subscribers.firstError?.()) r.subscriberFirstError = sys.subscribers.firstError();
-          await sys.subscribers.close().catch(() => {});
-        }
-        r.stray = sys.board?.stray;
-      }
-      if (cfg.scenarios.includes('idle')) {
-        log(`\n== idle subscribers: ${cfg.idleLevels.join(', ')}`);
-        await each('idle', async (sys, r) => {
-          log(` ${sys.name}:`);
-          r.idle = await runIdle(sys, sys.world, cfg.idleLevels, { log, subscribe: !args.flags.has('idle-no-subscribe'), heapSnapshots: args.values['heap-snapshots'] && sys.name === 'parley' ? path.resolve(args.values['heap-snapshots']) : undefined });
-        });
-      }
-
-      await current.stop().catch(() => {});
-    }
+    for (const current of await buildSystems()) await measureSystem(current);
     for (const r of Object.values(results.systems)) if (r.errors && r.errors.length === 0) delete r.errors;
     runs.push({ startedAt: runStartedAt, systems: results.systems });
   }
