@@ -8,7 +8,7 @@
 // out-of-order), a bench message seen twice by one subscriber is a duplicate,
 // and one that some subscriber never sees before the drain ends is lost.
 import { randomBytes } from 'node:crypto';
-import { cpuDelta, cpuMicros, dbCounters, machineBusyMicros, newHistogram, now, sleep, summarize, backendPids, settleDatabase } from './util.mjs';
+import { cpuDelta, cpuMicros, dbCounters, gcRecorder, machineBusyMicros, newHistogram, now, sleep, summarize, backendPids, settleDatabase } from './util.mjs';
 
 /**
  * Tracks every subscription of a run: which chats exist, who is subscribed to
@@ -190,6 +190,7 @@ export async function runLoad(sys, board, opts) {
     bench: process.cpuUsage(),
     machine: machineBusyMicros(),
   };
+  const generatorGc = gcRecorder();
 
   const fire = (i) => {
     const chatIdx = chatOf(i);
@@ -248,6 +249,7 @@ export async function runLoad(sys, board, opts) {
     bench: process.cpuUsage(cpu0.bench),
     machine: machineBusyMicros(),
   };
+  const generatorGcInWindow = await generatorGc.stop(start, measuredEnd);
   board.handler = null;
   // PostgreSQL publishes a backend's counters within a second or so of its transactions
   let dbPerMsg = null;
@@ -307,6 +309,7 @@ export async function runLoad(sys, board, opts) {
     saturated,
     maxInflight: maxInflightSeen,
     generatorMaxLagMs: Math.round(maxLagMs * 10) / 10,
+    generatorGc: generatorGcInWindow,
     achievedRate: Math.round((fired / Math.max(1, sendEnd - start)) * 1000),
     latencyMs: summarize(e2e),
     sendAckMs: summarize(sendLat),
@@ -330,7 +333,8 @@ export async function runLoad(sys, board, opts) {
   log(
     `  ${String(rate).padStart(5)} msg/s: p50 ${fmt(result.latencyMs.p50)} p99 ${fmt(result.latencyMs.p99)} max ${fmt(result.latencyMs.max)} ms, ` +
       `delivered ${delivered}/${fired}, lost ${lostMessages}, dup ${duplicates}, ooo ${outOfOrder}, errors ${sendErrors}` +
-      `${saturated ? ' SATURATED' : ''}${firstSendError ? ` (${firstSendError})` : ''}, cpu ${result.cpu.totalUsPerMsg ?? '-'} µs/msg, other load ${result.cpu.otherLoadCores ?? '-'} cores`,
+      `${saturated ? ' SATURATED' : ''}${firstSendError ? ` (${firstSendError})` : ''}, cpu ${result.cpu.totalUsPerMsg ?? '-'} µs/msg, other load ${result.cpu.otherLoadCores ?? '-'} cores, ` +
+      `generator GC ${generatorGcInWindow.pauseMs} ms in ${generatorGcInWindow.collections} (longest ${generatorGcInWindow.longestMs})`,
   );
   return result;
 }

@@ -9,6 +9,8 @@ const FINDINGS_END = '<!-- findings:end -->';
 const n1 = (v) => (v == null ? '–' : Number(v).toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2));
 const ratio = (a, b) => (a == null || b == null || b === 0 ? null : a / b);
 const rx = (v) => (v == null ? '–' : `${v.toFixed(2)}x`);
+/** The generator's GC pauses over a step: "total (longest)"; older results have none. */
+const generatorGcCell = (r) => (r.generatorGc ? `${n1(r.generatorGc.pauseMs)} (${n1(r.generatorGc.longestMs)})` : '–');
 const kib = (b) => (b == null ? '–' : (b / 1024).toFixed(1));
 
 function systemsOf(results) {
@@ -381,12 +383,12 @@ export function markdown(results, { svgPath, previous } = {}) {
     md.push('');
     md.push('<details><summary>Every step</summary>');
     md.push('');
-    md.push('| system | rate | p50 | p99 | max | lost | errors | saturated | other load (cores) | pass |');
-    md.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |');
+    md.push('| system | rate | p50 | p99 | max | lost | errors | saturated | other load (cores) | generator GC ms (longest) | pass |');
+    md.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |');
     for (const s of systems)
       for (const r of results.systems[s].search?.steps ?? [])
         md.push(
-          `| ${s} | ${r.rate} | ${n1(r.latencyMs.p50)} | ${n1(r.latencyMs.p99)} | ${n1(r.latencyMs.max)} | ${r.lostMessages} | ${r.sendErrors} | ${r.saturated ? 'yes' : 'no'} | ${r.cpu?.otherLoadCores ?? '–'} | ${r.pass ? 'yes' : r.retried ? 'no (run again)' : 'no'} |`,
+          `| ${s} | ${r.rate} | ${n1(r.latencyMs.p50)} | ${n1(r.latencyMs.p99)} | ${n1(r.latencyMs.max)} | ${r.lostMessages} | ${r.sendErrors} | ${r.saturated ? 'yes' : 'no'} | ${r.cpu?.otherLoadCores ?? '–'} | ${generatorGcCell(r)} | ${r.pass ? 'yes' : r.retried ? 'no (run again)' : 'no'} |`,
         );
     md.push('');
     md.push(`A step that failed on its p99 alone (no loss, duplicate, disorder or send error, not saturated, p50 within the limit) is run once more before it counts (at most ${any.maxReruns} times a search): a rate passes when either run passes, for every system alike.`);
@@ -408,14 +410,15 @@ export function markdown(results, { svgPath, previous } = {}) {
     md.push('');
     md.push('µs of CPU per message delivered to both subscribers of its chat. "server" is the server process; "db" the PostgreSQL backends of its database; "all PostgreSQL" adds the background processes; "generator" is the benchmark process itself.');
     md.push('');
-    md.push('| rate | system | server | db backends | server + db | all PostgreSQL | generator | server cores busy | other load on the machine (cores) |');
-    md.push('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    md.push('| rate | system | server | db backends | server + db | all PostgreSQL | generator | server cores busy | other load on the machine (cores) | generator GC ms (longest) |');
+    md.push('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const r of rows)
       md.push(
-        `| ${r.rate} | ${r.system} | ${r.cpu.serverUsPerMsg ?? '–'} | ${r.cpu.dbBackendsUsPerMsg ?? '–'} | ${r.cpu.totalUsPerMsg ?? '–'} | ${r.cpu.allPostgresUsPerMsg ?? '–'} | ${r.cpu.generatorUsPerMsg ?? '–'} | ${r.cpu.serverCoreShare} | ${r.cpu.otherLoadCores ?? '–'} |`,
+        `| ${r.rate} | ${r.system} | ${r.cpu.serverUsPerMsg ?? '–'} | ${r.cpu.dbBackendsUsPerMsg ?? '–'} | ${r.cpu.totalUsPerMsg ?? '–'} | ${r.cpu.allPostgresUsPerMsg ?? '–'} | ${r.cpu.generatorUsPerMsg ?? '–'} | ${r.cpu.serverCoreShare} | ${r.cpu.otherLoadCores ?? '–'} | ${generatorGcCell(r)} |`,
       );
     md.push('');
     md.push('"Other load" is the machine\'s busy CPU time (/proc/stat) minus the server, every PostgreSQL process and the generator: work that was not ours (anything above ~0.1 cores means the figures are noisy; 2 cores in all).');
+    md.push('"Generator GC" is the benchmark process\'s own garbage-collection pauses over the step, in all and the longest: while it collects it neither sends nor timestamps arrivals, so a long pause lengthens the tail of whichever system is measured.');
     md.push('');
   }
 

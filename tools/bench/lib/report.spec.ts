@@ -122,3 +122,16 @@ describe('goals over several runs', () => {
     expect(text).toContain('run 1: 24.7 ms (FAIL)');
   });
 });
+
+describe('the generator column', () => {
+  it("shows each step's generator GC pauses, in all and the longest, and a dash for results without them", async () => {
+    const { markdown } = await load();
+    const one = results([run(12, 600, 800, 4)]);
+    (one.systems.parley.fixed[0] as Record<string, unknown>).generatorGc = { collections: 41, major: 1, pauseMs: 23.456, longestMs: 6.2 };
+    const md = markdown(one);
+    const parleyRow = md.split('\n').find((l) => l.startsWith('| 500 | parley | ') && l.includes('(6.20)'));
+    expect(parleyRow).toMatch(/\| 23\.5 \(6\.20\) \|$/);
+    const floorRow = md.split('\n').find((l) => l.startsWith('| 500 | floor | ') && l.endsWith(' | – |'));
+    expect(floorRow).toBeDefined();
+  });
+});

@@ -7,6 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { constants as perfConstants, PerformanceObserver } from 'node:perf_hooks';
 import pg from 'pg';
 
 const require = createRequire(import.meta.url);
@@ -14,6 +15,36 @@ const hdr = require('hdr-histogram-js');
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export const now = () => performance.now();
+
+// ---------------------------------------------------------------- this process's collector
+
+/**
+ * Records this process's garbage collections from now until `await stop(from, to)`,
+ * which sums those that started within [from, to] (performance.now() ms). A
+ * pause here delays the generator's sends and its arrival timestamps alike, so
+ * each step reports how long the generator itself stood still.
+ */
+export function gcRecorder() {
+  const entries = [];
+  const observer = new PerformanceObserver((list) => entries.push(...list.getEntries()));
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    async stop(from, to) {
+      // Node queues a collection's entry for the next turn of the event loop: let the last ones arrive.
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      entries.push(...observer.takeRecords());
+      observer.disconnect();
+      const inWindow = entries.filter((e) => e.startTime >= from && e.startTime <= to);
+      const round = (ms) => Math.round(ms * 100) / 100;
+      return {
+        collections: inWindow.length,
+        major: inWindow.filter((e) => e.detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR).length,
+        pauseMs: round(inWindow.reduce((sum, e) => sum + e.duration, 0)),
+        longestMs: round(inWindow.reduce((max, e) => Math.max(max, e.duration), 0)),
+      };
+    },
+  };
+}
 
 // ---------------------------------------------------------------- histograms
 
