@@ -56,6 +56,10 @@ describe('bench harness (smoke)', () => {
       expect(run.latencyMs.p50).toBeGreaterThan(0);
       expect(run.latencyMs.p99).toBeGreaterThanOrEqual(run.latencyMs.p50);
       expect(run.latencyMs.max).toBeGreaterThanOrEqual(run.latencyMs.p99);
+      // the noise gauges: the generator's own collector and the pages the machine read back from disk
+      expect(run.generatorGc).toEqual({ collections: expect.any(Number), major: expect.any(Number), pauseMs: expect.any(Number), longestMs: expect.any(Number) });
+      expect(run.machinePageIns).toEqual({ majorFaults: expect.any(Number), refaultedFilePages: expect.any(Number) });
+      expect(floor.paging.machinePageIns).toEqual({ majorFaults: expect.any(Number), refaultedFilePages: expect.any(Number) });
       for (const page of ['first', 'middle', 'last']) {
         expect(floor.paging[page].p50).toBeGreaterThan(0);
         expect(floor.paging[page].pageSize).toBe(50);

@@ -38,7 +38,7 @@ import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { DeliveryBoard, runLoad, stepSearch, warmup } from './lib/loadgen.mjs';
 import { runIdle } from './lib/idle.mjs';
 import { FloorSystem, ParleyRedisSystem, ParleySystem, repoRoot } from './lib/systems.mjs';
-import { backendPids, killAllChildren, machineInfo, newHistogram, postgresInfo, settleDatabase, sleep, summarize, withAdmin } from './lib/util.mjs';
+import { backendPids, killAllChildren, machineInfo, machinePageIns, newHistogram, pageInsSince, postgresInfo, settleDatabase, sleep, summarize, withAdmin } from './lib/util.mjs';
 import { textTable, writeReport } from './lib/report.mjs';
 
 // ------------------------------------------------------------------ options
@@ -141,6 +141,7 @@ async function pagingScenario(sys, world) {
   const settled = await settleDatabase();
   // Timed from a process of its own (paging-client.mjs says why), which also reads the CPU per page
   // of the server and its database backends over the measured requests.
+  const pageIns = machinePageIns();
   const m = await runPagingClient({
     system: sys.name,
     base: sys.base,
@@ -157,6 +158,7 @@ async function pagingScenario(sys, world) {
     settled,
     serverUsPerPage: Math.round(m.serverCpuUs / requests),
     dbUsPerPage: m.dbCpuUs == null ? null : Math.round(m.dbCpuUs / requests),
+    machinePageIns: pageInsSince(pageIns),
   };
   for (const w of ['first', 'middle', 'last']) {
     const h = newHistogram();

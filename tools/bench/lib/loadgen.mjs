@@ -8,7 +8,7 @@
 // out-of-order), a bench message seen twice by one subscriber is a duplicate,
 // and one that some subscriber never sees before the drain ends is lost.
 import { randomBytes } from 'node:crypto';
-import { cpuDelta, cpuMicros, dbCounters, gcRecorder, machineBusyMicros, newHistogram, now, sleep, summarize, backendPids, settleDatabase } from './util.mjs';
+import { cpuDelta, cpuMicros, dbCounters, gcRecorder, machineBusyMicros, machinePageIns, pageInsSince, newHistogram, now, sleep, summarize, backendPids, settleDatabase } from './util.mjs';
 
 /**
  * Tracks every subscription of a run: which chats exist, who is subscribed to
@@ -189,6 +189,7 @@ export async function runLoad(sys, board, opts) {
     pgAll: allPgPids.map(cpuMicros),
     bench: process.cpuUsage(),
     machine: machineBusyMicros(),
+    pageIns: machinePageIns(),
   };
   const generatorGc = gcRecorder();
 
@@ -249,6 +250,7 @@ export async function runLoad(sys, board, opts) {
     bench: process.cpuUsage(cpu0.bench),
     machine: machineBusyMicros(),
   };
+  const machinePaging = pageInsSince(cpu0.pageIns);
   const generatorGcInWindow = await generatorGc.stop(start, measuredEnd);
   board.handler = null;
   // PostgreSQL publishes a backend's counters within a second or so of its transactions
@@ -310,6 +312,7 @@ export async function runLoad(sys, board, opts) {
     maxInflight: maxInflightSeen,
     generatorMaxLagMs: Math.round(maxLagMs * 10) / 10,
     generatorGc: generatorGcInWindow,
+    machinePageIns: machinePaging,
     achievedRate: Math.round((fired / Math.max(1, sendEnd - start)) * 1000),
     latencyMs: summarize(e2e),
     sendAckMs: summarize(sendLat),

@@ -11,6 +11,8 @@ const ratio = (a, b) => (a == null || b == null || b === 0 ? null : a / b);
 const rx = (v) => (v == null ? '–' : `${v.toFixed(2)}x`);
 /** The generator's GC pauses over a step: "total (longest)"; older results have none. */
 const generatorGcCell = (r) => (r.generatorGc ? `${n1(r.generatorGc.pauseMs)} (${n1(r.generatorGc.longestMs)})` : '–');
+/** Pages the machine read back from disk during a step: "refaulted file pages / major faults". */
+const pageInsCell = (r) => (r.machinePageIns ? `${r.machinePageIns.refaultedFilePages} / ${r.machinePageIns.majorFaults}` : '–');
 const kib = (b) => (b == null ? '–' : (b / 1024).toFixed(1));
 
 function systemsOf(results) {
@@ -383,12 +385,12 @@ export function markdown(results, { svgPath, previous } = {}) {
     md.push('');
     md.push('<details><summary>Every step</summary>');
     md.push('');
-    md.push('| system | rate | p50 | p99 | max | lost | errors | saturated | other load (cores) | generator GC ms (longest) | pass |');
-    md.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |');
+    md.push('| system | rate | p50 | p99 | max | lost | errors | saturated | other load (cores) | generator GC ms (longest) | pages read back | pass |');
+    md.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |');
     for (const s of systems)
       for (const r of results.systems[s].search?.steps ?? [])
         md.push(
-          `| ${s} | ${r.rate} | ${n1(r.latencyMs.p50)} | ${n1(r.latencyMs.p99)} | ${n1(r.latencyMs.max)} | ${r.lostMessages} | ${r.sendErrors} | ${r.saturated ? 'yes' : 'no'} | ${r.cpu?.otherLoadCores ?? '–'} | ${generatorGcCell(r)} | ${r.pass ? 'yes' : r.retried ? 'no (run again)' : 'no'} |`,
+          `| ${s} | ${r.rate} | ${n1(r.latencyMs.p50)} | ${n1(r.latencyMs.p99)} | ${n1(r.latencyMs.max)} | ${r.lostMessages} | ${r.sendErrors} | ${r.saturated ? 'yes' : 'no'} | ${r.cpu?.otherLoadCores ?? '–'} | ${generatorGcCell(r)} | ${pageInsCell(r)} | ${r.pass ? 'yes' : r.retried ? 'no (run again)' : 'no'} |`,
         );
     md.push('');
     md.push(`A step that failed on its p99 alone (no loss, duplicate, disorder or send error, not saturated, p50 within the limit) is run once more before it counts (at most ${any.maxReruns} times a search): a rate passes when either run passes, for every system alike.`);
@@ -410,15 +412,16 @@ export function markdown(results, { svgPath, previous } = {}) {
     md.push('');
     md.push('µs of CPU per message delivered to both subscribers of its chat. "server" is the server process; "db" the PostgreSQL backends of its database; "all PostgreSQL" adds the background processes; "generator" is the benchmark process itself.');
     md.push('');
-    md.push('| rate | system | server | db backends | server + db | all PostgreSQL | generator | server cores busy | other load on the machine (cores) | generator GC ms (longest) |');
-    md.push('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    md.push('| rate | system | server | db backends | server + db | all PostgreSQL | generator | server cores busy | other load on the machine (cores) | generator GC ms (longest) | pages read back |');
+    md.push('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const r of rows)
       md.push(
-        `| ${r.rate} | ${r.system} | ${r.cpu.serverUsPerMsg ?? '–'} | ${r.cpu.dbBackendsUsPerMsg ?? '–'} | ${r.cpu.totalUsPerMsg ?? '–'} | ${r.cpu.allPostgresUsPerMsg ?? '–'} | ${r.cpu.generatorUsPerMsg ?? '–'} | ${r.cpu.serverCoreShare} | ${r.cpu.otherLoadCores ?? '–'} | ${generatorGcCell(r)} |`,
+        `| ${r.rate} | ${r.system} | ${r.cpu.serverUsPerMsg ?? '–'} | ${r.cpu.dbBackendsUsPerMsg ?? '–'} | ${r.cpu.totalUsPerMsg ?? '–'} | ${r.cpu.allPostgresUsPerMsg ?? '–'} | ${r.cpu.generatorUsPerMsg ?? '–'} | ${r.cpu.serverCoreShare} | ${r.cpu.otherLoadCores ?? '–'} | ${generatorGcCell(r)} | ${pageInsCell(r)} |`,
       );
     md.push('');
     md.push('"Other load" is the machine\'s busy CPU time (/proc/stat) minus the server, every PostgreSQL process and the generator: work that was not ours (anything above ~0.1 cores means the figures are noisy; 2 cores in all).');
     md.push('"Generator GC" is the benchmark process\'s own garbage-collection pauses over the step, in all and the longest: while it collects it neither sends nor timestamps arrivals, so a long pause lengthens the tail of whichever system is measured.');
+    md.push('"Pages read back" is what the whole machine read from disk again during the step, from `/proc/vmstat`: file pages faulted back in after the kernel had dropped them (`workingset_refault_file`) / major page faults (`pgmajfault`). Whoever needs such a page waits for the disk; a step with hundreds of them was disturbed from outside.');
     md.push('');
   }
 
@@ -455,18 +458,18 @@ export function markdown(results, { svgPath, previous } = {}) {
     md.push('');
     md.push('50 messages a page, one request at a time, ms.');
     md.push('');
-    md.push('| system | messages in chat | page | requests | p50 | p99 | max | ratio to floor (p50) | server CPU µs/page | db CPU µs/page |');
-    md.push('| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    md.push('| system | messages in chat | page | requests | p50 | p99 | max | ratio to floor (p50) | server CPU µs/page | db CPU µs/page | pages read back (all three pages) |');
+    md.push('| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const s of systems) {
       const p = results.systems[s].paging;
       if (!p) continue;
       if (p.error) {
-        md.push(`| ${s} | | failed: ${p.error} | | | | | | | |`);
+        md.push(`| ${s} | | failed: ${p.error} | | | | | | | | |`);
         continue;
       }
       for (const w of ['first', 'middle', 'last']) {
         const fp = results.systems.floor?.paging?.[w];
-        md.push(`| ${s} | ${p.n} | ${w} | ${p[w].count} | ${n1(p[w].p50)} | ${n1(p[w].p99)} | ${n1(p[w].max)} | ${s === 'floor' ? '1.00x' : rx(ratio(p[w].p50, fp?.p50))} | ${p.serverUsPerPage ?? '-'} | ${p.dbUsPerPage ?? '-'} |`);
+        md.push(`| ${s} | ${p.n} | ${w} | ${p[w].count} | ${n1(p[w].p50)} | ${n1(p[w].p99)} | ${n1(p[w].max)} | ${s === 'floor' ? '1.00x' : rx(ratio(p[w].p50, fp?.p50))} | ${p.serverUsPerPage ?? '-'} | ${p.dbUsPerPage ?? '-'} | ${pageInsCell(p)} |`);
       }
     }
     md.push('');

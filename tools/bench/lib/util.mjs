@@ -206,6 +206,28 @@ export function machineBusyMicros() {
   }
 }
 
+/**
+ * Pages the machine had to read back from disk so far (/proc/vmstat): major faults, and file pages read
+ * again after the kernel had dropped them. On these machines a kernel memory monitor (DAMON, with a
+ * `pageout` scheme) drops pages left untouched for a while, and whoever touches one next waits for the disk.
+ */
+export function machinePageIns() {
+  try {
+    const vmstat = fs.readFileSync('/proc/vmstat', 'utf8');
+    const read = (key) => Number(new RegExp(`^${key} (\\d+)$`, 'm').exec(vmstat)?.[1] ?? NaN);
+    return { majorFaults: read('pgmajfault'), refaultedFilePages: read('workingset_refault_file') };
+  } catch {
+    return null;
+  }
+}
+
+/** machinePageIns() now minus `before` (null when either reading failed). */
+export function pageInsSince(before) {
+  const after = machinePageIns();
+  if (!before || !after) return null;
+  return { majorFaults: after.majorFaults - before.majorFaults, refaultedFilePages: after.refaultedFilePages - before.refaultedFilePages };
+}
+
 export function ppidOf(pid) {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -361,8 +383,17 @@ export async function postgresInfo() {
 
 // ---------------------------------------------------------------- HTTP
 
+/** Idle pooled sockets are closed after this long, well before the servers' own keep-alive timeout (65 s). */
+export const IDLE_SOCKET_MS = 30_000;
+
+/**
+ * A keep-alive pool. Its idle sockets close on the client's side first: a socket left idle past the server's
+ * keep-alive timeout is being closed by the server just as a burst (the backlog after a stall) reuses it, and
+ * the send fails with ECONNRESET (seen: two in one step, which failed it). Browsers retry such a request;
+ * the generator counts it as a send error.
+ */
 export function keepAliveAgent(maxSockets = 64) {
-  return new http.Agent({ keepAlive: true, maxSockets, keepAliveMsecs: 10_000 });
+  return new http.Agent({ keepAlive: true, maxSockets, keepAliveMsecs: 10_000, timeout: IDLE_SOCKET_MS });
 }
 
 /** POST JSON with a keep-alive agent; resolves {status, body} (body parsed). */

@@ -40,3 +40,30 @@ describe('gcRecorder', () => {
     expect(gc).toEqual({ collections: 0, major: 0, pauseMs: 0, longestMs: 0 });
   });
 });
+
+describe('keepAliveAgent', () => {
+  it('closes an idle pooled socket on its own side before a server with a 65 s keep-alive timeout would', async () => {
+    const http = await import('node:http');
+    const { keepAliveAgent, postJson, IDLE_SOCKET_MS } = (await load()) as unknown as UtilModule & {
+      keepAliveAgent: (max?: number) => import('node:http').Agent;
+      postJson: (agent: unknown, url: string, body: unknown) => Promise<{ status: number }>;
+      IDLE_SOCKET_MS: number;
+    };
+    const server = http.createServer((_req, res) => res.end('{}'));
+    server.keepAliveTimeout = 65_000;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const agent = keepAliveAgent(4);
+    try {
+      const { port } = server.address() as { port: number };
+      expect((await postJson(agent, `http://127.0.0.1:${port}/`, {})).status).toBe(200);
+      const idle = Object.values(agent.freeSockets).flat();
+      expect(idle).toHaveLength(1);
+      // the agent destroys a free socket when this timeout fires
+      expect(idle[0]?.timeout).toBe(IDLE_SOCKET_MS);
+      expect(IDLE_SOCKET_MS).toBeLessThan(server.keepAliveTimeout);
+    } finally {
+      agent.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
