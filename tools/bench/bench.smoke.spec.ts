@@ -60,6 +60,9 @@ describe('bench harness (smoke)', () => {
       expect(run.generatorGc).toEqual({ collections: expect.any(Number), major: expect.any(Number), pauseMs: expect.any(Number), longestMs: expect.any(Number) });
       expect(run.machinePageIns).toEqual({ majorFaults: expect.any(Number), refaultedFilePages: expect.any(Number) });
       expect(floor.paging.machinePageIns).toEqual({ majorFaults: expect.any(Number), refaultedFilePages: expect.any(Number) });
+      // and the slowest flush the disk probe saw while the step ran, on PostgreSQL's disk when that can be told
+      expect(run.diskFlush).toEqual({ slowestMs: expect.any(Number), over50ms: expect.any(Number) });
+      expect([true, false, null]).toContain(results.diskProbe.onPostgresDisk);
       for (const page of ['first', 'middle', 'last']) {
         expect(floor.paging[page].p50).toBeGreaterThan(0);
         expect(floor.paging[page].pageSize).toBe(50);

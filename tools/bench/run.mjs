@@ -40,6 +40,7 @@ import { runIdle } from './lib/idle.mjs';
 import { FloorSystem, ParleyRedisSystem, ParleySystem, repoRoot } from './lib/systems.mjs';
 import { backendPids, killAllChildren, machineInfo, machinePageIns, newHistogram, pageInsSince, postgresInfo, settleDatabase, sleep, summarize, withAdmin } from './lib/util.mjs';
 import { textTable, writeReport } from './lib/report.mjs';
+import { startDiskProbe } from './lib/disk-probe.mjs';
 
 // ------------------------------------------------------------------ options
 
@@ -109,10 +110,13 @@ const log = (...a) => {
 // ------------------------------------------------------------------ cleanup
 
 const systems = [];
+/** the disk-flush probe, on PostgreSQL's disk when the results go there (lib/disk-probe.mjs) */
+let diskProbe = null;
 let cleaning = null;
 async function cleanup() {
   cleaning ??= (async () => {
     for (const s of systems) await s.stop().catch(() => {});
+    await diskProbe?.stop().catch(() => {});
     killAllChildren();
   })();
   return cleaning;
@@ -205,6 +209,7 @@ async function main() {
   fs.mkdirSync(logDir, { recursive: true });
   const startedAt = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const pgInfo = await postgresInfo();
+  diskProbe = startDiskProbe(outDir);
   const results = {
     meta: {
       mode,
@@ -219,6 +224,7 @@ async function main() {
     },
     machine: machineInfo(),
     postgres: pgInfo,
+    diskProbe: { onPostgresDisk: pgInfo.dataDirectory ? diskProbe.sameDeviceAs(pgInfo.dataDirectory) : null },
     systems: {},
     skipped: {},
   };
@@ -306,7 +312,7 @@ async function main() {
       for (const rate of cfg.rates) {
         await each('fixed', async (sys, r) => {
           log(` ${sys.name}:`);
-          const res = await runLoad(sys, sys.board, { rate, durationMs: cfg.durationMs, drainMs: cfg.drainMs, dbName: sys.dbName, log });
+          const res = await runLoad(sys, sys.board, { rate, durationMs: cfg.durationMs, drainMs: cfg.drainMs, dbName: sys.dbName, log, diskProbe });
           (r.fixed ??= []).push(res);
           await sleep(500);
         });
@@ -316,7 +322,7 @@ async function main() {
       log(`\n== highest sustained rate (p99 <= 50 ms, zero loss)`);
       await each('search', async (sys, r) => {
         log(` ${sys.name}:`);
-        r.search = await stepSearch(sys, sys.board, { ...cfg.search, log, dbName: sys.dbName, drainMs: cfg.drainMs });
+        r.search = await stepSearch(sys, sys.board, { ...cfg.search, log, dbName: sys.dbName, drainMs: cfg.drainMs, diskProbe });
         log(` ${sys.name}: highest sustained rate ${r.search.maxSustainedRate} msg/s`);
       });
     }

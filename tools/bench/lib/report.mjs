@@ -13,6 +13,8 @@ const rx = (v) => (v == null ? '–' : `${v.toFixed(2)}x`);
 const generatorGcCell = (r) => (r.generatorGc ? `${n1(r.generatorGc.pauseMs)} (${n1(r.generatorGc.longestMs)})` : '–');
 /** Pages the machine read back from disk during a step: "refaulted file pages / major faults". */
 const pageInsCell = (r) => (r.machinePageIns ? `${r.machinePageIns.refaultedFilePages} / ${r.machinePageIns.majorFaults}` : '–');
+/** The slowest flush the disk probe saw during a step (0: none took 10 ms), and how many took 50 ms or more. */
+const diskFlushCell = (r) => (r.diskFlush ? `${n1(r.diskFlush.slowestMs)}${r.diskFlush.over50ms ? ` (${r.diskFlush.over50ms} over 50)` : ''}` : '–');
 const kib = (b) => (b == null ? '–' : (b / 1024).toFixed(1));
 
 function systemsOf(results) {
@@ -287,6 +289,10 @@ export function markdown(results, { svgPath, previous } = {}) {
   md.push(`| Node.js | ${mc.node} |`);
   md.push(`| PostgreSQL | ${results.postgres?.version ?? '?'} (${Object.entries(results.postgres?.settings ?? {}).map(([k, v]) => `${k}=${v}`).join(', ')}) |`);
   md.push(`| open files per process | ${mc.nofile ? `${mc.nofile.soft} (hard ${mc.nofile.hard})` : '?'} |`);
+  if (results.diskProbe) {
+    const where = { true: 'on the disk that holds PostgreSQL\'s data and WAL', false: 'NOT on PostgreSQL\'s disk (its figures say little)', null: 'on a disk not compared with PostgreSQL\'s' }[String(results.diskProbe.onPostgresDisk)];
+    md.push(`| disk-flush probe | 512 bytes and \`fdatasync\` every 50 ms, ${where} |`);
+  }
   if (mc.loadAverageAtStart) md.push(`| load average when the run started | ${mc.loadAverageAtStart.join(', ')} |`);
   md.push(`| layout | server, PostgreSQL and load generator on the same machine, loopback only |`);
   md.push('');
@@ -373,7 +379,7 @@ export function markdown(results, { svgPath, previous } = {}) {
     md.push('## Highest sustained rate (p99 <= 50 ms, zero loss)');
     md.push('');
     const any = systems.map((s) => results.systems[s].search).find(Boolean);
-    md.push(`A step search: rates climb until a step fails (a step that failed on its p99 alone runs once more before it counts), then bisect between the last pass and the first failure; each step runs ${(any.stepMs / 1000).toFixed(0)} s.`);
+    md.push(`A step search: rates climb until a step fails (a step that failed on its p99 alone runs once more before it counts${any.diskStallMs ? `, and a third time if its second run overlapped a disk flush of ${any.diskStallMs} ms or more` : ''}), then bisect between the last pass and the first failure; each step runs ${(any.stepMs / 1000).toFixed(0)} s.`);
     md.push('');
     md.push('| system | highest passing rate (msg/s) | first failing rate | ratio to floor |');
     md.push('| --- | ---: | ---: | ---: |');
@@ -385,15 +391,15 @@ export function markdown(results, { svgPath, previous } = {}) {
     md.push('');
     md.push('<details><summary>Every step</summary>');
     md.push('');
-    md.push('| system | rate | p50 | p99 | max | lost | errors | saturated | other load (cores) | generator GC ms (longest) | pages read back | pass |');
-    md.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- |');
+    md.push('| system | rate | p50 | p99 | max | lost | errors | saturated | other load (cores) | generator GC ms (longest) | pages read back | slowest disk flush (ms) | pass |');
+    md.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- |');
     for (const s of systems)
       for (const r of results.systems[s].search?.steps ?? [])
         md.push(
-          `| ${s} | ${r.rate} | ${n1(r.latencyMs.p50)} | ${n1(r.latencyMs.p99)} | ${n1(r.latencyMs.max)} | ${r.lostMessages} | ${r.sendErrors} | ${r.saturated ? 'yes' : 'no'} | ${r.cpu?.otherLoadCores ?? '–'} | ${generatorGcCell(r)} | ${pageInsCell(r)} | ${r.pass ? 'yes' : r.retried ? 'no (run again)' : 'no'} |`,
+          `| ${s} | ${r.rate} | ${n1(r.latencyMs.p50)} | ${n1(r.latencyMs.p99)} | ${n1(r.latencyMs.max)} | ${r.lostMessages} | ${r.sendErrors} | ${r.saturated ? 'yes' : 'no'} | ${r.cpu?.otherLoadCores ?? '–'} | ${generatorGcCell(r)} | ${pageInsCell(r)} | ${diskFlushCell(r)} | ${r.pass ? 'yes' : r.retried ? 'no (run again)' : 'no'} |`,
         );
     md.push('');
-    md.push(`A step that failed on its p99 alone (no loss, duplicate, disorder or send error, not saturated, p50 within the limit) is run once more before it counts (at most ${any.maxReruns} times a search): a rate passes when either run passes, for every system alike.`);
+    md.push(`A step that failed on its p99 alone (no loss, duplicate, disorder or send error, not saturated, p50 within the limit) is run once more before it counts${any.diskStallMs ? `, and a third time if that run overlapped a disk flush of ${any.diskStallMs} ms or more (the disk stopped every commit)` : ''} (at most ${any.maxReruns} reruns a search): a rate passes when any of its runs passes, for every system alike.`);
     md.push('');
     md.push('</details>');
     md.push('');
@@ -412,16 +418,17 @@ export function markdown(results, { svgPath, previous } = {}) {
     md.push('');
     md.push('µs of CPU per message delivered to both subscribers of its chat. "server" is the server process; "db" the PostgreSQL backends of its database; "all PostgreSQL" adds the background processes; "generator" is the benchmark process itself.');
     md.push('');
-    md.push('| rate | system | server | db backends | server + db | all PostgreSQL | generator | server cores busy | other load on the machine (cores) | generator GC ms (longest) | pages read back |');
-    md.push('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    md.push('| rate | system | server | db backends | server + db | all PostgreSQL | generator | server cores busy | other load on the machine (cores) | generator GC ms (longest) | pages read back | slowest disk flush (ms) |');
+    md.push('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const r of rows)
       md.push(
-        `| ${r.rate} | ${r.system} | ${r.cpu.serverUsPerMsg ?? '–'} | ${r.cpu.dbBackendsUsPerMsg ?? '–'} | ${r.cpu.totalUsPerMsg ?? '–'} | ${r.cpu.allPostgresUsPerMsg ?? '–'} | ${r.cpu.generatorUsPerMsg ?? '–'} | ${r.cpu.serverCoreShare} | ${r.cpu.otherLoadCores ?? '–'} | ${generatorGcCell(r)} | ${pageInsCell(r)} |`,
+        `| ${r.rate} | ${r.system} | ${r.cpu.serverUsPerMsg ?? '–'} | ${r.cpu.dbBackendsUsPerMsg ?? '–'} | ${r.cpu.totalUsPerMsg ?? '–'} | ${r.cpu.allPostgresUsPerMsg ?? '–'} | ${r.cpu.generatorUsPerMsg ?? '–'} | ${r.cpu.serverCoreShare} | ${r.cpu.otherLoadCores ?? '–'} | ${generatorGcCell(r)} | ${pageInsCell(r)} | ${diskFlushCell(r)} |`,
       );
     md.push('');
     md.push('"Other load" is the machine\'s busy CPU time (/proc/stat) minus the server, every PostgreSQL process and the generator: work that was not ours (anything above ~0.1 cores means the figures are noisy; 2 cores in all).');
     md.push('"Generator GC" is the benchmark process\'s own garbage-collection pauses over the step, in all and the longest: while it collects it neither sends nor timestamps arrivals, so a long pause lengthens the tail of whichever system is measured.');
     md.push('"Pages read back" is what the whole machine read from disk again during the step, from `/proc/vmstat`: file pages faulted back in after the kernel had dropped them (`workingset_refault_file`) / major page faults (`pgmajfault`). Whoever needs such a page waits for the disk; a step with hundreds of them was disturbed from outside.');
+    if (results.diskProbe) md.push('"Slowest disk flush" is the slowest `fdatasync` of the disk-flush probe (machine table) while the step ran, 0 when none took 10 ms. With synchronous commit every commit waits for that disk: a flush of 100 ms or more stops every system\'s commits for as long.');
     md.push('');
   }
 

@@ -124,15 +124,16 @@ describe('goals over several runs', () => {
 });
 
 describe('the noise columns of a load step', () => {
-  it("shows the generator's GC pauses (in all, the longest) and the pages the machine read back, and a dash for results without them", async () => {
+  it("shows the generator's GC pauses (in all, the longest), the pages the machine read back and the slowest disk flush, and a dash for results without them", async () => {
     const { markdown } = await load();
     const one = results([run(12, 600, 800, 4)]);
     Object.assign(one.systems.parley.fixed[0], {
       generatorGc: { collections: 41, major: 1, pauseMs: 23.456, longestMs: 6.2 },
       machinePageIns: { refaultedFilePages: 174, majorFaults: 7 },
+      diskFlush: { slowestMs: 292.5, over50ms: 2 },
     });
     const lines = markdown(one).split('\n');
-    expect(lines.find((l) => l.startsWith('| 500 | parley | ') && l.endsWith('| 23.5 (6.20) | 174 / 7 |'))).toBeDefined();
-    expect(lines.find((l) => l.startsWith('| 500 | floor | ') && l.endsWith(' | – | – |'))).toBeDefined();
+    expect(lines.find((l) => l.startsWith('| 500 | parley | ') && l.endsWith('| 23.5 (6.20) | 174 / 7 | 293 (2 over 50) |'))).toBeDefined();
+    expect(lines.find((l) => l.startsWith('| 500 | floor | ') && l.endsWith(' | – | – | – |'))).toBeDefined();
   });
 });

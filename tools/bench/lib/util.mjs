@@ -373,8 +373,10 @@ export async function postgresInfo() {
     const v = await c.query('SHOW server_version');
     const s = await c.query("SELECT name, setting FROM pg_settings WHERE name IN ('synchronous_commit','fsync','shared_buffers','max_connections','wal_level','autovacuum')");
     const pid = await c.query('SELECT pg_backend_pid() AS pid');
+    const dataDirectory = await c.query('SHOW data_directory').then((r) => r.rows[0].data_directory, () => null);
     return {
       version: v.rows[0].server_version,
+      dataDirectory,
       settings: Object.fromEntries(s.rows.map((r) => [r.name, r.setting])),
       postmasterPid: ppidOf(pid.rows[0].pid),
     };

@@ -1,0 +1,57 @@
+// Slow disk flushes during a measurement. With synchronous commit every system waits for the disk that holds
+// PostgreSQL's WAL; on these machines that disk now and then takes 100-300 ms to flush, and each such moment
+// stops every commit for as long (eighth round in docs/benchmarks.md). The probe (../disk-probe.mjs) runs for
+// the whole benchmark and each load step reports the slowest flush it saw while the step ran.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const script = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'disk-probe.mjs');
+
+/** A flush at least this slow during a failing step lets the sustained-rate search run that step again. */
+export const DISK_STALL_MS = 100;
+
+/**
+ * Starts the probe writing in `dir` (put it on PostgreSQL's disk). `slowest(fromEpochMs, toEpochMs)` gives
+ * the flushes that overlapped that window: the slowest (ms, 0 if none took `reportMs`) and how many took 50 ms or
+ * more. `stop()` ends it and removes its file.
+ */
+export function startDiskProbe(dir, { reportMs = 10 } = {}) {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `.disk-probe-${process.pid}`);
+  const child = spawn(process.execPath, [script, file, String(reportMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  /** [endEpochMs, ms] of every flush that took 10 ms or more */
+  const slow = [];
+  let partial = '';
+  child.stdout.on('data', (chunk) => {
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      const [end, ms] = line.split(' ').map(Number);
+      if (Number.isFinite(end) && Number.isFinite(ms)) slow.push([end, ms]);
+    }
+  });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  // a benchmark that exits without stopping it leaves no probe behind (its file may stay: a 512-byte dotfile)
+  process.on('exit', () => child.exitCode === null && child.kill('SIGKILL'));
+  return {
+    file,
+    /** whether the probe writes to the disk that holds `dataDirectory` (null when that cannot be read) */
+    sameDeviceAs(dataDirectory) {
+      try {
+        return fs.statSync(dir).dev === fs.statSync(dataDirectory).dev;
+      } catch {
+        return null;
+      }
+    },
+    slowest(fromEpochMs, toEpochMs) {
+      const overlapping = slow.filter(([end, ms]) => end > fromEpochMs && end - ms < toEpochMs).map(([, ms]) => ms);
+      return { slowestMs: overlapping.length ? Math.max(...overlapping) : 0, over50ms: overlapping.filter((ms) => ms >= 50).length };
+    },
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
