@@ -5,7 +5,8 @@
 // Everything runs here, on loopback: the bench creates a fresh PostgreSQL
 // database per system (parley_bench_*), starts the servers, drives them,
 // writes bench-results/*.json, docs/benchmarks.md and the SVG plot, prints a
-// table, then stops what it started and drops its databases.
+// table, then stops what it started and drops its databases. A disk-flush
+// probe (lib/disk-probe.mjs) writes in the results folder the whole time.
 //
 // Options:
 //   --quick            about two minutes: 300 chats, short steps
