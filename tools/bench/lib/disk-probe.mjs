@@ -21,7 +21,7 @@ export function startDiskProbe(dir, { reportMs = 10 } = {}) {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `.disk-probe-${process.pid}`);
   const child = spawn(process.execPath, [script, file, String(reportMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  /** [endEpochMs, ms] of every flush that took 10 ms or more */
+  /** [endEpochMs, ms] of every flush that took `reportMs` or more */
   const slow = [];
   let partial = '';
   child.stdout.on('data', (chunk) => {

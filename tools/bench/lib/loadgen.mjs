@@ -372,12 +372,6 @@ function fmt(v) {
 }
 
 /**
- * The highest rate with p99 <= limit and zero loss: climbs by `factor` from
- * `startRate` until a step fails (a failure of the tail alone only after one
- * more run of it), then bisects between the last pass and the first failure.
- * Bounded by maxSteps.
- */
-/**
  * Whether a failed step of the sustained-rate search runs again, after `attempt` runs of it. A step that
  * failed on its tail alone (`tailOnly`) runs once more; after that, only while the failed run overlapped a
  * disk flush of DISK_STALL_MS or more (the disk stopped every commit, whichever system was measured). The
@@ -390,6 +384,12 @@ export function runAgain(r, attempt, tailOnly) {
   return attempt < 3 && (r.diskFlush?.slowestMs ?? 0) >= DISK_STALL_MS;
 }
 
+/**
+ * The highest rate with p99 <= limit and zero loss: climbs by `factor` from
+ * `startRate` until a step fails (a failure of the tail alone only after
+ * runAgain's reruns), then bisects between the last pass and the first failure.
+ * Bounded by maxSteps.
+ */
 export async function stepSearch(sys, board, opts) {
   const {
     startRate = 200,
