@@ -2,10 +2,10 @@
 // PostgreSQL's WAL; on these machines that disk now and then takes 100-300 ms to flush, and each such moment
 // stops every commit for as long (eighth round in docs/benchmarks.md). The probe (../disk-probe.mjs) runs for
 // the whole benchmark and each load step reports the slowest flush it saw while the step ran.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startProcess, stopProcess } from './util.mjs';
 
 const script = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'disk-probe.mjs');
 
@@ -20,21 +20,15 @@ export const DISK_STALL_MS = 100;
 export function startDiskProbe(dir, { reportMs = 10 } = {}) {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `.disk-probe-${process.pid}`);
-  const child = spawn(process.execPath, [script, file, String(reportMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
   /** [endEpochMs, ms] of every flush that took `reportMs` or more */
   const slow = [];
-  let partial = '';
-  child.stdout.on('data', (chunk) => {
-    const lines = (partial + chunk).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) {
+  // a child like the servers: killed with them if the benchmark exits without stopping it
+  const handle = startProcess('disk-probe', process.execPath, [script, file, String(reportMs)], {
+    onLine: (line) => {
       const [end, ms] = line.split(' ').map(Number);
       if (Number.isFinite(end) && Number.isFinite(ms)) slow.push([end, ms]);
-    }
+    },
   });
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  // a benchmark that exits without stopping it leaves no probe behind (its file may stay: a 512-byte dotfile)
-  process.on('exit', () => child.exitCode === null && child.kill('SIGKILL'));
   return {
     file,
     /** whether the probe writes to the disk that holds `dataDirectory` (null when that cannot be read) */
@@ -49,9 +43,6 @@ export function startDiskProbe(dir, { reportMs = 10 } = {}) {
       const overlapping = slow.filter(([end, ms]) => end > fromEpochMs && end - ms < toEpochMs).map(([, ms]) => ms);
       return { slowestMs: overlapping.length ? Math.max(...overlapping) : 0, over50ms: overlapping.filter((ms) => ms >= 50).length };
     },
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
+    stop: () => stopProcess(handle),
   };
 }

@@ -81,23 +81,33 @@ const children = new Set();
 
 /**
  * Starts a child process with its output kept in a ring of lines (and, if
- * logFile is given, appended there). Returns {proc, pid, lines, exited}.
+ * logFile is given, appended there; onLine, if given, sees every whole line).
+ * Returns {proc, pid, lines, exited}.
  */
-export function startProcess(name, cmd, args, { env, cwd, logFile } = {}) {
+export function startProcess(name, cmd, args, { env, cwd, logFile, onLine } = {}) {
   const proc = spawn(cmd, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: false });
   const lines = [];
   const log = logFile ? fs.createWriteStream(logFile, { flags: 'a' }) : null;
-  const take = (buf) => {
-    const text = buf.toString();
-    if (log) log.write(text);
-    for (const line of text.split('\n')) {
-      if (!line) continue;
-      lines.push(line);
-      if (lines.length > 200) lines.shift();
-    }
+  const keep = (line) => {
+    if (!line) return;
+    lines.push(line);
+    if (lines.length > 200) lines.shift();
+    onLine?.(line);
   };
-  proc.stdout.on('data', take);
-  proc.stderr.on('data', take);
+  // a line can arrive split over two chunks: each stream keeps its unfinished last line until the rest comes
+  const reader = (stream) => {
+    let partial = '';
+    stream.on('data', (buf) => {
+      const text = buf.toString();
+      if (log) log.write(text);
+      const parts = (partial + text).split('\n');
+      partial = parts.pop() ?? '';
+      parts.forEach(keep);
+    });
+    stream.on('end', () => keep(partial));
+  };
+  reader(proc.stdout);
+  reader(proc.stderr);
   const handle = { name, proc, pid: proc.pid, lines, exitCode: undefined };
   handle.exited = new Promise((resolve) => {
     proc.on('exit', (code, signal) => {
