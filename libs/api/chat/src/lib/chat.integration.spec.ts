@@ -269,6 +269,35 @@ describe('reading', () => {
     }
   });
 
+  it('gives the same pages whether the chat query reads its page ahead or the field reads it, and reports bad page arguments on the field', async () => {
+    // `chat(id) { messages }` reads the page with the chat; in the chat list, under aliases or a directive, the field reads it itself.
+    const PAGE = `edges { cursor node { seq body sender { id } } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }`;
+    const inList = `query($first: Int, $after: String, $last: Int, $before: String) { chats(first: 2) { edges { node { id
+      messages(first: $first, after: $after, last: $last, before: $before) { ${PAGE} } } } } }`;
+    const twice = `query($id: ID!, $first: Int, $after: String, $last: Int, $before: String) { chat(id: $id) {
+      a: messages(first: $first, after: $after, last: $last, before: $before) { ${PAGE} } b: messages(last: 1) { edges { node { seq } } } } }`;
+    const included = `query($id: ID!, $first: Int, $after: String, $last: Int, $before: String) { chat(id: $id) {
+      messages(first: $first, after: $after, last: $last, before: $before) @include(if: true) { ${PAGE} } } }`;
+    const middle = (await gqlOk(api.graphqlUrl, MESSAGES, { id: chatId, first: 60 }, agent.token))['chat'].messages.pageInfo.endCursor;
+    const requests = [{}, { first: 10 }, { first: 50, after: middle }, { last: 7, before: middle }, { last: 50 }, { after: middle }, { before: middle }];
+    for (const vars of requests) {
+      const ahead = (await gqlOk(api.graphqlUrl, MESSAGES.replace('node { seq body }', 'node { seq body sender { id } }'), { id: chatId, ...vars }, agent.token))['chat'].messages;
+      const listed = (await gqlOk(api.graphqlUrl, inList, vars, agent.token))['chats'].edges.find((e: any) => e.node.id === chatId).node.messages;
+      const aliased = (await gqlOk(api.graphqlUrl, twice, { id: chatId, ...vars }, agent.token))['chat'];
+      const withDirective = (await gqlOk(api.graphqlUrl, included, { id: chatId, ...vars }, agent.token))['chat'].messages;
+      expect(ahead.edges.length).toBeGreaterThan(0);
+      // seq 2 is the SYSTEM message of the accept; after it customer and agent take turns.
+      for (const { node } of ahead.edges) expect(node.sender).toEqual(node.seq === 2 ? null : { id: node.seq % 2 ? customer.id : agent.id });
+      expect(listed).toEqual(ahead);
+      expect(aliased.a).toEqual(ahead);
+      expect(aliased.b.edges.map((e: any) => e.node.seq)).toEqual([130]);
+      expect(withDirective).toEqual(ahead);
+    }
+    const bad = await gql(api.graphqlUrl, MESSAGES, { id: chatId, first: 5, last: 5 }, customer.token);
+    expect(errorCode(bad)).toBe('BAD_USER_INPUT');
+    expect(bad.errors?.[0]?.path).toEqual(['chat', 'messages']);
+  });
+
   it('shows a customer only their own chats, and never another customer\'s', async () => {
     const mine = await gqlOk(api.graphqlUrl, `{ chats(first: 100) { edges { node { customer { id } } } } }`, {}, customer.token);
     expect(mine['chats'].edges.length).toBeGreaterThan(0);

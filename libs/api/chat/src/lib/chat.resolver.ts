@@ -1,7 +1,7 @@
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
-import type { GraphQLResolveInfo } from 'graphql';
+import { getArgumentValues, getNamedType, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
 import type { SubscribeResolverData } from 'type-graphql';
-import { requireViewer, Role, selectsPath, type RequestContext } from '@parley/api/core';
+import { childFieldNodes, requireViewer, Role, selectsPath, type RequestContext } from '@parley/api/core';
 import { rememberJoinedUsers, User, userLoader } from '@parley/api/auth';
 import type { DataSource } from 'typeorm';
 import { ChatService } from './chat.service';
@@ -23,6 +23,26 @@ class MessagesArgs {
   before?: string | null;
 }
 
+/** The page's senders come in the same statement, so that each message's `sender` resolves without waiting. */
+const selectsSenders = (info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>) => selectsPath(info, ['edges', 'node', 'sender']);
+
+/**
+ * The page of messages a `chat` query will ask its chat for, when that can be
+ * told beforehand: `messages` selected once, with no directives (whose
+ * outcome only execution knows). The chat and that page are then read at once.
+ */
+function requestedPage(info: GraphQLResolveInfo): { args: MessagesArgs; withSenders: boolean } | null {
+  const nodes = childFieldNodes(info, 'messages');
+  const node = nodes[0];
+  if (nodes.length !== 1 || !node || node.directives?.length) return null;
+  const field = (getNamedType(info.returnType) as GraphQLObjectType).getFields()['messages'];
+  if (!field) return null;
+  return {
+    args: getArgumentValues(field, node, info.variableValues) as MessagesArgs,
+    withSenders: selectsSenders({ fieldNodes: nodes, fragments: info.fragments }),
+  };
+}
+
 /** Subscriptions are wired outside the class (type-graphql takes `subscribe` in the decorator), so they reach the service through the context. */
 export interface ChatServices {
   chatService: ChatService;
@@ -41,8 +61,12 @@ export class ChatResolver {
   ) {}
 
   @Query(() => Chat, { nullable: true })
-  chat(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<ChatRow | null> {
-    return this.chatService.findVisibleChat(requireViewer(ctx), id);
+  chat(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<ChatRow | null> {
+    const viewer = requireViewer(ctx);
+    const page = requestedPage(info);
+    return page
+      ? this.chatService.findVisibleChatWithPage(viewer, id, page.args, page.withSenders)
+      : this.chatService.findVisibleChat(viewer, id);
   }
 
   @Query(() => ChatConnection, {
@@ -161,8 +185,7 @@ export class ChatResolver {
     @Ctx() ctx: RequestContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<MessageConnection> {
-    // The page's senders come in the same statement, so that each message's `sender` resolves without waiting.
-    const withSenders = selectsPath(info, ['edges', 'node', 'sender']);
+    const withSenders = selectsSenders(info);
     const page = await this.chatService.messagesPage(chat, args, withSenders);
     if (withSenders) rememberJoinedUsers(ctx, page.edges.map(({ node }) => node));
     return page;

@@ -36,11 +36,19 @@ import type { SendMessageInput, StartChatInput } from './chat.inputs';
 const CHAT_COLUMNS = `c.id, c.subject, c.status, c."customerId", c."agentId", c."lastSeq", c."botActive",
   c."createdAt", c."updatedAt", c."closedAt"`;
 const MESSAGE_COLUMNS = `m.id, m."chatId", m.seq, m.kind, m."senderId", m.body, m."clientMessageId", m."createdAt"`;
-const PAGE_RANGE = `WHERE m."chatId" = $1 AND m.seq BETWEEN $2 AND $3 ORDER BY m.seq`;
-const MESSAGE_PAGE = `SELECT ${MESSAGE_COLUMNS} FROM messages m ${PAGE_RANGE}`;
-/** The same page with each sender's public columns, so a page that shows its senders is one round trip, not two. */
-const MESSAGE_PAGE_WITH_SENDERS = `SELECT ${MESSAGE_COLUMNS}, ${joinedUserColumns('u')} FROM messages m
-  LEFT JOIN users u ON u.id = m."senderId" ${PAGE_RANGE}`;
+/** A page of messages ($1 chat, seqs from $2 to $3, $4 of them) from its lower end or its upper end; with each sender's public columns, so a page that shows its senders is one round trip, not two. */
+function pageStatement(from: 'lower' | 'upper', withSenders: boolean): string {
+  return `SELECT ${MESSAGE_COLUMNS}${withSenders ? `, ${joinedUserColumns('u')}` : ''} FROM messages m
+    ${withSenders ? 'LEFT JOIN users u ON u.id = m."senderId"' : ''}
+    WHERE m."chatId" = $1 AND m.seq BETWEEN $2 AND $3 ORDER BY m.seq ${from === 'upper' ? 'DESC' : ''} LIMIT $4`;
+}
+// Built once, so each is prepared once per connection (sql.ts).
+const MESSAGE_PAGES = {
+  forward: { plain: pageStatement('lower', false), withSenders: pageStatement('lower', true) },
+  backward: { plain: pageStatement('upper', false), withSenders: pageStatement('upper', true) },
+};
+/** No seq reaches this (seq is a PostgreSQL integer): the upper end of a window with no `before`. */
+const MAX_SEQ = 2_147_483_647;
 const MESSAGE_RETURNING = `id, "chatId", seq, kind, "senderId", body, "clientMessageId", "createdAt"`;
 const CHAT_RETURNING = `id, subject, status, "customerId", "agentId", "lastSeq", "botActive", "createdAt", "updatedAt", "closedAt"`;
 
@@ -55,6 +63,18 @@ export interface MessagePageArgs {
   last?: number | null;
   before?: string | null;
 }
+
+/** A checked page request: seqs from `lower` to `upper` (null: no bound), `size` of them, from the lower end when `forward`. */
+interface PageWindow {
+  lower: number;
+  upper: number | null;
+  size: number;
+  forward: boolean;
+}
+
+/** Which page a request asks for, as a key: a page read ahead with the chat serves only the same request. */
+const pageKey = (args: MessagePageArgs, withSenders: boolean) =>
+  `${args.first ?? ''}|${args.after ?? ''}|${args.last ?? ''}|${args.before ?? ''}|${withSenders}`;
 
 /** Called after a customer's message is committed and published (the answering bot listens). */
 export type CustomerMessageListener = (message: MessageRow, chat?: Pick<ChatRow, 'status' | 'botActive'>) => Promise<void>;
@@ -104,6 +124,8 @@ export interface MessageObserver {
  */
 export class ChatService {
   private readonly customerMessageListeners: CustomerMessageListener[] = [];
+  /** Pages read together with their chat (findVisibleChatWithPage), held as long as the chat row is. */
+  private readonly readAhead = new WeakMap<ChatRow, { key: string; page: MessageConnection }>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -172,50 +194,78 @@ export class ChatService {
   }
 
   /**
+   * A chat the viewer may see, read together with one page of its messages
+   * (both statements at once, on two connections): the `chat` query asks for
+   * this when its `messages` field is selected, and that field's messagesPage
+   * then returns the page without another round trip. Arguments the page
+   * would refuse read the chat alone, so the field reports them as before.
+   * The two reads see the chat a moment apart: a message committed between
+   * them is on this page or the next, and pageInfo says so either way.
+   */
+  async findVisibleChatWithPage(viewer: Viewer, chatId: string, args: MessagePageArgs, withSenders: boolean): Promise<ChatRow | null> {
+    const window = this.pageWindow(args);
+    if ('problems' in window || !isUuid(chatId)) return this.findVisibleChat(viewer, chatId);
+    const [chat, nodes] = await Promise.all([this.findChat(chatId), this.pageRows(chatId, window, withSenders)]);
+    if (!chat) return null;
+    if (!this.canView(viewer, chat)) throw forbidden('You may not see this chat.');
+    this.readAhead.set(chat, { key: pageKey(args, withSenders), page: this.pageConnection(chat, window, nodes) });
+    return chat;
+  }
+
+  /**
    * One page of a chat's messages, oldest first. Seqs are dense (1..lastSeq),
    * so a page is an index range scan whatever its depth. With `withSenders`
    * each row also carries its sender's columns (see rememberJoinedUsers).
    */
   async messagesPage(chat: ChatRow, args: MessagePageArgs, withSenders = false): Promise<MessageConnection> {
+    const read = this.readAhead.get(chat);
+    if (read?.key === pageKey(args, withSenders)) return read.page;
+    const window = this.pageWindow(args);
+    if ('problems' in window) throw badUserInput(window.problems);
+    return this.pageConnection(chat, window, await this.pageRows(chat.id, window, withSenders));
+  }
+
+  /** What a page's arguments ask for, or what is wrong with them. */
+  private pageWindow(args: MessagePageArgs): PageWindow | { problems: { field: string; message: string }[] } {
     const problems = [...checkPageSize('first', args.first), ...checkPageSize('last', args.last)];
     if (args.first != null && args.last != null) problems.push({ field: 'last', message: 'cannot be used with first' });
     const after = this.seqCursor(args.after, 'after', problems);
     const before = this.seqCursor(args.before, 'before', problems);
-    if (problems.length) throw badUserInput(problems);
-
-    const upper = Math.min(before === null ? chat.lastSeq : before - 1, chat.lastSeq);
-    const lower = after === null ? 1 : after + 1;
+    if (problems.length) return { problems };
     const forward = args.first != null || (args.after != null && args.last == null);
-    let from: number;
-    let to: number;
-    if (forward) {
-      from = lower;
-      to = Math.min(upper, lower + (args.first ?? DEFAULT_PAGE_SIZES.messages) - 1);
-    } else {
-      to = upper;
-      from = Math.max(lower, upper - (args.last ?? DEFAULT_PAGE_SIZES.messages) + 1);
-    }
-    const nodes =
-      from <= to
-        ? await queryRows<MessageRow>(
-            this.dataSource,
-            withSenders ? MESSAGE_PAGE_WITH_SENDERS : MESSAGE_PAGE,
-            [chat.id, from, to],
-          )
-        : [];
+    return {
+      lower: after === null ? 1 : after + 1,
+      upper: before === null ? null : before - 1,
+      size: forward ? (args.first ?? DEFAULT_PAGE_SIZES.messages) : (args.last ?? DEFAULT_PAGE_SIZES.messages),
+      forward,
+    };
+  }
+
+  /** The window's messages, oldest first: the first `size` from its lower end, or the last `size` below its upper end. */
+  private async pageRows(chatId: string, window: PageWindow, withSenders: boolean): Promise<MessageRow[]> {
+    if (window.size === 0 || (window.upper !== null && window.upper < window.lower)) return [];
+    const statement = MESSAGE_PAGES[window.forward ? 'forward' : 'backward'][withSenders ? 'withSenders' : 'plain'];
+    const rows = await queryRows<MessageRow>(this.dataSource, statement, [chatId, window.lower, window.upper ?? MAX_SEQ, window.size]);
+    return window.forward ? rows : rows.reverse();
+  }
+
+  private pageConnection(chat: ChatRow, window: PageWindow, nodes: MessageRow[]): MessageConnection {
+    const upper = Math.min(window.upper ?? chat.lastSeq, chat.lastSeq);
     const edges = nodes.map((node) => ({ node, cursor: encodeCursor(['m', node.seq]) }));
     const first = nodes[0]?.seq;
     const last = nodes[nodes.length - 1]?.seq;
     return {
       edges,
       pageInfo: {
-        hasPreviousPage: first !== undefined ? first > 1 : lower > 1,
+        hasPreviousPage: first !== undefined ? first > 1 : window.lower > 1,
         hasNextPage: last !== undefined ? last < chat.lastSeq : upper < chat.lastSeq,
         startCursor: edges[0]?.cursor ?? null,
         endCursor: edges[edges.length - 1]?.cursor ?? null,
       },
     };
   }
+
+
 
   /** The newest message of each chat, batched per request. */
   lastMessage(ctx: RequestContext, chat: ChatRow): Promise<MessageRow | null> {

@@ -1,5 +1,5 @@
 import { Kind, parse, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
-import { selectsPath } from './selection';
+import { childFieldNodes, selectsPath } from './selection';
 
 /** The info a resolver of the query's first root field would get. */
 function infoOf(query: string) {
@@ -27,5 +27,20 @@ describe('selectsPath', () => {
     expect(selectsPath(infoOf('{ messages { edges { node { id body } } } }'), ['edges', 'node', 'sender'])).toBe(false);
     expect(selectsPath(infoOf('{ messages { pageInfo { hasNextPage } sender { id } } }'), ['edges', 'node', 'sender'])).toBe(false);
     expect(selectsPath(infoOf('query { messages { ...A } } fragment A on MessageConnection { ...A }'), ['edges'])).toBe(false);
+  });
+});
+
+describe('childFieldNodes', () => {
+  const aliases = (query: string, name: string) => childFieldNodes(infoOf(query), name).map((n) => n.alias?.value ?? n.name.value);
+
+  it('finds every selection of the field directly below, through fragments, in document order', () => {
+    expect(aliases('{ chat { id messages(last: 5) { pageInfo { hasNextPage } } } }', 'messages')).toEqual(['messages']);
+    expect(aliases('{ chat { a: messages(first: 1) { edges { cursor } } ... on Chat { b: messages(last: 1) { edges { cursor } } } } }', 'messages')).toEqual(['a', 'b']);
+    expect(aliases('query { chat { ...C } } fragment C on Chat { messages { edges { cursor } } ...C }', 'messages')).toEqual(['messages']);
+  });
+
+  it('finds nothing for a field only selected deeper down, or not at all', () => {
+    expect(aliases('{ chat { lastMessage { chat { messages { edges { cursor } } } } } }', 'messages')).toEqual([]);
+    expect(aliases('{ chat { id } }', 'messages')).toEqual([]);
   });
 });
