@@ -23,7 +23,7 @@ class MessagesArgs {
   before?: string | null;
 }
 
-/** The page's senders come in the same statement, so that each message's `sender` resolves without waiting. */
+/** A page read with its chat brings its senders along, so that each message's `sender` resolves without waiting. */
 const selectsSenders = (info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>) => selectsPath(info, ['edges', 'node', 'sender']);
 
 /**
@@ -185,9 +185,8 @@ export class ChatResolver {
     @Ctx() ctx: RequestContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<MessageConnection> {
-    const withSenders = selectsSenders(info);
-    const page = await this.chatService.messagesPage(chat, args, withSenders);
-    if (withSenders) rememberJoinedUsers(ctx, page.edges.map(({ node }) => node));
-    return page;
+    const page = await this.chatService.messagesPage(chat, args, selectsSenders(info));
+    rememberJoinedUsers(ctx, page.senders);
+    return page.connection;
   }
 }

@@ -36,17 +36,23 @@ import type { SendMessageInput, StartChatInput } from './chat.inputs';
 const CHAT_COLUMNS = `c.id, c.subject, c.status, c."customerId", c."agentId", c."lastSeq", c."botActive",
   c."createdAt", c."updatedAt", c."closedAt"`;
 const MESSAGE_COLUMNS = `m.id, m."chatId", m.seq, m.kind, m."senderId", m.body, m."clientMessageId", m."createdAt"`;
-/** A page of messages ($1 chat, seqs from $2 to $3, $4 of them) from its lower end or its upper end; with each sender's public columns, so a page that shows its senders is one round trip, not two. */
-function pageStatement(from: 'lower' | 'upper', withSenders: boolean): string {
-  return `SELECT ${MESSAGE_COLUMNS}${withSenders ? `, ${joinedUserColumns('u')}` : ''} FROM messages m
-    ${withSenders ? 'LEFT JOIN users u ON u.id = m."senderId"' : ''}
-    WHERE m."chatId" = $1 AND m.seq BETWEEN $2 AND $3 ORDER BY m.seq ${from === 'upper' ? 'DESC' : ''} LIMIT $4`;
-}
+/**
+ * A page of messages ($1 chat, seqs from $2 to $3, $4 of them) from its lower
+ * end or its upper end. One table only: PostgreSQL plans a statement like this
+ * afresh on every run (its bounds change what is cheapest), and a join made
+ * that planning cost more than the page itself.
+ */
+const pageStatement = (from: 'lower' | 'upper') => `SELECT ${MESSAGE_COLUMNS} FROM messages m
+  WHERE m."chatId" = $1 AND m.seq BETWEEN $2 AND $3 ORDER BY m.seq ${from === 'upper' ? 'DESC' : ''} LIMIT $4`;
 // Built once, so each is prepared once per connection (sql.ts).
-const MESSAGE_PAGES = {
-  forward: { plain: pageStatement('lower', false), withSenders: pageStatement('lower', true) },
-  backward: { plain: pageStatement('upper', false), withSenders: pageStatement('upper', true) },
-};
+const MESSAGE_PAGES = { forward: pageStatement('lower'), backward: pageStatement('upper') };
+/**
+ * The chat, once per participant with that user's public columns. Everyone
+ * who writes in a chat is its customer or its agent, so these are a page's
+ * senders; a key lookup, so PostgreSQL plans it once per connection.
+ */
+const CHAT_WITH_PARTICIPANTS = `SELECT ${CHAT_COLUMNS}, ${joinedUserColumns('u')} FROM chats c
+  LEFT JOIN users u ON u.id IN (c."customerId", c."agentId") WHERE c.id = $1`;
 /** No seq reaches this (seq is a PostgreSQL integer): the upper end of a window with no `before`. */
 const MAX_SEQ = 2_147_483_647;
 const MESSAGE_RETURNING = `id, "chatId", seq, kind, "senderId", body, "clientMessageId", "createdAt"`;
@@ -70,6 +76,12 @@ interface PageWindow {
   upper: number | null;
   size: number;
   forward: boolean;
+}
+
+/** A page of messages, and the rows of joinedUserColumns read with it (its senders, when they were asked for). */
+export interface MessagePage {
+  connection: MessageConnection;
+  senders: readonly object[];
 }
 
 /** Which page a request asks for, as a key: a page read ahead with the chat serves only the same request. */
@@ -125,7 +137,7 @@ export interface MessageObserver {
 export class ChatService {
   private readonly customerMessageListeners: CustomerMessageListener[] = [];
   /** Pages read together with their chat (findVisibleChatWithPage), held as long as the chat row is. */
-  private readonly readAhead = new WeakMap<ChatRow, { key: string; page: MessageConnection }>();
+  private readonly readAhead = new WeakMap<ChatRow, { key: string; page: MessagePage }>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -195,34 +207,39 @@ export class ChatService {
 
   /**
    * A chat the viewer may see, read together with one page of its messages
-   * (both statements at once, on two connections): the `chat` query asks for
-   * this when its `messages` field is selected, and that field's messagesPage
-   * then returns the page without another round trip. Arguments the page
-   * would refuse read the chat alone, so the field reports them as before.
-   * The two reads see the chat a moment apart: a message committed between
-   * them is on this page or the next, and pageInfo says so either way.
+   * (both statements at once, on two connections) and, with `withSenders`,
+   * its participants: the `chat` query asks for this when its `messages` field
+   * is selected, and that field's messagesPage then returns the page without
+   * another round trip. Arguments the page would refuse read the chat alone,
+   * so the field reports them as before. The two reads see the chat a moment
+   * apart: a message committed between them is on this page or the next, and
+   * pageInfo says so either way.
    */
   async findVisibleChatWithPage(viewer: Viewer, chatId: string, args: MessagePageArgs, withSenders: boolean): Promise<ChatRow | null> {
     const window = this.pageWindow(args);
     if ('problems' in window || !isUuid(chatId)) return this.findVisibleChat(viewer, chatId);
-    const [chat, nodes] = await Promise.all([this.findChat(chatId), this.pageRows(chatId, window, withSenders)]);
+    const [rows, nodes] = await Promise.all([
+      withSenders ? queryRows<ChatRow>(this.dataSource, CHAT_WITH_PARTICIPANTS, [chatId]) : this.findChat(chatId).then((chat) => (chat ? [chat] : [])),
+      this.pageRows(chatId, window),
+    ]);
+    const chat = rows[0];
     if (!chat) return null;
     if (!this.canView(viewer, chat)) throw forbidden('You may not see this chat.');
-    this.readAhead.set(chat, { key: pageKey(args, withSenders), page: this.pageConnection(chat, window, nodes) });
+    this.readAhead.set(chat, { key: pageKey(args, withSenders), page: { connection: this.pageConnection(chat, window, nodes), senders: withSenders ? rows : [] } });
     return chat;
   }
 
   /**
-   * One page of a chat's messages, oldest first. Seqs are dense (1..lastSeq),
-   * so a page is an index range scan whatever its depth. With `withSenders`
-   * each row also carries its sender's columns (see rememberJoinedUsers).
+   * One page of a chat's messages, oldest first: the one read with the chat
+   * when it was, else read now (its senders are then left to the user loader,
+   * which reads those of every page of the request at once).
    */
-  async messagesPage(chat: ChatRow, args: MessagePageArgs, withSenders = false): Promise<MessageConnection> {
+  async messagesPage(chat: ChatRow, args: MessagePageArgs, withSenders = false): Promise<MessagePage> {
     const read = this.readAhead.get(chat);
     if (read?.key === pageKey(args, withSenders)) return read.page;
     const window = this.pageWindow(args);
     if ('problems' in window) throw badUserInput(window.problems);
-    return this.pageConnection(chat, window, await this.pageRows(chat.id, window, withSenders));
+    return { connection: this.pageConnection(chat, window, await this.pageRows(chat.id, window)), senders: [] };
   }
 
   /** What a page's arguments ask for, or what is wrong with them. */
@@ -241,10 +258,14 @@ export class ChatService {
     };
   }
 
-  /** The window's messages, oldest first: the first `size` from its lower end, or the last `size` below its upper end. */
-  private async pageRows(chatId: string, window: PageWindow, withSenders: boolean): Promise<MessageRow[]> {
+  /**
+   * The window's messages, oldest first: the first `size` from its lower end,
+   * or the last `size` below its upper end. Seqs are dense (1..lastSeq), so a
+   * page is an index range scan whatever its depth.
+   */
+  private async pageRows(chatId: string, window: PageWindow): Promise<MessageRow[]> {
     if (window.size === 0 || (window.upper !== null && window.upper < window.lower)) return [];
-    const statement = MESSAGE_PAGES[window.forward ? 'forward' : 'backward'][withSenders ? 'withSenders' : 'plain'];
+    const statement = MESSAGE_PAGES[window.forward ? 'forward' : 'backward'];
     const rows = await queryRows<MessageRow>(this.dataSource, statement, [chatId, window.lower, window.upper ?? MAX_SEQ, window.size]);
     return window.forward ? rows : rows.reverse();
   }
