@@ -65,7 +65,7 @@ export class ChatResolver {
     const viewer = requireViewer(ctx);
     const page = requestedPage(info);
     return page
-      ? this.chatService.findVisibleChatWithPage(viewer, id, page.args, page.withSenders)
+      ? this.chatService.findVisibleChatWithPage(ctx, viewer, id, page.args, page.withSenders)
       : this.chatService.findVisibleChat(viewer, id);
   }
 
@@ -185,7 +185,7 @@ export class ChatResolver {
     @Ctx() ctx: RequestContext,
     @Info() info: GraphQLResolveInfo,
   ): Promise<MessageConnection> {
-    const page = await this.chatService.messagesPage(chat, args, selectsSenders(info));
+    const page = await this.chatService.messagesPage(ctx, chat, args, selectsSenders(info));
     rememberJoinedUsers(ctx, page.senders);
     return page.connection;
   }

@@ -92,6 +92,13 @@ const pageKey = (args: MessagePageArgs, withSenders: boolean) =>
 export type CustomerMessageListener = (message: MessageRow, chat?: Pick<ChatRow, 'status' | 'botActive'>) => Promise<void>;
 
 const LAST_MESSAGE_LOADER = Symbol('lastMessageLoader');
+/**
+ * Pages read together with their chat in this request (findVisibleChatWithPage).
+ * Request-scoped on purpose: a WeakMap on the service, one entry per request,
+ * made every young-generation collection walk the entries not yet swept.
+ */
+const PAGES_READ_AHEAD = Symbol('pagesReadAhead');
+const pagesReadAhead = (ctx: RequestContext) => scopedValue(ctx, PAGES_READ_AHEAD, () => new Map<ChatRow, { key: string; page: MessagePage }>());
 const CHAT_LOADER = Symbol('chatLoader');
 
 /** sendMessage's statement ($1 chat, $2 sender, $3 clientMessageId, $4 new id, $5 kind, $6 body), for a sender in `participant`'s column. */
@@ -136,8 +143,6 @@ export interface MessageObserver {
  */
 export class ChatService {
   private readonly customerMessageListeners: CustomerMessageListener[] = [];
-  /** Pages read together with their chat (findVisibleChatWithPage), held as long as the chat row is. */
-  private readonly readAhead = new WeakMap<ChatRow, { key: string; page: MessagePage }>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -215,7 +220,13 @@ export class ChatService {
    * apart: a message committed between them is on this page or the next, and
    * pageInfo says so either way.
    */
-  async findVisibleChatWithPage(viewer: Viewer, chatId: string, args: MessagePageArgs, withSenders: boolean): Promise<ChatRow | null> {
+  async findVisibleChatWithPage(
+    ctx: RequestContext,
+    viewer: Viewer,
+    chatId: string,
+    args: MessagePageArgs,
+    withSenders: boolean,
+  ): Promise<ChatRow | null> {
     const window = this.pageWindow(args);
     if ('problems' in window || !isUuid(chatId)) return this.findVisibleChat(viewer, chatId);
     const [rows, nodes] = await Promise.all([
@@ -225,7 +236,7 @@ export class ChatService {
     const chat = rows[0];
     if (!chat) return null;
     if (!this.canView(viewer, chat)) throw forbidden('You may not see this chat.');
-    this.readAhead.set(chat, { key: pageKey(args, withSenders), page: { connection: this.pageConnection(chat, window, nodes), senders: withSenders ? rows : [] } });
+    pagesReadAhead(ctx).set(chat, { key: pageKey(args, withSenders), page: { connection: this.pageConnection(chat, window, nodes), senders: withSenders ? rows : [] } });
     return chat;
   }
 
@@ -234,8 +245,8 @@ export class ChatService {
    * when it was, else read now (its senders are then left to the user loader,
    * which reads those of every page of the request at once).
    */
-  async messagesPage(chat: ChatRow, args: MessagePageArgs, withSenders = false): Promise<MessagePage> {
-    const read = this.readAhead.get(chat);
+  async messagesPage(ctx: RequestContext, chat: ChatRow, args: MessagePageArgs, withSenders = false): Promise<MessagePage> {
+    const read = pagesReadAhead(ctx).get(chat);
     if (read?.key === pageKey(args, withSenders)) return read.page;
     const window = this.pageWindow(args);
     if ('problems' in window) throw badUserInput(window.problems);
