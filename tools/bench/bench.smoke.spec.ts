@@ -31,6 +31,12 @@ function runBench(args: string[], timeoutMs: number, env: Record<string, string>
 }
 
 describe('bench harness (smoke)', () => {
+  it('refuses a scenario it does not know, before starting anything', async () => {
+    const { code, stderr } = await runBench(['--smoke', '--scenarios', 'fixed,sustained', '--no-report'], 10_000);
+    expect(code).toBe(2);
+    expect(stderr).toContain('unknown scenario sustained: the scenarios are fixed, search, paging, idle');
+  });
+
   it('measures the floor with zero loss and real latencies', async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-smoke-'));
     const report = path.join(out, 'benchmarks.md');

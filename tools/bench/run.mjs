@@ -98,6 +98,12 @@ if (args.values.scenarios) cfg.scenarios = args.values.scenarios.split(',');
 if (args.values['idle-levels']) cfg.idleLevels = args.values['idle-levels'].split(',').map(Number);
 if (args.values['paging-size']) cfg.pagingSize = Number(args.values['paging-size']);
 if (args.values['paging-reps']) cfg.pagingReps = Number(args.values['paging-reps']);
+// A misspelt scenario would otherwise measure nothing and still print an (empty) report.
+const unknownScenarios = cfg.scenarios.filter((s) => !PRESETS.full.scenarios.includes(s));
+if (unknownScenarios.length) {
+  console.error(`unknown scenario ${unknownScenarios.join(', ')}: the scenarios are ${PRESETS.full.scenarios.join(', ')}`);
+  process.exit(2);
+}
 const wantSystems = (args.values.systems ?? (mode === 'smoke' ? 'floor' : 'floor,parley,parley-redis')).split(',');
 const outDir = path.resolve(repoRoot, args.values.out ?? 'bench-results');
 const reportPath = args.flags.has('no-report') ? null : path.resolve(repoRoot, args.values.report ?? 'docs/benchmarks.md');
