@@ -28,8 +28,9 @@ const selectsSenders = (info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments
 
 /**
  * The page of messages a `chat` query will ask its chat for, when that can be
- * told beforehand: `messages` selected once, with no directives (whose
- * outcome only execution knows). The chat and that page are then read at once.
+ * told beforehand: `messages` selected once, with no directives of its own
+ * (whose outcome only execution knows). The chat and that page are then read
+ * at once. (Under a fragment that a directive skips, the page is read for nothing.)
  */
 function requestedPage(info: GraphQLResolveInfo): { args: MessagesArgs; withSenders: boolean } | null {
   const nodes = childFieldNodes(info, 'messages');
