@@ -244,7 +244,7 @@ export class ChatService {
   /**
    * One page of a chat's messages, oldest first: the one read with the chat
    * when it was, else read now (its senders are then left to the user loader,
-   * which reads those of every page of the request at once).
+   * which batches and caches them for the request).
    */
   async messagesPage(ctx: RequestContext, chat: ChatRow, args: MessagePageArgs, withSenders = false): Promise<MessagePage> {
     const read = pagesReadAhead(ctx).get(chat);
@@ -297,8 +297,6 @@ export class ChatService {
       },
     };
   }
-
-
 
   /** The newest message of each chat, batched per request. */
   lastMessage(ctx: RequestContext, chat: ChatRow): Promise<MessageRow | null> {
