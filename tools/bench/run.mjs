@@ -67,6 +67,7 @@ if (args.flags.has('help')) {
 }
 const mode = args.flags.has('smoke') ? 'smoke' : args.flags.has('quick') ? 'quick' : 'full';
 
+const SCENARIOS = ['fixed', 'search', 'paging', 'idle'];
 const PRESETS = {
   smoke: {
     customers: 8, chatsPerCustomer: 2, agents: 2,
@@ -80,14 +81,14 @@ const PRESETS = {
     rates: [100, 500, 1000], durationMs: 5000, drainMs: 4000,
     search: { startRate: 600, factor: 1.5, stepMs: 4000, bisections: 1, maxSteps: 5, settleMs: 500 },
     pagingSize: 100_000, pagingReps: 50, idleLevels: [10_000],
-    scenarios: ['fixed', 'search', 'paging', 'idle'],
+    scenarios: SCENARIOS,
   },
   full: {
     customers: 500, chatsPerCustomer: 4, agents: 20,
     rates: [100, 500, 1000], durationMs: 20_000, drainMs: 8000,
     search: { startRate: 250, factor: 1.4, stepMs: 15_000, bisections: 2, maxSteps: 12, settleMs: 2000 },
     pagingSize: 100_000, pagingReps: 300, idleLevels: [10_000, 25_000, 50_000],
-    scenarios: ['fixed', 'search', 'paging', 'idle'],
+    scenarios: SCENARIOS,
   },
 };
 const cfg = structuredClone(PRESETS[mode]);
@@ -99,9 +100,9 @@ if (args.values['idle-levels']) cfg.idleLevels = args.values['idle-levels'].spli
 if (args.values['paging-size']) cfg.pagingSize = Number(args.values['paging-size']);
 if (args.values['paging-reps']) cfg.pagingReps = Number(args.values['paging-reps']);
 // A misspelt scenario would otherwise measure nothing and still print an (empty) report.
-const unknownScenarios = cfg.scenarios.filter((s) => !PRESETS.full.scenarios.includes(s));
+const unknownScenarios = cfg.scenarios.filter((s) => !SCENARIOS.includes(s));
 if (unknownScenarios.length) {
-  console.error(`unknown scenario ${unknownScenarios.join(', ')}: the scenarios are ${PRESETS.full.scenarios.join(', ')}`);
+  console.error(`unknown scenario ${unknownScenarios.join(', ')}: the scenarios are ${SCENARIOS.join(', ')}`);
   process.exit(2);
 }
 const wantSystems = (args.values.systems ?? (mode === 'smoke' ? 'floor' : 'floor,parley,parley-redis')).split(',');

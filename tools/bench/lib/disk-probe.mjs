@@ -11,13 +11,15 @@ const script = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'di
 
 /** A flush at least this slow during a failing step lets the sustained-rate search run that step again. */
 export const DISK_STALL_MS = 100;
+/** Flushes this slow or slower are reported by the probe; faster ones count as none. */
+export const DISK_REPORT_MS = 10;
 
 /**
  * Starts the probe writing in `dir` (put it on PostgreSQL's disk). `slowest(fromEpochMs, toEpochMs)` gives
  * the flushes that overlapped that window: the slowest (ms, 0 if none took `reportMs`) and how many took 50 ms or
  * more. `stop()` ends it and removes its file.
  */
-export function startDiskProbe(dir, { reportMs = 10 } = {}) {
+export function startDiskProbe(dir, { reportMs = DISK_REPORT_MS } = {}) {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `.disk-probe-${process.pid}`);
   /** [endEpochMs, ms] of every flush that took `reportMs` or more */

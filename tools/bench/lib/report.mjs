@@ -2,6 +2,7 @@
 // SVG plot. Everything here is a pure function of the results JSON, so a
 // report can be rebuilt from a saved file: node tools/bench/report.mjs FILE.
 import fs from 'node:fs';
+import { DISK_REPORT_MS, DISK_STALL_MS } from './disk-probe.mjs';
 
 const FINDINGS_START = '<!-- findings:start -->';
 const FINDINGS_END = '<!-- findings:end -->';
@@ -13,7 +14,7 @@ const rx = (v) => (v == null ? '–' : `${v.toFixed(2)}x`);
 const generatorGcCell = (r) => (r.generatorGc ? `${n1(r.generatorGc.pauseMs)} (${n1(r.generatorGc.longestMs)})` : '–');
 /** Pages the machine read back from disk during a step: "refaulted file pages / major faults". */
 const pageInsCell = (r) => (r.machinePageIns ? `${r.machinePageIns.refaultedFilePages} / ${r.machinePageIns.majorFaults}` : '–');
-/** The slowest flush the disk probe saw during a step (0: none took 10 ms), and how many took 50 ms or more. */
+/** The slowest flush the disk probe saw during a step (0: none took DISK_REPORT_MS), and how many took 50 ms or more. */
 const diskFlushCell = (r) => (r.diskFlush ? `${n1(r.diskFlush.slowestMs)}${r.diskFlush.over50ms ? ` (${r.diskFlush.over50ms} over 50)` : ''}` : '–');
 /** What disturbed a load step from outside, the same three columns wherever steps are listed. */
 const NOISE_HEADER = 'generator GC ms (longest) | pages read back | slowest disk flush (ms)';
@@ -432,7 +433,7 @@ export function markdown(results, { svgPath, previous } = {}) {
     md.push('"Other load" is the machine\'s busy CPU time (/proc/stat) minus the server, every PostgreSQL process and the generator: work that was not ours (anything above ~0.1 cores means the figures are noisy; 2 cores in all).');
     md.push('"Generator GC" is the benchmark process\'s own garbage-collection pauses over the step, in all and the longest: while it collects it neither sends nor timestamps arrivals, so a long pause lengthens the tail of whichever system is measured.');
     md.push('"Pages read back" is what the whole machine read from disk again during the step, from `/proc/vmstat`: file pages faulted back in after the kernel had dropped them (`workingset_refault_file`) / major page faults (`pgmajfault`). Whoever needs such a page waits for the disk; a step with hundreds of them was disturbed from outside.');
-    if (results.diskProbe) md.push('"Slowest disk flush" is the slowest `fdatasync` of the disk-flush probe (machine table) while the step ran, 0 when none took 10 ms. With synchronous commit every commit waits for that disk: a flush of 100 ms or more stops every system\'s commits for as long.');
+    if (results.diskProbe) md.push(`"Slowest disk flush" is the slowest \`fdatasync\` of the disk-flush probe (machine table) while the step ran, 0 when none took ${DISK_REPORT_MS} ms. With synchronous commit every commit waits for that disk: a flush of ${DISK_STALL_MS} ms or more stops every system's commits for as long.`);
     md.push('');
   }
 

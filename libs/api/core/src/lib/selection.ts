@@ -6,27 +6,10 @@ import type { FieldNode, FragmentDefinitionNode, GraphQLResolveInfo, SelectionSe
  * fetch what its children will need in one go, and only when they are asked for.
  */
 export function selectsPath(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>, path: string[]): boolean {
-  return info.fieldNodes.some((node) => node.selectionSet !== undefined && selects(node.selectionSet, path, info.fragments, new Set()));
-}
-
-function selects(set: SelectionSetNode, path: string[], fragments: Record<string, FragmentDefinitionNode>, seen: Set<string>): boolean {
   const [head, ...rest] = path;
-  for (const selection of set.selections) {
-    if (selection.kind === 'Field') {
-      if (selection.name.value !== head) continue;
-      if (rest.length === 0) return true;
-      if (selection.selectionSet && selects(selection.selectionSet, rest, fragments, seen)) return true;
-    } else if (selection.kind === 'InlineFragment') {
-      if (selects(selection.selectionSet, path, fragments, seen)) return true;
-    } else {
-      const name = selection.name.value;
-      const fragment = fragments[name];
-      if (!fragment || seen.has(name)) continue;
-      seen.add(name);
-      if (selects(fragment.selectionSet, path, fragments, seen)) return true;
-    }
-  }
-  return false;
+  if (head === undefined) return false;
+  const nodes = childFieldNodes(info, head);
+  return rest.length === 0 ? nodes.length > 0 : nodes.some((node) => selectsPath({ fieldNodes: [node], fragments: info.fragments }, rest));
 }
 
 /**
