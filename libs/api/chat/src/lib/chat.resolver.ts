@@ -53,6 +53,10 @@ const chatServiceOf = (ctx: RequestContext & Partial<ChatServices>) => {
   return ctx.chatService;
 };
 type Sub<A = Record<string, never>> = SubscribeResolverData<unknown, A, RequestContext & Partial<ChatServices>>;
+export interface MessageAddedArgs {
+  chatId: string;
+  afterSeq?: number | null;
+}
 
 @Resolver(() => Chat)
 export class ChatResolver {
@@ -125,7 +129,7 @@ export class ChatResolver {
   @Subscription(() => Message, {
     description:
       'Each message added to the chat, in seq order. With afterSeq, first every\nstored message with seq > afterSeq, then live ones: a client that\nreconnects with the last seq it saw misses nothing and sees nothing twice.',
-    subscribe: ({ args, context }: Sub<{ chatId: string; afterSeq?: number | null }>) =>
+    subscribe: ({ args, context }: Sub<MessageAddedArgs>) =>
       chatServiceOf(context).messageStream(requireViewer(context), args.chatId, args.afterSeq),
   })
   messageAdded(

@@ -1,10 +1,10 @@
 import { ArgumentValidationError, buildSchema, getMetadataStorage, type ContainerType } from 'type-graphql';
 import { validateSync, type ValidatorOptions } from 'class-validator';
 import { DateTimeISOResolver } from 'graphql-scalars';
-import { isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { getNamedType, isLeafType, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { guardRootFields, roleAuthChecker, type RequestContext } from '@parley/api/core';
 import { AuthResolver, UserResolver } from '@parley/api/auth';
-import { ChatResolver, MessageResolver, type MessageRow } from '@parley/api/chat';
+import { ChatResolver, MessageResolver, type ChatRow, type MessageAddedArgs, type MessageRow } from '@parley/api/chat';
 import { ArticleResolver, AssistResolver } from '@parley/api/assist';
 
 export const RESOLVERS = [AuthResolver, UserResolver, ChatResolver, MessageResolver, ArticleResolver, AssistResolver] as const;
@@ -29,38 +29,49 @@ export async function buildParleySchema(container: ContainerType): Promise<Graph
       },
     },
   });
-  resolveDirectly<MessageResolver, MessageRow>(schema, container, MessageResolver, 'Message', 'sender', (resolver, message, ctx) => resolver.sender(message, ctx));
+  resolveDirectly<MessageResolver, MessageRow>(schema, container, MessageResolver, 'Message', 'sender', (resolver, message, _args, ctx) => resolver.sender(message, ctx));
+  // Run once per subscriber for every event: the subscription's own `subscribe` has checked the viewer and its arguments.
+  resolveDirectly<ChatResolver, MessageRow, MessageAddedArgs>(schema, container, ChatResolver, 'Subscription', 'messageAdded', (resolver, message, args) =>
+    resolver.messageAdded(message, args.chatId, args.afterSeq),
+  );
+  resolveDirectly<ChatResolver, ChatRow>(schema, container, ChatResolver, 'Subscription', 'chatUpdated', (resolver, chat) => resolver.chatUpdated(chat));
   return guardRootFields(schema);
 }
 
 /**
- * A field resolved for every item of a list, called straight on its resolver
- * instance. type-graphql's wrapper builds a resolver-data object, sorts and
- * maps the parameter list and converts the root on every call: for a page of
- * fifty messages, a fifth of everything the page allocated went to `sender`
- * that way. Only for fields with no arguments, middleware or roles: building
- * the schema fails if one is added, rather than skip it silently.
+ * A field resolved for every item of a list, or a subscription's field for
+ * every event and subscriber, called straight on its resolver instance.
+ * type-graphql's wrapper builds a resolver-data object, sorts and maps the
+ * parameter list, converts the root and validates each argument in an async
+ * function on every call: for a page of fifty messages, a fifth of everything
+ * the page allocated went to `sender` that way, and each delivered message
+ * waited on three promises before its subscriber could send it. Only for
+ * fields without middleware or roles whose arguments are all scalars or enums
+ * (there is nothing for class-validator to check in those): building the
+ * schema fails otherwise, rather than skip a check silently.
  */
-function resolveDirectly<R, Root>(
+function resolveDirectly<R, Root, Args = Record<string, never>>(
   schema: GraphQLSchema,
   container: ContainerType,
   resolverClass: new (...args: never[]) => R,
   typeName: string,
   fieldName: string,
-  call: (resolver: R, root: Root, ctx: RequestContext) => unknown,
+  call: (resolver: R, root: Root, args: Args, ctx: RequestContext) => unknown,
 ): void {
   const type = schema.getType(typeName);
   const field = isObjectType(type) ? type.getFields()[fieldName] : undefined;
   if (!field) throw new Error(`no field ${typeName}.${fieldName} to resolve directly`);
-  const declared = getMetadataStorage().fieldResolvers.find((r) => r.target === resolverClass && r.schemaName === fieldName);
-  if (!declared) throw new Error(`${typeName}.${fieldName} is not a field resolver of ${resolverClass.name}`);
-  if (field.args.length || declared.roles !== undefined || declared.middlewares?.length) {
-    throw new Error(`${typeName}.${fieldName} has arguments, roles or middleware: type-graphql must run them`);
+  const storage = getMetadataStorage();
+  const declarations = typeName === schema.getSubscriptionType()?.name ? storage.subscriptions : storage.fieldResolvers;
+  const declared = declarations.find((r) => r.target === resolverClass && r.schemaName === fieldName);
+  if (!declared) throw new Error(`${typeName}.${fieldName} is not declared by ${resolverClass.name}`);
+  if (field.args.some((arg) => !isLeafType(getNamedType(arg.type))) || declared.roles !== undefined || declared.middlewares?.length) {
+    throw new Error(`${typeName}.${fieldName} has input-object arguments, roles or middleware: type-graphql must run them`);
   }
   // The instance is looked up on first use: the schema is also built to be printed, where no resolver runs.
   let resolver: R | undefined;
-  const resolve: GraphQLFieldResolver<Root, RequestContext> = (root, _args, ctx) =>
-    call((resolver ??= container.get(resolverClass, {} as never) as R), root, ctx);
+  const resolve: GraphQLFieldResolver<Root, RequestContext, Args> = (root, args, ctx) =>
+    call((resolver ??= container.get(resolverClass, {} as never) as R), root, args, ctx);
   field.resolve = resolve as GraphQLFieldResolver<unknown, unknown>;
 }
 
