@@ -50,4 +50,53 @@ describe('AsyncQueue', () => {
     expect((await queue.next()).value).toBe(2);
     await expect(queue.next()).rejects.toThrow('subscriber too slow');
   });
+
+  describe('mapEach', () => {
+    it('maps values as it hands them out, and releases each once the next is asked for', async () => {
+      const released: unknown[] = [];
+      const queue = new AsyncQueue<number>();
+      queue.push(1);
+      const mapped = queue.mapEach((n) => ({ n }), (value) => released.push(value));
+      expect(await mapped.next()).toEqual({ value: { n: 1 }, done: false });
+      expect(released).toEqual([]);
+      const waiting = mapped.next();
+      expect(released).toEqual([{ n: 1 }]);
+      queue.push(2);
+      expect(await waiting).toEqual({ value: { n: 2 }, done: false });
+    });
+
+    it('waits for a map that answers later', async () => {
+      const queue = new AsyncQueue<number>();
+      const mapped = queue.mapEach(async (n) => n * 10, () => undefined);
+      const waiting = mapped.next();
+      queue.push(4);
+      expect(await waiting).toEqual({ value: 40, done: false });
+    });
+
+    it('ends the queue when the map fails, then rejects with the failure', async () => {
+      const onClose = jest.fn();
+      const queue = new AsyncQueue<number>(onClose);
+      const mapped = queue.mapEach((n) => {
+        if (n === 2) throw new Error('cannot map 2');
+        return n;
+      }, () => undefined);
+      queue.push(1);
+      expect((await mapped.next()).value).toBe(1);
+      const waiting = mapped.next();
+      queue.push(2);
+      await expect(waiting).rejects.toThrow('cannot map 2');
+      expect(onClose).toHaveBeenCalledTimes(1);
+      expect(await mapped.next()).toEqual({ value: undefined, done: true });
+    });
+
+    it('ends the queue on return()', async () => {
+      const onClose = jest.fn();
+      const queue = new AsyncQueue<number>(onClose);
+      const mapped = queue.mapEach((n) => n, () => undefined);
+      const waiting = mapped.next();
+      await mapped.return?.();
+      expect(await waiting).toEqual({ value: undefined, done: true });
+      expect(onClose).toHaveBeenCalledTimes(1);
+    });
+  });
 });

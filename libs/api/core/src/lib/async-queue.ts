@@ -7,9 +7,10 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
   private readonly values: T[] = [];
   // Only each waiting promise's resolve function is kept (a failure resolves it with a rejection): a
   // subscriber waits for its next event for seconds, and what it holds meanwhile reaches the old generation.
-  private readonly waiters: Array<(result: IteratorResult<T> | Promise<never>) => void> = [];
+  private readonly waiters: Array<(result: IteratorResult<T> | Promise<IteratorResult<T>>) => void> = [];
   private failure: unknown;
   private closed = false;
+  private mapping?: EventMapping<T, unknown>;
 
   constructor(
     private readonly onClose: () => void = () => undefined,
@@ -19,7 +20,7 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
   push(value: T): void {
     if (this.closed) return;
     const waiter = this.waiters.shift();
-    if (waiter) waiter({ value, done: false });
+    if (waiter) waiter(this.handOut(value));
     else if (this.values.length >= this.maxBuffered) this.fail(new Error('subscriber too slow'));
     else this.values.push(value);
   }
@@ -39,7 +40,7 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
   }
 
   next(): Promise<IteratorResult<T>> {
-    if (this.values.length) return Promise.resolve({ value: this.values.shift() as T, done: false });
+    if (this.values.length) return Promise.resolve(this.handOut(this.values.shift() as T));
     if (this.failure !== undefined && !this.closed) {
       this.finish();
       return Promise.reject(this.failure);
@@ -64,9 +65,85 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
     return this;
   }
 
+  /**
+   * This queue's values, each passed through `map` as it is handed out, with
+   * `release` given a mapped value back once the consumer asks for the next.
+   * The consumer reads through the returned iterator from then on. Unlike a
+   * promise chained on each `next()`, a consumer waiting for its next event
+   * waits on the queue's own promise alone: a subscriber waits for seconds, so
+   * whatever it holds meanwhile outlives young collections.
+   */
+  mapEach<R>(map: (value: T) => R | Promise<R>, release: (value: R) => void): AsyncIterableIterator<R> {
+    const mapping = new EventMapping(map, release, () => this.return());
+    this.mapping = mapping as EventMapping<T, unknown>;
+    const next = () => {
+      mapping.releaseLast();
+      return this.next() as unknown as Promise<IteratorResult<R>>;
+    };
+    return {
+      next,
+      return: () => this.return() as Promise<IteratorResult<never>>,
+      throw: (error?: unknown) => this.throw(error) as Promise<IteratorResult<never>>,
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+
+  private handOut(value: T): IteratorResult<T> | Promise<IteratorResult<T>> {
+    return this.mapping ? (this.mapping.handOut(value) as IteratorResult<T> | Promise<IteratorResult<T>>) : { value, done: false };
+  }
+
   private finish(): void {
     if (this.closed) return;
     this.closed = true;
     this.onClose();
   }
+}
+
+/**
+ * Events mapped one at a time for a consumer that asks for the next once it is
+ * done with the last: that one is then given to `release`. A failing `map`
+ * ends the source (`end`) and then rejects with the failure.
+ */
+export class EventMapping<T, R> {
+  private handedOut: R | undefined;
+
+  constructor(
+    private readonly map: (value: T) => R | Promise<R>,
+    private readonly release: (value: R) => void,
+    private readonly end: () => unknown,
+  ) {}
+
+  /** The consumer is done with the value handed out last. */
+  releaseLast(): void {
+    if (this.handedOut === undefined) return;
+    const last = this.handedOut;
+    this.handedOut = undefined;
+    this.release(last);
+  }
+
+  handOut(value: T): IteratorResult<R> | Promise<IteratorResult<R>> {
+    let mapped: R | Promise<R>;
+    try {
+      mapped = this.map(value);
+    } catch (error) {
+      return this.endWith(error);
+    }
+    return isPromiseLike(mapped) ? mapped.then(this.resultOf, this.endWith) : this.resultOf(mapped);
+  }
+
+  private readonly resultOf = (mapped: R): IteratorResult<R> => {
+    this.handedOut = mapped;
+    return { value: mapped, done: false };
+  };
+
+  private readonly endWith = (error: unknown): Promise<never> =>
+    Promise.resolve(this.end()).then(() => {
+      throw error;
+    });
+}
+
+function isPromiseLike<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown })?.then === 'function';
 }

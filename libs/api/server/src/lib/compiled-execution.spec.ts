@@ -1,9 +1,16 @@
 import { GraphQLBoolean, GraphQLInt, GraphQLObjectType, GraphQLSchema, parse, type ExecutionResult } from 'graphql';
 import { ApolloServer } from '@apollo/server';
+import { AsyncQueue } from '@parley/api/core';
 import { CompiledExecutor, compiledExecution } from './compiled-execution';
 
-/** A schema with one subscription that yields the given numbers, and a flag that says when its source was ended. */
-function tickingSchema(numbers: number[]) {
+type SourceKind = 'async generator' | 'AsyncQueue';
+
+/**
+ * A schema with one subscription that yields the given numbers, from an async
+ * generator or from Parley's own queue (which the executor maps as it hands
+ * out), and a flag that says when its source was ended.
+ */
+function tickingSchema(kind: SourceKind, numbers: number[]) {
   const source = { ended: false };
   async function* ticks() {
     try {
@@ -12,12 +19,17 @@ function tickingSchema(numbers: number[]) {
       source.ended = true;
     }
   }
+  const queued = () => {
+    const queue = new AsyncQueue<{ n: number }>(() => (source.ended = true));
+    for (const n of numbers) queue.push({ n });
+    return queue;
+  };
   const Tick = new GraphQLObjectType({ name: 'Tick', fields: { n: { type: GraphQLInt } } });
   const schema = new GraphQLSchema({
     query: new GraphQLObjectType({ name: 'Query', fields: { ok: { type: GraphQLBoolean, resolve: () => true } } }),
     subscription: new GraphQLObjectType({
       name: 'Subscription',
-      fields: { ticked: { type: Tick, subscribe: () => ticks(), resolve: (tick: { n: number }) => tick } },
+      fields: { ticked: { type: Tick, subscribe: () => (kind === 'AsyncQueue' ? queued() : ticks()), resolve: (tick: { n: number }) => tick } },
     }),
   });
   return { schema, source };
@@ -29,19 +41,18 @@ async function subscribe(schema: GraphQLSchema) {
   return stream as AsyncIterableIterator<ExecutionResult>;
 }
 
-describe('CompiledExecutor subscriptions', () => {
-  it('runs each event through the selection, in order, and ends with the source', async () => {
-    const { schema } = tickingSchema([1, 2]);
+describe.each<SourceKind>(['async generator', 'AsyncQueue'])('CompiledExecutor subscriptions from an %s', (kind) => {
+  it('runs each event through the selection, in order', async () => {
+    const { schema } = tickingSchema(kind, [1, 2]);
     const stream = await subscribe(schema);
-    const results: unknown[] = [];
-    for await (const result of stream) results.push(structuredClone(result));
+    const results = [structuredClone((await stream.next()).value), structuredClone((await stream.next()).value)];
     expect(results).toEqual([{ data: { ticked: { n: 1 } } }, { data: { ticked: { n: 2 } } }]);
   });
 
   it('lets go of a result once the consumer asks for the next one', async () => {
     // A consumer's loop variable keeps the last result it sent until the next event, which in a
     // quiet chat is seconds later; an emptied result keeps nothing of the message alive meanwhile.
-    const { schema } = tickingSchema([1, 2]);
+    const { schema } = tickingSchema(kind, [1, 2]);
     const stream = await subscribe(schema);
     const first = (await stream.next()).value as ExecutionResult;
     expect(first.data).toEqual({ ticked: { n: 1 } });
@@ -52,11 +63,20 @@ describe('CompiledExecutor subscriptions', () => {
   });
 
   it('ends the source when the consumer stops', async () => {
-    const { schema, source } = tickingSchema([1, 2, 3]);
+    const { schema, source } = tickingSchema(kind, [1, 2, 3]);
     const stream = await subscribe(schema);
     await stream.next();
     await stream.return?.();
     expect(source.ended).toBe(true);
+  });
+});
+
+describe('CompiledExecutor subscriptions', () => {
+  it('ends with a source that ends', async () => {
+    const { schema } = tickingSchema('async generator', [1, 2]);
+    const results: unknown[] = [];
+    for await (const result of await subscribe(schema)) results.push(structuredClone(result));
+    expect(results).toEqual([{ data: { ticked: { n: 1 } } }, { data: { ticked: { n: 2 } } }]);
   });
 });
 

@@ -11,6 +11,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import { AsyncQueue, EventMapping } from '@parley/api/core';
 import { HeaderMap, type ApolloServerOptionsWithGateway, type ApolloServerPlugin, type BaseContext, type GraphQLRequestListener } from '@apollo/server';
 
 type Gateway = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
@@ -194,35 +195,18 @@ function releaseResult(result: ExecutionResult): void {
  * collection and is promoted. An async function's suspended frame (its
  * register file, its own promise and the await's reaction) was most of what
  * every delivered message left in the old generation, which is what paced
- * the full collections under load.
+ * the full collections under load. Parley's own streams (`AsyncQueue`) map as
+ * they hand out, so a waiting subscriber holds one promise, not two.
  */
 function mapEvents<T, R>(source: AsyncIterable<T>, map: (event: T) => R | Promise<R>, release: (value: R) => void): AsyncIterableIterator<R> {
+  if (source instanceof AsyncQueue) return (source as AsyncQueue<T>).mapEach(map, release);
   const iterator = source[Symbol.asyncIterator]();
-  let handedOut: R | undefined;
-  const handOut = (value: R): IteratorResult<R> => {
-    handedOut = value;
-    return { done: false, value };
-  };
-  const endWith = (error: unknown): Promise<never> =>
-    Promise.resolve(iterator.return?.()).then(() => {
-      throw error;
-    });
-  const onEvent = (result: IteratorResult<T>): IteratorResult<R> | Promise<IteratorResult<R>> => {
-    if (result.done) return { done: true, value: undefined };
-    let value: R | Promise<R>;
-    try {
-      value = map(result.value);
-    } catch (error) {
-      return endWith(error);
-    }
-    return isPromiseLike(value) ? value.then(handOut, endWith) : handOut(value);
-  };
+  const mapping = new EventMapping(map, release, () => iterator.return?.());
+  const onEvent = (result: IteratorResult<T>): IteratorResult<R> | Promise<IteratorResult<R>> =>
+    result.done ? { done: true, value: undefined } : mapping.handOut(result.value);
   return {
     next() {
-      if (handedOut !== undefined) {
-        release(handedOut);
-        handedOut = undefined;
-      }
+      mapping.releaseLast();
       return iterator.next().then(onEvent);
     },
     return: () => (iterator.return ? iterator.return().then(onEvent) : Promise.resolve({ done: true, value: undefined })),
