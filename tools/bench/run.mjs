@@ -33,6 +33,10 @@
 //   --repeat N         the whole run N times over (each system fresh each time); the tables show the
 //                      last run, the goals every run's figure and their median, which decides the goal
 //   --json             print RESULTS_JSON <file> last
+//
+// BENCH_PARLEY_BUNDLE=FILE measures another build of the API in place of dist/apps/api/main.js (a copy
+// of an earlier build kept in dist/apps/api, so it finds the same node_modules): runs of two builds
+// taken in turn tell a change from the machine's drift.
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFile, execFileSync, spawnSync } from 'node:child_process';

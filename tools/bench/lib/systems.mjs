@@ -246,7 +246,7 @@ export class ParleySystem extends SystemBase {
   }
 
   static bundle() {
-    return path.join(repoRoot, 'dist/apps/api/main.js');
+    return path.resolve(repoRoot, process.env.BENCH_PARLEY_BUNDLE || 'dist/apps/api/main.js');
   }
 
   static nodeFlags() {
