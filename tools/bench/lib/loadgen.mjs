@@ -9,7 +9,7 @@
 // and one that some subscriber never sees before the drain ends is lost.
 import { randomBytes } from 'node:crypto';
 import { DISK_STALL_MS } from './disk-probe.mjs';
-import { cpuDelta, cpuMicros, dbCounters, gcRecorder, machineBusyMicros, machinePageIns, pageInsSince, newHistogram, now, sleep, summarize, backendPids, settleDatabase } from './util.mjs';
+import { cpuDelta, cpuMicros, dbCounters, gcRecorder, machineCpuMicros, machinePageIns, pageInsSince, newHistogram, now, sleep, summarize, backendPids, settleDatabase } from './util.mjs';
 
 /**
  * Tracks every subscription of a run: which chats exist, who is subscribed to
@@ -190,7 +190,7 @@ export async function runLoad(sys, board, opts) {
     pg: pgPids.map(cpuMicros),
     pgAll: allPgPids.map(cpuMicros),
     bench: process.cpuUsage(),
-    machine: machineBusyMicros(),
+    machine: machineCpuMicros(),
     pageIns: machinePageIns(),
   };
   const generatorGc = gcRecorder();
@@ -253,7 +253,7 @@ export async function runLoad(sys, board, opts) {
     pg: pgPids.map(cpuMicros),
     pgAll: allPgPids.map(cpuMicros),
     bench: process.cpuUsage(cpu0.bench),
-    machine: machineBusyMicros(),
+    machine: machineCpuMicros(),
   };
   const machinePaging = pageInsSince(cpu0.pageIns);
   const generatorGcInWindow = await generatorGc.stop(start, measuredEnd);
@@ -282,8 +282,9 @@ export async function runLoad(sys, board, opts) {
   const pgAllCpu = cpuDelta(cpu0.pgAll, cpu1.pgAll);
   const benchCpu = cpu1.bench.user + cpu1.bench.system;
   // what else ran on the machine meanwhile (other people's tests, other databases): a noise gauge
-  const machineCpu = cpu0.machine != null && cpu1.machine != null ? cpu1.machine - cpu0.machine : null;
+  const machineCpu = cpu0.machine != null && cpu1.machine != null ? cpu1.machine.busy - cpu0.machine.busy : null;
   const otherCpu = machineCpu != null ? Math.max(0, machineCpu - serverCpu - pgAllCpu - benchCpu) : null;
+  const stolenCpu = cpu0.machine != null && cpu1.machine != null ? cpu1.machine.stolen - cpu0.machine.stolen : null;
   const perMsg = (us) => (delivered > 0 ? Math.round(us / delivered) : null);
   const windowMs = measuredEnd - start;
 
@@ -335,6 +336,7 @@ export async function runLoad(sys, board, opts) {
       dbCoreShare: Math.round((pgCpu / 1000 / windowMs) * 100) / 100,
       generatorCoreShare: Math.round((benchCpu / 1000 / windowMs) * 100) / 100,
       otherLoadCores: otherCpu != null ? Math.round((otherCpu / 1000 / windowMs) * 100) / 100 : null,
+      stolenCores: stolenCpu != null ? Math.round((stolenCpu / 1000 / windowMs) * 100) / 100 : null,
     },
   };
   result.ok =
@@ -342,7 +344,7 @@ export async function runLoad(sys, board, opts) {
   log(
     `  ${String(rate).padStart(5)} msg/s: p50 ${fmt(result.latencyMs.p50)} p99 ${fmt(result.latencyMs.p99)} max ${fmt(result.latencyMs.max)} ms, ` +
       `delivered ${delivered}/${fired}, lost ${lostMessages}, dup ${duplicates}, ooo ${outOfOrder}, errors ${sendErrors}` +
-      `${saturated ? ' SATURATED' : ''}${firstSendError ? ` (${firstSendError})` : ''}, cpu ${result.cpu.totalUsPerMsg ?? '-'} µs/msg, other load ${result.cpu.otherLoadCores ?? '-'} cores, ` +
+      `${saturated ? ' SATURATED' : ''}${firstSendError ? ` (${firstSendError})` : ''}, cpu ${result.cpu.totalUsPerMsg ?? '-'} µs/msg, other load ${result.cpu.otherLoadCores ?? '-'} cores, stolen ${result.cpu.stolenCores ?? '-'} cores, ` +
       `generator GC ${generatorGcInWindow.pauseMs} ms in ${generatorGcInWindow.collections} (longest ${generatorGcInWindow.longestMs})` +
       `${diskFlush ? `, slowest disk flush ${diskFlush.slowestMs} ms` : ''}`,
   );

@@ -396,12 +396,12 @@ export function markdown(results, { svgPath, previous } = {}) {
     md.push('');
     md.push('<details><summary>Every step</summary>');
     md.push('');
-    md.push(`| system | rate | p50 | p99 | max | lost | errors | saturated | other load (cores) | ${NOISE_HEADER} | pass |`);
-    md.push(`| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ${NOISE_ALIGN} | --- |`);
+    md.push(`| system | rate | p50 | p99 | max | lost | errors | saturated | other load (cores) | stolen by the host (cores) | ${NOISE_HEADER} | pass |`);
+    md.push(`| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ${NOISE_ALIGN} | --- |`);
     for (const s of systems)
       for (const r of results.systems[s].search?.steps ?? [])
         md.push(
-          `| ${s} | ${r.rate} | ${n1(r.latencyMs.p50)} | ${n1(r.latencyMs.p99)} | ${n1(r.latencyMs.max)} | ${r.lostMessages} | ${r.sendErrors} | ${r.saturated ? 'yes' : 'no'} | ${r.cpu?.otherLoadCores ?? '–'} | ${noiseCells(r)} | ${r.pass ? 'yes' : r.retried ? 'no (run again)' : 'no'} |`,
+          `| ${s} | ${r.rate} | ${n1(r.latencyMs.p50)} | ${n1(r.latencyMs.p99)} | ${n1(r.latencyMs.max)} | ${r.lostMessages} | ${r.sendErrors} | ${r.saturated ? 'yes' : 'no'} | ${r.cpu?.otherLoadCores ?? '–'} | ${r.cpu?.stolenCores ?? '–'} | ${noiseCells(r)} | ${r.pass ? 'yes' : r.retried ? 'no (run again)' : 'no'} |`,
         );
     md.push('');
     md.push(`A step that failed on its p99 alone (no loss, duplicate, disorder or send error, not saturated, p50 within the limit) is run once more before it counts${any.diskStallMs ? `, and a third time if that run overlapped a disk flush of ${any.diskStallMs} ms or more (the disk stopped every commit)` : ''} (at most ${any.maxReruns} reruns a search): a rate passes when any of its runs passes, for every system alike.`);
@@ -423,14 +423,15 @@ export function markdown(results, { svgPath, previous } = {}) {
     md.push('');
     md.push('µs of CPU per message delivered to both subscribers of its chat. "server" is the server process; "db" the PostgreSQL backends of its database; "all PostgreSQL" adds the background processes; "generator" is the benchmark process itself.');
     md.push('');
-    md.push(`| rate | system | server | db backends | server + db | all PostgreSQL | generator | server cores busy | other load on the machine (cores) | ${NOISE_HEADER} |`);
-    md.push(`| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ${NOISE_ALIGN} |`);
+    md.push(`| rate | system | server | db backends | server + db | all PostgreSQL | generator | server cores busy | other load on the machine (cores) | stolen by the host (cores) | ${NOISE_HEADER} |`);
+    md.push(`| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ${NOISE_ALIGN} |`);
     for (const r of rows)
       md.push(
-        `| ${r.rate} | ${r.system} | ${r.cpu.serverUsPerMsg ?? '–'} | ${r.cpu.dbBackendsUsPerMsg ?? '–'} | ${r.cpu.totalUsPerMsg ?? '–'} | ${r.cpu.allPostgresUsPerMsg ?? '–'} | ${r.cpu.generatorUsPerMsg ?? '–'} | ${r.cpu.serverCoreShare} | ${r.cpu.otherLoadCores ?? '–'} | ${noiseCells(r)} |`,
+        `| ${r.rate} | ${r.system} | ${r.cpu.serverUsPerMsg ?? '–'} | ${r.cpu.dbBackendsUsPerMsg ?? '–'} | ${r.cpu.totalUsPerMsg ?? '–'} | ${r.cpu.allPostgresUsPerMsg ?? '–'} | ${r.cpu.generatorUsPerMsg ?? '–'} | ${r.cpu.serverCoreShare} | ${r.cpu.otherLoadCores ?? '–'} | ${r.cpu.stolenCores ?? '–'} | ${noiseCells(r)} |`,
       );
     md.push('');
     md.push('"Other load" is the machine\'s busy CPU time (/proc/stat) minus the server, every PostgreSQL process and the generator: work that was not ours (anything above ~0.1 cores means the figures are noisy; 2 cores in all).');
+    md.push('"Stolen by the host" is the steal time of /proc/stat: time the hypervisor gave this machine\'s cores to someone else while it had work to run. Every process here waits meanwhile, so a step with a tenth of a core stolen or more ran on less machine than the table says.');
     md.push('"Generator GC" is the benchmark process\'s own garbage-collection pauses over the step, in all and the longest: while it collects it neither sends nor timestamps arrivals, so a long pause lengthens the tail of whichever system is measured.');
     md.push('"Pages read back" is what the whole machine read from disk again during the step, from `/proc/vmstat`: file pages faulted back in after the kernel had dropped them (`workingset_refault_file`) / major page faults (`pgmajfault`). Whoever needs such a page waits for the disk; a step with hundreds of them was disturbed from outside.');
     if (results.diskProbe) md.push(`"Slowest disk flush" is the slowest \`fdatasync\` of the disk-flush probe (machine table) while the step ran, 0 when none took ${DISK_REPORT_MS} ms. With synchronous commit every commit waits for that disk: a flush of ${DISK_STALL_MS} ms or more stops every system's commits for as long.`);

@@ -203,14 +203,17 @@ export function cpuDelta(before, after) {
   return before.reduce((sum, v, k) => sum + (v != null && after[k] != null ? after[k] - v : 0), 0);
 }
 
-/** Busy CPU time of the whole machine (all cores, excluding idle and iowait) in microseconds. */
-export function machineBusyMicros() {
+/**
+ * CPU time of the whole machine (all cores) in microseconds: busy (excluding idle, iowait and steal), and
+ * stolen (time the hypervisor ran someone else while this machine had work: its cores were not ours).
+ */
+export function machineCpuMicros() {
   try {
     const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0];
     const v = line.trim().split(/\s+/).slice(1).map(Number);
     // user nice system idle iowait irq softirq steal guest guest_nice; guest time is already in user
-    const busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
-    return (busy * 1_000_000) / CLK_TCK;
+    const busy = v[0] + v[1] + v[2] + v[5] + v[6];
+    return { busy: (busy * 1_000_000) / CLK_TCK, stolen: ((v[7] ?? 0) * 1_000_000) / CLK_TCK };
   } catch {
     return null;
   }
