@@ -45,7 +45,8 @@ export async function buildParleySchema(container: ContainerType): Promise<Graph
  * parameter list, converts the root and validates each argument in an async
  * function on every call: for a page of fifty messages, a fifth of everything
  * the page allocated went to `sender` that way, and each delivered message
- * waited on three promises before its subscriber could send it. Only for
+ * waited on four promises (two arguments, their `Promise.all` and its `then`)
+ * before its subscriber could send it. Only for
  * fields without middleware or roles whose arguments are all scalars or enums
  * (there is nothing for class-validator to check in those): building the
  * schema fails otherwise, rather than skip a check silently.
