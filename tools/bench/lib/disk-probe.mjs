@@ -13,11 +13,13 @@ const script = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'di
 export const DISK_STALL_MS = 100;
 /** Flushes this slow or slower are reported by the probe; faster ones count as none. */
 export const DISK_REPORT_MS = 10;
+/** Flushes this slow or slower are counted apart in each step (the JSON's `over50ms`). */
+export const DISK_SLOW_MS = 50;
 
 /**
  * Starts the probe writing in `dir` (put it on PostgreSQL's disk). `slowest(fromEpochMs, toEpochMs)` gives
- * the flushes that overlapped that window: the slowest (ms, 0 if none took `reportMs`) and how many took 50 ms or
- * more. `stop()` ends it and removes its file.
+ * the flushes that overlapped that window: the slowest (ms, 0 if none took `reportMs`) and how many took
+ * DISK_SLOW_MS or more. `stop()` ends it and removes its file.
  */
 export function startDiskProbe(dir, { reportMs = DISK_REPORT_MS } = {}) {
   fs.mkdirSync(dir, { recursive: true });
@@ -43,7 +45,7 @@ export function startDiskProbe(dir, { reportMs = DISK_REPORT_MS } = {}) {
     },
     slowest(fromEpochMs, toEpochMs) {
       const overlapping = slow.filter(([end, ms]) => end > fromEpochMs && end - ms < toEpochMs).map(([, ms]) => ms);
-      return { slowestMs: overlapping.length ? Math.max(...overlapping) : 0, over50ms: overlapping.filter((ms) => ms >= 50).length };
+      return { slowestMs: overlapping.length ? Math.max(...overlapping) : 0, over50ms: overlapping.filter((ms) => ms >= DISK_SLOW_MS).length };
     },
     stop: () => stopProcess(handle),
   };

@@ -2,7 +2,7 @@
 // SVG plot. Everything here is a pure function of the results JSON, so a
 // report can be rebuilt from a saved file: node tools/bench/report.mjs FILE.
 import fs from 'node:fs';
-import { DISK_REPORT_MS, DISK_STALL_MS } from './disk-probe.mjs';
+import { DISK_REPORT_MS, DISK_SLOW_MS, DISK_STALL_MS } from './disk-probe.mjs';
 
 const FINDINGS_START = '<!-- findings:start -->';
 const FINDINGS_END = '<!-- findings:end -->';
@@ -14,8 +14,8 @@ const rx = (v) => (v == null ? '–' : `${v.toFixed(2)}x`);
 const generatorGcCell = (r) => (r.generatorGc ? `${n1(r.generatorGc.pauseMs)} (${n1(r.generatorGc.longestMs)})` : '–');
 /** Pages the machine read back from disk during a step: "refaulted file pages / major faults". */
 const pageInsCell = (r) => (r.machinePageIns ? `${r.machinePageIns.refaultedFilePages} / ${r.machinePageIns.majorFaults}` : '–');
-/** The slowest flush the disk probe saw during a step (0: none took DISK_REPORT_MS), and how many took 50 ms or more. */
-const diskFlushCell = (r) => (r.diskFlush ? `${n1(r.diskFlush.slowestMs)}${r.diskFlush.over50ms ? ` (${r.diskFlush.over50ms} over 50)` : ''}` : '–');
+/** The slowest flush the disk probe saw during a step (0: none took DISK_REPORT_MS), and how many took DISK_SLOW_MS or more. */
+const diskFlushCell = (r) => (r.diskFlush ? `${n1(r.diskFlush.slowestMs)}${r.diskFlush.over50ms ? ` (${r.diskFlush.over50ms} over ${DISK_SLOW_MS})` : ''}` : '–');
 /** What disturbed a load step from outside, the same three columns wherever steps are listed. */
 const NOISE_HEADER = 'generator GC ms (longest) | pages read back | slowest disk flush (ms)';
 const NOISE_ALIGN = '---: | ---: | ---:';
