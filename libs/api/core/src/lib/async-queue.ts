@@ -144,6 +144,7 @@ export class EventMapping<T, R> {
     });
 }
 
-function isPromiseLike<T>(value: T | Promise<T>): value is Promise<T> {
+/** Whether `value` is a promise or another thenable. */
+export function isPromiseLike<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown })?.then === 'function';
 }

@@ -11,7 +11,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
-import { AsyncQueue, EventMapping } from '@parley/api/core';
+import { AsyncQueue, EventMapping, isPromiseLike } from '@parley/api/core';
 import { HeaderMap, type ApolloServerOptionsWithGateway, type ApolloServerPlugin, type BaseContext, type GraphQLRequestListener } from '@apollo/server';
 
 type Gateway = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
@@ -219,8 +219,4 @@ function mapEvents<T, R>(source: AsyncIterable<T>, map: (event: T) => R | Promis
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof (value as { [Symbol.asyncIterator]?: unknown })?.[Symbol.asyncIterator] === 'function';
-}
-
-function isPromiseLike<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as { then?: unknown })?.then === 'function';
 }
