@@ -77,6 +77,24 @@ describe('graphql-ws on ws, one heartbeat for every socket', () => {
     answering.close();
   });
 
+  it('pings a lone socket once an interval, and keeps one that takes most of the interval to answer', async () => {
+    // keepAliveMs is 150 here; this socket answers each ping 100 ms late, as a client on a busy machine may.
+    const slow = await rawSocket(false);
+    let pings = 0;
+    slow.on('ping', () => {
+      pings++;
+      setTimeout(() => slow.readyState === WebSocket.OPEN && slow.pong(), 100);
+    });
+    let closed = false;
+    slow.once('close', () => (closed = true));
+    await new Promise((resolve) => setTimeout(resolve, 750));
+    expect(closed).toBe(false);
+    expect(pings).toBeGreaterThanOrEqual(1);
+    // 750 ms is five intervals: more pings than that would mean rounds of one tick.
+    expect(pings).toBeLessThanOrEqual(6);
+    slow.close();
+  });
+
   it('closes every socket with 1001 when disposed', async () => {
     const socket = await rawSocket(true);
     const code = closeCode(socket);

@@ -43,30 +43,39 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
 
   // One timer visits every socket once per keepAliveMs, a slice every HEARTBEAT_TICK_MS, so tens of
   // thousands of sockets never mean tens of thousands of pings (and as many syscalls) in one tick.
-  const awaitingPong = new WeakSet<WebSocket>();
+  // A round starts no sooner than keepAliveMs after the last one did (with a handful of sockets a
+  // round takes one tick), and a socket is dropped only once its ping has gone unanswered for
+  // keepAliveMs: a client slowed down for a moment must not lose its subscriptions.
+  const pingedAt = new WeakMap<WebSocket, number>();
   let round: WebSocket[] = [];
   let next = 0;
+  let roundStartedAt = -Infinity;
   const heartbeat = setInterval(() => {
+    const now = performance.now();
     if (next >= round.length) {
+      if (now - roundStartedAt < keepAliveMs) return;
       round = [...wsServer.clients];
       next = 0;
+      roundStartedAt = now;
     }
     const slice = Math.ceil((round.length * HEARTBEAT_TICK_MS) / keepAliveMs);
     for (const end = Math.min(round.length, next + slice); next < end; next++) {
       const socket = round[next];
       if (socket.readyState !== WebSocket.OPEN) continue;
-      if (awaitingPong.has(socket)) {
+      const waitingSince = pingedAt.get(socket);
+      if (waitingSince === undefined) {
+        pingedAt.set(socket, now);
+        socket.ping();
+      } else if (now - waitingSince >= keepAliveMs) {
         socket.terminate();
-        continue;
       }
-      awaitingPong.add(socket);
-      socket.ping();
     }
+    if (next >= round.length) round = []; // a finished round keeps no closed sockets alive until the next
   }, HEARTBEAT_TICK_MS);
   heartbeat.unref();
   // Shared listeners (`this` is the socket): no closures per socket for these.
   function onPong(this: WebSocket) {
-    awaitingPong.delete(this);
+    pingedAt.delete(this);
   }
   function onSocketError(this: WebSocket, error: Error) {
     reportError(error);
@@ -100,7 +109,7 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
       { socket, request } as WsExtra & Partial<E>,
     );
     socket.once('close', (code, reason) => {
-      awaitingPong.delete(socket);
+      pingedAt.delete(socket);
       void closed(code, String(reason)).catch(reportError);
     });
   });
