@@ -48,6 +48,18 @@ describe('the running server', () => {
     expect(res.headers.get('keep-alive')).toBe('timeout=65');
   });
 
+  it('gives a POST answer its length in bytes, multi-byte text included', async () => {
+    const casey = await registerCustomer(api, 'Casey 😀 Ünal');
+    const res = await fetch(api.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${casey.token}` },
+      body: JSON.stringify({ query: '{ me { displayName } }' }),
+    });
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect(res.headers.get('content-length')).toBe(String(bytes.length));
+    expect(JSON.parse(bytes.toString('utf8'))).toEqual({ data: { me: { displayName: 'Casey 😀 Ünal' } } });
+  });
+
   it('answers /healthz and /readyz', async () => {
     expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${api.url}/readyz`);
