@@ -8,15 +8,21 @@ import { pgPool } from './sql';
 const pooledClients = (dataSource: DataSource) =>
   (pgPool(dataSource) as unknown as { _clients: Array<{ connection: { stream: { localPort?: number } } }> })._clients;
 
-/** The kernel's timer on each local TCP port (/proc/net/tcp*): `tr` 2 is the keepalive timer, `when` in seconds. */
-function tcpTimers(): Map<number, { timer: number; seconds: number }> {
-  const timers = new Map<number, { timer: number; seconds: number }>();
+const ESTABLISHED = 1;
+/**
+ * The kernel's timer on each established TCP connection (/proc/net/tcp*), by local and remote port:
+ * `tr` 2 is the keepalive timer, `when` in seconds. A local port alone is not enough: a closed
+ * connection in TIME_WAIT to another server can hold the same local port number.
+ */
+function tcpTimers(): Map<string, { timer: number; seconds: number }> {
+  const timers = new Map<string, { timer: number; seconds: number }>();
+  const portOf = (address: string) => parseInt(address.split(':')[1], 16);
   for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
     for (const line of readFileSync(file, 'utf8').trim().split('\n').slice(1)) {
       const fields = line.trim().split(/\s+/);
-      const port = parseInt(fields[1].split(':')[1], 16);
+      if (parseInt(fields[3], 16) !== ESTABLISHED) continue;
       const [timer, when] = fields[5].split(':');
-      timers.set(port, { timer: parseInt(timer, 16), seconds: parseInt(when, 16) / 100 });
+      timers.set(`${portOf(fields[1])}->${portOf(fields[2])}`, { timer: parseInt(timer, 16), seconds: parseInt(when, 16) / 100 });
     }
   }
   return timers;
@@ -54,9 +60,10 @@ describe('the data source pool', () => {
     await Promise.all(Array.from({ length: 2 }, () => dataSource.query('SELECT pg_sleep(0.05)')));
     const ports = pooledClients(dataSource).map((client) => client.connection.stream.localPort).filter((port): port is number => port !== undefined);
     expect(ports.length).toBeGreaterThan(0);
+    const serverPort = Number(new URL(database.url).port || 5432);
     const timers = tcpTimers();
     for (const port of ports) {
-      const entry = timers.get(port);
+      const entry = timers.get(`${port}->${serverPort}`);
       expect([port, entry?.timer]).toEqual([port, 2]);
       expect(entry?.seconds).toBeLessThanOrEqual(KEEPALIVE_IDLE_MS / 1000);
       expect(entry?.seconds).toBeGreaterThan(KEEPALIVE_IDLE_MS / 1000 - 30);
