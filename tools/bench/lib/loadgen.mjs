@@ -282,9 +282,8 @@ export async function runLoad(sys, board, opts) {
   const pgAllCpu = cpuDelta(cpu0.pgAll, cpu1.pgAll);
   const benchCpu = cpu1.bench.user + cpu1.bench.system;
   // what else ran on the machine meanwhile (other people's tests, other databases): a noise gauge
-  const machineCpu = cpu0.machine != null && cpu1.machine != null ? cpu1.machine.busy - cpu0.machine.busy : null;
-  const otherCpu = machineCpu != null ? Math.max(0, machineCpu - serverCpu - pgAllCpu - benchCpu) : null;
-  const stolenCpu = cpu0.machine != null && cpu1.machine != null ? cpu1.machine.stolen - cpu0.machine.stolen : null;
+  const machine = cpu0.machine != null && cpu1.machine != null ? { busy: cpu1.machine.busy - cpu0.machine.busy, stolen: cpu1.machine.stolen - cpu0.machine.stolen } : null;
+  const otherCpu = machine ? Math.max(0, machine.busy - serverCpu - pgAllCpu - benchCpu) : null;
   const perMsg = (us) => (delivered > 0 ? Math.round(us / delivered) : null);
   const windowMs = measuredEnd - start;
 
@@ -336,7 +335,7 @@ export async function runLoad(sys, board, opts) {
       dbCoreShare: Math.round((pgCpu / 1000 / windowMs) * 100) / 100,
       generatorCoreShare: Math.round((benchCpu / 1000 / windowMs) * 100) / 100,
       otherLoadCores: otherCpu != null ? Math.round((otherCpu / 1000 / windowMs) * 100) / 100 : null,
-      stolenCores: stolenCpu != null ? Math.round((stolenCpu / 1000 / windowMs) * 100) / 100 : null,
+      stolenCores: machine ? Math.round((machine.stolen / 1000 / windowMs) * 100) / 100 : null,
     },
   };
   result.ok =

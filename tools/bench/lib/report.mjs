@@ -16,10 +16,10 @@ const generatorGcCell = (r) => (r.generatorGc ? `${n1(r.generatorGc.pauseMs)} ($
 const pageInsCell = (r) => (r.machinePageIns ? `${r.machinePageIns.refaultedFilePages} / ${r.machinePageIns.majorFaults}` : '–');
 /** The slowest flush the disk probe saw during a step (0: none took DISK_REPORT_MS), and how many took DISK_SLOW_MS or more. */
 const diskFlushCell = (r) => (r.diskFlush ? `${n1(r.diskFlush.slowestMs)}${r.diskFlush.over50ms ? ` (${r.diskFlush.over50ms} over ${DISK_SLOW_MS})` : ''}` : '–');
-/** What disturbed a load step from outside, the same three columns wherever steps are listed. */
-const NOISE_HEADER = 'generator GC ms (longest) | pages read back | slowest disk flush (ms)';
-const NOISE_ALIGN = '---: | ---: | ---:';
-const noiseCells = (r) => `${generatorGcCell(r)} | ${pageInsCell(r)} | ${diskFlushCell(r)}`;
+/** What disturbed a load step from outside, the same four columns wherever steps are listed. */
+const NOISE_HEADER = 'stolen by the host (cores) | generator GC ms (longest) | pages read back | slowest disk flush (ms)';
+const NOISE_ALIGN = '---: | ---: | ---: | ---:';
+const noiseCells = (r) => `${r.cpu?.stolenCores ?? '–'} | ${generatorGcCell(r)} | ${pageInsCell(r)} | ${diskFlushCell(r)}`;
 const kib = (b) => (b == null ? '–' : (b / 1024).toFixed(1));
 
 function systemsOf(results) {
@@ -396,12 +396,12 @@ export function markdown(results, { svgPath, previous } = {}) {
     md.push('');
     md.push('<details><summary>Every step</summary>');
     md.push('');
-    md.push(`| system | rate | p50 | p99 | max | lost | errors | saturated | other load (cores) | stolen by the host (cores) | ${NOISE_HEADER} | pass |`);
-    md.push(`| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ${NOISE_ALIGN} | --- |`);
+    md.push(`| system | rate | p50 | p99 | max | lost | errors | saturated | other load (cores) | ${NOISE_HEADER} | pass |`);
+    md.push(`| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ${NOISE_ALIGN} | --- |`);
     for (const s of systems)
       for (const r of results.systems[s].search?.steps ?? [])
         md.push(
-          `| ${s} | ${r.rate} | ${n1(r.latencyMs.p50)} | ${n1(r.latencyMs.p99)} | ${n1(r.latencyMs.max)} | ${r.lostMessages} | ${r.sendErrors} | ${r.saturated ? 'yes' : 'no'} | ${r.cpu?.otherLoadCores ?? '–'} | ${r.cpu?.stolenCores ?? '–'} | ${noiseCells(r)} | ${r.pass ? 'yes' : r.retried ? 'no (run again)' : 'no'} |`,
+          `| ${s} | ${r.rate} | ${n1(r.latencyMs.p50)} | ${n1(r.latencyMs.p99)} | ${n1(r.latencyMs.max)} | ${r.lostMessages} | ${r.sendErrors} | ${r.saturated ? 'yes' : 'no'} | ${r.cpu?.otherLoadCores ?? '–'} | ${noiseCells(r)} | ${r.pass ? 'yes' : r.retried ? 'no (run again)' : 'no'} |`,
         );
     md.push('');
     md.push(`A step that failed on its p99 alone (no loss, duplicate, disorder or send error, not saturated, p50 within the limit) is run once more before it counts${any.diskStallMs ? `, and a third time if that run overlapped a disk flush of ${any.diskStallMs} ms or more (the disk stopped every commit)` : ''} (at most ${any.maxReruns} reruns a search): a rate passes when any of its runs passes, for every system alike.`);
@@ -423,11 +423,11 @@ export function markdown(results, { svgPath, previous } = {}) {
     md.push('');
     md.push('µs of CPU per message delivered to both subscribers of its chat. "server" is the server process; "db" the PostgreSQL backends of its database; "all PostgreSQL" adds the background processes; "generator" is the benchmark process itself.');
     md.push('');
-    md.push(`| rate | system | server | db backends | server + db | all PostgreSQL | generator | server cores busy | other load on the machine (cores) | stolen by the host (cores) | ${NOISE_HEADER} |`);
-    md.push(`| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ${NOISE_ALIGN} |`);
+    md.push(`| rate | system | server | db backends | server + db | all PostgreSQL | generator | server cores busy | other load on the machine (cores) | ${NOISE_HEADER} |`);
+    md.push(`| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ${NOISE_ALIGN} |`);
     for (const r of rows)
       md.push(
-        `| ${r.rate} | ${r.system} | ${r.cpu.serverUsPerMsg ?? '–'} | ${r.cpu.dbBackendsUsPerMsg ?? '–'} | ${r.cpu.totalUsPerMsg ?? '–'} | ${r.cpu.allPostgresUsPerMsg ?? '–'} | ${r.cpu.generatorUsPerMsg ?? '–'} | ${r.cpu.serverCoreShare} | ${r.cpu.otherLoadCores ?? '–'} | ${r.cpu.stolenCores ?? '–'} | ${noiseCells(r)} |`,
+        `| ${r.rate} | ${r.system} | ${r.cpu.serverUsPerMsg ?? '–'} | ${r.cpu.dbBackendsUsPerMsg ?? '–'} | ${r.cpu.totalUsPerMsg ?? '–'} | ${r.cpu.allPostgresUsPerMsg ?? '–'} | ${r.cpu.generatorUsPerMsg ?? '–'} | ${r.cpu.serverCoreShare} | ${r.cpu.otherLoadCores ?? '–'} | ${noiseCells(r)} |`,
       );
     md.push('');
     md.push('"Other load" is the machine\'s busy CPU time (/proc/stat) minus the server, every PostgreSQL process and the generator: work that was not ours (anything above ~0.1 cores means the figures are noisy; 2 cores in all).');
