@@ -44,9 +44,22 @@ export function userOf(ctx: RequestContext, dataSource: DataSource, id: string):
   return known !== undefined ? known : userLoader(ctx, dataSource).load(id);
 }
 
+/** The public user columns a joined statement selects, in this order, each as `user.<column>`. */
+const JOINED_USER_COLUMNS = ['id', 'displayName', 'role', 'createdAt', 'email'] as const;
+
 /** The public user columns a joined statement selects, named so that rememberJoinedUsers finds them in its rows. */
 export function joinedUserColumns(alias: string): string {
-  return `${alias}.id AS "user.id", ${alias}."displayName" AS "user.displayName", ${alias}.role AS "user.role", ${alias}."createdAt" AS "user.createdAt", ${alias}.email AS "user.email"`;
+  return JOINED_USER_COLUMNS.map((column) => `${alias}."${column}" AS "user.${column}"`).join(', ');
+}
+
+/** How many columns joinedUserColumns selects. */
+export const JOINED_USER_COLUMN_COUNT = JOINED_USER_COLUMNS.length;
+
+/** The row rememberJoinedUsers reads, from a row read as an array whose joinedUserColumns start at `offset`. */
+export function joinedUserRow(values: readonly unknown[], offset: number): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  JOINED_USER_COLUMNS.forEach((column, i) => (row[`user.${column}`] = values[offset + i]));
+  return row;
 }
 
 /**

@@ -298,6 +298,16 @@ describe('reading', () => {
     expect(bad.errors?.[0]?.path).toEqual(['chat', 'messages']);
   });
 
+  it('reads the same chat with its page as without it, and no chat for an unknown id', async () => {
+    const CHAT = `id subject status botActive createdAt updatedAt closedAt customer { id displayName } agent { id displayName }`;
+    const alone = (await gqlOk(api.graphqlUrl, `query($id: ID!) { chat(id: $id) { ${CHAT} } }`, { id: chatId }, customer.token))['chat'];
+    const withPage = (await gqlOk(api.graphqlUrl, `query($id: ID!) { chat(id: $id) { ${CHAT} messages(last: 2) { edges { node { seq } } } } }`, { id: chatId }, customer.token))['chat'];
+    expect(alone).toMatchObject({ id: chatId, status: 'ACTIVE', customer: { id: customer.id }, agent: { id: agent.id } });
+    expect(withPage).toEqual({ ...alone, messages: { edges: [{ node: { seq: 129 } }, { node: { seq: 130 } }] } });
+    const unknown = await gqlOk(api.graphqlUrl, MESSAGES, { id: randomUUID() }, customer.token);
+    expect(unknown['chat']).toBeNull();
+  });
+
   it('shows a customer only their own chats, and never another customer\'s', async () => {
     const mine = await gqlOk(api.graphqlUrl, `{ chats(first: 100) { edges { node { customer { id } } } } }`, {}, customer.token);
     expect(mine['chats'].edges.length).toBeGreaterThan(0);

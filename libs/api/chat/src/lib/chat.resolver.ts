@@ -1,7 +1,7 @@
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { getArgumentValues, getNamedType, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
 import type { SubscribeResolverData } from 'type-graphql';
-import { childFieldNodes, requireViewer, Role, selectsPath, type RequestContext } from '@parley/api/core';
+import { childFieldNodes, requireViewer, Role, type RequestContext } from '@parley/api/core';
 import { rememberJoinedUsers, User, userLoader } from '@parley/api/auth';
 import type { DataSource } from 'typeorm';
 import { ChatService } from './chat.service';
@@ -23,25 +23,19 @@ class MessagesArgs {
   before?: string | null;
 }
 
-/** A page read with its chat brings its senders along, so that each message's `sender` resolves without waiting. */
-const selectsSenders = (info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>) => selectsPath(info, ['edges', 'node', 'sender']);
-
 /**
  * The page of messages a `chat` query will ask its chat for, when that can be
  * told beforehand: `messages` selected once, with no directives of its own
  * (whose outcome only execution knows). The chat and that page are then read
  * at once. (Under a fragment that a directive skips, the page is read for nothing.)
  */
-function requestedPage(info: GraphQLResolveInfo): { args: MessagesArgs; withSenders: boolean } | null {
+function requestedPage(info: GraphQLResolveInfo): MessagesArgs | null {
   const nodes = childFieldNodes(info, 'messages');
   const node = nodes[0];
   if (nodes.length !== 1 || !node || node.directives?.length) return null;
   const field = (getNamedType(info.returnType) as GraphQLObjectType).getFields()['messages'];
   if (!field) return null;
-  return {
-    args: getArgumentValues(field, node, info.variableValues) as MessagesArgs,
-    withSenders: selectsSenders({ fieldNodes: nodes, fragments: info.fragments }),
-  };
+  return getArgumentValues(field, node, info.variableValues) as MessagesArgs;
 }
 
 /** Subscriptions are wired outside the class (type-graphql takes `subscribe` in the decorator), so they reach the service through the context. */
@@ -70,7 +64,7 @@ export class ChatResolver {
     const viewer = requireViewer(ctx);
     const page = requestedPage(info);
     return page
-      ? this.chatService.findVisibleChatWithPage(ctx, viewer, id, page.args, page.withSenders)
+      ? this.chatService.findVisibleChatWithPage(ctx, viewer, id, page)
       : this.chatService.findVisibleChat(viewer, id);
   }
 
@@ -188,9 +182,8 @@ export class ChatResolver {
     @Root() chat: ChatRow,
     @Args(() => MessagesArgs) args: MessagesArgs,
     @Ctx() ctx: RequestContext,
-    @Info() info: GraphQLResolveInfo,
   ): Promise<MessageConnection> {
-    const page = await this.chatService.messagesPage(ctx, chat, args, selectsSenders(info));
+    const page = await this.chatService.messagesPage(ctx, chat, args);
     rememberJoinedUsers(ctx, page.senders);
     return page.connection;
   }

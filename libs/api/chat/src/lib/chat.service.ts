@@ -17,9 +17,9 @@ import {
   type RequestContext,
   type Viewer,
 } from '@parley/api/core';
-import { inTransaction, isConnectionError, pgErrorCode, PG_UNIQUE_VIOLATION, queryRows, RollbackWith } from '@parley/api/database';
+import { inTransaction, isConnectionError, pgErrorCode, PG_UNIQUE_VIOLATION, queryArrays, queryRows, RollbackWith } from '@parley/api/database';
 import { DEFAULT_PAGE_SIZES, LIMITS } from '@parley/shared/limits';
-import { joinedUserColumns, UserEntity } from '@parley/api/auth';
+import { JOINED_USER_COLUMN_COUNT, joinedUserColumns, joinedUserRow, UserEntity } from '@parley/api/auth';
 import { alreadyAccepted, chatClosed, databaseUnavailable } from './chat.errors';
 import { ALL_CHATS, type ChatPubSub } from './chat.topics';
 import {
@@ -33,26 +33,41 @@ import {
 } from './chat.type';
 import type { SendMessageInput, StartChatInput } from './chat.inputs';
 
-const CHAT_COLUMNS = `c.id, c.subject, c.status, c."customerId", c."agentId", c."lastSeq", c."botActive",
-  c."createdAt", c."updatedAt", c."closedAt"`;
+/** A chat's columns, in this order (chatFromColumns reads them by position). */
+const CHAT_FIELDS = ['id', 'subject', 'status', 'customerId', 'agentId', 'lastSeq', 'botActive', 'createdAt', 'updatedAt', 'closedAt'] as const;
+const CHAT_COLUMNS = CHAT_FIELDS.map((field) => `c."${field}"`).join(', ');
 const MESSAGE_COLUMNS = `m.id, m."chatId", m.seq, m.kind, m."senderId", m.body, m."clientMessageId", m."createdAt"`;
 /**
  * A page of messages ($1 chat, seqs from $2 to $3, $4 of them) from its lower
- * end or its upper end. One table only: PostgreSQL plans a statement like this
- * afresh on every run (its bounds change what is cheapest), and a join made
- * that planning cost more than the page itself.
+ * end or its upper end. One table only: joined to its senders, PostgreSQL
+ * planned it afresh on every run, and that planning cost more than the page.
  */
 const pageStatement = (from: 'lower' | 'upper') => `SELECT ${MESSAGE_COLUMNS} FROM messages m
   WHERE m."chatId" = $1 AND m.seq BETWEEN $2 AND $3 ORDER BY m.seq ${from === 'upper' ? 'DESC' : ''} LIMIT $4`;
 // Built once, so each is prepared once per connection (sql.ts).
 const MESSAGE_PAGES = { forward: pageStatement('lower'), backward: pageStatement('upper') };
+/** Where a page's message columns start in a row of CHAT_WITH_PAGE: after the chat's and a participant's. */
+const PAGE_PART_OFFSET = CHAT_FIELDS.length + JOINED_USER_COLUMN_COUNT;
 /**
- * The chat, once per participant with that user's public columns. Everyone
- * who writes in a chat is its customer or its agent, so these are a page's
- * senders; a key lookup, so PostgreSQL plans it once per connection.
+ * A chat, its participants and one page of its messages, in one statement ($1
+ * chat, seqs from $2 to $3, $4 of them from the lower or the upper end).
+ * Everyone who writes in a chat is its customer or its agent, so the
+ * participants are the page's senders. A row of the first part holds the chat
+ * and a participant, a row of the second a message from PAGE_PART_OFFSET on
+ * (messageFromColumns). One statement because two at once, the chat and the
+ * page, woke two database backends for every page, and one of them waited for
+ * a core beside the server (docs/benchmarks.md, twelfth round). Each part is a
+ * key lookup or an index range: from its sixth run on a connection, PostgreSQL
+ * runs it on one generic plan instead of planning it again.
  */
-const CHAT_WITH_PARTICIPANTS = `SELECT ${CHAT_COLUMNS}, ${joinedUserColumns('u')} FROM chats c
-  LEFT JOIN users u ON u.id IN (c."customerId", c."agentId") WHERE c.id = $1`;
+const chatWithPageStatement = (from: 'lower' | 'upper') => `(SELECT ${CHAT_COLUMNS}, ${joinedUserColumns('u')},
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL
+  FROM chats c LEFT JOIN users u ON u.id IN (c."customerId", c."agentId") WHERE c.id = $1)
+  UNION ALL
+  (SELECT ${Array(PAGE_PART_OFFSET).fill('NULL').join(', ')},
+    m.id, m.seq, m.kind, m."senderId", m.body, m."clientMessageId", m."createdAt"
+  FROM messages m WHERE m."chatId" = $1 AND m.seq BETWEEN $2 AND $3 ORDER BY m.seq ${from === 'upper' ? 'DESC' : ''} LIMIT $4)`;
+const CHAT_WITH_PAGE = { forward: chatWithPageStatement('lower'), backward: chatWithPageStatement('upper') };
 /** No seq reaches this (seq is a PostgreSQL integer): the upper end of a window with no `before`. */
 const MAX_SEQ = 2_147_483_647;
 const MESSAGE_RETURNING = `id, "chatId", seq, kind, "senderId", body, "clientMessageId", "createdAt"`;
@@ -78,15 +93,36 @@ interface PageWindow {
   forward: boolean;
 }
 
-/** A page of messages, and the rows of joinedUserColumns read with it (its senders, when they were asked for). */
+/** A page of messages, and the rows of joinedUserColumns read with it (its senders, when it was read with its chat). */
 export interface MessagePage {
   connection: MessageConnection;
   senders: readonly object[];
 }
 
 /** Which page a request asks for, as a key: a page read ahead with the chat serves only the same request. */
-const pageKey = (args: MessagePageArgs, withSenders: boolean) =>
-  `${args.first ?? ''}|${args.after ?? ''}|${args.last ?? ''}|${args.before ?? ''}|${withSenders}`;
+const pageKey = (args: MessagePageArgs) => `${args.first ?? ''}|${args.after ?? ''}|${args.last ?? ''}|${args.before ?? ''}`;
+
+/** A chat from a row read as an array, its columns in CHAT_FIELDS order from the start. */
+function chatFromColumns(values: readonly unknown[]): ChatRow {
+  const chat: Record<string, unknown> = {};
+  CHAT_FIELDS.forEach((field, i) => (chat[field] = values[i]));
+  return chat as unknown as ChatRow;
+}
+
+/** A message of `chatId` from a row of CHAT_WITH_PAGE's second part. */
+function messageFromColumns(values: readonly unknown[], chatId: string): MessageRow {
+  const at = PAGE_PART_OFFSET;
+  return {
+    id: values[at] as string,
+    chatId,
+    seq: values[at + 1] as number,
+    kind: values[at + 2] as MessageKind,
+    senderId: values[at + 3] as string | null,
+    body: values[at + 4] as string,
+    clientMessageId: values[at + 5] as string | null,
+    createdAt: values[at + 6] as Date,
+  };
+}
 
 /** Called after a customer's message is committed and published (the answering bot listens). */
 export type CustomerMessageListener = (message: MessageRow, chat?: Pick<ChatRow, 'status' | 'botActive'>) => Promise<void>;
@@ -213,31 +249,33 @@ export class ChatService {
 
   /**
    * A chat the viewer may see, read together with one page of its messages
-   * (both statements at once, on two connections) and, with `withSenders`,
-   * its participants: the `chat` query asks for this when its `messages` field
-   * is selected, and that field's messagesPage then returns the page without
-   * another round trip. Arguments the page would refuse read the chat alone,
-   * so the field reports them as before. The two reads see the chat a moment
-   * apart: a message committed between them is on this page or the next, and
-   * pageInfo says so either way.
+   * and its participants (the page's senders) in one statement: the `chat`
+   * query asks for this when its `messages` field is selected, and that
+   * field's messagesPage then returns the page without another round trip.
+   * Arguments the page would refuse read the chat alone, so the field reports
+   * them as before. One statement sees one snapshot: pageInfo and the page
+   * agree with the chat's lastSeq.
    */
-  async findVisibleChatWithPage(
-    ctx: RequestContext,
-    viewer: Viewer,
-    chatId: string,
-    args: MessagePageArgs,
-    withSenders: boolean,
-  ): Promise<ChatRow | null> {
+  async findVisibleChatWithPage(ctx: RequestContext, viewer: Viewer, chatId: string, args: MessagePageArgs): Promise<ChatRow | null> {
     const window = this.pageWindow(args);
     if ('problems' in window || !isUuid(chatId)) return this.findVisibleChat(viewer, chatId);
-    const [rows, nodes] = await Promise.all([
-      withSenders ? queryRows<ChatRow>(this.dataSource, CHAT_WITH_PARTICIPANTS, [chatId]) : this.findChat(chatId).then((chat) => (chat ? [chat] : [])),
-      this.pageRows(chatId, window),
-    ]);
-    const chat = rows[0];
+    const statement = CHAT_WITH_PAGE[window.forward ? 'forward' : 'backward'];
+    const rows = await queryArrays(this.dataSource, statement, [chatId, window.lower, window.upper ?? MAX_SEQ, window.size]);
+    let chat: ChatRow | null = null;
+    const senders: object[] = [];
+    const nodes: MessageRow[] = [];
+    for (const row of rows) {
+      if (row[0] === null) nodes.push(messageFromColumns(row, chatId));
+      else {
+        chat ??= chatFromColumns(row);
+        if (row[CHAT_FIELDS.length] !== null) senders.push(joinedUserRow(row, CHAT_FIELDS.length));
+      }
+    }
     if (!chat) return null;
     if (!this.canView(viewer, chat)) throw forbidden('You may not see this chat.');
-    pagesReadAhead(ctx).set(chat, { key: pageKey(args, withSenders), page: { connection: this.pageConnection(chat, window, nodes), senders: withSenders ? rows : [] } });
+    // Oldest first; a UNION ALL promises no order of its own.
+    nodes.sort((a, b) => a.seq - b.seq);
+    pagesReadAhead(ctx).set(chat, { key: pageKey(args), page: { connection: this.pageConnection(chat, window, nodes), senders } });
     return chat;
   }
 
@@ -246,9 +284,9 @@ export class ChatService {
    * when it was, else read now (its senders are then left to the user loader,
    * which batches and caches them for the request).
    */
-  async messagesPage(ctx: RequestContext, chat: ChatRow, args: MessagePageArgs, withSenders = false): Promise<MessagePage> {
+  async messagesPage(ctx: RequestContext, chat: ChatRow, args: MessagePageArgs): Promise<MessagePage> {
     const read = pagesReadAhead(ctx).get(chat);
-    if (read?.key === pageKey(args, withSenders)) return read.page;
+    if (read?.key === pageKey(args)) return read.page;
     const window = this.pageWindow(args);
     if ('problems' in window) throw badUserInput(window.problems);
     return { connection: this.pageConnection(chat, window, await this.pageRows(chat.id, window)), senders: [] };

@@ -1,5 +1,5 @@
 import { Kind, parse, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
-import { childFieldNodes, selectsPath } from './selection';
+import { childFieldNodes } from './selection';
 
 /** The info a resolver of the query's first root field would get. */
 function infoOf(query: string) {
@@ -9,26 +9,6 @@ function infoOf(query: string) {
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
   return { fieldNodes: [operation.selectionSet.selections[0] as FieldNode], fragments };
 }
-
-describe('selectsPath', () => {
-  it('finds a field by its path, directly, through inline fragments and named fragments', () => {
-    expect(selectsPath(infoOf('{ messages { edges { node { id sender { id } } } } }'), ['edges', 'node', 'sender'])).toBe(true);
-    expect(selectsPath(infoOf('{ messages { edges { ... on MessageEdge { node { sender { id } } } } } }'), ['edges', 'node', 'sender'])).toBe(true);
-    expect(
-      selectsPath(infoOf('query { messages { edges { node { ...M } } } } fragment M on Message { body ...S } fragment S on Message { sender { id } }'), [
-        'edges',
-        'node',
-        'sender',
-      ]),
-    ).toBe(true);
-  });
-
-  it('says no when the path is not selected, or only under another parent', () => {
-    expect(selectsPath(infoOf('{ messages { edges { node { id body } } } }'), ['edges', 'node', 'sender'])).toBe(false);
-    expect(selectsPath(infoOf('{ messages { pageInfo { hasNextPage } sender { id } } }'), ['edges', 'node', 'sender'])).toBe(false);
-    expect(selectsPath(infoOf('query { messages { ...A } } fragment A on MessageConnection { ...A }'), ['edges'])).toBe(false);
-  });
-});
 
 describe('childFieldNodes', () => {
   const aliases = (query: string, name: string) => childFieldNodes(infoOf(query), name).map((n) => n.alias?.value ?? n.name.value);

@@ -1,18 +1,6 @@
 import type { FieldNode, FragmentDefinitionNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
 
 /**
- * Whether the client's query selects `path` below the current field (for
- * example edges → node → sender), through fragments too. Lets a resolver
- * fetch what its children will need in one go, and only when they are asked for.
- */
-export function selectsPath(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>, path: string[]): boolean {
-  const [head, ...rest] = path;
-  if (head === undefined) return false;
-  const nodes = childFieldNodes(info, head);
-  return rest.length === 0 ? nodes.length > 0 : nodes.some((node) => selectsPath({ fieldNodes: [node], fragments: info.fragments }, rest));
-}
-
-/**
  * The selections of the field `name` directly below the current field, through
  * fragments too, in document order (one per alias or repeat). A resolver that
  * reads ahead for a child field looks at these, and reads ahead only when it

@@ -18,12 +18,25 @@ export async function queryRows<T>(
 ): Promise<T[]> {
   if (!runner) {
     // Straight to the driver's pool: one checkout per statement, without a TypeORM runner around it.
-    const pool = pgPool(dataSource);
-    if (!pool) throw new Error('the data source is not initialized');
-    return (await pool.query<T & QueryResultRow>({ text, values: params, name: statementName(text) })).rows;
+    return (await poolOf(dataSource).query<T & QueryResultRow>({ text, values: params, name: statementName(text) })).rows;
   }
   const result = await runner.query(text, params, true);
   return result.records as T[];
+}
+
+/**
+ * As queryRows on a pooled connection, each row the array of its columns in
+ * the statement's order: for a statement whose rows are of more than one kind
+ * (a UNION ALL of differently shaped parts), which the caller takes apart.
+ */
+export async function queryArrays(dataSource: DataSource, text: string, params: unknown[] = []): Promise<unknown[][]> {
+  return (await poolOf(dataSource).query<unknown[]>({ text, values: params, name: statementName(text), rowMode: 'array' })).rows;
+}
+
+function poolOf(dataSource: DataSource): Pool {
+  const pool = pgPool(dataSource);
+  if (!pool) throw new Error('the data source is not initialized');
+  return pool;
 }
 
 const statementNames = new Map<string, string>();
