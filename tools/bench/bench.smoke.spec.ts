@@ -75,11 +75,16 @@ describe('bench harness (smoke)', () => {
       }
       // the server's own CPU for the pages it served
       expect(floor.paging.serverUsPerPage).toBeGreaterThan(0);
+      // unmeasured paging first, for the smoke preset's 0.2 s and at least 20 rounds of the three pages, reported apart
+      expect(floor.paging.warmup.seconds).toBeGreaterThanOrEqual(0.2);
+      expect(floor.paging.warmup.requests).toBeGreaterThanOrEqual(60);
+      expect(floor.paging.warmup.p99).toBeGreaterThan(0);
       // the printed table and the Markdown report carry the figures
       expect(stdout).toMatch(/floor\s+40\s+80/);
       const md = fs.readFileSync(report, 'utf8');
       expect(md).toContain('SMOKE run');
       expect(md).toContain('## Send-to-receive latency at fixed rates');
+      expect(md).toMatch(/Before the measured requests, unmeasured paging .*: floor \d+ requests in [\d.]+ s, p50 /);
       expect(fs.readFileSync(path.join(out, 'benchmarks', 'latency-vs-rate.svg'), 'utf8')).toContain('<svg');
     } finally {
       fs.rmSync(out, { recursive: true, force: true });

@@ -10,8 +10,14 @@
 // the system's own `page()` (the system's class, with its address), and reads
 // the server's and its database backends' CPU around the measured requests.
 //
-// argv[2]: JSON { system, base, big, reps, warmupReps, serverPids, pgPids }
-// stdout: JSON { micros: { first: [...], middle: [...], last: [...] }, pageSize: {...}, serverCpuUs, dbCpuUs }
+// Before the measured requests it pages unmeasured for warmupMs (and at least warmupReps rounds): for the
+// first seconds of paging, every system's p99 was two to four times what it is after, and a fresh client
+// against an already warm server still showed part of it (the client's own code being compiled). A server
+// that serves pages all day is past that; the warm-up's figures are reported apart.
+//
+// argv[2]: JSON { system, base, big, reps, warmupReps, warmupMs, serverPids, pgPids }
+// stdout: JSON { micros: { first: [...], middle: [...], last: [...] }, pageSize: {...}, serverCpuUs, dbCpuUs,
+//   warmup: { micros: [...], ms } }
 import { FloorSystem, ParleySystem } from './lib/systems.mjs';
 import { cpuDelta, cpuMicros, keepAliveAgent, now } from './lib/util.mjs';
 
@@ -25,8 +31,16 @@ const sys = Object.assign(Object.create(SystemClass.prototype), { base: spec.bas
 const which = ['first', 'middle', 'last'];
 const micros = { first: [], middle: [], last: [] };
 const pageSize = {};
-// a few unmeasured requests first, like any warm server (and client)
-for (let i = 0; i < spec.warmupReps; i++) for (const w of which) await sys.page(spec.big, w);
+const warmup = { micros: [], ms: 0 };
+const warmupStart = now();
+for (let i = 0; i < spec.warmupReps || now() - warmupStart < (spec.warmupMs ?? 0); i++) {
+  for (const w of which) {
+    const t = now();
+    await sys.page(spec.big, w);
+    warmup.micros.push(Math.max(1, Math.round((now() - t) * 1000)));
+  }
+}
+warmup.ms = now() - warmupStart;
 const cpu0 = { server: spec.serverPids.map(cpuMicros), db: spec.pgPids.map(cpuMicros) };
 for (let i = 0; i < spec.reps; i++) {
   for (const w of which) {
@@ -41,6 +55,7 @@ const out = {
   pageSize,
   serverCpuUs: cpuDelta(cpu0.server, spec.serverPids.map(cpuMicros)),
   dbCpuUs: spec.pgPids.length ? cpuDelta(cpu0.db, spec.pgPids.map(cpuMicros)) : null,
+  warmup,
 };
 process.stdout.write(JSON.stringify(out));
 sys.agent.destroy();

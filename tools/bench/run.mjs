@@ -30,6 +30,7 @@
 //                      tells a socket's memory from a subscription's
 //   --paging-size N    messages in the big chat (default 100000)
 //   --paging-reps N    measured requests per page (default 300; quick 50)
+//   --paging-warmup S  seconds of unmeasured paging before the measured requests (default 5; quick 3)
 //   --repeat N         the whole run N times over (each system fresh each time); the tables show the
 //                      last run, the goals every run's figure and their median, which decides the goal
 //   --json             print RESULTS_JSON <file> last
@@ -56,7 +57,7 @@ function parseArgs(argv) {
     if (!a.startsWith('--')) continue;
     const eq = a.indexOf('=');
     const [k, v] = eq < 0 ? [a.slice(2), undefined] : [a.slice(2, eq), a.slice(eq + 1)];
-    const valued = ['systems', 'scenarios', 'rates', 'duration', 'chats', 'out', 'report', 'cpu-prof', 'heap-snapshots', 'parley-node-args', 'idle-levels', 'paging-size', 'paging-reps', 'repeat'];
+    const valued = ['systems', 'scenarios', 'rates', 'duration', 'chats', 'out', 'report', 'cpu-prof', 'heap-snapshots', 'parley-node-args', 'idle-levels', 'paging-size', 'paging-reps', 'paging-warmup', 'repeat'];
     if (valued.includes(k)) o.values[k] = v ?? argv[++i];
     else o.flags.add(k);
   }
@@ -77,21 +78,21 @@ const PRESETS = {
     customers: 8, chatsPerCustomer: 2, agents: 2,
     rates: [40], durationMs: 2000, drainMs: 3000,
     search: { startRate: 50, factor: 2, stepMs: 1500, bisections: 0, maxSteps: 2, settleMs: 200 },
-    pagingSize: 2000, pagingReps: 10, idleLevels: [100],
+    pagingSize: 2000, pagingReps: 10, pagingWarmupMs: 200, idleLevels: [100],
     scenarios: ['fixed', 'paging'],
   },
   quick: {
     customers: 100, chatsPerCustomer: 3, agents: 10,
     rates: [100, 500, 1000], durationMs: 5000, drainMs: 4000,
     search: { startRate: 600, factor: 1.5, stepMs: 4000, bisections: 1, maxSteps: 5, settleMs: 500 },
-    pagingSize: 100_000, pagingReps: 50, idleLevels: [10_000],
+    pagingSize: 100_000, pagingReps: 50, pagingWarmupMs: 3000, idleLevels: [10_000],
     scenarios: SCENARIOS,
   },
   full: {
     customers: 500, chatsPerCustomer: 4, agents: 20,
     rates: [100, 500, 1000], durationMs: 20_000, drainMs: 8000,
     search: { startRate: 250, factor: 1.4, stepMs: 15_000, bisections: 2, maxSteps: 12, settleMs: 2000 },
-    pagingSize: 100_000, pagingReps: 300, idleLevels: [10_000, 25_000, 50_000],
+    pagingSize: 100_000, pagingReps: 300, pagingWarmupMs: 5000, idleLevels: [10_000, 25_000, 50_000],
     scenarios: SCENARIOS,
   },
 };
@@ -103,6 +104,7 @@ if (args.values.scenarios) cfg.scenarios = args.values.scenarios.split(',');
 if (args.values['idle-levels']) cfg.idleLevels = args.values['idle-levels'].split(',').map(Number);
 if (args.values['paging-size']) cfg.pagingSize = Number(args.values['paging-size']);
 if (args.values['paging-reps']) cfg.pagingReps = Number(args.values['paging-reps']);
+if (args.values['paging-warmup']) cfg.pagingWarmupMs = Number(args.values['paging-warmup']) * 1000;
 // A misspelt scenario would otherwise measure nothing and still print an (empty) report.
 const unknownScenarios = cfg.scenarios.filter((s) => !SCENARIOS.includes(s));
 if (unknownScenarios.length) {
@@ -164,6 +166,7 @@ async function pagingScenario(sys, world) {
     big,
     reps: cfg.pagingReps,
     warmupReps: 20,
+    warmupMs: cfg.pagingWarmupMs,
     serverPids: sys.serverPids(),
     pgPids: sys.dbName ? await backendPids(sys.dbName) : [],
   });
@@ -175,6 +178,7 @@ async function pagingScenario(sys, world) {
     serverUsPerPage: Math.round(m.serverCpuUs / requests),
     dbUsPerPage: m.dbCpuUs == null ? null : Math.round(m.dbCpuUs / requests),
     machinePageIns: pageInsSince(pageIns),
+    warmup: warmupSummary(m.warmup),
   };
   for (const w of ['first', 'middle', 'last']) {
     const h = newHistogram();
@@ -183,8 +187,16 @@ async function pagingScenario(sys, world) {
     out[w].pageSize = m.pageSize[w];
     if (m.pageSize[w] !== 50) throw new Error(`paging ${w}: got ${m.pageSize[w]} messages, expected 50`);
   }
-  log(`  ${sys.name}: paging p50/p99 ms: first ${out.first.p50}/${out.first.p99}, middle ${out.middle.p50}/${out.middle.p99}, last ${out.last.p50}/${out.last.p99}; cpu µs/page: server ${out.serverUsPerPage}, db ${out.dbUsPerPage ?? '-'}`);
+  log(`  ${sys.name}: paging p50/p99 ms: first ${out.first.p50}/${out.first.p99}, middle ${out.middle.p50}/${out.middle.p99}, last ${out.last.p50}/${out.last.p99}; cpu µs/page: server ${out.serverUsPerPage}, db ${out.dbUsPerPage ?? '-'}; warm-up ${out.warmup.requests} requests in ${out.warmup.seconds} s, p99 ${out.warmup.p99}`);
   return out;
+}
+
+/** The unmeasured requests before the measured ones, every page together: how many, over how long, how fast. */
+function warmupSummary({ micros, ms }) {
+  const h = newHistogram();
+  for (const us of micros) h.recordValue(us);
+  const { count, p50, p99, max } = summarize(h);
+  return { requests: count, seconds: Math.round(ms / 100) / 10, p50, p99, max };
 }
 
 function runPagingClient(spec) {

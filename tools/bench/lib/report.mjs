@@ -163,7 +163,7 @@ export function textTable(results) {
       const p = results.systems[s].paging;
       if (p && !p.error)
         lines.push(
-          `  ${padl(s, 12)} ${p.n} msgs: first ${n1(p.first.p50)} / ${n1(p.first.p99)}   middle ${n1(p.middle.p50)} / ${n1(p.middle.p99)}   last ${n1(p.last.p50)} / ${n1(p.last.p99)}   cpu µs/page ${p.serverUsPerPage ?? '-'} + db ${p.dbUsPerPage ?? '-'}`,
+          `  ${padl(s, 12)} ${p.n} msgs: first ${n1(p.first.p50)} / ${n1(p.first.p99)}   middle ${n1(p.middle.p50)} / ${n1(p.middle.p99)}   last ${n1(p.last.p50)} / ${n1(p.last.p99)}   cpu µs/page ${p.serverUsPerPage ?? '-'} + db ${p.dbUsPerPage ?? '-'}${p.warmup ? `   (warm-up ${p.warmup.seconds} s: p99 ${n1(p.warmup.p99)})` : ''}`,
         );
       else if (p?.error) lines.push(`  ${padl(s, 12)} failed: ${p.error}`);
     }
@@ -324,7 +324,7 @@ export function markdown(results, { svgPath, previous } = {}) {
     '- **Idle subscribers**: the server is restarted, its RSS read, then N sockets connect from child processes bound to 127.0.0.10, .11, … (no ephemeral-port exhaustion), each doing `connection_init` and one `messageAdded` subscription; RSS is read again after they settle. Memory per connection = RSS growth / N.',
   );
   md.push(
-    '- **Paging**: one chat filled with SQL to the given number of messages (Parley\'s chat is started and accepted through the API; the bulk insert writes its tables directly, then `VACUUM (ANALYZE)` as autovacuum would have done while the chat grew, then the same settle as before a load step), then the first, middle and last 50 messages fetched in turn, one request at a time, by a client process of its own (`paging-client.mjs`: the benchmark process\'s collector, busy with the load steps\' garbage, was seen pausing it mid-request) (Parley: `chat(id){ messages(first/after or last) }`, the middle page reached through its cursor by paging forward like a client).',
+    '- **Paging**: one chat filled with SQL to the given number of messages (Parley\'s chat is started and accepted through the API; the bulk insert writes its tables directly, then `VACUUM (ANALYZE)` as autovacuum would have done while the chat grew, then the same settle as before a load step), then the first, middle and last 50 messages fetched in turn, one request at a time, by a client process of its own (`paging-client.mjs`: the benchmark process\'s collector, busy with the load steps\' garbage, was seen pausing it mid-request), first unmeasured for a few seconds (the table says how long and how fast: in the first seconds of paging every system\'s p99 was two to four times its later figure, the client\'s own code being compiled among the causes), then measured (Parley: `chat(id){ messages(first/after or last) }`, the middle page reached through its cursor by paging forward like a client).',
   );
   md.push('');
 
@@ -486,6 +486,18 @@ export function markdown(results, { svgPath, previous } = {}) {
       }
     }
     md.push('');
+    const warmups = systems.filter((s) => results.systems[s].paging?.warmup);
+    if (warmups.length) {
+      md.push(
+        `Before the measured requests, unmeasured paging (the three pages in turn, as measured): ${warmups
+          .map((s) => {
+            const w = results.systems[s].paging.warmup;
+            return `${s} ${w.requests} requests in ${w.seconds} s, p50 ${n1(w.p50)} ms, p99 ${n1(w.p99)} ms, max ${n1(w.max)} ms`;
+          })
+          .join('; ')}.`,
+      );
+      md.push('');
+    }
   }
 
   const errs = systems.filter((s) => results.systems[s].error || results.systems[s].errors?.length);
