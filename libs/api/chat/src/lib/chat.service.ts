@@ -48,6 +48,9 @@ const pageStatement = (from: 'lower' | 'upper') => `SELECT ${MESSAGE_COLUMNS} FR
 const MESSAGE_PAGES = { forward: pageStatement('lower'), backward: pageStatement('upper') };
 /** Where a page's message columns start in a row of CHAT_WITH_PAGE: after the chat's and a participant's. */
 const PAGE_PART_OFFSET = CHAT_FIELDS.length + JOINED_USER_COLUMN_COUNT;
+/** A message's columns in CHAT_WITH_PAGE, in the order messageFromColumns reads them (its chat is the statement's). */
+const PAGE_PART_COLUMNS = ['m.id', 'm.seq', 'm.kind', 'm."senderId"', 'm.body', 'm."clientMessageId"', 'm."createdAt"'];
+const nulls = (count: number) => Array<string>(count).fill('NULL').join(', ');
 /**
  * A chat, its participants and one page of its messages, in one statement ($1
  * chat, seqs from $2 to $3, $4 of them from the lower or the upper end).
@@ -60,12 +63,10 @@ const PAGE_PART_OFFSET = CHAT_FIELDS.length + JOINED_USER_COLUMN_COUNT;
  * key lookup or an index range: from its sixth run on a connection, PostgreSQL
  * runs it on one generic plan instead of planning it again.
  */
-const chatWithPageStatement = (from: 'lower' | 'upper') => `(SELECT ${CHAT_COLUMNS}, ${joinedUserColumns('u')},
-    NULL, NULL, NULL, NULL, NULL, NULL, NULL
+const chatWithPageStatement = (from: 'lower' | 'upper') => `(SELECT ${CHAT_COLUMNS}, ${joinedUserColumns('u')}, ${nulls(PAGE_PART_COLUMNS.length)}
   FROM chats c LEFT JOIN users u ON u.id IN (c."customerId", c."agentId") WHERE c.id = $1)
   UNION ALL
-  (SELECT ${Array(PAGE_PART_OFFSET).fill('NULL').join(', ')},
-    m.id, m.seq, m.kind, m."senderId", m.body, m."clientMessageId", m."createdAt"
+  (SELECT ${nulls(PAGE_PART_OFFSET)}, ${PAGE_PART_COLUMNS.join(', ')}
   FROM messages m WHERE m."chatId" = $1 AND m.seq BETWEEN $2 AND $3 ORDER BY m.seq ${from === 'upper' ? 'DESC' : ''} LIMIT $4)`;
 const CHAT_WITH_PAGE = { forward: chatWithPageStatement('lower'), backward: chatWithPageStatement('upper') };
 /** No seq reaches this (seq is a PostgreSQL integer): the upper end of a window with no `before`. */
