@@ -44,42 +44,27 @@ export function userOf(ctx: RequestContext, dataSource: DataSource, id: string):
   return known !== undefined ? known : userLoader(ctx, dataSource).load(id);
 }
 
-/** The public user columns a joined statement selects, in this order, each as `user.<column>`. */
-const JOINED_USER_COLUMNS = ['id', 'displayName', 'role', 'createdAt', 'email'] as const;
-
-/** The public user columns a joined statement selects, named so that rememberJoinedUsers finds them in its rows. */
+/** The public user columns a joined statement selects, in the order userFromColumns reads them. */
 export function joinedUserColumns(alias: string): string {
-  return JOINED_USER_COLUMNS.map((column) => `${alias}."${column}" AS "user.${column}"`).join(', ');
+  return `${alias}.id, ${alias}."displayName", ${alias}.role, ${alias}."createdAt", ${alias}.email`;
 }
 
 /** How many columns joinedUserColumns selects. */
-export const JOINED_USER_COLUMN_COUNT = JOINED_USER_COLUMNS.length;
+export const JOINED_USER_COLUMN_COUNT = 5;
 
-/** The row rememberJoinedUsers reads, from a row read as an array whose joinedUserColumns start at `offset`. */
-export function joinedUserRow(values: readonly unknown[], offset: number): Record<string, unknown> {
-  const row: Record<string, unknown> = {};
-  JOINED_USER_COLUMNS.forEach((column, i) => (row[`user.${column}`] = values[offset + i]));
-  return row;
+/** The user in a row read as an array, its joinedUserColumns from `offset` on. */
+export function userFromColumns(values: readonly unknown[], offset: number): User {
+  return User.from({
+    id: values[offset] as string,
+    displayName: values[offset + 1] as string,
+    role: values[offset + 2] as UserEntity['role'],
+    createdAt: values[offset + 3] as Date,
+    email: values[offset + 4] as string,
+  });
 }
 
-/**
- * Keeps the users a joined statement read (joinedUserColumns) for this
- * request, so their fields resolve without another query.
- */
-export function rememberJoinedUsers(ctx: RequestContext, rows: readonly object[]): void {
+/** Keeps users a statement of the request already read, so their fields resolve without another query. */
+export function rememberUsers(ctx: RequestContext, users: readonly User[]): void {
   const loaded = loadedUsers(ctx);
-  for (const row of rows as Array<Record<string, unknown>>) {
-    const id = row['user.id'];
-    if (typeof id !== 'string' || loaded.has(id)) continue;
-    loaded.set(
-      id,
-      User.from({
-        id,
-        displayName: row['user.displayName'] as string,
-        role: row['user.role'] as UserEntity['role'],
-        createdAt: row['user.createdAt'] as Date,
-        email: row['user.email'] as string,
-      }),
-    );
-  }
+  for (const user of users) if (!loaded.has(user.id)) loaded.set(user.id, user);
 }

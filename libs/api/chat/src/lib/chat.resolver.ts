@@ -2,7 +2,7 @@ import { Arg, Args, ArgsType, Authorized, Ctx, Field, FieldResolver, ID, Info, I
 import { getArgumentValues, getNamedType, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
 import type { SubscribeResolverData } from 'type-graphql';
 import { childFieldNodes, requireViewer, Role, type RequestContext } from '@parley/api/core';
-import { rememberJoinedUsers, User, userLoader } from '@parley/api/auth';
+import { rememberUsers, User, userLoader } from '@parley/api/auth';
 import type { DataSource } from 'typeorm';
 import { ChatService } from './chat.service';
 import { SendMessageInput, StartChatInput } from './chat.inputs';
@@ -184,7 +184,7 @@ export class ChatResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<MessageConnection> {
     const page = await this.chatService.messagesPage(ctx, chat, args);
-    rememberJoinedUsers(ctx, page.senders);
+    rememberUsers(ctx, page.senders);
     return page.connection;
   }
 }

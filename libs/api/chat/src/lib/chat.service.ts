@@ -19,7 +19,7 @@ import {
 } from '@parley/api/core';
 import { inTransaction, isConnectionError, pgErrorCode, PG_UNIQUE_VIOLATION, queryArrays, queryRows, RollbackWith } from '@parley/api/database';
 import { DEFAULT_PAGE_SIZES, LIMITS } from '@parley/shared/limits';
-import { JOINED_USER_COLUMN_COUNT, joinedUserColumns, joinedUserRow, UserEntity } from '@parley/api/auth';
+import { JOINED_USER_COLUMN_COUNT, joinedUserColumns, userFromColumns, UserEntity, type User } from '@parley/api/auth';
 import { alreadyAccepted, chatClosed, databaseUnavailable } from './chat.errors';
 import { ALL_CHATS, type ChatPubSub } from './chat.topics';
 import {
@@ -37,13 +37,14 @@ import type { SendMessageInput, StartChatInput } from './chat.inputs';
 const CHAT_FIELDS = ['id', 'subject', 'status', 'customerId', 'agentId', 'lastSeq', 'botActive', 'createdAt', 'updatedAt', 'closedAt'] as const;
 const CHAT_COLUMNS = CHAT_FIELDS.map((field) => `c."${field}"`).join(', ');
 const MESSAGE_COLUMNS = `m.id, m."chatId", m.seq, m.kind, m."senderId", m.body, m."clientMessageId", m."createdAt"`;
+/** A page's rows: $1 chat, seqs from $2 to $3, $4 of them from the lower or the upper end (pageRangeParams). */
+const pageRange = (from: 'lower' | 'upper') =>
+  `FROM messages m WHERE m."chatId" = $1 AND m.seq BETWEEN $2 AND $3 ORDER BY m.seq ${from === 'upper' ? 'DESC' : ''} LIMIT $4`;
 /**
- * A page of messages ($1 chat, seqs from $2 to $3, $4 of them) from its lower
- * end or its upper end. One table only: joined to its senders, PostgreSQL
- * planned it afresh on every run, and that planning cost more than the page.
+ * A page of messages on its own. One table only: joined to its senders,
+ * PostgreSQL planned it afresh on every run, and that cost more than the page.
  */
-const pageStatement = (from: 'lower' | 'upper') => `SELECT ${MESSAGE_COLUMNS} FROM messages m
-  WHERE m."chatId" = $1 AND m.seq BETWEEN $2 AND $3 ORDER BY m.seq ${from === 'upper' ? 'DESC' : ''} LIMIT $4`;
+const pageStatement = (from: 'lower' | 'upper') => `SELECT ${MESSAGE_COLUMNS} ${pageRange(from)}`;
 // Built once, so each is prepared once per connection (sql.ts).
 const MESSAGE_PAGES = { forward: pageStatement('lower'), backward: pageStatement('upper') };
 /** Where a page's message columns start in a row of CHAT_WITH_PAGE: after the chat's and a participant's. */
@@ -66,8 +67,7 @@ const nulls = (count: number) => Array<string>(count).fill('NULL').join(', ');
 const chatWithPageStatement = (from: 'lower' | 'upper') => `(SELECT ${CHAT_COLUMNS}, ${joinedUserColumns('u')}, ${nulls(PAGE_PART_COLUMNS.length)}
   FROM chats c LEFT JOIN users u ON u.id IN (c."customerId", c."agentId") WHERE c.id = $1)
   UNION ALL
-  (SELECT ${nulls(PAGE_PART_OFFSET)}, ${PAGE_PART_COLUMNS.join(', ')}
-  FROM messages m WHERE m."chatId" = $1 AND m.seq BETWEEN $2 AND $3 ORDER BY m.seq ${from === 'upper' ? 'DESC' : ''} LIMIT $4)`;
+  (SELECT ${nulls(PAGE_PART_OFFSET)}, ${PAGE_PART_COLUMNS.join(', ')} ${pageRange(from)})`;
 const CHAT_WITH_PAGE = { forward: chatWithPageStatement('lower'), backward: chatWithPageStatement('upper') };
 /** No seq reaches this (seq is a PostgreSQL integer): the upper end of a window with no `before`. */
 const MAX_SEQ = 2_147_483_647;
@@ -94,11 +94,14 @@ interface PageWindow {
   forward: boolean;
 }
 
-/** A page of messages, and the rows of joinedUserColumns read with it (its senders, when it was read with its chat). */
+/** A page of messages, and the users read with it (its senders, when it was read with its chat). */
 export interface MessagePage {
   connection: MessageConnection;
-  senders: readonly object[];
+  senders: readonly User[];
 }
+
+/** pageRange's parameters for a window of `chatId`. */
+const pageRangeParams = (chatId: string, window: PageWindow) => [chatId, window.lower, window.upper ?? MAX_SEQ, window.size];
 
 /** Which page a request asks for, as a key: a page read ahead with the chat serves only the same request. */
 const pageKey = (args: MessagePageArgs) => `${args.first ?? ''}|${args.after ?? ''}|${args.last ?? ''}|${args.before ?? ''}`;
@@ -261,15 +264,15 @@ export class ChatService {
     const window = this.pageWindow(args);
     if ('problems' in window || !isUuid(chatId)) return this.findVisibleChat(viewer, chatId);
     const statement = CHAT_WITH_PAGE[window.forward ? 'forward' : 'backward'];
-    const rows = await queryArrays(this.dataSource, statement, [chatId, window.lower, window.upper ?? MAX_SEQ, window.size]);
+    const rows = await queryArrays(this.dataSource, statement, pageRangeParams(chatId, window));
     let chat: ChatRow | null = null;
-    const senders: object[] = [];
+    const senders: User[] = [];
     const nodes: MessageRow[] = [];
     for (const row of rows) {
       if (row[0] === null) nodes.push(messageFromColumns(row, chatId));
       else {
         chat ??= chatFromColumns(row);
-        if (row[CHAT_FIELDS.length] !== null) senders.push(joinedUserRow(row, CHAT_FIELDS.length));
+        if (row[CHAT_FIELDS.length] !== null) senders.push(userFromColumns(row, CHAT_FIELDS.length));
       }
     }
     if (!chat) return null;
@@ -317,7 +320,7 @@ export class ChatService {
   private async pageRows(chatId: string, window: PageWindow): Promise<MessageRow[]> {
     if (window.size === 0 || (window.upper !== null && window.upper < window.lower)) return [];
     const statement = MESSAGE_PAGES[window.forward ? 'forward' : 'backward'];
-    const rows = await queryRows<MessageRow>(this.dataSource, statement, [chatId, window.lower, window.upper ?? MAX_SEQ, window.size]);
+    const rows = await queryRows<MessageRow>(this.dataSource, statement, pageRangeParams(chatId, window));
     return window.forward ? rows : rows.reverse();
   }
 
