@@ -11,3 +11,4 @@ export * from './lib/async-queue';
 export * from './lib/redis-pubsub';
 export * from './lib/rate-limits';
 export * from './lib/selection';
+export * from './lib/field-limits';

@@ -30,8 +30,10 @@ export interface Config {
   trustProxy: string;
   /** The bot's optional language model: an OpenAI-compatible API root and model name (both or neither). */
   llm?: { baseUrl: string; model: string; apiKey?: string; timeoutMs: number };
-  /** When set, GET /metrics requires `Authorization: Bearer <metricsToken>`. */
+  /** When set, GET /metrics requires `Authorization: Bearer <metricsToken>`; in production, unset means no /metrics. */
   metricsToken?: string;
+  /** Who may run introspection (`__schema`, `__type`): anyone, or signed-in agents and admins only. */
+  introspection?: 'open' | 'staff';
   /** Apply the database migrations and exit (a deployment's migration job). */
   migrateOnly?: boolean;
 }
@@ -101,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       LLM_API_KEY: str({ default: undefined }),
       LLM_TIMEOUT_MS: positiveInt({ default: 4000 }),
       METRICS_TOKEN: str({ default: undefined }),
+      INTROSPECTION: str({ choices: ['open', 'staff'], default: undefined }),
       TRUST_PROXY: str({ default: 'loopback' }),
       TLS_CERT_FILE: str({ default: undefined }),
       TLS_KEY_FILE: str({ default: undefined }),
@@ -163,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? { baseUrl: clean.LLM_BASE_URL, model: clean.LLM_MODEL, apiKey: clean.LLM_API_KEY, timeoutMs: clean.LLM_TIMEOUT_MS }
         : undefined,
     metricsToken: clean.METRICS_TOKEN || undefined,
+    introspection: (clean.INTROSPECTION as 'open' | 'staff' | undefined) ?? (production ? 'staff' : 'open'),
     migrateOnly: clean.MIGRATE_ONLY,
   };
 }

@@ -30,7 +30,9 @@ export function formatError(
   const base = { locations: formatted.locations, path: formatted.path };
 
   if (original instanceof AppError) {
-    return { ...base, message: original.message, extensions: { ...original.extensions } };
+    // `http` sets the response's status (Apollo reads it); it is not for the client's eyes.
+    const { http: _status, ...extensions } = original.extensions;
+    return { ...base, message: original.message, extensions };
   }
   if (original instanceof ArgumentValidationError) {
     return {

@@ -17,6 +17,16 @@ export const LIMIT_RULES = {
   startChatPerUser: { points: 10, seconds: 60, blockSeconds: 0 },
   /** WebSocket connections one user opens. */
   socketsPerUser: { points: 30, seconds: 60, blockSeconds: 0 },
+  /** WebSocket upgrades from one address, counted before the handshake and before any token is read. */
+  socketsPerIp: { points: 60, seconds: 60, blockSeconds: 0 },
+  /** GraphQL requests without a valid token from one address, counted before the document is parsed. */
+  anonymousPerIp: { points: 60, seconds: 60, blockSeconds: 0 },
+  /** Each mutation field, per caller (user, else address), unless `FIELD_LIMITS` names another rule. */
+  mutationPerCaller: { points: 60, seconds: 10, blockSeconds: 0 },
+  /** Typing notices: one per keystroke burst is plenty. */
+  typingPerCaller: { points: 30, seconds: 10, blockSeconds: 0 },
+  /** Searches (full-text, with spelling correction: the dearest queries there are). */
+  searchPerCaller: { points: 30, seconds: 60, blockSeconds: 0 },
 } as const;
 
 export type LimitName = keyof typeof LIMIT_RULES;

@@ -4,6 +4,8 @@ import { parse, specifiedRules, validate, type DocumentNode, type GraphQLError, 
 import type { WebSocketServer } from 'ws';
 import { serveGraphqlWs, type WsExtra as Extra } from './ws-transport';
 import { QUERY_LIMITS, wsValidationRules } from './query-limits';
+import { overBudget, overBudgetError } from './document-budget';
+import { asksForSchema, introspectionRefused, mayIntrospect } from './introspection';
 import { WS_CLOSE_UNAUTHORIZED } from '@parley/shared/limits';
 
 // Too many connections for one user (graphql-ws uses 4429 for "too many requests" too).
@@ -51,8 +53,11 @@ export function attachGraphqlWs(deps: {
   clientIp: (request: IncomingMessage) => string | undefined;
   /** Runs operations compiled; graphql-js's executor when absent. */
   executor?: CompiledExecutor;
+  /** Who may introspect (see introspection.ts). */
+  introspection?: 'open' | 'staff';
 }) {
   const { schema, wsServer, authService, pubsub, logger, chatService, observer, limits, clientIp, executor } = deps;
+  const staffOnlyIntrospection = deps.introspection === 'staff';
   // Sockets by user, so that signing out closes them (on every instance: the event travels by pubsub).
   const socketsByUser = new Map<string, Set<Extra['socket']>>();
   const stopListening = pubsub.subscribe('sessionRevoked', ALL_SESSIONS, ({ userId }) => {
@@ -131,11 +136,15 @@ export function attachGraphqlWs(deps: {
           } catch (error) {
             return [error as GraphQLError];
           }
+          // Counted before the rules run, as over HTTP (document-budget.ts).
+          const item = overBudget(document);
+          if (item) return [overBudgetError(item)];
           const errors = validate(schema, document, rules);
           if (errors.length) return errors;
           if (validDocuments.size >= VALID_DOCUMENT_CACHE) validDocuments.clear();
           validDocuments.set(payload.query, document);
         }
+        if (staffOnlyIntrospection && !mayIntrospect(ctx.extra.viewer ?? null) && asksForSchema(document)) return [introspectionRefused()];
         return {
           schema,
           document,

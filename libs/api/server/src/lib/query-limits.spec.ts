@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parse, specifiedRules, validate } from 'graphql';
+import { getIntrospectionQuery, parse, specifiedRules, validate } from 'graphql';
 import { buildParleySchema, schemaOnlyContainer } from './schema';
 import { QUERY_LIMITS, wsValidationRules } from './query-limits';
+import { overBudget } from './document-budget';
 
 // The limits must stop query bombs, never Parley's own clients.
 const root = resolve(__dirname, '../../../../..');
@@ -26,6 +27,21 @@ describe('query limits', () => {
       const single = { ...document, definitions: [operation, ...fragments] };
       const errors = validate(schema, single, [...specifiedRules.filter((r) => r.name !== 'NoUnusedFragmentsRule'), ...wsValidationRules()]);
       expect({ operation: operation.name?.value, errors: errors.map((e) => e.message) }).toEqual({ operation: operation.name?.value, errors: [] });
+      expect({ operation: operation.name?.value, over: overBudget(single) }).toEqual({ operation: operation.name?.value, over: undefined });
     }
+  });
+
+  it("leave the explorer's introspection query within the document budget", () => {
+    expect(overBudget(parse(getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true, specifiedByUrl: true })))).toBeUndefined();
+  });
+
+  it.each([
+    ['selections', `{ ${'me { id } '.repeat(401)} }`],
+    ['spreads', `{ ${'...A '.repeat(61)} } fragment A on Query { me { id } }`],
+    ['fragments', Array.from({ length: 31 }, (_, i) => `fragment F${i} on Query { me { id } }`).join(' ')],
+    ['depth', `{ ${'a { '.repeat(17)}b${' }'.repeat(17)} }`],
+    ['aliases', `{ ${Array.from({ length: 16 }, (_, i) => `a${i}: me { id }`).join(' ')} }`],
+  ])('count %s before any rule runs', (item, query) => {
+    expect(overBudget(parse(query))).toBe(item);
   });
 });

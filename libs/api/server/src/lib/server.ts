@@ -12,7 +12,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { WebSocketServer } from 'ws';
 import type { DataSource } from 'typeorm';
 import type { Config } from '@parley/api/config';
-import { LocalPubSub, RateLimits, RedisPubSub, type PubSub, type RequestContext } from '@parley/api/core';
+import { AppError, LocalPubSub, limitRootFields, RateLimits, RedisPubSub, type PubSub, type RequestContext } from '@parley/api/core';
 import Redis from 'ioredis';
 import { createDataSource, runMigrations, startEmbeddedPostgres, type EmbeddedDatabase } from '@parley/api/database';
 import {
@@ -43,6 +43,8 @@ import {
 } from '@parley/api/observability';
 import { errorLogPlugin, formatErrorFor } from './errors';
 import { httpQueryLimits } from './query-limits';
+import { documentBudgetPlugin } from './document-budget';
+import { introspectionPlugin } from './introspection';
 import { CompiledExecutor, compiledExecution } from './compiled-execution';
 import { allowedOrigin } from './origins';
 import { serveWebApp } from './web-app';
@@ -128,7 +130,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     [ArticleResolver, new ArticleResolver(articleService)],
     [AssistResolver, new AssistResolver(chatService)],
   ]);
-  const schema = await buildParleySchema({ get: (cls) => instances.get(cls) });
+  const schema = limitRootFields(await buildParleySchema({ get: (cls) => instances.get(cls) }), limits);
 
   const app = express();
   app.disable('x-powered-by');
@@ -150,7 +152,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const databaseUp = ready && (await ping(dataSource)) && (!redisPubSub || (await redisPubSub.ping()));
     res.status(databaseUp ? 200 : 503).json({ status: databaseUp ? 'ready' : 'unavailable' });
   });
-  app.get('/metrics', metricsHandler(metrics, config.metricsToken));
+  // In production the figures are for the operator alone: no token, no endpoint.
+  if (config.metricsToken || !config.production) app.get('/metrics', metricsHandler(metrics, config.metricsToken));
   observeDatabase(dataSource, metrics, () => ready);
 
   // Compiled execution (compiled-execution.ts) over HTTP and WebSocket, except when tracing:
@@ -172,6 +175,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     clientIp,
     observer: new SocketObserver(logger, metrics),
     executor,
+    introspection: config.introspection,
   });
   httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (request.url ?? '').split('?')[0];
@@ -179,7 +183,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
-    wsServer.handleUpgrade(request, socket, head, (ws) => wsServer.emit('connection', ws, request));
+    // Counted per address before the handshake: a flood of upgrades costs no token check and no socket.
+    limits.consume('socketsPerIp', clientIp(request) ?? 'unknown').then(
+      () => wsServer.handleUpgrade(request, socket, head, (ws) => wsServer.emit('connection', ws, request)),
+      () => socket.end('HTTP/1.1 429 Too Many Requests\r\nRetry-After: 60\r\nConnection: close\r\n\r\n'),
+    );
   });
 
   const armor = httpQueryLimits();
@@ -194,7 +202,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     includeStacktraceInErrorResponses: false,
     formatError: formatErrorFor(),
     plugins: [
+      // First: its answer to an over-budget document must be the one Apollo sends (document-budget.ts).
+      documentBudgetPlugin(),
       ...armor.plugins,
+      introspectionPlugin(config.introspection ?? 'open'),
       errorLogPlugin(logger),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
@@ -222,11 +233,18 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     credentials: false,
     maxAge: 600,
   });
-  const graphqlContext = async (req: IncomingMessage, requestId: string): Promise<RequestContext> => ({
-    viewer: await authService.authenticate(bearerToken(req.headers.authorization)),
-    requestId,
-    ip: clientIp(req),
-  });
+  // Built before the document is parsed: a request with no valid token spends its address's
+  // allowance first, so anonymous traffic cannot buy parsing and validation without limit.
+  const graphqlContext = async (req: IncomingMessage, requestId: string): Promise<RequestContext> => {
+    const viewer = await authService.authenticate(bearerToken(req.headers.authorization));
+    const ip = clientIp(req);
+    if (!viewer) {
+      await limits.consume('anonymousPerIp', ip ?? 'unknown').catch((error: unknown) => {
+        throw error instanceof AppError ? new AppError(error.code, error.message, { ...error.extensions, http: { status: 429 } }) : error;
+      });
+    }
+    return { viewer, requestId, ip };
+  };
   const graphqlPost = graphqlPostHandler({
     apollo,
     middlewares: [precomputedHeaders(headers), graphqlCors as NodeMiddleware],

@@ -1,18 +1,38 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import express, { type Express } from 'express';
+import express, { type Express, type Request } from 'express';
 
-const API_PATHS = /^\/(graphql|healthz|readyz|metrics|explorer)(\/|$)/;
+/** The web app's own routes (apps/web/src/app/app.routes.ts), and `/help/…`, the bot's article links. */
+const APP_ROUTES = /^\/(?:(?:sign-in|sign-up|chats|help)(?:\/[\w-]+)*\/?)?$/;
 
-/** Serves the built customer web app at `/`, with index.html for the app's own routes. */
+/**
+ * A browser loading a page: `Sec-Fetch-Mode: navigate` where the browser
+ * sends it, else a GET that prefers HTML. A script's fetch, a scanner or an
+ * asset that does not exist is not one.
+ */
+function isNavigation(req: Request): boolean {
+  const mode = req.headers['sec-fetch-mode'];
+  if (mode !== undefined) return mode === 'navigate';
+  return req.accepts(['json', 'html']) === 'html';
+}
+
+/**
+ * Serves the built customer web app at `/`: its files, and index.html for a
+ * browser navigating to one of its routes. Anything else falls through to 404,
+ * so a missing file or an unknown path never looks like a page that exists.
+ */
 export function serveWebApp(app: Express, webRoot?: string): void {
   const root = webRoot ?? resolve('dist/apps/web/browser');
   const index = join(root, 'index.html');
-  if (!existsSync(index)) return;
-  app.use(express.static(root, { index: false, maxAge: '1h' }));
-  app.get(/.*/, (req, res, next) => {
-    if (API_PATHS.test(req.path) || !req.accepts('html')) return next();
-    res.setHeader('cache-control', 'no-cache');
-    res.sendFile(index);
+  if (existsSync(index)) {
+    app.use(express.static(root, { index: false, maxAge: '1h' }));
+    app.get(APP_ROUTES, (req, res, next) => {
+      if (!isNavigation(req)) return next();
+      res.setHeader('cache-control', 'no-cache');
+      res.sendFile(index);
+    });
+  }
+  app.use((_req, res) => {
+    res.status(404).type('text/plain').send('Not found\n');
   });
 }

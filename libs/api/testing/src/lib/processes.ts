@@ -78,6 +78,8 @@ export interface FleetSettings {
   jwtSecret: string;
   adminEmail: string;
   adminPassword: string;
+  /** More environment for every instance (it wins over the defaults above, e.g. RATE_LIMIT_SCALE). */
+  env?: Record<string, string>;
 }
 
 export function fleetSettings(databaseUrl: string, redisUrl?: string): FleetSettings {
@@ -111,6 +113,7 @@ export async function startApi(settings: FleetSettings, port?: number): Promise<
     SEED_DEMO: 'false',
     LOG_LEVEL: 'warn',
     ...(settings.redisUrl ? { REDIS_URL: settings.redisUrl } : {}),
+    ...settings.env,
   };
   const url = `http://127.0.0.1:${chosen}`;
   const instance: ApiInstance = {

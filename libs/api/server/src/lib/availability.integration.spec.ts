@@ -1,0 +1,113 @@
+import { randomBytes } from 'node:crypto';
+import {
+  createTestDatabase,
+  fleetSettings,
+  registerAt,
+  removeDataDirs,
+  requireBundle,
+  SEND,
+  startApi,
+  startChatAt,
+  type Account,
+  type ApiInstance,
+  type TestDatabase,
+} from '@parley/api/testing';
+
+// Anonymous traffic must not buy the server's CPU: the built API in its own process, flooded
+// with documents that are cheap to send and dear to validate, keeps answering everyone else.
+
+/** Valid-looking documents whose validation is quadratic; each text unique, so no cache helps. */
+function hostileDocument(i: number): string {
+  const tag = randomBytes(4).toString('hex');
+  switch (i % 3) {
+    case 0:
+      return `query Q${tag} { ${'me { id } '.repeat(700)} }`;
+    case 1:
+      return `query Q${tag} { ${'chats { edges { node { id } } } '.repeat(250)} }`;
+    default:
+      return `query Q${tag} { ...A ${'...A '.repeat(900)} } fragment A on Query { me { id email } }`;
+  }
+}
+
+const post = (api: ApiInstance, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(api.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const value = await work();
+  return [value, performance.now() - started];
+}
+
+describe('availability under hostile anonymous documents', () => {
+  let database: TestDatabase;
+  let api: ApiInstance;
+  let customer: Account;
+  let chatId: string;
+  beforeAll(async () => {
+    requireBundle();
+    database = await createTestDatabase();
+    api = await startApi({ ...fleetSettings(database.url), env: { RATE_LIMIT_SCALE: '1' } });
+    customer = await registerAt(api.graphqlUrl, 'casey');
+    chatId = await startChatAt(api.graphqlUrl, customer, 'Hello');
+  }, 120_000);
+  afterAll(async () => {
+    await api?.stop();
+    await database?.drop();
+    removeDataDirs();
+  });
+
+  it('refuses an over-budget document before validating it, as a 400', async () => {
+    const res = await post(api, { query: hostileDocument(0) }, { 'x-forwarded-for': '198.51.100.1' });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { errors: Array<{ extensions: { code: string } }> };
+    expect(body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('keeps /healthz within 200 ms and a customer\'s send within 500 ms while 100 arrive at once', async () => {
+    // Warm the paths measured below.
+    await fetch(`${api.url}/healthz`);
+    const send = (n: number) =>
+      post(api, { query: SEND, variables: { input: { chatId, body: `still here ${n}` } } }, { authorization: `Bearer ${customer.token}` }).then(
+        async (res) => ((await res.json()) as { errors?: unknown[] }).errors,
+      );
+    expect(await send(0)).toBeUndefined();
+
+    // From 100 addresses (trusted X-Forwarded-For from loopback): the per-address limit is no help here.
+    let pending = 100;
+    const flood = Array.from({ length: 100 }, (_, i) =>
+      post(api, { query: hostileDocument(i) }, { 'x-forwarded-for': `203.0.113.${i + 1}` })
+        .then((res) => res.status)
+        .finally(() => pending--),
+    );
+    const healthz: number[] = [];
+    const sends: number[] = [];
+    await new Promise((r) => setTimeout(r, 20));
+    for (let round = 1; pending > 0 || round <= 3; round++) {
+      const [[health], [errors, sendMs]] = await Promise.all([timed(() => fetch(`${api.url}/healthz`)).then(([res, ms]) => (healthz.push(ms), [res])), timed(() => send(round))]);
+      expect(health.status).toBe(200);
+      expect(errors).toBeUndefined();
+      sends.push(sendMs);
+      if (round > 50) break;
+    }
+    const statuses = await Promise.all(flood);
+    expect(statuses.every((s) => s === 400)).toBe(true);
+    expect({ healthz: Math.max(...healthz) < 200, send: Math.max(...sends) < 500 }).toEqual({ healthz: true, send: true });
+  }, 60_000);
+
+  it('limits requests without a valid token per address, before parsing them', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        post(api, { query: hostileDocument(i) }, { 'x-forwarded-for': '192.0.2.77', authorization: 'Bearer not-a-token' }).then(async (res) => ({
+          status: res.status,
+          code: ((await res.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code,
+        })),
+      ),
+    );
+    const limited = answers.filter((a) => a.status === 429);
+    expect(limited.length).toBeGreaterThanOrEqual(40);
+    expect(limited.every((a) => a.code === 'RATE_LIMITED')).toBe(true);
+    // A signed-in customer on the same address is not held back by it.
+    const res = await post(api, { query: '{ me { id } }' }, { 'x-forwarded-for': '192.0.2.77', authorization: `Bearer ${customer.token}` });
+    expect(res.status).toBe(200);
+  }, 60_000);
+});
