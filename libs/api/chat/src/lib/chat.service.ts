@@ -7,6 +7,8 @@ import {
   badUserInput,
   checkPageSize,
   decodeCursor,
+  isIsoTimestamp,
+  isPgInteger,
   encodeCursor,
   forbidden,
   isStaff,
@@ -167,9 +169,9 @@ const SEND_AS_STAFF = sendStatement('"agentId"');
 
 
 const isSeqCursor = (v: unknown): v is ['m', number] =>
-  Array.isArray(v) && v[0] === 'm' && Number.isInteger(v[1]) && v[1] >= 0;
+  Array.isArray(v) && v[0] === 'm' && isPgInteger(v[1]) && v[1] >= 0;
 const isChatCursor = (v: unknown): v is ['c', string, string] =>
-  Array.isArray(v) && v[0] === 'c' && typeof v[1] === 'string' && !Number.isNaN(Date.parse(v[1])) && typeof v[2] === 'string' && isUuid(v[2]);
+  Array.isArray(v) && v[0] === 'c' && isIsoTimestamp(v[1]) && typeof v[2] === 'string' && isUuid(v[2]);
 
 /** Metrics hooks: a message committed (then published), and one handed to a subscriber (live, or replayed from the database). */
 export interface MessageObserver {

@@ -126,6 +126,8 @@ export function compiledExecution(schema: GraphQLSchema, executor: CompiledExecu
   const noHead = { headers: new HeaderMap() };
   const listener: GraphQLRequestListener<BaseContext> = {
     async responseForOperation({ document, operation, request, contextValue }) {
+      // No operation to run (several and no operationName, or a name that is not there): Apollo's executor hook words it.
+      if (!operation) return null;
       let result: ExecutionResult;
       try {
         result = await executor.execute(document, operation, request.variables, contextValue);
@@ -144,6 +146,8 @@ export function compiledExecution(schema: GraphQLSchema, executor: CompiledExecu
     async load() {
       return {
         executor: async ({ document, operation, request, context }) => {
+          // Apollo turns this into its OperationResolutionError: a 400, as graphql-js's executor would have it.
+          if (!operation) return { errors: [new GraphQLError(request.operationName ? `Unknown operation named "${request.operationName}".` : 'Must provide operation name if query contains multiple operations.')] };
           const outcome = unfinished.get(context);
           if (!outcome) return executor.execute(document, operation, request.variables, context);
           unfinished.delete(context);

@@ -44,3 +44,24 @@ export function errorLogPlugin(logger: Logger): ApolloServerPlugin<RequestContex
     },
   };
 }
+
+/**
+ * An operation that produced nothing because its input was bad answers 400,
+ * as a document that fails to parse or validate does: the client's mistake,
+ * never a 200 that looks like success or a 500 that looks like ours. A partial
+ * result (some data, some errors) stays 200, as GraphQL over HTTP says.
+ */
+export function badInputStatusPlugin(): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          const { data, errors } = response.body.singleResult;
+          if (data != null || !errors?.length || (response.http.status ?? 200) !== 200) return;
+          if (errors.every((error) => error.extensions?.['code'] === 'BAD_USER_INPUT')) response.http.status = 400;
+        },
+      };
+    },
+  };
+}

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import { HeaderMap, type ApolloServer, type ApolloServerPlugin, type HTTPGraphQLRequest } from '@apollo/server';
 import type { RequestContext } from '@parley/api/core';
 
 /** A Connect-style middleware (helmet, cors): works on plain Node requests. */
@@ -142,4 +143,21 @@ function sendError(res: ServerResponse, status: number, message: string): void {
   res.setHeader('content-type', 'application/json; charset=utf-8');
   if (status === 413) res.setHeader('connection', 'close');
   res.end(JSON.stringify({ errors: [{ message, extensions }] }));
+}
+
+/** Subscriptions run over graphql-ws on the same path; over plain HTTP one is the client's mistake (400), not ours. */
+export function noSubscriptionsOverHttp(): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation }) {
+          if (operation?.operation === 'subscription') {
+            throw new GraphQLError('Subscriptions run over WebSocket (graphql-ws) at /graphql, not over HTTP.', {
+              extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+            });
+          }
+        },
+      };
+    },
+  };
 }

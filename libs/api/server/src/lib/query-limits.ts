@@ -23,14 +23,16 @@ const armorConfig = {
   maxDepth: { n: QUERY_LIMITS.maxDepth, ignoreIntrospection: true, flattenFragments: true, exposeLimits: true },
   maxAliases: { n: QUERY_LIMITS.maxAliases, exposeLimits: true },
   maxDirectives: { n: QUERY_LIMITS.maxDirectives, exposeLimits: true },
-  maxTokens: { n: QUERY_LIMITS.maxTokens, exposeLimits: true },
+  // Counted by graphql-js's own parser (Apollo's parseOptions, `parse` over graphql-ws): armor's plugin for
+  // this re-parses the document and turns every syntax error into a 500.
+  maxTokens: { enabled: false },
   costLimit: { maxCost: QUERY_LIMITS.maxCost, ignoreIntrospection: true, flattenFragments: true, exposeLimits: true },
   blockFieldSuggestion: { enabled: true },
 };
 
-/** Apollo's plugins and validation rules from graphql-armor. */
+/** Apollo's plugins, validation rules and parse options (the token limit). */
 export function httpQueryLimits() {
-  return new ApolloArmor(armorConfig).protect();
+  return { ...new ApolloArmor(armorConfig).protect(), parseOptions: { maxTokens: QUERY_LIMITS.maxTokens } };
 }
 
 /** The same limits as validation rules for graphql-ws (tokens are capped by `parse`'s maxTokens there). */

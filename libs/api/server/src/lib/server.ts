@@ -41,7 +41,7 @@ import {
   tracedPubSub,
   tracingEnabled,
 } from '@parley/api/observability';
-import { errorLogPlugin, formatErrorFor } from './errors';
+import { badInputStatusPlugin, errorLogPlugin, formatErrorFor } from './errors';
 import { httpQueryLimits } from './query-limits';
 import { documentBudgetPlugin } from './document-budget';
 import { introspectionPlugin } from './introspection';
@@ -49,7 +49,7 @@ import { CompiledExecutor, compiledExecution } from './compiled-execution';
 import { allowedOrigin } from './origins';
 import { serveWebApp } from './web-app';
 import { precomputedHeaders, securityHeaders } from './security-headers';
-import { assignRequestId, graphqlPostHandler, type NodeMiddleware } from './graphql-http';
+import { assignRequestId, graphqlPostHandler, noSubscriptionsOverHttp, type NodeMiddleware } from './graphql-http';
 import { explorerRouter } from '@parley/api/explorer';
 
 export const ENTITIES = [UserEntity, RefreshTokenEntity, ChatEntity, MessageEntity, ArticleEntity];
@@ -194,6 +194,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const apollo = new ApolloServer<RequestContext>({
     ...(compiled ? { gateway: compiled.gateway } : { schema }),
     validationRules: armor.validationRules,
+    parseOptions: armor.parseOptions,
     csrfPrevention: true,
     // The process owns its signals (main.ts): one orderly shutdown, not Apollo's own plus ours.
     stopOnTerminationSignals: false,
@@ -206,7 +207,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       documentBudgetPlugin(),
       ...armor.plugins,
       introspectionPlugin(config.introspection ?? 'open'),
+      noSubscriptionsOverHttp(),
       errorLogPlugin(logger),
+      badInputStatusPlugin(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       // No HTTP caching of GraphQL answers here, and the plugin wraps every field of every result.
