@@ -12,3 +12,4 @@ export * from './lib/redis-pubsub';
 export * from './lib/rate-limits';
 export * from './lib/selection';
 export * from './lib/field-limits';
+export * from './lib/linear-regex';

@@ -1,3 +1,4 @@
+import { LinearRegex } from '@parley/api/core';
 import { ChatStatus, MessageKind, type ChatRow, type ChatService, type MessageRow } from '@parley/api/chat';
 import type { ArticleService } from './article.service';
 import type { ArticleHitRow } from './article.type';
@@ -33,8 +34,10 @@ export function confidentHits(hits: ArticleHitRow[]): ArticleHitRow[] {
 }
 
 /** A customer asking for a person, in the words they use. */
-const WANTS_PERSON =
+export const WANTS_PERSON_PATTERN =
   /\b(human|humans|agent|agents|person|real people|a real one|someone|somebody|representative|operator|staff member|employee|live support|support team)\b|\b(talk|speak|chat)\s+(to|with)\s+(a|an|some|your|the)?\s*(one|body|man|woman|guy|team|support)\b/i;
+
+const WANTS_PERSON = new LinearRegex(WANTS_PERSON_PATTERN);
 
 export const articleLink = (id: string) => `/help/articles/${id}`;
 

@@ -4,8 +4,10 @@
  * the same thing (customers say "send back", articles say "return").
  */
 
-/** Customers' phrases (lower case) and the words the articles use for them. */
-const SYNONYMS: Array<[RegExp, string]> = [
+import { LinearRegex } from '@parley/api/core';
+
+/** Customers' phrases (lower case) and the words the articles use for them (run by RE2: linear in the text). */
+export const SYNONYM_PATTERNS: Array<[RegExp, string]> = [
   [/\b(send|sending|take|bring|give|ship|mail|post)\b(\s+[a-z']+){0,3}\s+back\b/, 'return'],
   [/\bmoney back\b|\breimburs\w*|\bcompensat\w*/, 'refund'],
   [/\b(doesn'?t|don'?t|didn'?t) fit\b|\btoo (small|big|large|tight|loose)\b|\bwrong size\b|\bswap\b|\bdifferent (size|colou?r)\b/, 'exchange size'],
@@ -44,6 +46,9 @@ const SYNONYMS: Array<[RegExp, string]> = [
   [/\bhow long\b.*\brefund|\brefund\b.*\b(yet|still|when|how long|days)\b|\bwhere is my (money|refund)\b/, 'refund when days'],
 ];
 
+const SYNONYMS = SYNONYM_PATTERNS.map(([pattern, words]) => [new LinearRegex(pattern), words] as const);
+const WORDS = new LinearRegex(/[a-z][a-z']*[a-z]|[a-z]/);
+
 const STOP_WORDS = new Set(
   'a about after again all am an and any are as at be been before being but by can could did do does doing for from get got had has have having he her here hi hello hey his how i if in into is it its just me my myself no not of on or our please so some than that the their them then there these they this those thx thanks to too was we were what when where which while who why will with would you your im ive dont cant want need like'.split(
     ' ',
@@ -63,7 +68,7 @@ export interface Vocabulary {
 /** The search terms for a customer's text, each a plain word (no operators). */
 export function rewriteQuery(text: string, vocabulary: Vocabulary): string[] {
   const lower = ` ${text.toLowerCase().replace(/[’`]/g, "'")} `;
-  const words = lower.match(/[a-z][a-z']*[a-z]|[a-z]/g) ?? [];
+  const words = WORDS.matchAll(lower);
   const terms: string[] = [];
   for (const raw of words) {
     const word = raw.replace(/'s$/, '').replace(/'/g, '');

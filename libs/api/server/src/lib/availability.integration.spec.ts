@@ -91,7 +91,8 @@ describe('availability under hostile anonymous documents', () => {
     }
     const statuses = await Promise.all(flood);
     expect(statuses.every((s) => s === 400)).toBe(true);
-    expect({ healthz: Math.max(...healthz) < 200, send: Math.max(...sends) < 500 }).toEqual({ healthz: true, send: true });
+    const slowest = { healthz: Math.round(Math.max(...healthz)), send: Math.round(Math.max(...sends)) };
+    expect({ ...slowest, healthzWithin200: slowest.healthz < 200, sendWithin500: slowest.send < 500 }).toEqual({ ...slowest, healthzWithin200: true, sendWithin500: true });
   }, 60_000);
 
   it('limits requests without a valid token per address, before parsing them', async () => {

@@ -161,6 +161,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const executor = tracingEnabled() ? undefined : new CompiledExecutor(schema);
   const compiled = executor ? compiledExecution(schema, executor) : undefined;
 
+  const introspection = config.introspection ?? (config.production ? 'staff' : 'open');
   const wsServer = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const trust = app.get('trust proxy fn') as Parameters<typeof proxyAddr>[1];
   const clientIp = (req: IncomingMessage) => proxyAddr(req, trust);
@@ -175,7 +176,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     clientIp,
     observer: new SocketObserver(logger, metrics),
     executor,
-    introspection: config.introspection,
+    introspection,
   });
   httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (request.url ?? '').split('?')[0];
@@ -206,7 +207,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       // First: its answer to an over-budget document must be the one Apollo sends (document-budget.ts).
       documentBudgetPlugin(),
       ...armor.plugins,
-      introspectionPlugin(config.introspection ?? 'open'),
+      introspectionPlugin(introspection),
       noSubscriptionsOverHttp(),
       errorLogPlugin(logger),
       badInputStatusPlugin(),
