@@ -82,9 +82,20 @@ export class ChatResolver {
   }
 
   @Authorized(Role.AGENT, Role.ADMIN)
-  @Query(() => [Chat], { description: 'Agents and admins: QUEUED chats, oldest first.' })
-  queue(): Promise<ChatRow[]> {
-    return this.chatService.queue();
+  @Query(() => [Chat], {
+    description: 'Agents and admins: QUEUED chats, oldest first. A page of `first` (1 to 200; 200 when omitted) after the chat `after` names; `queueLength` says how many wait in all.',
+  })
+  queue(
+    @Arg('first', () => Int, { nullable: true }) first?: number | null,
+    @Arg('after', () => ID, { nullable: true, description: 'The last chat of the previous page.' }) after?: string | null,
+  ): Promise<ChatRow[]> {
+    return this.chatService.queue(first, after);
+  }
+
+  @Authorized(Role.AGENT, Role.ADMIN)
+  @Query(() => Int, { description: 'Agents and admins: how many chats wait in the queue, however many that is.' })
+  queueLength(): Promise<number> {
+    return this.chatService.queueLength();
   }
 
   @Mutation(() => Chat, { description: 'Customers: opens a QUEUED chat with its first message.' })

@@ -6,6 +6,7 @@ import {
   RateLimits,
   badUserInput,
   checkPageSize,
+  conflict,
   decodeCursor,
   isIsoTimestamp,
   isPgInteger,
@@ -245,12 +246,38 @@ export class ChatService {
     };
   }
 
-  async queue(): Promise<ChatRow[]> {
+  /** QUEUED chats, oldest first: `first` of them (QUEUE_LIMIT when omitted) after the chat `after` names. */
+  async queue(first?: number | null, after?: string | null): Promise<ChatRow[]> {
+    const problems = checkPageSize('first', first, QUEUE_LIMIT);
+    if (after != null && !isUuid(after)) problems.push({ field: 'after', message: 'is not the id of a chat' });
+    if (problems.length) throw badUserInput(problems);
+    // After a chat (queued or not by now) in the queue's own order; an id that names no chat gives an empty page.
     return queryRows<ChatRow>(
       this.dataSource,
-      `SELECT ${CHAT_COLUMNS} FROM chats c WHERE c.status = 'QUEUED' ORDER BY c."createdAt", c.id LIMIT $1`,
-      [QUEUE_LIMIT],
+      `SELECT ${CHAT_COLUMNS} FROM chats c WHERE c.status = 'QUEUED'
+         AND ($2::uuid IS NULL OR (c."createdAt", c.id) > (SELECT a."createdAt", a.id FROM chats a WHERE a.id = $2::uuid))
+       ORDER BY c."createdAt", c.id LIMIT $1`,
+      [first ?? QUEUE_LIMIT, after ?? null],
     );
+  }
+
+  /** How many chats wait, however many that is. */
+  async queueLength(): Promise<number> {
+    const [row] = await queryRows<{ count: string }>(this.dataSource, `SELECT count(*) AS count FROM chats WHERE status = 'QUEUED'`, []);
+    return Number(row?.count ?? 0);
+  }
+
+  /**
+   * A customer's open chats are capped (RateLimits.maxOpenChatsPerCustomer).
+   * The customer's row is locked first, so two starts at once are counted one
+   * after the other.
+   */
+  private async checkOpenChats(customerId: string, runner: QueryRunner): Promise<void> {
+    const cap = this.limits.maxOpenChatsPerCustomer();
+    if (!Number.isFinite(cap)) return;
+    await runner.query(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [customerId]);
+    const [row] = await runner.query(`SELECT count(*) AS count FROM chats WHERE "customerId" = $1 AND status <> 'CLOSED'`, [customerId]);
+    if (Number(row?.count ?? 0) >= cap) throw conflict(`You have ${cap} open conversations; close one to start another.`);
   }
 
   /**
@@ -394,6 +421,7 @@ export class ChatService {
     const subject = input.subject?.trim() || null;
     const result = await this.write(() =>
       inTransaction(this.dataSource, async (runner) => {
+        await this.checkOpenChats(viewer.id, runner);
         const [chat] = await queryRows<ChatRow>(
           this.dataSource,
           `INSERT INTO chats (id, subject, status, "customerId", "lastSeq", "startClientMessageId")

@@ -34,6 +34,9 @@ export type LimitName = keyof typeof LIMIT_RULES;
 /** Subscriptions open at once on one socket (scaled like the rest). */
 export const MAX_SUBSCRIPTIONS_PER_SOCKET = 50;
 
+/** Chats one customer may have open (QUEUED or ACTIVE) at once, so nobody can flood the queue (scaled like the rest). */
+export const MAX_OPEN_CHATS_PER_CUSTOMER = 5;
+
 /** A Redis client as rate-limiter-flexible takes it (ioredis). */
 export type RateLimitStore = ConstructorParameters<typeof RateLimiterRedis>[0]['storeClient'];
 
@@ -94,5 +97,9 @@ export class RateLimits {
 
   maxSubscriptionsPerSocket(): number {
     return this.enabled ? Math.max(1, Math.ceil(MAX_SUBSCRIPTIONS_PER_SOCKET * this.scale)) : Number.POSITIVE_INFINITY;
+  }
+
+  maxOpenChatsPerCustomer(): number {
+    return this.enabled ? Math.max(1, Math.ceil(MAX_OPEN_CHATS_PER_CUSTOMER * this.scale)) : Number.POSITIVE_INFINITY;
   }
 }

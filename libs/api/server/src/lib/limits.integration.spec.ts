@@ -2,8 +2,8 @@ import WebSocket from 'ws';
 import { buildSchema } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fieldLimit, LIMIT_RULES } from '@parley/api/core';
-import { errorCode, gql, registerCustomer, startChat, startTestServer, type Person, type TestServer } from '@parley/api/testing';
+import { fieldLimit, LIMIT_RULES, MAX_OPEN_CHATS_PER_CUSTOMER } from '@parley/api/core';
+import { createAgent, errorCode, gql, registerCustomer, startChat, startTestServer, type Person, type TestServer } from '@parley/api/testing';
 
 // Every mutation and every search spends a limit; WebSocket upgrades are limited per address.
 
@@ -67,5 +67,51 @@ describe('limits at work', () => {
     for (let i = 0; i <= allowed('socketsPerIp'); i++) statuses.push(await open());
     expect(statuses.slice(0, allowed('socketsPerIp'))).toEqual(Array(allowed('socketsPerIp')).fill(101));
     expect(statuses[allowed('socketsPerIp')]).toBe(429);
+  });
+});
+
+describe('the queue cannot be flooded to hide a customer', () => {
+  let api: TestServer;
+  beforeAll(async () => {
+    api = await startTestServer({ rateLimitScale: 1 });
+  }, 60_000);
+  afterAll(() => api?.stop());
+
+  it('caps the chats one customer has open, and frees a place when one closes', async () => {
+    const flooder = await registerCustomer(api, 'Flood', '198.51.100.40');
+    const started: string[] = [];
+    for (let i = 0; i < MAX_OPEN_CHATS_PER_CUSTOMER; i++) started.push(await startChat(api, flooder, `chat ${i}`));
+    const start = () => gql(api.graphqlUrl, 'mutation { startChat(input: { message: "one more" }) { id } }', {}, flooder.token);
+    const refused = await start();
+    expect(errorCode(refused)).toBe('CONFLICT');
+    await gql(api.graphqlUrl, 'mutation($id: ID!) { closeChat(chatId: $id) { id } }', { id: started[0] }, flooder.token);
+    expect(errorCode(await start())).toBeUndefined();
+  });
+
+  it('pages through the whole queue and says how long it is', async () => {
+    const agent = await createAgent(api);
+    const customers = await Promise.all([41, 42, 43].map((n) => registerCustomer(api, `Q${n}`, `198.51.100.${n}`)));
+    for (const customer of customers) await startChat(api, customer, 'waiting');
+    const { queueLength } = (await gql(api.graphqlUrl, '{ queueLength }', {}, agent.token)).data as { queueLength: number };
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const page = (await gql(api.graphqlUrl, 'query($after: ID) { queue(first: 2, after: $after) { id status } }', { after }, agent.token)).data as {
+        queue: Array<{ id: string; status: string }>;
+      };
+      expect(page.queue.length).toBeLessThanOrEqual(2);
+      if (!page.queue.length) break;
+      seen.push(...page.queue.map((c) => c.id));
+      after = page.queue[page.queue.length - 1].id;
+    }
+    expect(seen).toHaveLength(queueLength);
+    expect(new Set(seen).size).toBe(queueLength);
+    // Without arguments it is still the contract's list, oldest first.
+    const all = (await gql(api.graphqlUrl, '{ queue { id } }', {}, agent.token)).data as { queue: Array<{ id: string }> };
+    expect(all.queue.map((c) => c.id)).toEqual(seen);
+    expect(errorCode(await gql(api.graphqlUrl, '{ queue(first: 201) { id } }', {}, agent.token))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await gql(api.graphqlUrl, '{ queue(after: "nope") { id } }', {}, agent.token))).toBe('BAD_USER_INPUT');
+    const customer = customers[0];
+    expect(errorCode(await gql(api.graphqlUrl, '{ queueLength }', {}, customer.token))).toBe('FORBIDDEN');
   });
 });
