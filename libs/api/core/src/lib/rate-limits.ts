@@ -34,7 +34,7 @@ export type LimitName = keyof typeof LIMIT_RULES;
 /** Subscriptions open at once on one socket (scaled like the rest). */
 export const MAX_SUBSCRIPTIONS_PER_SOCKET = 50;
 
-/** Chats one customer may have open (QUEUED or ACTIVE) at once, so nobody can flood the queue (scaled like the rest). */
+/** Chats one customer may have open (QUEUED or ACTIVE) at once, so nobody can flood the queue. */
 export const MAX_OPEN_CHATS_PER_CUSTOMER = 5;
 
 /** A Redis client as rate-limiter-flexible takes it (ioredis). */
@@ -99,7 +99,8 @@ export class RateLimits {
     return this.enabled ? Math.max(1, Math.ceil(MAX_SUBSCRIPTIONS_PER_SOCKET * this.scale)) : Number.POSITIVE_INFINITY;
   }
 
+  /** Not scaled: a count of conversations, not a rate (a smaller scale would only refuse ordinary use). Off with the rest. */
   maxOpenChatsPerCustomer(): number {
-    return this.enabled ? Math.max(1, Math.ceil(MAX_OPEN_CHATS_PER_CUSTOMER * this.scale)) : Number.POSITIVE_INFINITY;
+    return this.enabled ? MAX_OPEN_CHATS_PER_CUSTOMER : Number.POSITIVE_INFINITY;
   }
 }

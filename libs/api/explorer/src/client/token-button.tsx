@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { pick, ToolbarButton, useGraphiQL } from '@graphiql/react';
+import { pick, ToolbarButton, useGraphiQL, useGraphiQLActions } from '@graphiql/react';
 import { tokenFromResponse, withAuthorization } from './headers';
 
 function KeyIcon() {
@@ -11,9 +11,10 @@ function KeyIcon() {
   );
 }
 
-/** Copies the token of the last SignIn into the Authorization header, so HTTP and WebSocket requests use it. */
+/** Copies the token of the last SignIn into the Authorization header, so HTTP and WebSocket requests use it, and reloads the schema with it. */
 export function UseTokenButton() {
   const { headerEditor, responseEditor } = useGraphiQL(pick('headerEditor', 'responseEditor'));
+  const { introspect } = useGraphiQLActions();
   const [missing, setMissing] = useState(false);
   const label = missing ? 'No token in the response: run SignIn first' : 'Use the token from the response as Authorization header';
   return (
@@ -28,6 +29,8 @@ export function UseTokenButton() {
           return;
         }
         headerEditor.setValue(withAuthorization(headerEditor.getValue(), token));
+        // In production the schema is described to signed-in agents and admins only: ask again as one.
+        void introspect();
       }}
     >
       <KeyIcon />

@@ -52,7 +52,8 @@ export class Session {
 
   private constructor(readonly page: Page) {}
 
-  static async open(browser: Browser, url: string): Promise<Session> {
+  /** `introspection`: the status the page's first schema request gets (403 from a production API before sign-in). */
+  static async open(browser: Browser, url: string, introspection = 200): Promise<Session> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 760 } });
     const session = new Session(await context.newPage());
     const { page, trouble } = session;
@@ -84,7 +85,7 @@ export class Session {
     const response = await page.goto(url);
     expect(response?.status()).toBe(200);
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
-    expect((await introspected).status()).toBe(200);
+    expect((await introspected).status()).toBe(introspection);
     await page.locator('.graphiql-container').waitFor();
     await page.waitForFunction(() => (globalThis as WithMonaco).__MONACO?.editor.getModels().some((m) => m.uri.path.endsWith('operation.graphql')));
     return session;
