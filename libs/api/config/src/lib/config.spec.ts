@@ -65,6 +65,13 @@ describe('loadConfig', () => {
     expect(config.llm).toEqual({ baseUrl: 'http://127.0.0.1:8080/v1', model: 'small', apiKey: undefined, timeoutMs: 1500 });
   });
 
+  it('describes the schema to staff only in production, unless INTROSPECTION says otherwise', () => {
+    expect(loadConfig({ DATA_DIR: dataDir() }).introspection).toBe('open');
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret, DATA_DIR: dataDir() }).introspection).toBe('staff');
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret, DATA_DIR: dataDir(), INTROSPECTION: 'open' }).introspection).toBe('open');
+    expect(() => loadConfig({ DATA_DIR: dataDir(), INTROSPECTION: 'everyone' })).toThrow(/INTROSPECTION/);
+  });
+
   it('parses CORS_ORIGINS into exact origins', () => {
     const config = loadConfig({ DATA_DIR: dataDir(), CORS_ORIGINS: 'https://a.example, http://localhost:4200/' });
     expect(config.corsOrigins).toEqual(['https://a.example', 'http://localhost:4200']);
