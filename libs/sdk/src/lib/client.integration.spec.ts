@@ -184,3 +184,20 @@ describe('subscribeToChat', () => {
     expect(seen).toEqual(['one', 'two', 'three', 'four', 'done'].map((body, i) => `${start + i + 1}:${body}`));
   }, 60_000);
 });
+
+describe('transcript', () => {
+  it("gives the chat's customer and its agent every message as plain text, in seq order, past one page", async () => {
+    const { customer, agent, chatId } = await acceptedChat();
+    for (let i = 1; i <= 105; i++) await (i % 2 ? customer : agent).sendMessage({ chatId, body: `line ${i}` });
+    await agent.closeChat(chatId);
+    const text = await customer.transcript(chatId);
+    expect(await agent.transcript(chatId)).toBe(text);
+    const entries = text.split('\n').filter((line) => line.startsWith('['));
+    const seqs = entries.map((line) => Number(/ #(\d+) /.exec(line)?.[1]));
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+    expect(entries.filter((line) => / line \d+$/.test(line))).toHaveLength(105);
+    expect(text).toMatch(/^Status: CLOSED$/m);
+    const stranger = await signedIn(await registerCustomer(api, 'Stranger'));
+    await expect(stranger.transcript(chatId)).rejects.toMatchObject({ code: expect.stringMatching(/^(FORBIDDEN|NOT_FOUND)$/) });
+  }, 120_000);
+});

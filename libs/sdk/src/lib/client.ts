@@ -33,6 +33,7 @@ import { postOperation, type FetchLike, type TypedDocument } from './http.js';
 import { LiveStream, type LiveOptions, type ReconnectOptions } from './live-stream.js';
 import { SessionKeeper, type Session } from './session.js';
 import { SocketLink } from './socket.js';
+import { formatTranscript } from './transcript.js';
 
 export type Message = SdkMessageFragment;
 export type Chat = SdkChatFragment;
@@ -242,6 +243,25 @@ export class ParleyClient {
     const clientMessageId = input.clientMessageId ?? this.generateId();
     const data = await this.request(SendMessageDocument, { input: { ...input, clientMessageId } }, { idempotent: true, ...options });
     return data.sendMessage;
+  }
+
+  /**
+   * The whole chat as plain text (see formatTranscript), for the chat's
+   * customer, agents and admins: every message, paged through in seq order.
+   */
+  async transcript(chatId: string, options: { signal?: AbortSignal } = {}): Promise<string> {
+    const chat = await this.request(ChatDocument, { id: chatId }, options);
+    if (!chat.chat) throw new ParleyError('NOT_FOUND', 'No such chat.');
+    const messages: Message[] = [];
+    let after: string | null | undefined;
+    for (;;) {
+      const page = (await this.request(MessagesDocument, { chatId, first: 100, after }, options)).chat?.messages;
+      if (!page) throw new ParleyError('NOT_FOUND', 'No such chat.');
+      messages.push(...page.edges.map((edge) => edge.node));
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    return formatTranscript(chat.chat, messages);
   }
 
   async acceptChat(chatId: string): Promise<Chat> {
