@@ -8,7 +8,6 @@ export type { RetryOptions } from './lib/backoff.js';
 export type { FetchLike, TypedDocument } from './lib/http.js';
 export { ParleyError, isParleyError, API_ERROR_CODES } from './lib/errors.js';
 export type { ApiErrorCode, ClientErrorCode, ParleyErrorCode, FieldProblem, GraphQLFormattedError } from './lib/errors.js';
-export { PONG_TIMEOUT_CLOSE } from './lib/socket.js';
 export { formatTranscript } from './lib/transcript.js';
 // Every generated operation document and its result/variable types, for `client.request(...)`.
 export * from './generated/graphql.js';

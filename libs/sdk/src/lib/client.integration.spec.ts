@@ -36,8 +36,8 @@ async function signedIn(person: Person, options: Partial<ParleyClientOptions> = 
 }
 
 /** A customer's chat, accepted by an agent; both signed in through the SDK. */
-async function acceptedChat(agentOptions: Partial<ParleyClientOptions> = {}) {
-  const customer = await signedIn(await registerCustomer(api));
+async function acceptedChat(agentOptions: Partial<ParleyClientOptions> = {}, customerOptions: Partial<ParleyClientOptions> = {}) {
+  const customer = await signedIn(await registerCustomer(api), customerOptions);
   const agent = await signedIn(await createAgent(api), agentOptions);
   const chat = await customer.startChat({ message: 'Hello' });
   await agent.acceptChat(chat.id);
@@ -182,6 +182,30 @@ describe('subscribeToChat', () => {
     await reading;
     expect(proxy.accepted).toBeGreaterThan(socketsBefore);
     expect(seen).toEqual(['one', 'two', 'three', 'four', 'done'].map((body, i) => `${start + i + 1}:${body}`));
+  }, 60_000);
+});
+
+describe('a connection that goes silent', () => {
+  it('is noticed by the missing pong and replaced: the subscription resumes, and a send with no answer is retried and stored once', async () => {
+    const closes: number[] = [];
+    const { customer, agent, chatId } = await acceptedChat(
+      { url: api.graphqlUrl },
+      { keepAliveMs: 300, requestTimeoutMs: 1_000, onSocketClose: ({ code }) => closes.push(code) },
+    );
+    const start = (await customer.chat(chatId))?.lastMessage?.seq ?? 0;
+    const seen: string[] = [];
+    const subscription = customer.subscribeToChat(chatId, { afterSeq: start, onData: (message) => seen.push(message.body) });
+    await agent.sendMessage({ chatId, body: 'before' });
+    while (seen.length < 1) await sleep(20);
+    proxy.freeze();
+    await agent.sendMessage({ chatId, body: 'while silent' });
+    await customer.sendMessage({ chatId, body: 'sent into the silence' });
+    await agent.sendMessage({ chatId, body: 'after' });
+    while (seen.length < 4) await sleep(20);
+    subscription.close();
+    expect(closes).toContain(4499);
+    expect(seen).toEqual(['before', 'while silent', 'sent into the silence', 'after']);
+    expect((await storedBodies(agent, chatId)).filter((body) => body === 'sent into the silence')).toHaveLength(1);
   }, 60_000);
 });
 

@@ -60,6 +60,8 @@ export interface ParleyClientOptions {
   reconnect?: ReconnectOptions;
   /** Socket keep-alive ping interval (ms); 0 turns it off. Default 15 s. */
   keepAliveMs?: number;
+  /** Give up on an HTTP attempt with no answer after this long (ms), as on a network error. Default 30 s. */
+  requestTimeoutMs?: number;
   /** Extra HTTP headers on every request. */
   headers?: Record<string, string>;
   /** Makes clientMessageIds; `crypto.randomUUID()` by default. */
@@ -336,7 +338,12 @@ export class ParleyClient {
   // ------------------------------------------------------------ internals
 
   private post<TResult, TVariables>(document: TypedDocument<TResult, TVariables>, variables: TVariables, token?: string, signal?: AbortSignal) {
-    return postOperation(this.fetchImpl, this.options.url, document, variables, { token, headers: this.options.headers, signal });
+    return postOperation(this.fetchImpl, this.options.url, document, variables, {
+      token,
+      headers: this.options.headers,
+      signal,
+      timeoutMs: this.options.requestTimeoutMs ?? 30_000,
+    });
   }
 
   private signedIn(payload: SdkSessionFragment): SignedIn {

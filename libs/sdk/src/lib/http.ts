@@ -12,10 +12,16 @@ export async function postOperation<TResult, TVariables>(
   url: string,
   document: TypedDocument<TResult, TVariables>,
   variables: TVariables,
-  options: { token?: string; headers?: Record<string, string>; signal?: AbortSignal },
+  options: { token?: string; headers?: Record<string, string>; signal?: AbortSignal; timeoutMs?: number },
 ): Promise<TResult> {
   let response: Response;
   let text: string;
+  // A connection that went silent (no reset, no answer) would hold the request forever: give up on it after
+  // timeoutMs, as on a network error, so that an idempotent operation is retried on a fresh connection.
+  const attempt = new AbortController();
+  const onAbort = () => attempt.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const timer = options.timeoutMs ? setTimeout(() => attempt.abort(new Error(`No answer within ${options.timeoutMs} ms`)), options.timeoutMs) : undefined;
   try {
     response = await fetchImpl(url, {
       method: 'POST',
@@ -26,12 +32,15 @@ export async function postOperation<TResult, TVariables>(
         ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
       },
       body: JSON.stringify({ query: document.toString(), variables: variables ?? {} }),
-      signal: options.signal,
+      signal: attempt.signal,
     });
     text = await response.text();
   } catch (error) {
     if (options.signal?.aborted) throw options.signal.reason;
-    throw networkError(error);
+    throw networkError(attempt.signal.aborted ? attempt.signal.reason : error);
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
   }
   let body: { data?: TResult | null; errors?: GraphQLFormattedError[] };
   try {

@@ -10,9 +10,6 @@ export interface SocketOptions {
   onClose?: (event: { code: number; reason: string }) => void;
 }
 
-/** Close code the client uses for a socket whose pong never came. */
-export const PONG_TIMEOUT_CLOSE = 4408;
-
 /**
  * One graphql-ws connection shared by every live subscription of a client.
  * graphql-ws does not retry on its own here (retryAttempts 0): each
@@ -23,7 +20,6 @@ export class SocketLink {
   readonly client: Client;
   /** The token the current (or last) socket was opened with. */
   tokenInUse: string | undefined;
-  private socket: { close(code?: number, reason?: string): void } | null = null;
   private pongTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(session: SessionKeeper, options: SocketOptions) {
@@ -40,19 +36,18 @@ export class SocketLink {
         return token ? { authorization: `Bearer ${token}` } : {};
       },
       on: {
-        opened: (socket) => (this.socket = socket as SocketLink['socket']),
-        // A half-open connection (a dropped route, a sleeping laptop) shows only as a missing pong.
+        // A half-open connection (a dropped route, a sleeping laptop) shows only as a missing pong. It is
+        // terminated at once (close code 4499): a polite close would wait for a peer that is not there.
         ping: (received) => {
           if (received || !options.keepAliveMs) return;
           clearTimeout(this.pongTimer);
-          this.pongTimer = setTimeout(() => this.socket?.close(PONG_TIMEOUT_CLOSE, 'Pong timeout'), options.keepAliveMs);
+          this.pongTimer = setTimeout(() => this.client.terminate(), options.keepAliveMs);
         },
         pong: (received) => {
           if (received) clearTimeout(this.pongTimer);
         },
         closed: (event) => {
           clearTimeout(this.pongTimer);
-          this.socket = null;
           const { code, reason } = event as { code?: number; reason?: string };
           options.onClose?.({ code: code ?? 0, reason: String(reason ?? '') });
         },
@@ -63,11 +58,6 @@ export class SocketLink {
   /** Calls `listener` each time a socket is accepted by the server (connection_ack). */
   onConnected(listener: () => void): () => void {
     return this.client.on('connected', () => listener());
-  }
-
-  /** Closes the current socket (subscriptions reconnect); for a token renewed ahead of expiry, or tests. */
-  drop(code = 4000, reason = 'Reconnect'): void {
-    this.socket?.close(code, reason);
   }
 
   async dispose(): Promise<void> {

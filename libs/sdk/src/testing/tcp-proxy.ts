@@ -12,6 +12,7 @@ export class TcpProxy {
   accepted = 0;
   private readonly server: Server;
   private readonly open = new Set<Socket>();
+  private readonly frozen = new WeakSet<Socket>();
   private refusing = false;
   private armed: { mode: 'drop-response' | 'http-503'; match: string; fired: () => void } | null = null;
 
@@ -36,6 +37,15 @@ export class TcpProxy {
   cut(): void {
     for (const socket of this.open) socket.resetAndDestroy();
     this.open.clear();
+  }
+
+  /**
+   * Every open connection goes silent: nothing passes either way, and nothing
+   * is closed (a half-open connection, as after a dropped route). New
+   * connections work.
+   */
+  freeze(): void {
+    for (const socket of this.open) this.frozen.add(socket);
   }
 
   /** Cuts, and refuses new connections until `up()`. */
@@ -71,6 +81,7 @@ export class TcpProxy {
     this.open.add(upstream);
     let dropNextAnswer: (() => void) | null = null;
     client.on('data', (chunk: Buffer) => {
+      if (this.frozen.has(client)) return;
       const armed = this.armed;
       if (armed && chunk.includes(armed.match)) {
         this.armed = null;
@@ -84,6 +95,7 @@ export class TcpProxy {
       upstream.write(chunk);
     });
     upstream.on('data', (chunk: Buffer) => {
+      if (this.frozen.has(upstream)) return;
       if (dropNextAnswer) {
         const fired = dropNextAnswer;
         dropNextAnswer = null;
