@@ -1,5 +1,5 @@
-import { ParleyError } from './errors';
-import { SessionKeeper, type Session } from './session';
+import { ParleyError } from './errors.js';
+import { SessionKeeper, type Session } from './session.js';
 
 const session = (n: number, expiresInMs = 3600_000): Session => ({
   token: `token-${n}`,

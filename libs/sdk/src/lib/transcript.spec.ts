@@ -1,5 +1,5 @@
-import type { SdkChatFragment, SdkMessageFragment } from '../generated/graphql';
-import { formatTranscript } from './transcript';
+import type { SdkChatFragment, SdkMessageFragment } from '../generated/graphql.js';
+import { formatTranscript } from './transcript.js';
 
 const casey = { id: 'u1', displayName: 'Casey', role: 'CUSTOMER' as const };
 const alex = { id: 'u2', displayName: 'Alex', role: 'AGENT' as const };
