@@ -190,7 +190,7 @@ describe('a connection that goes silent', () => {
     const closes: number[] = [];
     const { customer, agent, chatId } = await acceptedChat(
       { url: api.graphqlUrl },
-      { keepAliveMs: 300, requestTimeoutMs: 1_000, onSocketClose: ({ code }) => closes.push(code) },
+      { keepAliveMs: 500, requestTimeoutMs: 3_000, onSocketClose: ({ code }) => closes.push(code) },
     );
     const start = (await customer.chat(chatId))?.lastMessage?.seq ?? 0;
     const seen: string[] = [];

@@ -170,8 +170,10 @@ export class ParleyClient {
     let attempt = 0;
     let renewed = false;
     for (;;) {
-      const token = await this.sessionKeeper.token();
+      let token: string | undefined;
       try {
+        // A renewal that failed on the network is retried like the operation itself.
+        token = await this.sessionKeeper.token();
         return await this.post(document, variables, token, options.signal);
       } catch (error) {
         if (isParleyError(error, 'UNAUTHENTICATED') && token && !renewed) {
