@@ -115,10 +115,13 @@ export type MessagesQueryVariables = Exact<{
 
 export type MessagesQuery = { chat: { id: string, messages: { edges: Array<{ cursor: string, node: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } } | null };
 
-export type QueueQueryVariables = Exact<{ [key: string]: never; }>;
+export type QueueQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | number | null | undefined;
+}>;
 
 
-export type QueueQuery = { queue: Array<{ id: string, status: ChatStatus, subject: string | null, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, customer: { id: string, displayName: string, role: Role }, agent: { id: string, displayName: string, role: Role } | null, lastMessage: { seq: number } | null }> };
+export type QueueQuery = { queueLength: number, queue: Array<{ id: string, status: ChatStatus, subject: string | null, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, customer: { id: string, displayName: string, role: Role }, agent: { id: string, displayName: string, role: Role } | null, lastMessage: { seq: number } | null }> };
 
 export type LastSeqQueryVariables = Exact<{
   chatId: string | number;
@@ -459,10 +462,11 @@ fragment SdkMessage on Message {
   }
 }`) as unknown as TypedDocumentString<MessagesQuery, MessagesQueryVariables>;
 export const QueueDocument = new TypedDocumentString(`
-    query Queue {
-  queue {
+    query Queue($first: Int, $after: ID) {
+  queue(first: $first, after: $after) {
     ...SdkChat
   }
+  queueLength
 }
     fragment SdkUser on User {
   id

@@ -90,6 +90,9 @@ describe('sendMessage', () => {
     const customer = await signedIn(await registerCustomer(api));
     const agent = await signedIn(await createAgent(api));
     const chat = await customer.startChat({ message: 'Take me' });
+    const queue = await agent.queue();
+    expect(queue.chats.map((c) => c.id)).toContain(chat.id);
+    expect(queue.length).toBeGreaterThanOrEqual(1);
     const lost = proxy.failNext('drop-response', 'acceptChat');
     await expect(agent.acceptChat(chat.id)).rejects.toMatchObject({ code: 'NETWORK_ERROR' });
     await lost;

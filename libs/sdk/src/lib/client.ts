@@ -20,6 +20,7 @@ import {
   type ChatsQueryVariables,
   type MessageAddedSubscription,
   type MessagesQueryVariables,
+  type QueueQueryVariables,
   type RegisterInput,
   type SdkChatFragment,
   type SdkMessageFragment,
@@ -227,8 +228,10 @@ export class ParleyClient {
     return (await this.request(MessagesDocument, variables)).chat?.messages ?? null;
   }
 
-  async queue(): Promise<Chat[]> {
-    return (await this.request(QueueDocument, {})).queue;
+  /** Agents and admins: QUEUED chats, oldest first (a page: `first`, after the chat `after`), and how many wait in all. */
+  async queue(variables: QueueQueryVariables = {}): Promise<{ chats: Chat[]; length: number }> {
+    const data = await this.request(QueueDocument, variables);
+    return { chats: data.queue, length: data.queueLength };
   }
 
   /** Opens a chat; retried safely (the server keeps one chat per clientMessageId). */
