@@ -57,7 +57,7 @@ export class AuthService {
     await this.limits.check('loginFailuresPerAccountAndIp', accountFromIp);
     await this.limits.check('loginFailuresPerAccount', emailLower);
     const entity = await this.users().findOneBy({ emailLower });
-    const valid = entity ? await verifyPassword(entity.passwordHash, input.password) : await burnPasswordCheck(input.password);
+    const valid = entity?.passwordHash ? await verifyPassword(entity.passwordHash, input.password) : await burnPasswordCheck(input.password);
     if (!entity || !valid) {
       // Count the failure; the next attempt over the limit is refused before any hashing.
       await this.limits.consume('loginFailuresPerAccountAndIp', accountFromIp).catch(() => undefined);

@@ -31,11 +31,12 @@ export class TokenService {
     this.key = createSecretKey(Buffer.from(secret));
   }
 
-  async issueAccessToken(user: { id: string; role: Role }, sessionId?: string): Promise<IssuedToken> {
+  /** `extraClaims` ride along unchecked (a website visitor's profile until it is stored); they never replace the standard ones. */
+  async issueAccessToken(user: { id: string; role: Role }, sessionId?: string, extraClaims: Record<string, unknown> = {}): Promise<IssuedToken> {
     const { SignJWT } = await jose();
     const now = Math.floor(Date.now() / 1000);
     const exp = now + this.ttlSeconds;
-    const token = await new SignJWT({ role: user.role, typ: ACCESS_TYPE, ...(sessionId ? { sid: sessionId } : {}) })
+    const token = await new SignJWT({ ...extraClaims, role: user.role, typ: ACCESS_TYPE, ...(sessionId ? { sid: sessionId } : {}) })
       .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
       .setSubject(user.id)
       .setIssuer(ISSUER)

@@ -6,14 +6,17 @@ export class UserEntity {
   @PrimaryColumn('uuid')
   id: string;
 
-  /** As the user typed it, for display. */
-  @Column('text')
-  email: string;
+  /** As the user typed it, for display; a visitor's is never verified (null when none was given). */
+  @Column('text', { nullable: true })
+  email: string | null;
 
-  /** Lower-cased: the unique key, so emails are unique whatever their case. */
+  /**
+   * Lower-cased: the unique sign-in key of password accounts, so emails are
+   * unique whatever their case. Null for visitors, whose typed email never signs anyone in.
+   */
   @Index('UQ_users_email_lower', { unique: true })
-  @Column('text')
-  emailLower: string;
+  @Column('text', { nullable: true })
+  emailLower: string | null;
 
   @Column('text')
   displayName: string;
@@ -21,8 +24,14 @@ export class UserEntity {
   @Column({ type: 'enum', enum: Role, enumName: 'user_role' })
   role: Role;
 
-  @Column('text')
-  passwordHash: string;
+  /** Null for website visitors, who have no password. */
+  @Column('text', { nullable: true })
+  passwordHash: string | null;
+
+  /** The host website's id for an identified visitor (identifyVisitor): one customer per externalId. */
+  @Index('UQ_users_external_id', { unique: true })
+  @Column('text', { nullable: true })
+  externalId: string | null;
 
   @CreateDateColumn({ type: 'timestamptz', precision: 3 })
   createdAt: Date;

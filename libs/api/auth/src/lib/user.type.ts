@@ -18,7 +18,7 @@ export class User {
   createdAt: Date;
 
   /** Resolved by UserResolver.email, which decides who may see it. */
-  privateEmail: string;
+  privateEmail: string | null;
 
   /** Set on the user a register or login returns: that is the user themself, before any token is sent. */
   isSignInResult?: boolean;

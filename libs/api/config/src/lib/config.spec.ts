@@ -31,6 +31,9 @@ describe('loadConfig', () => {
     ['ADMIN_EMAIL', { ADMIN_EMAIL: 'not-an-email', ADMIN_PASSWORD: 'password1' }],
     ['ADMIN_PASSWORD', { ADMIN_EMAIL: 'boss@example.com' }],
     ['JWT_SECRET', { JWT_SECRET: 'too-short' }],
+    ['IDENTITY_SECRET', { IDENTITY_SECRET: 'too-short' }],
+    ['WIDGET_ORIGINS', { WIDGET_ORIGINS: 'https://shop.example, shop.example' }],
+    ['WIDGET_ORIGINS', { WIDGET_ORIGINS: 'https://shop.example/page' }],
   ])('stops on a bad %s, naming it', (variable, env) => {
     expect(() => loadConfig({ DATA_DIR: dataDir(), ...env })).toThrow(ConfigError);
     try {
@@ -70,6 +73,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret, DATA_DIR: dataDir() }).introspection).toBe('staff');
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret, DATA_DIR: dataDir(), INTROSPECTION: 'open' }).introspection).toBe('open');
     expect(() => loadConfig({ DATA_DIR: dataDir(), INTROSPECTION: 'everyone' })).toThrow(/INTROSPECTION/);
+  });
+
+  it('lets any site embed the widget in development, none in production unless WIDGET_ORIGINS lists it', () => {
+    expect(loadConfig({ DATA_DIR: dataDir() }).widgetOrigins).toBe('any');
+    expect(loadConfig({ DATA_DIR: dataDir(), NODE_ENV: 'production', JWT_SECRET: secret }).widgetOrigins).toEqual([]);
+    const listed = loadConfig({ DATA_DIR: dataDir(), NODE_ENV: 'production', JWT_SECRET: secret, WIDGET_ORIGINS: 'https://shop.example, http://localhost:8081/' });
+    expect(listed.widgetOrigins).toEqual(['https://shop.example', 'http://localhost:8081']);
+    expect(loadConfig({ DATA_DIR: dataDir() }).identitySecret).toBeUndefined();
+    expect(Buffer.from(loadConfig({ DATA_DIR: dataDir(), IDENTITY_SECRET: secret }).identitySecret!).toString()).toBe(secret);
   });
 
   it('parses CORS_ORIGINS into exact origins', () => {

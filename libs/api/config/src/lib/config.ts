@@ -36,6 +36,10 @@ export interface Config {
   introspection?: 'open' | 'staff';
   /** Apply the database migrations and exit (a deployment's migration job). */
   migrateOnly?: boolean;
+  /** Key of identifyVisitor's userHash; unset: every hash is refused. */
+  identitySecret?: Uint8Array;
+  /** Origins whose pages may embed the widget (frame-ancestors and CORS); 'any' in development by default. */
+  widgetOrigins?: string[] | 'any';
 }
 
 export class ConfigError extends Error {
@@ -108,6 +112,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       TLS_CERT_FILE: str({ default: undefined }),
       TLS_KEY_FILE: str({ default: undefined }),
       MIGRATE_ONLY: bool({ default: false }),
+      IDENTITY_SECRET: str({ default: undefined }),
+      WIDGET_ORIGINS: origins({ default: undefined }),
     },
     {
       reporter: ({ errors }) => {
@@ -143,7 +149,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ? { cert: readPem('TLS_CERT_FILE', clean.TLS_CERT_FILE), key: readPem('TLS_KEY_FILE', clean.TLS_KEY_FILE) }
     : undefined;
 
+  const identitySecret = clean.IDENTITY_SECRET === undefined ? undefined : Buffer.from(clean.IDENTITY_SECRET, 'utf8');
+  if (identitySecret && identitySecret.length < MIN_SECRET_BYTES) {
+    throw new ConfigError('IDENTITY_SECRET', `must be at least ${MIN_SECRET_BYTES} bytes (it has ${identitySecret.length})`);
+  }
+
   return {
+    identitySecret: identitySecret ? new Uint8Array(identitySecret) : undefined,
+    // Any site may embed the widget in development; in production only the origins listed.
+    widgetOrigins: clean.WIDGET_ORIGINS ?? (production ? [] : 'any'),
     tls,
     trustProxy: clean.TRUST_PROXY,
     port: clean.PORT,

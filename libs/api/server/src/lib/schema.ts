@@ -6,8 +6,9 @@ import { guardRootFields, roleAuthChecker, type RequestContext } from '@parley/a
 import { AuthResolver, UserResolver } from '@parley/api/auth';
 import { ChatResolver, MessageResolver, type ChatRow, type MessageAddedArgs, type MessageRow } from '@parley/api/chat';
 import { ArticleResolver, AssistResolver } from '@parley/api/assist';
+import { VISITOR_RESOLVERS, VisitorResolver, wrapVisitorFields } from '@parley/api/visitor';
 
-export const RESOLVERS = [AuthResolver, UserResolver, ChatResolver, MessageResolver, ArticleResolver, AssistResolver] as const;
+export const RESOLVERS = [AuthResolver, UserResolver, ChatResolver, MessageResolver, ArticleResolver, AssistResolver, ...VISITOR_RESOLVERS] as const;
 
 /**
  * The whole public schema, code-first. Resolvers come from `container`, which
@@ -35,6 +36,7 @@ export async function buildParleySchema(container: ContainerType): Promise<Graph
     resolver.messageAdded(message, args.chatId, args.afterSeq),
   );
   resolveDirectly<ChatResolver, ChatRow>(schema, container, ChatResolver, 'Subscription', 'chatUpdated', (resolver, chat) => resolver.chatUpdated(chat));
+  wrapVisitorFields(schema, () => (container.get(VisitorResolver, {} as never) as VisitorResolver).visitors);
   return guardRootFields(schema);
 }
 

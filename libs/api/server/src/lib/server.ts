@@ -28,6 +28,7 @@ import {
 } from '@parley/api/auth';
 import { ChatEntity, ChatResolver, ChatService, MessageEntity, MessageResolver, type ChatTopics } from '@parley/api/chat';
 import { ArticleEntity, ArticleResolver, ArticleService, AssistResolver, BotService, readArticleFolder, starterKnowledgeBaseFolder } from '@parley/api/assist';
+import { createVisitorModule } from '@parley/api/visitor';
 import { buildParleySchema } from './schema';
 import { createLogger, type Logger } from './logger';
 import { attachGraphqlWs } from './graphql-ws';
@@ -122,7 +123,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
   new BotService(chatService, articleService, { languageModel: config.llm, logger }).attach();
 
+  const visitors = createVisitorModule({ dataSource, auth: authService, tokens, sessions, limits, jwtSecret: config.jwtSecret, identitySecret: config.identitySecret });
+  // Authentication that also knows website visitors not stored yet (their first chat stores them).
+  const authentication = Object.assign(Object.create(authService) as AuthService, { authenticate: visitors.authenticate });
   const instances = new Map<unknown, unknown>([
+    ...visitors.resolvers,
     [AuthResolver, new AuthResolver(authService)],
     [UserResolver, new UserResolver()],
     [ChatResolver, new ChatResolver(chatService, dataSource)],
@@ -168,7 +173,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const graphqlWs = attachGraphqlWs({
     schema,
     wsServer,
-    authService,
+    authService: authentication,
     pubsub,
     logger,
     chatService,
@@ -240,7 +245,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // Built before the document is parsed: a request with no valid token spends its address's
   // allowance first, so anonymous traffic cannot buy parsing and validation without limit.
   const graphqlContext = async (req: IncomingMessage, requestId: string): Promise<RequestContext> => {
-    const viewer = await authService.authenticate(bearerToken(req.headers.authorization));
+    const viewer = await authentication.authenticate(bearerToken(req.headers.authorization));
     const ip = clientIp(req);
     if (!viewer) {
       await limits.consume('anonymousPerIp', ip ?? 'unknown').catch((error: unknown) => {

@@ -1,0 +1,44 @@
+import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import type { RequestContext } from '@parley/api/core';
+import { VisitorResolver, VisitorUserResolver } from './visitor.resolver';
+import { VisitorService, type VisitorDeps } from './visitor.service';
+
+/** The resolver classes the schema is built from. */
+export const VISITOR_RESOLVERS = [VisitorResolver, VisitorUserResolver] as const;
+
+/** What the server registers: the resolver instances, and the authentication that knows visitors not stored yet. */
+export function createVisitorModule(deps: VisitorDeps) {
+  const service = new VisitorService(deps);
+  return {
+    service,
+    resolvers: new Map<unknown, unknown>([
+      [VisitorResolver, new VisitorResolver(service)],
+      [VisitorUserResolver, new VisitorUserResolver(service)],
+    ]),
+    /** Use in place of the auth domain's own, over HTTP and WebSocket alike. */
+    authenticate: (token: string | null) => service.authenticate(token),
+  };
+}
+
+type Resolve = GraphQLFieldResolver<unknown, RequestContext>;
+
+/**
+ * Where visitors not stored yet meet other domains' root fields: stored just
+ * before their first chat, described by their token in `me`, and their signed
+ * refresh tokens accepted by `refreshToken`. `service` is looked up on first
+ * use (the schema is also built only to be printed).
+ */
+export function wrapVisitorFields(schema: GraphQLSchema, service: () => VisitorService): GraphQLSchema {
+  const wrap = (type: 'Query' | 'Mutation', name: string, around: (original: Resolve) => Resolve) => {
+    const field = (type === 'Query' ? schema.getQueryType() : schema.getMutationType())?.getFields()[name];
+    if (!field) throw new Error(`no field ${type}.${name} for visitors`);
+    field.resolve = around((field.resolve as Resolve | undefined) ?? defaultFieldResolver);
+  };
+  wrap('Mutation', 'startChat', (original) => async (source, args, ctx, info) => {
+    await service().storeIfPending(ctx.viewer);
+    return original(source, args, ctx, info);
+  });
+  wrap('Query', 'me', (original) => async (source, args, ctx, info) => (await original(source, args, ctx, info)) ?? service().pendingUser(ctx.viewer));
+  wrap('Mutation', 'refreshToken', () => (_source, args: { refreshToken?: string }) => service().refresh(String(args.refreshToken)));
+  return schema;
+}

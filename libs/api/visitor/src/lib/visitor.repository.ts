@@ -1,0 +1,112 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { Role } from '@parley/api/core';
+import { inTransaction, queryRows } from '@parley/api/database';
+import type { UserEntity } from '@parley/api/auth';
+
+type UserRow = Pick<UserEntity, 'id' | 'displayName' | 'role' | 'createdAt' | 'email'>;
+const USER_RETURNING = `id, "displayName", role, "createdAt", email`;
+
+/** What decides `User.anonymous` and `User.externalId`. */
+export interface VisitorFacts {
+  anonymous: boolean;
+  externalId: string | null;
+}
+
+/** Every statement of the visitor domain. */
+export class VisitorRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Stores a visitor who has so far lived only in their token; a second call (another tab) changes nothing. */
+  async storeVisitor(id: string, displayName: string, email: string | null): Promise<void> {
+    await queryRows(
+      this.dataSource,
+      `INSERT INTO users (id, email, "displayName", role) VALUES ($1, $2, $3, '${Role.CUSTOMER}') ON CONFLICT (id) DO NOTHING`,
+      [id, email, displayName],
+    );
+  }
+
+  async findUser(id: string): Promise<UserRow | null> {
+    const [row] = await queryRows<UserRow>(this.dataSource, `SELECT ${USER_RETURNING} FROM users WHERE id = $1`, [id]);
+    return row ?? null;
+  }
+
+  /** Anonymous: a CUSTOMER with neither password nor externalId (only startVisitorSession makes those). */
+  async facts(ids: readonly string[]): Promise<Map<string, VisitorFacts>> {
+    const rows = await queryRows<{ id: string; anonymous: boolean; externalId: string | null }>(
+      this.dataSource,
+      `SELECT id, (role = '${Role.CUSTOMER}' AND "passwordHash" IS NULL AND "externalId" IS NULL) AS anonymous, "externalId"
+       FROM users WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return new Map(rows.map((row) => [row.id, { anonymous: row.anonymous, externalId: row.externalId }]));
+  }
+
+  /**
+   * Spends a visitor refresh token (a signed token, not stored while its
+   * visitor was not) of a visitor stored since: recorded as used, so it works
+   * once. False when it was used before.
+   */
+  async spendSignedRefreshToken(userId: string, sessionId: string, token: string, expiresAt: Date): Promise<boolean> {
+    const rows = await queryRows(
+      this.dataSource,
+      `INSERT INTO refresh_tokens (id, "userId", "familyId", "tokenHash", "expiresAt", "usedAt")
+       VALUES ($1, $2, $3, $4, $5, now()) ON CONFLICT ("tokenHash") DO NOTHING RETURNING id`,
+      [randomUUID(), userId, sessionId, createHash('sha256').update(token).digest('hex'), expiresAt],
+    );
+    return rows.length === 1;
+  }
+
+  async sessionRevoked(sessionId: string): Promise<boolean> {
+    const [row] = await queryRows<{ revoked: boolean | null }>(
+      this.dataSource,
+      `SELECT bool_or("revokedAt" IS NOT NULL) AS revoked FROM refresh_tokens WHERE "familyId" = $1`,
+      [sessionId],
+    );
+    return Boolean(row?.revoked);
+  }
+
+  /**
+   * The customer for this externalId, created on first sight; a name or
+   * email the host gives replaces the stored one (the host knows its users).
+   * When `anonymousId` names a stored anonymous visitor, their chats and
+   * messages move to that customer and the visitor is deleted, in the same
+   * transaction.
+   */
+  async identify(externalId: string, displayName: string | null, email: string | null, anonymousId: string | null): Promise<UserRow> {
+    return inTransaction(this.dataSource, async (runner) => {
+      const [user] = await queryRows<UserRow>(
+        this.dataSource,
+        `INSERT INTO users (id, email, "displayName", role, "externalId") VALUES ($1, $2, COALESCE($3, 'Customer'), '${Role.CUSTOMER}', $4)
+         ON CONFLICT ("externalId") DO UPDATE SET email = COALESCE($2, users.email), "displayName" = COALESCE($3, users."displayName")
+         RETURNING ${USER_RETURNING}`,
+        [randomUUID(), email, displayName, externalId],
+        runner,
+      );
+      if (anonymousId && anonymousId !== user.id) {
+        const [anonymous] = await queryRows<{ id: string }>(
+          this.dataSource,
+          `SELECT id FROM users WHERE id = $1 AND role = '${Role.CUSTOMER}' AND "passwordHash" IS NULL AND "externalId" IS NULL FOR UPDATE`,
+          [anonymousId],
+          runner,
+        );
+        if (anonymous) {
+          // A start retried with the same clientMessageId is idempotent per customer; a clash (never seen with
+          // random ids) drops the moved chat's key rather than fail the sign-in.
+          await queryRows(
+            this.dataSource,
+            `UPDATE chats c SET "customerId" = $2,
+               "startClientMessageId" = CASE WHEN EXISTS (SELECT 1 FROM chats o WHERE o."customerId" = $2 AND o."startClientMessageId" = c."startClientMessageId")
+                 THEN NULL ELSE c."startClientMessageId" END
+             WHERE c."customerId" = $1`,
+            [anonymousId, user.id],
+            runner,
+          );
+          await queryRows(this.dataSource, `UPDATE messages SET "senderId" = $2 WHERE "senderId" = $1`, [anonymousId, user.id], runner);
+          await queryRows(this.dataSource, `DELETE FROM users WHERE id = $1`, [anonymousId], runner);
+        }
+      }
+      return user;
+    });
+  }
+}
