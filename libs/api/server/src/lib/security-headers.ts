@@ -9,16 +9,18 @@ import { EXPLORER_CSP_DIRECTIVES } from '@parley/api/explorer';
  * WebSocket included), inline styles for Angular's component styles and
  * Monaco, no framing by other sites. HSTS only where the server itself speaks TLS.
  */
-export function securityHeaders(options: { tls: boolean }): RequestHandler {
+export function securityHeaders(options: { tls: boolean; frameAncestors?: string[] }): RequestHandler {
   const directives: Record<string, string[]> = {};
   for (const [name, values] of Object.entries(EXPLORER_CSP_DIRECTIVES)) directives[name] = [...values];
   directives['base-uri'] = ["'self'"];
   directives['form-action'] = ["'self'"];
+  // The widget's pages are framed by the sites listed (CSP); X-Frame-Options cannot list sites, so it goes.
+  if (options.frameAncestors) directives['frame-ancestors'] = options.frameAncestors;
   return helmet({
     contentSecurityPolicy: { useDefaults: false, directives },
     strictTransportSecurity: options.tls ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     crossOriginEmbedderPolicy: false,
-    xFrameOptions: { action: 'deny' },
+    xFrameOptions: options.frameAncestors ? false : { action: 'deny' },
   });
 }
 

@@ -28,7 +28,7 @@ import {
 } from '@parley/api/auth';
 import { ChatEntity, ChatResolver, ChatService, MessageEntity, MessageResolver, type ChatTopics } from '@parley/api/chat';
 import { ArticleEntity, ArticleResolver, ArticleService, AssistResolver, BotService, readArticleFolder, starterKnowledgeBaseFolder } from '@parley/api/assist';
-import { createVisitorModule } from '@parley/api/visitor';
+import { createVisitorModule, isWidgetPage, widgetFrameAncestors, widgetOriginAllowed } from '@parley/api/visitor';
 import { buildParleySchema } from './schema';
 import { createLogger, type Logger } from './logger';
 import { attachGraphqlWs } from './graphql-ws';
@@ -141,7 +141,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   const headers = securityHeaders({ tls: Boolean(config.tls) });
-  app.use(headers);
+  // Framing per route: only the widget's pages may be framed, and only by WIDGET_ORIGINS.
+  const widgetOrigins = config.widgetOrigins ?? [];
+  const widgetHeaders = securityHeaders({ tls: Boolean(config.tls), frameAncestors: widgetFrameAncestors(widgetOrigins) });
+  app.use((req, res, next) => (isWidgetPage(req.path) ? widgetHeaders : headers)(req, res, next));
   // Requests are routed once Apollo has started (below).
   // Idle keep-alive connections live longer than a balancer's (60 s is common): when the server
   // closes one first, a request already on its way is reset. Node's default is 5 s.
@@ -185,7 +188,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (request.url ?? '').split('?')[0];
-    if (path !== '/graphql' || !allowedOrigin(request.headers.origin, request.headers.host, config.corsOrigins)) {
+    const origin = request.headers.origin;
+    if (path !== '/graphql' || !(allowedOrigin(origin, request.headers.host, config.corsOrigins) || widgetOriginAllowed(origin, widgetOrigins))) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
@@ -238,7 +242,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   // CORS first: the explorer's router would otherwise answer preflight OPTIONS /graphql itself.
   const graphqlCors = cors<cors.CorsRequest>({
-    origin: (origin, callback) => callback(null, origin ? config.corsOrigins.includes(origin) : false),
+    origin: (origin, callback) => callback(null, origin ? config.corsOrigins.includes(origin) || widgetOriginAllowed(origin, widgetOrigins) : false),
     credentials: false,
     maxAge: 600,
   });
