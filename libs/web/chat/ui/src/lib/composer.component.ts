@@ -41,11 +41,13 @@ import { composerHint } from './timeline-rows';
     </form>
   `,
   styles: `
-    .composer { display: grid; gap: 0.375rem; }
+    /* A long unbroken paste (a tracking URL) wraps in the box instead of widening the page. */
+    :host { display: block; min-width: 0; }
+    .composer { display: grid; grid-template-columns: minmax(0, 1fr); gap: 0.375rem; }
     .box { display: flex; align-items: flex-end; gap: 0.5rem; padding: 0.375rem 0.375rem 0.375rem 0.875rem; border: 1px solid var(--color-border-strong); border-radius: 1rem; background: var(--color-surface); transition: border-color 0.15s, box-shadow 0.15s; }
     .box:focus-within { border-color: var(--color-primary); box-shadow: 0 0 0 3px var(--color-focus-ring); }
     .box--disabled { background: var(--color-bg); }
-    textarea { flex: 1; min-width: 0; border: 0; outline: none; resize: none; background: transparent; font: inherit; line-height: 1.5; padding: 0.4375rem 0; max-height: 10rem; field-sizing: content; min-height: 2.25rem; color: inherit; }
+    textarea { flex: 1; min-width: 0; border: 0; outline: none; resize: none; background: transparent; font: inherit; line-height: 1.5; padding: 0.4375rem 0; max-height: 10rem; field-sizing: content; min-height: 2.25rem; color: inherit; overflow-wrap: anywhere; }
     textarea:focus-visible { outline: none; }
     textarea::placeholder { color: var(--color-muted); }
     .send { flex: none; display: grid; place-items: center; width: 2.5rem; height: 2.5rem; border-radius: 0.75rem; border: 0; background: var(--color-primary); color: #fff; cursor: pointer; }

@@ -13,6 +13,7 @@ import {
 import { AvatarComponent, SpinnerComponent } from '@parley/web/shared/ui';
 import { formatClock, formatDayHeading } from '@parley/web/shared/util';
 import { toRows, type MessageItem } from './timeline-rows';
+import { MessageBodyComponent } from './message-body.component';
 
 /** Within this many pixels of the bottom, new messages keep the view pinned to the bottom. */
 const STICK_PX = 80;
@@ -27,7 +28,7 @@ const LOAD_OLDER_PX = 240;
 @Component({
   selector: 'parley-message-list',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [AvatarComponent, SpinnerComponent],
+  imports: [AvatarComponent, SpinnerComponent, MessageBodyComponent],
   templateUrl: './message-list.component.html',
   styleUrl: './message-list.component.css',
 })

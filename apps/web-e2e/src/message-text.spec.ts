@@ -1,0 +1,78 @@
+import { resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { acceptChat, createAgent, registerCustomer, sendMessage, startChat, startTestServer, type Person, type TestServer } from '@parley/api/testing';
+import { launchChromium } from './support/browser';
+
+// testTimeout in jest.config.cjs is ignored when Jest runs several projects
+jest.setTimeout(90_000);
+
+const ROOT = resolve(__dirname, '../../..');
+let api: TestServer;
+let chrome: Browser;
+let agent: Person;
+
+beforeAll(async () => {
+  [api, chrome] = await Promise.all([startTestServer({ webRoot: resolve(ROOT, 'dist/apps/web/browser') }), launchChromium()]);
+  agent = await createAgent(api, 'Alex Morgan');
+});
+
+afterAll(async () => {
+  await chrome?.close();
+  await api?.stop();
+});
+
+/** What reaches past the window's right edge (a horizontal scrollbar), named by tag and class; nothing when all fits. */
+const overflowing = (page: Page) =>
+  page.evaluate(() => {
+    const wide = Array.from(document.querySelectorAll('body *'))
+      .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+      .map((el) => `${el.tagName.toLowerCase()}.${String(el.getAttribute('class') ?? '')}`);
+    return document.documentElement.scrollWidth > window.innerWidth ? ['(page scrolls sideways)', ...wide] : wide;
+  });
+
+describe('message text', () => {
+  const trackingUrl = `https://carrier.example/track?id=${'A1b2C3d4'.repeat(40)}`;
+  const pasted = `x${'0123456789'.repeat(30)}`;
+
+  for (const [size, viewport] of [
+    ['desktop', { width: 1280, height: 800 }],
+    ['phone', { width: 390, height: 844 }],
+  ] as const) {
+    it(`wraps a long unbroken string and links URLs safely (${size})`, async () => {
+      const customer = await registerCustomer(api, 'Jamie Rivera');
+      const chatId = await startChat(api, customer, 'Where is my parcel?');
+      await acceptChat(api, agent, chatId);
+      await sendMessage(api, agent, chatId, `Here it is: ${trackingUrl}. It should arrive tomorrow.`);
+
+      const context = await chrome.newContext({ viewport, baseURL: api.url });
+      const page = await context.newPage();
+      try {
+        await page.goto('/sign-in');
+        await page.getByLabel('Email').fill(customer.email);
+        await page.getByLabel('Password', { exact: true }).fill(customer.password);
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.waitForURL(/\/chats/);
+        await page.goto(`/chats/${chatId}`);
+
+        const link = page.locator('li.message').getByRole('link', { name: trackingUrl, exact: true });
+        await link.waitFor({ timeout: 15_000 });
+        expect(await link.getAttribute('href')).toBe(trackingUrl);
+        expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+        expect(await link.getAttribute('target')).toBe('_blank');
+
+        const composer = page.getByLabel('Your message');
+        await composer.fill(pasted);
+        expect(await overflowing(page)).toEqual([]);
+        await composer.press('Enter');
+        await page.waitForFunction(
+          (text) => Array.from(document.querySelectorAll('li.message[data-state="sent"] .bubble')).some((el) => el.textContent?.trim() === text),
+          pasted,
+          { timeout: 15_000 },
+        );
+        expect(await overflowing(page)).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});

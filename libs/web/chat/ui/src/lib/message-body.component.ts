@@ -1,0 +1,24 @@
+import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
+import { richText } from './rich-text';
+
+/**
+ * A message's text with its http(s) links followable (in a new tab, without
+ * opener or referrer) and, for BOT answers, bold and markdown links. Rendered through bindings only: no HTML from a message ever reaches the page.
+ */
+@Component({
+  selector: 'parley-message-body',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `@for (piece of pieces(); track $index) {@if (piece.href) {<a [href]="piece.href" target="_blank" rel="noopener noreferrer" [class.strong]="piece.strong">{{ piece.text }}</a>} @else if (piece.strong) {<strong>{{ piece.text }}</strong>} @else {{{ piece.text }}}}`,
+  styles: `
+    :host { white-space: pre-wrap; overflow-wrap: anywhere; word-break: break-word; }
+    a { color: inherit; text-decoration: underline; text-underline-offset: 2px; }
+    a:focus-visible { outline: 2px solid currentColor; outline-offset: 2px; border-radius: 2px; }
+    .strong { font-weight: 600; }
+  `,
+})
+export class MessageBodyComponent {
+  readonly text = input.required<string>();
+  /** BOT answers: a safe markdown subset (bold, links). */
+  readonly markdown = input(false);
+  protected readonly pieces = computed(() => richText(this.text(), this.markdown()));
+}
