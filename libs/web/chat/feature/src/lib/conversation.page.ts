@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, ElementRef, Injector, afterNextRender, computed, effect, inject, input, signal, untracked, viewChild } from '@angular/core';
 import { Title } from '@angular/platform-browser';
 import { RouterLink } from '@angular/router';
 import { LIMITS } from '@parley/shared/limits';
@@ -27,6 +27,10 @@ export class ConversationPage {
   private readonly session = inject(SessionStore);
   private readonly titleService = inject(Title);
   private readonly composer = viewChild(ComposerComponent);
+  private readonly injector = inject(Injector);
+  private readonly endButton = viewChild<ElementRef<HTMLButtonElement>>('endButton');
+  private readonly keepOpenButton = viewChild<ElementRef<HTMLButtonElement>>('keepOpenButton');
+  private readonly heading = viewChild<ElementRef<HTMLElement>>('heading');
 
   protected readonly maxLength = LIMITS.messageBodyMax;
   protected readonly draft = signal('');
@@ -77,9 +81,27 @@ export class ConversationPage {
     }
   }
 
+  /** Asking to end: focus goes to the safe answer, "Keep open". */
+  protected startClosing(): void {
+    this.confirmingClose.set(true);
+    this.focusAfterRender(() => this.keepOpenButton());
+  }
+
+  /** "Keep open" or Escape: back to the button that asked. */
+  protected cancelClose(): void {
+    this.confirmingClose.set(false);
+    this.focusAfterRender(() => this.endButton());
+  }
+
+  /** The buttons go away with the open chat: focus rests on the conversation's heading. */
   protected confirmClose(): void {
     this.store.close();
     this.confirmingClose.set(false);
+    this.focusAfterRender(() => this.heading());
+  }
+
+  private focusAfterRender(target: () => ElementRef<HTMLElement> | undefined): void {
+    afterNextRender({ write: () => target()?.nativeElement.focus() }, { injector: this.injector });
   }
 
   protected reload(): void {

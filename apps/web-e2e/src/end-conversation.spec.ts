@@ -1,0 +1,61 @@
+import { resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { registerCustomer, startChat, startTestServer, type TestServer } from '@parley/api/testing';
+import { launchChromium } from './support/browser';
+
+// testTimeout in jest.config.cjs is ignored when Jest runs several projects
+jest.setTimeout(90_000);
+
+const ROOT = resolve(__dirname, '../../..');
+let api: TestServer;
+let chrome: Browser;
+
+beforeAll(async () => {
+  [api, chrome] = await Promise.all([startTestServer({ webRoot: resolve(ROOT, 'dist/apps/web/browser') }), launchChromium()]);
+});
+
+afterAll(async () => {
+  await chrome?.close();
+  await api?.stop();
+});
+
+/** The focused element's accessible text: its label or its own text. */
+const focused = (page: Page) => page.evaluate(() => (document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? '').trim());
+
+describe('ending a conversation by keyboard', () => {
+  it('keeps focus where the person is: on "Keep open" when asked, back on "End conversation" after Escape, on the heading once closed', async () => {
+    const customer = await registerCustomer(api, 'Jamie Rivera');
+    const chatId = await startChat(api, customer, 'Quick question about sizes');
+    const context = await chrome.newContext({ viewport: { width: 1280, height: 800 }, baseURL: api.url });
+    const page = await context.newPage();
+    try {
+      await page.goto('/sign-in');
+      await page.getByLabel('Email').fill(customer.email);
+      await page.getByLabel('Password', { exact: true }).fill(customer.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL(/\/chats/);
+      await page.goto(`/chats/${chatId}`);
+
+      const end = page.getByRole('button', { name: 'End conversation' });
+      await end.focus();
+      await page.keyboard.press('Enter');
+      await page.getByRole('group', { name: 'Close this conversation?' }).waitFor();
+      await page.waitForFunction(() => document.activeElement?.textContent?.trim() === 'Keep open');
+
+      await page.keyboard.press('Escape');
+      await end.waitFor();
+      expect(await page.getByRole('group', { name: 'Close this conversation?' }).count()).toBe(0);
+      await page.waitForFunction(() => document.activeElement?.textContent?.trim() === 'End conversation');
+
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.activeElement?.textContent?.trim() === 'Keep open');
+      await page.keyboard.press('Shift+Tab');
+      expect(await focused(page)).toBe('Close');
+      await page.keyboard.press('Enter');
+      await page.getByText('This conversation has ended.').waitFor({ timeout: 15_000 });
+      await page.waitForFunction(() => document.activeElement?.id === 'conversation-title');
+    } finally {
+      await context.close();
+    }
+  });
+});
