@@ -12,7 +12,7 @@ export const LIMIT_RULES = {
   /** Accounts created from one IP address. */
   registerPerIp: { points: 10, seconds: 3600, blockSeconds: 0 },
   /** Website visitor sessions started from one IP address (visitors behind one office address share it). */
-  visitorSessionPerIp: { points: 60, seconds: 600, blockSeconds: 0 },
+  visitorSessionPerIp: { points: 30, seconds: 600, blockSeconds: 0 },
   /** Messages one user sends. */
   sendPerUser: { points: 60, seconds: 10, blockSeconds: 0 },
   /** Chats one customer starts. */
