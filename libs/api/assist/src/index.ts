@@ -6,3 +6,4 @@ export * from './lib/article.resolver';
 export * from './lib/assist.resolver';
 export * from './lib/bot.service';
 export * from './lib/knowledge-files';
+export * from './lib/assist.module';

@@ -10,3 +10,4 @@ export * from './lib/password';
 export * from './lib/token.service';
 export * from './lib/session.entity';
 export * from './lib/session.service';
+export * from './lib/auth.module';

@@ -6,3 +6,7 @@ export * from './lib/chat.service';
 export * from './lib/chat.resolver';
 export * from './lib/message.resolver';
 export * from './lib/chat.topics';
+export * from './lib/chat.module';
+export * from './lib/chat.access';
+export * from './lib/message-pages';
+export * from './lib/message-stream';

@@ -13,3 +13,4 @@ export * from './lib/rate-limits';
 export * from './lib/selection';
 export * from './lib/field-limits';
 export * from './lib/linear-regex';
+export * from './lib/module';

@@ -44,23 +44,38 @@ export function userOf(ctx: RequestContext, dataSource: DataSource, id: string):
   return known !== undefined ? known : userLoader(ctx, dataSource).load(id);
 }
 
-/** The public user columns a joined statement selects, in the order userFromColumns reads them. */
-export function joinedUserColumns(alias: string): string {
-  return `${alias}.id, ${alias}."displayName", ${alias}.role, ${alias}."createdAt", ${alias}.email`;
+/** The public columns of a user, as auth reads them (User.from). */
+const USER_COLUMNS = ['id', 'displayName', 'role', 'createdAt', 'email'] as const;
+
+/**
+ * The public user columns for another domain's statement that joins users as
+ * `alias`, each named `prefix` + column: userFromJoined reads them back by name.
+ */
+export function joinedUserColumns(alias: string, prefix: string): string {
+  return USER_COLUMNS.map((column) => `${alias}."${column}" AS "${prefix}${column}"`).join(', ');
 }
 
-/** How many columns joinedUserColumns selects. */
-export const JOINED_USER_COLUMN_COUNT = 5;
+/** The same columns as NULLs, for a part of a UNION that has no user. */
+export function noJoinedUser(prefix: string): string {
+  return USER_COLUMNS.map((column) => `NULL AS "${prefix}${column}"`).join(', ');
+}
 
-/** The user in a row read as an array, its joinedUserColumns from `offset` on. */
-export function userFromColumns(values: readonly unknown[], offset: number): User {
+/** The user in a row of a statement that selected joinedUserColumns(…, prefix); null when the join found none. */
+export function userFromJoined(row: Record<string, unknown>, prefix: string): User | null {
+  if (row[`${prefix}id`] == null) return null;
   return User.from({
-    id: values[offset] as string,
-    displayName: values[offset + 1] as string,
-    role: values[offset + 2] as UserEntity['role'],
-    createdAt: values[offset + 3] as Date,
-    email: values[offset + 4] as string,
+    id: row[`${prefix}id`] as string,
+    displayName: row[`${prefix}displayName`] as string,
+    role: row[`${prefix}role`] as UserEntity['role'],
+    createdAt: row[`${prefix}createdAt`] as Date,
+    email: row[`${prefix}email`] as string,
   });
+}
+
+/** A user's display name, for messages that name them ("Alex joined the chat."). */
+export async function displayNameOf(dataSource: DataSource, userId: string): Promise<string | null> {
+  const [row] = await queryRows<{ displayName: string }>(dataSource, `SELECT "displayName" FROM users WHERE id = $1`, [userId]);
+  return row?.displayName ?? null;
 }
 
 /** Keeps users a statement of the request already read, so their fields resolve without another query. */

@@ -38,15 +38,19 @@ function requestedPage(info: GraphQLResolveInfo): MessagesArgs | null {
   return getArgumentValues(field, node, info.variableValues) as MessagesArgs;
 }
 
-/** Subscriptions are wired outside the class (type-graphql takes `subscribe` in the decorator), so they reach the service through the context. */
-export interface ChatServices {
-  chatService: ChatService;
-}
-const chatServiceOf = (ctx: RequestContext & Partial<ChatServices>) => {
-  if (!ctx.chatService) throw new Error('chatService missing from the subscription context');
-  return ctx.chatService;
+/**
+ * Subscriptions are wired outside the class (type-graphql takes `subscribe` in
+ * the decorator), so they reach the service through the subscription context,
+ * under this key, which the chat module itself fills (chat.module.ts).
+ */
+export const CHAT_SUBSCRIPTIONS = Symbol('chat subscriptions');
+type SubscriptionContext = RequestContext & { [CHAT_SUBSCRIPTIONS]?: ChatService };
+const chatServiceOf = (ctx: SubscriptionContext) => {
+  const service = ctx[CHAT_SUBSCRIPTIONS];
+  if (!service) throw new Error('the chat module did not provide its subscription context');
+  return service;
 };
-type Sub<A = Record<string, never>> = SubscribeResolverData<unknown, A, RequestContext & Partial<ChatServices>>;
+type Sub<A = Record<string, never>> = SubscribeResolverData<unknown, A, SubscriptionContext>;
 export interface MessageAddedArgs {
   chatId: string;
   afterSeq?: number | null;

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { ServiceKey } from '@parley/api/core';
 
 /** What the metrics need to know of a message (structural, so the chat domain need not depend on this lib). */
 export interface ObservedMessage {
@@ -132,3 +133,6 @@ export class ParleyMetrics {
     if (live) this.deliveryDelay.observe(Math.max(0, (Date.now() - message.createdAt.getTime()) / 1000));
   }
 }
+
+/** The process's metrics, as the server provides them to the modules. */
+export const METRICS = new ServiceKey<ParleyMetrics>('metrics');

@@ -1,5 +1,5 @@
 import { GraphQLBoolean, GraphQLInt, GraphQLObjectType, GraphQLSchema, parse, type ExecutionResult } from 'graphql';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { AsyncQueue } from '@parley/api/core';
 import { CompiledExecutor, compiledExecution } from './compiled-execution';
 
@@ -81,7 +81,7 @@ describe('CompiledExecutor subscriptions', () => {
 });
 
 /** A schema whose mutation counts its runs and fails on request, answered by Apollo with or without compiled execution. */
-function countingServer(compiled: boolean) {
+function countingServer(compiled: boolean, plugins: ApolloServerPlugin[] = []) {
   const runs = { count: 0 };
   const schema = new GraphQLSchema({
     query: new GraphQLObjectType({ name: 'Query', fields: { ok: { type: GraphQLBoolean, resolve: () => true } } }),
@@ -100,8 +100,8 @@ function countingServer(compiled: boolean) {
       },
     }),
   });
-  const hooks = compiledExecution(schema, new CompiledExecutor(schema));
-  const server = new ApolloServer(compiled ? { gateway: hooks.gateway, plugins: [hooks.plugin] } : { schema });
+  const hooks = compiledExecution(schema, new CompiledExecutor(schema), plugins);
+  const server = new ApolloServer(compiled ? { gateway: hooks.gateway, plugins: hooks.plugins } : { schema, plugins: [...plugins] });
   return { server, runs };
 }
 
@@ -142,6 +142,34 @@ describe('compiled execution behind Apollo Server', () => {
       const next = await answer(server, 'mutation { bump }');
       expect(next.result).toEqual({ data: { bump: 2 } });
       expect(runs.count).toBe(2);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('still runs a plugin that relies on executionDidStart, with the operation compiled and run once', async () => {
+    const seen: string[] = [];
+    const executionWatcher: ApolloServerPlugin = {
+      async requestDidStart() {
+        return {
+          async executionDidStart({ operationName }) {
+            seen.push(`started ${operationName ?? ''}`);
+            return {
+              async executionDidEnd(error) {
+                seen.push(error ? 'ended with an error' : 'ended');
+              },
+            };
+          },
+        };
+      },
+    };
+    const { server, runs } = countingServer(true, [executionWatcher]);
+    await server.start();
+    try {
+      const answered = await answer(server, 'mutation Bump { bump }');
+      expect(answered.result).toEqual({ data: { bump: 1 } });
+      expect(runs.count).toBe(1);
+      expect(seen).toEqual(['started Bump', 'ended']);
     } finally {
       await server.stop();
     }

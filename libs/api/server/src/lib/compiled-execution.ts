@@ -11,8 +11,8 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
-import { AsyncQueue, EventMapping, isPromiseLike } from '@parley/api/core';
-import { HeaderMap, type ApolloServerOptionsWithGateway, type ApolloServerPlugin, type BaseContext, type GraphQLRequestListener } from '@apollo/server';
+import { isPromiseLike, mapEvents } from '@parley/api/core';
+import { HeaderMap, type ApolloServerOptionsWithGateway, type ApolloServerPlugin, type BaseContext, type GraphQLRequestContext, type GraphQLRequestListener } from '@apollo/server';
 
 type Gateway = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
 
@@ -114,11 +114,32 @@ export class CompiledExecutor {
  * An operation with errors (or one that throws) goes on through Apollo's
  * executor hook, which hands Apollo the outcome already reached, so Apollo
  * words, formats, logs and sets the status of errors as it always does: the
- * operation runs once either way. Answering from `responseForOperation` skips
- * `executionDidStart`; no plugin of Parley's uses it (a plugin that needs it
- * must run with `compiledExecution` off, as tracing does).
+ * operation runs once either way.
+ *
+ * Answering from `responseForOperation` skips `executionDidStart`, so the
+ * other plugins are given here: a request for which any of them brings an
+ * `executionDidStart` takes Apollo's executor hook instead (still compiled),
+ * and their execution hooks run as usual. Returns Apollo's gateway and the
+ * whole plugin list to hand it (the given plugins, then this one).
  */
-export function compiledExecution(schema: GraphQLSchema, executor: CompiledExecutor): { gateway: Gateway; plugin: ApolloServerPlugin<BaseContext> } {
+export function compiledExecution(
+  schema: GraphQLSchema,
+  executor: CompiledExecutor,
+  plugins: readonly ApolloServerPlugin<any>[] = [],
+): { gateway: Gateway; plugins: ApolloServerPlugin<any>[] } {
+  // Requests some plugin wants to see executed (its executionDidStart), by context value.
+  const executedByApollo = new WeakSet<object>();
+  const watched = plugins.map((plugin): ApolloServerPlugin<any> => {
+    const requestDidStart = plugin.requestDidStart;
+    if (!requestDidStart) return plugin;
+    return Object.assign(Object.create(plugin) as ApolloServerPlugin<any>, {
+      async requestDidStart(requestContext: GraphQLRequestContext<any>) {
+        const listener = await requestDidStart.call(plugin, requestContext);
+        if (listener?.executionDidStart) executedByApollo.add(requestContext.contextValue);
+        return listener;
+      },
+    });
+  });
   // Outcomes with errors, waiting for the executor hook. Keyed by the context value, which Apollo
   // makes per request (it clones the one it is given), and weakly: a request that ends early leaves nothing.
   const unfinished = new WeakMap<object, { result: ExecutionResult } | { thrown: unknown }>();
@@ -128,6 +149,7 @@ export function compiledExecution(schema: GraphQLSchema, executor: CompiledExecu
     async responseForOperation({ document, operation, request, contextValue }) {
       // No operation to run (several and no operationName, or a name that is not there): Apollo's executor hook words it.
       if (!operation) return null;
+      if (executedByApollo.has(contextValue)) return null;
       let result: ExecutionResult;
       try {
         result = await executor.execute(document, operation, request.variables, contextValue);
@@ -164,7 +186,8 @@ export function compiledExecution(schema: GraphQLSchema, executor: CompiledExecu
       // nothing to release: plans go with their documents
     },
   };
-  return { gateway, plugin: { requestDidStart: async () => listener } };
+  // Last, so any plugin of the list answering from its own responseForOperation comes first.
+  return { gateway, plugins: [...watched, { requestDidStart: async () => listener }] };
 }
 
 /**
@@ -187,38 +210,6 @@ function releaseResult(result: ExecutionResult): void {
   result.data = undefined;
   result.errors = undefined;
   result.extensions = undefined;
-}
-
-/**
- * Each event of `source` mapped through `map`, ending (and ending the source)
- * when the consumer stops. Asking for the next event means the consumer is
- * done with the previous one, which `release` is then given.
- *
- * Plain promise chains, no async functions: a subscription waits for its
- * chat's next event for seconds, and whatever that wait holds outlives a young
- * collection and is promoted. An async function's suspended frame (its
- * register file, its own promise and the await's reaction) was most of what
- * every delivered message left in the old generation, which is what paced
- * the full collections under load. Parley's own streams (`AsyncQueue`) map as
- * they hand out, so a waiting subscriber holds one promise, not two.
- */
-function mapEvents<T, R>(source: AsyncIterable<T>, map: (event: T) => R | Promise<R>, release: (value: R) => void): AsyncIterableIterator<R> {
-  if (source instanceof AsyncQueue) return (source as AsyncQueue<T>).mapEach(map, release);
-  const iterator = source[Symbol.asyncIterator]();
-  const mapping = new EventMapping(map, release, () => iterator.return?.());
-  const onEvent = (result: IteratorResult<T>): IteratorResult<R> | Promise<IteratorResult<R>> =>
-    result.done ? { done: true, value: undefined } : mapping.handOut(result.value);
-  return {
-    next() {
-      mapping.releaseLast();
-      return iterator.next().then(onEvent);
-    },
-    return: () => (iterator.return ? iterator.return().then(onEvent) : Promise.resolve({ done: true, value: undefined })),
-    throw: (error?: unknown) => (iterator.throw ? iterator.throw(error).then(onEvent) : Promise.reject(error)),
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {

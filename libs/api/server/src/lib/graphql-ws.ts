@@ -12,7 +12,6 @@ import { WS_CLOSE_UNAUTHORIZED } from '@parley/shared/limits';
 const WS_CLOSE_TOO_MANY = 4429;
 import { formatError, rateLimited, type PubSub, type RateLimits, type RequestContext, type Viewer } from '@parley/api/core';
 import { ALL_SESSIONS, bearerToken, type AuthService, type AuthTopics } from '@parley/api/auth';
-import type { ChatService } from '@parley/api/chat';
 import type { Logger } from './logger';
 import type { SocketObserver } from '@parley/api/observability';
 import type { CompiledExecutor } from './compiled-execution';
@@ -43,10 +42,11 @@ function releaseAfterConnect(ctx: { extra: Extra; connectionParams?: unknown }):
 export function attachGraphqlWs(deps: {
   schema: GraphQLSchema;
   wsServer: WebSocketServer;
-  authService: AuthService;
+  authService: Pick<AuthService, 'authenticate'>;
   pubsub: PubSub<AuthTopics>;
   logger: Logger;
-  chatService: ChatService;
+  /** What the modules add to every operation's context (ApiModule's subscriptionContext). */
+  subscriptionContext: Readonly<Record<symbol, unknown>>;
   observer?: SocketObserver;
   limits: RateLimits;
   /** The client's address as HTTP requests see it (behind trusted proxies, X-Forwarded-For). */
@@ -56,7 +56,7 @@ export function attachGraphqlWs(deps: {
   /** Who may introspect (see introspection.ts). */
   introspection?: 'open' | 'staff';
 }) {
-  const { schema, wsServer, authService, pubsub, logger, chatService, observer, limits, clientIp, executor } = deps;
+  const { schema, wsServer, authService, pubsub, logger, subscriptionContext, observer, limits, clientIp, executor } = deps;
   const staffOnlyIntrospection = deps.introspection === 'staff';
   // Sockets by user, so that signing out closes them (on every instance: the event travels by pubsub).
   const socketsByUser = new Map<string, Set<Extra['socket']>>();
@@ -66,11 +66,11 @@ export function attachGraphqlWs(deps: {
   const rules = [...specifiedRules, ...wsValidationRules()];
   // Clients subscribe with a handful of documents, thousands of times: parse and validate each once.
   const validDocuments = new Map<string, DocumentNode>();
-  const contextFor = (ctx: { extra: Partial<SocketState> & Extra }, id: string): RequestContext & { chatService: ChatService } => ({
+  const contextFor = (ctx: { extra: Partial<SocketState> & Extra }, id: string): RequestContext => ({
     viewer: ctx.extra.viewer ?? null,
     requestId: `${ctx.extra.connectionId}/${id}`,
     ip: ctx.extra.ip,
-    chatService,
+    ...subscriptionContext,
   });
   const format = (requestId: string) => (error: GraphQLError) => {
     const formatted = formatError(error.toJSON(), error, { requestId, logger });

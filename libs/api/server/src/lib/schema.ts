@@ -2,13 +2,10 @@ import { ArgumentValidationError, buildSchema, getMetadataStorage, type Containe
 import { validateSync, type ValidatorOptions } from 'class-validator';
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { getNamedType, isLeafType, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
-import { guardRootFields, roleAuthChecker, type RequestContext } from '@parley/api/core';
-import { AuthResolver, UserResolver } from '@parley/api/auth';
-import { ChatResolver, MessageResolver, type ChatRow, type MessageAddedArgs, type MessageRow } from '@parley/api/chat';
-import { ArticleResolver, AssistResolver } from '@parley/api/assist';
-import { VISITOR_RESOLVERS, VisitorResolver, wrapVisitorFields } from '@parley/api/visitor';
+import { guardRootFields, roleAuthChecker, type ClassType, type DirectField, type RequestContext } from '@parley/api/core';
+import { MODULES } from './modules';
 
-export const RESOLVERS = [AuthResolver, UserResolver, ChatResolver, MessageResolver, ArticleResolver, AssistResolver, ...VISITOR_RESOLVERS] as const;
+export const RESOLVERS = MODULES.flatMap((module) => module.resolvers) as [ClassType, ...ClassType[]];
 
 /**
  * The whole public schema, code-first. Resolvers come from `container`, which
@@ -16,7 +13,7 @@ export const RESOLVERS = [AuthResolver, UserResolver, ChatResolver, MessageResol
  */
 export async function buildParleySchema(container: ContainerType): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [...RESOLVERS],
+    resolvers: RESOLVERS,
     container,
     authChecker: roleAuthChecker,
     validateFn: validateInput,
@@ -30,13 +27,8 @@ export async function buildParleySchema(container: ContainerType): Promise<Graph
       },
     },
   });
-  resolveDirectly<MessageResolver, MessageRow>(schema, container, MessageResolver, 'Message', 'sender', (resolver, message, _args, ctx) => resolver.sender(message, ctx));
-  // Run once per subscriber for every event: the subscription's own `subscribe` has checked the viewer and its arguments.
-  resolveDirectly<ChatResolver, MessageRow, MessageAddedArgs>(schema, container, ChatResolver, 'Subscription', 'messageAdded', (resolver, message, args) =>
-    resolver.messageAdded(message, args.chatId, args.afterSeq),
-  );
-  resolveDirectly<ChatResolver, ChatRow>(schema, container, ChatResolver, 'Subscription', 'chatUpdated', (resolver, chat) => resolver.chatUpdated(chat));
-  wrapVisitorFields(schema, () => (container.get(VisitorResolver, {} as never) as VisitorResolver).visitors);
+  for (const direct of MODULES.flatMap((module) => module.directFields ?? [])) resolveDirectly(schema, container, direct);
+  for (const module of MODULES) module.adjustSchema?.(schema, container);
   return guardRootFields(schema);
 }
 
@@ -53,14 +45,8 @@ export async function buildParleySchema(container: ContainerType): Promise<Graph
  * (there is nothing for class-validator to check in those): building the
  * schema fails otherwise, rather than skip a check silently.
  */
-function resolveDirectly<R, Root, Args = Record<string, never>>(
-  schema: GraphQLSchema,
-  container: ContainerType,
-  resolverClass: new (...args: never[]) => R,
-  typeName: string,
-  fieldName: string,
-  call: (resolver: R, root: Root, args: Args, ctx: RequestContext) => unknown,
-): void {
+function resolveDirectly<R, Root, Args>(schema: GraphQLSchema, container: ContainerType, direct: DirectField<R, Root, Args>): void {
+  const { resolver: resolverClass, type: typeName, field: fieldName, call } = direct;
   const type = schema.getType(typeName);
   const field = isObjectType(type) ? type.getFields()[fieldName] : undefined;
   if (!field) throw new Error(`no field ${typeName}.${fieldName} to resolve directly`);

@@ -5,30 +5,18 @@ import type { Duplex } from 'node:stream';
 import express from 'express';
 import cors from 'cors';
 import proxyAddr from 'proxy-addr';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { WebSocketServer } from 'ws';
 import type { DataSource } from 'typeorm';
 import type { Config } from '@parley/api/config';
-import { AppError, LocalPubSub, limitRootFields, RateLimits, RedisPubSub, type PubSub, type RequestContext } from '@parley/api/core';
+import { AppError, LocalPubSub, limitRootFields, RateLimits, RedisPubSub, Services, type ModuleInstance, type PubSub, type RequestContext } from '@parley/api/core';
 import Redis from 'ioredis';
 import { createDataSource, runMigrations, startEmbeddedPostgres, type EmbeddedDatabase } from '@parley/api/database';
-import {
-  AuthResolver,
-  AuthService,
-  bearerToken,
-  RefreshTokenEntity,
-  SessionService,
-  TokenService,
-  UserEntity,
-  UserResolver,
-  type AuthTopics,
-} from '@parley/api/auth';
-import { ChatEntity, ChatResolver, ChatService, MessageEntity, MessageResolver, type ChatTopics } from '@parley/api/chat';
-import { ArticleEntity, ArticleResolver, ArticleService, AssistResolver, BotService, readArticleFolder, starterKnowledgeBaseFolder } from '@parley/api/assist';
-import { createVisitorModule, isWidgetPage, widgetFrameAncestors, widgetOriginAllowed } from '@parley/api/visitor';
+import { AUTHENTICATOR, bearerToken, type AuthTopics } from '@parley/api/auth';
+import { isWidgetPage, widgetFrameAncestors, widgetOriginAllowed } from '@parley/api/visitor';
 import { buildParleySchema } from './schema';
 import { createLogger, type Logger } from './logger';
 import { attachGraphqlWs } from './graphql-ws';
@@ -36,10 +24,10 @@ import {
   metricsHandler,
   nameRequestSpan,
   observeDatabase,
+  METRICS,
   ParleyMetrics,
   requestObservabilityPlugin,
   SocketObserver,
-  tracedPubSub,
   tracingEnabled,
 } from '@parley/api/observability';
 import { badInputStatusPlugin, errorLogPlugin, formatErrorFor } from './errors';
@@ -52,11 +40,12 @@ import { serveWebApp } from './web-app';
 import { precomputedHeaders, securityHeaders } from './security-headers';
 import { assignRequestId, graphqlPostHandler, noSubscriptionsOverHttp, type NodeMiddleware } from './graphql-http';
 import { explorerRouter } from '@parley/api/explorer';
+import { ENTITIES, MODULES } from './modules';
 
-export const ENTITIES = [UserEntity, RefreshTokenEntity, ChatEntity, MessageEntity, ArticleEntity];
+export { ENTITIES, MODULES };
 
-/** Everything that travels between instances. */
-type LiveTopics = ChatTopics & AuthTopics;
+/** Everything that travels between instances: each module types its own topics (ChatTopics, AuthTopics). */
+type LiveTopics = Record<string, any>;
 
 export interface ParleyServer {
   /** http://host:port */
@@ -99,7 +88,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ? new RedisPubSub<LiveTopics>(config.redisUrl, { prefix: config.redisPrefix, onError: (error) => logger.warn({ err: error.message }, 'redis') })
     : undefined;
   const pubsub: PubSub<LiveTopics> = redisPubSub ?? new LocalPubSub<LiveTopics>();
-  const tokens = new TokenService(config.jwtSecret, config.accessTokenTtlSeconds);
   // Abuse limits count in Redis when there is one, so they hold across instances; memory otherwise.
   const limitsRedis =
     config.redisUrl && config.rateLimitScale > 0
@@ -107,35 +95,19 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       : undefined;
   limitsRedis?.on('error', (error) => logger.warn({ err: error.message }, 'redis (rate limits)'));
   const limits = new RateLimits(config.rateLimitScale, limitsRedis, config.redisPrefix);
-  const sessions = new SessionService(dataSource, pubsub);
-  const authService = new AuthService(dataSource, tokens, limits, sessions);
   const metrics = new ParleyMetrics();
-  const chatService = new ChatService(dataSource, tracedPubSub(pubsub), limits, metrics);
+  // Each module makes its services (seeing those of the modules before it), then each starts.
+  const services = new Services();
+  services.provide(METRICS, metrics);
+  const running: ModuleInstance[] = [];
+  for (const module of MODULES) running.push(await module.create({ config, dataSource, pubsub, limits, logger, services }));
+  for (const module of running) await module.start?.();
 
-  if (config.adminEmail && config.adminPassword) {
-    const outcome = await authService.ensureAdmin(config.adminEmail, config.adminPassword);
-    if (outcome === 'created') logger.info({ email: config.adminEmail }, 'admin account created');
-  }
-  const articleService = new ArticleService(dataSource);
-  if (config.seedDemo) {
-    const seeded = await articleService.seedIfEmpty(() => readArticleFolder(starterKnowledgeBaseFolder()));
-    if (seeded) logger.info({ articles: seeded }, 'starter knowledge base loaded');
-  }
-  new BotService(chatService, articleService, { languageModel: config.llm, logger }).attach();
-
-  const visitors = createVisitorModule({ dataSource, auth: authService, tokens, sessions, limits, jwtSecret: config.jwtSecret, identitySecret: config.identitySecret });
-  // Authentication that also knows website visitors not stored yet (their first chat stores them).
-  const authentication = Object.assign(Object.create(authService) as AuthService, { authenticate: visitors.authenticate });
-  const instances = new Map<unknown, unknown>([
-    ...visitors.resolvers,
-    [AuthResolver, new AuthResolver(authService)],
-    [UserResolver, new UserResolver()],
-    [ChatResolver, new ChatResolver(chatService, dataSource)],
-    [MessageResolver, new MessageResolver(chatService, dataSource)],
-    [ArticleResolver, new ArticleResolver(articleService)],
-    [AssistResolver, new AssistResolver(chatService)],
-  ]);
+  // Who is asking, over HTTP and WebSocket alike (the visitor module extends auth's own).
+  const authentication = services.get(AUTHENTICATOR);
+  const instances = new Map<unknown, unknown>(running.flatMap((module) => module.resolvers.map((resolver) => [resolver.constructor, resolver] as const)));
   const schema = limitRootFields(await buildParleySchema({ get: (cls) => instances.get(cls) }), limits);
+  const subscriptionContext = Object.assign({}, ...running.map((module) => module.subscriptionContext ?? {})) as Record<symbol, unknown>;
 
   const app = express();
   app.disable('x-powered-by');
@@ -167,7 +139,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   // Compiled execution (compiled-execution.ts) over HTTP and WebSocket, except when tracing:
   // the OpenTelemetry instrumentation gives each resolver a span through graphql-js's own executor.
   const executor = tracingEnabled() ? undefined : new CompiledExecutor(schema);
-  const compiled = executor ? compiledExecution(schema, executor) : undefined;
 
   const introspection = config.introspection ?? (config.production ? 'staff' : 'open');
   const wsServer = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
@@ -177,9 +148,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     schema,
     wsServer,
     authService: authentication,
-    pubsub,
+    // Sign-out closes the user's sockets (auth's sessionRevoked topic).
+    pubsub: pubsub as PubSub<AuthTopics>,
     logger,
-    chatService,
+    subscriptionContext,
     limits,
     clientIp,
     observer: new SocketObserver(logger, metrics),
@@ -201,6 +173,30 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
 
   const armor = httpQueryLimits();
+  const plugins: ApolloServerPlugin<RequestContext>[] = [
+    // First: its answer to an over-budget document must be the one Apollo sends (document-budget.ts).
+    documentBudgetPlugin(),
+    ...armor.plugins,
+    introspectionPlugin(introspection),
+    noSubscriptionsOverHttp(),
+    errorLogPlugin(logger),
+    badInputStatusPlugin(),
+    ApolloServerPluginDrainHttpServer({ httpServer }),
+    ApolloServerPluginLandingPageDisabled(),
+    // No HTTP caching of GraphQL answers here, and the plugin wraps every field of every result.
+    ApolloServerPluginCacheControlDisabled(),
+    requestObservabilityPlugin(logger, metrics),
+    {
+      async serverWillStart() {
+        return {
+          drainServer: async () => {
+            await graphqlWs.dispose();
+          },
+        };
+      },
+    },
+  ];
+  const compiled = executor ? compiledExecution(schema, executor, plugins) : undefined;
   const apollo = new ApolloServer<RequestContext>({
     ...(compiled ? { gateway: compiled.gateway } : { schema }),
     validationRules: armor.validationRules,
@@ -212,31 +208,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     introspection: true,
     includeStacktraceInErrorResponses: false,
     formatError: formatErrorFor(),
-    plugins: [
-      // First: its answer to an over-budget document must be the one Apollo sends (document-budget.ts).
-      documentBudgetPlugin(),
-      ...armor.plugins,
-      introspectionPlugin(introspection),
-      noSubscriptionsOverHttp(),
-      errorLogPlugin(logger),
-      badInputStatusPlugin(),
-      ApolloServerPluginDrainHttpServer({ httpServer }),
-      ApolloServerPluginLandingPageDisabled(),
-      // No HTTP caching of GraphQL answers here, and the plugin wraps every field of every result.
-      ApolloServerPluginCacheControlDisabled(),
-      requestObservabilityPlugin(logger, metrics),
-      {
-        async serverWillStart() {
-          return {
-            drainServer: async () => {
-              await graphqlWs.dispose();
-            },
-          };
-        },
-      },
-      // Last, so any plugin of the list answering from its own responseForOperation comes first.
-      ...(compiled ? [compiled.plugin] : []),
-    ],
+    plugins: compiled ? compiled.plugins : plugins,
   });
   await apollo.start();
 
@@ -305,6 +277,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       logger.info('shutting down');
       // Apollo's drain stops new connections, waits for in-flight requests and runs drainServer (sockets closed with 1001).
       await apollo.stop();
+      for (const module of [...running].reverse()) await module.stop?.();
       await pubsub.close();
       limitsRedis?.disconnect();
       await dataSource.destroy();

@@ -1,5 +1,6 @@
 import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
-import type { RequestContext } from '@parley/api/core';
+import { defineModule, type RequestContext } from '@parley/api/core';
+import { AUTH_SERVICE, AUTHENTICATOR, SESSION_SERVICE, TOKEN_SERVICE } from '@parley/api/auth';
 import { VisitorResolver, VisitorUserResolver } from './visitor.resolver';
 import { VisitorService, type VisitorDeps } from './visitor.service';
 
@@ -42,3 +43,27 @@ export function wrapVisitorFields(schema: GraphQLSchema, service: () => VisitorS
   wrap('Mutation', 'refreshToken', () => (_source, args: { refreshToken?: string }) => service().refresh(String(args.refreshToken)));
   return schema;
 }
+
+/** Website visitors: signed in by the widget without an account, stored with their first chat. Built on auth (listed after it). */
+export const visitorModule = defineModule({
+  name: 'visitor',
+  entities: [],
+  resolvers: [...VISITOR_RESOLVERS],
+  topics: [],
+  adjustSchema: (schema, container) => void wrapVisitorFields(schema, () => (container.get(VisitorResolver, {} as never) as VisitorResolver).visitors),
+  create({ config, dataSource, limits, services }) {
+    const auth = services.get(AUTH_SERVICE);
+    const visitors = createVisitorModule({
+      dataSource,
+      auth,
+      tokens: services.get(TOKEN_SERVICE),
+      sessions: services.get(SESSION_SERVICE),
+      limits,
+      jwtSecret: config.jwtSecret,
+      identitySecret: config.identitySecret,
+    });
+    // Authentication that also knows website visitors not stored yet (their first chat stores them).
+    services.replace(AUTHENTICATOR, { authenticate: visitors.authenticate });
+    return { resolvers: [...visitors.resolvers.values()] as object[] };
+  },
+});

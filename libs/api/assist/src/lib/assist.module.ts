@@ -1,0 +1,30 @@
+import { defineModule } from '@parley/api/core';
+import { CHAT_SERVICE } from '@parley/api/chat';
+import { ArticleEntity } from './article.entity';
+import { ArticleResolver } from './article.resolver';
+import { ArticleService } from './article.service';
+import { AssistResolver } from './assist.resolver';
+import { BotService } from './bot.service';
+import { readArticleFolder, starterKnowledgeBaseFolder } from './knowledge-files';
+
+/** The knowledge base, and the bot that answers waiting customers from it. Built on the chat module (listed before it). */
+export const assistModule = defineModule({
+  name: 'assist',
+  entities: [ArticleEntity],
+  resolvers: [ArticleResolver, AssistResolver],
+  topics: [],
+  create({ config, dataSource, logger, services }) {
+    const chats = services.get(CHAT_SERVICE);
+    const articles = new ArticleService(dataSource);
+    return {
+      resolvers: [new ArticleResolver(articles), new AssistResolver(chats)],
+      async start() {
+        if (config.seedDemo) {
+          const seeded = await articles.seedIfEmpty(() => readArticleFolder(starterKnowledgeBaseFolder()));
+          if (seeded) logger.info({ articles: seeded }, 'starter knowledge base loaded');
+        }
+        new BotService(chats, articles, { languageModel: config.llm, logger }).attach();
+      },
+    };
+  },
+});

@@ -1,0 +1,393 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource, QueryRunner } from 'typeorm';
+import { inTransaction, queryRows, RollbackWith } from '@parley/api/database';
+import { joinedUserColumns, noJoinedUser, userFromJoined, type User } from '@parley/api/auth';
+import { ChatStatus, MessageKind, type ChatRow, type MessageRow } from './chat.type';
+
+// Every SQL statement of the chat domain, its column lists and how its rows
+// are read back. Statuses and kinds travel as parameters from their enums.
+// Each statement's text is built once: the same text lets sql.ts prepare it
+// once per connection.
+
+const CHAT_FIELDS = ['id', 'subject', 'status', 'customerId', 'agentId', 'lastSeq', 'botActive', 'createdAt', 'updatedAt', 'closedAt'] as const;
+const MESSAGE_FIELDS = ['id', 'chatId', 'seq', 'kind', 'senderId', 'body', 'clientMessageId', 'createdAt'] as const;
+const columns = (fields: readonly string[], alias?: string) => fields.map((f) => (alias ? `${alias}."${f}"` : `"${f}"`)).join(', ');
+const CHAT_COLUMNS = columns(CHAT_FIELDS, 'c');
+const CHAT_RETURNING = columns(CHAT_FIELDS);
+const MESSAGE_COLUMNS = columns(MESSAGE_FIELDS, 'm');
+const MESSAGE_RETURNING = columns(MESSAGE_FIELDS);
+
+/** Chats that still take messages and changes. */
+export const OPEN_STATUSES: readonly ChatStatus[] = Object.values(ChatStatus).filter((status) => status !== ChatStatus.CLOSED);
+
+/** No seq reaches this (seq is a PostgreSQL integer): the upper end of a window with no `before`. */
+const MAX_SEQ = 2_147_483_647;
+
+/** Seqs from `lower` to `upper` (null: no bound), `size` of them, from the lower end when `forward`. */
+export interface PageWindow {
+  lower: number;
+  upper: number | null;
+  size: number;
+  forward: boolean;
+}
+
+/** A page's rows: $1 chat, seqs from $2 to $3, $4 of them from the lower or the upper end. */
+const pageRange = (forward: boolean) =>
+  `FROM messages m WHERE m."chatId" = $1 AND m.seq BETWEEN $2 AND $3 ORDER BY m.seq ${forward ? '' : 'DESC'} LIMIT $4`;
+const pageParams = (chatId: string, window: PageWindow) => [chatId, window.lower, window.upper ?? MAX_SEQ, window.size];
+/**
+ * A page of messages on its own. One table only: joined to its senders,
+ * PostgreSQL planned it afresh on every run, and that cost more than the page.
+ */
+const MESSAGE_PAGE = { forward: `SELECT ${MESSAGE_COLUMNS} ${pageRange(true)}`, backward: `SELECT ${MESSAGE_COLUMNS} ${pageRange(false)}` };
+
+const SENDER = 'u_';
+const nullsAs = (fields: readonly string[]) => fields.map((f) => `NULL AS "${f}"`).join(', ');
+/**
+ * A chat, its participants and one page of its messages, in one statement.
+ * Everyone who writes in a chat is its customer or its agent, so the
+ * participants are the page's senders. A row of the first part holds the chat
+ * and a participant (message columns NULL), a row of the second a message
+ * (chat columns NULL). One statement because two at once, the chat and the
+ * page, woke two database backends for every page, and one of them waited for
+ * a core beside the server (docs/benchmarks.md, twelfth round). Each part is a
+ * key lookup or an index range: from its sixth run on a connection, PostgreSQL
+ * runs it on one generic plan instead of planning it again.
+ */
+const chatWithPage = (forward: boolean) => `(SELECT ${CHAT_COLUMNS}, ${joinedUserColumns('u', SENDER)},
+    ${MESSAGE_FIELDS.filter((f) => f !== 'chatId').map((f) => `NULL AS "m_${f}"`).join(', ')}
+  FROM chats c LEFT JOIN users u ON u.id IN (c."customerId", c."agentId") WHERE c.id = $1)
+  UNION ALL
+  (SELECT ${nullsAs(CHAT_FIELDS)}, ${noJoinedUser(SENDER)}, ${MESSAGE_FIELDS.filter((f) => f !== 'chatId').map((f) => `m."${f}"`).join(', ')}
+  ${pageRange(forward)})`;
+const CHAT_WITH_PAGE = { forward: chatWithPage(true), backward: chatWithPage(false) };
+
+/** sendMessage's statement, for a sender in `participant`'s column. */
+function sendStatement(participant: 'customerId' | 'agentId'): string {
+  // $1 chat, $2 sender, $3 clientMessageId, $4 new id, $5 kind, $6 body, $7 the closed status
+  return `WITH existing AS (
+     SELECT ${MESSAGE_RETURNING} FROM messages
+     WHERE $3::text IS NOT NULL AND "chatId" = $1 AND "senderId" = $2 AND "clientMessageId" = $3
+   ), bumped AS (
+     UPDATE chats SET "lastSeq" = "lastSeq" + 1, "updatedAt" = now()
+     WHERE id = $1 AND status <> $7 AND "${participant}" = $2 AND NOT EXISTS (SELECT 1 FROM existing)
+     RETURNING id, "lastSeq", status, "botActive"
+   ), inserted AS (
+     INSERT INTO messages (id, "chatId", seq, kind, "senderId", body, "clientMessageId")
+     SELECT $4, bumped.id, bumped."lastSeq", $5, $2, $6, $3 FROM bumped
+     RETURNING ${MESSAGE_RETURNING}
+   )
+   SELECT 'inserted' AS outcome, inserted.*, bumped.status AS "chatStatus", bumped."botActive" AS "chatBotActive"
+     FROM inserted, bumped
+   UNION ALL
+   SELECT 'existing' AS outcome, existing.*, NULL::chat_status, NULL::boolean FROM existing`;
+}
+const SEND = { customerId: sendStatement('customerId'), agentId: sendStatement('agentId') };
+
+/** What the one-statement send found: a new message (with its chat's state), the stored one for a repeated id, or nothing. */
+export type SendOutcome =
+  | { outcome: 'inserted'; message: MessageRow; chat: Pick<ChatRow, 'status' | 'botActive'> }
+  | { outcome: 'existing'; message: MessageRow }
+  | null;
+
+/** Columns a state change may set, besides the counter and updatedAt it always moves. */
+export interface ChatChanges {
+  status?: ChatStatus;
+  agentId?: string | null;
+  botActive?: boolean;
+  closedAt?: 'now';
+}
+/** Which rows a state change applies to: the guard, checked under the row's lock. */
+export interface ChatGuard {
+  status: readonly ChatStatus[];
+  botActive?: boolean;
+}
+
+// The order changes are written in, so one transition always has one statement text.
+const CHANGE_COLUMNS = ['status', 'agentId', 'botActive', 'closedAt'] as const;
+
+export class ChatRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** One transaction: commit when `work` returns, roll back when it throws (RollbackWith: roll back and return its value). */
+  transaction<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {
+    return inTransaction(this.dataSource, work);
+  }
+
+  private rows<T>(text: string, params: unknown[], runner?: QueryRunner): Promise<T[]> {
+    return queryRows<T>(this.dataSource, text, params, runner);
+  }
+
+  // ---------------------------------------------------------------- chats
+
+  async findChat(chatId: string): Promise<ChatRow | null> {
+    const [chat] = await this.rows<ChatRow>(`SELECT ${CHAT_COLUMNS} FROM chats c WHERE c.id = $1`, [chatId]);
+    return chat ?? null;
+  }
+
+  findChats(ids: readonly string[]): Promise<ChatRow[]> {
+    return this.rows<ChatRow>(`SELECT ${CHAT_COLUMNS} FROM chats c WHERE c.id = ANY($1::uuid[])`, [ids]);
+  }
+
+  /** Most recently updated first, below `before` ([updatedAt, id]) when given; `limit` of them. */
+  listChats(filter: { customerId?: string; status?: ChatStatus | null; before?: [string, string] | null; limit: number }): Promise<ChatRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.customerId) {
+      params.push(filter.customerId);
+      where.push(`c."customerId" = $${params.length}`);
+    }
+    if (filter.status) {
+      params.push(filter.status);
+      where.push(`c.status = $${params.length}`);
+    }
+    if (filter.before) {
+      params.push(filter.before[0], filter.before[1]);
+      where.push(`(c."updatedAt", c.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(filter.limit);
+    return this.rows<ChatRow>(
+      `SELECT ${CHAT_COLUMNS} FROM chats c ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+       ORDER BY c."updatedAt" DESC, c.id DESC LIMIT $${params.length}`,
+      params,
+    );
+  }
+
+  /** Waiting chats, oldest first: `limit` of them after the chat `after` (queued or not by now) in the queue's order; an id that names no chat gives none. */
+  queue(limit: number, after: string | null): Promise<ChatRow[]> {
+    return this.rows<ChatRow>(
+      `SELECT ${CHAT_COLUMNS} FROM chats c WHERE c.status = $3
+         AND ($2::uuid IS NULL OR (c."createdAt", c.id) > (SELECT a."createdAt", a.id FROM chats a WHERE a.id = $2::uuid))
+       ORDER BY c."createdAt", c.id LIMIT $1`,
+      [limit, after, ChatStatus.QUEUED],
+    );
+  }
+
+  async queueLength(): Promise<number> {
+    const [row] = await this.rows<{ count: string }>(`SELECT count(*) AS count FROM chats WHERE status = $1`, [ChatStatus.QUEUED]);
+    return Number(row?.count ?? 0);
+  }
+
+  /** 1 for the oldest waiting chat; null when the chat is not waiting. */
+  async queuePosition(chatId: string): Promise<number | null> {
+    const [row] = await this.rows<{ position: string | null }>(
+      `SELECT (SELECT count(*) FROM chats q WHERE q.status = $2 AND (q."createdAt", q.id) <= (c."createdAt", c.id)) AS position
+       FROM chats c WHERE c.id = $1 AND c.status = $2`,
+      [chatId, ChatStatus.QUEUED],
+    );
+    return row?.position == null ? null : Number(row.position);
+  }
+
+  async lastSeq(chatId: string): Promise<number | null> {
+    const [row] = await this.rows<{ lastSeq: number }>(`SELECT "lastSeq" FROM chats WHERE id = $1`, [chatId]);
+    return row?.lastSeq ?? null;
+  }
+
+  async findStartedChat(customerId: string, clientMessageId: string): Promise<ChatRow | null> {
+    const [chat] = await this.rows<ChatRow>(`SELECT ${CHAT_COLUMNS} FROM chats c WHERE c."customerId" = $1 AND c."startClientMessageId" = $2`, [
+      customerId,
+      clientMessageId,
+    ]);
+    return chat ?? null;
+  }
+
+  /**
+   * A QUEUED chat with its first message, in one transaction; null when the
+   * same start (clientMessageId) won a race; 'too many open' when the customer
+   * already has `maxOpenChats` open. The customer's row is locked first, so
+   * two starts at once are counted one after the other.
+   */
+  startChat(input: {
+    customerId: string;
+    subject: string | null;
+    body: string;
+    clientMessageId: string | null;
+    maxOpenChats: number;
+  }): Promise<{ chat: ChatRow; message: MessageRow } | null | 'too many open'> {
+    return inTransaction(this.dataSource, async (runner) => {
+      if (Number.isFinite(input.maxOpenChats)) {
+        await runner.query(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [input.customerId]);
+        const [open] = await this.rows<{ count: string }>(
+          `SELECT count(*) AS count FROM chats WHERE "customerId" = $1 AND status <> $2`,
+          [input.customerId, ChatStatus.CLOSED],
+          runner,
+        );
+        if (Number(open?.count ?? 0) >= input.maxOpenChats) throw new RollbackWith('too many open' as const);
+      }
+      const [chat] = await this.rows<ChatRow>(
+        `INSERT INTO chats (id, subject, status, "customerId", "lastSeq", "startClientMessageId")
+         VALUES ($1, $2, $5, $3, 1, $4)
+         ON CONFLICT ("customerId", "startClientMessageId") WHERE "startClientMessageId" IS NOT NULL DO NOTHING
+         RETURNING ${CHAT_RETURNING}`,
+        [randomUUID(), input.subject, input.customerId, input.clientMessageId, ChatStatus.QUEUED],
+        runner,
+      );
+      if (!chat) throw new RollbackWith(null);
+      const [message] = await this.rows<MessageRow>(
+        `INSERT INTO messages (id, "chatId", seq, kind, "senderId", body, "clientMessageId")
+         VALUES ($1, $2, 1, $6, $3, $4, $5) RETURNING ${MESSAGE_RETURNING}`,
+        [randomUUID(), chat.id, input.customerId, input.body, input.clientMessageId, MessageKind.CUSTOMER],
+        runner,
+      );
+      return { chat, message };
+    });
+  }
+
+  /**
+   * Applies a state change under the guard, moving the counter for the
+   * message that goes with it (insertMessage at the returned lastSeq); null
+   * when the guard no longer holds.
+   */
+  async changeChat(runner: QueryRunner, chatId: string, guard: ChatGuard, changes: ChatChanges): Promise<ChatRow | null> {
+    const params: unknown[] = [chatId, guard.status];
+    const set = ['"lastSeq" = "lastSeq" + 1', '"updatedAt" = now()'];
+    for (const column of CHANGE_COLUMNS) {
+      const value = changes[column];
+      if (value === undefined) continue;
+      if (column === 'closedAt') set.push('"closedAt" = now()');
+      else {
+        params.push(value);
+        set.push(`"${column}" = $${params.length}`);
+      }
+    }
+    let where = 'id = $1 AND status = ANY($2::chat_status[])';
+    if (guard.botActive !== undefined) {
+      params.push(guard.botActive);
+      where += ` AND "botActive" = $${params.length}`;
+    }
+    const [chat] = await this.rows<ChatRow>(`UPDATE chats SET ${set.join(', ')} WHERE ${where} RETURNING ${CHAT_RETURNING}`, params, runner);
+    return chat ?? null;
+  }
+
+  // ---------------------------------------------------------------- messages
+
+  /**
+   * The hot path's one statement: checks that the sender takes part in the
+   * open chat, returns the stored message for a repeated clientMessageId, or
+   * bumps the chat's counter and inserts at that seq, all atomically. Null
+   * when nothing matched (no such chat, not a participant, closed).
+   */
+  async send(
+    participant: 'customerId' | 'agentId',
+    input: { chatId: string; senderId: string; clientMessageId: string | null; kind: MessageKind; body: string },
+  ): Promise<SendOutcome> {
+    type Row = MessageRow & { outcome: 'inserted' | 'existing'; chatStatus: ChatStatus | null; chatBotActive: boolean | null };
+    const [row] = await this.rows<Row>(SEND[participant], [
+      input.chatId,
+      input.senderId,
+      input.clientMessageId,
+      randomUUID(),
+      input.kind,
+      input.body,
+      ChatStatus.CLOSED,
+    ]);
+    if (!row) return null;
+    const { outcome, chatStatus, chatBotActive, ...message } = row;
+    return outcome === 'inserted'
+      ? { outcome, message, chat: { status: chatStatus as ChatStatus, botActive: chatBotActive as boolean } }
+      : { outcome, message };
+  }
+
+  /**
+   * Appends a message as the chat's next seq, in one transaction, while the
+   * chat passes `guard`: the counter update takes the chat's row lock, so
+   * concurrent senders queue up and seqs stay 1..n with no gap. A duplicate
+   * clientMessageId rolls back (no seq spent).
+   */
+  appendMessage(
+    chatId: string,
+    guard: ChatGuard,
+    message: { kind: MessageKind; senderId: string | null; body: string; clientMessageId: string | null },
+  ): Promise<MessageRow | 'refused' | 'duplicate'> {
+    return inTransaction(this.dataSource, async (runner) => {
+      const chat = await this.changeChat(runner, chatId, guard, {});
+      if (!chat) throw new RollbackWith('refused' as const);
+      const stored = await this.insertMessage(runner, chat, message.kind, message.senderId, message.body, message.clientMessageId);
+      if (!stored) throw new RollbackWith('duplicate' as const);
+      return stored;
+    });
+  }
+
+  /** Inserts at the chat's (already bumped) lastSeq; null when the clientMessageId was already used. */
+  async insertMessage(
+    runner: QueryRunner,
+    chat: ChatRow,
+    kind: MessageKind,
+    senderId: string | null,
+    body: string,
+    clientMessageId: string | null,
+  ): Promise<MessageRow | null> {
+    const [message] = await this.rows<MessageRow>(
+      `INSERT INTO messages (id, "chatId", seq, kind, "senderId", body, "clientMessageId")
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT ("chatId", "senderId", "clientMessageId") WHERE "clientMessageId" IS NOT NULL DO NOTHING
+       RETURNING ${MESSAGE_RETURNING}`,
+      [randomUUID(), chat.id, chat.lastSeq, kind, senderId, body, clientMessageId],
+      runner,
+    );
+    return message ?? null;
+  }
+
+  async findByClientId(chatId: string, senderId: string, clientMessageId: string): Promise<MessageRow | null> {
+    const [message] = await this.rows<MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m."chatId" = $1 AND m."senderId" = $2 AND m."clientMessageId" = $3`,
+      [chatId, senderId, clientMessageId],
+    );
+    return message ?? null;
+  }
+
+  messagesBetween(chatId: string, from: number, to: number): Promise<MessageRow[]> {
+    return this.rows<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m."chatId" = $1 AND m.seq BETWEEN $2 AND $3 ORDER BY m.seq`, [
+      chatId,
+      from,
+      to,
+    ]);
+  }
+
+  /** The newest message of each chat. */
+  lastMessages(chatIds: readonly string[]): Promise<MessageRow[]> {
+    return this.rows<MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM chats c JOIN messages m ON m."chatId" = c.id AND m.seq = c."lastSeq" WHERE c.id = ANY($1::uuid[])`,
+      [chatIds],
+    );
+  }
+
+  /** The window's messages, oldest first. */
+  async messagePage(chatId: string, window: PageWindow): Promise<MessageRow[]> {
+    const rows = await this.rows<MessageRow>(MESSAGE_PAGE[window.forward ? 'forward' : 'backward'], pageParams(chatId, window));
+    return window.forward ? rows : rows.reverse();
+  }
+
+  /** The chat, its participants and the window's messages (oldest first), read in one statement; null when there is no such chat. */
+  async chatWithPage(chatId: string, window: PageWindow): Promise<{ chat: ChatRow; participants: User[]; messages: MessageRow[] } | null> {
+    const rows = await this.rows<Record<string, unknown>>(CHAT_WITH_PAGE[window.forward ? 'forward' : 'backward'], pageParams(chatId, window));
+    let chat: ChatRow | null = null;
+    const participants: User[] = [];
+    const messages: MessageRow[] = [];
+    for (const row of rows) {
+      if (row['id'] === null) {
+        messages.push({
+          id: row['m_id'] as string,
+          chatId,
+          seq: row['m_seq'] as number,
+          kind: row['m_kind'] as MessageKind,
+          senderId: row['m_senderId'] as string | null,
+          body: row['m_body'] as string,
+          clientMessageId: row['m_clientMessageId'] as string | null,
+          createdAt: row['m_createdAt'] as Date,
+        });
+        continue;
+      }
+      if (!chat) {
+        chat = {} as ChatRow;
+        for (const field of CHAT_FIELDS) (chat as unknown as Record<string, unknown>)[field] = row[field];
+      }
+      const participant = userFromJoined(row, SENDER);
+      if (participant) participants.push(participant);
+    }
+    if (!chat) return null;
+    // Oldest first; a UNION ALL promises no order of its own.
+    messages.sort((a, b) => a.seq - b.seq);
+    return { chat, participants, messages };
+  }
+}

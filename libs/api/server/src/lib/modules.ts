@@ -1,0 +1,14 @@
+import type { ApiModule } from '@parley/api/core';
+import { authModule } from '@parley/api/auth';
+import { chatModule } from '@parley/api/chat';
+import { assistModule } from '@parley/api/assist';
+import { visitorModule } from '@parley/api/visitor';
+
+/**
+ * Every API domain, in the order they are made and started (a module may use
+ * the services of those before it). A new domain is its lib and one line here.
+ */
+export const MODULES: readonly ApiModule[] = [authModule, visitorModule, chatModule, assistModule];
+
+/** Every table the modules map. */
+export const ENTITIES = MODULES.flatMap((module) => module.entities);
