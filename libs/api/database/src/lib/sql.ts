@@ -1,9 +1,17 @@
 import type { Pool, QueryResultRow } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
+import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
-/** The pg pool under TypeORM's driver (none before the data source is initialized). */
+/**
+ * The pg pool under TypeORM's driver (none before the data source is
+ * initialized): PostgresDriver's public `master`. Statements go to it
+ * directly so that each can be a named, prepared statement, which TypeORM's
+ * own query() cannot send (docs/decisions/006-statements-on-the-pg-pool.md).
+ */
 export function pgPool(dataSource: DataSource): Pool | undefined {
-  return (dataSource.driver as unknown as { master?: Pool }).master;
+  const driver = dataSource.driver;
+  if (!(driver instanceof PostgresDriver)) throw new Error('Parley runs on PostgreSQL only');
+  return driver.master as Pool | undefined;
 }
 
 /**

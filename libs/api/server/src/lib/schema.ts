@@ -1,5 +1,4 @@
-import { ArgumentValidationError, buildSchema, getMetadataStorage, type ContainerType } from 'type-graphql';
-import { validateSync, type ValidatorOptions } from 'class-validator';
+import { buildSchema, getMetadataStorage, type ContainerType } from 'type-graphql';
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { getNamedType, isLeafType, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { guardRootFields, roleAuthChecker, type ClassType, type DirectField, type RequestContext } from '@parley/api/core';
@@ -16,7 +15,8 @@ export async function buildParleySchema(container: ContainerType): Promise<Graph
     resolvers: RESOLVERS,
     container,
     authChecker: roleAuthChecker,
-    validateFn: validateInput,
+    // type-graphql's own class-validator run; no input is echoed back in an error.
+    validate: { validationError: { target: false, value: false } },
     scalarsMap: [{ type: Date, scalar: DateTimeISOResolver }],
     // Every subscription brings its own `subscribe` (replay, filtering), so
     // type-graphql's topic-based pubsub is never used; it only insists on having one.
@@ -62,30 +62,6 @@ function resolveDirectly<R, Root, Args>(schema: GraphQLSchema, container: Contai
   const resolve: GraphQLFieldResolver<Root, RequestContext, Args> = (root, args, ctx) =>
     call((resolver ??= container.get(resolverClass, {} as never) as R), root, args, ctx);
   field.resolve = resolve as GraphQLFieldResolver<unknown, unknown>;
-}
-
-/** type-graphql's own defaults for class-validator, with no input echoed back in errors. */
-const VALIDATOR_OPTIONS: ValidatorOptions = {
-  skipMissingProperties: true,
-  forbidUnknownValues: false,
-  validationError: { target: false, value: false },
-};
-
-/**
- * What type-graphql's built-in validation does, with class-validator imported
- * once (the built-in one resolves `require('class-validator')` again for every
- * argument of every request) and run synchronously: every constraint on
- * Parley's inputs is synchronous, and `validateOrReject` spent a promise per
- * property and per constraint of every input on every send. An asynchronous
- * constraint would be skipped here, so none may be added (schema.spec.ts
- * checks the inputs' constraints are all synchronous).
- */
-function validateInput(value: unknown): void {
-  if (value === null || typeof value !== 'object') return;
-  const errors = Array.isArray(value)
-    ? value.filter((item) => item !== null && typeof item === 'object').flatMap((item) => validateSync(item, VALIDATOR_OPTIONS))
-    : validateSync(value, VALIDATOR_OPTIONS);
-  if (errors.length) throw new ArgumentValidationError(errors);
 }
 
 /** A container for printing the schema, where no resolver ever runs. */
