@@ -34,7 +34,7 @@ import {
   type WsClient,
 } from '@parley/api/testing';
 
-// The shipped nginx configuration, in front of two real instances, with Debian's nginx (`.ci/run` installs it).
+// The shipped nginx configuration, in front of two real instances, with Debian's nginx (`npm test` installs it).
 const NGINX = '/usr/sbin/nginx';
 let database: TestDatabase;
 let redis: RedisProcess;
@@ -68,7 +68,7 @@ function nginxConfig(listen: number, upstreams: number[]): string {
 
 beforeAll(async () => {
   requireBundle();
-  if (!existsSync(NGINX)) throw new Error('nginx is missing: apt-get install -y nginx (.ci/run does)');
+  if (!existsSync(NGINX)) throw new Error('nginx is missing: apt-get install -y nginx (npm test installs it)');
   database = await createTestDatabase();
   redis = await startRedis();
   settings = fleetSettings(database.url, redis.url);

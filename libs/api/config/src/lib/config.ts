@@ -79,6 +79,37 @@ const positiveInt = makeValidator<number>((input) => {
   return value;
 });
 
+/** Every variable the API reads, with its validator and default (the README's Configuration table is checked against it). */
+export const CONFIG_VARIABLES = {
+  PORT: port({ default: 3000 }),
+  HOST: host({ default: '0.0.0.0' }),
+  DATABASE_URL: url({ default: undefined }),
+  DATA_DIR: str({ default: './data' }),
+  REDIS_URL: url({ default: undefined }),
+  REDIS_PREFIX: str({ default: 'parley:' }),
+  JWT_SECRET: str({ default: undefined }),
+  ACCESS_TOKEN_TTL_SECONDS: positiveInt({ default: 900 }),
+  ADMIN_EMAIL: email({ default: undefined }),
+  ADMIN_PASSWORD: str({ default: undefined }),
+  CORS_ORIGINS: origins({ default: [] }),
+  SEED_DEMO: bool({ default: undefined }),
+  RATE_LIMIT_SCALE: scale({ default: 1 }),
+  NODE_ENV: str({ choices: ['development', 'production', 'test'], default: 'development' }),
+  WEB_ROOT: str({ default: undefined }),
+  LLM_BASE_URL: url({ default: undefined }),
+  LLM_MODEL: str({ default: undefined }),
+  LLM_API_KEY: str({ default: undefined }),
+  LLM_TIMEOUT_MS: positiveInt({ default: 4000 }),
+  METRICS_TOKEN: str({ default: undefined }),
+  INTROSPECTION: str({ choices: ['open', 'staff'], default: undefined }),
+  TRUST_PROXY: str({ default: 'loopback' }),
+  TLS_CERT_FILE: str({ default: undefined }),
+  TLS_KEY_FILE: str({ default: undefined }),
+  MIGRATE_ONLY: bool({ default: false }),
+  IDENTITY_SECRET: str({ default: undefined }),
+  WIDGET_ORIGINS: origins({ default: undefined }),
+};
+
 /**
  * Reads and validates the configuration. Throws ConfigError naming the first
  * bad variable; the caller prints it and exits.
@@ -86,35 +117,7 @@ const positiveInt = makeValidator<number>((input) => {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const clean = cleanEnv(
     env,
-    {
-      PORT: port({ default: 3000 }),
-      HOST: host({ default: '0.0.0.0' }),
-      DATABASE_URL: url({ default: undefined }),
-      DATA_DIR: str({ default: './data' }),
-      REDIS_URL: url({ default: undefined }),
-      REDIS_PREFIX: str({ default: 'parley:' }),
-      JWT_SECRET: str({ default: undefined }),
-      ACCESS_TOKEN_TTL_SECONDS: positiveInt({ default: 900 }),
-      ADMIN_EMAIL: email({ default: undefined }),
-      ADMIN_PASSWORD: str({ default: undefined }),
-      CORS_ORIGINS: origins({ default: [] }),
-      SEED_DEMO: bool({ default: undefined }),
-      RATE_LIMIT_SCALE: scale({ default: 1 }),
-      NODE_ENV: str({ choices: ['development', 'production', 'test'], default: 'development' }),
-      WEB_ROOT: str({ default: undefined }),
-      LLM_BASE_URL: url({ default: undefined }),
-      LLM_MODEL: str({ default: undefined }),
-      LLM_API_KEY: str({ default: undefined }),
-      LLM_TIMEOUT_MS: positiveInt({ default: 4000 }),
-      METRICS_TOKEN: str({ default: undefined }),
-      INTROSPECTION: str({ choices: ['open', 'staff'], default: undefined }),
-      TRUST_PROXY: str({ default: 'loopback' }),
-      TLS_CERT_FILE: str({ default: undefined }),
-      TLS_KEY_FILE: str({ default: undefined }),
-      MIGRATE_ONLY: bool({ default: false }),
-      IDENTITY_SECRET: str({ default: undefined }),
-      WIDGET_ORIGINS: origins({ default: undefined }),
-    },
+    CONFIG_VARIABLES,
     {
       reporter: ({ errors }) => {
         const [variable, error] = Object.entries(errors)[0] ?? [];
