@@ -18,9 +18,19 @@ const depConstraints = [
 ];
 
 export default [
-  { ignores: ['**/dist', '**/node_modules', '**/.angular', '**/coverage', 'tmp', '**/*.cjs', '**/*.mjs', '**/*.js'] },
+  // The tools' plain JavaScript is linted too (and type-checked by tsc --checkJs: tools/tsconfig.json).
+  { ignores: ['**/dist', '**/node_modules', '**/.angular', '**/coverage', 'tmp', '**/*.cjs', '**/*.mjs', '**/*.js', '!tools/**/*.mjs'] },
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
+  ...nx.configs['flat/javascript'].map((config) => ({ ...config, files: ['tools/**/*.mjs'] })),
+  {
+    files: ['tools/**/*.mjs'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      // `.catch(() => {})` on best-effort clean-up is the tools' idiom.
+      '@typescript-eslint/no-empty-function': 'off',
+    },
+  },
   {
     files: ['**/*.ts', '**/*.tsx'],
     rules: {

@@ -194,7 +194,7 @@ function reply(res, status, value) {
 
 const server = http.createServer(async (req, res) => {
   try {
-    const url = new URL(req.url, 'http://floor');
+    const url = new URL(req.url ?? '/', 'http://floor');
     if (req.method === 'GET' && (url.pathname === '/readyz' || url.pathname === '/healthz')) {
       await pool.query('SELECT 1');
       return reply(res, 200, { ok: true });

@@ -20,7 +20,7 @@ function noteError(msg) {
 }
 
 function connectOne(cfg, n) {
-  return new Promise((resolve) => {
+  return new Promise((/** @type {(value?: unknown) => void} */ resolve) => {
     const item = cfg.items[(cfg.offset + n) % cfg.items.length];
     const isGql = cfg.protocol === 'graphql-ws';
     let ws;
@@ -84,7 +84,7 @@ function connectOne(cfg, n) {
   });
 }
 
-process.on('message', async (msg) => {
+process.on('message', async (/** @type {any} */ msg) => {
   if (msg.type === 'start') {
     const cfg = msg.cfg;
     let next = 0;
@@ -96,12 +96,12 @@ process.on('message', async (msg) => {
       }
     });
     await Promise.all(workers);
-    process.send({ type: 'connected', state });
+    process.send?.({ type: 'connected', state });
   } else if (msg.type === 'status') {
-    process.send({ type: 'status', state, rss: process.memoryUsage().rss });
+    process.send?.({ type: 'status', state, rss: process.memoryUsage().rss });
   } else if (msg.type === 'stop') {
     for (const ws of sockets) ws.terminate();
     setTimeout(() => process.exit(0), 100);
   }
 });
-process.send({ type: 'hello' });
+process.send?.({ type: 'hello' });

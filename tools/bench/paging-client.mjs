@@ -31,7 +31,7 @@ const sys = Object.assign(Object.create(SystemClass.prototype), { base: spec.bas
 const which = ['first', 'middle', 'last'];
 const micros = { first: [], middle: [], last: [] };
 const pageSize = {};
-const warmup = { micros: [], ms: 0 };
+const warmup = { micros: /** @type {number[]} */ ([]), ms: 0 };
 const warmupStart = now();
 for (let i = 0; i < spec.warmupReps || now() - warmupStart < (spec.warmupMs ?? 0); i++) {
   for (const w of which) {

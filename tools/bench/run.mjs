@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// Over 400 lines on purpose: the command line, the order of a run and its clean-up read top to bottom
+// in one place; the measuring itself lives in lib/.
 // npm run bench [-- options]
 //
 // Measures Parley against the floor (pg + ws, nothing else) in the same run.
@@ -44,7 +46,8 @@ import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { DeliveryBoard, runLoad, stepSearch, warmup } from './lib/loadgen.mjs';
 import { runIdle } from './lib/idle.mjs';
 import { FloorSystem, ParleyRedisSystem, ParleySystem, repoRoot } from './lib/systems.mjs';
-import { backendPids, killAllChildren, machineInfo, machinePageIns, newHistogram, pageInsSince, postgresInfo, settleDatabase, sleep, summarize, withAdmin } from './lib/util.mjs';
+import { harness } from './lib/harness.mjs';
+import { backendPids, machineInfo, machinePageIns, newHistogram, pageInsSince, postgresInfo, settleDatabase, sleep, summarize } from './lib/util.mjs';
 import { textTable, writeReport } from './lib/report.mjs';
 import { startDiskProbe } from './lib/disk-probe.mjs';
 
@@ -131,11 +134,11 @@ async function cleanup() {
   cleaning ??= (async () => {
     for (const s of systems) await s.stop().catch(() => {});
     await diskProbe?.stop().catch(() => {});
-    killAllChildren();
+    harness.killAllProcesses();
   })();
   return cleaning;
 }
-process.on('exit', killAllChildren);
+process.on('exit', harness.killAllProcesses);
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, () => {
     log(`\n${sig}: stopping servers and dropping the bench databases`);
@@ -292,6 +295,7 @@ async function main() {
   // that stays up while another is measured (idle sockets, pooled connections) was seen to disturb the
   // other's tail latency; nothing of the others runs during a system's steps.
   const setUp = async (sys) => {
+    /** @type {any} */
     const r = (results.systems[sys.name] = { errors: [] });
     try {
       const t0 = Date.now();

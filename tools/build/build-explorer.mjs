@@ -22,6 +22,7 @@ const WORKERS = {
   graphql: 'monaco-graphql/esm/graphql.worker.js',
 };
 
+/** @type {import('esbuild').BuildOptions} */
 const common = {
   absWorkingDir: root,
   bundle: true,
@@ -140,6 +141,7 @@ export async function buildExplorer() {
     plugins: [skipMonacoCss],
     define: { ...common.define, __PARLEY_EXPLORER_WORKERS__: JSON.stringify(workerUrls) },
   });
+  if (!mainResult.metafile) throw new Error('esbuild returned no metafile for the explorer');
   const script = outputFor(mainResult.metafile, tmpDir, mainEntry);
   const mainOutput = mainResult.metafile.outputs[relative(root, join(tmpDir, script))];
   if (!mainOutput.cssBundle) throw new Error('esbuild produced no CSS bundle for the explorer');

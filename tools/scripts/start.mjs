@@ -33,5 +33,5 @@ const api = spawn(process.execPath, [...nodeFlags, '--enable-source-maps', 'dist
   stdio: 'inherit',
   env: { SEED_DEMO: 'true', ...process.env },
 });
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => api.kill(signal));
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => api.kill(/** @type {NodeJS.Signals} */ (signal)));
 api.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

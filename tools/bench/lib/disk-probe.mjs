@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startProcess, stopProcess } from './util.mjs';
+import { harness } from './harness.mjs';
 
 const script = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'disk-probe.mjs');
 
@@ -27,7 +27,7 @@ export function startDiskProbe(dir, { reportMs = DISK_REPORT_MS } = {}) {
   /** [endEpochMs, ms] of every flush that took `reportMs` or more */
   const slow = [];
   // a child like the servers: killed with them if the benchmark exits without stopping it
-  const handle = startProcess('disk-probe', process.execPath, [script, file, String(reportMs)], {
+  const handle = harness.spawnProcess('disk-probe', process.execPath, [script, file, String(reportMs)], {
     onLine: (line) => {
       const [end, ms] = line.split(' ').map(Number);
       if (Number.isFinite(end) && Number.isFinite(ms)) slow.push([end, ms]);
@@ -47,6 +47,6 @@ export function startDiskProbe(dir, { reportMs = DISK_REPORT_MS } = {}) {
       const overlapping = slow.filter(([end, ms]) => end > fromEpochMs && end - ms < toEpochMs).map(([, ms]) => ms);
       return { slowestMs: overlapping.length ? Math.max(...overlapping) : 0, over50ms: overlapping.filter((ms) => ms >= DISK_SLOW_MS).length };
     },
-    stop: () => stopProcess(handle),
+    stop: () => harness.stopProcess(handle, 5000),
   };
 }

@@ -63,6 +63,7 @@ async function heapSnapshot(pid, dir) {
   return null;
 }
 
+/** @param {any} sys @param {any} world @param {number} count @param {(line: string) => void} log @param {boolean} [subscribe] @param {string} [snapshotDir] */
 async function measureLevel(sys, world, count, log, subscribe = true, snapshotDir = undefined) {
   const headroom = 300; // database pool, listening socket, files the runtime keeps open
   const limit = processNofile(sys.serverPids()[0]);
@@ -72,7 +73,7 @@ async function measureLevel(sys, world, count, log, subscribe = true, snapshotDi
   await sys.restart();
   await sleep(1500);
   const pid = sys.serverPids()[0];
-  const rssBefore = await stableRss(pid);
+  const rssBefore = (await stableRss(pid)) ?? 0;
   if (snapshotDir) log(`  heap snapshot before: ${await heapSnapshot(pid, snapshotDir)}`);
   const spec = sys.idleSpec(world);
   const nChildren = Math.ceil(count / PER_CHILD);
@@ -104,7 +105,7 @@ async function measureLevel(sys, world, count, log, subscribe = true, snapshotDi
     const states = (await Promise.all(connected)).map((m) => m?.state ?? { ready: 0, errors: 0, firstError: 'no answer' });
     const connectSeconds = (Date.now() - t0) / 1000;
     await sleep(3000);
-    const rssAfter = await stableRss(pid, 4, 1000);
+    const rssAfter = (await stableRss(pid, 4, 1000)) ?? 0;
     if (snapshotDir) log(`  heap snapshot after: ${await heapSnapshot(pid, snapshotDir)}`);
     const status = (await Promise.all(kids.map((c) => ask(c, 'status')))).map((m) => m?.state ?? {});
     const ready = states.reduce((s, x) => s + x.ready, 0);
@@ -146,7 +147,12 @@ async function measureLevel(sys, world, count, log, subscribe = true, snapshotDi
   }
 }
 
-export async function runIdle(sys, world, levels, { log = () => {}, subscribe = true, heapSnapshots } = {}) {
+/**
+ * @param {any} sys @param {any} world @param {number[]} levels
+ * @param {{ log?: (line: string) => void, subscribe?: boolean, heapSnapshots?: string }} [options]
+ */
+export async function runIdle(sys, world, levels, { log = (_line) => {}, subscribe = true, heapSnapshots = undefined } = {}) {
+  /** @type {any[]} */
   const results = [];
   for (const count of levels) {
     try {

@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: the schedule of sends and the check of deliveries share their state
+// (what was fired when, what arrived); split apart they would pass it back and forth.
 // The open-loop load generator and the delivery checker.
 //
 // Messages are scheduled at fixed times (start + i / rate) whatever the server
@@ -58,7 +60,7 @@ function tagOf() {
  * Sends one message to every chat and waits until every subscriber has it:
  * proves the subscriptions are live before anything is measured.
  */
-export async function warmup(sys, board, { timeoutMs = 30_000, concurrency = 32, log = () => {} } = {}) {
+export async function warmup(sys, board, { timeoutMs = 30_000, concurrency = 32, log = (_line) => {} } = {}) {
   const world = board.world;
   const nChats = world.chats.length;
   for (let attempt = 1; attempt <= 3; attempt++) {
@@ -115,7 +117,7 @@ export async function runLoad(sys, board, opts) {
     drainMs = 5000,
     maxInflight = Math.max(2000, rate * 2),
     dbName,
-    log = () => {},
+    log = (_line) => {},
     settle = true,
     diskProbe = null,
   } = opts;
@@ -219,7 +221,7 @@ export async function runLoad(sys, board, opts) {
 
   const start = now() + 20;
   for (let i = 0; i < n; i++) sched[i] = start + i * interval;
-  await new Promise((resolve) => {
+  await new Promise((/** @type {(value?: unknown) => void} */ resolve) => {
     const tick = () => {
       const t = now();
       while (fired < n && sched[fired] <= t) {
@@ -401,7 +403,7 @@ export async function stepSearch(sys, board, opts) {
     stepMs = 10_000,
     bisections = 2,
     maxSteps = 12,
-    log = () => {},
+    log = (_line) => {},
     settleMs = 1000,
     dbName,
     drainMs,

@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: one function per section of docs/benchmarks.md, in the page's order,
+// so the report's shape can be read against the page.
 // Turns a results object into the stdout table, the Markdown report and the
 // SVG plot. Everything here is a pure function of the results JSON, so a
 // report can be rebuilt from a saved file: node tools/bench/report.mjs FILE.
@@ -263,7 +265,8 @@ export function latencySvg(results) {
 
 // ------------------------------------------------------------------ Markdown
 
-export function markdown(results, { svgPath, previous } = {}) {
+/** @param {any} results @param {{ svgPath?: string | null, previous?: any }} [options] */
+export function markdown(results, { svgPath = undefined, previous = undefined } = {}) {
   const md = [];
   const meta = results.meta;
   const mc = results.machine;

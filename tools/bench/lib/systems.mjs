@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: the floor and Parley side by side behind one interface is the point
+// of the comparison (each scenario does the same to both).
 // The systems under test. Each gets its own fresh database and its own server
 // process on loopback, and exposes the same small interface to the scenarios:
 //   start() / restart() / stop()       the server (stop also drops the database)
@@ -14,33 +16,50 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
 import pg from 'pg';
-import {
-  childrenOf,
-  createDatabase,
-  dbUrl,
-  dropDatabase,
-  freePort,
-  getJson,
-  keepAliveAgent,
-  mapLimit,
-  postJson,
-  sleep,
-  startProcess,
-  stopProcess,
-  waitReady,
-} from './util.mjs';
+import { harness } from './harness.mjs';
+import { childrenOf, createDatabase, dbUrl, dropDatabase, getJson, keepAliveAgent, mapLimit, postJson, sleep } from './util.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '../../..');
 
+/**
+ * @typedef {object} SystemOptions
+ * @property {(line: string) => void} [log]
+ * @property {string} [logDir]       where each server's output goes
+ * @property {number} [postmasterPid] PostgreSQL's, for its CPU time
+ * @property {string[]} [nodeArgs]    extra Node flags for Parley (profiling)
+ * @property {string} [redisUrl]
+ */
+
+/** Each subscribing user's chats: one socket per user subscribes to all of them. */
+function chatsByUser(world) {
+  /** @type {Map<number, string[]>} */
+  const byUser = new Map();
+  for (const chat of world.chats)
+    for (const u of chat.subs) {
+      if (!byUser.has(u)) byUser.set(u, []);
+      byUser.get(u)?.push(chat.id);
+    }
+  return byUser;
+}
+
 class SystemBase {
-  constructor(name, { log = () => {}, logDir, postmasterPid } = {}) {
+  /** @param {string} name @param {SystemOptions} [options] */
+  constructor(name, { log = (_line) => {}, logDir, postmasterPid } = {}) {
     this.name = name;
     this.log = log;
     this.logDir = logDir;
     this.postmasterPid = postmasterPid;
+    /** @type {import('../../../libs/api/testing/src/processes.js').Proc | null} */
     this.handle = null;
+    /** @type {string | null} */
     this.dbName = null;
+    /** @type {number | undefined} */
+    this.port = undefined;
+    /** @type {number | undefined} where subscribers connect, when not on `port` */
+    this.wsPort = undefined;
+    /** @type {any} the people and chats of the run (setup's result), for send() */
+    this.world = undefined;
     this.agent = keepAliveAgent(64);
     this.setupAgent = keepAliveAgent(32);
   }
@@ -54,26 +73,34 @@ class SystemBase {
     return this.postmasterPid ? [this.postmasterPid, ...childrenOf(this.postmasterPid)] : [];
   }
 
+  /** Where a server's output goes (none without --out). */
+  logFile(suffix = '') {
+    return this.logDir ? path.join(this.logDir, `${this.name}${suffix}.log`) : undefined;
+  }
+
+  /** @returns {Promise<{ port: number, proc: import('../../../libs/api/testing/src/processes.js').Proc }>} */
+  async launch() {
+    throw new Error(`${this.name}: launch() is each system's own`);
+  }
+
   async start() {
     if (!this.dbName) this.dbName = await createDatabase(this.name.replace(/[^a-z0-9]/g, ''));
-    this.port = await freePort();
+    const { port, proc } = await this.launch();
+    this.port = port;
+    this.handle = proc;
     this.base = `http://127.0.0.1:${this.port}`;
-    const { cmd, args, env } = this.command();
-    const logFile = this.logDir ? path.join(this.logDir, `${this.name}.log`) : undefined;
-    this.handle = startProcess(this.name, cmd, args, { env, cwd: repoRoot, logFile });
-    await waitReady(`${this.base}/readyz`, this.handle, 90_000);
     this.log(`${this.name}: ready on ${this.base} (pid ${this.handle.pid}, database ${this.dbName})`);
   }
 
   async restart() {
-    await stopProcess(this.handle);
+    await harness.stopProcess(this.handle, 5000);
     this.agent.destroy();
     this.agent = keepAliveAgent(64);
     await this.start();
   }
 
   async stop() {
-    await stopProcess(this.handle).catch(() => {});
+    await harness.stopProcess(this.handle, 5000).catch(() => {});
     this.agent.destroy();
     this.setupAgent.destroy();
     if (this.dbName) {
@@ -90,12 +117,12 @@ export class FloorSystem extends SystemBase {
     super('floor', opts);
   }
 
-  command() {
-    return {
-      cmd: process.execPath,
-      args: [path.join(here, '..', 'floor-server.mjs')],
-      env: { ...process.env, PORT: String(this.port), HOST: '127.0.0.1', DATABASE_URL: dbUrl(this.dbName), POOL_SIZE: '20' },
-    };
+  async launch() {
+    const port = await harness.freePort();
+    const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: dbUrl(this.dbName), POOL_SIZE: '20' };
+    const proc = harness.spawnProcess(this.name, process.execPath, [path.join(here, '..', 'floor-server.mjs')], { env, cwd: repoRoot, logFile: this.logFile() });
+    await harness.waitReady(`http://127.0.0.1:${port}/readyz`, proc, 90_000);
+    return { port, proc };
   }
 
   async call(pathname, body) {
@@ -133,17 +160,12 @@ export class FloorSystem extends SystemBase {
   }
 
   async openSubscribers(world, board) {
-    const byUser = new Map();
-    for (const chat of world.chats)
-      for (const u of chat.subs) {
-        if (!byUser.has(u)) byUser.set(u, []);
-        byUser.get(u).push(chat.id);
-      }
+    const byUser = chatsByUser(world);
     const sockets = [];
     const url = `ws://127.0.0.1:${this.port}/ws`;
     let errors = 0;
     await mapLimit([...byUser.entries()], 32, ([userIdx, chatIds]) =>
-      new Promise((resolve, reject) => {
+      new Promise((/** @type {(value?: unknown) => void} */ resolve, reject) => {
         const ws = new WebSocket(url, { perMessageDeflate: false });
         sockets.push(ws);
         let pending = chatIds.length;
@@ -249,33 +271,26 @@ export class ParleySystem extends SystemBase {
     return path.resolve(repoRoot, process.env.BENCH_PARLEY_BUNDLE || 'dist/apps/api/main.js');
   }
 
-  static nodeFlags() {
-    return JSON.parse(fs.readFileSync(path.join(repoRoot, 'apps/api/node-flags.json'), 'utf8'));
-  }
-
   static available() {
     return fs.existsSync(ParleySystem.bundle());
   }
 
-  command(port = this.port) {
-    return {
-      cmd: process.execPath,
-      // Started as production starts it: the runtime flags of apps/api/node-flags.json first.
-      args: [...ParleySystem.nodeFlags(), ...this.extraNodeArgs, ParleySystem.bundle()],
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATABASE_URL: dbUrl(this.dbName),
-        NODE_ENV: 'production',
-        JWT_SECRET: this.jwtSecret,
-        RATE_LIMIT_SCALE: '0',
-        ADMIN_EMAIL: this.admin.email,
-        ADMIN_PASSWORD: this.admin.password,
-        SEED_DEMO: 'false',
-        LOG_LEVEL: process.env.BENCH_PARLEY_LOG_LEVEL ?? 'warn',
-      },
-    };
+  /** The deployment's settings: its database, secret and admin (Redis for the two-instance system). */
+  settings() {
+    return { databaseUrl: dbUrl(this.dbName), jwtSecret: this.jwtSecret, adminEmail: this.admin.email, adminPassword: this.admin.password };
+  }
+
+  /** One instance, started as production starts it (the harness adds apps/api/node-flags.json first). */
+  async launch(suffix = '') {
+    const api = await harness.startApi(this.settings(), {
+      bundle: ParleySystem.bundle(),
+      nodeArgs: this.extraNodeArgs,
+      inheritEnv: true,
+      env: { NODE_ENV: 'production', LOG_LEVEL: process.env.BENCH_PARLEY_LOG_LEVEL ?? 'warn' },
+      name: `${this.name}${suffix}`,
+      logFile: this.logFile(suffix),
+    });
+    return { port: api.port, proc: api.proc };
   }
 
   async gql(agent, token, query, variables) {
@@ -285,56 +300,35 @@ export class ParleySystem extends SystemBase {
     if (typeof body !== 'object' || body === null) throw new Error(`graphql ${res.status}: ${String(body).slice(0, 200)}`);
     if (body.errors?.length) {
       const e = body.errors[0];
-      const err = new Error(`${e.extensions?.code ?? 'ERROR'}: ${e.message}`);
-      err.code = e.extensions?.code;
+      const err = Object.assign(new Error(`${e.extensions?.code ?? 'ERROR'}: ${e.message}`), { code: e.extensions?.code });
       throw err;
     }
     if (res.status !== 200) throw new Error(`graphql status ${res.status}`);
     return body.data;
   }
 
+  /** The people and chats of a run, made through the public API the way the tests make them. */
   async setup({ customers, chatsPerCustomer, agents }) {
-    const a = this.setupAgent;
+    const url = `${this.base}/graphql`;
     const run = randomBytes(3).toString('hex');
-    const password = 'bench-password-1';
-    const adminToken = (await this.gql(a, null, `mutation($i: LoginInput!){ login(input:$i){ token } }`, { i: this.admin })).login.token;
-    const users = [];
-    const agentIdx = [];
-    for (let i = 0; i < agents; i++) {
-      agentIdx.push(users.length);
-      users.push({ role: 'AGENT', email: `bench-agent-${run}-${i}@example.com` });
-    }
-    const customerIdx = [];
-    for (let i = 0; i < customers; i++) {
-      customerIdx.push(users.length);
-      users.push({ role: 'CUSTOMER', email: `bench-customer-${run}-${i}@example.com` });
-    }
+    const adminToken = (await harness.loginAt(url, this.admin.email, this.admin.password)).token;
+    const roles = [...Array.from({ length: agents }, () => 'AGENT'), ...Array.from({ length: customers }, () => 'CUSTOMER')];
     const t0 = Date.now();
-    await mapLimit(users, 8, async (u, i) => {
-      const input = { email: u.email, password, displayName: `${u.role === 'AGENT' ? 'Agent' : 'Customer'} ${i}` };
-      if (u.role === 'AGENT') {
-        await this.gql(a, adminToken, `mutation($i: RegisterInput!){ createAgent(input:$i){ id } }`, { i: input });
-        const r = await this.gql(a, null, `mutation($i: LoginInput!){ login(input:$i){ token user { id } } }`, {
-          i: { email: u.email, password },
-        });
-        u.token = r.login.token;
-        u.id = r.login.user.id;
-      } else {
-        const r = await this.gql(a, null, `mutation($i: RegisterInput!){ register(input:$i){ token user { id } } }`, { i: input });
-        u.token = r.register.token;
-        u.id = r.register.user.id;
-      }
+    /** @type {Array<{ role: string, id: string, token: string }>} */
+    const users = new Array(roles.length);
+    await harness.pool(roles, 8, async (role, i) => {
+      const person =
+        role === 'AGENT' ? await harness.createAgentAt(url, adminToken, `Agent ${i}`) : await harness.registerAt(url, `Customer ${i}`);
+      users[i] = { role, id: person.id, token: person.token };
     });
     this.log(`parley: ${users.length} users in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    /** @type {Array<{ customer: number, agent: number, id?: string, subs?: number[] }>} */
     const chats = [];
     for (let c = 0; c < customers; c++)
-      for (let k = 0; k < chatsPerCustomer; k++) chats.push({ customer: customerIdx[c], agent: agentIdx[chats.length % agents] });
-    await mapLimit(chats, 16, async (chat, i) => {
-      const r = await this.gql(a, users[chat.customer].token, `mutation($i: StartChatInput!){ startChat(input:$i){ id } }`, {
-        i: { message: `Hello, this is benchmark chat ${i}`, clientMessageId: `start-${run}-${i}` },
-      });
-      chat.id = r.startChat.id;
-      await this.gql(a, users[chat.agent].token, `mutation($id: ID!){ acceptChat(chatId:$id){ id status } }`, { id: chat.id });
+      for (let k = 0; k < chatsPerCustomer; k++) chats.push({ customer: agents + c, agent: chats.length % agents });
+    await harness.pool(chats, 16, async (chat, i) => {
+      chat.id = await harness.startChatAt(url, users[chat.customer], `Hello, this is benchmark chat ${i}`, `start-${run}-${i}`);
+      await harness.acceptChatAt(url, users[chat.agent], chat.id);
       chat.subs = [chat.customer, chat.agent];
     });
     this.log(`parley: ${chats.length} chats started and accepted in ${((Date.now() - t0) / 1000).toFixed(1)} s total`);
@@ -342,12 +336,7 @@ export class ParleySystem extends SystemBase {
   }
 
   async openSubscribers(world, board) {
-    const byUser = new Map();
-    for (const chat of world.chats)
-      for (const u of chat.subs) {
-        if (!byUser.has(u)) byUser.set(u, []);
-        byUser.get(u).push(chat.id);
-      }
+    const byUser = chatsByUser(world);
     const clients = [];
     let errors = 0;
     let firstError = null;
@@ -363,18 +352,18 @@ export class ParleySystem extends SystemBase {
         keepAlive: 0,
       });
       clients.push(client);
-      await new Promise((resolve, reject) => {
+      await new Promise((/** @type {(value?: unknown) => void} */ resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('graphql-ws connect timeout')), 20_000);
         const offs = [
           client.on('connected', () => {
             clearTimeout(timer);
             resolve();
           }),
-          client.on('closed', (ev) => {
+          client.on('closed', (/** @type {any} */ ev) => {
             clearTimeout(timer);
             reject(new Error(`graphql-ws closed ${ev?.code ?? ''} ${ev?.reason ?? ''}`));
           }),
-          client.on('error', (err) => {
+          client.on('error', (/** @type {any} */ err) => {
             clearTimeout(timer);
             reject(err instanceof Error ? err : new Error(String(err?.message ?? err)));
           }),
@@ -385,7 +374,7 @@ export class ParleySystem extends SystemBase {
         client.subscribe(
           { query: MESSAGE_ADDED, variables: { chatId } },
           {
-            next: (r) => {
+            next: (/** @type {any} */ r) => {
               const m = r.data?.messageAdded;
               if (m) board.deliver(userIdx, m.chatId, m.seq, m.body);
               else if (r.errors) {
@@ -393,7 +382,7 @@ export class ParleySystem extends SystemBase {
                 firstError ??= JSON.stringify(r.errors).slice(0, 300);
               }
             },
-            error: (err) => {
+            error: (/** @type {any} */ err) => {
               errors++;
               firstError ??= Array.isArray(err) ? JSON.stringify(err).slice(0, 300) : String(err?.message ?? err?.reason ?? err);
             },
@@ -424,11 +413,8 @@ export class ParleySystem extends SystemBase {
   async preparePaging(world, n) {
     const customer = world.users[world.chats[0].customer];
     const agentUser = world.users[world.chats[0].agent];
-    const r = await this.gql(this.setupAgent, customer.token, `mutation($i: StartChatInput!){ startChat(input:$i){ id } }`, {
-      i: { message: 'paging chat' },
-    });
-    const chatId = r.startChat.id;
-    await this.gql(this.setupAgent, agentUser.token, `mutation($id: ID!){ acceptChat(chatId:$id){ id } }`, { id: chatId });
+    const chatId = await harness.startChatAt(`${this.base}/graphql`, customer, 'paging chat');
+    await harness.acceptChatAt(`${this.base}/graphql`, agentUser, chatId);
     const client = new pg.Client({ connectionString: dbUrl(this.dbName) });
     await client.connect();
     try {
@@ -513,6 +499,8 @@ export class ParleyRedisSystem extends ParleySystem {
   constructor(opts) {
     super(opts);
     this.name = 'parley-redis';
+    /** @type {string[] | undefined} the scenarios this system takes part in (all when unset) */
+    this.scenarios = undefined;
     this.redisUrl = opts?.redisUrl ?? process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
     this.subscriberHandle = null;
   }
@@ -520,7 +508,7 @@ export class ParleyRedisSystem extends ParleySystem {
   /** Whether Redis answers at redisUrl (the bench skips this system otherwise). */
   static async reachable(url = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379') {
     const { hostname, port } = new URL(url);
-    return new Promise((resolve) => {
+    return new Promise((/** @type {(value?: unknown) => void} */ resolve) => {
       const socket = net.connect(Number(port || 6379), hostname);
       const done = (ok) => {
         socket.destroy();
@@ -533,10 +521,9 @@ export class ParleyRedisSystem extends ParleySystem {
     });
   }
 
-  command(port = this.port) {
-    const base = super.command(port);
+  settings() {
     // A channel prefix of its own, so nothing else on this Redis hears the bench or talks to it.
-    return { ...base, env: { ...base.env, REDIS_URL: this.redisUrl, REDIS_PREFIX: `bench-${this.jwtSecret.slice(0, 8)}:` } };
+    return { ...super.settings(), redisUrl: this.redisUrl, redisPrefix: `bench-${this.jwtSecret.slice(0, 8)}:` };
   }
 
   serverPids() {
@@ -546,22 +533,20 @@ export class ParleyRedisSystem extends ParleySystem {
 
   async start() {
     await super.start();
-    this.wsPort = await freePort();
-    const { cmd, args, env } = this.command(this.wsPort);
-    const logFile = this.logDir ? path.join(this.logDir, `${this.name}-subscribers.log`) : undefined;
-    this.subscriberHandle = startProcess(`${this.name}-subscribers`, cmd, args, { env, cwd: repoRoot, logFile });
-    await waitReady(`http://127.0.0.1:${this.wsPort}/readyz`, this.subscriberHandle, 90_000);
+    const { port, proc } = await this.launch('-subscribers');
+    this.wsPort = port;
+    this.subscriberHandle = proc;
     this.redisPid = redisServerPid();
     this.log(`${this.name}: subscriber instance ready on port ${this.wsPort} (pid ${this.subscriberHandle.pid}); Redis pid ${this.redisPid ?? 'unknown'}`);
   }
 
   async restart() {
-    await stopProcess(this.subscriberHandle);
+    await harness.stopProcess(this.subscriberHandle, 5000);
     await super.restart();
   }
 
   async stop() {
-    await stopProcess(this.subscriberHandle).catch(() => {});
+    await harness.stopProcess(this.subscriberHandle, 5000).catch(() => {});
     await super.stop();
   }
 }

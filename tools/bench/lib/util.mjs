@@ -1,9 +1,8 @@
-// Small helpers shared by the benchmark: processes, /proc readings, the
-// database, HTTP with keep-alive, histograms.
-import { spawn } from 'node:child_process';
+// Small helpers shared by the benchmark: /proc readings, the database, HTTP
+// with keep-alive, histograms. Processes, ports and readiness are the test
+// harness's (./harness.mjs).
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -73,113 +72,6 @@ export function summarize(h) {
     max: ms(h.maxValue),
     mean: ms(h.mean),
   };
-}
-
-// ---------------------------------------------------------------- processes
-
-const children = new Set();
-
-/**
- * Starts a child process with its output kept in a ring of lines (and, if
- * logFile is given, appended there; onLine, if given, sees every whole line).
- * Returns {proc, pid, lines, exited}.
- */
-export function startProcess(name, cmd, args, { env, cwd, logFile, onLine } = {}) {
-  const proc = spawn(cmd, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: false });
-  const lines = [];
-  const log = logFile ? fs.createWriteStream(logFile, { flags: 'a' }) : null;
-  const keep = (line) => {
-    if (!line) return;
-    lines.push(line);
-    if (lines.length > 200) lines.shift();
-    onLine?.(line);
-  };
-  // a line can arrive split over two chunks: each stream keeps its unfinished last line until the rest comes
-  const reader = (stream) => {
-    let partial = '';
-    stream.on('data', (buf) => {
-      const text = buf.toString();
-      if (log) log.write(text);
-      const parts = (partial + text).split('\n');
-      partial = parts.pop() ?? '';
-      parts.forEach(keep);
-    });
-    stream.on('end', () => keep(partial));
-  };
-  reader(proc.stdout);
-  reader(proc.stderr);
-  const handle = { name, proc, pid: proc.pid, lines, exitCode: undefined };
-  handle.exited = new Promise((resolve) => {
-    proc.on('exit', (code, signal) => {
-      handle.exitCode = code ?? signal;
-      children.delete(handle);
-      log?.end();
-      resolve(handle.exitCode);
-    });
-  });
-  children.add(handle);
-  return handle;
-}
-
-/** Stops a child: SIGTERM, then SIGKILL after graceMs. */
-export async function stopProcess(handle, graceMs = 5000) {
-  if (!handle || handle.exitCode !== undefined) return;
-  try {
-    handle.proc.kill('SIGTERM');
-  } catch {
-    /* gone */
-  }
-  const t = setTimeout(() => {
-    try {
-      handle.proc.kill('SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }, graceMs);
-  await handle.exited;
-  clearTimeout(t);
-}
-
-/** Kills every child still running (used on exit, also on failure). */
-export function killAllChildren() {
-  for (const h of children) {
-    try {
-      h.proc.kill('SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
-}
-
-export async function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** Polls url until it answers 200, the process exits, or timeoutMs passes. */
-export async function waitReady(url, handle, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  let lastErr = '';
-  while (Date.now() < deadline) {
-    if (handle && handle.exitCode !== undefined) {
-      throw new Error(`${handle.name} exited (${handle.exitCode}) before ready:\n${handle.lines.slice(-30).join('\n')}`);
-    }
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      if (res.status === 200) return;
-      lastErr = `status ${res.status}`;
-    } catch (err) {
-      lastErr = err.message;
-    }
-    await sleep(200);
-  }
-  throw new Error(`${handle?.name ?? url} not ready after ${timeoutMs} ms (${lastErr}):\n${handle?.lines.slice(-30).join('\n') ?? ''}`);
 }
 
 // ---------------------------------------------------------------- /proc
@@ -282,7 +174,7 @@ export function nofileLimit() {
 
 export function machineInfo() {
   const cpus = os.cpus();
-  let pgVersion = null;
+  const pgVersion = null;
   return {
     host: os.hostname(),
     cpuModel: cpus[0]?.model ?? 'unknown',

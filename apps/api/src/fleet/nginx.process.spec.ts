@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +18,9 @@ import {
   sleep,
   startApi,
   startChatAt,
+  spawnProcess,
   startRedis,
+  stopProcess,
   subscribe,
   tcpOpen,
   until,
@@ -41,6 +42,7 @@ let redis: RedisProcess;
 let settings: FleetSettings;
 let instances: ApiInstance[];
 let nginx: Proc | undefined;
+let nginxOutput = () => '';
 let prefix: string;
 let front: { graphqlUrl: string; wsUrl: string };
 const sockets: WsClient[] = [];
@@ -77,11 +79,10 @@ beforeAll(async () => {
   mkdirSync(join(prefix, 'logs'));
   const port = await freePort();
   writeFileSync(join(prefix, 'nginx.conf'), nginxConfig(port, instances.map((i) => i.port)));
-  const child = spawn(NGINX, ['-p', prefix, '-c', join(prefix, 'nginx.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stderr?.on('data', (d) => (output += d));
-  nginx = { child, output: () => output + (existsSync(join(prefix, 'error.log')) ? readFileSync(join(prefix, 'error.log'), 'utf8') : ''), exited: new Promise((r) => child.on('exit', r)) };
-  await until(() => tcpOpen(port), 10_000, () => `nginx did not start: ${nginx?.output()}`);
+  nginx = spawnProcess('nginx', NGINX, ['-p', prefix, '-c', join(prefix, 'nginx.conf')]);
+  const errorLog = () => (existsSync(join(prefix, 'error.log')) ? readFileSync(join(prefix, 'error.log'), 'utf8') : '');
+  nginxOutput = () => `${nginx?.output()}\n${errorLog()}`;
+  await until(() => tcpOpen(port), 10_000, () => `nginx did not start: ${nginxOutput()}`);
   front = { graphqlUrl: `http://127.0.0.1:${port}/graphql`, wsUrl: `ws://127.0.0.1:${port}/graphql` };
 }, 120_000);
 
@@ -89,10 +90,7 @@ afterAll(async () => {
   // Also after a failure: no reconnect loop may outlive the test.
   for (const watcher of watchers) watcher.stop();
   await Promise.all(sockets.map((s) => s.dispose()));
-  if (nginx && nginx.child.exitCode === null) {
-    nginx.child.kill('SIGTERM');
-    await nginx.exited;
-  }
+  await stopProcess(nginx);
   await Promise.all((instances ?? []).map((i) => i.stop()));
   await redis?.stop();
   await database?.drop();
@@ -149,12 +147,12 @@ async function send(token: string, chatId: string, body: string, clientMessageId
       await sleep(250);
     }
   }
-  throw new Error(`send ${clientMessageId} never succeeded: ${(last as Error)?.message}; nginx: ${nginx?.output().slice(-2000)}`);
+  throw new Error(`send ${clientMessageId} never succeeded: ${(last as Error)?.message}; nginx: ${nginxOutput().slice(-2000)}`);
 }
 
 describe('two instances behind nginx', () => {
   it('customers and agents chat through nginx over HTTP and WebSockets while both instances restart one after the other', async () => {
-    const agent = await createAgentAt(front.graphqlUrl, settings, 'Agent');
+    const agent = await createAgentAt(front.graphqlUrl, { email: settings.adminEmail, password: settings.adminPassword }, 'Agent');
     const customers: Account[] = await Promise.all(Array.from({ length: 6 }, (_, i) => registerAt(front.graphqlUrl, `customer${i}`)));
     const chats = [];
     for (const customer of customers) {

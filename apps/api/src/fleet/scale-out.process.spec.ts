@@ -140,7 +140,7 @@ describe('two instances sharing PostgreSQL and Redis', () => {
   it('carries typing from one instance to the other, and a sign-out on one closes the user\'s sockets on the other', async () => {
     const [talker] = await conversations(1, 1);
     // The customer watches their own chat's typing events on the subscriber side; an agent types on the sender side.
-    const agent = await createAgentAt(senderSide.graphqlUrl, settings, 'Typist');
+    const agent = await createAgentAt(senderSide.graphqlUrl, { email: settings.adminEmail, password: settings.adminPassword }, 'Typist');
     await gqlOk(senderSide.graphqlUrl, `mutation($id: ID!) { acceptChat(chatId: $id) { id } }`, { id: talker.chatId }, agent.token);
     const socket = wsClient(subscriberSide.wsUrl, talker.customer.token);
     sockets.push(socket);

@@ -3,3 +3,5 @@ export * from './lib/test-server';
 export * from './lib/graphql-client';
 export * from './lib/people';
 export * from './lib/processes';
+export * from './lib/api-process';
+export * from './lib/fleet';

@@ -1,49 +1,29 @@
+// Real processes on loopback, shared by the tests and the benchmark (which
+// loads this through libs/api/testing/src/processes.ts, bundled by esbuild):
+// spawning with the output kept, stopping, free ports, waiting for readiness.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { Client } from 'pg';
-import { gqlOk, type WsClient } from './graphql-client';
-import { createTestDatabase, type TestDatabase } from './test-database';
+import { dirname, join } from 'node:path';
 
-// Real processes on loopback: the built API bundle, a private redis-server, nginx.
-export const root = resolve(__dirname, '../../../../..');
-export const bundle = join(root, 'dist/apps/api/main.js');
-/** The API's runtime flags, as production starts it (apps/api/node-flags.json). */
-export const apiNodeFlags: string[] = JSON.parse(readFileSync(join(root, 'apps/api/node-flags.json'), 'utf8'));
-
-export function requireBundle(): void {
-  if (!existsSync(bundle)) throw new Error('build the API first (npm test does): node tools/build/build-api.mjs');
-}
+/** The repository root (found from here, so it holds in the sources and in a bundle under dist/). */
+export const root = (() => {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'nx.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+})();
 
 export const freePort = () =>
-  new Promise<number>((resolvePort) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
+  new Promise<number>((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as { port: number };
       server.close(() => resolvePort(port));
     });
   });
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export interface Proc {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function spawnProc(command: string, args: string[], env: Record<string, string>, cwd = root): Proc {
-  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  // Keep the tail only: a load test logs a lot.
-  const add = (d: Buffer) => (output = (output + d).slice(-20_000));
-  child.stdout?.on('data', add);
-  child.stderr?.on('data', add);
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, output: () => output, exited };
-}
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Waits until `probe` is true, or fails after `timeoutMs` with `describe()` in the message. */
 export async function until(probe: () => Promise<boolean> | boolean, timeoutMs: number, describe: () => string): Promise<void> {
@@ -53,199 +33,6 @@ export async function until(probe: () => Promise<boolean> | boolean, timeoutMs: 
     await sleep(100);
   }
   throw new Error(`timed out: ${describe()}`);
-}
-
-// ------------------------------------------------------------------ API instances
-
-export interface ApiInstance {
-  port: number;
-  url: string;
-  graphqlUrl: string;
-  wsUrl: string;
-  proc: Proc;
-  isReady(): Promise<boolean>;
-  /** SIGTERM and wait; returns the exit code. */
-  stop(): Promise<number | null>;
-  /** SIGKILL: the crash an orchestrator or the kernel inflicts. */
-  kill(): Promise<void>;
-  /** Starts again on the same port with the same settings. */
-  restart(): Promise<void>;
-}
-
-export interface FleetSettings {
-  databaseUrl: string;
-  redisUrl?: string;
-  jwtSecret: string;
-  adminEmail: string;
-  adminPassword: string;
-  /** More environment for every instance (it wins over the defaults above, e.g. RATE_LIMIT_SCALE). */
-  env?: Record<string, string>;
-}
-
-export function fleetSettings(databaseUrl: string, redisUrl?: string): FleetSettings {
-  return {
-    databaseUrl,
-    redisUrl,
-    jwtSecret: randomBytes(48).toString('base64'),
-    adminEmail: `admin-${randomBytes(3).toString('hex')}@parley.test`,
-    adminPassword: randomBytes(12).toString('base64url'),
-  };
-}
-
-const dataDirs: string[] = [];
-
-/** Starts one instance of the built bundle and waits until /readyz answers 200. */
-export async function startApi(settings: FleetSettings, port?: number): Promise<ApiInstance> {
-  const chosen = port ?? (await freePort());
-  const dataDir = mkdtempSync(join(tmpdir(), 'parley-fleet-'));
-  dataDirs.push(dataDir);
-  const env: Record<string, string> = {
-    PATH: process.env['PATH'] ?? '',
-    HOME: process.env['HOME'] ?? '/tmp',
-    HOST: '127.0.0.1',
-    PORT: String(chosen),
-    DATA_DIR: dataDir,
-    DATABASE_URL: settings.databaseUrl,
-    JWT_SECRET: settings.jwtSecret,
-    ADMIN_EMAIL: settings.adminEmail,
-    ADMIN_PASSWORD: settings.adminPassword,
-    RATE_LIMIT_SCALE: '0',
-    SEED_DEMO: 'false',
-    LOG_LEVEL: 'warn',
-    ...(settings.redisUrl ? { REDIS_URL: settings.redisUrl } : {}),
-    ...settings.env,
-  };
-  const url = `http://127.0.0.1:${chosen}`;
-  const instance: ApiInstance = {
-    port: chosen,
-    url,
-    graphqlUrl: `${url}/graphql`,
-    wsUrl: `ws://127.0.0.1:${chosen}/graphql`,
-    proc: spawnProc(process.execPath, [...apiNodeFlags, bundle], env),
-    async isReady() {
-      try {
-        return (await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(3000) })).status === 200;
-      } catch {
-        return false;
-      }
-    },
-    async stop() {
-      if (instance.proc.child.exitCode !== null || instance.proc.child.signalCode !== null) return instance.proc.child.exitCode;
-      instance.proc.child.kill('SIGTERM');
-      const timer = setTimeout(() => instance.proc.child.kill('SIGKILL'), 15_000);
-      const code = await instance.proc.exited;
-      clearTimeout(timer);
-      return code;
-    },
-    async kill() {
-      if (instance.proc.child.exitCode !== null || instance.proc.child.signalCode !== null) return;
-      instance.proc.child.kill('SIGKILL');
-      await instance.proc.exited;
-    },
-    async restart() {
-      await instance.stop();
-      instance.proc = spawnProc(process.execPath, [...apiNodeFlags, bundle], env);
-      await waitApiReady(instance);
-    },
-  };
-  await waitApiReady(instance);
-  return instance;
-}
-
-async function waitApiReady(instance: ApiInstance): Promise<void> {
-  await until(
-    async () => {
-      if (instance.proc.child.exitCode !== null) throw new Error(`API exited early:\n${instance.proc.output()}`);
-      return instance.isReady();
-    },
-    90_000,
-    () => `API on ${instance.port} not ready:\n${instance.proc.output()}`,
-  );
-}
-
-export function removeDataDirs(): void {
-  for (const dir of dataDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-}
-
-/** Instances of the bundle sharing a fresh database and a private Redis, as a scale-out deployment runs. */
-export interface Fleet {
-  database: TestDatabase;
-  redis: RedisProcess;
-  settings: FleetSettings;
-  apis: ApiInstance[];
-  /** Sockets a test opens; stop() disposes of them. */
-  sockets: WsClient[];
-  /** A statement straight against the shared database (what is stored, not what the API says). */
-  query<T>(sql: string, params: unknown[]): Promise<T[]>;
-  /** Closes the sockets, stops every instance (one already killed included), Redis, and drops the database. */
-  stop(): Promise<void>;
-}
-
-export async function startFleet(instances = 2): Promise<Fleet> {
-  requireBundle();
-  const database = await createTestDatabase();
-  const redis = await startRedis();
-  const settings = fleetSettings(database.url, redis.url);
-  // Started together: the migrations' advisory lock lets only one of them migrate.
-  const apis = await Promise.all(Array.from({ length: instances }, () => startApi(settings)));
-  const sockets: WsClient[] = [];
-  return {
-    database,
-    redis,
-    settings,
-    apis,
-    sockets,
-    async query<T>(sql: string, params: unknown[]) {
-      const client = new Client({ connectionString: database.url });
-      await client.connect();
-      try {
-        return (await client.query(sql, params)).rows as T[];
-      } finally {
-        await client.end();
-      }
-    },
-    async stop() {
-      await Promise.all(sockets.map((s) => s.dispose()));
-      await Promise.all(apis.map((api) => api.stop()));
-      await redis.stop();
-      await database.drop();
-      removeDataDirs();
-    },
-  };
-}
-
-// ------------------------------------------------------------------ Redis
-
-export interface RedisProcess {
-  port: number;
-  url: string;
-  /** Stops the server (SIGKILL: connections drop as in a crash). */
-  stop(): Promise<void>;
-  /** Starts it again on the same port, empty. */
-  start(): Promise<void>;
-}
-
-/** A private redis-server on a free loopback port (never the shared one). */
-export async function startRedis(): Promise<RedisProcess> {
-  const port = await freePort();
-  let proc: Proc | undefined;
-  const redis: RedisProcess = {
-    port,
-    url: `redis://127.0.0.1:${port}`,
-    async start() {
-      proc = spawnProc('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'], {
-        PATH: process.env['PATH'] ?? '',
-      }, tmpdir());
-      await until(() => tcpOpen(port), 10_000, () => `redis-server on ${port}: ${proc?.output()}`);
-    },
-    async stop() {
-      if (!proc || proc.child.exitCode !== null || proc.child.signalCode !== null) return;
-      proc.child.kill('SIGKILL');
-      await proc.exited;
-    },
-  };
-  await redis.start();
-  return redis;
 }
 
 export const tcpOpen = (port: number) =>
@@ -258,99 +45,124 @@ export const tcpOpen = (port: number) =>
     socket.once('error', () => resolveOpen(false));
   });
 
-// ------------------------------------------------------------------ people
-
-export interface Account {
-  id: string;
-  token: string;
+export interface Proc {
+  name: string;
+  child: ChildProcess;
+  pid: number | undefined;
+  /** The last 200 whole lines of stdout and stderr. */
+  lines: string[];
+  output: () => string;
+  /** Exit code, or the signal's name; undefined while running. */
+  exitCode: number | string | undefined;
+  exited: Promise<number | null>;
 }
 
-export async function registerAt(graphqlUrl: string, name: string): Promise<Account> {
-  const email = `${name}-${randomBytes(5).toString('hex')}@parley.test`;
-  const data = await gqlOk(graphqlUrl, `mutation($input: RegisterInput!) { register(input: $input) { token user { id } } }`, {
-    input: { email, password: `pw-${randomBytes(8).toString('hex')}`, displayName: name },
-  });
-  return { id: data['register'].user.id, token: data['register'].token };
+export interface SpawnOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Every byte of output is appended there too. */
+  logFile?: string;
+  /** Sees every whole line of output. */
+  onLine?: (line: string) => void;
 }
 
-export async function createAgentAt(graphqlUrl: string, settings: FleetSettings, name: string): Promise<Account> {
-  const admin = await gqlOk(graphqlUrl, `mutation($input: LoginInput!) { login(input: $input) { token } }`, {
-    input: { email: settings.adminEmail, password: settings.adminPassword },
-  });
-  const email = `${name}-${randomBytes(5).toString('hex')}@parley.test`;
-  const password = `pw-${randomBytes(8).toString('hex')}`;
-  await gqlOk(graphqlUrl, `mutation($input: RegisterInput!) { createAgent(input: $input) { id } }`, { input: { email, password, displayName: name } }, admin['login'].token);
-  const data = await gqlOk(graphqlUrl, `mutation($input: LoginInput!) { login(input: $input) { token user { id } } }`, { input: { email, password } });
-  return { id: data['login'].user.id, token: data['login'].token };
+const running = new Set<Proc>();
+
+/** Starts a child process with its output kept (a ring of lines; a load test logs a lot). */
+export function spawnProcess(name: string, command: string, args: string[], options: SpawnOptions = {}): Proc {
+  const child = spawn(command, args, { cwd: options.cwd ?? root, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : null;
+  const lines: string[] = [];
+  const keep = (line: string) => {
+    if (!line) return;
+    lines.push(line);
+    if (lines.length > 200) lines.shift();
+    options.onLine?.(line);
+  };
+  // A line can arrive split over two chunks: each stream keeps its unfinished last line until the rest comes.
+  const reader = (stream: NodeJS.ReadableStream | null) => {
+    let partial = '';
+    stream?.on('data', (chunk: Buffer) => {
+      const text = chunk.toString();
+      log?.write(text);
+      const parts = (partial + text).split('\n');
+      partial = parts.pop() ?? '';
+      parts.forEach(keep);
+    });
+    stream?.on('end', () => keep(partial));
+  };
+  reader(child.stdout);
+  reader(child.stderr);
+  const proc: Proc = {
+    name,
+    child,
+    pid: child.pid,
+    lines,
+    output: () => lines.join('\n'),
+    exitCode: undefined,
+    exited: new Promise((resolveExit) =>
+      child.on('exit', (code, signal) => {
+        proc.exitCode = code ?? signal ?? undefined;
+        running.delete(proc);
+        log?.end();
+        resolveExit(code);
+      }),
+    ),
+  };
+  running.add(proc);
+  return proc;
 }
 
-export async function startChatAt(graphqlUrl: string, customer: Account, message: string): Promise<string> {
-  const data = await gqlOk(graphqlUrl, `mutation($input: StartChatInput!) { startChat(input: $input) { id } }`, { input: { message } }, customer.token);
-  return data['startChat'].id;
+/** SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code. */
+export async function stopProcess(proc: Proc | null | undefined, graceMs = 15_000): Promise<number | null | undefined> {
+  if (!proc) return undefined;
+  if (proc.exitCode !== undefined) return proc.child.exitCode;
+  proc.child.kill('SIGTERM');
+  const timer = setTimeout(() => proc.child.kill('SIGKILL'), graceMs);
+  const code = await proc.exited;
+  clearTimeout(timer);
+  return code;
 }
 
-export const SEND = `mutation($input: SendMessageInput!) { sendMessage(input: $input) { seq body clientMessageId } }`;
-export const MESSAGES = `subscription($chatId: ID!, $afterSeq: Int) { messageAdded(chatId: $chatId, afterSeq: $afterSeq) { seq body } }`;
+/** SIGKILL: the crash an orchestrator or the kernel inflicts. */
+export async function killProcess(proc: Proc): Promise<void> {
+  if (proc.exitCode !== undefined) return;
+  proc.child.kill('SIGKILL');
+  await proc.exited;
+}
 
-/** Runs `work` over `items` with at most `limit` at a time. */
-export async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+/** Kills every process started here that still runs (on exit, also after a failure). */
+export function killAllProcesses(): void {
+  for (const proc of running) proc.child.kill('SIGKILL');
+}
+
+/** Polls `url` until it answers 200; fails early with the output if `proc` exits first. */
+export async function waitReady(url: string, proc: Proc | undefined, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    if (proc && proc.exitCode !== undefined) throw new Error(`${proc.name} exited (${proc.exitCode}) before ready:\n${proc.lines.slice(-30).join('\n')}`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(3000) });
+      if (res.status === 200) return;
+      last = `status ${res.status}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await sleep(150);
+  }
+  throw new Error(`${proc?.name ?? url} not ready after ${timeoutMs} ms (${last}):\n${proc?.lines.slice(-30).join('\n') ?? ''}`);
+}
+
+/** Runs `work` over `items` with at most `limit` at a time, in order of start. */
+export async function pool<T>(items: T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await work(items[next++]);
+      while (next < items.length) {
+        const index = next++;
+        await work(items[index], index);
+      }
     }),
   );
-}
-
-// ------------------------------------------------------------------ a private PostgreSQL
-
-export interface PostgresProcess {
-  port: number;
-  url: string;
-  stop(): Promise<void>;
-  start(): Promise<void>;
-  /** Stops for good and removes its data. */
-  destroy(): Promise<void>;
-}
-
-const PG_BIN = '/usr/lib/postgresql/15/bin';
-
-/** Whether a private PostgreSQL can run here: Debian's binaries, and a postgres user when we are root. */
-export function canRunPrivatePostgres(): boolean {
-  return existsSync(join(PG_BIN, 'initdb')) && existsSync(join(PG_BIN, 'pg_ctl'));
-}
-
-/**
- * A PostgreSQL cluster of its own (initdb in a temp folder, a free loopback
- * port), so a test can stop and start it without touching the shared server.
- */
-export async function startPrivatePostgres(): Promise<PostgresProcess> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'parley-pg-'));
-  const data = join(dir, 'data');
-  const asRoot = process.getuid?.() === 0;
-  const run = (args: string[]) =>
-    new Promise<void>((resolveRun, reject) => {
-      const [command, ...rest] = asRoot ? ['runuser', '-u', 'postgres', '--', ...args] : args;
-      const child = spawn(command, rest, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-      let output = '';
-      child.stdout?.on('data', (d) => (output += d));
-      child.stderr?.on('data', (d) => (output += d));
-      child.on('exit', (code) => (code === 0 ? resolveRun() : reject(new Error(`${args.join(' ')}: ${output}`))));
-    });
-  if (asRoot) await new Promise<void>((r) => spawn('chown', ['postgres:postgres', dir]).on('exit', () => r()));
-  await run([join(PG_BIN, 'initdb'), '-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync']);
-  const pg: PostgresProcess = {
-    port,
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    start: () =>
-      run([join(PG_BIN, 'pg_ctl'), '-D', data, '-w', '-l', join(dir, 'log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']),
-    stop: () => run([join(PG_BIN, 'pg_ctl'), '-D', data, '-w', '-m', 'fast', 'stop']),
-    async destroy() {
-      await pg.stop().catch(() => undefined);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-  await pg.start();
-  return pg;
 }
