@@ -35,7 +35,7 @@ describe('bench harness (smoke)', () => {
     const { code, stderr } = await runBench(['--smoke', '--scenarios', 'fixed,sustained', '--no-report'], 10_000);
     expect(code).toBe(2);
     expect(stderr).toContain('unknown scenario sustained: the scenarios are fixed, search, paging, idle');
-  });
+  }, 15_000);
 
   it('measures the floor with zero loss and real latencies', async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-smoke-'));

@@ -138,7 +138,10 @@ async function cleanup() {
   })();
   return cleaning;
 }
-process.on('exit', harness.killAllProcesses);
+process.on('exit', () => {
+  harness.killAllProcesses();
+  harness.removeDataDirs();
+});
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.on(sig, () => {
     log(`\n${sig}: stopping servers and dropping the bench databases`);
