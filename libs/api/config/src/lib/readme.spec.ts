@@ -4,7 +4,7 @@
 // reader knows, with its default.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { LIMIT_RULES, MAX_SUBSCRIPTIONS_PER_SOCKET, type LimitName } from '@parley/api/core';
+import { LIMIT_RULES, MAX_OPEN_CHATS_PER_CUSTOMER, MAX_SUBSCRIPTIONS_PER_SOCKET, type LimitName } from '@parley/api/core';
 import { DEFAULT_PAGE_SIZES, LIMITS } from '@parley/shared/limits';
 import { CONFIG_VARIABLES } from './config';
 
@@ -24,6 +24,11 @@ const RULE_WORDING: Record<LimitName, string> = {
   sendPerUser: 'messages sent per user',
   startChatPerUser: 'new chats per customer',
   socketsPerUser: 'WebSocket connections per user (closed with 4429 above)',
+  socketsPerIp: 'WebSocket upgrades per address, before any token is read (HTTP 429 above)',
+  anonymousPerIp: 'requests without a valid token per address, before parsing (HTTP 429 above)',
+  mutationPerCaller: 'each mutation per caller (user, else address), unless a field names its own rule',
+  typingPerCaller: 'typing notices per caller',
+  searchPerCaller: 'searches per caller',
 };
 
 const span = (min: number | undefined, max: number) => (min === undefined ? `at most ${max}` : `${min} to ${max}`);
@@ -57,6 +62,7 @@ function limitsTable(): string {
     '| --- | --- |',
     ...rules,
     `| subscriptions open on one socket | ${MAX_SUBSCRIPTIONS_PER_SOCKET} |`,
+    `| open chats per customer (not scaled; off with the rest) | ${MAX_OPEN_CHATS_PER_CUSTOMER} |`,
     LIMITS_END,
   ].join('\n');
 }
