@@ -21,6 +21,7 @@ const RULE_WORDING: Record<LimitName, string> = {
   loginFailuresPerAccountAndIp: 'failed sign-ins per account and address',
   loginFailuresPerAccount: 'failed sign-ins per account (from everywhere)',
   registerPerIp: 'sign-ups per address',
+  visitorSessionPerIp: 'website visitor sessions per address',
   sendPerUser: 'messages sent per user',
   startChatPerUser: 'new chats per customer',
   socketsPerUser: 'WebSocket connections per user (closed with 4429 above)',
