@@ -23,7 +23,9 @@ describe('disk-flush probe', () => {
     // every flush reported, however fast, so that the window is sure to hold some
     const probe = startDiskProbe(dir, { reportMs: 0 });
     try {
-      await sleep(600);
+      // The probe is a child process: on a busy machine it takes a while to start and flush.
+      const deadline = Date.now() + 15_000;
+      while ((!fs.existsSync(probe.file) || probe.slowest(from, Date.now()).slowestMs === 0) && Date.now() < deadline) await sleep(100);
       expect(fs.existsSync(probe.file)).toBe(true);
       const during = probe.slowest(from, Date.now());
       expect(during.slowestMs).toBeGreaterThan(0);
@@ -35,5 +37,5 @@ describe('disk-flush probe', () => {
     }
     expect(fs.existsSync(probe.file)).toBe(false);
     fs.rmSync(dir, { recursive: true, force: true });
-  });
+  }, 30_000);
 });
