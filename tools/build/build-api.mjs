@@ -58,6 +58,19 @@ await build({
   plugins: [swcDecorators],
   logLevel: 'warning',
 });
+// The widget loader (GET /widget.js): browser code for any host site, one small IIFE.
+await build({
+  absWorkingDir: root,
+  entryPoints: [join(root, 'libs/web/widget-loader/src/widget-loader.ts')],
+  outfile: join(root, 'dist/apps/api/widget.js'),
+  bundle: true,
+  platform: 'browser',
+  target: 'es2019',
+  format: 'iife',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
 // The starter knowledge base ships beside the bundle (SEED_DEMO loads it from there).
 cpSync(join(root, 'libs/api/assist/src/knowledge-base'), join(root, 'dist/apps/api/knowledge-base'), { recursive: true });
 console.log(`api built in ${Date.now() - started} ms -> dist/apps/api`);

@@ -37,6 +37,7 @@ import { introspectionPlugin } from './introspection';
 import { CompiledExecutor, compiledExecution } from './compiled-execution';
 import { allowedOrigin } from './origins';
 import { serveWebApp } from './web-app';
+import { serveWidgetLoader } from './widget-loader';
 import { precomputedHeaders, securityHeaders } from './security-headers';
 import { assignRequestId, graphqlPostHandler, noSubscriptionsOverHttp, type NodeMiddleware } from './graphql-http';
 import { explorerRouter } from '@parley/api/explorer';
@@ -248,6 +249,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     express.json({ limit: '100kb' }),
     expressMiddleware(apollo, { context: ({ req, res }) => graphqlContext(req, res.locals['requestId'] as string) }),
   );
+  serveWidgetLoader(app);
   serveWebApp(app, config.webRoot);
   // POST /graphql (every mutation) skips Express; see graphql-http.ts.
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
