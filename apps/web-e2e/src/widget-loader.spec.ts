@@ -23,7 +23,7 @@ function hostPage(apiUrl: string, path: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Example shop</title>${styled ? `<style>${AGGRESSIVE_CSS}</style>` : ''}</head>
 <body><main><h1>Example shop</h1><p id="copy">Shoes and boots.</p><a href="/other">Other page</a></main>
-<script>window.parleySettings = { externalId: 'customer-7', userHash: 'abc123' };</script>${script}</body></html>`;
+<script>window.parleySettings = { externalId: 'customer-7', userHash: 'abc123'${path === '/fr' ? ", locale: 'fr'" : ''} };</script>${script}</body></html>`;
 }
 
 let api: TestServer;
@@ -93,6 +93,25 @@ describe('the widget loader, GET /widget.js', () => {
     expect(response.headers['cache-control']).toMatch(/public, max-age=\d+/);
     expect(response.bytes).toBeGreaterThan(500);
     expect(response.bytes).toBeLessThan(10 * 1024);
+
+    const plain = await fetch(`${api.url}/widget.js`, { headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(await plain.text()).toContain('parley-widget');
+    const again = await fetch(`${api.url}/widget.js`, { headers: { 'if-none-match': plain.headers.get('etag') ?? '' } });
+    expect(again.status).toBe(304);
+  });
+
+  it("labels the launcher in parleySettings.locale's language", async () => {
+    const context = await chrome.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${hostOrigin}/fr`);
+      await page.getByRole('button', { name: 'Ouvrir le chat' }).click();
+      await page.getByRole('button', { name: 'Fermer le chat' }).waitFor();
+      expect(await chatFrame(page).getAttribute('src')).toContain('locale=fr');
+    } finally {
+      await context.close();
+    }
   });
 
   it('adds a launcher and only the Parley global; the host CSS changes neither launcher nor panel, and the widget leaves the host page as it was', async () => {
