@@ -6,13 +6,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { LIMIT_RULES, MAX_OPEN_CHATS_PER_CUSTOMER, MAX_SUBSCRIPTIONS_PER_SOCKET, type LimitName } from '@parley/api/core';
 import { DEFAULT_PAGE_SIZES, LIMITS } from '@parley/shared/limits';
-import { CONFIG_VARIABLES } from './config';
+import { CONFIG_VARIABLES } from '@parley/api/config';
 
-const root = resolve(__dirname, '../../../../..');
+const root = resolve(__dirname, '../../..');
 const readmePath = join(root, 'README.md');
 const readme = () => readFileSync(readmePath, 'utf8');
 
-const LIMITS_START = '<!-- limits:start: generated from libs/shared/limits and libs/api/core/src/lib/rate-limits.ts by libs/api/config/src/lib/readme.spec.ts -->';
+const LIMITS_START = '<!-- limits:start: generated from libs/shared/limits and libs/api/core/src/lib/rate-limits.ts by apps/api/src/readme.spec.ts -->';
 const LIMITS_END = '<!-- limits:end -->';
 
 /** What each abuse limit counts, in the README's words (a new rule fails the test until it is described here). */
