@@ -1,0 +1,158 @@
+import { createTestDatabase, type TestDatabase } from '@parley/api/testing';
+import { createDataSource, inTransaction, RollbackWith } from '@parley/api/database';
+import { defineQueue, JobQueue, type JobQueueOptions } from './job-queue';
+
+const until = async (condition: () => boolean | Promise<boolean>, timeoutMs = 15_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+
+jest.setTimeout(40_000);
+
+describe('the job queue (pg-boss on PostgreSQL)', () => {
+  let database: TestDatabase;
+  const opened: JobQueue[] = [];
+  const open = (options: Partial<JobQueueOptions> = {}) => {
+    const queue = new JobQueue({ url: database.url, pollingIntervalSeconds: 0.5, stopTimeoutMs: 1000, ...options });
+    opened.push(queue);
+    return queue;
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase('parley_jobs');
+  });
+
+  afterAll(async () => {
+    for (const queue of opened) await queue.stop().catch(() => undefined);
+    await database?.drop();
+  });
+
+  it('creates its own schema and keeps a scheduled job across a stop and a start: the job still runs', async () => {
+    const reminders = defineQueue<{ text: string }>('test-durable');
+    const first = open();
+    await first.start();
+    const [schema] = await first.query<{ n: string }>(`SELECT count(*) AS n FROM information_schema.schemata WHERE schema_name = 'pgboss'`);
+    expect(Number(schema.n)).toBe(1);
+    const id = await first.send(reminders, { text: 'later' }, { delaySeconds: 1 });
+    expect(id).toEqual(expect.any(String));
+    await first.stop();
+
+    const ran: Array<{ text: string; id: string }> = [];
+    const second = open();
+    await second.work(reminders, async (payload, job) => {
+      ran.push({ text: payload.text, id: job.id });
+    });
+    await second.start();
+    await until(() => ran.length > 0);
+    expect(ran).toEqual([{ text: 'later', id }]);
+    await until(async () => (await second.jobState(reminders, id as string)) === 'completed');
+  });
+
+  it('retries a failing job with growing delays, then succeeds', async () => {
+    const flaky = defineQueue<{ n: number }>('test-retry', { retry: { limit: 3, delaySeconds: 1, backoff: true } });
+    const queue = open();
+    const attempts: Array<{ at: number; retryCount: number }> = [];
+    await queue.work(flaky, async (_payload, job) => {
+      attempts.push({ at: Date.now(), retryCount: job.retryCount });
+      if (attempts.length < 3) throw new Error('not yet');
+    });
+    await queue.start();
+    const id = (await queue.send(flaky, { n: 1 })) as string;
+    await until(async () => (await queue.jobState(flaky, id)) === 'completed', 20_000);
+    expect(attempts.map((a) => a.retryCount)).toEqual([0, 1, 2]);
+    // pg-boss's backoff waits delay × 2^(n-1) × (1 to 2) before retry n: at least 1 s, then at least 2 s.
+    expect(attempts[1].at - attempts[0].at).toBeGreaterThanOrEqual(1000);
+    expect(attempts[2].at - attempts[1].at).toBeGreaterThanOrEqual(2000);
+  });
+
+  it('gives up after the retry limit (the job is failed) and holds waits to maxDelaySeconds', async () => {
+    const doomed = defineQueue<{ n: number }>('test-capped', { retry: { limit: 4, delaySeconds: 1, backoff: true, maxDelaySeconds: 1 } });
+    const queue = open();
+    const attempts: number[] = [];
+    await queue.work(doomed, async () => {
+      attempts.push(Date.now());
+      throw new Error('always');
+    });
+    await queue.start();
+    const id = (await queue.send(doomed, { n: 1 })) as string;
+    await until(async () => (await queue.jobState(doomed, id)) === 'failed', 30_000);
+    expect(attempts).toHaveLength(5);
+    // Uncapped, the fourth retry would wait at least 8 s.
+    expect(attempts[4] - attempts[3]).toBeLessThan(4000);
+  });
+
+  it('never runs one job on two workers at once, across two processes', async () => {
+    const work = defineQueue<{ n: number }>('test-contended');
+    const a = open();
+    const b = open();
+    const running = new Set<number>();
+    const runs = new Map<number, number>();
+    const byInstance = { a: 0, b: 0 };
+    let overlaps = 0;
+    const handler = (who: 'a' | 'b') => async (payload: { n: number }) => {
+      if (running.has(payload.n)) overlaps++;
+      running.add(payload.n);
+      await new Promise((r) => setTimeout(r, Math.random() * 5));
+      running.delete(payload.n);
+      runs.set(payload.n, (runs.get(payload.n) ?? 0) + 1);
+      byInstance[who]++;
+    };
+    await a.work(work, handler('a'), { workers: 2, batchSize: 10 });
+    await b.work(work, handler('b'), { workers: 2, batchSize: 10 });
+    await Promise.all([a.start(), b.start()]);
+    const total = 300;
+    await Promise.all(Array.from({ length: total }, (_, n) => (n % 2 ? a : b).send(work, { n })));
+    await until(() => runs.size === total, 30_000);
+    await new Promise((r) => setTimeout(r, 600)); // a second run would show up by now
+    expect(overlaps).toBe(0);
+    expect([...runs.values()].every((count) => count === 1)).toBe(true);
+    expect(byInstance.a + byInstance.b).toBe(total);
+    expect(byInstance.a).toBeGreaterThan(0);
+    expect(byInstance.b).toBeGreaterThan(0);
+  });
+
+  it('throttles by key: one job per key per window', async () => {
+    const nudges = defineQueue<{ userId: string }>('test-throttled');
+    const queue = open();
+    await queue.start();
+    const first = await queue.send(nudges, { userId: 'u1' }, { singletonKey: 'u1', throttleSeconds: 60 });
+    const again = await queue.send(nudges, { userId: 'u1' }, { singletonKey: 'u1', throttleSeconds: 60 });
+    const other = await queue.send(nudges, { userId: 'u2' }, { singletonKey: 'u2', throttleSeconds: 60 });
+    expect(first).toEqual(expect.any(String));
+    expect(again).toBeNull();
+    expect(other).toEqual(expect.any(String));
+  });
+
+  it('enqueues inside a transaction: nothing if it rolls back, the job once it commits', async () => {
+    const outbox = defineQueue<{ event: string }>('test-outbox');
+    const queue = open();
+    await queue.start();
+    const dataSource = createDataSource({ url: database.url, entities: [], poolSize: 2 });
+    await dataSource.initialize();
+    try {
+      await dataSource.query('CREATE TABLE events (name text)');
+      const rolledBack = await inTransaction(dataSource, async (runner) => {
+        await runner.query(`INSERT INTO events VALUES ('lost')`);
+        const id = await queue.send(outbox, { event: 'lost' }, { transaction: runner });
+        throw new RollbackWith(id);
+      });
+      const committed = await inTransaction(dataSource, async (runner) => {
+        await runner.query(`INSERT INTO events VALUES ('kept')`);
+        return queue.send(outbox, { event: 'kept' }, { transaction: runner });
+      });
+      expect(await queue.jobState(outbox, rolledBack as string)).toBeNull();
+      expect(await queue.jobState(outbox, committed as string)).toBe('created');
+      const seen: string[] = [];
+      await queue.work(outbox, async (payload) => {
+        seen.push(payload.event);
+      });
+      await until(() => seen.length > 0);
+      expect(seen).toEqual(['kept']);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+});
