@@ -1,0 +1,98 @@
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { DateTimeISOResolver } from 'graphql-scalars';
+
+export enum Availability {
+  ONLINE = 'ONLINE',
+  AWAY = 'AWAY',
+  OFFLINE = 'OFFLINE',
+}
+registerEnumType(Availability, { name: 'Availability' });
+
+export enum RoutingMode {
+  MANUAL = 'MANUAL',
+  AUTO = 'AUTO',
+}
+registerEnumType(RoutingMode, {
+  name: 'RoutingMode',
+  valuesConfig: {
+    MANUAL: { description: 'Agents take chats from the queue themselves (acceptChat).' },
+    AUTO: { description: 'Parley assigns queued chats to available agents (see README.md).' },
+  },
+});
+
+/** Team-wide limits of the contract's "The team" part. */
+export const TEAM_LIMITS = {
+  maxChatsMin: 1,
+  maxChatsMax: 50,
+  maxChatsDefault: 5,
+  shortcutPattern: /^[A-Za-z0-9_-]{1,32}$/,
+  cannedBodyMax: 4000,
+  labelMax: 32,
+  labelsPerChat: 20,
+  noteMax: 4000,
+} as const;
+
+/** One opening span of a weekday, in the team's time zone: minutes since midnight, open < close (close 1440 is midnight). */
+export interface OpeningSpan {
+  /** 1 Monday … 7 Sunday (ISO). */
+  day: number;
+  openMinute: number;
+  closeMinute: number;
+}
+
+export interface BusinessHours {
+  timeZone: string;
+  /** Empty: no business hours set, the team is always open. */
+  weekly: OpeningSpan[];
+}
+
+export interface TeamSettingsRow {
+  routing: RoutingMode;
+  businessHours: BusinessHours;
+}
+
+@ObjectType('TeamSettings')
+export class TeamSettings {
+  @Field(() => RoutingMode)
+  routing: RoutingMode;
+}
+
+export interface CannedReplyRow {
+  id: string;
+  shortcut: string;
+  body: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+@ObjectType('CannedReply')
+export class CannedReply {
+  @Field(() => ID)
+  id: string;
+
+  @Field({ description: 'What an agent types after "/" to find it: 1 to 32 letters, digits, - or _.' })
+  shortcut: string;
+
+  @Field()
+  body: string;
+
+  @Field(() => DateTimeISOResolver)
+  createdAt: Date;
+
+  @Field(() => DateTimeISOResolver)
+  updatedAt: Date;
+}
+
+/** availabilityChanged's payload: whose availability, and what it is now (OFFLINE when they have no socket). */
+export interface AvailabilityEvent {
+  userId: string;
+  availability: Availability;
+}
+
+/** An agent's or admin's team profile: what they chose, their capacity, their last auto-assignment. */
+export interface AgentProfileRow {
+  userId: string;
+  availability: Availability;
+  maxChats: number;
+  lastAssignedAt: Date | null;
+}
