@@ -6,3 +6,5 @@ export * from './lib/team.errors';
 export * from './lib/business-hours';
 export * from './lib/presence';
 export * from './lib/team.service';
+export * from './lib/routing.repository';
+export * from './lib/routing.service';

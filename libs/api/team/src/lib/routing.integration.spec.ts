@@ -1,0 +1,253 @@
+import type { DataSource } from 'typeorm';
+import { createTestDatabase, type TestDatabase } from '@parley/api/testing';
+import { LocalPubSub, Role, type Viewer } from '@parley/api/core';
+import { JobQueue } from '@parley/api/jobs';
+import type { ChatTopics, ChatRow } from '@parley/api/chat';
+import { addChat, addUser, openTeamDataSource } from '../testing/team-fixtures';
+import { MemoryPresenceStore, PresenceService } from './presence';
+import { RoutingRepository } from './routing.repository';
+import { RoutingService } from './routing.service';
+import { TeamRepository } from './team.repository';
+import type { TeamTopics } from './team.topics';
+import { Availability, RoutingMode } from './team.type';
+
+jest.setTimeout(180_000);
+
+const until = async (condition: () => boolean | Promise<boolean>, timeoutMs = 20_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+/** One router as an API instance has it: its own connections to the database. */
+interface Router {
+  dataSource: DataSource;
+  routing: RoutingService;
+  presence: PresenceService;
+  chatEvents: ChatRow[];
+}
+
+describe('routing AUTO', () => {
+  let database: TestDatabase;
+  let db: DataSource;
+  let jobs: JobQueue;
+  // Presence in one process here (both routers share it); presence across instances has its own tests.
+  const store = new MemoryPresenceStore();
+  const routers: Router[] = [];
+  let r1: Router;
+  let r2: Router;
+  let customer: Viewer;
+
+  const openRouter = async (): Promise<Router> => {
+    const dataSource = await openTeamDataSource(database.url, 6);
+    const team = new TeamRepository(dataSource);
+    const chatPubsub = new LocalPubSub<ChatTopics>();
+    const chatEvents: ChatRow[] = [];
+    chatPubsub.subscribe('chatUpdated', 'all', (chat) => chatEvents.push(chat));
+    const presence = new PresenceService(store, team, new LocalPubSub<TeamTopics>(), jobs);
+    const routing = new RoutingService(dataSource, new RoutingRepository(dataSource), team, presence, jobs, chatPubsub, { recheckSeconds: 1 });
+    const router = { dataSource, routing, presence, chatEvents };
+    routers.push(router);
+    return router;
+  };
+
+  /** An agent (or admin) who chose ONLINE and has a socket open, with this capacity. */
+  const onlineAgent = async (name: string, maxChats = 5, role: Role.AGENT | Role.ADMIN = Role.AGENT): Promise<Viewer> => {
+    const agent = await addUser(db, role, name);
+    await db.query(`INSERT INTO agent_profiles ("userId", availability, "maxChats") VALUES ($1, 'ONLINE', $2)`, [agent.id, maxChats]);
+    await store.hold(agent.id, 'socket', Date.now() + 3_600_000, Date.now());
+    return agent;
+  };
+
+  const activeCounts = async (): Promise<Map<string, number>> => {
+    const rows: Array<{ agentId: string; n: number }> = await db.query(
+      `SELECT "agentId", count(*)::int AS n FROM chats WHERE status = 'ACTIVE' GROUP BY "agentId"`,
+    );
+    return new Map(rows.map((r) => [r.agentId, r.n]));
+  };
+
+  const setRouting = (mode: RoutingMode) =>
+    db.query(`INSERT INTO team_settings (id, routing) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET routing = EXCLUDED.routing`, [mode]);
+
+  beforeAll(async () => {
+    database = await createTestDatabase('parley_routing');
+    db = await openTeamDataSource(database.url, 4);
+    jobs = new JobQueue({ url: database.url, pollingIntervalSeconds: 0.5, stopTimeoutMs: 1000 });
+    r1 = await openRouter();
+    r2 = await openRouter();
+    customer = await addUser(db, Role.CUSTOMER, 'Casey');
+  });
+
+  beforeEach(async () => {
+    // Each test starts with nobody online and nothing open.
+    await db.query(`UPDATE agent_profiles SET availability = 'OFFLINE'`);
+    await db.query(`UPDATE chats SET status = 'CLOSED', "closedAt" = now() WHERE status <> 'CLOSED'`);
+    await setRouting(RoutingMode.AUTO);
+  });
+
+  afterAll(async () => {
+    await jobs.stop();
+    for (const router of routers) await router.dataSource.destroy();
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  it('assigns nothing in MANUAL, nor to anyone AWAY, OFFLINE or without a socket, nor chats the bot still answers', async () => {
+    const away = await onlineAgent('Away');
+    await db.query(`UPDATE agent_profiles SET availability = 'AWAY' WHERE "userId" = $1`, [away.id]);
+    const noSocket = await addUser(db, Role.AGENT, 'No socket');
+    await db.query(`INSERT INTO agent_profiles ("userId", availability) VALUES ($1, 'ONLINE')`, [noSocket.id]);
+    const chat = await addChat(db, customer.id);
+    expect(await r1.routing.assignNext()).toBeNull();
+
+    const ready = await onlineAgent('Ready');
+    await setRouting(RoutingMode.MANUAL);
+    expect(await r1.routing.assignNext()).toBeNull();
+    await setRouting(RoutingMode.AUTO);
+    await db.query(`UPDATE chats SET "botActive" = true WHERE id = $1`, [chat]);
+    expect(await r1.routing.assignNext()).toBeNull();
+    await db.query(`UPDATE chats SET "botActive" = false WHERE id = $1`, [chat]);
+    const assigned = await r1.routing.assignNext();
+    expect(assigned).toMatchObject({ agentId: ready.id, chat: { id: chat, status: 'ACTIVE', agentId: ready.id } });
+  });
+
+  it('gives the oldest waiting chat to the agent with the fewest ACTIVE chats, ties to whoever was assigned longest ago, with a SYSTEM message and a reason', async () => {
+    const busy = await onlineAgent('Busy', 5);
+    await addChat(db, customer.id, { status: 'ACTIVE', agentId: busy.id });
+    const first = await onlineAgent('First', 5);
+    const second = await onlineAgent('Second', 5);
+    await db.query(`UPDATE agent_profiles SET "lastAssignedAt" = now() - interval '1 minute' WHERE "userId" = $1`, [first.id]);
+    await db.query(`UPDATE agent_profiles SET "lastAssignedAt" = now() - interval '2 minutes' WHERE "userId" = $1`, [second.id]);
+    const older = await addChat(db, customer.id, { createdAt: new Date(Date.now() - 60_000) });
+    const newer = await addChat(db, customer.id);
+
+    const one = await r1.routing.assignNext();
+    expect(one).toMatchObject({ agentId: second.id, chat: { id: older } });
+    expect(one?.reason).toBe('auto-assigned: 1 of 5 open chats, the fewest of 3 online agents, assigned longest ago among equals');
+    const two = await r2.routing.assignNext();
+    expect(two).toMatchObject({ agentId: first.id, chat: { id: newer } });
+
+    const messages: Array<{ seq: number; kind: string; body: string }> = await db.query(
+      `SELECT seq, kind, body FROM messages WHERE "chatId" = $1 ORDER BY seq`,
+      [older],
+    );
+    expect(messages).toEqual([
+      { seq: 1, kind: 'CUSTOMER', body: 'Hello' },
+      { seq: 2, kind: 'SYSTEM', body: 'Second joined the chat.' },
+    ]);
+    expect((await r1.routing.assignmentReasons([older, newer])).get(older)).toBe(one?.reason);
+    expect(r1.chatEvents.map((c) => c.id)).toContain(older);
+  });
+
+  it('never exceeds a capacity: what does not fit stays QUEUED', async () => {
+    const small = await onlineAgent('Small', 2);
+    for (let i = 0; i < 4; i++) await addChat(db, customer.id);
+    expect(await r1.routing.drain()).toHaveLength(2);
+    expect((await activeCounts()).get(small.id)).toBe(2);
+    const [{ queued }] = await db.query(`SELECT count(*)::int AS queued FROM chats WHERE status = 'QUEUED'`);
+    expect(queued).toBe(2);
+  });
+
+  it('is fair: 1,000 chats over 4 agents with capacity 5, closing as they go, each within one chat of the others', async () => {
+    const agents = await Promise.all(['Ann', 'Ben', 'Cat', 'Dan'].map((name) => onlineAgent(`Fair ${name}`, 5)));
+    const base = Date.now() - 1_000_000;
+    await db.query(
+      `INSERT INTO chats (id, "customerId", status, "botActive", "lastSeq", "createdAt", "updatedAt")
+       SELECT gen_random_uuid(), $1, 'QUEUED', false, 0, to_timestamp(($2::bigint + n) / 1000.0), now() FROM generate_series(1, 1000) AS n`,
+      [customer.id, base],
+    );
+    let maxSeen = 0;
+    let closed = 0;
+    await Promise.all([r1.routing.drain(), r2.routing.drain()]);
+    while (closed < 1000) {
+      for (const count of (await activeCounts()).values()) maxSeen = Math.max(maxSeen, count);
+      // Agents close their chats in the order they got them, a few at a time, while two routers assign at once.
+      const batch = 1 + Math.floor(Math.random() * 6);
+      const rows = await db.query(
+        `UPDATE chats SET status = 'CLOSED', "closedAt" = now() WHERE id IN (
+           SELECT c.id FROM chats c JOIN chat_assignments a ON a."chatId" = c.id
+           WHERE c.status = 'ACTIVE' ORDER BY a."assignedAt", c.id LIMIT $1) RETURNING id`,
+        [batch],
+      );
+      closed += rows.length;
+      if (!rows.length) break;
+      await Promise.all([r1.routing.drain(), r2.routing.drain()]);
+    }
+    expect(closed).toBe(1000);
+    expect(maxSeen).toBe(5);
+    const totals: Array<{ agentId: string; n: number }> = await db.query(
+      `SELECT "agentId", count(*)::int AS n FROM chats WHERE "agentId" = ANY($1::uuid[]) GROUP BY "agentId"`,
+      [agents.map((a) => a.id)],
+    );
+    const counts = totals.map((t) => t.n);
+    expect(counts.reduce((x, y) => x + y, 0)).toBe(1000);
+    expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
+  });
+
+  it('two routers on separate connections racing on one queue: no chat assigned twice, no capacity exceeded', async () => {
+    const agents = await Promise.all([1, 2, 3].map((i) => onlineAgent(`Racer ${i}`, 5)));
+    const chats = [];
+    for (let i = 0; i < 40; i++) chats.push(await addChat(db, customer.id));
+    const results = await Promise.all([r1.routing.drain(), r2.routing.drain(), r1.routing.drain(), r2.routing.drain()]);
+    const assigned = results.flat();
+    expect(assigned).toHaveLength(15);
+    expect(new Set(assigned.map((a) => a.chat.id)).size).toBe(15);
+    const counts = await activeCounts();
+    for (const agent of agents) expect(counts.get(agent.id)).toBe(5);
+    const joined: Array<{ n: number }> = await db.query(
+      `SELECT count(*)::int AS n FROM messages WHERE "chatId" = ANY($1::uuid[]) AND kind = 'SYSTEM' GROUP BY "chatId"`,
+      [chats],
+    );
+    expect(joined).toHaveLength(15);
+    expect(joined.every((row) => row.n === 1)).toBe(true);
+    // The oldest chats went first.
+    expect(new Set(assigned.map((a) => a.chat.id))).toEqual(new Set(chats.slice(0, 15)));
+  });
+
+  describe('through the job queue', () => {
+    beforeAll(async () => {
+      await r1.routing.attach();
+      await r1.presence.attach();
+      await jobs.start();
+    });
+
+    it('assigns a waiting chat when an agent comes ONLINE', async () => {
+      const chat = await addChat(db, customer.id);
+      const latecomer = await addUser(db, Role.AGENT, 'Latecomer');
+      await r1.presence.choose(latecomer.id, Availability.ONLINE);
+      await r1.presence.socketAlive(latecomer.id, 'socket');
+      await until(async () => (await db.query(`SELECT "agentId" FROM chats WHERE id = $1`, [chat]))[0].agentId === latecomer.id);
+    });
+
+    it('moves the ACTIVE chats of an agent who goes OFFLINE to the others, as if new', async () => {
+      const leaving = await onlineAgent('Leaving', 5, Role.ADMIN);
+      const chats = [await addChat(db, customer.id), await addChat(db, customer.id)];
+      expect(await r1.routing.drain()).toHaveLength(2);
+      const staying = await onlineAgent('Staying', 5);
+      await r1.presence.choose(leaving.id, Availability.OFFLINE);
+      await until(async () => {
+        const rows: Array<{ agentId: string }> = await db.query(`SELECT "agentId" FROM chats WHERE id = ANY($1::uuid[])`, [chats]);
+        return rows.every((row) => row.agentId === staying.id);
+      });
+      const bodies: Array<{ body: string }> = await db.query(`SELECT body FROM messages WHERE "chatId" = $1 AND kind = 'SYSTEM' ORDER BY seq`, [chats[0]]);
+      expect(bodies.map((b) => b.body)).toEqual([
+        'Leaving joined the chat.',
+        'Leaving is no longer available; another agent will be with you shortly.',
+        'Staying joined the chat.',
+      ]);
+    });
+
+    it('looks at waiting chats again when capacity frees without an event it heard', async () => {
+      const full = await onlineAgent('Full', 1);
+      await addChat(db, customer.id, { status: 'ACTIVE', agentId: full.id });
+      const waiting = await addChat(db, customer.id);
+      await r1.routing.requestDrain('test');
+      // Closed behind the routers' backs (no chatUpdated): the periodic re-check finds the free slot.
+      await new Promise((r) => setTimeout(r, 1500));
+      await db.query(`UPDATE chats SET status = 'CLOSED' WHERE "agentId" = $1 AND status = 'ACTIVE'`, [full.id]);
+      await until(async () => (await db.query(`SELECT "agentId" FROM chats WHERE id = $1`, [waiting]))[0].agentId === full.id);
+    });
+  });
+});

@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource, QueryRunner } from 'typeorm';
+import { queryRows } from '@parley/api/database';
+import type { ChatRow, MessageRow } from '@parley/api/chat';
+
+const CHAT_RETURNING = `id, subject, status, "customerId", "agentId", "lastSeq", "botActive", "createdAt", "updatedAt", "closedAt"`;
+const MESSAGE_RETURNING = `id, "chatId", seq, kind, "senderId", body, "clientMessageId", "createdAt"`;
+
+export interface Candidate {
+  userId: string;
+  displayName: string;
+  maxChats: number;
+  active: number;
+  lastAssignedAt: Date | null;
+}
+
+/**
+ * The SQL of routing: the chat tables' part of an assignment (until the chat
+ * domain's transition helper takes it over) and the team's counts and locks.
+ */
+export class RoutingRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Agents and admins who chose ONLINE (whether they have a socket is presence's to say). */
+  async onlineStaff(): Promise<string[]> {
+    const rows = await queryRows<{ userId: string }>(
+      this.dataSource,
+      `SELECT p."userId" FROM agent_profiles p JOIN users u ON u.id = p."userId"
+       WHERE p.availability = 'ONLINE' AND u.role IN ('AGENT', 'ADMIN')`,
+    );
+    return rows.map((row) => row.userId);
+  }
+
+  /** The oldest chat waiting for a person that no other transaction is assigning (its row stays locked until commit). */
+  async lockOldestWaiting(runner: QueryRunner): Promise<{ id: string } | null> {
+    const [row] = await queryRows<{ id: string }>(
+      this.dataSource,
+      `SELECT id FROM chats WHERE status = 'QUEUED' AND NOT "botActive" ORDER BY "createdAt", id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+      [],
+      runner,
+    );
+    return row ?? null;
+  }
+
+  /**
+   * Locks the candidates' profiles (in one order everywhere, so routers never
+   * deadlock), then counts their ACTIVE chats in a new statement: its snapshot
+   * starts after the locks are held, so it sees every assignment committed by
+   * whoever held them before. Fewest first, then longest since the last assignment.
+   */
+  async lockAndCount(runner: QueryRunner, userIds: readonly string[]): Promise<Candidate[]> {
+    await queryRows(
+      this.dataSource,
+      `SELECT "userId" FROM agent_profiles WHERE "userId" = ANY($1::uuid[]) ORDER BY "userId" FOR UPDATE`,
+      [userIds],
+      runner,
+    );
+    const rows = await queryRows<Omit<Candidate, 'active'> & { active: string }>(
+      this.dataSource,
+      `SELECT p."userId", u."displayName", p."maxChats", p."lastAssignedAt",
+         (SELECT count(*) FROM chats c WHERE c."agentId" = p."userId" AND c.status = 'ACTIVE') AS active
+       FROM agent_profiles p JOIN users u ON u.id = p."userId"
+       WHERE p."userId" = ANY($1::uuid[]) AND p.availability = 'ONLINE' AND u.role IN ('AGENT', 'ADMIN')`,
+      [userIds],
+      runner,
+    );
+    return rows
+      .map((row) => ({ ...row, active: Number(row.active) }))
+      .sort(
+        (x, y) =>
+          x.active - y.active ||
+          (x.lastAssignedAt?.getTime() ?? -Infinity) - (y.lastAssignedAt?.getTime() ?? -Infinity) ||
+          (x.userId < y.userId ? -1 : 1),
+      );
+  }
+
+  /** QUEUED → ACTIVE with this agent, a SYSTEM message, the reason and the agent's last assignment time. Null when the chat is no longer QUEUED. */
+  async assign(runner: QueryRunner, chatId: string, agent: Candidate, reason: string): Promise<{ chat: ChatRow; message: MessageRow } | null> {
+    const [chat] = await queryRows<ChatRow>(
+      this.dataSource,
+      `UPDATE chats SET status = 'ACTIVE', "agentId" = $2, "botActive" = false, "updatedAt" = now(), "lastSeq" = "lastSeq" + 1
+       WHERE id = $1 AND status = 'QUEUED' RETURNING ${CHAT_RETURNING}`,
+      [chatId, agent.userId],
+      runner,
+    );
+    if (!chat) return null;
+    const message = await this.systemMessage(runner, chat, `${agent.displayName} joined the chat.`);
+    await queryRows(
+      this.dataSource,
+      // The moment of the decision (not the transaction's start): assignments are ordered as they were decided, under the locks.
+      `INSERT INTO chat_assignments ("chatId", reason, "assignedAt") VALUES ($1, $2, clock_timestamp())
+       ON CONFLICT ("chatId") DO UPDATE SET reason = EXCLUDED.reason, "assignedAt" = EXCLUDED."assignedAt"`,
+      [chatId, reason],
+      runner,
+    );
+    await queryRows(this.dataSource, `UPDATE agent_profiles SET "lastAssignedAt" = clock_timestamp() WHERE "userId" = $1`, [agent.userId], runner);
+    return { chat, message };
+  }
+
+  /** The agent's ACTIVE chats, locked, oldest first. */
+  async lockActiveChatsOf(runner: QueryRunner, agentId: string): Promise<string[]> {
+    const rows = await queryRows<{ id: string }>(
+      this.dataSource,
+      `SELECT id FROM chats WHERE "agentId" = $1 AND status = 'ACTIVE' ORDER BY "createdAt", id FOR UPDATE`,
+      [agentId],
+      runner,
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** ACTIVE → QUEUED (no agent, no reason) with a SYSTEM message; null when the chat was not ACTIVE with this agent. */
+  async requeue(runner: QueryRunner, chatId: string, agentId: string, notice: string): Promise<{ chat: ChatRow; message: MessageRow } | null> {
+    const [chat] = await queryRows<ChatRow>(
+      this.dataSource,
+      `UPDATE chats SET status = 'QUEUED', "agentId" = NULL, "updatedAt" = now(), "lastSeq" = "lastSeq" + 1
+       WHERE id = $1 AND "agentId" = $2 AND status = 'ACTIVE' RETURNING ${CHAT_RETURNING}`,
+      [chatId, agentId],
+      runner,
+    );
+    if (!chat) return null;
+    const message = await this.systemMessage(runner, chat, notice);
+    await queryRows(this.dataSource, `DELETE FROM chat_assignments WHERE "chatId" = $1`, [chatId], runner);
+    return { chat, message };
+  }
+
+  async displayName(userId: string): Promise<string> {
+    const [row] = await queryRows<{ displayName: string }>(this.dataSource, `SELECT "displayName" FROM users WHERE id = $1`, [userId]);
+    return row?.displayName ?? 'Your agent';
+  }
+
+  /** Whether any chat waits for a person. */
+  async anyWaiting(): Promise<boolean> {
+    const rows = await queryRows(this.dataSource, `SELECT 1 FROM chats WHERE status = 'QUEUED' AND NOT "botActive" LIMIT 1`);
+    return rows.length > 0;
+  }
+
+  /** Why each chat's agent has it: the stored reason, else "accepted" for a chat taken from the queue by hand; null while QUEUED. */
+  async assignmentReasons(chatIds: readonly string[]): Promise<Map<string, string | null>> {
+    const rows = await queryRows<{ id: string; reason: string | null }>(
+      this.dataSource,
+      `SELECT c.id, CASE WHEN c."agentId" IS NULL OR c.status = 'QUEUED' THEN NULL ELSE COALESCE(a.reason, 'accepted') END AS reason
+       FROM chats c LEFT JOIN chat_assignments a ON a."chatId" = c.id WHERE c.id = ANY($1::uuid[])`,
+      [chatIds],
+    );
+    return new Map(rows.map((row) => [row.id, row.reason]));
+  }
+
+  private async systemMessage(runner: QueryRunner, chat: ChatRow, body: string): Promise<MessageRow> {
+    const [message] = await queryRows<MessageRow>(
+      this.dataSource,
+      `INSERT INTO messages (id, "chatId", seq, kind, "senderId", body) VALUES ($1, $2, $3, 'SYSTEM', NULL, $4) RETURNING ${MESSAGE_RETURNING}`,
+      [randomUUID(), chat.id, chat.lastSeq, body],
+      runner,
+    );
+    return message;
+  }
+}

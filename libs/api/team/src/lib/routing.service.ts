@@ -1,0 +1,169 @@
+import type { DataSource } from 'typeorm';
+import { inTransaction, RollbackWith } from '@parley/api/database';
+import { defineQueue, type JobQueue } from '@parley/api/jobs';
+import { ALL_CHATS, ChatStatus, type ChatPubSub, type ChatRow, type MessageRow } from '@parley/api/chat';
+import type { PresenceService } from './presence';
+import type { Candidate, RoutingRepository } from './routing.repository';
+import type { TeamRepository } from './team.repository';
+import { Availability, RoutingMode } from './team.type';
+
+/** Assign what waits, as far as capacity goes. One waiting drain at a time is enough: it takes the whole queue. */
+export const routingDrainQueue = defineQueue<{ reason: string }>('team-routing-drain', {
+  policy: 'stately',
+  retry: { limit: 20, delaySeconds: 1, backoff: true, maxDelaySeconds: 30 },
+  expireInSeconds: 300,
+});
+
+/** Chats still waited after a drain: look again later (apart from drains, so a delayed look never holds back an immediate one). */
+export const routingRecheckQueue = defineQueue<{ reason: string }>('team-routing-recheck', {
+  policy: 'stately',
+  retry: { limit: 20, delaySeconds: 1, backoff: true, maxDelaySeconds: 30 },
+  expireInSeconds: 300,
+});
+
+/** An agent became OFFLINE (or was deactivated): their ACTIVE chats are assigned again as if new. */
+export const routingReassignQueue = defineQueue<{ agentId: string }>('team-routing-reassign', {
+  retry: { limit: 20, delaySeconds: 1, backoff: true, maxDelaySeconds: 60 },
+  expireInSeconds: 300,
+});
+
+export interface RoutingOptions {
+  /** While chats wait and routing is AUTO, the queue is looked at again this often (a missed event cannot strand a chat). */
+  recheckSeconds?: number;
+}
+
+export interface Assignment {
+  chat: ChatRow;
+  agentId: string;
+  reason: string;
+}
+
+/**
+ * Routing AUTO: a chat that needs a person goes to the ONLINE agent or admin
+ * (with a socket) below their maxChats who has the fewest ACTIVE chats, ties
+ * to whoever was assigned longest ago; queued chats go oldest first.
+ *
+ * Race-free across instances through PostgreSQL's locks: each assignment
+ * locks its chat (FOR UPDATE SKIP LOCKED: two routers take different chats)
+ * and its candidates' profile rows (one order everywhere: no deadlock), and
+ * counts ACTIVE chats only once those locks are held. Two routers therefore
+ * never assign one chat twice, nor push anyone past their capacity.
+ */
+export class RoutingService {
+  private readonly recheckSeconds: number;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly routing: RoutingRepository,
+    private readonly team: TeamRepository,
+    private readonly presence: PresenceService,
+    private readonly jobs: JobQueue,
+    private readonly chatPubsub: ChatPubSub,
+    options: RoutingOptions = {},
+  ) {
+    this.recheckSeconds = options.recheckSeconds ?? 30;
+  }
+
+  /**
+   * Registers the jobs' handlers and the events that free capacity or bring
+   * chats (call before the job queue starts). Closed and released chats are
+   * heard from the chat topics; the drain's periodic re-check covers any missed.
+   */
+  async attach(): Promise<void> {
+    await this.jobs.work(routingDrainQueue, () => this.drainAndRecheck());
+    await this.jobs.work(routingRecheckQueue, () => this.drainAndRecheck());
+    await this.jobs.work(routingReassignQueue, async (payload) => void (await this.reassignFrom(payload.agentId)));
+    this.presence.onChange(async (userId, availability) => {
+      if (availability === Availability.ONLINE) await this.requestDrain('an agent came online');
+      if (availability === Availability.OFFLINE) await this.jobs.send(routingReassignQueue, { agentId: userId });
+    });
+    this.chatPubsub.subscribe('chatUpdated', ALL_CHATS, (chat) => {
+      if (chat.status === ChatStatus.CLOSED || (chat.status === ChatStatus.QUEUED && !chat.botActive)) {
+        void this.requestDrain('a chat closed or waits').catch(() => undefined);
+      }
+    });
+  }
+
+  /** Asks for a drain through the queue (any instance runs it). */
+  async requestDrain(reason: string): Promise<void> {
+    await this.jobs.send(routingDrainQueue, { reason });
+  }
+
+  /** Assigns waiting chats while there are free agents; returns what it assigned. Nothing in MANUAL. */
+  async drain(limit = 1000): Promise<Assignment[]> {
+    const done: Assignment[] = [];
+    while (done.length < limit) {
+      const next = await this.assignNext();
+      if (!next) break;
+      done.push(next);
+    }
+    return done;
+  }
+
+  /** One assignment: the oldest waiting chat to the best free agent; null when there is none (or routing is MANUAL). */
+  async assignNext(): Promise<Assignment | null> {
+    if ((await this.team.settings()).routing !== RoutingMode.AUTO) return null;
+    const chosen = await this.routing.onlineStaff();
+    const reachable = [...(await this.presence.present(chosen))];
+    if (!reachable.length) return null;
+    const result = await inTransaction(this.dataSource, async (runner) => {
+      const chat = await this.routing.lockOldestWaiting(runner);
+      if (!chat) throw new RollbackWith(null);
+      const candidates = await this.routing.lockAndCount(runner, reachable);
+      const free = candidates.filter((c) => c.active < c.maxChats);
+      const agent = free[0];
+      if (!agent) throw new RollbackWith(null);
+      const reason = explain(agent, free, candidates.length);
+      const assigned = await this.routing.assign(runner, chat.id, agent, reason);
+      if (!assigned) throw new RollbackWith(null);
+      return { ...assigned, agentId: agent.userId, reason };
+    });
+    if (!result) return null;
+    await this.chatPubsub.publish('chatUpdated', ALL_CHATS, result.chat);
+    await this.chatPubsub.publish('messageAdded', result.chat.id, result.message);
+    return { chat: result.chat, agentId: result.agentId, reason: result.reason };
+  }
+
+  /**
+   * The agent's ACTIVE chats go back to the queue (each with a SYSTEM message)
+   * and are assigned again as if new. AUTO only: with MANUAL routing they stay.
+   */
+  async reassignFrom(agentId: string): Promise<number> {
+    if ((await this.team.settings()).routing !== RoutingMode.AUTO) return 0;
+    const name = await this.routing.displayName(agentId);
+    const requeued = await inTransaction(this.dataSource, async (runner) => {
+      const out: Array<{ chat: ChatRow; message: MessageRow }> = [];
+      for (const chatId of await this.routing.lockActiveChatsOf(runner, agentId)) {
+        const moved = await this.routing.requeue(runner, chatId, agentId, `${name} is no longer available; another agent will be with you shortly.`);
+        if (moved) out.push(moved);
+      }
+      return out;
+    });
+    for (const { chat, message } of requeued) {
+      await this.chatPubsub.publish('chatUpdated', ALL_CHATS, chat);
+      await this.chatPubsub.publish('messageAdded', chat.id, message);
+    }
+    if (requeued.length) await this.drain();
+    return requeued.length;
+  }
+
+  /** Why each chat's agent has it (agents and admins only: the caller checks). */
+  assignmentReasons(chatIds: readonly string[]): Promise<Map<string, string | null>> {
+    return this.routing.assignmentReasons(chatIds);
+  }
+
+  private async drainAndRecheck(): Promise<void> {
+    await this.drain();
+    if ((await this.team.settings()).routing === RoutingMode.AUTO && (await this.routing.anyWaiting())) {
+      // Chats still wait (nobody free): look again later, even if no event says capacity freed.
+      await this.jobs.send(routingRecheckQueue, { reason: 'chats wait' }, { delaySeconds: this.recheckSeconds });
+    }
+  }
+}
+
+/** assignmentReason in words: "auto-assigned: 1 of 5 open chats, the fewest of 3 online agents". */
+function explain(agent: Candidate, free: Candidate[], online: number): string {
+  const tie = free.filter((c) => c.active === agent.active).length > 1 ? ', assigned longest ago among equals' : '';
+  const agents = online === 1 ? '1 online agent' : `${online} online agents`;
+  return `auto-assigned: ${agent.active + 1} of ${agent.maxChats} open chats, the fewest of ${agents}${tie}`;
+}
