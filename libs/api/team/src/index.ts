@@ -8,3 +8,4 @@ export * from './lib/presence';
 export * from './lib/team.service';
 export * from './lib/routing.repository';
 export * from './lib/routing.service';
+export * from './lib/team.resolver';

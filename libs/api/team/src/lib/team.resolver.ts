@@ -1,0 +1,178 @@
+import DataLoader from 'dataloader';
+import type { DataSource } from 'typeorm';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { isStaff, notFound, requireViewer, scopedValue, type RequestContext } from '@parley/api/core';
+import { User, userLoader } from '@parley/api/auth';
+import { Chat, type ChatRow } from '@parley/api/chat';
+import type { RoutingService } from './routing.service';
+import type { TeamService } from './team.service';
+import { Availability, CannedReply, RoutingMode, TeamSettings, type CannedReplyRow, type TeamSettingsRow } from './team.type';
+
+const PROFILE_LOADER = Symbol('teamProfiles');
+const LABEL_LOADER = Symbol('chatLabels');
+const REASON_LOADER = Symbol('assignmentReasons');
+
+/**
+ * The team's queries, mutations and fields on User and Chat: thin, the
+ * services decide. Not in the server's schema until the whole contract part
+ * (team.graphql) is there.
+ */
+@Resolver()
+export class TeamResolver {
+  constructor(
+    private readonly team: TeamService,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  @Query(() => TeamSettings, { description: 'Agents and admins.' })
+  async teamSettings(@Ctx() ctx: RequestContext): Promise<TeamSettings> {
+    return settingsType(await this.team.settings(requireViewer(ctx)));
+  }
+
+  @Query(() => [User], { description: 'Agents and admins: every agent and admin, by display name.' })
+  async agents(@Ctx() ctx: RequestContext): Promise<User[]> {
+    const staff = await this.team.agents(requireViewer(ctx));
+    const users = await userLoader(ctx, this.dataSource).loadMany(staff.map((s) => s.id));
+    return users.filter((u): u is User => u instanceof User);
+  }
+
+  @Query(() => [CannedReply], { description: 'Agents and admins: canned replies, those whose shortcut or body match\nsearch first (all of them without search).' })
+  cannedReplies(@Ctx() ctx: RequestContext, @Arg('search', () => String, { nullable: true }) search?: string | null): Promise<CannedReplyRow[]> {
+    return this.team.cannedReplies(requireViewer(ctx), search);
+  }
+
+  @Mutation(() => User, { description: 'Agents and admins: their own availability.' })
+  async setAvailability(@Ctx() ctx: RequestContext, @Arg('availability', () => Availability) availability: Availability): Promise<User> {
+    const viewer = requireViewer(ctx);
+    await this.team.setAvailability(viewer, availability);
+    return this.user(ctx, viewer.id);
+  }
+
+  @Mutation(() => TeamSettings, { description: 'Admins.' })
+  async updateTeamSettings(@Ctx() ctx: RequestContext, @Arg('routing', () => RoutingMode) routing: RoutingMode): Promise<TeamSettings> {
+    return settingsType(await this.team.updateRouting(requireViewer(ctx), routing));
+  }
+
+  @Mutation(() => User, { description: "Admins: an agent's or admin's capacity, 1 to 50." })
+  async setAgentCapacity(
+    @Ctx() ctx: RequestContext,
+    @Arg('agentId', () => ID) agentId: string,
+    @Arg('maxChats', () => Int) maxChats: number,
+  ): Promise<User> {
+    await this.team.setAgentCapacity(requireViewer(ctx), agentId, maxChats);
+    return this.user(ctx, agentId);
+  }
+
+  @Mutation(() => Chat, { description: "Agents and admins: replaces the chat's labels (each 1 to 32 characters,\nat most 20, compared case-insensitively)." })
+  async setChatLabels(
+    @Ctx() ctx: RequestContext,
+    @Arg('chatId', () => ID) chatId: string,
+    @Arg('labels', () => [String]) labels: string[],
+  ): Promise<ChatRow> {
+    const viewer = requireViewer(ctx);
+    const saved = await this.team.setChatLabels(viewer, chatId, labels);
+    labelLoader(ctx, this.team).clear(chatId).prime(chatId, saved);
+    const [chat] = await this.dataSource.query(
+      `SELECT id, subject, status, "customerId", "agentId", "lastSeq", "botActive", "createdAt", "updatedAt", "closedAt" FROM chats WHERE id = $1`,
+      [chatId],
+    );
+    if (!chat) throw notFound('chat');
+    return chat as ChatRow;
+  }
+
+  @Mutation(() => CannedReply, { description: 'Agents and admins. A shortcut is unique: CONFLICT otherwise.' })
+  createCannedReply(@Ctx() ctx: RequestContext, @Arg('shortcut') shortcut: string, @Arg('body') body: string): Promise<CannedReplyRow> {
+    return this.team.createCannedReply(requireViewer(ctx), shortcut, body);
+  }
+
+  @Mutation(() => CannedReply)
+  updateCannedReply(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('shortcut') shortcut: string,
+    @Arg('body') body: string,
+  ): Promise<CannedReplyRow> {
+    return this.team.updateCannedReply(requireViewer(ctx), id, shortcut, body);
+  }
+
+  @Mutation(() => Boolean)
+  deleteCannedReply(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<boolean> {
+    return this.team.deleteCannedReply(requireViewer(ctx), id);
+  }
+
+  private async user(ctx: RequestContext, id: string): Promise<User> {
+    const user = await userLoader(ctx, this.dataSource).load(id);
+    if (!user) throw notFound('user');
+    return user;
+  }
+}
+
+/** Availability and capacity on User: for agents and admins, about agents and admins. */
+@Resolver(() => User)
+export class TeamUserResolver {
+  constructor(private readonly team: TeamService) {}
+
+  @FieldResolver(() => Availability, {
+    nullable: true,
+    description:
+      'Agents and admins, as seen by agents and admins: whether they take chats\nnow. OFFLINE whenever they have had no open WebSocket for 60 seconds,\nwhatever they set. Null for customers and for customers to see.',
+  })
+  async availability(@Root() user: User, @Ctx() ctx: RequestContext): Promise<Availability | null> {
+    const viewer = ctx.viewer;
+    if (!viewer || !isStaff(viewer.role) || !isStaff(user.role)) return null;
+    return (await profileLoader(ctx, this.team).load(user.id))?.availability ?? null;
+  }
+
+  @FieldResolver(() => Int, { nullable: true, description: 'Agents and admins: the most ACTIVE chats auto-assignment gives them.\nNull for customers.' })
+  async maxChats(@Root() user: User, @Ctx() ctx: RequestContext): Promise<number | null> {
+    if (!ctx.viewer || !isStaff(user.role)) return null;
+    return (await profileLoader(ctx, this.team).load(user.id))?.maxChats ?? null;
+  }
+}
+
+/** Labels and assignmentReason on Chat: agents and admins only. */
+@Resolver(() => Chat)
+export class TeamChatResolver {
+  constructor(
+    private readonly team: TeamService,
+    private readonly routing: RoutingService,
+  ) {}
+
+  @FieldResolver(() => [String], { description: "Agents and admins: the chat's labels; an empty list for customers." })
+  async labels(@Root() chat: ChatRow, @Ctx() ctx: RequestContext): Promise<string[]> {
+    if (!ctx.viewer || !isStaff(ctx.viewer.role)) return [];
+    return labelLoader(ctx, this.team).load(chat.id);
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      'Agents and admins: why the chat\'s agent has it, in words ("accepted",\n"transferred by Alex", "auto-assigned: 1 of 5 open chats, the fewest of 3\nonline agents"). Null while QUEUED and for customers.',
+  })
+  async assignmentReason(@Root() chat: ChatRow, @Ctx() ctx: RequestContext): Promise<string | null> {
+    if (!ctx.viewer || !isStaff(ctx.viewer.role)) return null;
+    const loader = scopedValue(ctx, REASON_LOADER, () => new DataLoader<string, string | null>(async (ids) => {
+      const reasons = await this.routing.assignmentReasons(ids);
+      return ids.map((id) => reasons.get(id) ?? null);
+    }));
+    return loader.load(chat.id);
+  }
+}
+
+function settingsType(row: TeamSettingsRow): TeamSettings {
+  return Object.assign(new TeamSettings(), { routing: row.routing });
+}
+
+function profileLoader(ctx: RequestContext, team: TeamService) {
+  return scopedValue(ctx, PROFILE_LOADER, () => new DataLoader<string, { availability: Availability | null; maxChats: number } | null>(async (ids) => {
+    const profiles = await team.profiles(requireViewer(ctx), ids);
+    return ids.map((id) => profiles.get(id) ?? null);
+  }));
+}
+
+function labelLoader(ctx: RequestContext, team: TeamService) {
+  return scopedValue(ctx, LABEL_LOADER, () => new DataLoader<string, string[]>(async (ids) => {
+    const labels = await team.labelsOf(requireViewer(ctx), ids);
+    return ids.map((id) => labels.get(id) ?? []);
+  }));
+}
