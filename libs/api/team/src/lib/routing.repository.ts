@@ -21,16 +21,6 @@ export interface Candidate {
 export class RoutingRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Agents and admins who chose ONLINE (whether they have a socket is presence's to say). */
-  async onlineStaff(): Promise<string[]> {
-    const rows = await queryRows<{ userId: string }>(
-      this.dataSource,
-      `SELECT p."userId" FROM agent_profiles p JOIN users u ON u.id = p."userId"
-       WHERE p.availability = 'ONLINE' AND u.role IN ('AGENT', 'ADMIN')`,
-    );
-    return rows.map((row) => row.userId);
-  }
-
   /** The oldest chat waiting for a person that no other transaction is assigning (its row stays locked until commit). */
   async lockOldestWaiting(runner: QueryRunner): Promise<{ id: string } | null> {
     const [row] = await queryRows<{ id: string }>(

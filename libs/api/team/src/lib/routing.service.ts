@@ -103,7 +103,7 @@ export class RoutingService {
   /** One assignment: the oldest waiting chat to the best free agent; null when there is none (or routing is MANUAL). */
   async assignNext(): Promise<Assignment | null> {
     if ((await this.team.settings()).routing !== RoutingMode.AUTO) return null;
-    const chosen = await this.routing.onlineStaff();
+    const chosen = await this.team.onlineStaff();
     const reachable = [...(await this.presence.present(chosen))];
     if (!reachable.length) return null;
     const result = await inTransaction(this.dataSource, async (runner) => {

@@ -214,6 +214,17 @@ describe('the team: presence, settings, capacity, canned replies, labels', () =>
         extensions: { code: 'BAD_USER_INPUT', fields: [{ field: 'timeZone' }] },
       });
       await expect(a.team.updateBusinessHours(agent, hours)).rejects.toMatchObject(code('FORBIDDEN'));
+
+      // Monday 10:00 in New York is within them; Wednesday is not, and the team is back on Monday at 9:00 there.
+      expect(await b.team.teamStatus(new Date('2026-12-07T15:00:00Z'))).toMatchObject({ withinHours: true, opensAt: null });
+      const wednesday = await b.team.teamStatus(new Date('2026-12-09T15:00:00Z'));
+      expect(wednesday).toMatchObject({ withinHours: false, opensAt: new Date('2026-12-14T14:00:00Z') });
+      const onDuty = await addUser(dataSource, Role.AGENT);
+      await a.team.setAvailability(onDuty, Availability.ONLINE);
+      await a.presence.socketAlive(onDuty.id, 'duty');
+      expect((await b.team.teamStatus()).someoneOnline).toBe(true);
+      await a.team.updateBusinessHours(admin, { timeZone: 'UTC', weekly: [] });
+      expect((await b.team.teamStatus()).withinHours).toBe(true);
     });
 
     it('capacity: 5 by default, 1 to 50, set by admins for agents and admins', async () => {

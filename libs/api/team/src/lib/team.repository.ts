@@ -85,6 +85,16 @@ export class TeamRepository {
     return rows.map((row) => row.userId);
   }
 
+  /** Agents and admins who chose ONLINE (whether they have a socket is presence's to say). */
+  async onlineStaff(): Promise<string[]> {
+    const rows = await queryRows<{ userId: string }>(
+      this.dataSource,
+      `SELECT p."userId" FROM agent_profiles p JOIN users u ON u.id = p."userId"
+       WHERE p.availability = 'ONLINE' AND u.role IN ('AGENT', 'ADMIN')`,
+    );
+    return rows.map((row) => row.userId);
+  }
+
   /** Agents and admins by display name. */
   async staff(): Promise<Array<{ id: string; displayName: string }>> {
     return queryRows(this.dataSource, `SELECT id, "displayName" FROM users WHERE role IN ('AGENT', 'ADMIN') ORDER BY lower("displayName"), id`);

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { badUserInput, codePointLength, forbidden, isStaff, isUuid, notFound, Role, type FieldProblem, type Viewer } from '@parley/api/core';
 import { inTransaction, pgErrorCode, PG_UNIQUE_VIOLATION } from '@parley/api/database';
-import { checkBusinessHours } from './business-hours';
+import { checkBusinessHours, openState } from './business-hours';
 import { shortcutTaken } from './team.errors';
 import type { PresenceService } from './presence';
 import type { TeamRepository } from './team.repository';
@@ -81,6 +81,19 @@ export class TeamService {
     if (problems.length) throw badUserInput(problems);
     await this.repository.setBusinessHours({ timeZone: hours.timeZone, weekly: [...hours.weekly].sort((a, b) => a.day - b.day || a.openMinute - b.openMinute) });
     return this.repository.settings();
+  }
+
+  /**
+   * Whether a person can answer now: within business hours and with someone
+   * ONLINE (with a socket); if not, when the team opens next (null: unknown,
+   * when it is only that nobody is online). For the site, the widget and the
+   * bot's handover message: public facts, no names.
+   */
+  async teamStatus(at = new Date()): Promise<{ withinHours: boolean; someoneOnline: boolean; opensAt: Date | null }> {
+    const settings = await this.repository.settings();
+    const state = openState(settings.businessHours, at);
+    const online = await this.presence.present(await this.repository.onlineStaff());
+    return { withinHours: state.open, someoneOnline: online.size > 0, opensAt: state.opensAt };
   }
 
   // ---------------------------------------------------------------- canned replies
