@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '@parley/api/testing';
 import { LocalPubSub, Role, type Viewer } from '@parley/api/core';
 import { JobQueue } from '@parley/api/jobs';
-import type { ChatTopics, ChatRow } from '@parley/api/chat';
+import { ChatService, type ChatTopics, type ChatRow } from '@parley/api/chat';
 import { addChat, addUser, openTeamDataSource } from '../testing/team-fixtures';
 import { MemoryPresenceStore, PresenceService } from './presence';
 import { RoutingRepository } from './routing.repository';
@@ -27,6 +27,7 @@ interface Router {
   routing: RoutingService;
   presence: PresenceService;
   chatEvents: ChatRow[];
+  chatPubsub: LocalPubSub<ChatTopics>;
 }
 
 describe('routing AUTO', () => {
@@ -48,7 +49,7 @@ describe('routing AUTO', () => {
     chatPubsub.subscribe('chatUpdated', 'all', (chat) => chatEvents.push(chat));
     const presence = new PresenceService(store, team, new LocalPubSub<TeamTopics>(), jobs);
     const routing = new RoutingService(dataSource, new RoutingRepository(dataSource), team, presence, jobs, chatPubsub, { recheckSeconds: 1 });
-    const router = { dataSource, routing, presence, chatEvents };
+    const router = { dataSource, routing, presence, chatEvents, chatPubsub };
     routers.push(router);
     return router;
   };
@@ -237,6 +238,17 @@ describe('routing AUTO', () => {
         'Leaving is no longer available; another agent will be with you shortly.',
         'Staying joined the chat.',
       ]);
+    });
+
+    it("assigns the bot's chat when the bot hands it over", async () => {
+      const chats = new ChatService(r1.dataSource, r1.chatPubsub);
+      const agent = await onlineAgent('Handover', 5);
+      const chat = await addChat(db, customer.id, { botActive: true });
+      await r1.routing.requestDrain('test');
+      await new Promise((r) => setTimeout(r, 1000));
+      expect((await db.query(`SELECT status FROM chats WHERE id = $1`, [chat]))[0].status).toBe('QUEUED');
+      await chats.stopBot(chat, 'An agent will be with you shortly.');
+      await until(async () => (await db.query(`SELECT "agentId" FROM chats WHERE id = $1`, [chat]))[0].agentId === agent.id);
     });
 
     it('looks at waiting chats again when capacity frees without an event it heard', async () => {
