@@ -4,7 +4,7 @@ import type { QueryRunner } from 'typeorm';
 /**
  * Parley's one durable job queue: pg-boss 10 on the product's own PostgreSQL,
  * in a schema of its own that pg-boss creates and migrates
- * (docs/decisions/0001-job-queue.md says why pg-boss). Timed and retried
+ * (docs/decisions/007-job-queue-pg-boss.md says why pg-boss). Timed and retried
  * work goes here, never into an in-process timer a restart forgets. A job is
  * a row: it outlives the process that scheduled it, and several instances
  * take jobs with FOR UPDATE SKIP LOCKED, so one job runs on one worker at a time.
