@@ -44,10 +44,11 @@ export interface Assignment {
  * to whoever was assigned longest ago; queued chats go oldest first.
  *
  * Race-free across instances through PostgreSQL's locks: each assignment
- * locks its chat (FOR UPDATE SKIP LOCKED: two routers take different chats)
- * and its candidates' profile rows (one order everywhere: no deadlock), and
- * counts ACTIVE chats only once those locks are held. Two routers therefore
- * never assign one chat twice, nor push anyone past their capacity.
+ * locks its candidates' profile rows (one order everywhere: no deadlock),
+ * counts ACTIVE chats only once those locks are held, then locks the oldest
+ * waiting chat (FOR UPDATE SKIP LOCKED: one being accepted by hand is passed
+ * over). Two routers therefore never assign one chat twice, nor push anyone
+ * past their capacity, and take waiting chats strictly oldest first.
  */
 export class RoutingService {
   private readonly recheckSeconds: number;
@@ -107,12 +108,14 @@ export class RoutingService {
     const reachable = [...(await this.presence.present(chosen))];
     if (!reachable.length) return null;
     const result = await inTransaction(this.dataSource, async (runner) => {
-      const chat = await this.routing.lockOldestWaiting(runner);
-      if (!chat) throw new RollbackWith(null);
+      // The candidates first: routers sharing them queue up here, so each then takes the oldest chat still
+      // waiting (locking the chat first let a router that found nobody free hold back an older chat).
       const candidates = await this.routing.lockAndCount(runner, reachable);
       const free = candidates.filter((c) => c.active < c.maxChats);
       const agent = free[0];
       if (!agent) throw new RollbackWith(null);
+      const chat = await this.routing.lockOldestWaiting(runner);
+      if (!chat) throw new RollbackWith(null);
       const reason = explain(agent, free, candidates.length);
       const assigned = await this.routing.assign(runner, chat.id, agent, reason);
       if (!assigned) throw new RollbackWith(null);
