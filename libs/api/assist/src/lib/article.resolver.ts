@@ -1,5 +1,5 @@
 import { Arg, Authorized, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { Role } from '@parley/api/core';
+import { Public, Role } from '@parley/api/core';
 import { ArticleService } from './article.service';
 import { ArticleInput, ARTICLE_LIMITS } from './article.inputs';
 import { Article, ArticleHit, type ArticleHitRow, type ArticleRow } from './article.type';
@@ -8,7 +8,10 @@ import { Article, ArticleHit, type ArticleHitRow, type ArticleRow } from './arti
 export class ArticleResolver {
   constructor(private readonly articles: ArticleService) {}
 
-  @Query(() => [ArticleHit], { description: 'Anyone signed in: knowledge-base search, best match first.' })
+  // Public: the help center's pages are read without signing in; the anonymous and
+  // searchArticles rate limits still apply. Every mutation below stays staff-only.
+  @Public()
+  @Query(() => [ArticleHit], { description: 'Anyone, signed in or not: knowledge-base search, best match first.' })
   searchArticles(
     @Arg('query', { description: `1 to ${ARTICLE_LIMITS.queryMax} characters, in the customer's own words.` }) query: string,
     @Arg('first', () => Int, { nullable: true, description: `1 to ${ARTICLE_LIMITS.firstMax}; ${ARTICLE_LIMITS.firstDefault} when omitted.` })
@@ -19,7 +22,8 @@ export class ArticleResolver {
     return this.articles.search(query, { first, tags });
   }
 
-  @Query(() => Article, { nullable: true })
+  @Public()
+  @Query(() => Article, { nullable: true, description: 'Anyone, signed in or not: one article, or null when there is none.' })
   article(@Arg('id', () => ID) id: string): Promise<ArticleRow | null> {
     return this.articles.find(id);
   }

@@ -139,7 +139,7 @@ describe('requestHuman', () => {
 });
 
 describe('articles', () => {
-  it('agents and admins write; customers may not; everyone signed in searches; anonymous may not', async () => {
+  it('agents and admins write; customers and anonymous callers may not', async () => {
     const input = { title: 'Test article', body: 'Some body', tags: ['Test'] };
     expect(errorCode(await gql(api.graphqlUrl, CREATE, { input }, customer.token))).toBe('FORBIDDEN');
     expect(errorCode(await gql(api.graphqlUrl, CREATE, { input }))).toBe('UNAUTHENTICATED');
@@ -153,7 +153,24 @@ describe('articles', () => {
     expect((await gqlOk(api.graphqlUrl, DELETE, { id }, admin.token))['deleteArticle']).toBe(true);
     expect(errorCode(await gql(api.graphqlUrl, DELETE, { id }, admin.token))).toBe('NOT_FOUND');
     await gqlOk(api.graphqlUrl, DELETE, { id: byAgent['createArticle'].id }, agent.token);
-    expect(errorCode(await gql(api.graphqlUrl, SEARCH, { q: 'refund' }))).toBe('UNAUTHENTICATED');
+  });
+
+  it('anyone reads and searches articles without a token; every mutation still needs staff', async () => {
+    const created = await gqlOk(api.graphqlUrl, CREATE, { input: { title: 'Public pelicanite guide', body: 'Pelicanite care.', tags: ['care'] } }, admin.token);
+    const id = created['createArticle'].id as string;
+    const hits = await gqlOk(api.graphqlUrl, SEARCH, { q: 'pelicanite' });
+    expect(hits['searchArticles'][0].article.id).toBe(id);
+    expect((await gqlOk(api.graphqlUrl, ARTICLE, { id }))['article']).toEqual({ id, title: 'Public pelicanite guide' });
+    const input = { title: 'Changed', body: 'Changed' };
+    expect(errorCode(await gql(api.graphqlUrl, CREATE, { input }))).toBe('UNAUTHENTICATED');
+    expect(errorCode(await gql(api.graphqlUrl, UPDATE, { id, input }))).toBe('UNAUTHENTICATED');
+    expect(errorCode(await gql(api.graphqlUrl, DELETE, { id }))).toBe('UNAUTHENTICATED');
+    expect(errorCode(await gql(api.graphqlUrl, REQUEST_HUMAN, { id }))).toBe('UNAUTHENTICATED');
+    // Nothing changed underneath.
+    expect((await gqlOk(api.graphqlUrl, ARTICLE, { id }))['article'].title).toBe('Public pelicanite guide');
+    // Chats stay private.
+    expect(errorCode(await gql(api.graphqlUrl, CHAT, { id }))).toBe('UNAUTHENTICATED');
+    await gqlOk(api.graphqlUrl, DELETE, { id }, admin.token);
   });
 
   it("agents' edits change the next search", async () => {

@@ -51,6 +51,16 @@ describe('limits at work', () => {
     expect(errorCode(await gql(api.graphqlUrl, query, { c: otherChat }, other.token))).toBeUndefined();
   });
 
+  it('limits anonymous searches per address, like any other caller', async () => {
+    const query = 'query { searchArticles(query: "where is my parcel") { snippet } }';
+    const from = (address: string) => ({ 'x-forwarded-for': address });
+    const codes: Array<string | undefined> = [];
+    for (let i = 0; i < allowed('searchPerCaller'); i++) codes.push(errorCode(await gql(api.graphqlUrl, query, {}, undefined, from('198.51.100.41'))));
+    expect(codes).toEqual(Array(allowed('searchPerCaller')).fill(undefined));
+    expect(errorCode(await gql(api.graphqlUrl, query, {}, undefined, from('198.51.100.41')))).toBe('RATE_LIMITED');
+    expect(errorCode(await gql(api.graphqlUrl, query, {}, undefined, from('198.51.100.42')))).toBeUndefined();
+  });
+
   it('limits WebSocket upgrades per address, before the handshake', async () => {
     const address = `203.0.113.${Math.floor(Math.random() * 200) + 1}`;
     const open = () =>
