@@ -3,12 +3,12 @@ import { richText } from './rich-text';
 
 /**
  * A message's text with its http(s) links followable (in a new tab, without
- * opener or referrer) and, for BOT answers, bold and markdown links. Rendered through bindings only: no HTML from a message ever reaches the page.
+ * opener or referrer), help-article paths as links to the site's own pages and, for BOT answers, bold and markdown links. Rendered through bindings only: no HTML from a message ever reaches the page.
  */
 @Component({
   selector: 'parley-message-body',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  template: `@for (piece of pieces(); track $index) {@if (piece.href) {<a [href]="piece.href" target="_blank" rel="noopener noreferrer" [class.strong]="piece.strong">{{ piece.text }}</a>} @else if (piece.strong) {<strong>{{ piece.text }}</strong>} @else {{{ piece.text }}}}`,
+  template: `@for (piece of pieces(); track $index) {@if (piece.internal) {<a [href]="piece.href" [class.strong]="piece.strong">{{ piece.text }}</a>} @else if (piece.href) {<a [href]="piece.href" target="_blank" rel="noopener noreferrer" [class.strong]="piece.strong">{{ piece.text }}</a>} @else if (piece.strong) {<strong>{{ piece.text }}</strong>} @else {{{ piece.text }}}}`,
   styles: `
     :host { white-space: pre-wrap; overflow-wrap: anywhere; word-break: break-word; }
     a { color: inherit; text-decoration: underline; text-underline-offset: 2px; }

@@ -21,6 +21,23 @@ describe('richText', () => {
     expect(safeHref('/help/articles/abc')).toBeNull();
   });
 
+  it("links the site's help-article paths, as the bot cites them, and no other path", () => {
+    const id = '0b6f6a3e-2f7c-4c1e-9a57-3d2c1b0a9f8e';
+    expect(richText(`• Returns: send it back. /help/articles/${id}`, true)).toEqual([
+      { text: '• Returns: send it back. ' },
+      { text: `/help/articles/${id}`, href: `/help/articles/${id}`, internal: true },
+    ]);
+    expect(richText(`see [How to return](/help/articles/${id}).`, true)).toEqual([
+      { text: 'see ' },
+      { text: 'How to return', href: `/help/articles/${id}`, internal: true },
+      { text: '.' },
+    ]);
+    expect(richText(`(see /help/articles/${id})`)).toEqual([{ text: '(see ' }, { text: `/help/articles/${id}`, href: `/help/articles/${id}`, internal: true }, { text: ')' }]);
+    for (const text of ['/chats/abc', '[x](/chats/abc)', 'https://evil.example/help/articles/abc', '//evil.example/help/articles/abc', 'x/help/articles/abc', '/help/articles/abc/../../chats']) {
+      expect(richText(text, true).filter((p) => p.internal)).toEqual([]);
+    }
+  });
+
   it('reads **bold** and [label](url) in bot answers only', () => {
     expect(richText('**Returns**: see [the policy](https://shop.example/returns) or **https://shop.example/faq**.', true)).toEqual([
       { text: 'Returns', strong: true },

@@ -1,13 +1,15 @@
 /**
  * Message text as inline pieces to render with Angular's own bindings, never
  * as HTML: a message can hold no markup, only text, links and (in BOT answers)
- * a small markdown subset. Links are http(s) URLs only; anything else stays
- * text (the help center's article paths too, until the site has a page for them).
+ * a small markdown subset. Links are http(s) URLs, and the site's own help
+ * articles (`/help/articles/<id>`, as the bot cites them); anything else stays text.
  */
 export interface RichPiece {
   text: string;
-  /** An http(s) URL. */
+  /** An http(s) URL, or a help article's path on this site. */
   href?: string;
+  /** A page of this site (a help article): followed in place, not in a new tab. */
+  internal?: boolean;
   strong?: boolean;
 }
 
@@ -15,6 +17,9 @@ export interface RichPiece {
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"'`]+/gi;
 const TRAILING = /[.,;:!?)\]}'"]+$/;
 const MARKDOWN_LINK = /\[([^\]\n]{1,200})\]\(([^)\s]{1,2000})\)/g;
+// A help article's path, standing alone (not inside a URL or another path).
+const HELP_PATH = /(?<![\w/.:-])\/help\/articles\/[A-Za-z0-9-]{1,64}(?![\w/])/g;
+const HELP_PATH_EXACT = /^\/help\/articles\/[A-Za-z0-9-]{1,64}$/;
 const STRONG = /\*\*([^*\n]{1,1000})\*\*/g;
 
 /** A link target that is safe to follow, or null. */
@@ -27,13 +32,18 @@ export function safeHref(raw: string): { href: string } | null {
   }
 }
 
+/** A help article's path on this site, or null. */
+export function helpArticleHref(raw: string): { href: string; internal: true } | null {
+  return HELP_PATH_EXACT.test(raw) ? { href: raw, internal: true } : null;
+}
+
 /** The pieces of `text`: URLs linked always; with `markdown`, also **bold** and [label](url). */
 export function richText(text: string, markdown = false): RichPiece[] {
   const pieces: RichPiece[] = [];
   const spans = markdown ? splitStrong(text) : [{ text, strong: false }];
   for (const span of spans) {
     for (const piece of markdown ? splitMarkdownLinks(span.text) : [{ text: span.text } as RichPiece]) {
-      const found = piece.href ? [piece] : linkify(piece.text);
+      const found = piece.href ? [piece] : linkify(piece.text).flatMap((part) => (part.href ? [part] : linkHelpPaths(part.text)));
       for (const part of found) pieces.push(span.strong ? { ...part, strong: true } : part);
     }
   }
@@ -49,7 +59,7 @@ function splitMarkdownLinks(text: string): RichPiece[] {
     text,
     MARKDOWN_LINK,
     (match) => {
-      const target = safeHref(match[2]);
+      const target = safeHref(match[2]) ?? helpArticleHref(match[2]);
       return [target ? { text: match[1], ...target } : { text: match[0] }];
     },
     (plain) => ({ text: plain }),
@@ -69,6 +79,10 @@ function linkify(text: string): RichPiece[] {
     },
     (plain) => ({ text: plain }),
   );
+}
+
+function linkHelpPaths(text: string): RichPiece[] {
+  return splitBy<RichPiece>(text, HELP_PATH, (match) => [{ text: match[0], href: match[0], internal: true }], (plain) => ({ text: plain }));
 }
 
 function splitBy<T>(text: string, pattern: RegExp, onMatch: (match: RegExpExecArray) => T[], onText: (plain: string) => T): T[] {
