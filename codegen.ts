@@ -50,6 +50,11 @@ const config: CodegenConfig = {
       plugins: [{ add: { content: header } }, ...angularPlugins],
       config: angularConfig,
     },
+    'libs/web/help/data-access/src/generated/graphql.ts': {
+      documents: ['libs/web/help/data-access/src/lib/graphql/*.graphql'],
+      plugins: [{ add: { content: header } }, ...angularPlugins],
+      config: angularConfig,
+    },
     'libs/web/chat/data-access/src/generated/assist.ts': {
       schema: hasRequestHuman ? [] : ['../shared/contract/assist.graphql'],
       documents: ['libs/web/chat/data-access/src/lib/graphql/assist/*.graphql'],

@@ -37,5 +37,16 @@ export const appRoutes: Routes = [
       },
     ],
   },
+  // The help center: public, no sign-in.
+  {
+    path: 'help',
+    title: $localize`:@@help.pageTitle:Help center · Parley`,
+    loadComponent: () => import('@parley/web/help/feature').then((m) => m.HelpHomePage),
+  },
+  {
+    path: 'help/articles/:id',
+    title: $localize`:@@help.articlePageTitle:Help article · Parley`,
+    loadComponent: () => import('@parley/web/help/feature').then((m) => m.HelpArticlePage),
+  },
   { path: '**', redirectTo: 'chats' },
 ];

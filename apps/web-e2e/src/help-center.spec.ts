@@ -1,0 +1,171 @@
+import { resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { gqlOk, loginAdmin, registerCustomer, startChat, startTestServer, type Person, type TestServer } from '@parley/api/testing';
+import { seriousViolations } from './support/axe';
+import { launchChromium } from './support/browser';
+
+// testTimeout in jest.config.cjs is ignored when Jest runs several projects
+jest.setTimeout(90_000);
+
+const ROOT = resolve(__dirname, '../../..');
+const CREATE = 'mutation($input: ArticleInput!) { createArticle(input: $input) { id } }';
+let api: TestServer;
+let chrome: Browser;
+let admin: Person;
+
+const createArticle = async (title: string, body: string, tags: string[]) =>
+  (await gqlOk(api.graphqlUrl, CREATE, { input: { title, body, tags } }, admin.token))['createArticle'].id as string;
+
+beforeAll(async () => {
+  [api, chrome] = await Promise.all([startTestServer({ seedDemo: true, webRoot: resolve(ROOT, 'dist/apps/web/browser') }), launchChromium()]);
+  admin = await loginAdmin(api);
+});
+
+afterAll(async () => {
+  await chrome?.close();
+  await api?.stop();
+});
+
+/** What reaches past the window's right edge: nothing when the page fits. */
+const scrollsSideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+
+describe('the help center, signed out', () => {
+  let shippingId: string;
+  let billingId: string;
+  beforeAll(async () => {
+    shippingId = await createArticle('Zorblat parcels abroad', '## Sending zorblat parcels\n\nWe ship **zorblat** parcels to 40 countries. See [the carrier](https://carrier.example/zorblat).', ['shipping']);
+    billingId = await createArticle('Paying for zorblat orders', 'Zorblat orders are paid by card or invoice.', ['billing']);
+  });
+
+  for (const [size, viewport] of [
+    ['desktop', { width: 1280, height: 800 }],
+    ['phone', { width: 390, height: 844 }],
+  ] as const) {
+    it(`searches, filters by tag and opens an article by keyboard, axe-clean (${size})`, async () => {
+      const context = await chrome.newContext({ viewport, baseURL: api.url });
+      const page = await context.newPage();
+      try {
+        await page.goto('/help');
+        await page.getByRole('heading', { level: 1, name: 'Help center' }).waitFor();
+        expect(await seriousViolations(page)).toEqual([]);
+
+        const box = page.getByLabel('Search the help center');
+        await box.focus();
+        await page.keyboard.type('zorblat');
+        await page.keyboard.press('Enter');
+        await page.waitForURL(/\/help\?q=zorblat/);
+        const shipping = page.getByRole('link', { name: 'Zorblat parcels abroad' });
+        const billing = page.getByRole('link', { name: 'Paying for zorblat orders' });
+        await shipping.waitFor();
+        await billing.waitFor();
+        // Grouped under their tags.
+        expect(await page.getByRole('region', { name: 'shipping' }).getByRole('link').allTextContents()).toEqual(['Zorblat parcels abroad']);
+        expect(await seriousViolations(page)).toEqual([]);
+        expect(await scrollsSideways(page)).toBe(false);
+
+        await page.getByRole('button', { name: 'billing' }).click();
+        await page.waitForURL(/tag=billing/);
+        await shipping.waitFor({ state: 'detached' });
+        expect(await page.getByRole('button', { name: 'billing' }).getAttribute('aria-pressed')).toBe('true');
+        await billing.waitFor();
+        await page.getByRole('button', { name: 'All topics' }).click();
+        await shipping.waitFor();
+
+        await shipping.focus();
+        await page.keyboard.press('Enter');
+        await page.waitForURL(new RegExp(`/help/articles/${shippingId}$`));
+        await page.getByRole('heading', { level: 1, name: 'Zorblat parcels abroad' }).waitFor();
+        expect(await page.getByRole('heading', { level: 2, name: 'Sending zorblat parcels' }).count()).toBe(1);
+        const carrier = page.locator('.article-body').getByRole('link', { name: 'the carrier' });
+        expect(await carrier.getAttribute('href')).toBe('https://carrier.example/zorblat');
+        expect(await carrier.getAttribute('rel')).toBe('noopener noreferrer');
+        expect(await seriousViolations(page)).toEqual([]);
+        expect(await scrollsSideways(page)).toBe(false);
+        expect(billingId).toBeTruthy();
+      } finally {
+        await context.close();
+      }
+    });
+  }
+
+  it('says so when an article does not exist', async () => {
+    const context = await chrome.newContext({ baseURL: api.url });
+    const page = await context.newPage();
+    try {
+      await page.goto('/help/articles/00000000-0000-4000-8000-000000000000');
+      await page.getByRole('heading', { level: 1, name: 'Article not found' }).waitFor();
+      expect(await seriousViolations(page)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("never runs script written in an article's markdown", async () => {
+    const id = await createArticle(
+      'Hostile article',
+      [
+        'Hello <script>window.__pwned = "script"</script>',
+        '<img src="x" onerror="window.__pwned = \'onerror\'">',
+        '<svg onload="window.__pwned = \'svg\'"></svg>',
+        '[click me](javascript:window.__pwned=\'link\')',
+        '<a href="javascript:window.__pwned=\'anchor\'">anchor</a>',
+        '<iframe srcdoc="<script>parent.__pwned=\'frame\'</script>"></iframe>',
+      ].join('\n\n'),
+      ['test'],
+    );
+    const context = await chrome.newContext({ baseURL: api.url });
+    const page = await context.newPage();
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    try {
+      await page.goto(`/help/articles/${id}`);
+      await page.getByRole('heading', { level: 1, name: 'Hostile article' }).waitFor();
+      const body = page.locator('.article-body');
+      await body.getByText('Hello').waitFor();
+      expect(await body.locator('script, iframe, svg, [onerror], [onload]').count()).toBe(0);
+      for (const name of ['click me', 'anchor']) {
+        const link = body.getByText(name, { exact: true });
+        expect(await link.getAttribute('href')).toBeNull();
+        await link.click();
+      }
+      await page.waitForTimeout(300);
+      expect(await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBeUndefined();
+      expect(dialogs).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("a bot answer's link", () => {
+  let customer: Person;
+  beforeAll(async () => {
+    customer = await registerCustomer(api, 'Jamie Rivera');
+  });
+
+  it('opens the article it cites', async () => {
+    const chatId = await startChat(api, customer, 'how do i send back shoes i bought');
+    const context = await chrome.newContext({ baseURL: api.url });
+    const page = await context.newPage();
+    try {
+      await page.goto('/sign-in');
+      await page.getByLabel('Email').fill(customer.email);
+      await page.getByLabel('Password', { exact: true }).fill(customer.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL(/\/chats/);
+      await page.goto(`/chats/${chatId}`);
+      const link = page.locator('li.message').getByRole('link', { name: /^\/help\/articles\// }).first();
+      await link.waitFor({ timeout: 15_000 });
+      const href = await link.getAttribute('href');
+      expect(href).toMatch(/^\/help\/articles\/[0-9a-f-]{36}$/);
+      await link.click();
+      await page.waitForURL(new RegExp(`${href}$`));
+      await page.getByRole('heading', { level: 1, name: 'How to return an item' }).waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+});

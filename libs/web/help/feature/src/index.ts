@@ -1,0 +1,2 @@
+export * from './lib/help-home.page';
+export * from './lib/help-article.page';

@@ -1,0 +1,46 @@
+import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { Title } from '@angular/platform-browser';
+import { ActivatedRoute, RouterLink } from '@angular/router';
+import { firstValueFrom } from 'rxjs';
+import { HelpArticleGQL, type HelpArticleQuery } from '@parley/web/help/data-access';
+import { renderArticleMarkdown } from './article-markdown';
+
+type Article = NonNullable<HelpArticleQuery['article']>;
+
+/** /help/articles/:id: one article, its markdown rendered and sanitized (see article-markdown.ts). */
+@Component({
+  selector: 'parley-help-article',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [RouterLink],
+  templateUrl: './help-article.page.html',
+  styleUrl: './help.css',
+})
+export class HelpArticlePage {
+  private readonly articles = inject(HelpArticleGQL);
+  private readonly title = inject(Title);
+  protected readonly article = signal<Article | null>(null);
+  protected readonly html = signal('');
+  protected readonly state = signal<'loading' | 'ready' | 'missing' | 'failed'>('loading');
+
+  constructor() {
+    inject(ActivatedRoute)
+      .paramMap.pipe(takeUntilDestroyed())
+      .subscribe((params) => void this.load(params.get('id') ?? ''));
+  }
+
+  private async load(id: string): Promise<void> {
+    this.state.set('loading');
+    try {
+      const result = await firstValueFrom(this.articles.fetch({ variables: { id }, fetchPolicy: 'network-only' }));
+      if (result.data === undefined) throw result.error ?? new Error('article failed');
+      const article = (result.data.article ?? null) as Article | null;
+      this.article.set(article);
+      this.html.set(article ? renderArticleMarkdown(article.body) : '');
+      this.state.set(article ? 'ready' : 'missing');
+      this.title.setTitle(article ? $localize`:@@help.articleTitle:${article.title}:title: · Parley help` : $localize`:@@help.missingTitle:Article not found · Parley help`);
+    } catch {
+      this.state.set('failed');
+    }
+  }
+}
