@@ -88,6 +88,33 @@ describe('the help center, signed out', () => {
     });
   }
 
+  it('asks "Did this help?", stores the answer and shows staff the count', async () => {
+    const id = await createArticle('Quokkalite warranty', 'Two years on every quokkalite item.', ['warranty']);
+    const FEEDBACK = 'query($id: ID!) { article(id: $id) { feedback { helpful notHelpful } } }';
+    for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+      const context = await chrome.newContext({ viewport, baseURL: api.url });
+      const page = await context.newPage();
+      try {
+        await page.goto(`/help/articles/${id}`);
+        await page.getByRole('heading', { level: 2, name: 'Did this help?' }).waitFor();
+        expect(await seriousViolations(page)).toEqual([]);
+        await page.getByRole('button', { name: 'Yes' }).focus();
+        await page.keyboard.press('Enter');
+        await page.getByRole('status').filter({ hasText: 'Thank you for telling us.' }).waitFor();
+        expect(await page.evaluate(() => document.activeElement?.id)).toBe('feedback-thanks');
+        expect(await seriousViolations(page)).toEqual([]);
+        // The same browser again: still one answer, now "no".
+        await page.reload();
+        await page.getByRole('button', { name: 'No' }).click();
+        await page.getByRole('status').filter({ hasText: 'Thank you for telling us.' }).waitFor();
+      } finally {
+        await context.close();
+      }
+    }
+    // Two browsers: each answered yes, then changed to no.
+    expect((await gqlOk(api.graphqlUrl, FEEDBACK, { id }, admin.token))['article'].feedback).toEqual({ helpful: 0, notHelpful: 2 });
+  });
+
   it('says so when an article does not exist', async () => {
     const context = await chrome.newContext({ baseURL: api.url });
     const page = await context.newPage();

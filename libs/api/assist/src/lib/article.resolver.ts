@@ -1,12 +1,16 @@
-import { Arg, Authorized, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { Public, Role } from '@parley/api/core';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Public, Role, type RequestContext } from '@parley/api/core';
+import { ArticleFeedbackService } from './article-feedback.service';
 import { ArticleService } from './article.service';
 import { ArticleInput, ARTICLE_LIMITS } from './article.inputs';
-import { Article, ArticleHit, type ArticleHitRow, type ArticleRow } from './article.type';
+import { Article, ArticleFeedback, ArticleHit, type ArticleHitRow, type ArticleRow } from './article.type';
 
 @Resolver(() => Article)
 export class ArticleResolver {
-  constructor(private readonly articles: ArticleService) {}
+  constructor(
+    private readonly articles: ArticleService,
+    private readonly feedbackService: ArticleFeedbackService,
+  ) {}
 
   // Public: the help center's pages are read without signing in; the anonymous and
   // searchArticles rate limits still apply. Every mutation below stays staff-only.
@@ -44,5 +48,26 @@ export class ArticleResolver {
   @Mutation(() => Boolean, { description: 'Agents and admins.' })
   deleteArticle(@Arg('id', () => ID) id: string): Promise<boolean> {
     return this.articles.delete(id);
+  }
+
+  @Public()
+  @Mutation(() => Boolean, {
+    description:
+      'Anyone: "Did this help?" on an article. One answer per signed-in user, or per anonymous browser (its browserToken: a random 16 to 64 letters, digits, - or _ it keeps); answering again changes the answer.',
+  })
+  async rateArticle(
+    @Arg('articleId', () => ID) articleId: string,
+    @Arg('helpful') helpful: boolean,
+    @Arg('browserToken', () => String, { nullable: true, description: 'Required without a token; ignored with one.' }) browserToken: string | null | undefined,
+    @Ctx() ctx: RequestContext,
+  ): Promise<boolean> {
+    await this.feedbackService.answer(articleId, helpful, ctx.viewer ? { userId: ctx.viewer.id } : { browserToken });
+    return true;
+  }
+
+  @Authorized(Role.AGENT, Role.ADMIN)
+  @FieldResolver(() => ArticleFeedback, { description: 'Agents and admins: how readers answered "Did this help?".' })
+  feedback(@Root() article: Article, @Ctx() ctx: RequestContext): Promise<ArticleFeedback> {
+    return this.feedbackService.counts(ctx, article.id);
   }
 }

@@ -1,4 +1,4 @@
-import { Field, Float, ID, ObjectType } from 'type-graphql';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 
 /** A stored article as the services pass it around. */
 export interface ArticleRow {
@@ -48,4 +48,13 @@ export class ArticleHit implements ArticleHitRow {
 
   @Field({ description: 'A short extract of the article around the words that matched.' })
   snippet: string;
+}
+
+@ObjectType('ArticleFeedback', { simpleResolvers: true, description: '"Did this help?" answers on an article (agents and admins).' })
+export class ArticleFeedback {
+  @Field(() => Int, { description: 'Readers who answered yes.' })
+  helpful: number;
+
+  @Field(() => Int, { description: 'Readers who answered no.' })
+  notHelpful: number;
 }

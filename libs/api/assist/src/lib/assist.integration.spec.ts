@@ -173,6 +173,37 @@ describe('articles', () => {
     await gqlOk(api.graphqlUrl, DELETE, { id }, admin.token);
   });
 
+  it('"Did this help?": one answer per user or browser, changeable, counted for staff only', async () => {
+    const RATE = `mutation($id: ID!, $helpful: Boolean!, $browser: String) { rateArticle(articleId: $id, helpful: $helpful, browserToken: $browser) }`;
+    const FEEDBACK = `query($id: ID!) { article(id: $id) { feedback { helpful notHelpful } } }`;
+    const HITS_FEEDBACK = `query { searchArticles(query: "quillwort") { article { id feedback { helpful notHelpful } } } }`;
+    const created = await gqlOk(api.graphqlUrl, CREATE, { input: { title: 'Quillwort sizes', body: 'Quillwort runs small.' } }, admin.token);
+    const id = created['createArticle'].id as string;
+    const browserA = 'a'.repeat(16);
+    const browserB = 'b1_-'.repeat(8);
+    await gqlOk(api.graphqlUrl, RATE, { id, helpful: true, browser: browserA });
+    await gqlOk(api.graphqlUrl, RATE, { id, helpful: true, browser: browserA }); // the same browser again: still one
+    await gqlOk(api.graphqlUrl, RATE, { id, helpful: true, browser: browserB });
+    await gqlOk(api.graphqlUrl, RATE, { id, helpful: false, browser: browserB }); // changed its mind
+    await gqlOk(api.graphqlUrl, RATE, { id, helpful: false }, customer.token);
+    await gqlOk(api.graphqlUrl, RATE, { id, helpful: false, browser: browserA }, customer.token); // signed in: counted as the user
+    expect((await gqlOk(api.graphqlUrl, FEEDBACK, { id }, agent.token))['article'].feedback).toEqual({ helpful: 1, notHelpful: 2 });
+    expect((await gqlOk(api.graphqlUrl, HITS_FEEDBACK, {}, admin.token))['searchArticles'][0].article).toEqual({ id, feedback: { helpful: 1, notHelpful: 2 } });
+
+    // Readers never see the counts.
+    expect(errorCode(await gql(api.graphqlUrl, FEEDBACK, { id }, customer.token))).toBe('FORBIDDEN');
+    expect(errorCode(await gql(api.graphqlUrl, FEEDBACK, { id }))).toBe('UNAUTHENTICATED');
+    // Bad input is refused and stores nothing.
+    for (const browser of [undefined, 'short', 'x'.repeat(65), 'has space in it!!', 'ünïcödé'.repeat(3)]) {
+      expect(errorCode(await gql(api.graphqlUrl, RATE, { id, helpful: true, browser }))).toBe('BAD_USER_INPUT');
+    }
+    expect(errorCode(await gql(api.graphqlUrl, RATE, { id: '00000000-0000-4000-8000-000000000000', helpful: true, browser: browserA }))).toBe('NOT_FOUND');
+    expect(errorCode(await gql(api.graphqlUrl, RATE, { id: 'nope', helpful: true }, customer.token))).toBe('NOT_FOUND');
+    expect((await gqlOk(api.graphqlUrl, FEEDBACK, { id }, agent.token))['article'].feedback).toEqual({ helpful: 1, notHelpful: 2 });
+    // Answers go with their article.
+    await gqlOk(api.graphqlUrl, DELETE, { id }, admin.token);
+  });
+
   it("agents' edits change the next search", async () => {
     const created = await gqlOk(
       api.graphqlUrl,

@@ -1,6 +1,8 @@
 import { defineModule } from '@parley/api/core';
 import { CHAT_SERVICE } from '@parley/api/chat';
 import { ArticleEntity } from './article.entity';
+import { ArticleFeedbackEntity } from './article-feedback.entity';
+import { ArticleFeedbackService } from './article-feedback.service';
 import { ArticleResolver } from './article.resolver';
 import { ArticleService } from './article.service';
 import { AssistResolver } from './assist.resolver';
@@ -10,14 +12,14 @@ import { readArticleFolder, starterKnowledgeBaseFolder } from './knowledge-files
 /** The knowledge base, and the bot that answers waiting customers from it. Built on the chat module (listed before it). */
 export const assistModule = defineModule({
   name: 'assist',
-  entities: [ArticleEntity],
+  entities: [ArticleEntity, ArticleFeedbackEntity],
   resolvers: [ArticleResolver, AssistResolver],
   topics: [],
   create({ config, dataSource, logger, services }) {
     const chats = services.get(CHAT_SERVICE);
     const articles = new ArticleService(dataSource);
     return {
-      resolvers: [new ArticleResolver(articles), new AssistResolver(chats)],
+      resolvers: [new ArticleResolver(articles, new ArticleFeedbackService(dataSource)), new AssistResolver(chats)],
       async start() {
         if (config.seedDemo) {
           const seeded = await articles.seedIfEmpty(() => readArticleFolder(starterKnowledgeBaseFolder()));

@@ -3,6 +3,14 @@ import { KnowledgeBase1795607395520 } from './1795607395520-KnowledgeBase';
 import { Sessions1795607613212 } from './1795607613212-Sessions';
 import { VisitorIdentity1796312059551 } from './1796312059551-VisitorIdentity';
 import { Team1796312144680 } from './1796312144680-Team';
+import { ArticleFeedback1796316524531 } from './1796316524531-ArticleFeedback';
 
 /** Every migration, oldest first. Never edit one that has landed; generate a new one. */
-export const migrations = [Init1795604684807, KnowledgeBase1795607395520, Sessions1795607613212, VisitorIdentity1796312059551, Team1796312144680];
+export const migrations = [
+  Init1795604684807,
+  KnowledgeBase1795607395520,
+  Sessions1795607613212,
+  VisitorIdentity1796312059551,
+  Team1796312144680,
+  ArticleFeedback1796316524531,
+];

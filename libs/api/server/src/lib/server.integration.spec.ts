@@ -24,13 +24,13 @@ describe('the schema', () => {
     expect(printSchema(lexicographicSortSchema(schema)) + '\n').toBe(committed);
   });
 
-  it('lets anonymous clients call only me, register, login, refreshToken, startVisitorSession, identifyVisitor, searchArticles and article', async () => {
+  it('lets anonymous clients call only me, register, login, refreshToken, startVisitorSession, identifyVisitor, searchArticles, article and rateArticle', async () => {
     const schema = await buildParleySchema(schemaOnlyContainer);
     const open: string[] = [];
     for (const type of [schema.getQueryType(), schema.getMutationType()]) {
       for (const name of Object.keys(type!.getFields())) if (isPublicField(type!, name)) open.push(`${type!.name}.${name}`);
     }
-    expect(open.sort()).toEqual(['Mutation.identifyVisitor', 'Mutation.login', 'Mutation.refreshToken', 'Mutation.register', 'Mutation.startVisitorSession', 'Query.article', 'Query.me', 'Query.searchArticles']);
+    expect(open.sort()).toEqual(['Mutation.identifyVisitor', 'Mutation.login', 'Mutation.rateArticle', 'Mutation.refreshToken', 'Mutation.register', 'Mutation.startVisitorSession', 'Query.article', 'Query.me', 'Query.searchArticles']);
   });
 });
 

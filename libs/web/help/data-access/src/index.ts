@@ -1,2 +1,3 @@
-export { HelpSearchGQL, HelpArticleGQL } from './generated/graphql';
+export { HelpSearchGQL, HelpArticleGQL, RateArticleGQL } from './generated/graphql';
 export type { HelpSearchQuery, HelpArticleQuery } from './generated/graphql';
+export * from './lib/browser-token';

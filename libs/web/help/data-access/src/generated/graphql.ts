@@ -23,6 +23,15 @@ export type HelpArticleQueryVariables = Exact<{
 
 export type HelpArticleQuery = { article: { id: string, title: string, body: string, tags: Array<string>, updatedAt: string } | null };
 
+export type RateArticleMutationVariables = Exact<{
+  articleId: string | number;
+  helpful: boolean;
+  browserToken?: string | null | undefined;
+}>;
+
+
+export type RateArticleMutation = { rateArticle: boolean };
+
 export const HelpSearchDocument = gql`
     query HelpSearch($query: String!, $first: Int, $tags: [String!]) {
   searchArticles(query: $query, first: $first, tags: $tags) {
@@ -64,6 +73,26 @@ export const HelpArticleDocument = gql`
   })
   export class HelpArticleGQL extends Apollo.Query<HelpArticleQuery, HelpArticleQueryVariables> {
     override document = HelpArticleDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const RateArticleDocument = gql`
+    mutation RateArticle($articleId: ID!, $helpful: Boolean!, $browserToken: String) {
+  rateArticle(
+    articleId: $articleId
+    helpful: $helpful
+    browserToken: $browserToken
+  )
+}
+    `;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class RateArticleGQL extends Apollo.Mutation<RateArticleMutation, RateArticleMutationVariables> {
+    override document = RateArticleDocument;
     
     constructor(apollo: Apollo.Apollo) {
       super(apollo);

@@ -1,9 +1,9 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, Injector, afterNextRender, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { Title } from '@angular/platform-browser';
 import { ActivatedRoute, RouterLink } from '@angular/router';
 import { firstValueFrom } from 'rxjs';
-import { HelpArticleGQL, type HelpArticleQuery } from '@parley/web/help/data-access';
+import { HelpArticleGQL, RateArticleGQL, helpBrowserToken, type HelpArticleQuery } from '@parley/web/help/data-access';
 import { renderArticleMarkdown } from './article-markdown';
 
 type Article = NonNullable<HelpArticleQuery['article']>;
@@ -22,6 +22,10 @@ export class HelpArticlePage {
   protected readonly article = signal<Article | null>(null);
   protected readonly html = signal('');
   protected readonly state = signal<'loading' | 'ready' | 'missing' | 'failed'>('loading');
+  private readonly rate = inject(RateArticleGQL);
+  private readonly injector = inject(Injector);
+  /** "Did this help?": what this reader answered, and whether it was stored. */
+  protected readonly answer = signal<'idle' | 'sending' | 'thanks' | 'failed'>('idle');
 
   constructor() {
     inject(ActivatedRoute)
@@ -31,6 +35,7 @@ export class HelpArticlePage {
 
   private async load(id: string): Promise<void> {
     this.state.set('loading');
+    this.answer.set('idle');
     try {
       const result = await firstValueFrom(this.articles.fetch({ variables: { id }, fetchPolicy: 'network-only' }));
       if (result.data === undefined) throw result.error ?? new Error('article failed');
@@ -41,6 +46,20 @@ export class HelpArticlePage {
       this.title.setTitle(article ? $localize`:@@help.articleTitle:${article.title}:title: · Parley help` : $localize`:@@help.missingTitle:Article not found · Parley help`);
     } catch {
       this.state.set('failed');
+    }
+  }
+
+  protected async helped(helpful: boolean): Promise<void> {
+    const article = this.article();
+    if (!article || this.answer() === 'sending') return;
+    this.answer.set('sending');
+    try {
+      const result = await firstValueFrom(this.rate.mutate({ variables: { articleId: article.id, helpful, browserToken: helpBrowserToken() } }));
+      this.answer.set(result.data?.rateArticle ? 'thanks' : 'failed');
+      // The buttons are gone: keyboard focus moves to the thanks rather than to the page's start.
+      if (this.answer() === 'thanks') afterNextRender(() => document.getElementById('feedback-thanks')?.focus(), { injector: this.injector });
+    } catch {
+      this.answer.set('failed');
     }
   }
 }
