@@ -68,7 +68,7 @@ async function conversationSurvivesRestart(env: Record<string, string>) {
   let run = launch({ ...env, PORT: String(port) });
   try {
     await waitReady(port, run);
-    const reg = await gqlOk(url, `mutation { register(input: { email: "keep@parley.test", password: "password1", displayName: "Kept" }) { token } }`);
+    const reg = await gqlOk(url, `mutation { register(input: { email: "keep@parley.test", password: "amber lantern 42 quietly", displayName: "Kept" }) { token } }`);
     const token = reg['register'].token as string;
     const chat = await gqlOk(url, `mutation { startChat(input: { message: "remember me" }) { id } }`, {}, token);
     const started = Date.now();
@@ -82,7 +82,7 @@ async function conversationSurvivesRestart(env: Record<string, string>) {
     // The same token still works: the signing secret survived too.
     const again = await gqlOk(url, `query($id: ID!) { me { displayName } chat(id: $id) { lastMessage { body } } }`, { id: chat['startChat'].id }, token);
     expect(again).toEqual({ me: { displayName: 'Kept' }, chat: { lastMessage: { body: 'remember me' } } });
-    await gqlOk(url, `mutation { login(input: { email: "KEEP@parley.test", password: "password1" }) { token } }`);
+    await gqlOk(url, `mutation { login(input: { email: "KEEP@parley.test", password: "amber lantern 42 quietly" }) { token } }`);
   } finally {
     if (run.child.exitCode === null) await stop(run);
   }

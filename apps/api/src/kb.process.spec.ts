@@ -51,7 +51,7 @@ it('imports Markdown articles with kb:import and searches them on the embedded s
       if (ready) break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    const reg = await gqlOk(url, `mutation { register(input: { email: "kb@parley.test", password: "password1", displayName: "Kim" }) { token } }`);
+    const reg = await gqlOk(url, `mutation { register(input: { email: "kb@parley.test", password: "amber lantern 42 quietly", displayName: "Kim" }) { token } }`);
     const token = reg['register'].token as string;
     const search = async (query: string) =>
       (await gqlOk(url, `query($q: String!) { searchArticles(query: $q) { snippet article { title } } }`, { q: query }, token))['searchArticles'];

@@ -11,3 +11,5 @@ export * from './lib/token.service';
 export * from './lib/session.entity';
 export * from './lib/session.service';
 export * from './lib/auth.module';
+export * from './lib/user-access';
+export * from './lib/login-throttle';

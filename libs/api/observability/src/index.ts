@@ -5,3 +5,4 @@ export * from './lib/socket-observer';
 export * from './lib/metrics-endpoint';
 export * from './lib/database-metrics';
 export * from './lib/tracing';
+export * from './lib/log-safety';

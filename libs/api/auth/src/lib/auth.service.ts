@@ -1,11 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { AppError, conflict, Role, unauthenticated, type RateLimits, type RequestContext, type Viewer } from '@parley/api/core';
+import {
+  AppError,
+  badUserInput,
+  codePointLength,
+  conflict,
+  Role,
+  unauthenticated,
+  type FieldProblem,
+  type RateLimits,
+  type RequestContext,
+  type Viewer,
+} from '@parley/api/core';
+import { LIMITS } from '@parley/shared/limits';
+import { cleanDisplayName, passwordProblem } from '@parley/api/config';
 import { pgErrorCode, PG_UNIQUE_VIOLATION } from '@parley/api/database';
 import { UserEntity } from './user.entity';
 import { User } from './user.type';
 import { userLoader } from './user.loader';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password';
+import { LoginThrottle } from './login-throttle';
+import type { UserAccess } from './user-access';
 import type { TokenService } from './token.service';
 import type { IssuedRefreshToken, SessionService } from './session.service';
 import type { AuthPayload } from './auth.types';
@@ -13,22 +28,53 @@ import type { LoginInput, RegisterInput } from './auth.inputs';
 
 const normaliseEmail = (email: string) => email.trim().toLowerCase();
 const WRONG_CREDENTIALS = 'Wrong email or password.';
+const ENDED = 'This session has ended; sign in again.';
 
 /** Accounts and sign-in: who people are, never what they may do in a chat. */
 export class AuthService {
+  private readonly throttle: LoginThrottle;
+  private recheckTimer: NodeJS.Timeout | undefined;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly tokens: TokenService,
     private readonly limits: RateLimits,
     private readonly sessions: SessionService,
-  ) {}
+    private readonly access: UserAccess,
+  ) {
+    this.throttle = new LoginThrottle(limits);
+  }
+
+  /**
+   * Re-reads, every `seconds`, the users and sessions this instance has let in,
+   * so access taken away elsewhere applies here even if its pubsub message was
+   * lost. An in-process timer on purpose: it refreshes this process's cache,
+   * and a restart starts with an empty one.
+   */
+  startRechecking(seconds: number, onError: (error: Error) => void): void {
+    const tick = () => {
+      Promise.all([this.access.recheck(), this.sessions.recheck()])
+        .catch(onError)
+        .finally(() => {
+          if (this.recheckTimer) this.recheckTimer = setTimeout(tick, seconds * 1000).unref();
+        });
+    };
+    this.recheckTimer = setTimeout(tick, seconds * 1000).unref();
+  }
+
+  stop(): void {
+    clearTimeout(this.recheckTimer);
+    this.recheckTimer = undefined;
+    this.access.stop();
+    this.sessions.stop();
+  }
 
   /** Renews a session: a new access token and the next refresh token; the one given is spent. */
   async refresh(refreshToken: string): Promise<AuthPayload> {
     const { userId, next } = await this.sessions.rotate(refreshToken);
     const entity = await this.users().findOneBy({ id: userId });
-    if (!entity) throw unauthenticated('This session has ended; sign in again.');
-    return this.signIn(User.from(entity), next);
+    if (!entity?.active) throw unauthenticated(ENDED);
+    return this.signIn(entity, next);
   }
 
   /** Ends the viewer's session everywhere: refresh tokens revoked, access tokens refused, sockets closed. */
@@ -37,13 +83,45 @@ export class AuthService {
     return true;
   }
 
-  /** The viewer an access token names, if it verifies and its session still stands. */
+  /**
+   * Takes a user's access away at once, on every instance: every access token
+   * and session ends and their sockets close (4403). For whatever removes or
+   * changes access: deactivation, a role change. `active` also sets the flag.
+   */
+  revokeAccess(userId: string, change: { active?: boolean } = {}): Promise<void> {
+    return this.access.revoke(userId, change);
+  }
+
+  /**
+   * The viewer an access token names, if it verifies, its session stands and
+   * its user still may. A visitor not stored yet (Viewer.unstored) has no
+   * user or session to ask about: their token is all there is until their
+   * first chat stores both.
+   */
   async authenticate(token: string | null): Promise<Viewer | null> {
     const viewer = await this.tokens.verifyAccessToken(token);
-    if (!viewer || !(await this.sessions.isActive(viewer))) return null;
+    if (!viewer) return null;
+    const standing = await this.sessions.standing(viewer);
+    if (standing === 'ended' || (standing === 'stored' && !(await this.access.allows(viewer)))) return null;
     return viewer;
   }
 
+  /** Whether an already authenticated viewer still may, from what this instance knows (open sockets). */
+  stillAllowed(viewer: Viewer): boolean {
+    return !this.sessions.isRevoked(viewer.sessionId) && this.access.allowsNow(viewer);
+  }
+
+  /** Users whose access may have changed (a session ended, access revoked); returns the way to stop. */
+  onAccessChange(listener: (userId: string) => void): () => void {
+    const stops = [this.sessions.onChange(listener), this.access.onChange(listener)];
+    return () => stops.forEach((stop) => stop());
+  }
+
+  /**
+   * Creates a customer. The answer takes the same steps whether or not the
+   * email is taken (input checked first, then a full hash), so neither its
+   * content before CONFLICT nor its time tells (docs/decisions/sign-up-answers.md).
+   */
   async register(input: RegisterInput, ip = 'unknown'): Promise<AuthPayload> {
     await this.limits.consume('registerPerIp', ip);
     const user = await this.createUser(input, Role.CUSTOMER);
@@ -52,24 +130,20 @@ export class AuthService {
 
   async login(input: LoginInput, ip = 'unknown'): Promise<AuthPayload> {
     const emailLower = normaliseEmail(input.email);
-    const accountFromIp = `${emailLower}|${ip}`;
-    await this.limits.consume('loginPerIp', ip);
-    await this.limits.check('loginFailuresPerAccountAndIp', accountFromIp);
-    await this.limits.check('loginFailuresPerAccount', emailLower);
+    await this.throttle.before(emailLower, ip);
     const entity = await this.users().findOneBy({ emailLower });
     const valid = entity?.passwordHash ? await verifyPassword(entity.passwordHash, input.password) : await burnPasswordCheck(input.password);
     if (!entity || !valid) {
-      // Count the failure; the next attempt over the limit is refused before any hashing.
-      await this.limits.consume('loginFailuresPerAccountAndIp', accountFromIp).catch(() => undefined);
-      await this.limits.consume('loginFailuresPerAccount', emailLower).catch(() => undefined);
+      await this.throttle.failed(emailLower, ip);
       throw unauthenticated(WRONG_CREDENTIALS);
     }
-    await this.limits.reset('loginFailuresPerAccountAndIp', accountFromIp);
-    return this.signIn(User.from(entity));
+    await this.throttle.succeeded(emailLower, ip);
+    if (!entity.active) throw unauthenticated('This account has been deactivated.');
+    return this.signIn(entity);
   }
 
-  createAgent(input: RegisterInput): Promise<User> {
-    return this.createUser(input, Role.AGENT);
+  async createAgent(input: RegisterInput): Promise<User> {
+    return User.from(await this.createUser(input, Role.AGENT));
   }
 
   async me(ctx: RequestContext): Promise<User | null> {
@@ -80,7 +154,8 @@ export class AuthService {
   async ensureAdmin(email: string, password: string): Promise<'created' | 'exists'> {
     if (await this.users().existsBy({ emailLower: normaliseEmail(email) })) return 'exists';
     try {
-      await this.createUser({ email, password, displayName: 'Admin' }, Role.ADMIN);
+      // ADMIN_PASSWORD met the password policy when the configuration was read (loadConfig).
+      await this.createUser({ email, password, displayName: 'Admin' }, Role.ADMIN, false);
       return 'created';
     } catch (error) {
       // Another instance created it at the same moment.
@@ -89,37 +164,46 @@ export class AuthService {
     }
   }
 
-  private async signIn(user: User, session?: IssuedRefreshToken): Promise<AuthPayload> {
-    const { refreshToken, sessionId, refreshExpiresAt } = session ?? (await this.sessions.issue(user.id));
-    const { token, expiresAt } = await this.tokens.issueAccessToken(user, sessionId);
-    return { token, expiresAt, refreshToken, refreshExpiresAt, user: Object.assign(user, { isSignInResult: true }) };
+  private async signIn(entity: UserEntity, session?: IssuedRefreshToken): Promise<AuthPayload> {
+    const { refreshToken, sessionId, refreshExpiresAt } = session ?? (await this.sessions.issue(entity.id));
+    const { token, expiresAt } = await this.tokens.issueAccessToken(entity, sessionId);
+    const user = Object.assign(User.from(entity), { isSignInResult: true });
+    return { token, expiresAt, refreshToken, refreshExpiresAt, user };
   }
 
-  private async createUser(input: RegisterInput, role: Role): Promise<User> {
+  private async createUser(input: RegisterInput, role: Role, judgePassword = true): Promise<UserEntity> {
     const emailLower = normaliseEmail(input.email);
-    // Cheap check first, so a taken email costs no hashing; the unique index still decides races.
+    const displayName = checkNewAccount(input, judgePassword);
+    // Hashed before the email is looked up, so a taken email costs what a new one does.
+    const passwordHash = await hashPassword(input.password);
     if (await this.users().existsBy({ emailLower })) throw emailTaken();
-    const entity = this.users().create({
-      id: randomUUID(),
-      email: input.email.trim(),
-      emailLower,
-      displayName: input.displayName.trim(),
-      role,
-      passwordHash: await hashPassword(input.password),
-    });
+    const entity = this.users().create({ id: randomUUID(), email: input.email.trim(), emailLower, displayName, role, passwordHash });
     try {
       await this.users().insert(entity);
     } catch (error) {
       if (pgErrorCode(error) === PG_UNIQUE_VIOLATION) throw emailTaken();
       throw error;
     }
-    const saved = await this.users().findOneByOrFail({ id: entity.id });
-    return User.from(saved);
+    return this.users().findOneByOrFail({ id: entity.id });
   }
 
   private users() {
     return this.dataSource.getRepository(UserEntity);
   }
+}
+
+/** The display name to store, or BAD_USER_INPUT naming each field that may not be used. */
+function checkNewAccount(input: RegisterInput, judgePassword: boolean): string {
+  const problems: FieldProblem[] = [];
+  const displayName = cleanDisplayName(input.displayName);
+  const length = codePointLength(displayName);
+  if (length < LIMITS.displayNameMin || length > LIMITS.displayNameMax) {
+    problems.push({ field: 'displayName', message: `must be ${LIMITS.displayNameMin} to ${LIMITS.displayNameMax} characters after trimming` });
+  }
+  const password = judgePassword ? passwordProblem(input.password, [input.email, displayName]) : null;
+  if (password) problems.push({ field: 'password', message: password });
+  if (problems.length) throw badUserInput(problems);
+  return displayName;
 }
 
 const emailTaken = () => conflict('This email is already registered.');

@@ -7,6 +7,7 @@ import { UserEntity } from './user.entity';
  */
 @Entity('refresh_tokens')
 @Index('IDX_refresh_tokens_family', ['familyId'])
+@Index('IDX_refresh_tokens_user', ['userId'])
 export class RefreshTokenEntity {
   @PrimaryColumn('uuid')
   id: string;

@@ -1,14 +1,18 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { unauthenticated, type PubSub, type Viewer } from '@parley/api/core';
+import { Role, unauthenticated, type PubSub, type Viewer } from '@parley/api/core';
 import { queryRows } from '@parley/api/database';
 import { RefreshTokenEntity } from './session.entity';
 
 /** The live topic that tells every instance a session ended (sign-out or stolen refresh token). */
 export interface AuthTopics extends Record<string, unknown> {
   sessionRevoked: { userId: string; sessionId: string };
+  /** Every token and session of a user ended (UserAccess.revoke): instances re-read the user. */
+  accessRevoked: { userId: string };
 }
 export const ALL_SESSIONS = 'all';
+
+export type SessionStanding = 'stored' | 'unstored' | 'ended';
 
 const REFRESH_TTL_SECONDS = 30 * 24 * 3600;
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -27,14 +31,65 @@ export interface IssuedRefreshToken {
 export class SessionService {
   /** Sessions ended while their access tokens may still be unexpired. */
   private readonly revoked = new Map<string, number>();
-  /** Sessions this instance has already found standing in the database. */
-  private readonly checked = new Set<string>();
+  /**
+   * Sessions this instance has let in: their user, when last asked about, and
+   * whether the database did not hold them yet (a visitor's before their first chat).
+   */
+  private readonly checked = new Map<string, { userId: string; seenAt: number; unstored: boolean }>();
+  private readonly listeners = new Set<(userId: string) => void>();
+  private readonly stopListening: () => void;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly pubsub: PubSub<AuthTopics>,
+    /** Sessions not asked about for this long are forgotten: at least an access token's lifetime. */
+    private readonly forgetAfterMs = 3600_000,
   ) {
-    pubsub.subscribe('sessionRevoked', ALL_SESSIONS, ({ sessionId }) => this.remember(sessionId));
+    this.stopListening = pubsub.subscribe('sessionRevoked', ALL_SESSIONS, ({ userId, sessionId }) => this.ended(userId, sessionId));
+  }
+
+  /** Listens for users one of whose sessions ended; returns the way to stop. */
+  onChange(listener: (userId: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Asks the database which of the sessions this instance knows have ended
+   * since, so a revocation whose pubsub message never arrived still applies;
+   * sessions stored since (a visitor's first chat) are from then on held to
+   * the database like any other.
+   */
+  async recheck(): Promise<void> {
+    const now = Date.now();
+    for (const [id, known] of this.checked) if (now - known.seenAt > this.forgetAfterMs) this.checked.delete(id);
+    if (!this.checked.size) return;
+    const rows = await queryRows<{ familyId: string; revoked: boolean }>(
+      this.dataSource,
+      `SELECT "familyId", bool_or("revokedAt" IS NOT NULL) AS revoked FROM refresh_tokens WHERE "familyId" = ANY($1::uuid[]) GROUP BY "familyId"`,
+      [[...this.checked.keys()]],
+    );
+    for (const { familyId, revoked } of rows) {
+      const known = this.checked.get(familyId);
+      if (!known) continue;
+      if (revoked) this.ended(known.userId, familyId);
+      else known.unstored = false;
+    }
+  }
+
+  /** A session the database holds from now on (a visitor stored at their first chat), known here at once. */
+  stored(sessionId: string): void {
+    const known = this.checked.get(sessionId);
+    if (known) known.unstored = false;
+  }
+
+  stop(): void {
+    this.stopListening();
+  }
+
+  private ended(userId: string, sessionId: string): void {
+    this.remember(sessionId);
+    for (const listener of this.listeners) listener(userId);
   }
 
   async issue(userId: string, sessionId: string = randomUUID()): Promise<IssuedRefreshToken> {
@@ -75,31 +130,38 @@ export class SessionService {
 
   async revoke(userId: string, sessionId: string): Promise<void> {
     await queryRows(this.dataSource, `UPDATE refresh_tokens SET "revokedAt" = now() WHERE "familyId" = $1 AND "revokedAt" IS NULL`, [sessionId]);
-    this.remember(sessionId);
+    this.ended(userId, sessionId);
     await this.pubsub.publish('sessionRevoked', ALL_SESSIONS, { userId, sessionId });
   }
 
   /**
-   * Whether a verified access token's session still stands. Known revocations
-   * answer at once; the database is asked once per token and instance (the
-   * token cache in TokenService spares the rest), so a restart forgets nothing.
+   * Where a verified access token's session stands: 'stored' (the database
+   * holds it, not ended), 'unstored' (not held, and the token is a visitor's
+   * who has not written yet: Viewer.unstored) or 'ended'. Known revocations
+   * answer at once; the database is asked once per session and instance (and
+   * re-asked by recheck), so a restart forgets nothing. A session the database
+   * does not hold does not stand unless its token says it was never stored.
    */
-  async isActive(viewer: Viewer): Promise<boolean> {
-    if (!viewer.sessionId) return true;
-    if (this.revoked.has(viewer.sessionId)) return false;
-    if (this.checked.has(viewer.sessionId)) return true;
-    const [row] = await queryRows<{ revoked: boolean }>(
+  async standing(viewer: Viewer): Promise<SessionStanding> {
+    if (!viewer.sessionId) return 'stored';
+    if (this.revoked.has(viewer.sessionId)) return 'ended';
+    const known = this.checked.get(viewer.sessionId);
+    if (known) {
+      known.seenAt = Date.now();
+      return known.unstored ? 'unstored' : 'stored';
+    }
+    const [row] = await queryRows<{ revoked: boolean | null }>(
       this.dataSource,
       `SELECT bool_or("revokedAt" IS NOT NULL) AS revoked FROM refresh_tokens WHERE "familyId" = $1`,
       [viewer.sessionId],
     );
-    if (row?.revoked) {
+    const unstored = row?.revoked == null && Boolean(viewer.unstored) && viewer.role === Role.CUSTOMER;
+    if (!unstored && row?.revoked !== false) {
       this.remember(viewer.sessionId);
-      return false;
+      return 'ended';
     }
-    if (this.checked.size >= 50_000) this.checked.clear();
-    this.checked.add(viewer.sessionId);
-    return true;
+    this.checked.set(viewer.sessionId, { userId: viewer.id, seenAt: Date.now(), unstored });
+    return unstored ? 'unstored' : 'stored';
   }
 
   isRevoked(sessionId: string | undefined): boolean {
@@ -109,8 +171,8 @@ export class SessionService {
   private remember(sessionId: string): void {
     const now = Date.now();
     this.checked.delete(sessionId);
-    // Access tokens live minutes; an hour of memory covers any of them.
-    this.revoked.set(sessionId, now + 3600_000);
+    // Longer than any access token of the session lives.
+    this.revoked.set(sessionId, now + this.forgetAfterMs);
     if (this.revoked.size > 10_000) for (const [id, until] of this.revoked) if (until < now) this.revoked.delete(id);
   }
 }

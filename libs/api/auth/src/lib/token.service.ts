@@ -18,6 +18,9 @@ export interface IssuedToken {
 }
 
 /** Signs and verifies access tokens: HS256 pinned, issuer, audience and token type checked. */
+/** Marks the access token of a user the database does not hold yet (Viewer.unstored). */
+export const UNSTORED_CLAIM = 'uns';
+
 export class TokenService {
   // Imported once: jose would otherwise import a raw secret on every verification.
   private readonly key: KeyObject;
@@ -32,11 +35,22 @@ export class TokenService {
   }
 
   /** `extraClaims` ride along unchecked (a website visitor's profile until it is stored); they never replace the standard ones. */
-  async issueAccessToken(user: { id: string; role: Role }, sessionId?: string, extraClaims: Record<string, unknown> = {}): Promise<IssuedToken> {
+  async issueAccessToken(
+    user: { id: string; role: Role; accessVersion?: number; unstored?: boolean },
+    sessionId?: string,
+    extraClaims: Record<string, unknown> = {},
+  ): Promise<IssuedToken> {
     const { SignJWT } = await jose();
     const now = Math.floor(Date.now() / 1000);
     const exp = now + this.ttlSeconds;
-    const token = await new SignJWT({ ...extraClaims, role: user.role, typ: ACCESS_TYPE, ...(sessionId ? { sid: sessionId } : {}) })
+    const token = await new SignJWT({
+      ...extraClaims,
+      role: user.role,
+      typ: ACCESS_TYPE,
+      ...(sessionId ? { sid: sessionId } : {}),
+      ...(user.accessVersion ? { ver: user.accessVersion } : {}),
+      ...(user.unstored ? { [UNSTORED_CLAIM]: true } : {}),
+    })
       .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
       .setSubject(user.id)
       .setIssuer(ISSUER)
@@ -67,7 +81,9 @@ export class TokenService {
       });
       if (payload['typ'] !== ACCESS_TYPE || typeof payload['role'] !== 'string' || !payload.sub) return null;
       const sessionId = typeof payload['sid'] === 'string' ? payload['sid'] : undefined;
-      const viewer: Viewer = { id: payload.sub, role: payload['role'] as Role, expiresAt: payload.exp as number, sessionId };
+      const accessVersion = typeof payload['ver'] === 'number' ? payload['ver'] : undefined;
+      const unstored = payload[UNSTORED_CLAIM] === true ? true : undefined;
+      const viewer: Viewer = { id: payload.sub, role: payload['role'] as Role, expiresAt: payload.exp as number, sessionId, accessVersion, unstored };
       if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
       this.verified.set(token, viewer);
       return viewer;

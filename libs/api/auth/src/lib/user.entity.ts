@@ -33,6 +33,14 @@ export class UserEntity {
   @Column('text', { nullable: true })
   externalId: string | null;
 
+  /** False: the account may not sign in, and every token and session it had stops working. */
+  @Column({ type: 'boolean', default: true })
+  active: boolean;
+
+  /** Carried by access tokens as `ver`; raising it (revokeAccess) ends every token and session the user has. */
+  @Column({ type: 'integer', default: 1 })
+  accessVersion: number;
+
   @CreateDateColumn({ type: 'timestamptz', precision: 3 })
   createdAt: Date;
 }

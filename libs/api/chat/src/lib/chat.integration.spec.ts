@@ -50,12 +50,12 @@ beforeAll(async () => {
     registerCustomer(api, 'Casey Customer'),
     registerCustomer(api, 'Dana Customer'),
   ]);
-});
+}, 30_000);
 
 afterAll(async () => {
   await Promise.all(sockets.map((s) => s.dispose()));
   await api?.stop();
-});
+}, 30_000);
 
 describe('starting a chat', () => {
   it('opens a QUEUED chat whose first message is the customer\'s', async () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +51,25 @@ describe('loadConfig', () => {
     const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret, DATA_DIR: dataDir() });
     expect(config.seedDemo).toBe(false);
     expect(Buffer.from(config.jwtSecret).toString()).toBe(secret);
+  });
+
+  it('counts JWT_SECRET in the bytes it holds: hex and base64 text count what they decode to', () => {
+    const refused = [randomBytes(16).toString('hex'), randomBytes(24).toString('base64'), randomBytes(31).toString('base64url')];
+    for (const value of refused) {
+      expect(() => loadConfig({ DATA_DIR: dataDir(), JWT_SECRET: value })).toThrow(/JWT_SECRET must hold at least 32 random bytes/);
+    }
+    for (const value of [randomBytes(32).toString('hex'), randomBytes(48).toString('base64'), randomBytes(32).toString('base64url'), 'é'.repeat(16)]) {
+      expect(Buffer.from(loadConfig({ DATA_DIR: dataDir(), JWT_SECRET: value }).jwtSecret).toString()).toBe(value);
+    }
+  });
+
+  it('holds ADMIN_PASSWORD to the password policy, saying why', () => {
+    const admin = { DATA_DIR: dataDir(), ADMIN_EMAIL: 'boss@example.com' };
+    for (const weak of ['password1', 'Password123!', 'boss@example.com', 'qwertyuiop', 'parleyadmin']) {
+      expect(() => loadConfig({ ...admin, ADMIN_PASSWORD: weak })).toThrow(/ADMIN_PASSWORD is too easy to guess/);
+    }
+    expect(() => loadConfig({ ...admin, ADMIN_PASSWORD: 'short' })).toThrow(/ADMIN_PASSWORD must be 8 to 128 characters/);
+    expect(loadConfig({ ...admin, ADMIN_PASSWORD: 'violet kettle under 7 maps' }).adminPassword).toBe('violet kettle under 7 maps');
   });
 
   it('in development generates a secret once, keeps it private in DATA_DIR, and reuses it', () => {

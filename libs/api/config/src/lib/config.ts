@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { bool, cleanEnv, email, host, makeValidator, port, str, url } from 'envalid';
+import { passwordProblem } from './password-policy';
 
 /** Everything the API reads from the environment, validated once at start. */
 export interface Config {
@@ -15,6 +16,8 @@ export interface Config {
   redisPrefix: string;
   jwtSecret: Uint8Array;
   accessTokenTtlSeconds: number;
+  /** How often each instance re-reads the users and sessions it let in, should a revocation's pubsub message be lost. */
+  accessRecheckSeconds?: number;
   adminEmail?: string;
   adminPassword?: string;
   /** Exact origins browsers and WebSocket upgrades may come from; empty means the server's own origin only. */
@@ -89,6 +92,7 @@ export const CONFIG_VARIABLES = {
   REDIS_PREFIX: str({ default: 'parley:' }),
   JWT_SECRET: str({ default: undefined }),
   ACCESS_TOKEN_TTL_SECONDS: positiveInt({ default: 900 }),
+  ACCESS_RECHECK_SECONDS: positiveInt({ default: 5 }),
   ADMIN_EMAIL: email({ default: undefined }),
   ADMIN_PASSWORD: str({ default: undefined }),
   CORS_ORIGINS: origins({ default: [] }),
@@ -141,9 +145,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (Boolean(clean.LLM_BASE_URL) !== Boolean(clean.LLM_MODEL)) {
     throw new ConfigError(clean.LLM_BASE_URL ? 'LLM_MODEL' : 'LLM_BASE_URL', 'must be set together with the other');
   }
-  if (clean.ADMIN_PASSWORD && (clean.ADMIN_PASSWORD.length < 8 || clean.ADMIN_PASSWORD.length > 128)) {
-    throw new ConfigError('ADMIN_PASSWORD', 'must be 8 to 128 characters');
-  }
+  // The same policy as every other account's password: the admin's is the one most worth guessing.
+  const adminPasswordProblem = clean.ADMIN_PASSWORD && passwordProblem(clean.ADMIN_PASSWORD, [clean.ADMIN_EMAIL ?? '', 'admin', 'parley']);
+  if (adminPasswordProblem) throw new ConfigError('ADMIN_PASSWORD', adminPasswordProblem);
 
   if (Boolean(clean.TLS_CERT_FILE) !== Boolean(clean.TLS_KEY_FILE)) {
     throw new ConfigError(clean.TLS_CERT_FILE ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE', 'must be set together with the other');
@@ -171,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisPrefix: clean.REDIS_PREFIX,
     jwtSecret: resolveJwtSecret(clean.JWT_SECRET, production, dataDir),
     accessTokenTtlSeconds: clean.ACCESS_TOKEN_TTL_SECONDS,
+    accessRecheckSeconds: clean.ACCESS_RECHECK_SECONDS,
     adminEmail: clean.ADMIN_EMAIL,
     adminPassword: clean.ADMIN_PASSWORD,
     corsOrigins: clean.CORS_ORIGINS,
@@ -199,16 +204,32 @@ function readPem(variable: string, file: string): Buffer {
 }
 
 /**
+ * How many bytes of secret a JWT_SECRET holds: what its text decodes to when
+ * it is hex or base64 (as `openssl rand` prints them, so 32 hex characters are
+ * 16 bytes, not 32), its UTF-8 bytes otherwise (an accented letter is two).
+ */
+export function secretBytes(value: string): number {
+  if (/^(?:[0-9a-f]{2})+$/i.test(value)) return value.length / 2;
+  if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(value) && /[0-9]/.test(value) && /[A-Z]/.test(value) && /[a-z]/.test(value)) {
+    return Buffer.from(value.replace(/=+$/, ''), value.includes('-') || value.includes('_') ? 'base64url' : 'base64').length;
+  }
+  return Buffer.byteLength(value, 'utf8');
+}
+
+/**
  * The signing secret: from JWT_SECRET when set; in development, generated once
  * and kept in DATA_DIR so tokens survive a restart. Production never generates one.
  */
 function resolveJwtSecret(value: string | undefined, production: boolean, dataDir: string): Uint8Array {
   if (value !== undefined) {
-    const bytes = Buffer.from(value, 'utf8');
-    if (bytes.length < MIN_SECRET_BYTES) {
-      throw new ConfigError('JWT_SECRET', `must be at least ${MIN_SECRET_BYTES} bytes (it has ${bytes.length})`);
+    const bytes = secretBytes(value);
+    if (bytes < MIN_SECRET_BYTES) {
+      throw new ConfigError(
+        'JWT_SECRET',
+        `must hold at least ${MIN_SECRET_BYTES} random bytes (it holds ${bytes}); generate one with: openssl rand -base64 48`,
+      );
     }
-    return new Uint8Array(bytes);
+    return new Uint8Array(Buffer.from(value, 'utf8'));
   }
   if (production) {
     throw new ConfigError('JWT_SECRET', `is required when NODE_ENV=production (at least ${MIN_SECRET_BYTES} bytes)`);

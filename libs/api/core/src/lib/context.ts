@@ -8,6 +8,14 @@ export interface Viewer {
   expiresAt: number;
   /** The sign-in session the token belongs to (ended by logout). */
   sessionId?: string;
+  /** The user's access version when the token was issued; a newer one in the database ends the token. */
+  accessVersion?: number;
+  /**
+   * A website visitor the database does not hold yet (nor their session): the
+   * token says so in a claim of its own, which the server's signature vouches
+   * for. Their first chat stores them and their session.
+   */
+  unstored?: boolean;
 }
 
 /** Per-request (or per-subscription-event) state handed to every resolver. */

@@ -5,10 +5,18 @@ import { rateLimited } from './errors';
 export const LIMIT_RULES = {
   /** Sign-in attempts from one IP address. */
   loginPerIp: { points: 30, seconds: 60, blockSeconds: 60 },
-  /** Failed sign-ins for one account from one IP: the attacker's address is stopped, the owner's is not. */
-  loginFailuresPerAccountAndIp: { points: 5, seconds: 60, blockSeconds: 60 },
-  /** Failed sign-ins for one account from everywhere (distributed stuffing); short block so the owner is back soon. */
-  loginFailuresPerAccount: { points: 50, seconds: 300, blockSeconds: 60 },
+  /**
+   * Failed sign-ins for one account from one IP. The block itself is set by the
+   * sign-in throttle (auth's login-throttle.ts), growing with each block.
+   */
+  loginFailuresPerAccountAndIp: { points: 5, seconds: 900, blockSeconds: 0 },
+  /** Blocks of one account and IP within a day: each doubles the next block's length. */
+  loginBlocksPerAccountAndIp: { points: 1000, seconds: 86_400, blockSeconds: 0 },
+  /**
+   * Failed sign-ins for one account from everywhere (distributed guessing). Over
+   * it, an address is blocked after its first failure; the account itself never is.
+   */
+  loginFailuresPerAccount: { points: 50, seconds: 300, blockSeconds: 0 },
   /** Accounts created from one IP address. */
   registerPerIp: { points: 10, seconds: 3600, blockSeconds: 0 },
   /** Website visitor sessions started from one IP address (visitors behind one office address share it). */
@@ -91,6 +99,23 @@ export class RateLimits {
     if (result && result.remainingPoints <= 0 && result.msBeforeNext > 0) {
       throw rateLimited(Math.max(1, Math.ceil(result.msBeforeNext / 1000)));
     }
+  }
+
+  /** Points spent on a key in its current window (0 when none, or limits are off). */
+  async spent(name: LimitName, key: string): Promise<number> {
+    const result = await this.limiters.get(name)?.get(key);
+    return result && result.msBeforeNext > 0 ? result.consumedPoints : 0;
+  }
+
+  /** Whether a key has spent all its points in its current window. */
+  async exhausted(name: LimitName, key: string): Promise<boolean> {
+    const limiter = this.limiters.get(name);
+    return Boolean(limiter) && (await this.spent(name, key)) >= (limiter as RateLimiterAbstract).points;
+  }
+
+  /** Blocks a key for exactly `seconds` from now (its counter starts afresh afterwards). */
+  async block(name: LimitName, key: string, seconds: number): Promise<void> {
+    await this.limiters.get(name)?.block(key, seconds);
   }
 
   async reset(name: LimitName, key: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { Init1795604684807 } from './1795604684807-Init';
 import { KnowledgeBase1795607395520 } from './1795607395520-KnowledgeBase';
 import { Sessions1795607613212 } from './1795607613212-Sessions';
+import { AccountAccess1796311970273 } from './1796311970273-AccountAccess';
 import { VisitorIdentity1796312059551 } from './1796312059551-VisitorIdentity';
 import { Team1796312144680 } from './1796312144680-Team';
 import { ArticleFeedback1796316524531 } from './1796316524531-ArticleFeedback';
@@ -10,6 +11,7 @@ export const migrations = [
   Init1795604684807,
   KnowledgeBase1795607395520,
   Sessions1795607613212,
+  AccountAccess1796311970273,
   VisitorIdentity1796312059551,
   Team1796312144680,
   ArticleFeedback1796316524531,

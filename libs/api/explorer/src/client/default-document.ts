@@ -19,6 +19,7 @@ mutation SignIn {
   }) {
     token
     expiresAt
+    refreshToken
     user {
       displayName
       role

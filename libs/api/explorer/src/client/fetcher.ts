@@ -2,12 +2,18 @@ import type { Fetcher, FetcherOpts, FetcherParams, Observable } from '@graphiql/
 import { GraphQLError, Kind, OperationTypeNode, parse, type OperationDefinitionNode } from 'graphql';
 import { createClient, type Client, type ExecutionResult } from 'graphql-ws';
 import { authorizationOf } from './headers';
+import type { ExplorerSession } from './explorer-session';
+import type { LiveTabs } from './live-tabs';
 
 export interface ParleyFetcherOptions {
   /** Absolute http(s) URL of the GraphQL endpoint. */
   httpUrl: string;
   /** Absolute ws(s) URL of the graphql-ws endpoint. */
   wsUrl: string;
+  /** The explorer's sign-in: its Authorization goes with every tab's requests, renewed as it expires. */
+  session?: ExplorerSession;
+  /** Keeps subscriptions running when the agent switches tabs. */
+  live?: LiveTabs;
 }
 
 /** What GraphiQL shows for a failure: a plain object, so no stack trace lands in the result pane. */
@@ -40,16 +46,21 @@ export function chooseOperation(query: string, operationName: string | null | un
 
 /**
  * Queries and mutations go over HTTP POST, subscriptions over graphql-ws. The
- * Authorization header from GraphiQL's headers editor is sent with both; the
- * WebSocket client is recreated whenever that header changes, because the
- * server checks the token once, in connection_init.
+ * Authorization header from GraphiQL's headers editor (or the explorer's
+ * sign-in, for every tab) is sent with both. A typed header gets a WebSocket
+ * client of its own, recreated when it changes, because the server checks the
+ * token once, in connection_init. The explorer's sign-in has one client whose
+ * socket reconnects with the renewed token when the server closes it at the
+ * old one's expiry, and resubscribes: a running subscription outlives renewals.
  */
 export function createParleyFetcher(options: ParleyFetcherOptions): Fetcher {
-  let ws: { authorization: string | undefined; client: Client } | undefined;
+  const { session, live } = options;
+  let typed: { authorization: string | undefined; client: Client } | undefined;
+  let signedIn: Client | undefined;
 
-  const wsClientFor = (authorization: string | undefined): Client => {
-    if (ws && ws.authorization === authorization) return ws.client;
-    void ws?.client.dispose();
+  const typedClientFor = (authorization: string | undefined): Client => {
+    if (typed && typed.authorization === authorization) return typed.client;
+    void typed?.client.dispose();
     const client = createClient({
       url: options.wsUrl,
       connectionParams: authorization ? { authorization } : {},
@@ -57,16 +68,44 @@ export function createParleyFetcher(options: ParleyFetcherOptions): Fetcher {
       shouldRetry: (event) => isCloseEvent(event) && event.code !== 4403,
       retryAttempts: 3,
     });
-    ws = { authorization, client };
+    typed = { authorization, client };
     return client;
+  };
+
+  const sessionClient = (live: ExplorerSession): Client => {
+    let sentWith: string | undefined;
+    signedIn ??= createClient({
+      url: options.wsUrl,
+      connectionParams: async () => {
+        sentWith = await live.fresh();
+        return sentWith ? { authorization: sentWith } : {};
+      },
+      // Closed at the token's expiry (4403): reconnect, with a renewed token, while the session can renew.
+      shouldRetry: (event) => isCloseEvent(event) && (event.code !== 4403 || live.canRenew || live.authorization !== sentWith),
+      retryAttempts: 5,
+      retryWait: () => new Promise((resolve) => setTimeout(resolve, 300)),
+    });
+    return signedIn;
   };
 
   return (params: FetcherParams, opts?: FetcherOpts) => {
     const { subscription, operationName } = chooseOperation(params.query, params.operationName);
     const request = { ...params, operationName };
-    if (subscription) return subscribe(wsClientFor(authorizationOf(opts?.headers)), request);
-    return post(options.httpUrl, request, opts?.headers);
+    const authorization = session ? session.authorizationFor(authorizationOf(opts?.headers)) : authorizationOf(opts?.headers);
+    const kept = live?.stopKeptFor(params.query);
+    // Play in a tab whose subscription kept running: it stops, as GraphiQL's own play button does.
+    if (kept) return finished(kept.last as ExecutionResult | undefined);
+    if (subscription) {
+      return subscribe(session?.owns(authorization) ? sessionClient(session) : typedClientFor(authorization), request, live);
+    }
+    return post(options.httpUrl, request, withAuthorization(opts?.headers, authorization));
   };
+}
+
+/** The tab's headers with Authorization set to the value to send (any case of the name replaced). */
+function withAuthorization(headers: FetcherOpts['headers'], authorization: string | undefined): FetcherOpts['headers'] {
+  const rest = Object.fromEntries(Object.entries(headers ?? {}).filter(([name]) => name.toLowerCase() !== 'authorization'));
+  return authorization ? { ...rest, Authorization: authorization } : rest;
 }
 
 async function post(url: string, params: FetcherParams, headers: FetcherOpts['headers']): Promise<ExecutionResult> {
@@ -94,20 +133,37 @@ async function post(url: string, params: FetcherParams, headers: FetcherOpts['he
   }
 }
 
-function subscribe(client: Client, params: FetcherParams): Observable<ExecutionResult> {
+type Observer = { next(value: ExecutionResult): void; error(reason: unknown): void; complete(): void };
+
+function subscribe(client: Client, params: FetcherParams, live?: LiveTabs): Observable<ExecutionResult> {
+  const start = (observer: Observer) =>
+    client.subscribe<Record<string, unknown>>(
+      { query: params.query, variables: params.variables ?? undefined, operationName: params.operationName ?? undefined },
+      {
+        // Wire results carry formatted errors; GraphiQL only prints them.
+        next: (value) => observer.next(value as ExecutionResult),
+        error: (reason) => observer.error(describe(reason)),
+        complete: () => observer.complete(),
+      },
+    );
   const subscribable = {
     // GraphiQL subscribes with an observer object; the other Observable overloads are never used.
-    subscribe(observer: { next(value: ExecutionResult): void; error(reason: unknown): void; complete(): void }) {
-      const unsubscribe = client.subscribe<Record<string, unknown>>(
-        { query: params.query, variables: params.variables ?? undefined, operationName: params.operationName ?? undefined },
-        {
-          // Wire results carry formatted errors; GraphiQL only prints them.
-          next: (value) => observer.next(value as ExecutionResult),
-          error: (reason) => observer.error(describe(reason)),
-          complete: () => observer.complete(),
-        },
-      );
-      return { unsubscribe };
+    subscribe(observer: Observer) {
+      return live ? live.track(params.query, observer, start) : { unsubscribe: start(observer) };
+    },
+  };
+  return subscribable as Observable<ExecutionResult>;
+}
+
+/** A run that answers at once with what was last shown (or nothing) and ends. */
+function finished(last: ExecutionResult | undefined): Observable<ExecutionResult> {
+  const subscribable = {
+    subscribe(observer: Observer) {
+      setTimeout(() => {
+        if (last) observer.next(last);
+        observer.complete();
+      }, 0);
+      return { unsubscribe: () => undefined };
     },
   };
   return subscribable as Observable<ExecutionResult>;

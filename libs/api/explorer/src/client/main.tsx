@@ -2,22 +2,64 @@ import './monaco-workers';
 import 'graphiql/style.css';
 import './explorer.css';
 import { GraphiQL } from 'graphiql';
-import { StrictMode } from 'react';
+import { StrictMode, useState } from 'react';
+import { pick, ToolbarButton, useGraphiQL, useGraphiQLActions } from '@graphiql/react';
 import { createRoot } from 'react-dom/client';
 import { createParleyFetcher } from './fetcher';
 import { DEFAULT_QUERY } from './default-document';
 import { UseTokenButton } from './token-button';
+import { ExplorerSession } from './explorer-session';
+import { ExplorerStorage } from './explorer-storage';
+import { LiveTabs } from './live-tabs';
 
 // The page is served at the endpoint itself (GET /graphql), so the endpoint is this URL.
 const endpoint = new URL(location.pathname.replace(/\/+$/, '') || '/graphql', location.origin);
 const wsEndpoint = new URL(endpoint);
 wsEndpoint.protocol = endpoint.protocol === 'https:' ? 'wss:' : 'ws:';
 
-const fetcher = createParleyFetcher({ httpUrl: endpoint.href, wsUrl: wsEndpoint.href });
+const session = new ExplorerSession(endpoint.href);
+const live = new LiveTabs();
+const fetcher = createParleyFetcher({ httpUrl: endpoint.href, wsUrl: wsEndpoint.href, session, live });
+// Tabs hold passwords, tokens and results: in memory unless the agent chooses to keep them in this browser.
+const storage = new ExplorerStorage();
+
+function RememberButton({ on, onToggle }: { on: boolean; onToggle: () => void }) {
+  const label = on ? 'Stop keeping tabs (and any passwords or tokens in them) in this browser' : 'Keep tabs in this browser (they may hold passwords and tokens)';
+  return (
+    <ToolbarButton label={label} data-testid="remember-tabs" aria-pressed={on} onClick={onToggle}>
+      <svg className="graphiql-toolbar-icon" viewBox="0 0 24 24" fill={on ? 'currentColor' : 'none'} stroke="currentColor" strokeWidth="1.5" aria-hidden="true">
+        <path d="M6 3h12v18l-6-4-6 4z" strokeLinejoin="round" />
+      </svg>
+    </ToolbarButton>
+  );
+}
+
+/** Gives LiveTabs the response pane and the first active tab; renders nothing. */
+function LiveTabsPane() {
+  const { responseEditor, tabs, activeTabIndex } = useGraphiQL(pick('responseEditor', 'tabs', 'activeTabIndex'));
+  const { updateActiveTabValues, stop } = useGraphiQLActions();
+  live.release = stop;
+  live.setActiveTab(tabs[activeTabIndex]?.id);
+  live.pane = {
+    show(text) {
+      responseEditor?.setValue(text);
+      updateActiveTabValues({ response: text });
+    },
+  };
+  return null;
+}
 
 function Explorer() {
+  const [remembering, setRemembering] = useState(storage.remembering);
   return (
-    <GraphiQL fetcher={fetcher} defaultQuery={DEFAULT_QUERY} defaultEditorToolsVisibility="headers">
+    <GraphiQL
+      fetcher={fetcher}
+      defaultQuery={DEFAULT_QUERY}
+      defaultEditorToolsVisibility="headers"
+      storage={storage}
+      shouldPersistHeaders={remembering}
+      onTabChange={(state) => live.tabsChanged(state.tabs.map((tab) => tab.id), state.tabs[state.activeTabIndex]?.id)}
+    >
       <GraphiQL.Logo>Parley</GraphiQL.Logo>
       <GraphiQL.Toolbar>
         {({ prettify, merge, copy }) => (
@@ -25,7 +67,15 @@ function Explorer() {
             {prettify}
             {merge}
             {copy}
-            <UseTokenButton />
+            <LiveTabsPane />
+            <UseTokenButton session={session} />
+            <RememberButton
+              on={remembering}
+              onToggle={() => {
+                storage.remember(!remembering);
+                setRemembering(!remembering);
+              }}
+            />
           </>
         )}
       </GraphiQL.Toolbar>

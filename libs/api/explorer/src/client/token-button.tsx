@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { pick, ToolbarButton, useGraphiQL, useGraphiQLActions } from '@graphiql/react';
-import { tokenFromResponse, withAuthorization } from './headers';
+import { withAuthorization } from './headers';
+import { signInFromResponse, type ExplorerSession } from './explorer-session';
 
 function KeyIcon() {
   return (
@@ -11,8 +12,12 @@ function KeyIcon() {
   );
 }
 
-/** Copies the token of the last SignIn into the Authorization header, so HTTP and WebSocket requests use it, and reloads the schema with it. */
-export function UseTokenButton() {
+/**
+ * Signs the explorer in with the token of the last SignIn: every tab's HTTP and
+ * WebSocket requests use it (this tab's header shows it), renewed while the
+ * result's refresh token allows; the schema is reloaded with it.
+ */
+export function UseTokenButton({ session }: { session: ExplorerSession }) {
   const { headerEditor, responseEditor } = useGraphiQL(pick('headerEditor', 'responseEditor'));
   const { introspect } = useGraphiQLActions();
   const [missing, setMissing] = useState(false);
@@ -22,13 +27,14 @@ export function UseTokenButton() {
       label={label}
       data-testid="use-token"
       onClick={() => {
-        const token = tokenFromResponse(responseEditor?.getValue() ?? '');
-        if (!token || !headerEditor) {
+        const signIn = signInFromResponse(responseEditor?.getValue() ?? '');
+        if (!signIn || !headerEditor) {
           setMissing(true);
           setTimeout(() => setMissing(false), 4000);
           return;
         }
-        headerEditor.setValue(withAuthorization(headerEditor.getValue(), token));
+        session.adopt(signIn);
+        headerEditor.setValue(withAuthorization(headerEditor.getValue(), signIn.token));
         // In production the schema is described to signed-in agents and admins only: ask again as one.
         void introspect();
       }}

@@ -88,4 +88,78 @@ describe('the explorer in Chromium', () => {
     expect(session.sockets).toHaveLength(2);
     await session.finish(api.url);
   });
+
+  it('keeps passwords and tokens out of the browser\'s storage unless the agent turns that on', async () => {
+    const session = await Session.open(browser, `${api.url}/graphql`);
+    const stored = () =>
+      session.page.evaluate(() => JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage } }));
+    await session.steps(async () => {
+      await session.setOperation('mutation SignIn {\n  login(input: { email: "agent@example.com", password: "hunter-2-secret-pw" }) {\n    token\n  }\n}');
+      await session.run();
+      await session.waitForResult('the token', (text) => text.includes(`"token": "${STAND_IN_TOKEN}"`));
+      await session.page.getByTestId('use-token').click();
+      await session.typeHeaders(`{"Authorization": "Bearer ${STAND_IN_TOKEN}", "X-Note": "typed"}`);
+      // GraphiQL writes its tabs as the agent works; give it the moment it debounces.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const before = await stored();
+      expect(before).not.toContain('hunter-2-secret-pw');
+      expect(before).not.toContain(`Bearer ${STAND_IN_TOKEN}`);
+      expect(before).not.toContain('"token');
+
+      // Turned on, the tabs are kept (that is what the agent asked for); turned off, they are removed.
+      await session.page.getByTestId('remember-tabs').click();
+      await eventually('the tabs in localStorage', stored, (text) => text.includes('hunter-2-secret-pw'));
+      await session.page.getByTestId('remember-tabs').click();
+      expect(await stored()).not.toContain('hunter-2-secret-pw');
+      expect(await stored()).not.toContain('graphiql:');
+    });
+    await session.finish(api.url);
+  });
+
+  it('sends the token it set from any tab, new ones included', async () => {
+    const session = await Session.open(browser, `${api.url}/graphql`);
+    await session.steps(async () => {
+      await session.runFromMenu('SignIn');
+      await session.waitForResult('the token', (text) => text.includes(`"token": "${STAND_IN_TOKEN}"`));
+      await session.page.getByTestId('use-token').click();
+      await session.page.getByRole('button', { name: 'New tab' }).click();
+      await session.setOperation('query Hello {\n  whoami\n}');
+      await session.run();
+      await session.waitForResult('the header sent from the new tab', (text) => text.includes(`"whoami": "Bearer ${STAND_IN_TOKEN}"`));
+      await session.setOperation('subscription Ticks {\n  tick\n}');
+      await session.run();
+      await session.waitForResult('a tick over the signed-in socket', (text) => /"tick": \d/.test(text));
+    });
+    await session.finish(api.url);
+  });
+
+  it('keeps a running subscription when the agent switches tabs and back', async () => {
+    const session = await Session.open(browser, `${api.url}/graphql`);
+    const counted = async () => Number(/"count": (\d+)/.exec(await session.resultText())?.[1] ?? 0);
+    await session.steps(async () => {
+      await session.typeHeaders(`{"Authorization": "Bearer ${STAND_IN_TOKEN}"}`);
+      await session.setOperation('subscription Count {\n  count\n}');
+      await session.run();
+      await eventually('the count to start', counted, (n) => n >= 2);
+
+      // Another tab, where the agent runs something else.
+      await session.page.getByRole('button', { name: 'New tab' }).click();
+      await session.setOperation('query Hello {\n  hello\n}');
+      await session.run();
+      await session.waitForResult('the other tab\'s answer', (text) => text.includes('Hello from the stand-in API'));
+      const whenLeft = await (async () => {
+        await session.page.getByRole('tab').first().click();
+        return counted();
+      })();
+      // Back on the first tab, the count goes on from where it got to while away.
+      await eventually('the count to go on', counted, (n) => n > whenLeft + 2);
+      // Play stops it, as ever.
+      await session.run();
+      const stoppedAt = await counted();
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(await counted()).toBe(stoppedAt);
+    });
+    expect(session.sockets).toHaveLength(1);
+    await session.finish(api.url);
+  });
 });

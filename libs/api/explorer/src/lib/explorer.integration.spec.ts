@@ -75,4 +75,41 @@ withApi('the explorer against the Parley API', () => {
     });
     await session.finish(front.url);
   });
+
+  it('renews the session with the refresh token: requests and a running subscription outlive the access token', async () => {
+    // Access tokens of 5 s: the explorer renews at four fifths of their life; the server closes sockets when they expire.
+    const shortLived = await startTestServer({ accessTokenTtlSeconds: 5 });
+    const shortFront = await startExplorerFront(shortLived.server.port);
+    try {
+      const agent = await createAgent(shortLived, 'Sam Shift');
+      const session = await Session.open(browser, `${shortFront.url}/graphql`);
+      await session.steps(async () => {
+        const first = await session.editorValue('operation.graphql');
+        await session.setOperation(
+          first.replace('"agent@example.com"', JSON.stringify(agent.email)).replace('password: ""', `password: ${JSON.stringify(agent.password)}`),
+        );
+        await session.runFromMenu('SignIn');
+        await session.waitForResult('the token', (text) => text.includes('"refreshToken"'));
+        await session.page.getByTestId('use-token').click();
+        const before = session.subscribeFrames;
+        await session.runFromMenu('WatchChats');
+        await session.subscribed(before);
+        // Three access tokens' lives.
+        await new Promise((resolve) => setTimeout(resolve, 12_000));
+        // A customer signed in now (their own token lives 5 s too).
+        const customer = await registerCustomer(shortLived, 'Casey Customer');
+        const chatId = await startChat(shortLived, customer, 'Still there?');
+        await session.waitForResult('the chat, after the first token expired', (text) => text.includes(chatId) && !text.includes('4403'));
+
+        await session.page.getByRole('button', { name: 'New tab' }).click();
+        await session.setOperation('query StillSignedIn {\n  queue {\n    id\n  }\n}');
+        await session.run();
+        await session.waitForResult('the queue', (text) => text.includes(chatId));
+      });
+      await session.finish(shortFront.url);
+    } finally {
+      await shortFront.close();
+      await shortLived.stop();
+    }
+  });
 });

@@ -12,7 +12,7 @@ export const STAND_IN_TOKEN = 'test';
 /** Just enough of Parley's schema for the explorer's first tab, plus a ticking subscription. */
 const schema = buildSchema(`
   type User { displayName: String! role: String! }
-  type AuthPayload { token: String! expiresAt: String! user: User! }
+  type AuthPayload { token: String! expiresAt: String! refreshToken: String user: User! }
   type Message { body: String! }
   type Chat {
     id: ID!
@@ -35,6 +35,8 @@ const schema = buildSchema(`
   type Subscription {
     "Ticks 1, 2, 3, then completes."
     tick: Int!
+    "Counts 1, 2, 3... every 300 ms, up to 100."
+    count: Int!
     "A chat arrives, then an agent accepts it."
     chatUpdated: Chat!
   }
@@ -68,6 +70,12 @@ const rootValue = {
 };
 
 const subscriptionRoot = {
+  count: async function* () {
+    for (let count = 1; count <= 100; count++) {
+      await sleep(300);
+      yield { count };
+    }
+  },
   tick: async function* () {
     for (let tick = 1; tick <= 3; tick++) {
       await sleep(400);

@@ -10,8 +10,8 @@ import { WS_CLOSE_UNAUTHORIZED } from '@parley/shared/limits';
 
 // Too many connections for one user (graphql-ws uses 4429 for "too many requests" too).
 const WS_CLOSE_TOO_MANY = 4429;
-import { formatError, rateLimited, type PubSub, type RateLimits, type RequestContext, type Viewer } from '@parley/api/core';
-import { ALL_SESSIONS, bearerToken, type AuthService, type AuthTopics } from '@parley/api/auth';
+import { formatError, rateLimited, type RateLimits, type RequestContext, type Viewer } from '@parley/api/core';
+import { bearerToken, type Authenticator } from '@parley/api/auth';
 import type { Logger } from './logger';
 import type { SocketObserver } from '@parley/api/observability';
 import type { CompiledExecutor } from './compiled-execution';
@@ -42,8 +42,7 @@ function releaseAfterConnect(ctx: { extra: Extra; connectionParams?: unknown }):
 export function attachGraphqlWs(deps: {
   schema: GraphQLSchema;
   wsServer: WebSocketServer;
-  authService: Pick<AuthService, 'authenticate'>;
-  pubsub: PubSub<AuthTopics>;
+  authService: Authenticator;
   logger: Logger;
   /** What the modules add to every operation's context (ApiModule's subscriptionContext). */
   subscriptionContext: Readonly<Record<symbol, unknown>>;
@@ -56,12 +55,14 @@ export function attachGraphqlWs(deps: {
   /** Who may introspect (see introspection.ts). */
   introspection?: 'open' | 'staff';
 }) {
-  const { schema, wsServer, authService, pubsub, logger, subscriptionContext, observer, limits, clientIp, executor } = deps;
+  const { schema, wsServer, authService, logger, subscriptionContext, observer, limits, clientIp, executor } = deps;
   const staffOnlyIntrospection = deps.introspection === 'staff';
-  // Sockets by user, so that signing out closes them (on every instance: the event travels by pubsub).
-  const socketsByUser = new Map<string, Set<Extra['socket']>>();
-  const stopListening = pubsub.subscribe('sessionRevoked', ALL_SESSIONS, ({ userId }) => {
-    for (const socket of socketsByUser.get(userId) ?? []) socket.close(WS_CLOSE_UNAUTHORIZED, 'Signed out');
+  // Sockets by user, so that taking access away (sign-out, revokeAccess) closes those it ends, on every instance.
+  const socketsByUser = new Map<string, Map<Extra['socket'], Viewer>>();
+  const stopListening = authService.onAccessChange((userId) => {
+    for (const [socket, viewer] of socketsByUser.get(userId) ?? []) {
+      if (!authService.stillAllowed(viewer)) socket.close(WS_CLOSE_UNAUTHORIZED, 'Access ended');
+    }
   });
   const rules = [...specifiedRules, ...wsValidationRules()];
   // Clients subscribe with a handful of documents, thousands of times: parse and validate each once.
@@ -98,8 +99,8 @@ export function attachGraphqlWs(deps: {
         // An idle socket should hold only what it needs: the upgrade request (headers and all) and the
         // token text are not read again; the viewer above carries what the token said.
         releaseAfterConnect(ctx);
-        const userSockets = socketsByUser.get(viewer.id) ?? new Set();
-        userSockets.add(ctx.extra.socket);
+        const userSockets = socketsByUser.get(viewer.id) ?? new Map<Extra['socket'], Viewer>();
+        userSockets.set(ctx.extra.socket, viewer);
         socketsByUser.set(viewer.id, userSockets);
         const closeAtExpiry = () => {
           const remaining = viewer.expiresAt * 1000 - Date.now();

@@ -1,33 +1,23 @@
 import pino from 'pino';
 import type { Config } from '@parley/api/config';
+import { safeLogOptions } from '@parley/api/observability';
 
 export type Logger = pino.Logger;
 
-/** JSON lines on stdout; secrets and message bodies never reach it (the redact list is the safety net). */
-export function createLogger(config: Pick<Config, 'production'>, level = process.env['LOG_LEVEL']): Logger {
+/** JSON lines on stdout; secrets, emails and message bodies never reach it (log-safety.ts is the safety net). */
+export function createLogger(
+  config: Pick<Config, 'production'>,
+  level = process.env['LOG_LEVEL'],
+  destination?: pino.DestinationStream,
+): Logger {
   return pino(
     {
       level: level ?? (config.production ? 'info' : 'info'),
       base: { service: 'parley-api' },
-      redact: {
-        paths: [
-          'password',
-          '*.password',
-          'token',
-          '*.token',
-          'authorization',
-          '*.authorization',
-          'body',
-          '*.body',
-          'variables',
-          '*.variables',
-          'connectionParams',
-          '*.connectionParams',
-        ],
-        censor: '[redacted]',
-      },
+      ...safeLogOptions,
     },
-    prettyInDevelopment(config.production) ??
+    destination ??
+      prettyInDevelopment(config.production) ??
       // Asynchronous: lines written while a write is pending go out together, off the request's path.
       // The shutdown path flushes it.
       pino.destination({ dest: 1, sync: false }),

@@ -42,7 +42,7 @@ describe('query bombs and malformed traffic', () => {
   beforeAll(async () => {
     api = await startTestServer();
     customer = await registerCustomer(api);
-  });
+  }, 30_000);
   afterAll(() => api?.stop());
 
   const deep = `{ chats { edges { node { lastMessage { chat { lastMessage { chat { lastMessage { chat { lastMessage { chat { lastMessage { chat { id } } } } } } } } } } } } } }`;
@@ -163,7 +163,7 @@ describe('abuse limits', () => {
   beforeAll(async () => {
     // A fifth of the production limits, so floods are quick to run.
     api = await startTestServer({ rateLimitScale: 0.2 });
-  });
+  }, 30_000);
   afterAll(() => api?.stop());
 
   const LOGIN = `mutation($input: LoginInput!) { login(input: $input) { token } }`;
@@ -251,7 +251,7 @@ describe('hostile variables (property-based)', () => {
     agent = await createAgent(api);
     chatId = await startChat(api, customer, 'fuzz target');
     await acceptChat(api, agent, chatId);
-  });
+  }, 30_000);
   afterAll(() => api?.stop());
 
   const hostileString = fc.oneof(
@@ -344,7 +344,7 @@ describe('limits and origins across instances', () => {
       const ip = `198.18.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
       const register = (api: TestServer, n: number) =>
         gql(api.graphqlUrl, `mutation($i: RegisterInput!) { register(input: $i) { token } }`, {
-          i: { email: `shared-${n}-${Date.now()}@parley.test`, password: 'password1', displayName: 'S' },
+          i: { email: `shared-${n}-${Date.now()}@parley.test`, password: 'amber lantern 42 quietly', displayName: 'S' },
         }, undefined, { 'x-forwarded-for': ip });
       expect(errorCode(await register(a, 1))).toBeUndefined();
       expect(errorCode(await register(b, 2))).toBeUndefined();

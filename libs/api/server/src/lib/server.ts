@@ -15,7 +15,7 @@ import type { Config } from '@parley/api/config';
 import { AppError, LocalPubSub, limitRootFields, RateLimits, RedisPubSub, Services, type ModuleInstance, type PubSub, type RequestContext } from '@parley/api/core';
 import Redis from 'ioredis';
 import { createDataSource, runMigrations, startEmbeddedPostgres, type EmbeddedDatabase } from '@parley/api/database';
-import { AUTHENTICATOR, bearerToken, type AuthTopics } from '@parley/api/auth';
+import { AUTH_SERVICE, AUTHENTICATOR, bearerToken, type AuthService } from '@parley/api/auth';
 import { isWidgetPage, widgetFrameAncestors, widgetOriginAllowed } from '@parley/api/visitor';
 import { buildParleySchema } from './schema';
 import { createLogger, type Logger } from './logger';
@@ -54,6 +54,8 @@ export interface ParleyServer {
   port: number;
   dataSource: DataSource;
   logger: Logger;
+  /** Accounts and sign-in, for what acts on accounts from outside a request (revokeAccess). */
+  auth: AuthService;
   /** Graceful stop: not ready, sockets closed with 1001, in-flight requests finished, pool closed. */
   stop(): Promise<void>;
 }
@@ -148,9 +150,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const graphqlWs = attachGraphqlWs({
     schema,
     wsServer,
+    // Also closes the sockets whose access ended (sign-out, revokeAccess), on every instance.
     authService: authentication,
-    // Sign-out closes the user's sockets (auth's sessionRevoked topic).
-    pubsub: pubsub as PubSub<AuthTopics>,
     logger,
     subscriptionContext,
     limits,
@@ -288,7 +289,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await new Promise<void>((resolve) => logger.flush(() => resolve()));
     })());
 
-  return { url, port, dataSource, logger, stop };
+  return { url, port, dataSource, logger, auth: services.get(AUTH_SERVICE), stop };
 }
 
 function isGraphqlPath(url: string | undefined): boolean {

@@ -29,7 +29,7 @@ const QUEUE = `{ queue { id customer { id displayName email anonymous externalId
 const identitySecret = new Uint8Array(randomBytes(32));
 let api: TestServer;
 beforeAll(async () => {
-  api = await startTestServer({ identitySecret });
+  api = await startTestServer({ identitySecret, accessRecheckSeconds: 1 });
 }, 30_000);
 afterAll(async () => {
   await api?.stop();
@@ -94,7 +94,7 @@ describe('startVisitorSession', () => {
     const registered = await registerCustomer(api);
     expect(registered.id).not.toBe(visitor.user.id);
     const reg = await gql(api.graphqlUrl, `mutation($i: RegisterInput!) { register(input: $i) { user { id } } }`, {
-      i: { email: address, password: 'password-123', displayName: 'Owner' },
+      i: { email: address, password: `owner ${randomUUID()}`, displayName: 'Owner' },
     });
     expect(reg.errors).toBeUndefined();
     const login = await gql(api.graphqlUrl, `mutation($i: LoginInput!) { login(input: $i) { token } }`, { i: { email: address, password: '' } });
@@ -156,6 +156,45 @@ describe('refreshToken for visitors', () => {
     await gqlOk(api.graphqlUrl, `mutation { logout }`, {}, session.token);
     expect(errorCode(await gql(api.graphqlUrl, REFRESH, { t: session.refreshToken }))).toBe('UNAUTHENTICATED');
     expect(errorCode(await gql(api.graphqlUrl, CHATS, {}, session.token))).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('a visitor stored by their first chat', () => {
+  const sessionRows = async (userId: string) =>
+    (await api.server.dataSource.query(`SELECT "familyId", "revokedAt" FROM refresh_tokens WHERE "userId" = $1`, [userId])) as Array<{ familyId: string; revokedAt: Date | null }>;
+
+  it('has a session on record from then on, which revokeAccess ends with their tokens', async () => {
+    const session = await startSession();
+    expect(await sessionRows(session.user.id)).toEqual([]);
+    await startChat(session.token);
+    expect(await sessionRows(session.user.id)).toEqual([{ familyId: expect.any(String), revokedAt: null }]);
+
+    await api.server.auth.revokeAccess(session.user.id);
+    expect(errorCode(await gql(api.graphqlUrl, CHATS, {}, session.token))).toBe('UNAUTHENTICATED');
+    expect(errorCode(await gql(api.graphqlUrl, REFRESH, { t: session.refreshToken }))).toBe('UNAUTHENTICATED');
+  });
+
+  it('loses a socket opened before they were stored when their session ends in the database, with no message', async () => {
+    const session = await startSession();
+    const ws = wsClient(api.wsUrl, session.token);
+    try {
+      subscribe(ws, `subscription { chatUpdated { id } }`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await startChat(session.token);
+      await api.server.dataSource.query(`UPDATE refresh_tokens SET "revokedAt" = now() WHERE "userId" = $1`, [session.user.id]);
+      expect((await ws.closed).code).toBe(4403);
+    } finally {
+      await ws.dispose();
+    }
+  });
+
+  it('is refused when the token claims to be of a visitor not stored but its session is on record and ended', async () => {
+    const session = await startSession();
+    await startChat(session.token);
+    await gqlOk(api.graphqlUrl, `mutation { logout }`, {}, session.token);
+    expect(errorCode(await gql(api.graphqlUrl, CHATS, {}, session.token))).toBe('UNAUTHENTICATED');
+    expect(errorCode(await gql(api.graphqlUrl, START_CHAT, { input: { message: 'again' } }, session.token))).toBe('UNAUTHENTICATED');
+    expect((await sessionRows(session.user.id))[0].revokedAt).not.toBeNull();
   });
 });
 

@@ -63,7 +63,11 @@ export const visitorModule = defineModule({
       identitySecret: config.identitySecret,
     });
     // Authentication that also knows website visitors not stored yet (their first chat stores them).
-    services.replace(AUTHENTICATOR, { authenticate: visitors.authenticate });
+    services.replace(AUTHENTICATOR, {
+      authenticate: visitors.authenticate,
+      stillAllowed: (viewer) => auth.stillAllowed(viewer),
+      onAccessChange: (listener) => auth.onAccessChange(listener),
+    });
     return { resolvers: [...visitors.resolvers.values()] as object[] };
   },
 });

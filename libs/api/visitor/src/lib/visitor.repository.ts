@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { Role } from '@parley/api/core';
 import { inTransaction, queryRows } from '@parley/api/database';
@@ -17,13 +17,29 @@ export interface VisitorFacts {
 export class VisitorRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Stores a visitor who has so far lived only in their token; a second call (another tab) changes nothing. */
-  async storeVisitor(id: string, displayName: string, email: string | null): Promise<void> {
-    await queryRows(
-      this.dataSource,
-      `INSERT INTO users (id, email, "displayName", role) VALUES ($1, $2, $3, '${Role.CUSTOMER}') ON CONFLICT (id) DO NOTHING`,
-      [id, email, displayName],
-    );
+  /**
+   * Stores a visitor who has so far lived only in their tokens, and their
+   * session, so that logout, revocation and every instance's recheck reach it
+   * as any other. Their refresh token stays the signed one until next used
+   * (spendSignedRefreshToken), so the session's row holds a token no one has.
+   * A second call (another tab) changes nothing.
+   */
+  async storeVisitor(visitor: { id: string; sessionId: string; displayName: string; email: string | null }, sessionExpiresAt: Date): Promise<void> {
+    await inTransaction(this.dataSource, async (runner) => {
+      await queryRows(
+        this.dataSource,
+        `INSERT INTO users (id, email, "displayName", role) VALUES ($1, $2, $3, '${Role.CUSTOMER}') ON CONFLICT (id) DO NOTHING`,
+        [visitor.id, visitor.email, visitor.displayName],
+        runner,
+      );
+      await queryRows(
+        this.dataSource,
+        `INSERT INTO refresh_tokens (id, "userId", "familyId", "tokenHash", "expiresAt", "usedAt")
+         SELECT $1, $2, $3, $4, $5, now() WHERE NOT EXISTS (SELECT 1 FROM refresh_tokens WHERE "familyId" = $3)`,
+        [randomUUID(), visitor.id, visitor.sessionId, unheldTokenHash(), sessionExpiresAt],
+        runner,
+      );
+    });
   }
 
   async findUser(id: string): Promise<UserRow | null> {
@@ -73,7 +89,13 @@ export class VisitorRepository {
    * messages move to that customer and the visitor is deleted, in the same
    * transaction.
    */
-  async identify(externalId: string, displayName: string | null, email: string | null, anonymousId: string | null): Promise<UserRow> {
+  async identify(
+    externalId: string,
+    displayName: string | null,
+    email: string | null,
+    anonymous: { id: string; sessionId?: string; sessionExpiresAt: Date } | null,
+  ): Promise<UserRow> {
+    const anonymousId = anonymous?.id ?? null;
     return inTransaction(this.dataSource, async (runner) => {
       const [user] = await queryRows<UserRow>(
         this.dataSource,
@@ -103,10 +125,30 @@ export class VisitorRepository {
             runner,
           );
           await queryRows(this.dataSource, `UPDATE messages SET "senderId" = $2 WHERE "senderId" = $1`, [anonymousId, user.id], runner);
+          // The visitor's sessions stay on record, ended, under the customer: deleting them would make their tokens look never stored.
+          await queryRows(
+            this.dataSource,
+            `UPDATE refresh_tokens SET "userId" = $2, "revokedAt" = COALESCE("revokedAt", now()) WHERE "userId" = $1`,
+            [anonymousId, user.id],
+            runner,
+          );
           await queryRows(this.dataSource, `DELETE FROM users WHERE id = $1`, [anonymousId], runner);
         }
+      }
+      if (anonymous?.sessionId && anonymous.id !== user.id) {
+        // A visitor never stored has no session on record: one is kept, ended, so their tokens stop on every instance.
+        await queryRows(
+          this.dataSource,
+          `INSERT INTO refresh_tokens (id, "userId", "familyId", "tokenHash", "expiresAt", "usedAt", "revokedAt")
+           SELECT $1, $2, $3, $4, $5, now(), now() WHERE NOT EXISTS (SELECT 1 FROM refresh_tokens WHERE "familyId" = $3)`,
+          [randomUUID(), user.id, anonymous.sessionId, unheldTokenHash(), anonymous.sessionExpiresAt],
+          runner,
+        );
       }
       return user;
     });
   }
 }
+
+/** The hash of a token no one holds: a session's row whose own refresh token lives elsewhere (signed). */
+const unheldTokenHash = () => createHash('sha256').update(randomBytes(32)).digest('hex');

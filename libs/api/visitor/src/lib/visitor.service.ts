@@ -5,7 +5,7 @@ import { isStaff, Role, scopedValue, unauthenticated, type RateLimits, type Requ
 import { User, type AuthPayload, type AuthService, type SessionService, type TokenService } from '@parley/api/auth';
 import { verifyIdentity } from './identity';
 import { VisitorRepository, type VisitorFacts } from './visitor.repository';
-import { isSignedToken, pendingClaim, pendingFromPayload, VisitorTokens, type PendingVisitor } from './visitor-tokens';
+import { isSignedToken, pendingClaim, pendingFromPayload, VISITOR_REFRESH_TTL_SECONDS, VisitorTokens, type PendingVisitor } from './visitor-tokens';
 import type { IdentifyVisitorInput, VisitorSessionInput } from './visitor.inputs';
 
 const DEFAULT_NAME = 'Visitor';
@@ -59,7 +59,12 @@ export class VisitorService {
     const viewer = ctx.viewer;
     // Only an anonymous visitor's chats move; a signed-in account stays what it is.
     const anonymous = viewer && viewer.role === Role.CUSTOMER && (this.pendingByViewer.get(viewer) || (await this.isStoredAnonymous(viewer.id))) ? viewer : null;
-    const row = await this.repository.identify(input.externalId, input.displayName?.trim() || null, input.email?.trim() || null, anonymous?.id ?? null);
+    const row = await this.repository.identify(
+      input.externalId,
+      input.displayName?.trim() || null,
+      input.email?.trim() || null,
+      anonymous ? { id: anonymous.id, sessionId: anonymous.sessionId, sessionExpiresAt: sessionExpiry() } : null,
+    );
     // The anonymous session ends: its sockets close, its tokens stop working.
     if (anonymous?.sessionId) await this.deps.sessions.revoke(anonymous.id, anonymous.sessionId);
     this.stored.delete(anonymous?.id ?? '');
@@ -79,10 +84,11 @@ export class VisitorService {
     const verified = await this.visitorTokens.verify(refreshToken);
     if (!verified || this.deps.sessions.isRevoked(verified.visitor.sessionId)) throw unauthenticated('This session has ended; start again.');
     const { visitor, expiresAt } = verified;
+    // Asked first: an identified visitor's user is gone, their session kept on record as ended.
+    if (await this.repository.sessionRevoked(visitor.sessionId)) throw unauthenticated('This session has ended; sign in again.');
     const row = await this.repository.findUser(visitor.id);
     if (!row) return this.signInPending(visitor);
     // Stored since: this token works once, then the session continues with stored refresh tokens.
-    if (await this.repository.sessionRevoked(visitor.sessionId)) throw unauthenticated('This session has ended; sign in again.');
     if (!(await this.repository.spendSignedRefreshToken(row.id, visitor.sessionId, refreshToken, expiresAt))) {
       await this.deps.sessions.revoke(row.id, visitor.sessionId);
       throw unauthenticated('This session has ended; sign in again.');
@@ -97,16 +103,20 @@ export class VisitorService {
   async authenticate(token: string | null): Promise<Viewer | null> {
     const viewer = await this.deps.auth.authenticate(token);
     if (viewer && token && viewer.role === Role.CUSTOMER && !this.pendingByViewer.has(viewer)) {
-      this.pendingByViewer.set(viewer, viewer.sessionId ? pendingFromPayload(await this.visitorTokens.claims(token), viewer.id, viewer.sessionId) : null);
+      this.pendingByViewer.set(
+        viewer,
+        viewer.unstored && viewer.sessionId ? pendingFromPayload(await this.visitorTokens.claims(token), viewer.id, viewer.sessionId) : null,
+      );
     }
     return viewer;
   }
 
-  /** Stores the viewer if they are a visitor not stored yet: called before their first chat. */
+  /** Stores the viewer and their session if they are a visitor not stored yet: called before their first chat. */
   async storeIfPending(viewer: Viewer | null): Promise<void> {
     const pending = viewer ? this.pendingByViewer.get(viewer) : null;
     if (!pending || this.stored.has(pending.id)) return;
-    await this.repository.storeVisitor(pending.id, pending.displayName, pending.email);
+    await this.repository.storeVisitor(pending, sessionExpiry());
+    this.deps.sessions.stored(pending.sessionId);
     if (this.stored.size >= 50_000) this.stored.clear();
     this.stored.add(pending.id);
   }
@@ -129,7 +139,7 @@ export class VisitorService {
   }
 
   private async signInPending(visitor: PendingVisitor): Promise<AuthPayload> {
-    const { token, expiresAt } = await this.deps.tokens.issueAccessToken({ id: visitor.id, role: Role.CUSTOMER }, visitor.sessionId, pendingClaim(visitor));
+    const { token, expiresAt } = await this.deps.tokens.issueAccessToken({ id: visitor.id, role: Role.CUSTOMER, unstored: true }, visitor.sessionId, pendingClaim(visitor));
     const refresh = await this.visitorTokens.sign(visitor);
     return { token, expiresAt, refreshToken: refresh.token, refreshExpiresAt: refresh.expiresAt, user: Object.assign(this.userOf(visitor), { isSignInResult: true }) };
   }
@@ -144,6 +154,9 @@ export class VisitorService {
     return (await this.repository.facts([id])).get(id)?.anonymous ?? false;
   }
 }
+
+/** How long a stored visitor session is kept: as long as its signed refresh token could still be used. */
+const sessionExpiry = () => new Date(Date.now() + VISITOR_REFRESH_TTL_SECONDS * 1000);
 
 const FACTS_LOADER = Symbol('visitorFactsLoader');
 
