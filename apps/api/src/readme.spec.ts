@@ -19,6 +19,7 @@ const LIMITS_END = '<!-- limits:end -->';
 const RULE_WORDING: Record<LimitName, string> = {
   loginPerIp: 'sign-in attempts per address',
   loginFailuresPerAccountAndIp: 'failed sign-ins per account and address',
+  loginBlocksPerAccountAndIp: 'sign-in blocks per account and address (counted: each block lasts twice the one before, 1 to 15 min)',
   loginFailuresPerAccount: 'failed sign-ins per account (from everywhere)',
   registerPerIp: 'sign-ups per address',
   visitorSessionPerIp: 'website visitor sessions per address',
