@@ -31,7 +31,8 @@ const status = run('npx', ['jest', '-c', 'jest.config.cjs', '--json', `--outputF
   NX_DAEMON: 'false',
 });
 if (existsSync(results)) {
-  const { numPassedTests, numFailedTests, numPendingTests } = JSON.parse(readFileSync(results, 'utf8'));
-  console.log(`\n${numPassedTests} passed, ${numFailedTests} failed, ${numPendingTests} skipped`);
+  const { numPassedTests, numFailedTests, numPendingTests, numRuntimeErrorTestSuites } = JSON.parse(readFileSync(results, 'utf8'));
+  // A suite that could not run (a failed hook, a compile error) counts as a failure, or the line would read clean.
+  console.log(`\n${numPassedTests} passed, ${numFailedTests + numRuntimeErrorTestSuites} failed, ${numPendingTests} skipped`);
 }
 process.exit(status);
