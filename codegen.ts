@@ -1,4 +1,4 @@
-// GraphQL Code Generator for the customer web app: typed Angular services
+// GraphQL Code Generator for the customer web app and the agent desk: typed Angular services
 // (apollo-angular) from the .graphql documents in libs/web/*/data-access,
 // checked against the API's printed schema.
 //
@@ -52,6 +52,12 @@ const config: CodegenConfig = {
     },
     'libs/web/help/data-access/src/generated/graphql.ts': {
       documents: ['libs/web/help/data-access/src/lib/graphql/*.graphql'],
+      plugins: [{ add: { content: header } }, ...angularPlugins],
+      config: angularConfig,
+    },
+    // the agent desk: every operation typed once here, used by the desk's stores
+    'libs/web/desk/api/data-access/src/generated/graphql.ts': {
+      documents: ['libs/web/desk/api/data-access/src/lib/graphql/*.graphql'],
       plugins: [{ add: { content: header } }, ...angularPlugins],
       config: angularConfig,
     },

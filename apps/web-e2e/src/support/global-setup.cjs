@@ -1,12 +1,16 @@
-// Builds the web app once before the browser tests, unless the build in
-// dist/apps/web/browser is newer than every source file it comes from.
+// Builds the web app and the agent desk once before the browser tests, unless
+// each build (dist/apps/<app>/browser) is newer than every source file it comes from.
 const { spawnSync } = require('node:child_process');
 const { existsSync, readdirSync, statSync } = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '../../../..');
-const index = path.join(root, 'dist/apps/web/browser/index.html');
-const sources = ['apps/web/src', 'apps/web/public', 'apps/web/project.json', 'apps/web/tsconfig.app.json', 'libs/web', 'libs/shared', 'tsconfig.web.json', 'tsconfig.base.json'];
+const shared = ['libs/web', 'libs/shared', 'tsconfig.web.json', 'tsconfig.base.json'];
+// the desk also takes the site's stylesheet (its design tokens)
+const apps = {
+  web: ['apps/web/src', 'apps/web/public', 'apps/web/project.json', 'apps/web/tsconfig.app.json', ...shared],
+  desk: ['apps/desk/src', 'apps/desk/public', 'apps/desk/project.json', 'apps/desk/tsconfig.app.json', 'apps/web/src/styles.css', ...shared],
+};
 
 function newest(p) {
   if (!existsSync(p)) return 0;
@@ -20,15 +24,20 @@ function newest(p) {
   return max;
 }
 
-module.exports = async function globalSetup() {
+function buildIfStale(app, sources) {
+  const index = path.join(root, `dist/apps/${app}/browser/index.html`);
   const built = existsSync(index) ? statSync(index).mtimeMs : 0;
   const changed = Math.max(...sources.map((s) => newest(path.join(root, s))));
   if (built > changed) return;
-  process.stdout.write('\n[web-e2e] building the web app (dist/apps/web/browser)…\n');
-  const result = spawnSync(process.execPath, [require.resolve('nx/bin/nx', { paths: [root] }), 'build', 'web'], {
+  process.stdout.write(`\n[web-e2e] building ${app} (dist/apps/${app}/browser)…\n`);
+  const result = spawnSync(process.execPath, [require.resolve('nx/bin/nx', { paths: [root] }), 'build', app], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false', NODE_OPTIONS: '' },
   });
-  if (result.status !== 0) throw new Error('Building the web app failed; see the output above.');
+  if (result.status !== 0) throw new Error(`Building ${app} failed; see the output above.`);
+}
+
+module.exports = async function globalSetup() {
+  for (const [app, sources] of Object.entries(apps)) buildIfStale(app, sources);
 };

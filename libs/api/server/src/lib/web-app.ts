@@ -16,13 +16,19 @@ function isNavigation(req: Request): boolean {
   return req.accepts(['json', 'html']) === 'html';
 }
 
+/** The agent desk's routes (apps/desk/src/app/app.routes.ts), under `/desk`. */
+const DESK_ROUTES = /^\/desk(?:\/(?:(?:sign-in|queue|mine|all)(?:\/[\w-]+)?\/?)?)?$/;
+
 /**
- * Serves the built customer web app at `/`: its files, and index.html for a
- * browser navigating to one of its routes. Anything else falls through to 404,
- * so a missing file or an unknown path never looks like a page that exists.
+ * Serves the built customer web app at `/` and the agent desk at `/desk`:
+ * their files, and each one's index.html for a browser navigating to one of
+ * its routes. Anything else falls through to 404, so a missing file or an
+ * unknown path never looks like a page that exists.
  */
 export function serveWebApp(app: Express, webRoot?: string): void {
   const root = webRoot ?? resolve('dist/apps/web/browser');
+  // the desk is built beside the site (dist/apps/desk/browser next to dist/apps/web/browser)
+  serveDesk(app, resolve(root, '../../desk/browser'));
   const index = join(root, 'index.html');
   if (existsSync(index)) {
     app.use(express.static(root, { index: false, maxAge: '1h' }));
@@ -34,5 +40,18 @@ export function serveWebApp(app: Express, webRoot?: string): void {
   }
   app.use((_req, res) => {
     res.status(404).type('text/plain').send('Not found\n');
+  });
+}
+
+function serveDesk(app: Express, root: string): void {
+  const index = join(root, 'index.html');
+  if (!existsSync(index)) return;
+  app.use('/desk', express.static(root, { index: false, maxAge: '1h' }));
+  app.get(DESK_ROUTES, (req, res, next) => {
+    if (!isNavigation(req)) return next();
+    // relative asset URLs resolve against /desk/, not /
+    if (req.originalUrl === '/desk' || req.originalUrl.startsWith('/desk?')) return res.redirect(301, '/desk/');
+    res.setHeader('cache-control', 'no-cache');
+    res.sendFile(index);
   });
 }

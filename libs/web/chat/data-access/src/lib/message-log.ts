@@ -1,5 +1,10 @@
 import type { ChatMessageFragment, MessageKind } from '../generated/graphql';
 
+/** What the log needs of a message (the customer app's and the desk's fragments both fit). */
+export type LoggedMessage = Pick<ChatMessageFragment, 'seq' | 'kind' | 'body' | 'clientMessageId' | 'createdAt'> & {
+  sender: { id: string; displayName: string } | null;
+};
+
 export type DeliveryState = 'sent' | 'sending' | 'failed';
 
 /** A message the customer sent that the server has not confirmed yet. */
@@ -16,8 +21,8 @@ export interface PendingMessage {
  * ascending) and what this tab is still sending. Immutable; every operation
  * returns a new log, so it fits a signal.
  */
-export interface MessageLog {
-  confirmed: readonly ChatMessageFragment[];
+export interface MessageLog<M extends LoggedMessage = ChatMessageFragment> {
+  confirmed: readonly M[];
   pending: readonly PendingMessage[];
 }
 
@@ -44,9 +49,9 @@ export const EMPTY_LOG: MessageLog = { confirmed: [], pending: [] };
  * each seq is kept once, and a pending send is dropped when its confirmed copy
  * (same clientMessageId, sent by the viewer) arrives.
  */
-export function mergeMessages(log: MessageLog, incoming: readonly ChatMessageFragment[], viewerId: string | null): MessageLog {
+export function mergeMessages<M extends LoggedMessage>(log: MessageLog<M>, incoming: readonly M[], viewerId: string | null): MessageLog<M> {
   if (incoming.length === 0) return log;
-  const bySeq = new Map<number, ChatMessageFragment>();
+  const bySeq = new Map<number, M>();
   for (const m of log.confirmed) bySeq.set(m.seq, m);
   let added = false;
   for (const m of incoming) {
@@ -64,36 +69,38 @@ export function mergeMessages(log: MessageLog, incoming: readonly ChatMessageFra
   return { confirmed, pending };
 }
 
-function isFromViewer(m: ChatMessageFragment, viewerId: string | null): boolean {
-  return m.kind === 'CUSTOMER' && (viewerId === null || m.sender?.id === viewerId);
+/** Sent by the viewer: by sender when the viewer is known (a customer or an agent), else any customer message. */
+function isFromViewer(m: LoggedMessage, viewerId: string | null): boolean {
+  return viewerId === null ? m.kind === 'CUSTOMER' : m.sender?.id === viewerId;
 }
 
-export function addPending(log: MessageLog, message: Pick<PendingMessage, 'clientMessageId' | 'body' | 'createdAt'>): MessageLog {
+export function addPending<L extends MessageLog<LoggedMessage>>(log: L, message: Pick<PendingMessage, 'clientMessageId' | 'body' | 'createdAt'>): L {
   if (log.pending.some((p) => p.clientMessageId === message.clientMessageId)) return log;
-  return { ...log, pending: [...log.pending, { ...message, state: 'sending', error: null }] };
+  return { ...log, pending: [...log.pending, { ...message, state: 'sending', error: null }] } as L;
 }
 
-export function updatePending(log: MessageLog, clientMessageId: string, change: Partial<Pick<PendingMessage, 'state' | 'error'>>): MessageLog {
+export function updatePending<L extends MessageLog<LoggedMessage>>(log: L, clientMessageId: string, change: Partial<Pick<PendingMessage, 'state' | 'error'>>): L {
   if (!log.pending.some((p) => p.clientMessageId === clientMessageId)) return log;
-  return { ...log, pending: log.pending.map((p) => (p.clientMessageId === clientMessageId ? { ...p, ...change } : p)) };
+  return { ...log, pending: log.pending.map((p) => (p.clientMessageId === clientMessageId ? { ...p, ...change } : p)) } as L;
 }
 
-export function removePending(log: MessageLog, clientMessageId: string): MessageLog {
-  return { ...log, pending: log.pending.filter((p) => p.clientMessageId !== clientMessageId) };
+export function removePending<L extends MessageLog<LoggedMessage>>(log: L, clientMessageId: string): L {
+  return { ...log, pending: log.pending.filter((p) => p.clientMessageId !== clientMessageId) } as L;
 }
 
 /** The highest seq held: what messageAdded resumes after. */
-export function lastSeq(log: MessageLog): number | null {
+export function lastSeq(log: MessageLog<LoggedMessage>): number | null {
   const last = log.confirmed[log.confirmed.length - 1];
   return last ? last.seq : null;
 }
 
 /** Whether a confirmed message with this clientMessageId already exists (a retry that already landed). */
-export function hasConfirmed(log: MessageLog, clientMessageId: string): boolean {
+export function hasConfirmed(log: MessageLog<LoggedMessage>, clientMessageId: string): boolean {
   return log.confirmed.some((m) => m.clientMessageId === clientMessageId);
 }
 
-export function toTimeline(log: MessageLog, viewerId: string | null): TimelineMessage[] {
+/** The rows to show; `pendingKind` is what the viewer's own unsent messages are (CUSTOMER here, AGENT in the desk). */
+export function toTimeline(log: MessageLog<LoggedMessage>, viewerId: string | null, pendingKind: MessageKind = 'CUSTOMER'): TimelineMessage[] {
   const rows: TimelineMessage[] = log.confirmed.map((m) => ({
     key: m.clientMessageId && isFromViewer(m, viewerId) ? `c:${m.clientMessageId}` : `s:${m.seq}`,
     seq: m.seq,
@@ -110,7 +117,7 @@ export function toTimeline(log: MessageLog, viewerId: string | null): TimelineMe
     rows.push({
       key: `c:${p.clientMessageId}`,
       seq: null,
-      kind: 'CUSTOMER',
+      kind: pendingKind,
       body: p.body,
       senderName: null,
       mine: true,

@@ -1,0 +1,15 @@
+import { provideBrowserGlobalErrorListeners, provideZonelessChangeDetection, type ApplicationConfig } from '@angular/core';
+import { provideRouter, withComponentInputBinding } from '@angular/router';
+import { provideAuth } from '@parley/web/auth/data-access';
+import { provideParleyApollo } from '@parley/web/shared/data-access';
+import { appRoutes } from './app.routes';
+
+export const appConfig: ApplicationConfig = {
+  providers: [
+    provideBrowserGlobalErrorListeners(),
+    provideZonelessChangeDetection(),
+    provideRouter(appRoutes, withComponentInputBinding()),
+    provideAuth(),
+    provideParleyApollo(),
+  ],
+};

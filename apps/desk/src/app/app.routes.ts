@@ -1,0 +1,32 @@
+import type { Routes } from '@angular/router';
+import { isInboxView, requireNoTeamSession, requireTeam } from './guards';
+
+const DESK = $localize`:@@desk.title:Parley desk`;
+
+export const appRoutes: Routes = [
+  {
+    path: 'sign-in',
+    canActivate: [requireNoTeamSession],
+    title: $localize`:@@desk.title.signIn:Sign in · ${DESK}:desk:`,
+    loadComponent: () => import('@parley/web/desk/shell/feature').then((m) => m.DeskSignInPage),
+  },
+  {
+    path: '',
+    canActivate: [requireTeam],
+    loadComponent: () => import('@parley/web/desk/shell/feature').then((m) => m.DeskShellPage),
+    children: [
+      { path: '', pathMatch: 'full', redirectTo: 'queue' },
+      {
+        path: ':view',
+        title: DESK,
+        canMatch: [isInboxView],
+        loadComponent: () => import('@parley/web/desk/inbox/feature').then((m) => m.InboxPage),
+        children: [
+          { path: '', loadComponent: () => import('@parley/web/desk/inbox/feature').then((m) => m.EmptyPaneComponent) },
+          { path: ':chatId', loadComponent: () => import('@parley/web/desk/conversation/feature').then((m) => m.ConversationPage) },
+        ],
+      },
+    ],
+  },
+  { path: '**', redirectTo: 'queue' },
+];

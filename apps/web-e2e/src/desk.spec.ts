@@ -1,0 +1,280 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  createAgent,
+  gqlOk,
+  login,
+  loginAdmin,
+  registerCustomer,
+  sendMessage,
+  startChat,
+  startTestServer,
+  subscribe,
+  wsClient,
+  type Person,
+  type TestServer,
+} from '@parley/api/testing';
+import { expectAccessible } from './support/axe';
+import { allMessages, setTyping } from './support/agent-api';
+import { launchChromium } from './support/browser';
+
+// testTimeout in jest.config.cjs is ignored when Jest runs several projects
+jest.setTimeout(180_000);
+
+const ROOT = resolve(__dirname, '../../..');
+const DESK = resolve(ROOT, 'dist/apps/desk/browser');
+// Short-lived access tokens: the desk must renew them silently, socket included, for a whole shift.
+const ACCESS_TOKEN_TTL_SECONDS = 10;
+
+let api: TestServer;
+let chrome: Browser;
+let alex: Person;
+let blair: Person;
+
+beforeAll(async () => {
+  [api, chrome] = await Promise.all([
+    startTestServer({ webRoot: resolve(ROOT, 'dist/apps/web/browser'), accessTokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS }),
+    launchChromium(),
+  ]);
+  const admin = await loginAdmin(api);
+  alex = await createAgent(api, 'Alex Morgan', admin);
+  blair = await createAgent(api, 'Blair Chen', admin);
+});
+
+afterAll(async () => {
+  await chrome?.close();
+  await api?.stop();
+});
+
+interface Desk {
+  context: BrowserContext;
+  page: Page;
+  /** Key presses the agent made since the counter was last reset. */
+  keystrokes(): Promise<number>;
+  resetKeystrokes(): Promise<void>;
+  signIns(): number;
+}
+
+async function openDesk(): Promise<Desk> {
+  const context = await chrome.newContext({ viewport: { width: 1280, height: 800 }, baseURL: api.url });
+  await context.addInitScript(() => {
+    const w = window as unknown as { __keys: number };
+    w.__keys = 0;
+    window.addEventListener('keydown', () => w.__keys++, { capture: true });
+  });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error('[desk]', error.message));
+  let signIns = 0;
+  page.on('framenavigated', (frame) => {
+    if (frame === page.mainFrame() && new URL(frame.url()).pathname.startsWith('/desk/sign-in')) signIns++;
+  });
+  return {
+    context,
+    page,
+    keystrokes: () => page.evaluate(() => (window as unknown as { __keys: number }).__keys),
+    resetKeystrokes: () => page.evaluate(() => void ((window as unknown as { __keys: number }).__keys = 0)),
+    signIns: () => signIns,
+  };
+}
+
+async function signIn(page: Page, who: Pick<Person, 'email' | 'password'>): Promise<void> {
+  await page.goto('/desk/');
+  await page.waitForURL(/\/desk\/sign-in/);
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password', { exact: true }).fill(who.password);
+  await page.getByLabel('Password', { exact: true }).press('Enter');
+}
+
+/** The customer's side signs in again before each call: their tokens expire as fast as the agent's. */
+const fresh = (who: Person) => login(api, who.email, who.password);
+
+const row = (page: Page, name: string) => page.locator('[data-testid="chat-row"]', { hasText: name });
+
+async function noHorizontalScroll(page: Page): Promise<void> {
+  const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  expect(scroll).toBeLessThanOrEqual(client);
+}
+
+describe('the agent desk', () => {
+  it('keeps its initial JavaScript under 300 KB gzipped', () => {
+    const html = readFileSync(join(DESK, 'index.html'), 'utf8');
+    const scripts = [...html.matchAll(/<(?:script[^>]+src|link[^>]+rel="modulepreload"[^>]+href)="([^"]+\.js)"/g)].map((m) => m[1]);
+    expect(scripts.length).toBeGreaterThan(0);
+    const gzipped = scripts.reduce((sum, file) => sum + gzipSync(readFileSync(join(DESK, file))).length, 0);
+    expect(gzipped).toBeLessThan(300 * 1024);
+  });
+
+  it('tells a customer the desk is for the team, and keeps no session for them', async () => {
+    const customer = await registerCustomer(api, 'Casey Customer');
+    const desk = await openDesk();
+    try {
+      await signIn(desk.page, customer);
+      await desk.page.getByRole('alert').filter({ hasText: 'The desk is for the support team' }).waitFor();
+      await expectAccessible(desk.page, 'desk sign-in, customer refused');
+      expect(await desk.page.evaluate(() => sessionStorage.getItem('parley.session'))).toBeNull();
+      await desk.page.goto('/desk/queue');
+      await desk.page.waitForURL(/\/desk\/sign-in/);
+    } finally {
+      await desk.context.close();
+    }
+  });
+
+  it('answers a chat from the queue by keyboard: accept, text, Enter; typing both ways; a colleague sees it leave the queue; close', async () => {
+    const [desk, colleague] = [await openDesk(), await openDesk()];
+    try {
+      await signIn(desk.page, alex);
+      await desk.page.waitForURL(/\/desk\/queue$/);
+      await signIn(colleague.page, blair);
+      await colleague.page.waitForURL(/\/desk\/queue$/);
+      await desk.page.getByText('Nobody is waiting').waitFor();
+      await expectAccessible(desk.page, 'desk queue, empty');
+
+      // a customer writes in; both agents see the chat arrive live
+      const customer = await registerCustomer(api, 'Jordan Rivera');
+      await desk.resetKeystrokes();
+      const chatId = await startChat(api, customer, 'My parcel never arrived');
+      await row(desk.page, 'Jordan Rivera').waitFor();
+      await row(colleague.page, 'Jordan Rivera').waitFor();
+      await desk.page.getByText(/waiting \d+ s/).first().waitFor();
+      await expectAccessible(desk.page, 'desk queue, one waiting');
+      await noHorizontalScroll(desk.page);
+      expect(await desk.page.title()).toMatch(/^\(1\) /);
+
+      const customerWs = wsClient(api.graphqlUrl.replace('http', 'ws'), (await fresh(customer)).token);
+      const typingSeen = subscribe<{ typing: boolean; user: { displayName: string } }>(
+        customerWs,
+        'subscription($id: ID!) { typingChanged(chatId: $id) { typing user { displayName } } }',
+        { id: chatId },
+      );
+      const messagesSeen = subscribe<{ body: string; kind: string }>(
+        customerWs,
+        'subscription($id: ID!) { messageAdded(chatId: $id, afterSeq: 1) { body kind } }',
+        { id: chatId },
+      );
+
+      // accept by keyboard (the oldest waiting chat), then the reply and Enter
+      const reply = 'Sorry about that! Let me check.';
+      await desk.page.keyboard.press('a');
+      await desk.page.waitForURL(new RegExp(`/desk/mine/${chatId}$`));
+      await desk.page.locator('#desk-composer:focus').waitFor();
+      await desk.page.keyboard.type(reply);
+      // the customer sees the agent typing
+      await until(() => typingSeen.values.some((e) => e.typing && e.user.displayName === 'Alex Morgan'));
+      await desk.page.keyboard.press('Enter');
+      await until(() => messagesSeen.values.some((m) => m.body === reply && m.kind === 'AGENT'));
+      expect(await desk.keystrokes()).toBe(1 + reply.length + 1);
+
+      // the colleague saw the chat leave the queue, live
+      await row(colleague.page, 'Jordan Rivera').waitFor({ state: 'detached' });
+      await colleague.page.getByText('Nobody is waiting').waitFor();
+
+      await desk.page.locator('[data-testid="message"][data-state="sent"]', { hasText: reply }).waitFor();
+      // the agent sees the customer typing, then the message
+      await setTyping(api, await fresh(customer), chatId, true);
+      await desk.page.getByText('Jordan Rivera is typing…').waitFor();
+      await sendMessage(api, await fresh(customer), chatId, 'Thanks, order 1234');
+      await desk.page.locator('[data-testid="message"]', { hasText: 'Thanks, order 1234' }).waitFor();
+      await expectAccessible(desk.page, 'desk conversation');
+      await noHorizontalScroll(desk.page);
+
+      // Shift+Enter breaks the line; Enter sends both lines as one message
+      await desk.page.keyboard.type('Found it.');
+      await desk.page.keyboard.press('Shift+Enter');
+      await desk.page.keyboard.type('It ships today.');
+      await desk.page.keyboard.press('Enter');
+      await desk.page.locator('[data-testid="message"][data-state="sent"]', { hasText: 'It ships today.' }).waitFor();
+      expect((await allMessages(api, await fresh(alex), chatId)).some((m) => m.body === 'Found it.\nIt ships today.')).toBe(true);
+
+      // the shortcuts sheet, then close the chat by keyboard
+      await desk.page.keyboard.press('Escape');
+      await desk.page.keyboard.press('?');
+      await desk.page.getByRole('dialog').getByText('Keyboard shortcuts').waitFor();
+      await expectAccessible(desk.page, 'desk shortcuts sheet');
+      await desk.page.keyboard.press('Escape');
+      await desk.page.getByRole('dialog').waitFor({ state: 'detached' });
+      expect(await desk.page.evaluate(() => document.activeElement && document.activeElement !== document.body)).toBe(true);
+      await desk.page.keyboard.press('x');
+      await desk.page.getByTestId('chat-status').getByText('Closed').waitFor();
+      const closed = await gqlOk(api.graphqlUrl, 'query($id: ID!) { chat(id: $id) { status } }', { id: chatId }, (await fresh(customer)).token);
+      expect(closed['chat'].status).toBe('CLOSED');
+
+      // the "all" view, filtered
+      await desk.page.keyboard.press('3');
+      await desk.page.waitForURL(/\/desk\/all$/);
+      await row(desk.page, 'Jordan Rivera').waitFor();
+      await expectAccessible(desk.page, 'desk all chats');
+      await desk.page.getByLabel('Status').selectOption('ACTIVE');
+      await row(desk.page, 'Jordan Rivera').waitFor({ state: 'detached' });
+
+      // every message stored once and shown once, in order
+      await desk.page.goto(`/desk/all/${chatId}`);
+      const stored = await allMessages(api, await fresh(alex), chatId);
+      await desk.page.locator(`[data-testid="message"][data-seq="${stored[stored.length - 1].seq}"]`).waitFor();
+      const shown = await desk.page.$$eval('[data-testid="message"][data-seq]', (els) => els.map((el) => Number(el.getAttribute('data-seq'))));
+      expect(shown).toEqual(stored.map((m) => m.seq));
+      await customerWs.dispose();
+    } finally {
+      await desk.context.close();
+      await colleague.context.close();
+    }
+  });
+
+  it('stays signed in past the access-token lifetime, resumes after going offline without showing anything twice, and signs out', async () => {
+    const desk = await openDesk();
+    try {
+      await signIn(desk.page, blair);
+      await desk.page.waitForURL(/\/desk\/queue$/);
+      const customer = await registerCustomer(api, 'Morgan Quinn');
+      const chatId = await startChat(api, customer, 'Where is my refund?');
+      await row(desk.page, 'Morgan Quinn').click();
+      await desk.page.getByRole('button', { name: 'Accept (a)' }).click();
+      await desk.page.waitForURL(new RegExp(`/desk/mine/${chatId}$`));
+      const signInsBefore = desk.signIns();
+
+      // three access-token lifetimes later the desk is still signed in and live
+      await desk.page.waitForTimeout(ACCESS_TOKEN_TTL_SECONDS * 3_000);
+      await sendMessage(api, await fresh(customer), chatId, 'Any news?');
+      await desk.page.locator('[data-testid="message"]', { hasText: 'Any news?' }).waitFor();
+      await desk.page.locator('#desk-composer').fill('Refund sent this morning.');
+      await desk.page.locator('#desk-composer').press('Enter');
+      await desk.page.locator('[data-testid="message"][data-state="sent"]', { hasText: 'Refund sent this morning.' }).waitFor();
+      expect(desk.signIns()).toBe(signInsBefore);
+
+      // offline: a banner; messages sent meanwhile arrive once when the connection is back
+      await desk.context.setOffline(true);
+      await desk.page.getByText("You're offline").waitFor();
+      await sendMessage(api, await fresh(customer), chatId, 'Sent while you were away');
+      await desk.context.setOffline(false);
+      await desk.page.locator('[data-testid="message"]', { hasText: 'Sent while you were away' }).waitFor({ timeout: 30_000 });
+      await desk.page.getByText("You're offline").waitFor({ state: 'detached' });
+      const seqs = await desk.page.$$eval('[data-testid="message"][data-seq]', (els) => els.map((el) => Number(el.getAttribute('data-seq'))));
+      expect(new Set(seqs).size).toBe(seqs.length);
+      await expectAccessible(desk.page, 'desk mine, after reconnecting');
+
+      // sign-out ends the session on the server
+      const refreshToken = await desk.page.evaluate(() => JSON.parse(sessionStorage.getItem('parley.session') ?? '{}').refreshToken as string);
+      await desk.page.getByRole('button', { name: 'Sign out' }).click();
+      await desk.page.waitForURL(/\/desk\/sign-in/);
+      expect(await desk.page.evaluate(() => sessionStorage.getItem('parley.session'))).toBeNull();
+      const renewed = await fetch(api.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'mutation($t: String!) { refreshToken(refreshToken: $t) { token } }', variables: { t: refreshToken } }),
+      }).then((r) => r.json() as Promise<{ errors?: Array<{ extensions?: { code?: string } }> }>);
+      expect(renewed.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      await expectAccessible(desk.page, 'desk sign-in');
+    } finally {
+      await desk.context.close();
+    }
+  });
+});
+
+async function until(probe: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,2 @@
+export * from './lib/coalescer';
+export * from './lib/attention.service';

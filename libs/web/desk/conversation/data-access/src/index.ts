@@ -1,0 +1,2 @@
+export * from './lib/desk-conversation';
+export * from './lib/open-chats.store';

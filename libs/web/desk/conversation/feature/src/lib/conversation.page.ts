@@ -1,0 +1,285 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DestroyRef,
+  ElementRef,
+  HostListener,
+  afterNextRender,
+  computed,
+  effect,
+  inject,
+  input,
+  signal,
+  untracked,
+  viewChild,
+  Injector,
+} from '@angular/core';
+import { CdkVirtualScrollViewport, ScrollingModule } from '@angular/cdk/scrolling';
+import { CdkAutoSizeVirtualScroll } from '@angular/cdk-experimental/scrolling';
+import { Router, RouterLink } from '@angular/router';
+import { SessionStore } from '@parley/web/auth/data-access';
+import type { TimelineMessage } from '@parley/web/chat/data-access';
+import { describeError, toAppError } from '@parley/web/shared/data-access';
+import { formatClock, formatShortTime } from '@parley/web/shared/util';
+import { OpenChatsStore, type DeskConversation } from '@parley/web/desk/conversation/data-access';
+import { InboxStore } from '@parley/web/desk/inbox/data-access';
+import { plainKey, typingInField } from '@parley/web/desk/shell/feature';
+
+/** Start loading the previous page when the top is this close (px). */
+const OLDER_THRESHOLD_PX = 200;
+
+/**
+ * The chat on screen: open chats as tabs, the whole history (virtual
+ * scrolling, older pages loaded as the agent scrolls back), the composer, and
+ * the customer beside it.
+ */
+@Component({
+  selector: 'parley-desk-conversation',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [ScrollingModule, CdkAutoSizeVirtualScroll, RouterLink],
+  templateUrl: './conversation.page.html',
+  styleUrl: './conversation.page.css',
+})
+export class ConversationPage {
+  readonly chatId = input.required<string>();
+  readonly view = input<string>('mine');
+  private readonly router = inject(Router);
+  private readonly injector = inject(Injector);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+  protected readonly inbox = inject(InboxStore);
+  protected readonly openChats = inject(OpenChatsStore);
+  private readonly me = inject(SessionStore).user;
+  protected readonly conversation = signal<DeskConversation | null>(null);
+  protected readonly notice = signal<string | null>(null);
+  protected readonly busy = signal(false);
+  private readonly viewport = viewChild(CdkVirtualScrollViewport);
+  private readonly composer = viewChild<ElementRef<HTMLTextAreaElement>>('composer');
+
+  protected readonly chat = computed(() => this.conversation()?.chat() ?? null);
+  protected readonly mine = computed(() => {
+    const chat = this.chat();
+    return !!chat && chat.status === 'ACTIVE' && chat.agent?.id === this.me()?.id;
+  });
+  /** Replies go to chats the agent holds; a queued one is accepted first. */
+  protected readonly canReply = this.mine;
+  /** The customer's other chats among those the desk has read. */
+  protected readonly pastChats = computed(() => {
+    const chat = this.chat();
+    if (!chat) return [];
+    return this.inbox
+      .all()
+      .filter((c) => c.customer.id === chat.customer.id && c.id !== chat.id)
+      .slice(0, 10);
+  });
+  protected readonly tabs = computed(() =>
+    this.openChats.conversations().map((c) => ({ id: c.chatId, name: c.chat()?.customer.displayName ?? '…', unread: this.inbox.unreadOf(c.chatId) })),
+  );
+
+  constructor() {
+    effect(() => {
+      const id = this.chatId();
+      untracked(() => this.show(id));
+    });
+    // what arrives while the chat is on screen is read
+    effect(() => {
+      const conversation = this.conversation();
+      if (!conversation) return;
+      conversation.log();
+      untracked(() => this.inbox.markRead(conversation.chatId, conversation.newestSeq()));
+    });
+    // follow the newest message, unless the agent scrolled back to read
+    effect(() => {
+      const rows = this.conversation()?.timeline().length ?? 0;
+      if (!rows) return;
+      untracked(() => {
+        const viewport = this.viewport();
+        const fromBottom = viewport ? viewport.measureScrollOffset('bottom') : 0;
+        if (fromBottom < 120) afterNextRender(() => this.scrollToBottom(), { injector: this.injector });
+      });
+    });
+    inject(DestroyRef).onDestroy(() => {
+      this.remember();
+      this.inbox.onScreen.set(null);
+      this.openChats.hide();
+    });
+  }
+
+  private show(id: string): void {
+    this.remember();
+    const conversation = this.openChats.show(id);
+    this.conversation.set(conversation);
+    this.inbox.onScreen.set(id);
+    this.notice.set(null);
+    const restore = conversation.scrollFromBottom;
+    afterNextRender(
+      () => {
+        this.viewport()?.checkViewportSize();
+        if (restore > 0) this.viewport()?.scrollTo({ bottom: restore });
+        else this.scrollToBottom();
+        this.focusStart();
+      },
+      { injector: this.injector },
+    );
+  }
+
+  /** Keeps this chat's scroll position for when the agent comes back to it. */
+  private remember(): void {
+    const conversation = this.conversation();
+    const viewport = this.viewport();
+    if (conversation && viewport) conversation.scrollFromBottom = Math.max(0, viewport.measureScrollOffset('bottom'));
+  }
+
+  private scrollToBottom(): void {
+    const viewport = this.viewport();
+    if (!viewport) return;
+    viewport.scrollTo({ bottom: 0 });
+    // the autosize strategy learns real heights as it renders: settle on the true bottom
+    requestAnimationFrame(() => viewport.scrollTo({ bottom: 0 }));
+  }
+
+  /** Where focus goes when a chat comes on screen: the composer when the agent can reply, else the heading. */
+  private focusStart(): void {
+    const active = document.activeElement as HTMLElement | null;
+    const wantsComposer = (history.state as { focus?: string } | null)?.focus === 'composer';
+    // keep focus where the agent put it in the list (moving with j/k), unless a chat was just accepted
+    if (!wantsComposer && active && active !== document.body && active.closest('.rows')) return;
+    if (this.canReply()) this.composer()?.nativeElement.focus();
+    else this.host.nativeElement.querySelector<HTMLElement>('#conversation-heading')?.focus();
+  }
+
+  protected onScroll(): void {
+    const viewport = this.viewport();
+    const conversation = this.conversation();
+    if (!viewport || !conversation) return;
+    if (viewport.measureScrollOffset('top') < OLDER_THRESHOLD_PX && conversation.hasOlder() && !conversation.olderLoading()) {
+      const fromBottom = viewport.measureScrollOffset('bottom');
+      conversation.loadOlder();
+      // keep the message the agent was reading in place once the older page is in
+      const done = effect(
+        () => {
+          if (conversation.olderLoading()) return;
+          done.destroy();
+          afterNextRender(() => viewport.scrollTo({ bottom: fromBottom }), { injector: this.injector });
+        },
+        { injector: this.injector },
+      );
+    }
+  }
+
+  protected onInput(event: Event): void {
+    this.conversation()?.setDraft((event.target as HTMLTextAreaElement).value);
+  }
+
+  protected onComposerKey(event: KeyboardEvent): void {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      this.send();
+    } else if (event.key === 'Escape') {
+      event.preventDefault();
+      this.focusList();
+    }
+  }
+
+  protected send(): void {
+    const conversation = this.conversation();
+    if (!conversation) return;
+    if (conversation.send()) afterNextRender(() => this.scrollToBottom(), { injector: this.injector });
+  }
+
+  protected async accept(): Promise<void> {
+    const chat = this.chat();
+    if (!chat || this.busy()) return;
+    this.busy.set(true);
+    try {
+      await this.inbox.accept(chat.id);
+      if (this.view() === 'mine') afterNextRender(() => this.composer()?.nativeElement.focus(), { injector: this.injector });
+      else void this.router.navigate(['/mine', chat.id], { state: { focus: 'composer' } });
+    } catch (e) {
+      const error = toAppError(e);
+      this.notice.set(error.code === 'CONFLICT' ? $localize`:@@desk.accept.taken:Another agent took that chat first.` : describeError(error));
+    } finally {
+      this.busy.set(false);
+    }
+  }
+
+  protected async close(): Promise<void> {
+    const chat = this.chat();
+    if (!chat || chat.status === 'CLOSED' || this.busy()) return;
+    this.busy.set(true);
+    try {
+      await this.inbox.close(chat.id);
+      this.host.nativeElement.querySelector<HTMLElement>('#conversation-heading')?.focus();
+    } catch (e) {
+      this.notice.set(describeError(toAppError(e)));
+    } finally {
+      this.busy.set(false);
+    }
+  }
+
+  protected dismiss(chatId: string): void {
+    const next = this.openChats.dismiss(chatId);
+    if (chatId !== this.chatId()) return;
+    if (next) void this.router.navigate(['/', this.view(), next]);
+    else {
+      void this.router.navigate(['/', this.view()]);
+      this.focusList();
+    }
+  }
+
+  protected clock(iso: string): string {
+    return formatClock(iso);
+  }
+
+  protected shortTime(iso: string): string {
+    return formatShortTime(iso);
+  }
+
+  protected author(row: TimelineMessage): string {
+    switch (row.kind) {
+      case 'BOT':
+        return $localize`:@@desk.author.bot:Bot`;
+      case 'SYSTEM':
+        return '';
+      default:
+        return row.mine ? $localize`:@@desk.author.you:You` : (row.senderName ?? '');
+    }
+  }
+
+  protected readonly trackRow = (_: number, row: TimelineMessage) => row.key;
+
+  protected closeTabLabel(name: string): string {
+    return $localize`:@@desk.tabs.close:Put away the chat with ${name}:name:`;
+  }
+
+  private focusList(): void {
+    const row = document.querySelector<HTMLElement>(`[data-chat="${this.chatId()}"]`) ?? document.querySelector<HTMLElement>('#inbox-heading');
+    row?.focus();
+  }
+
+  @HostListener('document:keydown', ['$event'])
+  protected onKey(event: KeyboardEvent): void {
+    if (typingInField(event) || !plainKey(event) || document.querySelector('.cdk-overlay-container [role="dialog"]')) return;
+    switch (event.key) {
+      case 'r':
+        if (!this.canReply()) return;
+        event.preventDefault();
+        this.composer()?.nativeElement.focus();
+        break;
+      case 'x':
+        event.preventDefault();
+        void this.close();
+        break;
+      case 'w':
+        event.preventDefault();
+        this.dismiss(this.chatId());
+        break;
+      case '[':
+      case ']': {
+        event.preventDefault();
+        const next = this.openChats.neighbour(event.key === ']' ? 1 : -1);
+        if (next && next !== this.chatId()) void this.router.navigate(['/', this.view(), next]);
+        break;
+      }
+    }
+  }
+}

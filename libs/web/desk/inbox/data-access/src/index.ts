@@ -1,0 +1,2 @@
+export * from './lib/inbox-views';
+export * from './lib/inbox.store';

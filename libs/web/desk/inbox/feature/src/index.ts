@@ -1,0 +1,2 @@
+export * from './lib/inbox.page';
+export * from './lib/empty-pane.component';

@@ -1,0 +1,3 @@
+export * from './lib/sign-in.page';
+export * from './lib/desk-shell.page';
+export * from './lib/keys';

@@ -1,0 +1,28 @@
+/** Whether a key press belongs to a text field (letters typed there are text, not shortcuts). */
+export function typingInField(event: KeyboardEvent): boolean {
+  const target = event.target as HTMLElement | null;
+  if (!target) return false;
+  const tag = target.tagName;
+  return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || target.isContentEditable;
+}
+
+/** A plain key (no Ctrl, Alt or Meta): browser and system shortcuts are left alone. */
+export function plainKey(event: KeyboardEvent): boolean {
+  return !event.ctrlKey && !event.altKey && !event.metaKey;
+}
+
+/** Every shortcut of the desk, as the `?` sheet lists them. */
+export const SHORTCUTS: ReadonlyArray<{ keys: string; action: string }> = [
+  { keys: '1 / 2 / 3', action: $localize`:@@desk.key.views:Queue / Mine / All` },
+  { keys: 'j / k, ↓ / ↑', action: $localize`:@@desk.key.move:Next / previous chat in the list` },
+  { keys: 'Enter', action: $localize`:@@desk.key.open:Open the chat` },
+  { keys: 'a', action: $localize`:@@desk.key.accept:Accept (the chat on screen, the chat picked, or the oldest waiting)` },
+  { keys: 'r', action: $localize`:@@desk.key.reply:Reply: go to the composer` },
+  { keys: 'Enter / Shift+Enter', action: $localize`:@@desk.key.send:Send / new line (in the composer)` },
+  { keys: 'Esc', action: $localize`:@@desk.key.escape:Leave the composer for the list` },
+  { keys: 'x', action: $localize`:@@desk.key.close:Close the chat on screen` },
+  { keys: '[ / ]', action: $localize`:@@desk.key.tabs:Previous / next open chat` },
+  { keys: 'w', action: $localize`:@@desk.key.dismiss:Put the chat on screen away (it stays in its view)` },
+  { keys: 'n', action: $localize`:@@desk.key.notify:Turn on desktop notifications` },
+  { keys: '?', action: $localize`:@@desk.key.help:This sheet` },
+];
