@@ -221,6 +221,52 @@ describe('the agent desk', () => {
     }
   });
 
+  it('opens a long chat at the newest message, loads older pages scrolling back, and counts unread messages of other chats', async () => {
+    const customer = await registerCustomer(api, 'Avery Long');
+    const chatId = await startChat(api, customer, 'Message 1');
+    const agent = await fresh(alex);
+    await gqlOk(api.graphqlUrl, 'mutation($id: ID!) { acceptChat(chatId: $id) { id } }', { id: chatId }, agent.token);
+    let who = await fresh(customer);
+    for (let i = 2; i <= 130; i++) {
+      if (i % 40 === 0) who = await fresh(customer);
+      await sendMessage(api, who, chatId, `Message ${i}`);
+    }
+    const other = await registerCustomer(api, 'Riley Other');
+    const otherChat = await startChat(api, other, 'Another question');
+    await gqlOk(api.graphqlUrl, 'mutation($id: ID!) { acceptChat(chatId: $id) { id } }', { id: otherChat }, (await fresh(alex)).token);
+
+    const desk = await openDesk();
+    try {
+      await signIn(desk.page, alex);
+      await desk.page.waitForURL(/\/desk\/queue$/);
+      await desk.page.goto(`/desk/mine/${chatId}`);
+      await desk.page.locator('[data-testid="message"]', { hasText: 'Message 130' }).waitFor();
+      // only a window of the history is in the page
+      expect(await desk.page.locator('[data-testid="message"]').count()).toBeLessThan(60);
+      expect(await desk.page.locator('[data-testid="message"][data-seq="1"]').count()).toBe(0);
+      // scrolling back loads the older pages until the first message
+      for (let i = 0; i < 40 && (await desk.page.locator('[data-testid="message"][data-seq="1"]').count()) === 0; i++) {
+        await desk.page.locator('cdk-virtual-scroll-viewport.messages').evaluate((el) => el.scrollTo({ top: 0 }));
+        await desk.page.waitForTimeout(250);
+      }
+      await desk.page.locator('[data-testid="message"][data-seq="1"]').waitFor();
+
+      // a message in another of my chats: counted on its row, in "Mine" and in the tab title
+      await sendMessage(api, await fresh(other), otherChat, 'Hello? Anyone?');
+      await row(desk.page, 'Riley Other').locator('.unread').getByText('1').waitFor();
+      await desk.page.getByTestId('count-mine').getByText('1').waitFor();
+      await desk.page.waitForFunction(() => document.title.startsWith('(1) '));
+      // opening it reads it
+      await row(desk.page, 'Riley Other').click();
+      await desk.page.locator('[data-testid="message"]', { hasText: 'Hello? Anyone?' }).waitFor();
+      await row(desk.page, 'Riley Other').locator('.unread').waitFor({ state: 'detached' });
+      await desk.page.waitForFunction(() => !document.title.startsWith('('));
+      await noHorizontalScroll(desk.page);
+    } finally {
+      await desk.context.close();
+    }
+  });
+
   it('stays signed in past the access-token lifetime, resumes after going offline without showing anything twice, and signs out', async () => {
     const desk = await openDesk();
     try {

@@ -1,8 +1,8 @@
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
-import { Subscription, retry, throwError, timer } from 'rxjs';
+import { Subscription } from 'rxjs';
 import { LIMITS } from '@parley/shared/limits';
 import { RealtimeConnection, describeError, toAppError, type AppError } from '@parley/web/shared/data-access';
-import { backoffDelay, newClientId } from '@parley/web/shared/util';
+import { newClientId } from '@parley/web/shared/util';
 import {
   CloseChatGQL,
   ConversationGQL,
@@ -29,17 +29,11 @@ import {
   type MessageLog,
 } from './message-log';
 import { TypingNotifier } from './typing-notifier';
+import { retrySend } from './send-retry';
+import { TypingPeople } from './typing-people';
 
 export const MESSAGE_PAGE_SIZE = 50;
-/** A typing indicator whose "stopped" event got lost fades after this long. */
-const TYPING_STALE_MS = 8_000;
-/** Network failures of one send are retried this many times before it shows as failed. */
-const SEND_RETRIES = 6;
-
-export interface TypingPerson {
-  id: string;
-  name: string;
-}
+export type { TypingPerson } from './typing-people';
 
 /**
  * One open conversation: its messages (history pages, the live stream, this
@@ -64,7 +58,7 @@ export class ConversationStore {
   private viewerId: string | null = null;
   private live = new Subscription();
   private olderCursor: string | null = null;
-  private readonly typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly typingPeople = new TypingPeople();
 
   readonly chat = signal<ChatSummaryFragment | null>(null);
   readonly log = signal<MessageLog>(EMPTY_LOG);
@@ -72,7 +66,7 @@ export class ConversationStore {
   readonly loadError = signal<AppError | null>(null);
   readonly olderLoading = signal(false);
   readonly hasOlder = signal(false);
-  readonly typing = signal<readonly TypingPerson[]>([]);
+  readonly typing = this.typingPeople.list;
   /** A short notice about the last action that failed (closing, asking for a person). */
   readonly actionError = signal<string | null>(null);
   readonly closing = signal(false);
@@ -104,7 +98,7 @@ export class ConversationStore {
     this.actionError.set(null);
     this.hasOlder.set(false);
     this.olderCursor = null;
-    this.typing.set([]);
+    this.typingPeople.clear();
     this.announcement.set('');
     this.loading.set(true);
     this.live = new Subscription();
@@ -289,17 +283,7 @@ export class ConversationStore {
     this.live.add(
       this.sendGql
         .mutate({ variables: { input: { chatId, body, clientMessageId } } })
-        .pipe(
-          retry({
-            count: SEND_RETRIES,
-            delay: (e: unknown, attempt: number) => {
-              const error = toAppError(e);
-              if (error.code === 'NETWORK') return timer(backoffDelay(attempt - 1));
-              if (error.code === 'RATE_LIMITED') return timer((error.retryAfterSeconds ?? 2) * 1000);
-              return throwError(() => e);
-            },
-          }),
-        )
+        .pipe(retrySend())
         .subscribe({
           next: (result) => {
             const message = result.data?.sendMessage;
@@ -328,32 +312,20 @@ export class ConversationStore {
     this.typingGql.mutate({ variables: { chatId, typing } }).subscribe({ error: () => undefined });
   }
 
-  private setTyping(person: TypingPerson, typing: boolean): void {
-    clearTimeout(this.typingTimers.get(person.id));
-    this.typingTimers.delete(person.id);
-    const others = this.typing().filter((p) => p.id !== person.id);
-    if (typing) {
-      this.typing.set([...others, person]);
-      this.typingTimers.set(
-        person.id,
-        setTimeout(() => this.setTyping(person, false), TYPING_STALE_MS),
-      );
-    } else if (others.length !== this.typing().length) {
-      this.typing.set(others);
-    }
+  private setTyping(person: { id: string; name: string }, typing: boolean): void {
+    this.typingPeople.set(person, typing);
   }
 
   private applySummary(summary: ChatSummaryFragment): void {
     const current = this.chat();
     if (current && current.updatedAt > summary.updatedAt) return;
     this.chat.set(summary);
-    if (summary.status === 'CLOSED') this.typing.set([]);
+    if (summary.status === 'CLOSED') this.typingPeople.clear();
   }
 
   private stop(): void {
     this.typingNotifier.stop();
     this.live.unsubscribe();
-    for (const t of this.typingTimers.values()) clearTimeout(t);
-    this.typingTimers.clear();
+    this.typingPeople.clear();
   }
 }

@@ -1,20 +1,13 @@
 import { computed, signal } from '@angular/core';
-import { Subscription, retry, throwError, timer } from 'rxjs';
+import { Subscription } from 'rxjs';
 import { LIMITS } from '@parley/shared/limits';
-import { TypingNotifier, addPending, hasConfirmed, lastSeq, mergeMessages, removePending, toTimeline, updatePending, type MessageLog } from '@parley/web/chat/data-access';
+import { TypingNotifier, TypingPeople, addPending, retrySend, hasConfirmed, lastSeq, mergeMessages, removePending, toTimeline, updatePending, type MessageLog } from '@parley/web/chat/data-access';
 import { describeError, toAppError, type AppError } from '@parley/web/shared/data-access';
-import { backoffDelay, newClientId } from '@parley/web/shared/util';
+import { newClientId } from '@parley/web/shared/util';
 import type { DeskChatFragment, DeskMessageFragment } from '@parley/web/desk/api/data-access';
 import type { ConversationDeps } from './conversation-deps';
 
 export const DESK_PAGE_SIZE = 50;
-const TYPING_STALE_MS = 8_000;
-const SEND_RETRIES = 6;
-
-export interface TypingPerson {
-  id: string;
-  name: string;
-}
 
 /**
  * One chat open in the desk: its history (pages loaded backwards as the
@@ -30,7 +23,8 @@ export class DeskConversation {
   readonly loadError = signal<AppError | null>(null);
   readonly olderLoading = signal(false);
   readonly hasOlder = signal(false);
-  readonly typing = signal<readonly TypingPerson[]>([]);
+  private readonly typingPeople = new TypingPeople();
+  readonly typing = this.typingPeople.list;
   readonly actionError = signal<string | null>(null);
   readonly announcement = signal('');
   /** The unsent text, kept while the agent works in other chats. */
@@ -44,7 +38,6 @@ export class DeskConversation {
 
   private readonly live = new Subscription();
   private olderCursor: string | null = null;
-  private readonly typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(
     readonly chatId: string,
@@ -110,7 +103,7 @@ export class DeskConversation {
   dispose(): void {
     this.typingNotifier.stop();
     this.live.unsubscribe();
-    for (const t of this.typingTimers.values()) clearTimeout(t);
+    this.typingPeople.clear();
   }
 
   private load(): void {
@@ -155,7 +148,7 @@ export class DeskConversation {
       realtime.resilient(() => typingChangedGql.subscribe({ variables: { chatId: this.chatId } })).subscribe({
         next: (result) => {
           const event = result.data?.typingChanged;
-          if (event && event.user.id !== this.viewerId) this.setTyping({ id: event.user.id, name: event.user.displayName }, event.typing);
+          if (event && event.user.id !== this.viewerId) this.typingPeople.set({ id: event.user.id, name: event.user.displayName }, event.typing);
         },
         error: () => undefined,
       }),
@@ -169,7 +162,7 @@ export class DeskConversation {
     if (after === before) return;
     this.log.set(after);
     this.deps.inbox.noteMessage(message);
-    if (message.sender) this.setTyping({ id: message.sender.id, name: message.sender.displayName }, false);
+    if (message.sender) this.typingPeople.set({ id: message.sender.id, name: message.sender.displayName }, false);
     // every change of status or agent comes with a SYSTEM message, and this stream is replayed while
     // chatUpdated is not: a change made while the socket was down still reaches the inbox
     if (message.kind === 'SYSTEM' && before.confirmed.every((m) => m.seq !== message.seq)) this.refreshSummary();
@@ -199,17 +192,7 @@ export class DeskConversation {
     this.live.add(
       this.deps.sendGql
         .mutate({ variables: { input: { chatId: this.chatId, body, clientMessageId } } })
-        .pipe(
-          retry({
-            count: SEND_RETRIES,
-            delay: (e: unknown, attempt: number) => {
-              const error = toAppError(e);
-              if (error.code === 'NETWORK') return timer(backoffDelay(attempt - 1));
-              if (error.code === 'RATE_LIMITED') return timer((error.retryAfterSeconds ?? 2) * 1000);
-              return throwError(() => e);
-            },
-          }),
-        )
+        .pipe(retrySend())
         .subscribe({
           next: (result) => {
             const message = result.data?.sendMessage;
@@ -228,20 +211,5 @@ export class DeskConversation {
     if (typing && this.closed()) return;
     // best effort: a lost typing signal is harmless
     this.deps.typingGql.mutate({ variables: { chatId: this.chatId, typing } }).subscribe({ error: () => undefined });
-  }
-
-  private setTyping(person: TypingPerson, typing: boolean): void {
-    clearTimeout(this.typingTimers.get(person.id));
-    this.typingTimers.delete(person.id);
-    const others = this.typing().filter((p) => p.id !== person.id);
-    if (typing) {
-      this.typing.set([...others, person]);
-      this.typingTimers.set(
-        person.id,
-        setTimeout(() => this.setTyping(person, false), TYPING_STALE_MS),
-      );
-    } else if (others.length !== this.typing().length) {
-      this.typing.set(others);
-    }
   }
 }
