@@ -1,3 +1,5 @@
+// The agent desk in a real browser, end to end. One file on purpose: the scenarios share one server, two agents
+// and the order of a shift (an empty queue first); split it when a scenario needs a server of its own.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -221,7 +223,7 @@ describe('the agent desk', () => {
     }
   });
 
-  it('opens a long chat at the newest message, loads older pages scrolling back, and counts unread messages of other chats', async () => {
+  it('opens a long chat at the newest message, loads older pages scrolling back, and counts unread messages of other chats, and keeps each open chat’s draft and scroll position', async () => {
     const customer = await registerCustomer(api, 'Avery Long');
     const chatId = await startChat(api, customer, 'Message 1');
     const agent = await fresh(alex);
@@ -262,6 +264,92 @@ describe('the agent desk', () => {
       await row(desk.page, 'Riley Other').locator('.unread').waitFor({ state: 'detached' });
       await desk.page.waitForFunction(() => !document.title.startsWith('('));
       await noHorizontalScroll(desk.page);
+
+      // each open chat keeps its draft and its scroll position: half a reply here, back to the long chat (scrolled
+      // to its start), and back again with "["
+      await desk.page.locator('#desk-composer').fill('Half-written answer');
+      await desk.page.locator('#desk-composer').press('Escape');
+      await row(desk.page, 'Avery Long').click();
+      await desk.page.waitForURL(new RegExp(`/desk/mine/${chatId}$`));
+      await desk.page.locator('[data-testid="message"][data-seq="1"]').waitFor();
+      expect(await desk.page.locator('#desk-composer').inputValue()).toBe('');
+      await desk.page.locator('[data-testid="message"][data-seq="1"]').click();
+      await desk.page.keyboard.press('[');
+      await desk.page.waitForURL(new RegExp(`/desk/mine/${otherChat}$`));
+      expect(await desk.page.locator('#desk-composer').inputValue()).toBe('Half-written answer');
+      await desk.page.locator('[data-testid="message"]', { hasText: 'Hello? Anyone?' }).click();
+      await desk.page.keyboard.press(']');
+      await desk.page.waitForURL(new RegExp(`/desk/mine/${chatId}$`));
+      await desk.page.locator('[data-testid="message"][data-seq="1"]').waitFor();
+    } finally {
+      await desk.context.close();
+    }
+  });
+
+  it('asks for notifications only when the agent turns them on, and makes one of a burst, none for the chat on screen', async () => {
+    const desk = await openDesk();
+    // headless Chromium shows no notifications: record what the desk asks the browser for
+    await desk.context.addInitScript(() => {
+      const w = window as unknown as { __asked: number; __shown: Array<{ title: string; body: string }> };
+      w.__asked = 0;
+      w.__shown = [];
+      let permission = 'default';
+      class RecordingNotification {
+        static get permission() {
+          return permission;
+        }
+        static async requestPermission() {
+          w.__asked++;
+          permission = 'granted';
+          return permission;
+        }
+        onclick: (() => void) | null = null;
+        constructor(title: string, options?: { body?: string }) {
+          w.__shown.push({ title, body: options?.body ?? '' });
+        }
+        close() {
+          // nothing shown, nothing to close
+        }
+      }
+      (window as unknown as { Notification: unknown }).Notification = RecordingNotification;
+    });
+    const recorded = () =>
+      desk.page.evaluate(() => {
+        const w = window as unknown as { __asked: number; __shown: Array<{ title: string; body: string }> };
+        return { __asked: w.__asked, __shown: w.__shown };
+      });
+    try {
+      const customer = await registerCustomer(api, 'Drew Burst');
+      const chatId = await startChat(api, customer, 'First question');
+      await gqlOk(api.graphqlUrl, 'mutation($id: ID!) { acceptChat(chatId: $id) { id } }', { id: chatId }, (await fresh(blair)).token);
+      const shown = await registerCustomer(api, 'Sage Shown');
+      const shownChat = await startChat(api, shown, 'On screen');
+      await gqlOk(api.graphqlUrl, 'mutation($id: ID!) { acceptChat(chatId: $id) { id } }', { id: shownChat }, (await fresh(blair)).token);
+
+      await signIn(desk.page, blair);
+      await desk.page.waitForURL(/\/desk\/queue$/);
+      await desk.page.goto(`/desk/mine/${shownChat}`);
+      await desk.page.locator('[data-testid="message"]', { hasText: 'On screen' }).waitFor();
+      expect((await recorded()).__asked).toBe(0);
+      await desk.page.getByRole('button', { name: 'Turn on notifications' }).click();
+      await desk.page.getByRole('button', { name: 'Turn on notifications' }).waitFor({ state: 'detached' });
+      expect((await recorded()).__asked).toBe(1);
+
+      // a burst in another chat: one notification
+      const who = await fresh(customer);
+      for (const text of ['Are you there?', 'It is urgent', 'Order 42']) await sendMessage(api, who, chatId, text);
+      await desk.page.waitForFunction(() => (window as unknown as { __shown: unknown[] }).__shown.length > 0);
+      await desk.page.waitForTimeout(2_500);
+      expect((await recorded()).__shown).toEqual([{ title: 'Drew Burst', body: 'Are you there?\nIt is urgent\nOrder 42' }]);
+      // the chat on screen: nothing
+      await sendMessage(api, await fresh(shown), shownChat, 'Seen already');
+      await desk.page.locator('[data-testid="message"]', { hasText: 'Seen already' }).waitFor();
+      await desk.page.waitForTimeout(2_500);
+      expect((await recorded()).__shown).toHaveLength(1);
+      // a new page load does not ask again
+      await desk.page.reload();
+      await desk.page.locator('[data-testid="message"]', { hasText: 'Seen already' }).waitFor();
+      expect((await recorded()).__asked).toBe(0);
     } finally {
       await desk.context.close();
     }

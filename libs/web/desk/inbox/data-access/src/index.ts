@@ -1,2 +1,3 @@
 export * from './lib/inbox-views';
 export * from './lib/inbox.store';
+export * from './lib/status-label';

@@ -5,7 +5,6 @@ import { InboxStore, type InboxActivity } from '@parley/web/desk/inbox/data-acce
 import { Coalescer, badgedTitle, summarize, type AttentionEvent } from './coalescer';
 
 const COALESCE_MS = 1_500;
-const ASKED_KEY = 'parley.desk.notificationsAsked';
 
 export type NotificationState = 'unsupported' | 'default' | 'granted' | 'denied';
 
@@ -35,23 +34,9 @@ export class AttentionService {
     });
   }
 
-  /** Whether the desk has asked before (the header then stops offering the button). */
-  asked(): boolean {
-    try {
-      return localStorage.getItem(ASKED_KEY) === '1';
-    } catch {
-      return false;
-    }
-  }
-
-  /** Asks the browser for permission; only ever called from the agent's click or key. */
+  /** Asks the browser for permission; only ever called from the agent's click or key (never on page load). */
   async enable(): Promise<void> {
     if (typeof Notification === 'undefined') return;
-    try {
-      localStorage.setItem(ASKED_KEY, '1');
-    } catch {
-      // the question is asked again next time: harmless
-    }
     this.permission.set((await Notification.requestPermission()) as NotificationState);
   }
 

@@ -22,12 +22,12 @@ describe('desk attention', () => {
     expect(flushed).toHaveLength(2);
   });
 
-  it('says the message when alone, a count when several, and opens the one chat concerned', () => {
+  it('says who and what for one chat, a count for several, and opens the one chat concerned', () => {
     expect(summarize([e('c1', 'hello')])).toEqual({ title: 'Jamie', body: 'hello', chatId: 'c1' });
     const two = summarize([e('c1', 'a'), e('c2', 'b')]);
     expect(two?.title).toBe('2 updates in 2 chats');
     expect(two?.chatId).toBeNull();
-    expect(summarize([e('c1', 'a'), e('c1', 'b')])?.chatId).toBe('c1');
+    expect(summarize([e('c1', 'a'), e('c1', 'b')])).toEqual({ title: 'Jamie', body: 'a\nb', chatId: 'c1' });
     expect(summarize([])).toBeNull();
   });
 

@@ -42,13 +42,12 @@ export class Coalescer {
   }
 }
 
-/** One notification for a burst: the message itself when alone, else a count. */
+/** One notification for a burst: the customer and their words when one chat, else a count. */
 export function summarize(events: readonly AttentionEvent[]): Summary | null {
   if (!events.length) return null;
   const chats = new Set(events.map((e) => e.chatId));
-  if (events.length === 1) {
-    const [e] = events;
-    return { title: e.who, body: e.text, chatId: e.chatId };
+  if (chats.size === 1) {
+    return { title: events[0].who, body: events.slice(-3).map((e) => e.text).join('\n'), chatId: events[0].chatId };
   }
   return {
     title: $localize`:@@desk.notify.burstTitle:${events.length}:count: updates in ${chats.size}:chats: chats`,
@@ -56,7 +55,7 @@ export function summarize(events: readonly AttentionEvent[]): Summary | null {
       .slice(-3)
       .map((e) => `${e.who}: ${e.text}`)
       .join('\n'),
-    chatId: chats.size === 1 ? events[0].chatId : null,
+    chatId: null,
   };
 }
 

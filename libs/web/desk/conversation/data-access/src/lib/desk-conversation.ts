@@ -29,8 +29,8 @@ export class DeskConversation {
   readonly announcement = signal('');
   /** The unsent text, kept while the agent works in other chats. */
   readonly draft = signal('');
-  /** Pixels from the bottom of the message list when the agent left it (0: follow the newest). */
-  scrollFromBottom = 0;
+  /** Where the agent had scrolled to when they left this chat (px from the top); null: at the newest, follow it. */
+  scrollTop: number | null = null;
 
   readonly timeline = computed(() => toTimeline(this.log(), this.viewerId, 'AGENT'));
   readonly closed = computed(() => this.chat()?.status === 'CLOSED');
@@ -167,7 +167,8 @@ export class DeskConversation {
     // chatUpdated is not: a change made while the socket was down still reaches the inbox
     if (message.kind === 'SYSTEM' && before.confirmed.every((m) => m.seq !== message.seq)) this.refreshSummary();
     if (message.sender?.id !== this.viewerId && before.confirmed.every((m) => m.seq !== message.seq)) {
-      this.announcement.set(`${message.sender?.displayName ?? message.kind}: ${message.body}`);
+      const who = message.kind === 'BOT' ? $localize`:@@desk.author.bot:Bot` : message.kind === 'SYSTEM' ? $localize`:@@desk.author.system:Update` : (message.sender?.displayName ?? '');
+      this.announcement.set(`${who}: ${message.body}`);
     }
   }
 

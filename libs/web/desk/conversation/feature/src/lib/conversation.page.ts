@@ -22,7 +22,8 @@ import type { TimelineMessage } from '@parley/web/chat/data-access';
 import { describeError, toAppError } from '@parley/web/shared/data-access';
 import { formatClock, formatShortTime } from '@parley/web/shared/util';
 import { OpenChatsStore, type DeskConversation } from '@parley/web/desk/conversation/data-access';
-import { InboxStore } from '@parley/web/desk/inbox/data-access';
+import { InboxStore, statusLabel } from '@parley/web/desk/inbox/data-access';
+import type { ChatStatus } from '@parley/web/desk/api/data-access';
 import { plainKey, typingInField } from '@parley/web/desk/shell/feature';
 
 /** Start loading the previous page when the top is this close (px). */
@@ -42,7 +43,8 @@ const OLDER_THRESHOLD_PX = 200;
 })
 export class ConversationPage {
   readonly chatId = input.required<string>();
-  readonly view = input<string>('mine');
+  /** The view the chat was opened from (the parent route's param). */
+  readonly view = input.required<string>();
   private readonly router = inject(Router);
   private readonly injector = inject(Injector);
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
@@ -87,9 +89,15 @@ export class ConversationPage {
       conversation.log();
       untracked(() => this.inbox.markRead(conversation.chatId, conversation.newestSeq()));
     });
-    // follow the newest message, unless the agent scrolled back to read
+    // follow the newest message, unless the agent scrolled back to read (switching chats is show()'s business)
+    let following: DeskConversation | null = null;
     effect(() => {
-      const rows = this.conversation()?.timeline().length ?? 0;
+      const conversation = this.conversation();
+      const rows = conversation?.timeline().length ?? 0;
+      if (conversation !== following) {
+        following = conversation;
+        return;
+      }
       if (!rows) return;
       untracked(() => {
         const viewport = this.viewport();
@@ -110,11 +118,11 @@ export class ConversationPage {
     this.conversation.set(conversation);
     this.inbox.onScreen.set(id);
     this.notice.set(null);
-    const restore = conversation.scrollFromBottom;
+    const restore = conversation.scrollTop;
     afterNextRender(
       () => {
         this.viewport()?.checkViewportSize();
-        if (restore > 0) this.viewport()?.scrollTo({ bottom: restore });
+        if (restore !== null) this.viewport()?.scrollTo({ top: restore });
         else this.scrollToBottom();
         this.focusStart();
       },
@@ -126,7 +134,7 @@ export class ConversationPage {
   private remember(): void {
     const conversation = this.conversation();
     const viewport = this.viewport();
-    if (conversation && viewport) conversation.scrollFromBottom = Math.max(0, viewport.measureScrollOffset('bottom'));
+    if (conversation && viewport) conversation.scrollTop = viewport.measureScrollOffset('bottom') < 120 ? null : viewport.measureScrollOffset('top');
   }
 
   private scrollToBottom(): void {
@@ -224,6 +232,10 @@ export class ConversationPage {
       void this.router.navigate(['/', this.view()]);
       this.focusList();
     }
+  }
+
+  protected status(status: ChatStatus): string {
+    return statusLabel(status);
   }
 
   protected clock(iso: string): string {

@@ -5,7 +5,7 @@ import { describeError, toAppError } from '@parley/web/shared/data-access';
 import { formatShortTime } from '@parley/web/shared/util';
 import type { ChatStatus, DeskChatFragment } from '@parley/web/desk/api/data-access';
 import { OpenChatsStore } from '@parley/web/desk/conversation/data-access';
-import { InboxStore, type InboxView } from '@parley/web/desk/inbox/data-access';
+import { InboxStore, statusLabel, type InboxView } from '@parley/web/desk/inbox/data-access';
 import { plainKey, typingInField } from '@parley/web/desk/shell/feature';
 import { formatWaiting } from './waiting';
 
@@ -62,6 +62,10 @@ export class InboxPage {
 
   protected when(chat: DeskChatFragment): string {
     return formatShortTime(chat.updatedAt, new Date(this.now()));
+  }
+
+  protected status(chat: DeskChatFragment): string {
+    return statusLabel(chat.status);
   }
 
   protected preview(chat: DeskChatFragment): string {
