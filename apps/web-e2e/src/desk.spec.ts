@@ -1,6 +1,7 @@
 // The agent desk in a real browser, end to end. One file on purpose: the scenarios share one server, two agents
 // and the order of a shift (an empty queue first); split it when a scenario needs a server of its own.
 import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -106,6 +107,29 @@ describe('the agent desk', () => {
     expect(scripts.length).toBeGreaterThan(0);
     const gzipped = scripts.reduce((sum, file) => sum + gzipSync(readFileSync(join(DESK, file))).length, 0);
     expect(gzipped).toBeLessThan(300 * 1024);
+  });
+
+  it('is served at /desk: its routes to a browser, its files, and 404 for anything else', async () => {
+    const navigate = { 'sec-fetch-mode': 'navigate', accept: 'text/html' };
+    // node:http, not fetch: fetch sets Sec-Fetch-Mode itself
+    const get = (path: string, headers: Record<string, string> = navigate) =>
+      new Promise<{ status: number; location: string | undefined; text: () => Promise<string> }>((done, fail) => {
+        request(`${api.url}${path}`, { headers }, (res) => {
+          let body = '';
+          res.on('data', (chunk) => (body += chunk));
+          res.on('end', () => done({ status: res.statusCode ?? 0, location: res.headers.location, text: async () => body }));
+        })
+          .on('error', fail)
+          .end();
+      });
+    expect((await get('/desk')).location).toBe('/desk/');
+    for (const path of ['/desk/', '/desk/sign-in', '/desk/queue', '/desk/mine/3f1c9a1e-0000-4000-8000-000000000000']) {
+      const res = await get(path);
+      expect([path, res.status, await res.text()]).toEqual([path, 200, expect.stringContaining('<parley-desk-root>')]);
+    }
+    expect((await get('/desk/favicon.svg', {})).status).toBe(200);
+    for (const path of ['/desk/nope.js', '/desk/admin', '/desk/queue/a/b']) expect([path, (await get(path)).status]).toEqual([path, 404]);
+    expect((await get('/desk/queue', { 'sec-fetch-mode': 'cors', accept: 'application/json' })).status).toBe(404);
   });
 
   it('tells a customer the desk is for the team, and keeps no session for them', async () => {
