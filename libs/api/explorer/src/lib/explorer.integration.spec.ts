@@ -96,6 +96,9 @@ withApi('the explorer against the Parley API', () => {
         await session.subscribed(before);
         // Three access tokens' lives.
         await new Promise((resolve) => setTimeout(resolve, 12_000));
+        // Each socket closes when its token expires and the explorer opens the next with the renewed
+        // token (a new subscribe message); chatUpdated has no replay, so the chat starts once it has.
+        await session.subscribed(session.subscribeFrames);
         // A customer signed in now (their own token lives 5 s too).
         const customer = await registerCustomer(shortLived, 'Casey Customer');
         const chatId = await startChat(shortLived, customer, 'Still there?');

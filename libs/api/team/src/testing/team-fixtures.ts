@@ -32,8 +32,11 @@ export async function addChat(
 ): Promise<string> {
   const id = randomUUID();
   await dataSource.query(
-    `INSERT INTO chats (id, "customerId", status, "agentId", "botActive", "lastSeq", "createdAt", "updatedAt") VALUES ($1, $2, $3, $4, $5, 1, $6, $6)`,
-    [id, customerId, options.status ?? 'QUEUED', options.agentId ?? null, options.botActive ?? false, options.createdAt ?? new Date()],
+    // The database's clock by default: microseconds, so chats made one after another never tie on
+    // "createdAt" (a JavaScript Date has milliseconds, and routing breaks ties by id, not by insertion).
+    `INSERT INTO chats (id, "customerId", status, "agentId", "botActive", "lastSeq", "createdAt", "updatedAt")
+     VALUES ($1, $2, $3, $4, $5, 1, COALESCE($6::timestamptz, clock_timestamp()), COALESCE($6::timestamptz, clock_timestamp()))`,
+    [id, customerId, options.status ?? 'QUEUED', options.agentId ?? null, options.botActive ?? false, options.createdAt ?? null],
   );
   await dataSource.query(`INSERT INTO messages (id, "chatId", seq, kind, "senderId", body) VALUES ($1, $2, 1, 'CUSTOMER', $3, 'Hello')`, [
     randomUUID(),
