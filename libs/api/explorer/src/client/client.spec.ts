@@ -19,6 +19,16 @@ describe('chooseOperation', () => {
     expect(chooseOperation('{ hello }', 'Hello')).toEqual({ subscription: false, operationName: undefined });
   });
 
+  it('runs the operation under the cursor when GraphiQL has not parsed the live text yet', () => {
+    const old = 'mutation First { send }';
+    const live = `${old}\nmutation Second { send }`;
+    // The stale name still names an operation of the live text: the cursor decides.
+    expect(chooseOperation(live, 'First', old, live.length)).toEqual({ subscription: false, operationName: 'Second' });
+    expect(chooseOperation(live, 'First', old, 3)).toEqual({ subscription: false, operationName: 'First' });
+    // Once parsed, the name GraphiQL passes (the run menu's choice, say) wins over the cursor.
+    expect(chooseOperation(live, 'First', live, live.length)).toEqual({ subscription: false, operationName: 'First' });
+  });
+
   it('leaves unknown names and broken documents for the server to report', () => {
     expect(chooseOperation(document, 'Nope')).toEqual({ subscription: false, operationName: 'Nope' });
     expect(chooseOperation('subscription {', 'X')).toEqual({ subscription: false, operationName: 'X' });

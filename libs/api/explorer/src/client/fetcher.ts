@@ -14,6 +14,8 @@ export interface ParleyFetcherOptions {
   session?: ExplorerSession;
   /** Keeps subscriptions running when the agent switches tabs. */
   live?: LiveTabs;
+  /** Where the cursor is in the operation editor's live text (an offset), if known. */
+  cursorOffset?: () => number | undefined;
 }
 
 /** What GraphiQL shows for a failure: a plain object, so no stack trace lands in the result pane. */
@@ -27,11 +29,15 @@ export interface ChosenOperation {
 }
 
 /**
- * Which operation of the document runs. GraphiQL's editor state is debounced,
- * so right after an edit it can pass the name of an operation that is gone;
- * a document with a single operation can only mean that one.
+ * Which operation of the document runs. GraphiQL parses the editor 100 ms
+ * after an edit, so right after a paste it passes the live text with the
+ * name of an operation chosen from the old text: a fast paste-and-run would
+ * then run the previous operation again (a reply sent twice). When the parsed
+ * document it hands over is not the live text, the operation under the cursor
+ * in the live text is the one meant, as GraphiQL picks it once parsed; a
+ * document with a single operation can only mean that one.
  */
-export function chooseOperation(query: string, operationName: string | null | undefined): ChosenOperation {
+export function chooseOperation(query: string, operationName: string | null | undefined, parsedText?: string, cursorOffset?: number): ChosenOperation {
   let operations: OperationDefinitionNode[];
   try {
     operations = parse(query).definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
@@ -39,7 +45,13 @@ export function chooseOperation(query: string, operationName: string | null | un
     // The server reports the syntax error.
     return { subscription: false, operationName: operationName ?? undefined };
   }
-  const chosen = operations.find((op) => operationName && op.name?.value === operationName) ?? (operations.length === 1 ? operations[0] : undefined);
+  const stale = parsedText !== undefined && parsedText !== query;
+  const underCursor =
+    stale && cursorOffset !== undefined ? operations.find((op) => op.loc && op.loc.start <= cursorOffset && cursorOffset <= op.loc.end) : undefined;
+  const chosen =
+    underCursor ??
+    operations.find((op) => operationName && op.name?.value === operationName) ??
+    (operations.length === 1 ? operations[0] : undefined);
   if (!chosen) return { subscription: false, operationName: operationName ?? undefined };
   return { subscription: chosen.operation === OperationTypeNode.SUBSCRIPTION, operationName: chosen.name?.value };
 }
@@ -89,7 +101,8 @@ export function createParleyFetcher(options: ParleyFetcherOptions): Fetcher {
   };
 
   return (params: FetcherParams, opts?: FetcherOpts) => {
-    const { subscription, operationName } = chooseOperation(params.query, params.operationName);
+    const parsedText = opts?.documentAST?.loc?.source.body;
+    const { subscription, operationName } = chooseOperation(params.query, params.operationName, parsedText, options.cursorOffset?.());
     const request = { ...params, operationName };
     const authorization = session ? session.authorizationFor(authorizationOf(opts?.headers)) : authorizationOf(opts?.headers);
     const kept = live?.stopKeptFor(params.query);

@@ -3,7 +3,7 @@ import 'graphiql/style.css';
 import './explorer.css';
 import { GraphiQL } from 'graphiql';
 import { StrictMode, useState } from 'react';
-import { pick, ToolbarButton, useGraphiQL, useGraphiQLActions } from '@graphiql/react';
+import { pick, ToolbarButton, useGraphiQL, useGraphiQLActions, type MonacoEditor } from '@graphiql/react';
 import { createRoot } from 'react-dom/client';
 import { createParleyFetcher } from './fetcher';
 import { DEFAULT_QUERY } from './default-document';
@@ -19,7 +19,13 @@ wsEndpoint.protocol = endpoint.protocol === 'https:' ? 'wss:' : 'ws:';
 
 const session = new ExplorerSession(endpoint.href);
 const live = new LiveTabs();
-const fetcher = createParleyFetcher({ httpUrl: endpoint.href, wsUrl: wsEndpoint.href, session, live });
+// The operation editor, once GraphiQL has made it: the fetcher reads its live cursor.
+let queryEditor: MonacoEditor | undefined;
+const cursorOffset = (): number | undefined => {
+  const position = queryEditor?.getPosition();
+  return position ? queryEditor?.getModel()?.getOffsetAt(position) : undefined;
+};
+const fetcher = createParleyFetcher({ httpUrl: endpoint.href, wsUrl: wsEndpoint.href, session, live, cursorOffset });
 // Tabs hold passwords, tokens and results: in memory unless the agent chooses to keep them in this browser.
 const storage = new ExplorerStorage();
 
@@ -34,9 +40,10 @@ function RememberButton({ on, onToggle }: { on: boolean; onToggle: () => void })
   );
 }
 
-/** Gives LiveTabs the response pane and the first active tab; renders nothing. */
+/** Gives LiveTabs the response pane and the first active tab, and the fetcher the operation editor; renders nothing. */
 function LiveTabsPane() {
-  const { responseEditor, tabs, activeTabIndex } = useGraphiQL(pick('responseEditor', 'tabs', 'activeTabIndex'));
+  const { responseEditor, tabs, activeTabIndex, queryEditor: editor } = useGraphiQL(pick('responseEditor', 'tabs', 'activeTabIndex', 'queryEditor'));
+  queryEditor = editor;
   const { updateActiveTabValues, stop } = useGraphiQLActions();
   live.release = stop;
   live.setActiveTab(tabs[activeTabIndex]?.id);

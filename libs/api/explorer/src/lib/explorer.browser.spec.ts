@@ -162,4 +162,22 @@ describe('the explorer in Chromium', () => {
     expect(session.sockets).toHaveLength(1);
     await session.finish(api.url);
   });
+
+  it('runs the operation under the cursor when the agent pastes and runs at once (no reply sent twice)', async () => {
+    const session = await Session.open(browser, `${api.url}/graphql`);
+    await session.steps(async () => {
+      const first = 'mutation First {\n  send(text: "first reply")\n}';
+      await session.setOperation(first);
+      await session.run();
+      await session.waitForResult('the first reply sent', (text) => /"send": \d+/.test(text));
+      const before = api.sent.length;
+
+      // The second operation is pasted below the first and run within GraphiQL's parse delay.
+      await session.pasteAndRun(`${first}\n\nmutation Second {\n  send(text: "second reply")\n}`);
+      await eventually('the pasted operation to run', async () => api.sent.slice(before), (sent) => sent.length > 0);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(api.sent.slice(before)).toEqual(['second reply']);
+    });
+    await session.finish(api.url);
+  });
 });

@@ -21,8 +21,9 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
-type MonacoModel = { uri: { path: string }; getValue(): string; setValue(value: string): void };
-type WithMonaco = { __MONACO?: { editor: { getModels(): MonacoModel[] } } };
+type MonacoModel = { uri: { path: string }; getValue(): string; setValue(value: string): void; getPositionAt(offset: number): unknown };
+type MonacoEditor = { getModel(): MonacoModel | null; setPosition(position: unknown): void; focus(): void; getAction(id: string): { run(): Promise<void> } | null };
+type WithMonaco = { __MONACO?: { editor: { getModels(): MonacoModel[]; getEditors(): MonacoEditor[] } } };
 
 /** Everything the page did that it should not have. */
 interface Trouble {
@@ -126,6 +127,22 @@ export class Session {
     const name = /(?:^|\n)\s*(?:query|mutation|subscription)\s+(\w+)/.exec(text)?.[1];
     if (!name) throw new Error('Test operations are named, so the tab title tells when GraphiQL has parsed them');
     await this.page.locator('.graphiql-tab-active', { hasText: name }).waitFor();
+  }
+
+  /**
+   * Pastes text over the operation with the cursor at its end and presses
+   * Ctrl+Enter in the same moment, before GraphiQL has parsed the new text.
+   */
+  async pasteAndRun(text: string): Promise<void> {
+    await this.page.evaluate(async (value) => {
+      const editor = (globalThis as WithMonaco).__MONACO?.editor.getEditors().find((e) => e.getModel()?.uri.path.endsWith('operation.graphql'));
+      const model = editor?.getModel();
+      if (!editor || !model) throw new Error('no operation editor');
+      model.setValue(value);
+      editor.setPosition(model.getPositionAt(value.length));
+      editor.focus();
+      await editor.getAction('graphql-run')?.run();
+    }, text);
   }
 
   /** Opens the Headers tab and types the headers JSON into GraphiQL's headers editor. */

@@ -31,7 +31,11 @@ const schema = buildSchema(`
     whoami: String
     queue: [Chat!]!
   }
-  type Mutation { login(input: LoginInput!): AuthPayload! }
+  type Mutation {
+    login(input: LoginInput!): AuthPayload!
+    "Records the text (as a reply would be sent) and answers how many were sent."
+    send(text: String!): Int!
+  }
   type Subscription {
     "Ticks 1, 2, 3, then completes."
     tick: Int!
@@ -57,8 +61,12 @@ const chat = {
   lastMessage: { body: 'Hello, my parcel has not arrived' },
 };
 
+// Texts the send mutation received, in order, for the tests to read.
+const sent: string[] = [];
+
 // graphql-js's default resolvers call these with (args, context).
 const rootValue = {
+  send: ({ text }: { text: string }) => sent.push(text),
   hello: () => 'Hello from the stand-in API',
   whoami: (_args: unknown, ctx: Context) => ctx.authorization ?? null,
   queue: () => [{ ...chat, status: 'QUEUED', agent: null, updatedAt: chat.createdAt }],
@@ -92,6 +100,8 @@ const subscriptionRoot = {
 
 export interface StandInApi {
   url: string;
+  /** Texts the send mutation received, in order. */
+  sent: string[];
   close(): Promise<void>;
 }
 
@@ -133,6 +143,7 @@ export async function startStandInApi(options: { assetsDir?: string; contentSecu
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    sent,
     async close() {
       await graphqlWs.dispose();
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
