@@ -31,6 +31,7 @@ const RULE_WORDING: Record<LimitName, string> = {
   mutationPerCaller: 'each mutation per caller (user, else address), unless a field names its own rule',
   typingPerCaller: 'typing notices per caller',
   searchPerCaller: 'searches per caller',
+  uploadPerUser: 'file uploads per user (`POST /uploads`)',
 };
 
 const span = (min: number | undefined, max: number) => (min === undefined ? `at most ${max}` : `${min} to ${max}`);
@@ -44,6 +45,7 @@ function limitsTable(): string {
     ['`subject`', `${span(undefined, LIMITS.subjectMax)} characters`],
     ['message `body`', `${span(LIMITS.messageBodyMin, LIMITS.messageBodyMax)} characters`],
     ['`clientMessageId`', `${span(LIMITS.clientMessageIdMin, LIMITS.clientMessageIdMax)} characters`],
+    ['`attachmentIds`', `at most ${LIMITS.attachmentsPerMessageMax} uploads a message (each at most \`UPLOAD_MAX_BYTES\`)`],
     [
       'page size (`first`, `last`)',
       `${span(LIMITS.pageSizeMin, LIMITS.pageSizeMax)}; default ${DEFAULT_PAGE_SIZES.messages} messages, ${DEFAULT_PAGE_SIZES.chats} chats`,

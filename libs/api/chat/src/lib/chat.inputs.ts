@@ -1,7 +1,27 @@
 import { Field, ID, InputType } from 'type-graphql';
-import { IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsOptional, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
 import { LIMITS } from '@parley/shared/limits';
 import { TrimmedLength } from '@parley/api/core';
+
+/** With uploads named, the text may be empty; otherwise it must say something. */
+const needsText = (input: { attachmentIds?: string[] | null }, text: unknown) =>
+  !input.attachmentIds?.length || typeof text !== 'string' || text.trim() !== '';
+
+const attachmentsMessage = `must name at most ${LIMITS.attachmentsPerMessageMax} uploads, each once`;
+
+/** Uploads (POST /uploads) the message carries: the sender's own, not yet sent. */
+function AttachmentIds(): PropertyDecorator {
+  return (target, key) => {
+    Field(() => [ID], {
+      nullable: true,
+      description: `Uploads of the sender's own, at most ${LIMITS.attachmentsPerMessageMax}; the body may then be empty.`,
+    })(target, key);
+    IsOptional()(target, key);
+    ArrayMaxSize(LIMITS.attachmentsPerMessageMax, { message: attachmentsMessage })(target, key);
+    ArrayUnique(undefined, { message: attachmentsMessage })(target, key);
+    IsString({ each: true })(target, key);
+  };
+}
 
 const clientIdMessage = `must be ${LIMITS.clientMessageIdMin} to ${LIMITS.clientMessageIdMax} characters`;
 
@@ -13,7 +33,8 @@ export class StartChatInput {
   @MaxLength(LIMITS.subjectMax, { message: `must be at most ${LIMITS.subjectMax} characters` })
   subject?: string | null;
 
-  @Field({ description: "The chat's first message." })
+  @Field({ description: "The chat's first message (may be empty when it carries attachments)." })
+  @ValidateIf((input: StartChatInput) => needsText(input, input.message))
   @IsString()
   @TrimmedLength(LIMITS.messageBodyMin, LIMITS.messageBodyMax)
   message: string;
@@ -27,6 +48,9 @@ export class StartChatInput {
   @IsString()
   @Length(LIMITS.clientMessageIdMin, LIMITS.clientMessageIdMax, { message: clientIdMessage })
   clientMessageId?: string | null;
+
+  @AttachmentIds()
+  attachmentIds?: string[] | null;
 }
 
 @InputType('SendMessageInput')
@@ -35,7 +59,8 @@ export class SendMessageInput {
   @IsString()
   chatId: string;
 
-  @Field()
+  @Field({ description: 'The text (may be empty when the message carries attachments).' })
+  @ValidateIf((input: SendMessageInput) => needsText(input, input.body))
   @IsString()
   @TrimmedLength(LIMITS.messageBodyMin, LIMITS.messageBodyMax)
   body: string;
@@ -49,4 +74,7 @@ export class SendMessageInput {
   @IsString()
   @Length(LIMITS.clientMessageIdMin, LIMITS.clientMessageIdMax, { message: clientIdMessage })
   clientMessageId?: string | null;
+
+  @AttachmentIds()
+  attachmentIds?: string[] | null;
 }

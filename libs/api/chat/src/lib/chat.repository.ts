@@ -103,6 +103,9 @@ export interface ChatGuard {
   botActive?: boolean;
 }
 
+/** More work in a new message's transaction (another domain's rows that name it); a throw rolls the message back. */
+export type WithMessage = (runner: QueryRunner, message: MessageRow) => Promise<void>;
+
 // The order changes are written in, so one transition always has one statement text.
 const CHANGE_COLUMNS = ['status', 'agentId', 'botActive', 'closedAt'] as const;
 
@@ -203,6 +206,8 @@ export class ChatRepository {
     body: string;
     clientMessageId: string | null;
     maxOpenChats: number;
+    /** Inside the transaction, after the first message is written (attachments); a throw rolls everything back. */
+    withMessage?: WithMessage;
   }): Promise<{ chat: ChatRow; message: MessageRow } | null | 'too many open'> {
     return inTransaction(this.dataSource, async (runner) => {
       if (Number.isFinite(input.maxOpenChats)) {
@@ -229,6 +234,7 @@ export class ChatRepository {
         [randomUUID(), chat.id, input.customerId, input.body, input.clientMessageId, MessageKind.CUSTOMER],
         runner,
       );
+      await input.withMessage?.(runner, message);
       return { chat, message };
     });
   }
@@ -298,12 +304,14 @@ export class ChatRepository {
     chatId: string,
     guard: ChatGuard,
     message: { kind: MessageKind; senderId: string | null; body: string; clientMessageId: string | null },
+    withMessage?: WithMessage,
   ): Promise<MessageRow | 'refused' | 'duplicate'> {
     return inTransaction(this.dataSource, async (runner) => {
       const chat = await this.changeChat(runner, chatId, guard, {});
       if (!chat) throw new RollbackWith('refused' as const);
       const stored = await this.insertMessage(runner, chat, message.kind, message.senderId, message.body, message.clientMessageId);
       if (!stored) throw new RollbackWith('duplicate' as const);
+      await withMessage?.(runner, stored);
       return stored;
     });
   }

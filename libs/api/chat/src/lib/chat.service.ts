@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import DataLoader from 'dataloader';
 import {
   AsyncQueue,
@@ -23,7 +23,7 @@ import { DEFAULT_PAGE_SIZES, LIMITS } from '@parley/shared/limits';
 import { displayNameOf } from '@parley/api/auth';
 import { alreadyAccepted, chatClosed, writing } from './chat.errors';
 import { assertCanView, assertParticipant, canView } from './chat.access';
-import { ChatRepository, OPEN_STATUSES } from './chat.repository';
+import { ChatRepository, OPEN_STATUSES, type WithMessage } from './chat.repository';
 import { ChatTransitions, TRANSITIONS } from './chat.transitions';
 import { MessagePages, type MessagePage, type MessagePageArgs } from './message-pages';
 import { MessageStream, type MessageObserver } from './message-stream';
@@ -40,6 +40,15 @@ const isChatCursor = (v: unknown): v is ['c', string, string] =>
 /** Called after a customer's message is committed and published (the answering bot listens). */
 export type CustomerMessageListener = (message: MessageRow, chat?: Pick<ChatRow, 'status' | 'botActive'>) => Promise<void>;
 
+/**
+ * What the attachments domain does for a message naming uploads; chat knows
+ * nothing else of files. Runs inside the message's transaction: the uploads
+ * become the message's, or it throws (BAD_USER_INPUT) and nothing is written.
+ */
+export interface MessageAttachments {
+  claim(runner: QueryRunner, message: MessageRow, senderId: string, uploadIds: readonly string[]): Promise<void>;
+}
+
 const LAST_MESSAGE_LOADER = Symbol('lastMessageLoader');
 const CHAT_LOADER = Symbol('chatLoader');
 
@@ -55,6 +64,7 @@ export class ChatService {
   private readonly repository: ChatRepository;
   private readonly transitions: ChatTransitions;
   private readonly customerMessageListeners: CustomerMessageListener[] = [];
+  private attachments: MessageAttachments | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -185,8 +195,9 @@ export class ChatService {
     const subject = input.subject?.trim() || null;
     // A customer's open chats are capped (RateLimits.maxOpenChatsPerCustomer).
     const maxOpenChats = this.limits.maxOpenChatsPerCustomer();
+    const withMessage = this.attaching(viewer.id, input.attachmentIds);
     const result = await writing(() =>
-      this.repository.startChat({ customerId: viewer.id, subject, body: input.message.trim(), clientMessageId, maxOpenChats }),
+      this.repository.startChat({ customerId: viewer.id, subject, body: input.message.trim(), clientMessageId, maxOpenChats, withMessage }),
     );
     if (result === 'too many open') throw conflict(`You have ${maxOpenChats} open conversations; close one to start another.`);
     // Lost a race with the same start: give back the chat the other request made.
@@ -208,6 +219,10 @@ export class ChatService {
     const kind = viewer.role === Role.CUSTOMER ? MessageKind.CUSTOMER : MessageKind.AGENT;
     if (!isUuid(input.chatId)) throw notFound('chat');
     await this.limits.consume('sendPerUser', viewer.id);
+    // Files go with the message in its one transaction; without them the send stays one statement.
+    if (input.attachmentIds?.length) {
+      return this.sendInTransaction(viewer, input.chatId, { kind, body, clientMessageId }, this.attaching(viewer.id, input.attachmentIds));
+    }
     const participant = viewer.role === Role.CUSTOMER ? 'customerId' : 'agentId';
     let sent;
     try {
@@ -220,20 +235,8 @@ export class ChatService {
       }
       throw error;
     }
-    if (!sent) {
-      const chat = await this.requireChat(input.chatId);
-      assertParticipant(viewer, chat);
-      if (chat.status === ChatStatus.CLOSED) throw chatClosed();
-      // Allowed and open after all (it changed in between): take the transactional path.
-      const message = await writing(() =>
-        this.repository.appendMessage(chat.id, { status: OPEN_STATUSES }, { kind, senderId: viewer.id, body, clientMessageId }),
-      );
-      if (message === 'refused') throw chatClosed();
-      if (message === 'duplicate') return (await this.repository.findByClientId(chat.id, viewer.id, clientMessageId as string)) as MessageRow;
-      await this.messages.publish(message);
-      this.notifyCustomerMessage(message);
-      return message;
-    }
+    // Allowed and open after all (it changed in between)? The transactional path says what is wrong.
+    if (!sent) return this.sendInTransaction(viewer, input.chatId, { kind, body, clientMessageId });
     if (sent.outcome === 'inserted') {
       await this.messages.publish(sent.message);
       // The chat's state comes along, so listeners (the bot) need not read it again.
@@ -344,7 +347,38 @@ export class ChatService {
     return queue;
   }
 
+  /** Lets the attachments domain take part in sending (it registers itself at start). */
+  useAttachments(attachments: MessageAttachments): void {
+    this.attachments = attachments;
+  }
+
   // ---------------------------------------------------------------- helpers
+
+  /** The slower send: checks the chat and says what is wrong, then appends in one transaction (with `withMessage`'s work). */
+  private async sendInTransaction(
+    viewer: Viewer,
+    chatId: string,
+    content: { kind: MessageKind; body: string; clientMessageId: string | null },
+    withMessage?: WithMessage,
+  ): Promise<MessageRow> {
+    const chat = await this.requireChat(chatId);
+    assertParticipant(viewer, chat);
+    if (chat.status === ChatStatus.CLOSED) throw chatClosed();
+    const message = await writing(() => this.repository.appendMessage(chat.id, { status: OPEN_STATUSES }, { ...content, senderId: viewer.id }, withMessage));
+    if (message === 'refused') throw chatClosed();
+    if (message === 'duplicate') return (await this.repository.findByClientId(chat.id, viewer.id, content.clientMessageId as string)) as MessageRow;
+    await this.messages.publish(message);
+    this.notifyCustomerMessage(message);
+    return message;
+  }
+
+  /** The work that names a message's uploads in its transaction; undefined when it names none. */
+  private attaching(senderId: string, uploadIds: readonly string[] | null | undefined): WithMessage | undefined {
+    if (!uploadIds?.length) return undefined;
+    const attachments = this.attachments;
+    if (!attachments) throw badUserInput([{ field: 'attachmentIds', message: 'attachments are not available on this server' }]);
+    return (runner, message) => attachments.claim(runner, message, senderId, uploadIds);
+  }
 
   private async requireChat(chatId: string): Promise<ChatRow> {
     const chat = await this.findChat(chatId);

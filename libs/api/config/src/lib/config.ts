@@ -43,7 +43,20 @@ export interface Config {
   identitySecret?: Uint8Array;
   /** Origins whose pages may embed the widget (frame-ancestors and CORS); 'any' in development by default. */
   widgetOrigins?: string[] | 'any';
+  /** Files on messages: the largest upload, a customer's bytes a day, how long an upload no message names is kept, and where new files go. */
+  attachments?: AttachmentsConfig;
 }
+
+/** Where attachments' bytes live and how much may be sent (README, Attachments). */
+export interface AttachmentsConfig {
+  maxBytes: number;
+  customerBytesPerDay: number;
+  unclaimedSeconds: number;
+  /** New uploads go here; files already stored are read from the store that holds them. */
+  store: 'postgres' | 's3';
+  s3?: { endpoint?: string; region: string; bucket: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
+}
+
 
 export class ConfigError extends Error {
   constructor(readonly variable: string, problem: string) {
@@ -112,6 +125,16 @@ export const CONFIG_VARIABLES = {
   MIGRATE_ONLY: bool({ default: false }),
   IDENTITY_SECRET: str({ default: undefined }),
   WIDGET_ORIGINS: origins({ default: undefined }),
+  UPLOAD_MAX_BYTES: positiveInt({ default: 10 * 1024 * 1024 }),
+  UPLOAD_CUSTOMER_BYTES_PER_DAY: positiveInt({ default: 200 * 1024 * 1024 }),
+  UPLOAD_UNCLAIMED_SECONDS: positiveInt({ default: 86_400 }),
+  ATTACHMENT_STORE: str({ choices: ['postgres', 's3'], default: undefined }),
+  S3_ENDPOINT: url({ default: undefined }),
+  S3_REGION: str({ default: 'us-east-1' }),
+  S3_BUCKET: str({ default: undefined }),
+  S3_ACCESS_KEY_ID: str({ default: undefined }),
+  S3_SECRET_ACCESS_KEY: str({ default: undefined }),
+  S3_FORCE_PATH_STYLE: bool({ default: true }),
 };
 
 /**
@@ -161,7 +184,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('IDENTITY_SECRET', `must be at least ${MIN_SECRET_BYTES} bytes (it has ${identitySecret.length})`);
   }
 
+  const store = (clean.ATTACHMENT_STORE as 'postgres' | 's3' | undefined) ?? (clean.S3_BUCKET ? 's3' : 'postgres');
+  if (store === 's3' && !clean.S3_BUCKET) throw new ConfigError('S3_BUCKET', 'is required when ATTACHMENT_STORE=s3');
+  if (Boolean(clean.S3_ACCESS_KEY_ID) !== Boolean(clean.S3_SECRET_ACCESS_KEY)) {
+    throw new ConfigError(clean.S3_ACCESS_KEY_ID ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID', 'must be set together with the other');
+  }
+
   return {
+    attachments: {
+      maxBytes: clean.UPLOAD_MAX_BYTES,
+      customerBytesPerDay: clean.UPLOAD_CUSTOMER_BYTES_PER_DAY,
+      unclaimedSeconds: clean.UPLOAD_UNCLAIMED_SECONDS,
+      store,
+      s3: clean.S3_BUCKET
+        ? {
+            endpoint: clean.S3_ENDPOINT,
+            region: clean.S3_REGION,
+            bucket: clean.S3_BUCKET,
+            accessKeyId: clean.S3_ACCESS_KEY_ID,
+            secretAccessKey: clean.S3_SECRET_ACCESS_KEY,
+            forcePathStyle: clean.S3_FORCE_PATH_STYLE,
+          }
+        : undefined,
+    },
     identitySecret: identitySecret ? new Uint8Array(identitySecret) : undefined,
     // Any site may embed the widget in development; in production only the origins listed.
     widgetOrigins: clean.WIDGET_ORIGINS ?? (production ? [] : 'any'),

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { GraphQLSchema } from 'graphql';
+import type { Application } from 'express';
 import type { ContainerType } from 'type-graphql';
 import type { Config } from '@parley/api/config';
 import type { PubSub } from './pubsub';
@@ -78,6 +79,8 @@ export interface ModuleInstance {
    * module's own subscriptions reach its services (keys are the module's own symbols).
    */
   subscriptionContext?: Readonly<Record<symbol, unknown>>;
+  /** HTTP routes of its own beside /graphql (uploads), added before the web app's catch-all. */
+  http?(app: Application): void;
   /** After every module is made, in list order, before the server listens. */
   start?(): Promise<void>;
   /** After the server has stopped taking work, in reverse list order. */

@@ -35,6 +35,8 @@ export const LIMIT_RULES = {
   mutationPerCaller: { points: 60, seconds: 10, blockSeconds: 0 },
   /** Typing notices: one per keystroke burst is plenty. */
   typingPerCaller: { points: 30, seconds: 10, blockSeconds: 0 },
+  /** Files one user uploads (POST /uploads). */
+  uploadPerUser: { points: 30, seconds: 60, blockSeconds: 0 },
   /** Searches (full-text, with spelling correction: the dearest queries there are). */
   searchPerCaller: { points: 30, seconds: 60, blockSeconds: 0 },
 } as const;

@@ -251,6 +251,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     expressMiddleware(apollo, { context: ({ req, res }) => graphqlContext(req, res.locals['requestId'] as string) }),
   );
   serveWidgetLoader(app);
+  for (const module of running) module.http?.(app);
   serveWebApp(app, config.webRoot);
   // POST /graphql (every mutation) skips Express; see graphql-http.ts.
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {

@@ -15,6 +15,7 @@ export const LIMITS = {
   clientMessageIdMax: 64,
   pageSizeMin: 1,
   pageSizeMax: 100,
+  attachmentsPerMessageMax: 5,
 } as const;
 
 /** Page sizes the contract promises when the client names none. */

@@ -27,6 +27,9 @@ export type Role =
   | 'CUSTOMER';
 
 export type SendMessageInput = {
+  /** Uploads of the sender's own, at most 5; the body may then be empty. */
+  attachmentIds?: Array<string | number> | null | undefined;
+  /** The text (may be empty when the message carries attachments). */
   body: string;
   chatId: string | number;
   /**
@@ -38,12 +41,14 @@ export type SendMessageInput = {
 };
 
 export type StartChatInput = {
+  /** Uploads of the sender's own, at most 5; the body may then be empty. */
+  attachmentIds?: Array<string | number> | null | undefined;
   /**
    * As in SendMessageInput: the same customer starting again with the same
    * clientMessageId gets the chat already started (a double click opens one chat).
    */
   clientMessageId?: string | null | undefined;
-  /** The chat's first message. */
+  /** The chat's first message (may be empty when it carries attachments). */
   message: string;
   subject?: string | null | undefined;
 };

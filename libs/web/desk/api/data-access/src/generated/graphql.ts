@@ -27,6 +27,9 @@ export type Role =
   | 'CUSTOMER';
 
 export type SendMessageInput = {
+  /** Uploads of the sender's own, at most 5; the body may then be empty. */
+  attachmentIds?: Array<string | number> | null | undefined;
+  /** The text (may be empty when the message carries attachments). */
   body: string;
   chatId: string | number;
   /**

@@ -1,0 +1,6 @@
+export * from './lib/attachment.entity';
+export * from './lib/attachment.type';
+export * from './lib/attachment.service';
+export * from './lib/attachment.errors';
+export * from './lib/blob-store';
+export * from './lib/attachments.module';
