@@ -86,7 +86,7 @@ function readOneFile(req: IncomingMessage, maxBytes: number): Promise<{ name: st
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: req.headers, limits: { files: 1, fileSize: maxBytes, fields: 0, parts: 1, fieldSize: 1024 } });
+      parser = busboy({ headers: req.headers, limits: { files: 1, fileSize: maxBytes, fields: 0, parts: 4, fieldSize: 1024 } });
     } catch {
       reject(noFile());
       return;
