@@ -36,6 +36,7 @@ const entries = {
   'generate-migration': 'apps/api/src/generate-migration.ts',
   'kb-import': 'apps/api/src/kb-import.ts',
   'kb-eval': 'apps/api/src/kb-eval.ts',
+  'move-attachments': 'apps/api/src/move-attachments.ts',
 };
 
 const started = Date.now();

@@ -4,3 +4,4 @@ export * from './lib/attachment.service';
 export * from './lib/attachment.errors';
 export * from './lib/blob-store';
 export * from './lib/attachments.module';
+export * from './lib/move-attachments';

@@ -24,7 +24,7 @@ export const DEFAULT_ATTACHMENTS: AttachmentsConfig = {
 
 const DAY_SECONDS = 86_400;
 const thumbnailKey = (id: string) => `${id}/thumbnail`;
-const keysOf = (row: Pick<AttachmentRow, 'id' | 'hasThumbnail'>) => (row.hasThumbnail ? [row.id, thumbnailKey(row.id)] : [row.id]);
+export const keysOf = (row: Pick<AttachmentRow, 'id' | 'hasThumbnail'>) => (row.hasThumbnail ? [row.id, thumbnailKey(row.id)] : [row.id]);
 
 /** A file's name as shown: no folders, no control characters, at most 200 characters. */
 export function cleanName(name: string | undefined): string {
@@ -154,29 +154,6 @@ export class AttachmentService implements MessageAttachments {
     });
     if (deleted && deleted.store !== 'postgres') await this.storeOf(deleted).delete(keysOf(deleted));
     return Boolean(deleted);
-  }
-
-  /** Copies every file kept in `from` to `to`, one at a time (README: moving between stores); how many moved. */
-  async move(from: 'postgres' | 's3', to: 'postgres' | 's3'): Promise<number> {
-    const source = this.stores[from];
-    const target = this.stores[to];
-    if (!source || !target) throw new Error(`the ${!source ? from : to} store is not configured`);
-    let moved = 0;
-    let after: string | null = null;
-    for (;;) {
-      const rows = await this.repository.inStore(from, after, 100);
-      if (!rows.length) return moved;
-      for (const row of rows) {
-        for (const key of keysOf(row)) {
-          const data = await source.get(key);
-          if (data) await target.put(key, data, key === row.id ? row.contentType : 'image/webp');
-        }
-        await this.repository.setStore(row.id, to);
-        await source.delete(keysOf(row));
-        moved++;
-      }
-      after = rows[rows.length - 1].id;
-    }
   }
 
   private async mayRead(viewer: Viewer, row: AttachmentRow): Promise<boolean> {

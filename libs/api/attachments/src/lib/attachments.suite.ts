@@ -98,6 +98,7 @@ export function attachmentSuite(options: SuiteOptions): void {
     expect(uploaded.status).toBe(201);
     expect(uploaded.body).toEqual({ id: expect.any(String), name: 'holiday.jpg', contentType: 'image/jpeg', size: expect.any(Number) });
     expect(await options.holds(api, uploaded.body['id'])).toBe(true);
+    expect(await count(api, 'SELECT count(*) FROM attachment_blobs')).toBe(options.store === 'postgres' ? 2 : 0);
 
     // A chat may start with only a picture: the text is then empty.
     const started = await gqlOk(api.graphqlUrl, START, { input: { message: '', attachmentIds: [uploaded.body['id']] } }, customer.token);
