@@ -79,7 +79,7 @@ function configurationRows(text: string): Array<{ variables: string[]; defaults:
     .filter((line) => line.startsWith('| `'))
     .map((line) => {
       const cells = line.split(' | ');
-      return { variables: [...cells[0].matchAll(/`([A-Z_]+)`/g)].map((m) => m[1]), defaults: cells.at(-1) ?? '' };
+      return { variables: [...cells[0].matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((m) => m[1]), defaults: cells.at(-1) ?? '' };
     });
 }
 

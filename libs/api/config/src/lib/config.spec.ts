@@ -14,7 +14,24 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATA_DIR: dataDir(), REDIS_PREFIX: 'tenant-a:' }).redisPrefix).toBe('tenant-a:');
   });
 
+  it('keeps files in PostgreSQL, 10 MB at most, unless told otherwise; S3 once a bucket is named', () => {
+    expect(loadConfig({ DATA_DIR: dataDir() }).attachments).toEqual({
+      maxBytes: 10 * 1024 * 1024,
+      customerBytesPerDay: 200 * 1024 * 1024,
+      unclaimedSeconds: 86_400,
+      store: 'postgres',
+      s3: undefined,
+    });
+    const s3 = loadConfig({ DATA_DIR: dataDir(), S3_BUCKET: 'files', S3_ENDPOINT: 'http://127.0.0.1:9000', UPLOAD_MAX_BYTES: '5000000' }).attachments;
+    expect(s3).toMatchObject({ maxBytes: 5_000_000, store: 's3', s3: { bucket: 'files', endpoint: 'http://127.0.0.1:9000', region: 'us-east-1', forcePathStyle: true } });
+    expect(loadConfig({ DATA_DIR: dataDir(), S3_BUCKET: 'files', ATTACHMENT_STORE: 'postgres' }).attachments?.store).toBe('postgres');
+  });
+
   it.each([
+    ['S3_BUCKET', { ATTACHMENT_STORE: 's3' }],
+    ['ATTACHMENT_STORE', { ATTACHMENT_STORE: 'disk' }],
+    ['UPLOAD_MAX_BYTES', { UPLOAD_MAX_BYTES: '10MB' }],
+    ['S3_SECRET_ACCESS_KEY', { S3_BUCKET: 'b', S3_ACCESS_KEY_ID: 'k' }],
     ['PORT', { PORT: 'eighty' }],
     ['PORT', { PORT: '70000' }],
     ['DATABASE_URL', { DATABASE_URL: 'mysql://x@y/z' }],
