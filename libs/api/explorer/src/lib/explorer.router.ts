@@ -10,7 +10,8 @@ export const EXPLORER_ASSETS_PATH = '/explorer';
  * everything from the API's own origin, the WebSocket included ('self' covers
  * ws: and wss: on the same host). Monaco adds <style> elements at run time
  * (style-src 'unsafe-inline') and draws its error squiggles with data: SVG
- * images (img-src data:). Applied to the explorer page when no other
+ * images (img-src data:); the apps show attachments through blob: URLs
+ * (read with the viewer's token). Applied to the explorer page when no other
  * middleware set a policy first.
  */
 export const EXPLORER_CSP_DIRECTIVES: Readonly<Record<string, readonly string[]>> = {
@@ -19,7 +20,7 @@ export const EXPLORER_CSP_DIRECTIVES: Readonly<Record<string, readonly string[]>
   'worker-src': ["'self'"],
   'style-src': ["'self'", "'unsafe-inline'"],
   'font-src': ["'self'"],
-  'img-src': ["'self'", 'data:'],
+  'img-src': ["'self'", 'data:', 'blob:'],
   'connect-src': ["'self'"],
   'object-src': ["'none'"],
   'base-uri': ["'none'"],

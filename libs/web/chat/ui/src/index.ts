@@ -5,3 +5,4 @@ export * from './lib/composer.component';
 export * from './lib/message-list.component';
 export * from './lib/rich-text';
 export * from './lib/message-body.component';
+export * from './lib/attachment-list.component';

@@ -13,6 +13,7 @@ import {
   TypingChangedGQL,
   type ChatMessageFragment,
   type ChatSummaryFragment,
+  type MessageAttachmentFragment,
 } from '../generated/graphql';
 import { REQUEST_HUMAN_IN_SCHEMA, RequestHumanGQL } from '../generated/assist';
 import { ChatListStore } from './chat-list.store';
@@ -151,13 +152,16 @@ export class ConversationStore {
   }
 
   /** Shows the message at once as pending, then sends it (retrying network failures with the same clientMessageId). */
-  send(text: string): boolean {
+  send(text: string, attachments: readonly MessageAttachmentFragment[] = []): boolean {
     const body = text.trim();
-    if (!this.chatId || this.closed() || body.length < LIMITS.messageBodyMin || body.length > LIMITS.messageBodyMax) return false;
+    // With files the text may be empty.
+    const minLength = attachments.length ? 0 : LIMITS.messageBodyMin;
+    if (!this.chatId || this.closed() || body.length < minLength || body.length > LIMITS.messageBodyMax) return false;
+    if (attachments.length > LIMITS.attachmentsPerMessageMax) return false;
     const clientMessageId = newClientId();
-    this.log.update((log) => addPending(log, { clientMessageId, body, createdAt: new Date().toISOString() }));
+    this.log.update((log) => addPending(log, { clientMessageId, body, createdAt: new Date().toISOString(), attachments }));
     this.typingNotifier.stop();
-    this.deliver(clientMessageId, body);
+    this.deliver(clientMessageId, body, attachments.map((a) => a.id));
     return true;
   }
 
@@ -166,7 +170,7 @@ export class ConversationStore {
     const pending = this.log().pending.find((p) => p.clientMessageId === clientMessageId);
     if (!pending) return;
     this.log.update((log) => updatePending(log, clientMessageId, { state: 'sending', error: null }));
-    this.deliver(clientMessageId, pending.body);
+    this.deliver(clientMessageId, pending.body, pending.attachments?.map((a) => a.id));
   }
 
   /** Drops a failed message from the screen. */
@@ -273,7 +277,7 @@ export class ConversationStore {
     }
   }
 
-  private deliver(clientMessageId: string, body: string): void {
+  private deliver(clientMessageId: string, body: string, attachmentIds?: string[]): void {
     const chatId = this.chatId;
     if (!chatId) return;
     if (hasConfirmed(this.log(), clientMessageId)) {
@@ -282,7 +286,7 @@ export class ConversationStore {
     }
     this.live.add(
       this.sendGql
-        .mutate({ variables: { input: { chatId, body, clientMessageId } } })
+        .mutate({ variables: { input: { chatId, body, clientMessageId, ...(attachmentIds?.length ? { attachmentIds } : {}) } } })
         .pipe(retrySend())
         .subscribe({
           next: (result) => {

@@ -1,8 +1,10 @@
-import type { ChatMessageFragment, MessageKind } from '../generated/graphql';
+import type { ChatMessageFragment, MessageAttachmentFragment, MessageKind } from '../generated/graphql';
 
 /** What the log needs of a message (the customer app's and the desk's fragments both fit). */
 export type LoggedMessage = Pick<ChatMessageFragment, 'seq' | 'kind' | 'body' | 'clientMessageId' | 'createdAt'> & {
   sender: { id: string; displayName: string } | null;
+  /** Absent where a client's fragment does not ask for them. */
+  attachments?: readonly MessageAttachmentFragment[] | null;
 };
 
 export type DeliveryState = 'sent' | 'sending' | 'failed';
@@ -14,6 +16,8 @@ export interface PendingMessage {
   createdAt: string;
   state: 'sending' | 'failed';
   error: string | null;
+  /** Uploads sent with it (POST /uploads answered; the message names their ids). */
+  attachments?: readonly MessageAttachmentFragment[];
 }
 
 /**
@@ -39,6 +43,7 @@ export interface TimelineMessage {
   state: DeliveryState;
   error: string | null;
   clientMessageId: string | null;
+  attachments: readonly MessageAttachmentFragment[];
 }
 
 export const EMPTY_LOG: MessageLog = { confirmed: [], pending: [] };
@@ -74,7 +79,7 @@ function isFromViewer(m: LoggedMessage, viewerId: string | null): boolean {
   return viewerId === null ? m.kind === 'CUSTOMER' : m.sender?.id === viewerId;
 }
 
-export function addPending<L extends MessageLog<LoggedMessage>>(log: L, message: Pick<PendingMessage, 'clientMessageId' | 'body' | 'createdAt'>): L {
+export function addPending<L extends MessageLog<LoggedMessage>>(log: L, message: Pick<PendingMessage, 'clientMessageId' | 'body' | 'createdAt' | 'attachments'>): L {
   if (log.pending.some((p) => p.clientMessageId === message.clientMessageId)) return log;
   return { ...log, pending: [...log.pending, { ...message, state: 'sending', error: null }] } as L;
 }
@@ -112,6 +117,7 @@ export function toTimeline(log: MessageLog<LoggedMessage>, viewerId: string | nu
     state: 'sent',
     error: null,
     clientMessageId: m.clientMessageId,
+    attachments: m.attachments ?? [],
   }));
   for (const p of log.pending) {
     rows.push({
@@ -125,6 +131,7 @@ export function toTimeline(log: MessageLog<LoggedMessage>, viewerId: string | nu
       state: p.state,
       error: p.error,
       clientMessageId: p.clientMessageId,
+      attachments: p.attachments ?? [],
     });
   }
   return rows;

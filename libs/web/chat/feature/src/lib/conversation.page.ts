@@ -3,8 +3,8 @@ import { Title } from '@angular/platform-browser';
 import { RouterLink } from '@angular/router';
 import { LIMITS } from '@parley/shared/limits';
 import { SessionStore } from '@parley/web/auth/data-access';
-import { ConversationStore, DraftStore } from '@parley/web/chat/data-access';
-import { ChatStatusBadgeComponent, ComposerComponent, MessageListComponent, TypingIndicatorComponent } from '@parley/web/chat/ui';
+import { AttachmentClient, ConversationStore, DraftStore, type UploadedFile } from '@parley/web/chat/data-access';
+import { ATTACHMENT_FILES, ChatStatusBadgeComponent, ComposerComponent, MessageListComponent, TypingIndicatorComponent, type ComposerFile } from '@parley/web/chat/ui';
 import { describeError } from '@parley/web/shared/data-access';
 import { AvatarComponent, SpinnerComponent } from '@parley/web/shared/ui';
 import { formatShortTime } from '@parley/web/shared/util';
@@ -14,7 +14,7 @@ import { chatTitle } from './chat-shell.page';
   selector: 'parley-conversation-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [RouterLink, AvatarComponent, SpinnerComponent, ChatStatusBadgeComponent, ComposerComponent, MessageListComponent, TypingIndicatorComponent],
-  providers: [ConversationStore],
+  providers: [ConversationStore, { provide: ATTACHMENT_FILES, useExisting: AttachmentClient }],
   templateUrl: './conversation.page.html',
   styleUrl: './conversation.page.css',
 })
@@ -35,6 +35,10 @@ export class ConversationPage {
   protected readonly maxLength = LIMITS.messageBodyMax;
   protected readonly draft = signal('');
   protected readonly confirmingClose = signal(false);
+  /** Files for the next message: uploading, uploaded (their ids go with it) or refused. */
+  protected readonly files = signal<Array<ComposerFile & { uploaded?: UploadedFile }>>([]);
+  private readonly attachments = inject(AttachmentClient);
+  private fileCount = 0;
 
   protected readonly title = computed(() => {
     const chat = this.store.chat();
@@ -73,8 +77,28 @@ export class ConversationPage {
     this.store.typingNotifier.input(text);
   }
 
+  /** Uploads each file at once (at most the message's limit); the message names them when sent. */
+  protected addFiles(chosen: File[]): void {
+    const room = LIMITS.attachmentsPerMessageMax - this.files().length;
+    if (chosen.length > room) this.store.actionError.set($localize`:@@attachments.tooMany:A message can carry at most ${LIMITS.attachmentsPerMessageMax}:max: files.`);
+    for (const file of chosen.slice(0, Math.max(0, room))) {
+      const key = `f${++this.fileCount}`;
+      this.files.update((list) => [...list, { key, name: file.name || 'pasted-image.png', state: 'uploading' }]);
+      this.attachments.upload(file).then(
+        (uploaded) => this.files.update((list) => list.map((f) => (f.key === key ? { ...f, state: 'ready', uploaded } : f))),
+        (error: Error) => this.files.update((list) => list.map((f) => (f.key === key ? { ...f, state: 'failed', error: error.message } : f))),
+      );
+    }
+  }
+
+  protected removeFile(key: string): void {
+    this.files.update((list) => list.filter((f) => f.key !== key));
+  }
+
   protected send(text: string): void {
-    if (this.store.send(text)) {
+    const uploaded = this.files().flatMap((f) => (f.state === 'ready' && f.uploaded ? [f.uploaded] : []));
+    if (this.store.send(text, uploaded)) {
+      this.files.set([]);
       this.draft.set('');
       this.drafts.clear(this.chatId());
       this.composer()?.focus();

@@ -1,3 +1,4 @@
+import { AttachmentListComponent } from './attachment-list.component';
 import {
   ChangeDetectionStrategy,
   Component,
@@ -28,7 +29,7 @@ const LOAD_OLDER_PX = 240;
 @Component({
   selector: 'parley-message-list',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [AvatarComponent, SpinnerComponent, MessageBodyComponent],
+  imports: [AvatarComponent, SpinnerComponent, MessageBodyComponent, AttachmentListComponent],
   templateUrl: './message-list.component.html',
   styleUrl: './message-list.component.css',
 })

@@ -1,4 +1,5 @@
 import { dayKey } from '@parley/web/shared/util';
+import type { AttachmentItem } from './attachment-list.component';
 
 /** What the message list needs of a message (the data-access TimelineMessage fits). */
 export interface MessageItem {
@@ -12,6 +13,7 @@ export interface MessageItem {
   state: 'sent' | 'sending' | 'failed';
   error: string | null;
   clientMessageId: string | null;
+  attachments?: readonly AttachmentItem[];
 }
 
 export type TimelineRow =

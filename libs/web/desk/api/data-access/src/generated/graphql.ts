@@ -46,7 +46,7 @@ export type DeskConversationQueryVariables = Exact<{
 }>;
 
 
-export type DeskConversationQuery = { chat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, messages: { edges: Array<{ node: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null } }>, pageInfo: { hasPreviousPage: boolean, startCursor: string | null } }, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null } | null } | null };
+export type DeskConversationQuery = { chat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, messages: { edges: Array<{ node: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } }>, pageInfo: { hasPreviousPage: boolean, startCursor: string | null } }, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } | null };
 
 export type DeskOlderMessagesQueryVariables = Exact<{
   id: string | number;
@@ -55,14 +55,14 @@ export type DeskOlderMessagesQueryVariables = Exact<{
 }>;
 
 
-export type DeskOlderMessagesQuery = { chat: { id: string, messages: { edges: Array<{ node: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null } }>, pageInfo: { hasPreviousPage: boolean, startCursor: string | null } } } | null };
+export type DeskOlderMessagesQuery = { chat: { id: string, messages: { edges: Array<{ node: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } }>, pageInfo: { hasPreviousPage: boolean, startCursor: string | null } } } | null };
 
 export type DeskSendMessageMutationVariables = Exact<{
   input: SendMessageInput;
 }>;
 
 
-export type DeskSendMessageMutation = { sendMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null } };
+export type DeskSendMessageMutation = { sendMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } };
 
 export type DeskSetTypingMutationVariables = Exact<{
   chatId: string | number;
@@ -78,7 +78,7 @@ export type DeskMessageAddedSubscriptionVariables = Exact<{
 }>;
 
 
-export type DeskMessageAddedSubscription = { messageAdded: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null } };
+export type DeskMessageAddedSubscription = { messageAdded: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } };
 
 export type DeskTypingChangedSubscriptionVariables = Exact<{
   chatId: string | number;
@@ -89,14 +89,14 @@ export type DeskTypingChangedSubscription = { typingChanged: { chatId: string, t
 
 export type DeskPersonFragment = { id: string, displayName: string, email: string | null, role: Role };
 
-export type DeskMessageFragment = { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null };
+export type DeskMessageFragment = { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> };
 
-export type DeskChatFragment = { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null } | null };
+export type DeskChatFragment = { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null };
 
 export type DeskQueueQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type DeskQueueQuery = { queue: Array<{ id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null } | null }> };
+export type DeskQueueQuery = { queue: Array<{ id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null }> };
 
 export type DeskChatsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -105,12 +105,12 @@ export type DeskChatsQueryVariables = Exact<{
 }>;
 
 
-export type DeskChatsQuery = { chats: { edges: Array<{ node: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type DeskChatsQuery = { chats: { edges: Array<{ node: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type DeskChatUpdatedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type DeskChatUpdatedSubscription = { chatUpdated: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null } | null } };
+export type DeskChatUpdatedSubscription = { chatUpdated: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } };
 
 export type DeskChatActivitySubscriptionVariables = Exact<{
   chatId: string | number;
@@ -118,21 +118,21 @@ export type DeskChatActivitySubscriptionVariables = Exact<{
 }>;
 
 
-export type DeskChatActivitySubscription = { messageAdded: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null } };
+export type DeskChatActivitySubscription = { messageAdded: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } };
 
 export type DeskAcceptChatMutationVariables = Exact<{
   chatId: string | number;
 }>;
 
 
-export type DeskAcceptChatMutation = { acceptChat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null } | null } };
+export type DeskAcceptChatMutation = { acceptChat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } };
 
 export type DeskCloseChatMutationVariables = Exact<{
   chatId: string | number;
 }>;
 
 
-export type DeskCloseChatMutation = { closeChat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null } | null } };
+export type DeskCloseChatMutation = { closeChat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } };
 
 export const DeskPersonFragmentDoc = gql`
     fragment DeskPerson on User {
@@ -155,6 +155,16 @@ export const DeskMessageFragmentDoc = gql`
     id
     displayName
     role
+  }
+  attachments {
+    id
+    name
+    contentType
+    size
+    url
+    width
+    height
+    thumbnailUrl
   }
 }
     `;

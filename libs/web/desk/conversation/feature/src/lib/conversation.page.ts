@@ -18,7 +18,8 @@ import { CdkVirtualScrollViewport, ScrollingModule } from '@angular/cdk/scrollin
 import { CdkAutoSizeVirtualScroll } from '@angular/cdk-experimental/scrolling';
 import { Router, RouterLink } from '@angular/router';
 import { SessionStore } from '@parley/web/auth/data-access';
-import type { TimelineMessage } from '@parley/web/chat/data-access';
+import { AttachmentClient, type TimelineMessage } from '@parley/web/chat/data-access';
+import { ATTACHMENT_FILES, AttachmentListComponent } from '@parley/web/chat/ui';
 import { describeError, toAppError } from '@parley/web/shared/data-access';
 import { formatClock, formatShortTime } from '@parley/web/shared/util';
 import { OpenChatsStore, type DeskConversation } from '@parley/web/desk/conversation/data-access';
@@ -37,7 +38,9 @@ const OLDER_THRESHOLD_PX = 200;
 @Component({
   selector: 'parley-desk-conversation',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [ScrollingModule, CdkAutoSizeVirtualScroll, RouterLink],
+  imports: [ScrollingModule, CdkAutoSizeVirtualScroll, RouterLink, AttachmentListComponent],
+  // Files on messages are read with the agent's token (chat/ui's attachment list).
+  providers: [{ provide: ATTACHMENT_FILES, useExisting: AttachmentClient }],
   templateUrl: './conversation.page.html',
   styleUrl: './conversation.page.css',
 })
