@@ -10,3 +10,4 @@ export * from './lib/chat.module';
 export * from './lib/chat.access';
 export * from './lib/message-pages';
 export * from './lib/message-stream';
+export * from './lib/message-attachments';

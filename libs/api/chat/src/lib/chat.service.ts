@@ -1,4 +1,4 @@
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import DataLoader from 'dataloader';
 import {
   AsyncQueue,
@@ -30,6 +30,7 @@ import { MessageStream, type MessageObserver } from './message-stream';
 import { ALL_CHATS, type ChatPubSub } from './chat.topics';
 import { ChatStatus, MessageKind, type ChatConnection, type ChatRow, type MessageRow, type TypingPayload } from './chat.type';
 import type { SendMessageInput, StartChatInput } from './chat.inputs';
+import type { MessageAttachments } from './message-attachments';
 
 /** The queue lists at most this many waiting chats, oldest first. */
 const QUEUE_LIMIT = 200;
@@ -39,15 +40,6 @@ const isChatCursor = (v: unknown): v is ['c', string, string] =>
 
 /** Called after a customer's message is committed and published (the answering bot listens). */
 export type CustomerMessageListener = (message: MessageRow, chat?: Pick<ChatRow, 'status' | 'botActive'>) => Promise<void>;
-
-/**
- * What the attachments domain does for a message naming uploads; chat knows
- * nothing else of files. Runs inside the message's transaction: the uploads
- * become the message's, or it throws (BAD_USER_INPUT) and nothing is written.
- */
-export interface MessageAttachments {
-  claim(runner: QueryRunner, message: MessageRow, senderId: string, uploadIds: readonly string[]): Promise<void>;
-}
 
 const LAST_MESSAGE_LOADER = Symbol('lastMessageLoader');
 const CHAT_LOADER = Symbol('chatLoader');
