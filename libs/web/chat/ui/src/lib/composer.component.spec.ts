@@ -1,3 +1,4 @@
+import '@angular/localize/init';
 import { TestBed } from '@angular/core/testing';
 import { ComposerComponent } from './composer.component';
 
@@ -49,5 +50,31 @@ describe('ComposerComponent', () => {
     key(textarea, { key: 'Enter' });
     expect(sent).toEqual([]);
     expect(textarea.disabled).toBe(true);
+  });
+
+  it('sends files without text once they are uploaded, never while one still uploads, and passes on pasted files', () => {
+    const { fixture, textarea, sent } = setup('');
+    fixture.componentRef.setInput('attachable', true);
+    fixture.componentRef.setInput('files', [{ key: 'f1', name: 'photo.png', state: 'uploading' }]);
+    fixture.detectChanges();
+    const send: HTMLButtonElement = fixture.nativeElement.querySelector('button[type="submit"]');
+    expect(send.disabled).toBe(true);
+    key(textarea, { key: 'Enter' });
+    expect(sent).toEqual([]);
+    fixture.componentRef.setInput('files', [{ key: 'f1', name: 'photo.png', state: 'ready' }]);
+    fixture.detectChanges();
+    expect(send.disabled).toBe(false);
+    key(textarea, { key: 'Enter' });
+    expect(sent).toEqual(['']);
+
+    const added: File[][] = [];
+    fixture.componentInstance.addFiles.subscribe((files) => added.push(files));
+    const paste = new Event('paste', { bubbles: true, cancelable: true }) as ClipboardEvent;
+    const file = new File(['x'], 'shot.png', { type: 'image/png' });
+    Object.defineProperty(paste, 'clipboardData', { value: { files: [file] } });
+    textarea.dispatchEvent(paste);
+    expect(added).toEqual([[file]]);
+    expect(paste.defaultPrevented).toBe(true);
+    expect(fixture.nativeElement.querySelector('button[aria-label="Attach files"]')).not.toBeNull();
   });
 });
