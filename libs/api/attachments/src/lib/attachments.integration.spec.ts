@@ -151,8 +151,14 @@ function attachmentSuite(options: SuiteOptions): void {
     // Whoever may read the chat may download it: its agent too.
     expect((await download(api, agent.token, `/uploads/${second.body['id']}`)).status).toBe(200);
 
+    // Agents send files too (a guide); the customer downloads it, another customer cannot.
+    const guide = await upload(api, agent.token, PDF, 'returns-guide.pdf');
+    await gqlOk(api.graphqlUrl, SEND, { input: { chatId, body: 'Our returns guide', attachmentIds: [guide.body['id']] } }, agent.token);
+    expect((await download(api, customer.token, `/uploads/${guide.body['id']}`)).status).toBe(200);
+    expect([403, 404]).toContain((await download(api, otherCustomer.token, `/uploads/${guide.body['id']}`)).status);
+
     const history = await gqlOk(api.graphqlUrl, MESSAGES, { id: chatId }, agent.token);
-    expect(history['chat'].messages.edges.map((e: any) => e.node.attachments.length)).toEqual([1, 0, 1]);
+    expect(history['chat'].messages.edges.map((e: any) => e.node.attachments.length)).toEqual([1, 0, 1, 1]);
   });
 
   it('keeps files from everyone who may not read the chat, and unsent uploads from everyone but their uploader', async () => {
