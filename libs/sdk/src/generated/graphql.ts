@@ -118,7 +118,7 @@ export type MessagesQueryVariables = Exact<{
 }>;
 
 
-export type MessagesQuery = { chat: { id: string, messages: { edges: Array<{ cursor: string, node: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } } | null };
+export type MessagesQuery = { chat: { id: string, messages: { edges: Array<{ cursor: string, node: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } }>, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null } } } | null };
 
 export type QueueQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -147,7 +147,7 @@ export type SendMessageMutationVariables = Exact<{
 }>;
 
 
-export type SendMessageMutation = { sendMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null } };
+export type SendMessageMutation = { sendMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } };
 
 export type AcceptChatMutationVariables = Exact<{
   chatId: string | number;
@@ -177,7 +177,7 @@ export type MessageAddedSubscriptionVariables = Exact<{
 }>;
 
 
-export type MessageAddedSubscription = { messageAdded: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null } };
+export type MessageAddedSubscription = { messageAdded: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } };
 
 export type ChatUpdatedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
@@ -195,7 +195,7 @@ export type SdkUserFragment = { id: string, displayName: string, role: Role };
 
 export type SdkSessionFragment = { token: string, expiresAt: string, refreshToken: string, refreshExpiresAt: string, user: { email: string | null, id: string, displayName: string, role: Role } };
 
-export type SdkMessageFragment = { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null };
+export type SdkMessageFragment = { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> };
 
 export type SdkChatFragment = { id: string, status: ChatStatus, subject: string | null, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, customer: { id: string, displayName: string, role: Role }, agent: { id: string, displayName: string, role: Role } | null, lastMessage: { seq: number } | null };
 
@@ -251,6 +251,16 @@ export const SdkMessageFragmentDoc = new TypedDocumentString(`
   createdAt
   sender {
     ...SdkUser
+  }
+  attachments {
+    id
+    name
+    contentType
+    size
+    url
+    width
+    height
+    thumbnailUrl
   }
 }
     fragment SdkUser on User {
@@ -465,6 +475,16 @@ fragment SdkMessage on Message {
   sender {
     ...SdkUser
   }
+  attachments {
+    id
+    name
+    contentType
+    size
+    url
+    width
+    height
+    thumbnailUrl
+  }
 }`) as unknown as TypedDocumentString<MessagesQuery, MessagesQueryVariables>;
 export const QueueDocument = new TypedDocumentString(`
     query Queue($first: Int, $after: ID) {
@@ -557,6 +577,16 @@ fragment SdkMessage on Message {
   sender {
     ...SdkUser
   }
+  attachments {
+    id
+    name
+    contentType
+    size
+    url
+    width
+    height
+    thumbnailUrl
+  }
 }`) as unknown as TypedDocumentString<SendMessageMutation, SendMessageMutationVariables>;
 export const AcceptChatDocument = new TypedDocumentString(`
     mutation AcceptChat($chatId: ID!) {
@@ -642,6 +672,16 @@ fragment SdkMessage on Message {
   createdAt
   sender {
     ...SdkUser
+  }
+  attachments {
+    id
+    name
+    contentType
+    size
+    url
+    width
+    height
+    thumbnailUrl
   }
 }`) as unknown as TypedDocumentString<MessageAddedSubscription, MessageAddedSubscriptionVariables>;
 export const ChatUpdatedDocument = new TypedDocumentString(`
