@@ -32,6 +32,10 @@ const RULE_WORDING: Record<LimitName, string> = {
   typingPerCaller: 'typing notices per caller',
   searchPerCaller: 'searches per caller',
   uploadPerUser: 'file uploads per user (`POST /uploads`)',
+  passwordResetPerCaller: 'password reset emails asked for per caller',
+  passwordResetPerEmail: 'password reset emails per address (over it the answer is the same and nothing is sent)',
+  resetPasswordPerCaller: 'reset links tried per caller',
+  transcriptPerCaller: 'transcripts emailed per customer',
 };
 
 const span = (min: number | undefined, max: number) => (min === undefined ? `at most ${max}` : `${min} to ${max}`);

@@ -16,6 +16,18 @@ export const appRoutes: Routes = [
     loadComponent: () => import('@parley/web/auth/feature').then((m) => m.SignUpPage),
   },
   {
+    path: 'forgot-password',
+    canActivate: [requireSignedOut],
+    title: $localize`:@@auth.forgot.pageTitle:Forgot password · Parley`,
+    loadComponent: () => import('@parley/web/auth/feature').then((m) => m.ForgotPasswordPage),
+  },
+  {
+    // Open to a signed-in tab too: the link may be opened where someone is signed in; setting the password signs in anew.
+    path: 'reset-password',
+    title: $localize`:@@auth.reset.pageTitle:Choose a new password · Parley`,
+    loadComponent: () => import('@parley/web/auth/feature').then((m) => m.ResetPasswordPage),
+  },
+  {
     path: 'chats',
     canActivate: [requireSignedIn],
     loadComponent: () => import('@parley/web/chat/feature').then((m) => m.ChatShellPage),

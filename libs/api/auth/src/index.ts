@@ -13,3 +13,5 @@ export * from './lib/session.service';
 export * from './lib/auth.module';
 export * from './lib/user-access';
 export * from './lib/login-throttle';
+export * from './lib/password-reset.entity';
+export * from './lib/password-resets';

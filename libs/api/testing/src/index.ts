@@ -5,3 +5,4 @@ export * from './lib/people';
 export * from './lib/processes';
 export * from './lib/api-process';
 export * from './lib/fleet';
+export * from './lib/smtp-receiver';

@@ -7,6 +7,7 @@ import { TokenService } from './token.service';
 import { UserAccess } from './user-access';
 import { UserEntity } from './user.entity';
 import { UserResolver } from './user.resolver';
+import { PasswordResetTokenEntity } from './password-reset.entity';
 
 /** Who is asking (HTTP and sockets alike) and the admin account; the server reads it to authenticate. */
 export const AUTH_SERVICE = new ServiceKey<AuthService>('auth service');
@@ -24,7 +25,7 @@ const TOPICS: readonly (keyof AuthTopics & string)[] = ['sessionRevoked', 'acces
 /** Accounts, sign-in sessions and tokens. */
 export const authModule = defineModule({
   name: 'auth',
-  entities: [UserEntity, RefreshTokenEntity],
+  entities: [UserEntity, RefreshTokenEntity, PasswordResetTokenEntity],
   resolvers: [AuthResolver, UserResolver],
   topics: TOPICS,
   create({ config, dataSource, pubsub, limits, logger, services }) {

@@ -20,6 +20,7 @@ import { User } from './user.type';
 import { userLoader } from './user.loader';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password';
 import { LoginThrottle } from './login-throttle';
+import { PasswordResets } from './password-resets';
 import type { UserAccess } from './user-access';
 import type { TokenService } from './token.service';
 import type { IssuedRefreshToken, SessionService } from './session.service';
@@ -33,6 +34,8 @@ const ENDED = 'This session has ended; sign in again.';
 /** Accounts and sign-in: who people are, never what they may do in a chat. */
 export class AuthService {
   private readonly throttle: LoginThrottle;
+  /** Reset links' tokens (the email domain sends them). */
+  readonly resets: PasswordResets;
   private recheckTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -43,6 +46,7 @@ export class AuthService {
     private readonly access: UserAccess,
   ) {
     this.throttle = new LoginThrottle(limits);
+    this.resets = new PasswordResets(dataSource);
   }
 
   /**
@@ -142,6 +146,27 @@ export class AuthService {
     return this.signIn(entity);
   }
 
+  /**
+   * Sets a new password with a reset link's token: the token is checked, then
+   * the password (the policy applies; a refused one leaves the link usable),
+   * then in one transaction the link (and every other of the account) is
+   * spent, the password set and every session and token of the account ended.
+   * Answers with a new session.
+   */
+  async resetPassword(token: string, password: string): Promise<AuthPayload> {
+    const account = await this.resets.peek(token);
+    if (!account) throw invalidResetLink();
+    const problem = passwordProblem(password, [account.email, account.displayName]);
+    if (problem) throw badUserInput([{ field: 'password', message: problem }]);
+    const passwordHash = await hashPassword(password);
+    await this.access.revoke(account.id, {}, async (manager) => {
+      // Spent by a racing request meanwhile: nothing is written.
+      if (!(await this.resets.spend(manager, token, account.id))) throw invalidResetLink();
+      await manager.query(`UPDATE users SET "passwordHash" = $2 WHERE id = $1`, [account.id, passwordHash]);
+    });
+    return this.signIn(await this.users().findOneByOrFail({ id: account.id }));
+  }
+
   async createAgent(input: RegisterInput): Promise<User> {
     return User.from(await this.createUser(input, Role.AGENT));
   }
@@ -205,5 +230,7 @@ function checkNewAccount(input: RegisterInput, judgePassword: boolean): string {
   if (problems.length) throw badUserInput(problems);
   return displayName;
 }
+
+const invalidResetLink = () => badUserInput([{ field: 'token', message: 'this link cannot be used: it was used already, it expired, or it never existed' }]);
 
 const emailTaken = () => conflict('This email is already registered.');

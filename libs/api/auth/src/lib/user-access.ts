@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { PubSub, Role, Viewer } from '@parley/api/core';
 import { queryRows } from '@parley/api/database';
 import { ALL_SESSIONS, type AuthTopics } from './session.service';
@@ -69,8 +69,10 @@ export class UserAccess {
    * their access version is raised and their refresh tokens revoked. Call it
    * after anything that takes access away (deactivation, a role change).
    */
-  async revoke(userId: string, change: { active?: boolean } = {}): Promise<void> {
+  async revoke(userId: string, change: { active?: boolean } = {}, alsoInTransaction?: (manager: EntityManager) => Promise<void>): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
+      // What else must happen with it or not at all (a password reset spends its token and sets the password).
+      await alsoInTransaction?.(manager);
       await manager.query(
         `UPDATE users SET "accessVersion" = "accessVersion" + 1, active = COALESCE($2, active) WHERE id = $1`,
         [userId, change.active ?? null],

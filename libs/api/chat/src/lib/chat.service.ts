@@ -41,6 +41,9 @@ const isChatCursor = (v: unknown): v is ['c', string, string] =>
 /** Called after a customer's message is committed and published (the answering bot listens). */
 export type CustomerMessageListener = (message: MessageRow, chat?: Pick<ChatRow, 'status' | 'botActive'>) => Promise<void>;
 
+/** Called after an agent's or admin's message is committed and published (email to an away customer listens). */
+export type AgentMessageListener = (message: MessageRow) => Promise<void>;
+
 const LAST_MESSAGE_LOADER = Symbol('lastMessageLoader');
 const CHAT_LOADER = Symbol('chatLoader');
 
@@ -57,6 +60,7 @@ export class ChatService {
   private readonly transitions: ChatTransitions;
   private readonly customerMessageListeners: CustomerMessageListener[] = [];
   private attachments: MessageAttachments | undefined;
+  private readonly agentMessageListeners: AgentMessageListener[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
@@ -196,7 +200,7 @@ export class ChatService {
     if (!result) return (await this.repository.findStartedChat(viewer.id, clientMessageId as string)) as ChatRow;
     await this.publishChat(result.chat);
     await this.messages.publish(result.message);
-    this.notifyCustomerMessage(result.message);
+    this.notifySent(result.message);
     return result.chat;
   }
 
@@ -232,7 +236,7 @@ export class ChatService {
     if (sent.outcome === 'inserted') {
       await this.messages.publish(sent.message);
       // The chat's state comes along, so listeners (the bot) need not read it again.
-      this.notifyCustomerMessage(sent.message, sent.chat);
+      this.notifySent(sent.message, sent.chat);
     }
     return sent.message;
   }
@@ -305,6 +309,11 @@ export class ChatService {
     this.customerMessageListeners.push(listener);
   }
 
+  /** Registers a listener for agents' (and admins') messages, run like onCustomerMessage's. */
+  onAgentMessage(listener: AgentMessageListener): void {
+    this.agentMessageListeners.push(listener);
+  }
+
   async setTyping(viewer: Viewer, chatId: string, typing: boolean): Promise<boolean> {
     const chat = await this.requireChat(chatId);
     assertParticipant(viewer, chat);
@@ -360,7 +369,7 @@ export class ChatService {
     if (message === 'refused') throw chatClosed();
     if (message === 'duplicate') return (await this.repository.findByClientId(chat.id, viewer.id, content.clientMessageId as string)) as MessageRow;
     await this.messages.publish(message);
-    this.notifyCustomerMessage(message);
+    this.notifySent(message);
     return message;
   }
 
@@ -382,7 +391,10 @@ export class ChatService {
     return (await displayNameOf(this.dataSource, userId)) ?? 'Someone';
   }
 
-  private notifyCustomerMessage(message: MessageRow, chat?: Pick<ChatRow, 'status' | 'botActive'>): void {
+  private notifySent(message: MessageRow, chat?: Pick<ChatRow, 'status' | 'botActive'>): void {
+    if (message.kind === MessageKind.AGENT) {
+      for (const listener of this.agentMessageListeners) setImmediate(() => void listener(message).catch(() => undefined));
+    }
     if (message.kind !== MessageKind.CUSTOMER) return;
     for (const listener of this.customerMessageListeners) {
       // Listeners log their own failures; this catch only keeps a rejection from going unhandled.

@@ -8,6 +8,21 @@ const dataDir = () => mkdtempSync(join(tmpdir(), 'parley-config-'));
 const secret = 'x'.repeat(32);
 
 describe('loadConfig', () => {
+  it('turns email on with SMTP_URL and MAIL_FROM together, and links to PUBLIC_URL', () => {
+    expect(loadConfig({ DATA_DIR: dataDir() })).toMatchObject({ mail: undefined, publicUrl: 'http://localhost:3000' });
+    const config = loadConfig({
+      DATA_DIR: dataDir(),
+      SMTP_URL: 'smtps://user:p%40ss@mail.example.com:465',
+      MAIL_FROM: 'Parley Support <support@example.com>',
+      PUBLIC_URL: 'https://chat.example.com/',
+    });
+    expect(config.mail).toEqual({ smtpUrl: 'smtps://user:p%40ss@mail.example.com:465', from: 'Parley Support <support@example.com>' });
+    expect(config.publicUrl).toBe('https://chat.example.com');
+    const production = { DATA_DIR: dataDir(), NODE_ENV: 'production', JWT_SECRET: 'k'.repeat(48), SMTP_URL: 'smtp://mail.example.com', MAIL_FROM: 'support@example.com' };
+    expect(() => loadConfig(production)).toThrow('PUBLIC_URL is required in production');
+    expect(loadConfig({ ...production, PUBLIC_URL: 'https://chat.example.com' }).mail).toBeDefined();
+  });
+
   it('has the contract\'s defaults', () => {
     const config = loadConfig({ DATA_DIR: dataDir() });
     expect(config).toMatchObject({ port: 3000, host: '0.0.0.0', databaseUrl: undefined, corsOrigins: [], rateLimitScale: 1, seedDemo: true, production: false, redisPrefix: 'parley:' });
@@ -52,6 +67,12 @@ describe('loadConfig', () => {
     ['IDENTITY_SECRET', { IDENTITY_SECRET: 'too-short' }],
     ['WIDGET_ORIGINS', { WIDGET_ORIGINS: 'https://shop.example, shop.example' }],
     ['WIDGET_ORIGINS', { WIDGET_ORIGINS: 'https://shop.example/page' }],
+    ['MAIL_FROM', { SMTP_URL: 'smtp://mail.example.com:587' }],
+    ['SMTP_URL', { MAIL_FROM: 'support@example.com' }],
+    ['SMTP_URL', { SMTP_URL: 'http://mail.example.com', MAIL_FROM: 'support@example.com' }],
+    ['SMTP_URL', { SMTP_URL: 'not a url', MAIL_FROM: 'support@example.com' }],
+    ['MAIL_FROM', { SMTP_URL: 'smtp://mail.example.com', MAIL_FROM: 'Parley' }],
+    ['PUBLIC_URL', { PUBLIC_URL: 'ftp://chat.example.com' }],
   ])('stops on a bad %s, naming it', (variable, env) => {
     expect(() => loadConfig({ DATA_DIR: dataDir(), ...env })).toThrow(ConfigError);
     try {

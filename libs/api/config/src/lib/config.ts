@@ -45,6 +45,10 @@ export interface Config {
   widgetOrigins?: string[] | 'any';
   /** Files on messages: the largest upload, a customer's bytes a day, how long an upload no message names is kept, and where new files go. */
   attachments?: AttachmentsConfig;
+  /** Outgoing email (SMTP_URL and MAIL_FROM); unset: Parley sends none and offers nothing that needs it. */
+  mail?: { smtpUrl: string; from: string };
+  /** The site's address as people reach it (links in emails), without a trailing slash. */
+  publicUrl?: string;
 }
 
 /** Where attachments' bytes live and how much may be sent (README, Attachments). */
@@ -135,6 +139,9 @@ export const CONFIG_VARIABLES = {
   S3_ACCESS_KEY_ID: str({ default: undefined }),
   S3_SECRET_ACCESS_KEY: str({ default: undefined }),
   S3_FORCE_PATH_STYLE: bool({ default: true }),
+  SMTP_URL: str({ default: undefined }),
+  MAIL_FROM: str({ default: undefined }),
+  PUBLIC_URL: url({ default: undefined }),
 };
 
 /**
@@ -190,6 +197,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(clean.S3_ACCESS_KEY_ID ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID', 'must be set together with the other');
   }
 
+  const mail = readMail(clean.SMTP_URL, clean.MAIL_FROM);
+  if (clean.PUBLIC_URL && !/^https?:\/\//.test(clean.PUBLIC_URL)) throw new ConfigError('PUBLIC_URL', 'must be an http:// or https:// URL');
+  // Emails carry links: in production they must point where people reach the site, never at localhost.
+  if (mail && production && !clean.PUBLIC_URL) throw new ConfigError('PUBLIC_URL', 'is required in production when SMTP_URL is set (the links in emails)');
+
   return {
     attachments: {
       maxBytes: clean.UPLOAD_MAX_BYTES,
@@ -207,6 +219,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           }
         : undefined,
     },
+    mail,
+    publicUrl: (clean.PUBLIC_URL ?? `${tls ? 'https' : 'http'}://localhost:${clean.PORT}`).replace(/\/+$/, ''),
     identitySecret: identitySecret ? new Uint8Array(identitySecret) : undefined,
     // Any site may embed the widget in development; in production only the origins listed.
     widgetOrigins: clean.WIDGET_ORIGINS ?? (production ? [] : 'any'),
@@ -236,6 +250,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     introspection: (clean.INTROSPECTION as 'open' | 'staff' | undefined) ?? (production ? 'staff' : 'open'),
     migrateOnly: clean.MIGRATE_ONLY,
   };
+}
+
+/** SMTP_URL and MAIL_FROM, both or neither: smtp:// (STARTTLS when offered) or smtps:// (TLS from the start). */
+function readMail(smtpUrl: string | undefined, from: string | undefined): Config['mail'] {
+  if (!smtpUrl && !from) return undefined;
+  if (!smtpUrl || !from) throw new ConfigError(smtpUrl ? 'MAIL_FROM' : 'SMTP_URL', 'must be set together with the other');
+  let parsed: URL;
+  try {
+    parsed = new URL(smtpUrl);
+  } catch {
+    throw new ConfigError('SMTP_URL', 'must be a URL such as smtp://user:pass@mail.example.com:587');
+  }
+  if (parsed.protocol !== 'smtp:' && parsed.protocol !== 'smtps:') throw new ConfigError('SMTP_URL', 'must be an smtp:// or smtps:// URL');
+  if (!parsed.hostname) throw new ConfigError('SMTP_URL', 'must name a host');
+  // An address, or a display name with the address in angle brackets.
+  const address = /<([^<>\s]+)>\s*$/.exec(from)?.[1] ?? from.trim();
+  if (!/^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$/.test(address) || /[\r\n]/.test(from)) {
+    throw new ConfigError('MAIL_FROM', 'must be an address such as "Parley <support@example.com>"');
+  }
+  return { smtpUrl, from: from.trim() };
 }
 
 function readPem(variable: string, file: string): Buffer {

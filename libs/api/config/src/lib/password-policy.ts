@@ -20,16 +20,17 @@ export const MIN_PASSWORD_SCORE = 3;
  */
 const JUDGED_CHARACTERS = 32;
 
-// Built as the module loads (ranking the dictionaries takes a few hundred milliseconds), so that
-// cost falls on process start, not on the first sign-up a server answers.
-const estimator = new ZxcvbnFactory({
-  dictionary: { ...common.dictionary, ...english.dictionary },
-  graphs: common.adjacencyGraphs,
-  translations: english.translations,
-  l33tMaxSubstitutions: 4,
-  maxLength: JUDGED_CHARACTERS,
-});
-const zxcvbn = () => estimator;
+// Ranking the dictionaries takes a few hundred milliseconds and much memory: done on first use
+// (a sign-up, a password reset, ADMIN_PASSWORD), not by every process that loads this file.
+let estimator: ZxcvbnFactory | undefined;
+const zxcvbn = () =>
+  (estimator ??= new ZxcvbnFactory({
+    dictionary: { ...common.dictionary, ...english.dictionary },
+    graphs: common.adjacencyGraphs,
+    translations: english.translations,
+    l33tMaxSubstitutions: 4,
+    maxLength: JUDGED_CHARACTERS,
+  }));
 
 /**
  * Why a password may not be used, or null when it may. `personal` holds what

@@ -9,7 +9,12 @@ import type { LimitName, RateLimits } from './rate-limits';
  * chats) still apply inside its service.
  */
 export const FIELD_LIMITS: { Mutation: Record<string, LimitName>; Query: Record<string, LimitName> } = {
-  Mutation: { setTyping: 'typingPerCaller' },
+  Mutation: {
+    setTyping: 'typingPerCaller',
+    requestPasswordReset: 'passwordResetPerCaller',
+    resetPassword: 'resetPasswordPerCaller',
+    emailTranscript: 'transcriptPerCaller',
+  },
   Query: { searchArticles: 'searchPerCaller' },
 };
 

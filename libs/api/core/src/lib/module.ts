@@ -5,7 +5,7 @@ import type { ContainerType } from 'type-graphql';
 import type { Config } from '@parley/api/config';
 import type { PubSub } from './pubsub';
 import type { RateLimits } from './rate-limits';
-import type { RequestContext } from './context';
+import type { RequestContext, Viewer } from './context';
 
 /** A service one module makes and others use, named by a typed key the providing lib exports. */
 export class ServiceKey<T> {
@@ -70,6 +70,20 @@ export interface DirectField<R = any, Root = any, Args = any> {
   call(resolver: R, root: Root, args: Args, ctx: RequestContext): unknown;
 }
 
+/** How often the server pings each WebSocket; an open socket is heard from (alive) at about this pace. */
+export const SOCKET_HEARTBEAT_MS = 12_000;
+
+/**
+ * Told of every signed-in WebSocket of this instance: when it opens, each
+ * time it answers a heartbeat while open, and when it closes. Failures are
+ * logged, never fail the socket.
+ */
+export interface SocketListener {
+  opened?(viewer: Viewer, connectionId: string): Promise<void>;
+  alive?(viewer: Viewer, connectionId: string): Promise<void>;
+  closed?(viewer: Viewer, connectionId: string): Promise<void>;
+}
+
 /** A domain's running parts, made once at start. */
 export interface ModuleInstance {
   /** One instance of each of the module's resolver classes. */
@@ -81,6 +95,8 @@ export interface ModuleInstance {
   subscriptionContext?: Readonly<Record<symbol, unknown>>;
   /** HTTP routes of its own beside /graphql (uploads), added before the web app's catch-all. */
   http?(app: Application): void;
+  /** Hears of this instance's signed-in sockets (presence). */
+  sockets?: SocketListener;
   /** After every module is made, in list order, before the server listens. */
   start?(): Promise<void>;
   /** After the server has stopped taking work, in reverse list order. */

@@ -39,6 +39,14 @@ export const LIMIT_RULES = {
   uploadPerUser: { points: 30, seconds: 60, blockSeconds: 0 },
   /** Searches (full-text, with spelling correction: the dearest queries there are). */
   searchPerCaller: { points: 30, seconds: 60, blockSeconds: 0 },
+  /** Password reset emails asked for by one caller (an address, when signed out). */
+  passwordResetPerCaller: { points: 5, seconds: 3600, blockSeconds: 0 },
+  /** Password reset emails to one address, whoever asks (over it, the answer is the same and nothing is sent). */
+  passwordResetPerEmail: { points: 3, seconds: 3600, blockSeconds: 0 },
+  /** Reset links tried by one caller. */
+  resetPasswordPerCaller: { points: 10, seconds: 3600, blockSeconds: 0 },
+  /** Transcripts one customer has emailed. */
+  transcriptPerCaller: { points: 5, seconds: 3600, blockSeconds: 0 },
 } as const;
 
 export type LimitName = keyof typeof LIMIT_RULES;

@@ -5,6 +5,7 @@ import { AccountAccess1796311970273 } from './1796311970273-AccountAccess';
 import { VisitorIdentity1796312059551 } from './1796312059551-VisitorIdentity';
 import { Team1796312144680 } from './1796312144680-Team';
 import { ArticleFeedback1796316524531 } from './1796316524531-ArticleFeedback';
+import { EmailResets1796323562725 } from './1796323562725-EmailResets';
 import { Attachments1796323619566 } from './1796323619566-Attachments';
 
 /** Every migration, oldest first. Never edit one that has landed; generate a new one. */
@@ -16,5 +17,6 @@ export const migrations = [
   VisitorIdentity1796312059551,
   Team1796312144680,
   ArticleFeedback1796316524531,
+  EmailResets1796323562725,
   Attachments1796323619566,
 ];

@@ -10,7 +10,7 @@ import { WS_CLOSE_UNAUTHORIZED } from '@parley/shared/limits';
 
 // Too many connections for one user (graphql-ws uses 4429 for "too many requests" too).
 const WS_CLOSE_TOO_MANY = 4429;
-import { formatError, rateLimited, type RateLimits, type RequestContext, type Viewer } from '@parley/api/core';
+import { formatError, rateLimited, type RateLimits, type RequestContext, type SocketListener, type Viewer } from '@parley/api/core';
 import { bearerToken, type Authenticator } from '@parley/api/auth';
 import type { Logger } from './logger';
 import type { SocketObserver } from '@parley/api/observability';
@@ -54,9 +54,19 @@ export function attachGraphqlWs(deps: {
   executor?: CompiledExecutor;
   /** Who may introspect (see introspection.ts). */
   introspection?: 'open' | 'staff';
+  /** The modules' listeners of sockets opening, staying and closing (presence). */
+  socketListeners?: readonly SocketListener[];
 }) {
   const { schema, wsServer, authService, logger, subscriptionContext, observer, limits, clientIp, executor } = deps;
   const staffOnlyIntrospection = deps.introspection === 'staff';
+  const listeners = deps.socketListeners ?? [];
+  // Signed-in sockets, for the heartbeat's "still alive" (a WeakMap: a closed socket needs no clean-up here).
+  const signedIn = new WeakMap<Extra['socket'], { viewer: Viewer; connectionId: string }>();
+  const tell = (event: 'opened' | 'alive' | 'closed', viewer: Viewer, connectionId: string) => {
+    for (const listener of listeners) {
+      listener[event]?.(viewer, connectionId).catch((error: unknown) => logger.warn({ err: (error as Error).message, event }, 'socket listener'));
+    }
+  };
   // Sockets by user, so that taking access away (sign-out, revokeAccess) closes those it ends, on every instance.
   const socketsByUser = new Map<string, Map<Extra['socket'], Viewer>>();
   const stopListening = authService.onAccessChange((userId) => {
@@ -108,6 +118,10 @@ export function attachGraphqlWs(deps: {
           else ctx.extra.expiryTimer = setTimeout(closeAtExpiry, Math.min(remaining, MAX_TIMER_MS));
         };
         closeAtExpiry();
+        if (listeners.length) {
+          signedIn.set(ctx.extra.socket, { viewer, connectionId: ctx.extra.connectionId });
+          tell('opened', viewer, ctx.extra.connectionId);
+        }
         observer?.opened(ctx.extra);
         return true;
       },
@@ -118,6 +132,7 @@ export function attachGraphqlWs(deps: {
           const userSockets = socketsByUser.get(viewer.id);
           userSockets?.delete(ctx.extra.socket);
           if (userSockets?.size === 0) socketsByUser.delete(viewer.id);
+          if (listeners.length && ctx.extra.connectionId) tell('closed', viewer, ctx.extra.connectionId);
         }
         observer?.closed(ctx.extra, code);
       },
@@ -159,7 +174,15 @@ export function attachGraphqlWs(deps: {
       onError: (ctx, id, _payload, errors) => errors.map(format(`${ctx.extra.connectionId}/${id}`)),
     },
     wsServer,
-    { onInternalError: (error) => logger.error({ err: error }, 'websocket internal error') },
+    {
+      onInternalError: (error) => logger.error({ err: error }, 'websocket internal error'),
+      onAlive: listeners.length
+        ? (socket) => {
+            const known = signedIn.get(socket);
+            if (known) tell('alive', known.viewer, known.connectionId);
+          }
+        : undefined,
+    },
   );
   return {
     dispose: async () => {

@@ -24,13 +24,26 @@ describe('the schema', () => {
     expect(printSchema(lexicographicSortSchema(schema)) + '\n').toBe(committed);
   });
 
-  it('lets anonymous clients call only me, register, login, refreshToken, startVisitorSession, identifyVisitor, searchArticles, article and rateArticle', async () => {
+  it('lets anonymous clients call only me, register, login, refreshToken, startVisitorSession, identifyVisitor, searchArticles, article, rateArticle, siteFeatures and the password reset pair', async () => {
     const schema = await buildParleySchema(schemaOnlyContainer);
     const open: string[] = [];
     for (const type of [schema.getQueryType(), schema.getMutationType()]) {
       for (const name of Object.keys(type!.getFields())) if (isPublicField(type!, name)) open.push(`${type!.name}.${name}`);
     }
-    expect(open.sort()).toEqual(['Mutation.identifyVisitor', 'Mutation.login', 'Mutation.rateArticle', 'Mutation.refreshToken', 'Mutation.register', 'Mutation.startVisitorSession', 'Query.article', 'Query.me', 'Query.searchArticles']);
+    expect(open.sort()).toEqual([
+      'Mutation.identifyVisitor',
+      'Mutation.login',
+      'Mutation.rateArticle',
+      'Mutation.refreshToken',
+      'Mutation.register',
+      'Mutation.requestPasswordReset',
+      'Mutation.resetPassword',
+      'Mutation.startVisitorSession',
+      'Query.article',
+      'Query.me',
+      'Query.searchArticles',
+      'Query.siteFeatures',
+    ]);
   });
 });
 
@@ -78,6 +91,7 @@ describe('the running server', () => {
       `mutation { closeChat(chatId: "00000000-0000-4000-8000-000000000000") { id } }`,
       `mutation { setTyping(chatId: "00000000-0000-4000-8000-000000000000", typing: true) }`,
       `mutation { createAgent(input: { email: "a@b.co", password: "password1", displayName: "A" }) { id } }`,
+      `mutation { emailTranscript(chatId: "00000000-0000-4000-8000-000000000000") }`,
     ];
     for (const query of operations) expect(errorCode(await gql(api.graphqlUrl, query))).toBe('UNAUTHENTICATED');
     expect(await gql(api.graphqlUrl, `{ me { id } }`)).toEqual({ data: { me: null } });

@@ -159,6 +159,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     observer: new SocketObserver(logger, metrics),
     executor,
     introspection,
+    socketListeners: running.flatMap((module) => (module.sockets ? [module.sockets] : [])),
   });
   httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (request.url ?? '').split('?')[0];

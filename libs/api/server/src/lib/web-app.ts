@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import express, { type Express, type Request } from 'express';
 
 /** The web app's own routes (apps/web/src/app/app.routes.ts), and `/help/…`, the bot's article links. */
-const APP_ROUTES = /^\/(?:(?:sign-in|sign-up|chats|help)(?:\/[\w-]+)*\/?)?$/;
+const APP_ROUTES = /^\/(?:(?:sign-in|sign-up|forgot-password|reset-password|chats|help)(?:\/[\w-]+)*\/?)?$/;
 
 /**
  * A browser loading a page: `Sec-Fetch-Mode: navigate` where the browser

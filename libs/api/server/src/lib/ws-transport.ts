@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { WebSocket, type WebSocketServer } from 'ws';
+import { SOCKET_HEARTBEAT_MS } from '@parley/api/core';
 import { CloseCode, handleProtocols, makeServer, type ConnectionInitMessage, type ServerOptions } from 'graphql-ws';
 
 /** What every socket's context carries (the same as graphql-ws/use/ws's `Extra`). */
@@ -13,6 +14,8 @@ export interface WsTransportOptions {
   keepAliveMs?: number;
   /** Failures inside the protocol server or a socket (the socket is closed with 1011). */
   onInternalError?: (error: unknown) => void;
+  /** A socket answered a ping: it is still there. */
+  onAlive?: (socket: WebSocket) => void;
 }
 
 const HEARTBEAT_TICK_MS = 50;
@@ -37,7 +40,8 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
   transport: WsTransportOptions = {},
 ): { dispose(): Promise<void> } {
   const server = makeServer(options);
-  const keepAliveMs = transport.keepAliveMs ?? 12_000;
+  const keepAliveMs = transport.keepAliveMs ?? SOCKET_HEARTBEAT_MS;
+  const onAlive = transport.onAlive;
   const reportError = (error: unknown) => transport.onInternalError?.(error);
   wsServer.options.handleProtocols = handleProtocols;
 
@@ -76,6 +80,7 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
   // Shared listeners (`this` is the socket): no closures per socket for these.
   function onPong(this: WebSocket) {
     pingedAt.delete(this);
+    onAlive?.(this);
   }
   function onSocketError(this: WebSocket, error: Error) {
     reportError(error);

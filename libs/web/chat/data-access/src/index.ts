@@ -8,3 +8,4 @@ export { REQUEST_HUMAN_IN_SCHEMA } from './generated/assist';
 export * from './lib/send-retry';
 export * from './lib/typing-people';
 export * from './lib/attachment-client';
+export * from './lib/transcript.service';

@@ -58,6 +58,26 @@ export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type MeQuery = { me: { id: string, displayName: string, email: string | null, role: Role, createdAt: string } | null };
 
+export type RequestPasswordResetMutationVariables = Exact<{
+  email: string;
+}>;
+
+
+export type RequestPasswordResetMutation = { requestPasswordReset: boolean };
+
+export type ResetPasswordMutationVariables = Exact<{
+  token: string;
+  password: string;
+}>;
+
+
+export type ResetPasswordMutation = { resetPassword: { token: string, expiresAt: string, refreshToken: string, refreshExpiresAt: string, user: { id: string, displayName: string, email: string | null, role: Role, createdAt: string } } };
+
+export type SiteFeaturesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SiteFeaturesQuery = { siteFeatures: { email: boolean } };
+
 export const SessionUserFragmentDoc = gql`
     fragment SessionUser on User {
   id
@@ -161,6 +181,58 @@ export const MeDocument = gql`
   })
   export class MeGQL extends Apollo.Query<MeQuery, MeQueryVariables> {
     override document = MeDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const RequestPasswordResetDocument = gql`
+    mutation RequestPasswordReset($email: String!) {
+  requestPasswordReset(email: $email)
+}
+    `;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class RequestPasswordResetGQL extends Apollo.Mutation<RequestPasswordResetMutation, RequestPasswordResetMutationVariables> {
+    override document = RequestPasswordResetDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const ResetPasswordDocument = gql`
+    mutation ResetPassword($token: String!, $password: String!) {
+  resetPassword(token: $token, password: $password) {
+    ...AuthSession
+  }
+}
+    ${AuthSessionFragmentDoc}`;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class ResetPasswordGQL extends Apollo.Mutation<ResetPasswordMutation, ResetPasswordMutationVariables> {
+    override document = ResetPasswordDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const SiteFeaturesDocument = gql`
+    query SiteFeatures {
+  siteFeatures {
+    email
+  }
+}
+    `;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class SiteFeaturesGQL extends Apollo.Query<SiteFeaturesQuery, SiteFeaturesQueryVariables> {
+    override document = SiteFeaturesDocument;
     
     constructor(apollo: Apollo.Apollo) {
       super(apollo);

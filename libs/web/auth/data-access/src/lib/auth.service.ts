@@ -1,7 +1,18 @@
 import { Injectable, inject } from '@angular/core';
-import { Observable, catchError, firstValueFrom, map, tap, throwError } from 'rxjs';
+import { Observable, catchError, firstValueFrom, map, of, shareReplay, tap, throwError } from 'rxjs';
 import { RealtimeConnection, toAppError } from '@parley/web/shared/data-access';
-import { LoginGQL, LogoutGQL, MeGQL, RegisterGQL, type LoginInput, type RegisterInput, type SessionUserFragment } from '../generated/graphql';
+import {
+  LoginGQL,
+  LogoutGQL,
+  MeGQL,
+  RegisterGQL,
+  RequestPasswordResetGQL,
+  ResetPasswordGQL,
+  SiteFeaturesGQL,
+  type LoginInput,
+  type RegisterInput,
+  type SessionUserFragment,
+} from '../generated/graphql';
 import { SessionStore } from './session.store';
 
 /** Signs customers up, in and out. Errors arrive as AppError (see toAppError). */
@@ -13,6 +24,37 @@ export class AuthService {
   private readonly loginGql = inject(LoginGQL);
   private readonly meGql = inject(MeGQL);
   private readonly logoutGql = inject(LogoutGQL);
+  private readonly requestResetGql = inject(RequestPasswordResetGQL);
+  private readonly resetGql = inject(ResetPasswordGQL);
+  private readonly featuresGql = inject(SiteFeaturesGQL);
+  private features$: Observable<{ email: boolean }> | undefined;
+
+  /** What this server offers (email: password reset links, transcripts); read once per page load. Off when it cannot be read. */
+  siteFeatures(): Observable<{ email: boolean }> {
+    return (this.features$ ??= this.featuresGql.fetch().pipe(
+      map((result) => ({ email: result.data?.siteFeatures.email === true })),
+      catchError(() => of({ email: false })),
+      shareReplay(1),
+    ));
+  }
+
+  /** Asks for a reset link; the answer never says whether the address has an account. */
+  requestPasswordReset(email: string): Observable<boolean> {
+    return this.requestResetGql.mutate({ variables: { email } }).pipe(
+      map((result) => result.data?.requestPasswordReset === true),
+      catchError((error: unknown) => throwError(() => toAppError(error))),
+    );
+  }
+
+  /** Sets a new password with a reset link's token, and signs in. */
+  resetPassword(token: string, password: string): Observable<SessionUserFragment> {
+    return this.resetGql.mutate({ variables: { token, password } }).pipe(
+      map((result) => required(result.data?.resetPassword)),
+      tap((payload) => this.begin(payload)),
+      map((payload) => payload.user),
+      catchError((error: unknown) => throwError(() => toAppError(error))),
+    );
+  }
 
   register(input: RegisterInput): Observable<SessionUserFragment> {
     return this.registerGql.mutate({ variables: { input } }).pipe(

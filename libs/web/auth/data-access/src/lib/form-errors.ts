@@ -1,6 +1,6 @@
 import { describeError, type AppError } from '@parley/web/shared/data-access';
 
-export type AuthForm = 'sign-in' | 'sign-up';
+export type AuthForm = 'sign-in' | 'sign-up' | 'forgot-password' | 'reset-password';
 
 export interface AuthFormErrors {
   /** A message for the whole form, or null. */
@@ -20,7 +20,9 @@ export function authFormErrors(error: AppError, form: AuthForm): AuthFormErrors 
         ? { form: null, fields: { email: 'An account with this email already exists. Sign in instead?' } }
         : { form: describeError(error), fields: {} };
     case 'BAD_USER_INPUT': {
-      const fields = { ...error.fields };
+      const { token, ...fields } = error.fields ?? {};
+      // A reset link's token is no field the customer can correct.
+      if (token && form === 'reset-password') return { form: $localize`:@@auth.reset.badLink:This link cannot be used any more: it was used already or it is more than an hour old. Ask for a new one.`, fields };
       return { form: Object.keys(fields).length ? null : describeError(error), fields };
     }
     default:

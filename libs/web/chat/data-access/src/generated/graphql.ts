@@ -127,6 +127,13 @@ export type TypingChangedSubscriptionVariables = Exact<{
 
 export type TypingChangedSubscription = { typingChanged: { chatId: string, typing: boolean, user: { id: string, displayName: string, role: Role } } };
 
+export type EmailTranscriptMutationVariables = Exact<{
+  chatId: string | number;
+}>;
+
+
+export type EmailTranscriptMutation = { emailTranscript: boolean };
+
 export type PersonFragment = { id: string, displayName: string, role: Role };
 
 export type ChatMessageFragment = { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> };
@@ -399,6 +406,22 @@ export const TypingChangedDocument = gql`
   })
   export class TypingChangedGQL extends Apollo.Subscription<TypingChangedSubscription, TypingChangedSubscriptionVariables> {
     override document = TypingChangedDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const EmailTranscriptDocument = gql`
+    mutation EmailTranscript($chatId: ID!) {
+  emailTranscript(chatId: $chatId)
+}
+    `;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class EmailTranscriptGQL extends Apollo.Mutation<EmailTranscriptMutation, EmailTranscriptMutationVariables> {
+    override document = EmailTranscriptDocument;
     
     constructor(apollo: Apollo.Apollo) {
       super(apollo);

@@ -2,10 +2,11 @@ import { ChangeDetectionStrategy, Component, ElementRef, Injector, afterNextRend
 import { Title } from '@angular/platform-browser';
 import { RouterLink } from '@angular/router';
 import { LIMITS } from '@parley/shared/limits';
-import { SessionStore } from '@parley/web/auth/data-access';
-import { AttachmentClient, ConversationStore, DraftStore, type UploadedFile } from '@parley/web/chat/data-access';
+import { toSignal } from '@angular/core/rxjs-interop';
+import { AuthService, SessionStore } from '@parley/web/auth/data-access';
+import { AttachmentClient, ConversationStore, DraftStore, TranscriptService, type UploadedFile } from '@parley/web/chat/data-access';
 import { ATTACHMENT_FILES, ChatStatusBadgeComponent, ComposerComponent, MessageListComponent, TypingIndicatorComponent, type ComposerFile } from '@parley/web/chat/ui';
-import { describeError } from '@parley/web/shared/data-access';
+import { describeError, type AppError } from '@parley/web/shared/data-access';
 import { AvatarComponent, SpinnerComponent } from '@parley/web/shared/ui';
 import { formatShortTime } from '@parley/web/shared/util';
 import { chatTitle } from './chat-shell.page';
@@ -40,6 +41,13 @@ export class ConversationPage {
   private readonly attachments = inject(AttachmentClient);
   private fileCount = 0;
 
+  private readonly transcripts = inject(TranscriptService);
+  private readonly features = toSignal(inject(AuthService).siteFeatures());
+  /** The transcript button: only where the server sends email and the customer has an address. */
+  protected readonly canEmailTranscript = computed(() => Boolean(this.features()?.email && this.session.user()?.email && this.store.chat()));
+  protected readonly transcriptState = signal<'idle' | 'sending' | 'sent' | 'failed'>('idle');
+  protected readonly transcriptMessage = signal('');
+
   protected readonly title = computed(() => {
     const chat = this.store.chat();
     return chat ? chatTitle(chat) : 'Conversation';
@@ -69,6 +77,27 @@ export class ConversationPage {
       });
     });
     effect(() => this.titleService.setTitle(`${this.title()} · Parley`));
+  }
+
+  protected emailTranscript(): void {
+    // aria-disabled rather than disabled while sending: a disabled button would drop the keyboard focus.
+    if (this.transcriptState() === 'sending') return;
+    this.transcriptState.set('sending');
+    this.transcriptMessage.set('');
+    this.transcripts.email(this.chatId()).subscribe({
+      next: (sent) => {
+        this.transcriptState.set(sent ? 'sent' : 'failed');
+        this.transcriptMessage.set(
+          sent
+            ? $localize`:@@chat.transcript.sent:The transcript is on its way to ${this.session.user()?.email ?? ''}:address:.`
+            : $localize`:@@chat.transcript.unavailable:This site cannot send email right now.`,
+        );
+      },
+      error: (error: AppError) => {
+        this.transcriptState.set('failed');
+        this.transcriptMessage.set(describeError(error));
+      },
+    });
   }
 
   protected onDraft(text: string): void {
