@@ -11,3 +11,4 @@ export * from './lib/chat.access';
 export * from './lib/message-pages';
 export * from './lib/message-stream';
 export * from './lib/message-attachments';
+export * from './lib/chat.events';

@@ -1,3 +1,4 @@
+// Over 400 lines: every SQL statement of the chat domain stays in this one file (STYLE.md: a repository owns the SQL).
 import { randomUUID } from 'node:crypto';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { inTransaction, queryRows, RollbackWith } from '@parley/api/database';
@@ -62,8 +63,12 @@ const chatWithPage = (forward: boolean) => `(SELECT ${CHAT_COLUMNS}, ${joinedUse
   ${pageRange(forward)})`;
 const CHAT_WITH_PAGE = { forward: chatWithPage(true), backward: chatWithPage(false) };
 
-/** sendMessage's statement, for a sender in `participant`'s column. */
-function sendStatement(participant: 'customerId' | 'agentId'): string {
+/**
+ * sendMessage's statement, for a sender in `participant`'s column; with
+ * `outbox` (a data-modifying CTE over `inserted` and `bumped`, ChatOutbox.sendStatementPart)
+ * it also records message.created, still in one statement.
+ */
+function sendStatement(participant: 'customerId' | 'agentId', outbox: string | null = null): string {
   // $1 chat, $2 sender, $3 clientMessageId, $4 new id, $5 kind, $6 body, $7 the closed status
   return `WITH existing AS (
      SELECT ${MESSAGE_RETURNING} FROM messages
@@ -71,18 +76,25 @@ function sendStatement(participant: 'customerId' | 'agentId'): string {
    ), bumped AS (
      UPDATE chats SET "lastSeq" = "lastSeq" + 1, "updatedAt" = now()
      WHERE id = $1 AND status <> $7 AND "${participant}" = $2 AND NOT EXISTS (SELECT 1 FROM existing)
-     RETURNING id, "lastSeq", status, "botActive"
+     RETURNING ${outbox ? CHAT_RETURNING : 'id, "lastSeq", status, "botActive"'}
    ), inserted AS (
      INSERT INTO messages (id, "chatId", seq, kind, "senderId", body, "clientMessageId")
      SELECT $4, bumped.id, bumped."lastSeq", $5, $2, $6, $3 FROM bumped
      RETURNING ${MESSAGE_RETURNING}
-   )
+   )${outbox ? `, ${outbox}` : ''}
    SELECT 'inserted' AS outcome, inserted.*, bumped.status AS "chatStatus", bumped."botActive" AS "chatBotActive"
      FROM inserted, bumped
    UNION ALL
    SELECT 'existing' AS outcome, existing.*, NULL::chat_status, NULL::boolean FROM existing`;
 }
 const SEND = { customerId: sendStatement('customerId'), agentId: sendStatement('agentId') };
+/** The send statements with an outbox part, built once per distinct part (one, in practice). */
+const sendWithOutbox = new Map<string, { customerId: string; agentId: string }>();
+function sendStatementsWith(outbox: string): { customerId: string; agentId: string } {
+  let statements = sendWithOutbox.get(outbox);
+  if (!statements) sendWithOutbox.set(outbox, (statements = { customerId: sendStatement('customerId', outbox), agentId: sendStatement('agentId', outbox) }));
+  return statements;
+}
 
 /** What the one-statement send found: a new message (with its chat's state), the stored one for a repeated id, or nothing. */
 export type SendOutcome =
@@ -104,7 +116,7 @@ export interface ChatGuard {
 }
 
 /** More work in a new message's transaction (another domain's rows that name it); a throw rolls the message back. */
-export type WithMessage = (runner: QueryRunner, message: MessageRow) => Promise<void>;
+export type WithMessage = (runner: QueryRunner, chat: ChatRow, message: MessageRow) => Promise<unknown>;
 
 // The order changes are written in, so one transition always has one statement text.
 const CHANGE_COLUMNS = ['status', 'agentId', 'botActive', 'closedAt'] as const;
@@ -234,7 +246,7 @@ export class ChatRepository {
         [randomUUID(), chat.id, input.customerId, input.body, input.clientMessageId, MessageKind.CUSTOMER],
         runner,
       );
-      await input.withMessage?.(runner, message);
+      await input.withMessage?.(runner, chat, message);
       return { chat, message };
     });
   }
@@ -276,9 +288,12 @@ export class ChatRepository {
   async send(
     participant: 'customerId' | 'agentId',
     input: { chatId: string; senderId: string; clientMessageId: string | null; kind: MessageKind; body: string },
+    /** A data-modifying CTE over `inserted` and `bumped` that records the message in the outbox (ChatEvents.sendStatementPart). */
+    outbox: string | null = null,
   ): Promise<SendOutcome> {
     type Row = MessageRow & { outcome: 'inserted' | 'existing'; chatStatus: ChatStatus | null; chatBotActive: boolean | null };
-    const [row] = await this.rows<Row>(SEND[participant], [
+    const statements = outbox ? sendStatementsWith(outbox) : SEND;
+    const [row] = await this.rows<Row>(statements[participant], [
       input.chatId,
       input.senderId,
       input.clientMessageId,
@@ -311,7 +326,7 @@ export class ChatRepository {
       if (!chat) throw new RollbackWith('refused' as const);
       const stored = await this.insertMessage(runner, chat, message.kind, message.senderId, message.body, message.clientMessageId);
       if (!stored) throw new RollbackWith('duplicate' as const);
-      await withMessage?.(runner, stored);
+      await withMessage?.(runner, chat, stored);
       return stored;
     });
   }

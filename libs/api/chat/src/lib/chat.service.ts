@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import DataLoader from 'dataloader';
 import {
   AsyncQueue,
@@ -25,6 +25,7 @@ import { alreadyAccepted, chatClosed, writing } from './chat.errors';
 import { assertCanView, assertParticipant, canView } from './chat.access';
 import { ChatRepository, OPEN_STATUSES, type WithMessage } from './chat.repository';
 import { ChatTransitions, TRANSITIONS } from './chat.transitions';
+import { ChatEvents } from './chat.events';
 import { MessagePages, type MessagePage, type MessagePageArgs } from './message-pages';
 import { MessageStream, type MessageObserver } from './message-stream';
 import { ALL_CHATS, type ChatPubSub } from './chat.topics';
@@ -56,6 +57,8 @@ const CHAT_LOADER = Symbol('chatLoader');
 export class ChatService {
   readonly messages: MessageStream;
   readonly pages: MessagePages;
+  /** The outbox of chat events (webhooks): every writer of a chat records its events here in its transaction. */
+  readonly events = new ChatEvents();
   private readonly repository: ChatRepository;
   private readonly transitions: ChatTransitions;
   private readonly customerMessageListeners: CustomerMessageListener[] = [];
@@ -74,7 +77,7 @@ export class ChatService {
     this.transitions = new ChatTransitions(this.repository, {
       message: (message) => this.messages.publish(message),
       chat: (chat) => this.publishChat(chat),
-    });
+    }, this.events);
   }
 
   // ---------------------------------------------------------------- reads
@@ -191,13 +194,22 @@ export class ChatService {
     const subject = input.subject?.trim() || null;
     // A customer's open chats are capped (RateLimits.maxOpenChatsPerCustomer).
     const maxOpenChats = this.limits.maxOpenChatsPerCustomer();
-    const withMessage = this.attaching(viewer.id, input.attachmentIds);
+    const attach = this.attaching(viewer.id, input.attachmentIds);
+    let recorded = false;
+    const withMessage: WithMessage = async (runner, chat, message) => {
+      await attach?.(runner, chat, message);
+      recorded = await this.events.record(runner, chat.id, [
+        { type: 'chat.created', chat },
+        { type: 'message.created', chat, message },
+      ]);
+    };
     const result = await writing(() =>
       this.repository.startChat({ customerId: viewer.id, subject, body: input.message.trim(), clientMessageId, maxOpenChats, withMessage }),
     );
     if (result === 'too many open') throw conflict(`You have ${maxOpenChats} open conversations; close one to start another.`);
     // Lost a race with the same start: give back the chat the other request made.
     if (!result) return (await this.repository.findStartedChat(viewer.id, clientMessageId as string)) as ChatRow;
+    if (recorded) this.events.committed(result.chat.id);
     await this.publishChat(result.chat);
     await this.messages.publish(result.message);
     this.notifySent(result.message);
@@ -221,8 +233,10 @@ export class ChatService {
     }
     const participant = viewer.role === Role.CUSTOMER ? 'customerId' : 'agentId';
     let sent;
+    // Only while a webhook takes message.created: the statement records it too (still one statement).
+    const outbox = this.events.sendStatementPart({ message: 'inserted', chat: 'bumped' });
     try {
-      sent = await writing(() => this.repository.send(participant, { chatId: input.chatId, senderId: viewer.id, clientMessageId, kind, body }));
+      sent = await writing(() => this.repository.send(participant, { chatId: input.chatId, senderId: viewer.id, clientMessageId, kind, body }, outbox));
     } catch (error) {
       // Two identical sends raced: the loser's whole statement rolled back (no seq spent).
       if (pgErrorCode(error) === PG_UNIQUE_VIOLATION && clientMessageId) {
@@ -234,6 +248,7 @@ export class ChatService {
     // Allowed and open after all (it changed in between)? The transactional path says what is wrong.
     if (!sent) return this.sendInTransaction(viewer, input.chatId, { kind, body, clientMessageId });
     if (sent.outcome === 'inserted') {
+      if (outbox) this.events.committed(sent.message.chatId);
       await this.messages.publish(sent.message);
       // The chat's state comes along, so listeners (the bot) need not read it again.
       this.notifySent(sent.message, sent.chat);
@@ -298,8 +313,10 @@ export class ChatService {
       chatId,
       { status: [ChatStatus.QUEUED], botActive: true },
       { kind: MessageKind.BOT, senderId: null, body, clientMessageId: null },
+      this.recordMessage,
     );
     if (typeof message === 'string') return null;
+    this.events.committed(chatId);
     await this.messages.publish(message);
     return message;
   }
@@ -365,9 +382,15 @@ export class ChatService {
     const chat = await this.requireChat(chatId);
     assertParticipant(viewer, chat);
     if (chat.status === ChatStatus.CLOSED) throw chatClosed();
-    const message = await writing(() => this.repository.appendMessage(chat.id, { status: OPEN_STATUSES }, { ...content, senderId: viewer.id }, withMessage));
+    // The files (if any) and the outbox's message.created go in the message's own transaction.
+    const written: WithMessage = async (runner, changed, message) => {
+      await withMessage?.(runner, changed, message);
+      return this.recordMessage(runner, changed, message);
+    };
+    const message = await writing(() => this.repository.appendMessage(chat.id, { status: OPEN_STATUSES }, { ...content, senderId: viewer.id }, written));
     if (message === 'refused') throw chatClosed();
     if (message === 'duplicate') return (await this.repository.findByClientId(chat.id, viewer.id, content.clientMessageId as string)) as MessageRow;
+    this.events.committed(chat.id);
     await this.messages.publish(message);
     this.notifySent(message);
     return message;
@@ -378,8 +401,12 @@ export class ChatService {
     if (!uploadIds?.length) return undefined;
     const attachments = this.attachments;
     if (!attachments) throw badUserInput([{ field: 'attachmentIds', message: 'attachments are not available on this server' }]);
-    return (runner, message) => attachments.claim(runner, message, senderId, uploadIds);
+    return (runner, _chat, message) => attachments.claim(runner, message, senderId, uploadIds);
   }
+
+  /** message.created in the outbox, inside the message's transaction. */
+  private readonly recordMessage = (runner: QueryRunner, chat: ChatRow, message: MessageRow) =>
+    this.events.record(runner, chat.id, [{ type: 'message.created', chat, message }]);
 
   private async requireChat(chatId: string): Promise<ChatRow> {
     const chat = await this.findChat(chatId);

@@ -1,5 +1,6 @@
 import { RollbackWith } from '@parley/api/database';
 import { writing } from './chat.errors';
+import { transitionEvents, type ChatEvents } from './chat.events';
 import { OPEN_STATUSES, type ChatChanges, type ChatGuard, type ChatRepository } from './chat.repository';
 import { ChatStatus, MessageKind, type ChatRow, type MessageRow } from './chat.type';
 
@@ -45,23 +46,29 @@ export class ChatTransitions {
   constructor(
     private readonly repository: ChatRepository,
     private readonly publish: ChatPublisher,
+    private readonly events: ChatEvents,
   ) {}
 
   /**
    * Applies `transition` to the chat in one transaction (guard, update, SYSTEM
-   * message at the next seq), then publishes the message and the chat. Null,
+   * message at the next seq, its events in the outbox when anyone listens),
+   * then publishes the message and the chat. Null,
    * with nothing written, when the guard does not hold: the caller says why.
    */
   async apply<A>(chatId: string, transition: ChatTransition<A>, args: A): Promise<ChatRow | null> {
     const result = await writing(() =>
       this.repository.transaction(async (runner) => {
-        const chat = await this.repository.changeChat(runner, chatId, transition.guard, transition.changes(args));
+        const changes = transition.changes(args);
+        const chat = await this.repository.changeChat(runner, chatId, transition.guard, changes);
         if (!chat) throw new RollbackWith(null);
         const message = (await this.repository.insertMessage(runner, chat, MessageKind.SYSTEM, null, transition.notice(args), null)) as MessageRow;
-        return { chat, message };
+        const moved = changes.status !== undefined || changes.agentId !== undefined;
+        const recorded = await this.events.record(runner, chat.id, transitionEvents(moved, chat, message));
+        return { chat, message, recorded };
       }),
     );
     if (!result) return null;
+    if (result.recorded) this.events.committed(result.chat.id);
     await this.publish.message(result.message);
     await this.publish.chat(result.chat);
     return result.chat;

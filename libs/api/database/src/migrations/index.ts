@@ -7,6 +7,7 @@ import { Team1796312144680 } from './1796312144680-Team';
 import { ArticleFeedback1796316524531 } from './1796316524531-ArticleFeedback';
 import { EmailResets1796323562725 } from './1796323562725-EmailResets';
 import { Attachments1796323619566 } from './1796323619566-Attachments';
+import { Webhooks1796323685311 } from './1796323685311-Webhooks';
 
 /** Every migration, oldest first. Never edit one that has landed; generate a new one. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   ArticleFeedback1796316524531,
   EmailResets1796323562725,
   Attachments1796323619566,
+  Webhooks1796323685311,
 ];

@@ -155,4 +155,29 @@ describe('the job queue (pg-boss on PostgreSQL)', () => {
       await dataSource.destroy();
     }
   });
+
+  it('sendOrHasten keeps one waiting job per key and moves it earlier, never later', async () => {
+    const lanes = defineQueue<{ key: string }>('test-hasten', { policy: 'short' });
+    const queue = open();
+    const ran: Array<{ key: string; at: number }> = [];
+    await queue.work(lanes, async (payload) => {
+      ran.push({ key: payload.key, at: Date.now() });
+    });
+    await queue.start();
+    const later = new Date(Date.now() + 60_000);
+    await queue.sendOrHasten(lanes, { key: 'a' }, { singletonKey: 'a', startAt: later });
+    // A later time leaves it as it is; a second key is a job of its own.
+    await queue.sendOrHasten(lanes, { key: 'a' }, { singletonKey: 'a', startAt: new Date(Date.now() + 120_000) });
+    await queue.sendOrHasten(lanes, { key: 'b' }, { singletonKey: 'b', startAt: later });
+    const waiting = await queue.query<{ key: string; start_after: Date }>(
+      `SELECT singleton_key AS key, start_after FROM ${queue.schemaName}.job WHERE name = 'test-hasten' AND state = 'created' ORDER BY singleton_key`,
+    );
+    expect(waiting.map((w) => w.key)).toEqual(['a', 'b']);
+    expect(Math.abs(new Date(waiting[0].start_after).getTime() - later.getTime())).toBeLessThan(1000);
+    const asked = Date.now();
+    await queue.sendOrHasten(lanes, { key: 'a' }, { singletonKey: 'a' });
+    await until(() => ran.length > 0);
+    expect(ran).toEqual([{ key: 'a', at: expect.any(Number) }]);
+    expect(ran[0].at - asked).toBeLessThan(5_000);
+  });
 });

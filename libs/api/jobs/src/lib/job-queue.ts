@@ -174,6 +174,24 @@ export class JobQueue {
     return id;
   }
 
+  /**
+   * For a 'short' queue (one waiting job per key): adds the job, or, when one
+   * already waits under the key, moves it earlier to `startAt` if it was due later.
+   * So a key's waiting job always runs at the earliest time anyone asked for.
+   */
+  async sendOrHasten<P extends object>(queue: QueueDefinition<P>, payload: P, options: { singletonKey: string; startAt?: Date }): Promise<void> {
+    if (queue.policy !== 'short') throw new Error(`queue ${queue.name}: sendOrHasten needs the 'short' policy`);
+    const id = await this.send(queue, payload, { singletonKey: options.singletonKey, startAt: options.startAt });
+    if (id) return;
+    await this.requireStarted()
+      .getDb()
+      .executeSql(
+        `UPDATE ${this.schema}.job SET start_after = LEAST(start_after, $3::timestamptz)
+         WHERE name = $1 AND singleton_key = $2 AND state = 'created'`,
+        [queue.name, options.singletonKey, (options.startAt ?? new Date()).toISOString()],
+      );
+  }
+
   /** A job's state as pg-boss sees it ('created', 'retry', 'active', 'completed', 'cancelled', 'failed'); null when unknown. */
   async jobState(queue: QueueDefinition<object>, id: string): Promise<string | null> {
     const job = await this.requireStarted().getJobById(queue.name, id, { includeArchive: true });

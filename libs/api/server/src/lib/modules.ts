@@ -6,12 +6,13 @@ import { visitorModule } from '@parley/api/visitor';
 import { jobsModule } from '@parley/api/jobs';
 import { attachmentsModule } from '@parley/api/attachments';
 import { emailModule } from '@parley/api/email';
+import { integrationsModule } from '@parley/api/integrations';
 
 /**
  * Every API domain, in the order they are made and started (a module may use
  * the services of those before it). A new domain is its lib and one line here.
  */
-export const MODULES: readonly ApiModule[] = [jobsModule, authModule, visitorModule, chatModule, assistModule, attachmentsModule, emailModule];
+export const MODULES: readonly ApiModule[] = [jobsModule, authModule, visitorModule, chatModule, assistModule, attachmentsModule, emailModule, integrationsModule];
 
 /** Every table the modules map. */
 export const ENTITIES = MODULES.flatMap((module) => module.entities);

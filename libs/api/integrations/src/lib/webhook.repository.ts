@@ -1,0 +1,260 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource, QueryRunner } from 'typeorm';
+import { queryRows } from '@parley/api/database';
+import { CUSTOMER_VISIBLE_KINDS, type ChatEvent, type EventChat } from '@parley/api/chat';
+import type { MessageRow } from '@parley/api/chat';
+
+// Every SQL statement of webhooks: the endpoints, the outbox rows (written in
+// the chat's own transactions), the lane of one chat and webhook, the log.
+
+export interface WebhookRow {
+  id: string;
+  url: string;
+  events: string[];
+  active: boolean;
+  createdAt: Date;
+}
+
+export interface DeliveryRow {
+  id: string;
+  messageId: string;
+  event: string;
+  status: number | null;
+  attempts: number;
+  deliveredAt: Date | null;
+  createdAt: Date;
+}
+
+/** One attempt's work, taken under a lease. */
+export interface ClaimedDelivery {
+  id: string;
+  messageId: string;
+  event: string;
+  data: object;
+  occurredAt: Date;
+  attempts: number;
+  url: string;
+  secret: string;
+}
+
+const WEBHOOK_COLUMNS = 'id, url, events, active, "createdAt"';
+
+/** Timestamps as JavaScript's toISOString writes them (the columns hold milliseconds). */
+const isoSql = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const iso = (value: Date | string | null | undefined) => (value == null ? null : new Date(value).toISOString());
+
+/** `data.chat` of every event, from a row or (below) in SQL: the same fields either way. */
+export function chatData(chat: EventChat): Record<string, unknown> {
+  const data: Record<string, unknown> = {
+    id: chat.id,
+    status: chat.status,
+    subject: chat.subject,
+    customerId: chat.customerId,
+    agentId: chat.agentId,
+    createdAt: iso(chat.createdAt),
+    updatedAt: iso(chat.updatedAt),
+    closedAt: iso(chat.closedAt),
+  };
+  if (chat.rating !== undefined) {
+    data['rating'] = chat.rating;
+    data['ratingComment'] = chat.ratingComment ?? null;
+  }
+  return data;
+}
+
+export function messageData(message: MessageRow): Record<string, unknown> {
+  return {
+    id: message.id,
+    chatId: message.chatId,
+    seq: message.seq,
+    kind: message.kind,
+    body: message.body,
+    senderId: message.senderId,
+    createdAt: iso(message.createdAt),
+  };
+}
+
+export const eventData = (event: ChatEvent) => (event.message ? { chat: chatData(event.chat), message: messageData(event.message) } : { chat: chatData(event.chat) });
+
+const chatJsonSql = (c: string) =>
+  `jsonb_build_object('id', ${c}.id, 'status', ${c}.status, 'subject', ${c}.subject, 'customerId', ${c}."customerId", 'agentId', ${c}."agentId",
+    'createdAt', ${isoSql(`${c}."createdAt"`)}, 'updatedAt', ${isoSql(`${c}."updatedAt"`)}, 'closedAt', ${isoSql(`${c}."closedAt"`)})`;
+const messageJsonSql = (m: string) =>
+  `jsonb_build_object('id', ${m}.id, 'chatId', ${m}."chatId", 'seq', ${m}.seq, 'kind', ${m}.kind, 'body', ${m}.body, 'senderId', ${m}."senderId",
+    'createdAt', ${isoSql(`${m}."createdAt"`)})`;
+const NEW_MESSAGE_ID = `'msg_' || replace(gen_random_uuid()::text, '-', '')`;
+const VISIBLE_KINDS_SQL = CUSTOMER_VISIBLE_KINDS.map((kind) => `'${kind}'`).join(', ');
+
+/**
+ * The outbox rows of a transaction's events, one per event and active webhook
+ * that takes it, in the events' order ($1 chat, $2 types, $3 data).
+ */
+const WRITE_EVENTS = `INSERT INTO webhook_deliveries (id, "webhookId", "chatId", "messageId", event, data)
+  SELECT gen_random_uuid(), w.id, $1::uuid, ${NEW_MESSAGE_ID}, e.type, e.data
+  FROM unnest($2::text[], $3::jsonb[]) WITH ORDINALITY AS e(type, data, n)
+  JOIN webhooks w ON w.active AND e.type = ANY(w.events)
+  ORDER BY e.n, w.id`;
+
+export class WebhookRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private rows<T>(text: string, params: unknown[] = [], runner?: QueryRunner): Promise<T[]> {
+    return queryRows<T>(this.dataSource, text, params, runner);
+  }
+
+  // ---------------------------------------------------------------- webhooks
+
+  list(): Promise<WebhookRow[]> {
+    return this.rows<WebhookRow>(`SELECT ${WEBHOOK_COLUMNS} FROM webhooks ORDER BY "createdAt", id`);
+  }
+
+  async find(id: string): Promise<WebhookRow | null> {
+    const [row] = await this.rows<WebhookRow>(`SELECT ${WEBHOOK_COLUMNS} FROM webhooks WHERE id = $1`, [id]);
+    return row ?? null;
+  }
+
+  async create(input: { url: string; events: string[]; secret: string; createdById: string }): Promise<WebhookRow> {
+    const [row] = await this.rows<WebhookRow>(
+      `INSERT INTO webhooks (id, url, events, secret, "createdById") VALUES ($1, $2, $3, $4, $5) RETURNING ${WEBHOOK_COLUMNS}`,
+      [randomUUID(), input.url, input.events, input.secret, input.createdById],
+    );
+    return row;
+  }
+
+  /** Deletes the webhook and its log (pending deliveries with it); false when there was none. */
+  async delete(id: string): Promise<boolean> {
+    return (await this.rows(`DELETE FROM webhooks WHERE id = $1 RETURNING id`, [id])).length > 0;
+  }
+
+  /** Event types some active webhook takes. */
+  async subscribedEvents(): Promise<string[]> {
+    return (await this.rows<{ event: string }>(`SELECT DISTINCT unnest(events) AS event FROM webhooks WHERE active`)).map((r) => r.event);
+  }
+
+  // ---------------------------------------------------------------- the outbox
+
+  async writeEvents(runner: QueryRunner, chatId: string, events: ChatEvent[]): Promise<void> {
+    await this.rows(WRITE_EVENTS, [chatId, events.map((e) => e.type), events.map((e) => JSON.stringify(eventData(e)))], runner);
+  }
+
+  /** message.created as a CTE of the one-statement send, from its CTEs `message` and `chat` (ChatOutbox.sendStatementPart). */
+  sendStatementPart(names: { message: string; chat: string }): string {
+    const { message: m, chat: c } = names;
+    return `webhook_outbox AS (
+     INSERT INTO webhook_deliveries (id, "webhookId", "chatId", "messageId", event, data)
+     SELECT gen_random_uuid(), w.id, ${m}."chatId", ${NEW_MESSAGE_ID}, 'message.created',
+       jsonb_build_object('chat', ${chatJsonSql(c)}, 'message', ${messageJsonSql(m)})
+     FROM ${m} CROSS JOIN ${c} JOIN webhooks w ON w.active AND 'message.created' = ANY(w.events)
+     WHERE ${m}.kind::text IN (${VISIBLE_KINDS_SQL})
+     ORDER BY w.id
+   )`;
+  }
+
+  // ---------------------------------------------------------------- delivery
+
+  /** Webhooks with deliveries waiting for this chat. */
+  async pendingWebhooks(chatId: string): Promise<string[]> {
+    const rows = await this.rows<{ webhookId: string }>(`SELECT DISTINCT "webhookId" FROM webhook_deliveries WHERE "chatId" = $1 AND state = 'pending'`, [chatId]);
+    return rows.map((r) => r.webhookId);
+  }
+
+  /**
+   * Takes the oldest pending delivery of the chat and webhook for one attempt,
+   * if it is due and no other worker holds it: one statement, so of two
+   * workers one wins. Counts the attempt. Null when there is nothing to take.
+   */
+  async claimHead(webhookId: string, chatId: string, leaseSeconds: number): Promise<ClaimedDelivery | null> {
+    const [row] = await this.rows<ClaimedDelivery>(
+      `UPDATE webhook_deliveries d SET "leaseUntil" = now() + make_interval(secs => $3), attempts = d.attempts + 1
+       FROM webhooks w
+       WHERE d.id = (SELECT h.id FROM webhook_deliveries h WHERE h."webhookId" = $1 AND h."chatId" = $2 AND h.state = 'pending' ORDER BY h.position LIMIT 1)
+         AND w.id = d."webhookId" AND d.state = 'pending' AND d."nextAttemptAt" <= now()
+         AND (d."leaseUntil" IS NULL OR d."leaseUntil" < now())
+       RETURNING d.id, d."messageId", d.event, d.data, d."occurredAt", d.attempts, w.url, w.secret`,
+      [webhookId, chatId, leaseSeconds],
+    );
+    return row ?? null;
+  }
+
+  /** The lane's oldest pending delivery: when it is due and whether someone holds it. */
+  async head(webhookId: string, chatId: string): Promise<{ nextAttemptAt: Date; leaseUntil: Date | null; now: Date } | null> {
+    const [row] = await this.rows<{ nextAttemptAt: Date; leaseUntil: Date | null; now: Date }>(
+      `SELECT "nextAttemptAt", "leaseUntil", now() AS now FROM webhook_deliveries
+       WHERE "webhookId" = $1 AND "chatId" = $2 AND state = 'pending' ORDER BY position LIMIT 1`,
+      [webhookId, chatId],
+    );
+    return row ?? null;
+  }
+
+  /** Settles an attempt as delivered (only the attempt that holds it: `attempts` fences a late one). */
+  async delivered(id: string, attempts: number, status: number): Promise<void> {
+    await this.rows(
+      `UPDATE webhook_deliveries SET state = 'delivered', status = $3, "deliveredAt" = now(), "leaseUntil" = NULL, "lastError" = NULL
+       WHERE id = $1 AND attempts = $2 AND state = 'pending'`,
+      [id, attempts, status],
+    );
+  }
+
+  /**
+   * Settles a failed attempt: due again in `retrySeconds`, or failed for good
+   * once the event is `giveUpSeconds` old. Null when the attempt no longer held it.
+   */
+  async failed(
+    id: string,
+    attempts: number,
+    outcome: { status: number | null; error?: string },
+    retrySeconds: number,
+    giveUpSeconds: number,
+  ): Promise<{ state: string; nextAttemptAt: Date } | null> {
+    const [row] = await this.rows<{ state: string; nextAttemptAt: Date }>(
+      `UPDATE webhook_deliveries SET status = $3, "lastError" = $4, "leaseUntil" = NULL,
+         "nextAttemptAt" = now() + make_interval(secs => $5),
+         state = CASE WHEN now() - "createdAt" >= make_interval(secs => $6) THEN 'failed' ELSE 'pending' END
+       WHERE id = $1 AND attempts = $2 AND state = 'pending'
+       RETURNING state, "nextAttemptAt"`,
+      [id, attempts, outcome.status, outcome.error?.slice(0, 500) ?? null, retrySeconds, giveUpSeconds],
+    );
+    return row ?? null;
+  }
+
+  /** Chats whose next delivery has been due for `overdueSeconds` with nobody on it: their job was lost. */
+  async overdueChats(overdueSeconds: number, limit: number): Promise<string[]> {
+    const rows = await this.rows<{ chatId: string }>(
+      `SELECT DISTINCT h."chatId" FROM (
+         SELECT DISTINCT ON ("webhookId", "chatId") "chatId", "nextAttemptAt", "leaseUntil"
+         FROM webhook_deliveries WHERE state = 'pending' ORDER BY "webhookId", "chatId", position
+       ) h
+       WHERE h."nextAttemptAt" < now() - make_interval(secs => $1) AND (h."leaseUntil" IS NULL OR h."leaseUntil" < now())
+       LIMIT $2`,
+      [overdueSeconds, limit],
+    );
+    return rows.map((r) => r.chatId);
+  }
+
+  /**
+   * Removes settled deliveries older than `days` (at most `limit` per webhook),
+   * walking each webhook's log index from its oldest end; how many went.
+   */
+  async prune(days: number, limit: number): Promise<number> {
+    const rows = await this.rows(
+      `DELETE FROM webhook_deliveries WHERE id IN (
+         SELECT old.id FROM webhooks w CROSS JOIN LATERAL (
+           SELECT d.id FROM webhook_deliveries d
+           WHERE d."webhookId" = w.id AND d."createdAt" < now() - make_interval(days => $1) AND d.state <> 'pending'
+           ORDER BY d."createdAt" LIMIT $2
+         ) old
+       ) RETURNING id`,
+      [days, limit],
+    );
+    return rows.length;
+  }
+
+  /** The log, newest first. */
+  deliveries(webhookId: string, limit: number): Promise<DeliveryRow[]> {
+    return this.rows<DeliveryRow>(
+      `SELECT id, "messageId", event, status, attempts, "deliveredAt", "createdAt" FROM webhook_deliveries
+       WHERE "webhookId" = $1 ORDER BY "createdAt" DESC, position DESC LIMIT $2`,
+      [webhookId, limit],
+    );
+  }
+}
