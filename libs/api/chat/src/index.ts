@@ -12,3 +12,5 @@ export * from './lib/message-pages';
 export * from './lib/message-stream';
 export * from './lib/message-attachments';
 export * from './lib/chat.events';
+export * from './lib/chat.transitions';
+export * from './lib/handover-words';

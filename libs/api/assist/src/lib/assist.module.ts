@@ -18,6 +18,8 @@ export const assistModule = defineModule({
   create({ config, dataSource, logger, services }) {
     const chats = services.get(CHAT_SERVICE);
     const articles = new ArticleService(dataSource);
+    // With no article there is no bot: a new chat needs a person at once (one indexed look at every start).
+    chats.useBot(() => articles.hasArticles());
     return {
       resolvers: [new ArticleResolver(articles, new ArticleFeedbackService(dataSource)), new AssistResolver(chats)],
       async start() {

@@ -73,7 +73,7 @@ export class BotService {
       // A service without a knowledge base has no bot: nothing to answer from.
       if (!(await this.articles.hasArticles())) return;
       if (wantsPerson(message.body)) {
-        await this.chats.stopBot(chat.id, 'You asked for a person: an agent will be with you shortly.');
+        await this.chats.stopBot(chat.id, `You asked for a person: ${await this.chats.handover.words()}.`);
         return;
       }
       const reply = await this.reply(message.body, chat.id);
@@ -88,7 +88,7 @@ export class BotService {
     if (!hits.length) {
       const place = await this.chats.queuePosition(chatId);
       return (
-        "I couldn't find an answer to that in our help center; an agent will be with you shortly." +
+        `I couldn't find an answer to that in our help center; ${await this.chats.handover.words()}.` +
         (place ? ` You are number ${place} in the queue.` : '')
       );
     }

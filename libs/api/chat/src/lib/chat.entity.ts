@@ -7,6 +7,12 @@ import { ChatStatus } from './chat.type';
 @Index('IDX_chats_updated', ['updatedAt', 'id'])
 @Index('IDX_chats_customer_updated', ['customerId', 'updatedAt'])
 @Index('IDX_chats_queue', ['status', 'createdAt'])
+// Each agent's ACTIVE chats: counted under the capacity lock at every assignment, listed when they leave.
+@Index('IDX_chats_agent_active', ['agentId', 'createdAt'], { where: `"status" = 'ACTIVE'` })
+// The team report's range of creation dates.
+@Index('IDX_chats_created', ['createdAt'])
+// Full-text search of subjects (GIN on an expression, made by hand in its migration: TypeORM must leave it alone).
+@Index('IDX_chats_subject_search', { synchronize: false })
 @Index('UQ_chats_customer_start_client_id', ['customerId', 'startClientMessageId'], {
   unique: true,
   where: '"startClientMessageId" IS NOT NULL',

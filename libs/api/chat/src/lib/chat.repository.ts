@@ -113,6 +113,8 @@ export interface ChatChanges {
 export interface ChatGuard {
   status: readonly ChatStatus[];
   botActive?: boolean;
+  /** The chat's agent must still be this one (null: no agent). */
+  agentId?: string | null;
 }
 
 /** More work in a new message's transaction (another domain's rows that name it); a throw rolls the message back. */
@@ -220,6 +222,8 @@ export class ChatRepository {
     maxOpenChats: number;
     /** Inside the transaction, after the first message is written (attachments); a throw rolls everything back. */
     withMessage?: WithMessage;
+    /** Whether the bot answers first (false: there is no bot, a person is needed at once). */
+    botActive: boolean;
   }): Promise<{ chat: ChatRow; message: MessageRow } | null | 'too many open'> {
     return inTransaction(this.dataSource, async (runner) => {
       if (Number.isFinite(input.maxOpenChats)) {
@@ -232,11 +236,11 @@ export class ChatRepository {
         if (Number(open?.count ?? 0) >= input.maxOpenChats) throw new RollbackWith('too many open' as const);
       }
       const [chat] = await this.rows<ChatRow>(
-        `INSERT INTO chats (id, subject, status, "customerId", "lastSeq", "startClientMessageId")
-         VALUES ($1, $2, $5, $3, 1, $4)
+        `INSERT INTO chats (id, subject, status, "customerId", "lastSeq", "startClientMessageId", "botActive")
+         VALUES ($1, $2, $5, $3, 1, $4, $6)
          ON CONFLICT ("customerId", "startClientMessageId") WHERE "startClientMessageId" IS NOT NULL DO NOTHING
          RETURNING ${CHAT_RETURNING}`,
-        [randomUUID(), input.subject, input.customerId, input.clientMessageId, ChatStatus.QUEUED],
+        [randomUUID(), input.subject, input.customerId, input.clientMessageId, ChatStatus.QUEUED, input.botActive],
         runner,
       );
       if (!chat) throw new RollbackWith(null);
@@ -272,6 +276,10 @@ export class ChatRepository {
     if (guard.botActive !== undefined) {
       params.push(guard.botActive);
       where += ` AND "botActive" = $${params.length}`;
+    }
+    if (guard.agentId !== undefined) {
+      params.push(guard.agentId);
+      where += ` AND "agentId" IS NOT DISTINCT FROM $${params.length}::uuid`;
     }
     const [chat] = await this.rows<ChatRow>(`UPDATE chats SET ${set.join(', ')} WHERE ${where} RETURNING ${CHAT_RETURNING}`, params, runner);
     return chat ?? null;

@@ -1,3 +1,6 @@
+// Over 400 lines: the chat domain's one service of rules, plus the hooks other domains use (transitions in
+// their own transactions, recording assignments, hearing of changes, whether a bot answers), kept beside
+// the rules they hook into. The next change here should move those hooks into a unit of their own.
 import type { DataSource, QueryRunner } from 'typeorm';
 import DataLoader from 'dataloader';
 import {
@@ -24,10 +27,11 @@ import { displayNameOf } from '@parley/api/auth';
 import { alreadyAccepted, chatClosed, writing } from './chat.errors';
 import { assertCanView, assertParticipant, canView } from './chat.access';
 import { ChatRepository, OPEN_STATUSES, type WithMessage } from './chat.repository';
-import { ChatTransitions, TRANSITIONS } from './chat.transitions';
+import { ChatTransitions, TRANSITIONS, type AppliedTransition, type ChatTransition, type TransitionHooks } from './chat.transitions';
 import { ChatEvents } from './chat.events';
 import { MessagePages, type MessagePage, type MessagePageArgs } from './message-pages';
 import { MessageStream, type MessageObserver } from './message-stream';
+import { HandoverWords } from './handover-words';
 import { ALL_CHATS, type ChatPubSub } from './chat.topics';
 import { ChatStatus, MessageKind, type ChatConnection, type ChatRow, type MessageRow, type TypingPayload } from './chat.type';
 import type { SendMessageInput, StartChatInput } from './chat.inputs';
@@ -44,6 +48,20 @@ export type CustomerMessageListener = (message: MessageRow, chat?: Pick<ChatRow,
 
 /** Called after an agent's or admin's message is committed and published (email to an away customer listens). */
 export type AgentMessageListener = (message: MessageRow) => Promise<void>;
+/** Called after this instance committed and published a change of a chat (started, a state change): once per change, whichever instance. */
+export type ChatChangeListener = (chat: ChatRow) => Promise<void>;
+
+/**
+ * What another domain does inside every assignment's transaction (the team:
+ * the agent's capacity lock, and why they have the chat). acceptChat calls it;
+ * routing and transfers do their own.
+ */
+export interface AssignmentRecorder {
+  /** Before the chat's row changes: locks the agent's capacity so auto-assignment counts this chat. */
+  lockAgent(runner: QueryRunner, agentId: string): Promise<void>;
+  /** After: why the agent has the chat. */
+  record(runner: QueryRunner, chatId: string, agentId: string, reason: string): Promise<void>;
+}
 
 const LAST_MESSAGE_LOADER = Symbol('lastMessageLoader');
 const CHAT_LOADER = Symbol('chatLoader');
@@ -59,11 +77,17 @@ export class ChatService {
   readonly pages: MessagePages;
   /** The outbox of chat events (webhooks): every writer of a chat records its events here in its transaction. */
   readonly events = new ChatEvents();
+  /** What a customer handed to a person is told about the wait. */
+  readonly handover = new HandoverWords();
   private readonly repository: ChatRepository;
   private readonly transitions: ChatTransitions;
   private readonly customerMessageListeners: CustomerMessageListener[] = [];
   private attachments: MessageAttachments | undefined;
   private readonly agentMessageListeners: AgentMessageListener[] = [];
+  private readonly chatChangeListeners: ChatChangeListener[] = [];
+  private assignments?: AssignmentRecorder;
+  // No bot unless a domain that has one says so (assist: when the knowledge base has articles).
+  private botAnswers: () => Promise<boolean> = async () => false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -203,8 +227,9 @@ export class ChatService {
         { type: 'message.created', chat, message },
       ]);
     };
+    const botActive = await this.botAnswers();
     const result = await writing(() =>
-      this.repository.startChat({ customerId: viewer.id, subject, body: input.message.trim(), clientMessageId, maxOpenChats, withMessage }),
+      this.repository.startChat({ customerId: viewer.id, subject, body: input.message.trim(), clientMessageId, maxOpenChats, withMessage, botActive }),
     );
     if (result === 'too many open') throw conflict(`You have ${maxOpenChats} open conversations; close one to start another.`);
     // Lost a race with the same start: give back the chat the other request made.
@@ -265,8 +290,12 @@ export class ChatService {
       throw alreadyAccepted();
     }
     const name = await this.displayName(viewer.id);
+    const recorder = this.assignments;
+    const hooks: TransitionHooks = recorder
+      ? { before: (runner) => recorder.lockAgent(runner, viewer.id), after: (runner) => recorder.record(runner, chatId, viewer.id, 'accepted') }
+      : {};
     // The guard makes this the race's referee: one agent's update matches, the others' do not.
-    const accepted = await this.transitions.apply(chatId, TRANSITIONS.accept, { agentId: viewer.id, name });
+    const accepted = await this.transitions.apply(chatId, TRANSITIONS.accept, { agentId: viewer.id, name }, hooks);
     if (accepted) return accepted;
     const now = await this.requireChat(chatId);
     if (now.status === ChatStatus.CLOSED) throw chatClosed();
@@ -296,7 +325,9 @@ export class ChatService {
       throw forbidden("Only the chat's customer may ask for a person.");
     }
     if (chat.status === ChatStatus.CLOSED) throw chatClosed();
-    return (await this.stopBot(chatId, 'An agent will be with you shortly; the assistant has stopped answering.')) ?? this.requireChat(chatId);
+    const wait = await this.handover.words();
+    const notice = `${wait.charAt(0).toUpperCase()}${wait.slice(1)}. The assistant has stopped answering.`;
+    return (await this.stopBot(chatId, notice)) ?? this.requireChat(chatId);
   }
 
   /** Turns the bot off with a SYSTEM message saying so; null when it was already off or the chat is closed (nothing changed). */
@@ -319,6 +350,37 @@ export class ChatService {
     this.events.committed(chatId);
     await this.messages.publish(message);
     return message;
+  }
+
+  // ---------------------------------------------------------------- for the domains built on chats
+
+  /** Whether a new chat starts with the bot answering (the contract: no articles, no bot; the chat needs a person at once). */
+  useBot(answers: () => Promise<boolean>): void {
+    this.botAnswers = answers;
+  }
+
+  /** The team records assignments (capacity lock, reason) inside acceptChat's transaction. */
+  useAssignmentRecorder(recorder: AssignmentRecorder): void {
+    this.assignments = recorder;
+  }
+
+  /** A state change through the one transition helper, with another domain's work in its transaction; published once committed. */
+  transition<A>(chatId: string, transition: ChatTransition<A>, args: A, hooks: TransitionHooks = {}): Promise<ChatRow | null> {
+    return this.transitions.apply(chatId, transition, args, hooks);
+  }
+
+  /** The same inside the caller's transaction; hand the result to publishTransition after commit. */
+  transitionIn<A>(runner: QueryRunner, chatId: string, transition: ChatTransition<A>, args: A): Promise<AppliedTransition | null> {
+    return this.transitions.applyIn(runner, chatId, transition, args);
+  }
+
+  publishTransition(result: AppliedTransition): Promise<void> {
+    return this.transitions.published(result);
+  }
+
+  /** Hears of every chat this instance started or changed, after it is published (routing: capacity freed, a chat waits). */
+  onChatChanged(listener: ChatChangeListener): void {
+    this.chatChangeListeners.push(listener);
   }
 
   /** Registers a listener for customers' messages; it runs after the send has returned, and its failure never fails the send. */
@@ -429,7 +491,11 @@ export class ChatService {
     }
   }
 
-  private publishChat(chat: ChatRow): Promise<void> {
-    return this.pubsub.publish('chatUpdated', ALL_CHATS, chat);
+  private async publishChat(chat: ChatRow): Promise<void> {
+    await this.pubsub.publish('chatUpdated', ALL_CHATS, chat);
+    for (const listener of this.chatChangeListeners) {
+      // After the answer, never failing it: listeners log their own failures (this catch only keeps a rejection handled).
+      setImmediate(() => void listener(chat).catch(() => undefined));
+    }
   }
 }

@@ -1,3 +1,4 @@
+import type { QueryRunner } from 'typeorm';
 import { RollbackWith } from '@parley/api/database';
 import { writing } from './chat.errors';
 import { transitionEvents, type ChatEvents } from './chat.events';
@@ -10,6 +11,7 @@ import { ChatStatus, MessageKind, type ChatRow, type MessageRow } from './chat.t
  * the SYSTEM message that tells the chat what happened.
  */
 export interface ChatTransition<A> {
+  /** Which rows it applies to; `from` in the arguments, when given, also requires the chat's agent to be that one. */
   guard: ChatGuard;
   changes(args: A): ChatChanges;
   notice(args: A): string;
@@ -28,6 +30,22 @@ export const TRANSITIONS = {
     changes: () => ({ status: ChatStatus.CLOSED, closedAt: 'now', botActive: false }),
     notice: ({ name }) => `Chat closed by ${name}.`,
   } satisfies ChatTransition<{ name: string }>,
+  /**
+   * The chat goes to another agent or admin (an admin may take it over
+   * themself), from the queue or from the agent who had it: `from` is who had
+   * it when the change was decided, so a change made meanwhile wins.
+   */
+  transfer: {
+    guard: { status: [ChatStatus.QUEUED, ChatStatus.ACTIVE] },
+    changes: ({ agentId }) => ({ status: ChatStatus.ACTIVE, agentId, botActive: false }),
+    notice: ({ notice }) => notice,
+  } satisfies ChatTransition<{ agentId: string; from: string | null; notice: string }>,
+  /** The chat goes back to the queue from the agent who has it (released, or they left the team's availability). */
+  release: {
+    guard: { status: [ChatStatus.ACTIVE] },
+    changes: () => ({ status: ChatStatus.QUEUED, agentId: null }),
+    notice: ({ notice }) => notice,
+  } satisfies ChatTransition<{ from: string; notice: string }>,
   /** The bot stops for good (the customer asked for a person). */
   stopBot: {
     guard: { status: OPEN_STATUSES, botActive: true },
@@ -35,6 +53,22 @@ export const TRANSITIONS = {
     notice: ({ notice }) => notice,
   } satisfies ChatTransition<{ notice: string }>,
 };
+
+/** Work of another domain inside a transition's transaction (the team: capacity locks, why an agent has the chat). */
+export interface TransitionHooks {
+  /** Before the chat's row changes (locks taken here come before the chat's, as everywhere). */
+  before?(runner: QueryRunner): Promise<void>;
+  /** After the change and its SYSTEM message, before commit; throwing rolls everything back. */
+  after?(runner: QueryRunner, chat: ChatRow): Promise<void>;
+}
+
+/** A committed change: the chat as it now is and the SYSTEM message that says so. */
+export interface AppliedTransition {
+  chat: ChatRow;
+  message: MessageRow;
+  /** Whether its events went to the outbox (a webhook listens): delivery starts once committed. */
+  recorded: boolean;
+}
 
 /** Where a committed change is announced. */
 export interface ChatPublisher {
@@ -55,22 +89,42 @@ export class ChatTransitions {
    * then publishes the message and the chat. Null,
    * with nothing written, when the guard does not hold: the caller says why.
    */
-  async apply<A>(chatId: string, transition: ChatTransition<A>, args: A): Promise<ChatRow | null> {
+  async apply<A>(chatId: string, transition: ChatTransition<A>, args: A, hooks: TransitionHooks = {}): Promise<ChatRow | null> {
     const result = await writing(() =>
       this.repository.transaction(async (runner) => {
-        const changes = transition.changes(args);
-        const chat = await this.repository.changeChat(runner, chatId, transition.guard, changes);
-        if (!chat) throw new RollbackWith(null);
-        const message = (await this.repository.insertMessage(runner, chat, MessageKind.SYSTEM, null, transition.notice(args), null)) as MessageRow;
-        const moved = changes.status !== undefined || changes.agentId !== undefined;
-        const recorded = await this.events.record(runner, chat.id, transitionEvents(moved, chat, message));
-        return { chat, message, recorded };
+        await hooks.before?.(runner);
+        const applied = await this.applyIn(runner, chatId, transition, args);
+        if (!applied) throw new RollbackWith(null);
+        await hooks.after?.(runner, applied.chat);
+        return applied;
       }),
     );
     if (!result) return null;
+    await this.published(result);
+    return result.chat;
+  }
+
+  /**
+   * The same change inside the caller's transaction (routing assigns and
+   * records why in one): nothing is published; after commit the caller hands
+   * the result to `published`. Null when the guard does not hold.
+   */
+  async applyIn<A>(runner: QueryRunner, chatId: string, transition: ChatTransition<A>, args: A): Promise<AppliedTransition | null> {
+    const from = (args as { from?: string | null }).from;
+    const guard = from === undefined ? transition.guard : { ...transition.guard, agentId: from };
+    const changes = transition.changes(args);
+    const chat = await this.repository.changeChat(runner, chatId, guard, changes);
+    if (!chat) return null;
+    const message = (await this.repository.insertMessage(runner, chat, MessageKind.SYSTEM, null, transition.notice(args), null)) as MessageRow;
+    const moved = changes.status !== undefined || changes.agentId !== undefined;
+    const recorded = await this.events.record(runner, chat.id, transitionEvents(moved, chat, message));
+    return { chat, message, recorded };
+  }
+
+  /** Announces a committed change: the outbox's delivery, its message, then the chat. */
+  async published(result: AppliedTransition): Promise<void> {
     if (result.recorded) this.events.committed(result.chat.id);
     await this.publish.message(result.message);
     await this.publish.chat(result.chat);
-    return result.chat;
   }
 }

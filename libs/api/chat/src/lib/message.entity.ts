@@ -4,6 +4,10 @@ import { ChatEntity } from './chat.entity';
 import { MessageKind } from './chat.type';
 
 @Entity('messages')
+// Full-text search of bodies (GIN on an expression, made by hand in its migration: TypeORM must leave it alone).
+@Index('IDX_messages_search', { synchronize: false })
+// The team report: a chat's first AGENT message and the bot's last one, without reading its customer's messages.
+@Index('IDX_messages_chat_kind_seq', ['chatId', 'kind', 'seq'], { where: `"kind" <> 'CUSTOMER'` })
 @Index('UQ_messages_chat_seq', ['chatId', 'seq'], { unique: true })
 @Index('UQ_messages_chat_sender_client_id', ['chatId', 'senderId', 'clientMessageId'], {
   unique: true,

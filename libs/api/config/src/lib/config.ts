@@ -18,6 +18,8 @@ export interface Config {
   accessTokenTtlSeconds: number;
   /** How often each instance re-reads the users and sessions it let in, should a revocation's pubsub message be lost. */
   accessRecheckSeconds?: number;
+  /** How long an agent or admin without an open WebSocket still counts as present (the contract's 60 s; tests shorten it). */
+  presenceGraceSeconds?: number;
   adminEmail?: string;
   adminPassword?: string;
   /** Exact origins browsers and WebSocket upgrades may come from; empty means the server's own origin only. */
@@ -110,6 +112,7 @@ export const CONFIG_VARIABLES = {
   JWT_SECRET: str({ default: undefined }),
   ACCESS_TOKEN_TTL_SECONDS: positiveInt({ default: 900 }),
   ACCESS_RECHECK_SECONDS: positiveInt({ default: 5 }),
+  PRESENCE_GRACE_SECONDS: positiveInt({ default: 60 }),
   ADMIN_EMAIL: email({ default: undefined }),
   ADMIN_PASSWORD: str({ default: undefined }),
   CORS_ORIGINS: origins({ default: [] }),
@@ -235,6 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwtSecret: resolveJwtSecret(clean.JWT_SECRET, production, dataDir),
     accessTokenTtlSeconds: clean.ACCESS_TOKEN_TTL_SECONDS,
     accessRecheckSeconds: clean.ACCESS_RECHECK_SECONDS,
+    presenceGraceSeconds: clean.PRESENCE_GRACE_SECONDS,
     adminEmail: clean.ADMIN_EMAIL,
     adminPassword: clean.ADMIN_PASSWORD,
     corsOrigins: clean.CORS_ORIGINS,

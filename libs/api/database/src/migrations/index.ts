@@ -8,6 +8,8 @@ import { ArticleFeedback1796316524531 } from './1796316524531-ArticleFeedback';
 import { EmailResets1796323562725 } from './1796323562725-EmailResets';
 import { Attachments1796323619566 } from './1796323619566-Attachments';
 import { Webhooks1796323685311 } from './1796323685311-Webhooks';
+import { TeamNotes1796327422183 } from './1796327422183-TeamNotes';
+import { ChatActivity1796327784519 } from './1796327784519-ChatActivity';
 
 /** Every migration, oldest first. Never edit one that has landed; generate a new one. */
 export const migrations = [
@@ -21,4 +23,6 @@ export const migrations = [
   EmailResets1796323562725,
   Attachments1796323619566,
   Webhooks1796323685311,
+  TeamNotes1796327422183,
+  ChatActivity1796327784519,
 ];

@@ -3,7 +3,7 @@ import { buildSchema } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fieldLimit, LIMIT_RULES, MAX_OPEN_CHATS_PER_CUSTOMER } from '@parley/api/core';
-import { createAgent, errorCode, gql, registerCustomer, startChat, startTestServer, type Person, type TestServer } from '@parley/api/testing';
+import { createAgent, errorCode, gql, loginAdmin, registerCustomer, startChat, startTestServer, type Person, type TestServer } from '@parley/api/testing';
 
 // Every mutation and every search spends a limit; WebSocket upgrades are limited per address.
 
@@ -38,7 +38,8 @@ describe('limits at work', () => {
   it.each([
     ['setTyping', 'typingPerCaller', 'mutation($c: ID!) { setTyping(chatId: $c, typing: true) }'],
     ['searchArticles', 'searchPerCaller', 'query { searchArticles(query: "where is my parcel") { snippet } }'],
-  ] as const)('limits %s per caller', async (_name, rule, query) => {
+    ['searchChats', 'searchPerCaller', 'query { searchChats(query: "where is my parcel") { edges { cursor } } }'],
+  ] as const)('limits %s per caller', async (name, rule, query) => {
     const codes: Array<string | undefined> = [];
     for (let i = 0; i <= allowed(rule); i++) codes.push(errorCode(await gql(api.graphqlUrl, query, { c: chatId }, customer.token)));
     expect(codes.slice(0, allowed(rule))).toEqual(Array(allowed(rule)).fill(undefined));
@@ -46,9 +47,17 @@ describe('limits at work', () => {
     expect(errorCode(last)).toBe('RATE_LIMITED');
     expect(last.errors?.[0].extensions?.['retryAfterSeconds']).toBeGreaterThan(0);
     // Another customer is not held back by it (from an address of its own: sign-ups are limited per address).
-    const other = await registerCustomer(api, 'Other', rule === 'typingPerCaller' ? '198.51.100.31' : '198.51.100.32');
+    const other = await registerCustomer(api, 'Other', { setTyping: '198.51.100.31', searchArticles: '198.51.100.32', searchChats: '198.51.100.33' }[name]);
     const otherChat = await startChat(api, other);
     expect(errorCode(await gql(api.graphqlUrl, query, { c: otherChat }, other.token))).toBeUndefined();
+  });
+
+  it('limits team reports per admin', async () => {
+    const admin = await loginAdmin(api);
+    const query = 'query { teamReport(from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z") { chatsCreated } }';
+    const codes: Array<string | undefined> = [];
+    for (let i = 0; i <= allowed('reportPerCaller'); i++) codes.push(errorCode(await gql(api.graphqlUrl, query, {}, admin.token)));
+    expect(codes).toEqual([...Array(allowed('reportPerCaller')).fill(undefined), 'RATE_LIMITED']);
   });
 
   it('limits anonymous searches per address, like any other caller', async () => {

@@ -7,12 +7,13 @@ import { jobsModule } from '@parley/api/jobs';
 import { attachmentsModule } from '@parley/api/attachments';
 import { emailModule } from '@parley/api/email';
 import { integrationsModule } from '@parley/api/integrations';
+import { teamModule } from '@parley/api/team';
 
 /**
  * Every API domain, in the order they are made and started (a module may use
  * the services of those before it). A new domain is its lib and one line here.
  */
-export const MODULES: readonly ApiModule[] = [jobsModule, authModule, visitorModule, chatModule, assistModule, attachmentsModule, emailModule, integrationsModule];
+export const MODULES: readonly ApiModule[] = [jobsModule, authModule, visitorModule, chatModule, assistModule, attachmentsModule, teamModule, emailModule, integrationsModule];
 
 /** Every table the modules map. */
 export const ENTITIES = MODULES.flatMap((module) => module.entities);

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { SOCKET_HEARTBEAT_MS } from '@parley/api/core';
 import { defineQueue, type JobQueue } from '@parley/api/jobs';
 import type { TeamRepository } from './team.repository';
 import { ALL_AGENTS, type TeamPubSub } from './team.topics';
@@ -84,7 +85,7 @@ export class RedisPresenceStore implements PresenceStore {
   }
 }
 
-/** A user's presence needs checking (their last hold may have lapsed). One waiting check per user. */
+/** A user's presence needs checking (their last hold may have lapsed). One waiting check per user and moment. */
 export const presenceCheckQueue = defineQueue<{ userId: string }>('team-presence-check', {
   policy: 'stately',
   retry: { limit: 10, delaySeconds: 1, backoff: true, maxDelaySeconds: 30 },
@@ -96,6 +97,13 @@ export interface PresenceOptions {
   graceMs?: number;
   /** Milliseconds since the epoch; tests may move it. */
   clock?: () => number;
+  /**
+   * How long each sign of an open socket holds its user present: the grace
+   * period, but never less than a couple of heartbeats (the server hears from
+   * an open socket every SOCKET_HEARTBEAT_MS), so a shortened grace period
+   * never lapses under a socket that is still open.
+   */
+  openHoldMs?: number;
 }
 
 /** Told when someone's availability as others see it changes (presence came or went, or they chose another). */
@@ -110,6 +118,7 @@ export type AvailabilityListener = (userId: string, availability: Availability, 
  */
 export class PresenceService {
   readonly graceMs: number;
+  private readonly openHoldMs: number;
   private readonly clock: () => number;
   private readonly listeners: AvailabilityListener[] = [];
 
@@ -121,6 +130,7 @@ export class PresenceService {
     options: PresenceOptions = {},
   ) {
     this.graceMs = options.graceMs ?? 60_000;
+    this.openHoldMs = options.openHoldMs ?? Math.max(this.graceMs, 2.5 * SOCKET_HEARTBEAT_MS);
     this.clock = options.clock ?? Date.now;
   }
 
@@ -136,10 +146,10 @@ export class PresenceService {
   /** A staff member's socket opened (or is still open: the server calls this again at each heartbeat). */
   async socketAlive(userId: string, connectionId: string): Promise<void> {
     const now = this.clock();
-    await this.store.hold(userId, connectionId, now + this.graceMs, now);
+    await this.store.hold(userId, connectionId, now + this.openHoldMs, now);
     const { changed, availability } = await this.repository.recordPresence(userId, true);
     if (changed) {
-      await this.scheduleCheck(userId, this.graceMs);
+      await this.scheduleCheck(userId, this.openHoldMs);
       if (availability !== Availability.OFFLINE) await this.changed(userId, availability, Availability.OFFLINE);
     }
   }
@@ -200,8 +210,12 @@ export class PresenceService {
   }
 
   private async scheduleCheck(userId: string, inMs: number): Promise<void> {
-    // A little after the hold ends, so the check finds it over. 'stately': a check already waiting takes this one's place.
-    await this.jobs.send(presenceCheckQueue, { userId }, { singletonKey: userId, delaySeconds: Math.max(0, inMs) / 1000 + 0.25 });
+    // A little after the hold ends, so the check finds it over. One waiting check per user and second
+    // ('stately' per key): a socket closing must not lose its earlier check to one an open socket scheduled
+    // later, and several instances scheduling the same moment add one job.
+    const delayMs = Math.max(0, inMs) + 250;
+    const second = Math.ceil((this.clock() + delayMs) / 1000);
+    await this.jobs.send(presenceCheckQueue, { userId }, { singletonKey: `${userId}@${second}`, delaySeconds: delayMs / 1000 });
   }
 
   private async changed(userId: string, availability: Availability, previous: Availability): Promise<void> {

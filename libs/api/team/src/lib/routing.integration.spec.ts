@@ -28,6 +28,7 @@ interface Router {
   presence: PresenceService;
   chatEvents: ChatRow[];
   chatPubsub: LocalPubSub<ChatTopics>;
+  chats: ChatService;
 }
 
 describe('routing AUTO', () => {
@@ -48,8 +49,10 @@ describe('routing AUTO', () => {
     const chatEvents: ChatRow[] = [];
     chatPubsub.subscribe('chatUpdated', 'all', (chat) => chatEvents.push(chat));
     const presence = new PresenceService(store, team, new LocalPubSub<TeamTopics>(), jobs);
-    const routing = new RoutingService(dataSource, new RoutingRepository(dataSource), team, presence, jobs, chatPubsub, { recheckSeconds: 1 });
-    const router = { dataSource, routing, presence, chatEvents, chatPubsub };
+    const chats = new ChatService(dataSource, chatPubsub);
+    const routing = new RoutingService(dataSource, new RoutingRepository(dataSource), team, presence, jobs, chats, { recheckSeconds: 1 });
+    chats.useAssignmentRecorder(routing);
+    const router = { dataSource, routing, presence, chatEvents, chatPubsub, chats };
     routers.push(router);
     return router;
   };
@@ -241,7 +244,7 @@ describe('routing AUTO', () => {
     });
 
     it("assigns the bot's chat when the bot hands it over", async () => {
-      const chats = new ChatService(r1.dataSource, r1.chatPubsub);
+      const chats = r1.chats;
       const agent = await onlineAgent('Handover', 5);
       const chat = await addChat(db, customer.id, { botActive: true });
       await r1.routing.requestDrain('test');

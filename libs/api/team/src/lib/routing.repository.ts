@@ -1,10 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { queryRows } from '@parley/api/database';
-import type { ChatRow, MessageRow } from '@parley/api/chat';
 
-const CHAT_RETURNING = `id, subject, status, "customerId", "agentId", "lastSeq", "botActive", "createdAt", "updatedAt", "closedAt"`;
-const MESSAGE_RETURNING = `id, "chatId", seq, kind, "senderId", body, "clientMessageId", "createdAt"`;
 
 export interface Candidate {
   userId: string;
@@ -15,8 +11,8 @@ export interface Candidate {
 }
 
 /**
- * The SQL of routing: the chat tables' part of an assignment (until the chat
- * domain's transition helper takes it over) and the team's counts and locks.
+ * The SQL of routing: the team's counts, locks and reasons. The chat's own
+ * change (status, agent, SYSTEM message) is the chat domain's transition helper's.
  */
 export class RoutingRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -50,7 +46,7 @@ export class RoutingRepository {
       `SELECT p."userId", u."displayName", p."maxChats", p."lastAssignedAt",
          (SELECT count(*) FROM chats c WHERE c."agentId" = p."userId" AND c.status = 'ACTIVE') AS active
        FROM agent_profiles p JOIN users u ON u.id = p."userId"
-       WHERE p."userId" = ANY($1::uuid[]) AND p.availability = 'ONLINE' AND u.role IN ('AGENT', 'ADMIN')`,
+       WHERE p."userId" = ANY($1::uuid[]) AND p.availability = 'ONLINE' AND u.role IN ('AGENT', 'ADMIN') AND u.active`,
       [userIds],
       runner,
     );
@@ -64,17 +60,17 @@ export class RoutingRepository {
       );
   }
 
-  /** QUEUED → ACTIVE with this agent, a SYSTEM message, the reason and the agent's last assignment time. Null when the chat is no longer QUEUED. */
-  async assign(runner: QueryRunner, chatId: string, agent: Candidate, reason: string): Promise<{ chat: ChatRow; message: MessageRow } | null> {
-    const [chat] = await queryRows<ChatRow>(
-      this.dataSource,
-      `UPDATE chats SET status = 'ACTIVE', "agentId" = $2, "botActive" = false, "updatedAt" = now(), "lastSeq" = "lastSeq" + 1
-       WHERE id = $1 AND status = 'QUEUED' RETURNING ${CHAT_RETURNING}`,
-      [chatId, agent.userId],
-      runner,
-    );
-    if (!chat) return null;
-    const message = await this.systemMessage(runner, chat, `${agent.displayName} joined the chat.`);
+  /**
+   * Locks one agent's profile: what auto-assignment locks before it counts
+   * their ACTIVE chats, so any other assignment to them (accepting, a
+   * transfer) waits for it or is counted by it. No row: never a candidate.
+   */
+  async lockProfile(runner: QueryRunner, agentId: string): Promise<void> {
+    await queryRows(this.dataSource, `SELECT "userId" FROM agent_profiles WHERE "userId" = $1 FOR UPDATE`, [agentId], runner);
+  }
+
+  /** Why the agent has the chat, and when they were last given one (ties in auto-assignment). */
+  async recordAssignment(runner: QueryRunner, chatId: string, agentId: string, reason: string): Promise<void> {
     await queryRows(
       this.dataSource,
       // The moment of the decision (not the transaction's start): assignments are ordered as they were decided, under the locks.
@@ -83,8 +79,12 @@ export class RoutingRepository {
       [chatId, reason],
       runner,
     );
-    await queryRows(this.dataSource, `UPDATE agent_profiles SET "lastAssignedAt" = clock_timestamp() WHERE "userId" = $1`, [agent.userId], runner);
-    return { chat, message };
+    await queryRows(this.dataSource, `UPDATE agent_profiles SET "lastAssignedAt" = clock_timestamp() WHERE "userId" = $1`, [agentId], runner);
+  }
+
+  /** The chat has no agent any more: no reason either. */
+  async clearAssignment(runner: QueryRunner, chatId: string): Promise<void> {
+    await queryRows(this.dataSource, `DELETE FROM chat_assignments WHERE "chatId" = $1`, [chatId], runner);
   }
 
   /** The agent's ACTIVE chats, locked, oldest first. */
@@ -96,21 +96,6 @@ export class RoutingRepository {
       runner,
     );
     return rows.map((row) => row.id);
-  }
-
-  /** ACTIVE → QUEUED (no agent, no reason) with a SYSTEM message; null when the chat was not ACTIVE with this agent. */
-  async requeue(runner: QueryRunner, chatId: string, agentId: string, notice: string): Promise<{ chat: ChatRow; message: MessageRow } | null> {
-    const [chat] = await queryRows<ChatRow>(
-      this.dataSource,
-      `UPDATE chats SET status = 'QUEUED', "agentId" = NULL, "updatedAt" = now(), "lastSeq" = "lastSeq" + 1
-       WHERE id = $1 AND "agentId" = $2 AND status = 'ACTIVE' RETURNING ${CHAT_RETURNING}`,
-      [chatId, agentId],
-      runner,
-    );
-    if (!chat) return null;
-    const message = await this.systemMessage(runner, chat, notice);
-    await queryRows(this.dataSource, `DELETE FROM chat_assignments WHERE "chatId" = $1`, [chatId], runner);
-    return { chat, message };
   }
 
   async displayName(userId: string): Promise<string> {
@@ -133,15 +118,5 @@ export class RoutingRepository {
       [chatIds],
     );
     return new Map(rows.map((row) => [row.id, row.reason]));
-  }
-
-  private async systemMessage(runner: QueryRunner, chat: ChatRow, body: string): Promise<MessageRow> {
-    const [message] = await queryRows<MessageRow>(
-      this.dataSource,
-      `INSERT INTO messages (id, "chatId", seq, kind, "senderId", body) VALUES ($1, $2, $3, 'SYSTEM', NULL, $4) RETURNING ${MESSAGE_RETURNING}`,
-      [randomUUID(), chat.id, chat.lastSeq, body],
-      runner,
-    );
-    return message;
   }
 }

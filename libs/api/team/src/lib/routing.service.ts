@@ -1,7 +1,7 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import { inTransaction, RollbackWith } from '@parley/api/database';
 import { defineQueue, type JobQueue } from '@parley/api/jobs';
-import { ALL_CHATS, ChatStatus, type ChatPubSub, type ChatRow, type MessageRow } from '@parley/api/chat';
+import { ChatStatus, TRANSITIONS, type AppliedTransition, type ChatRow, type ChatService } from '@parley/api/chat';
 import type { PresenceService } from './presence';
 import type { Candidate, RoutingRepository } from './routing.repository';
 import type { TeamRepository } from './team.repository';
@@ -59,7 +59,7 @@ export class RoutingService {
     private readonly team: TeamRepository,
     private readonly presence: PresenceService,
     private readonly jobs: JobQueue,
-    private readonly chatPubsub: ChatPubSub,
+    private readonly chats: ChatService,
     options: RoutingOptions = {},
   ) {
     this.recheckSeconds = options.recheckSeconds ?? 30;
@@ -67,8 +67,8 @@ export class RoutingService {
 
   /**
    * Registers the jobs' handlers and the events that free capacity or bring
-   * chats (call before the job queue starts). Closed and released chats are
-   * heard from the chat topics; the drain's periodic re-check covers any missed.
+   * chats. Chats are heard of from the instance that changed them (once per
+   * change, not once per instance); the drain's periodic re-check covers any missed.
    */
   async attach(): Promise<void> {
     await this.jobs.work(routingDrainQueue, () => this.drainAndRecheck());
@@ -76,17 +76,21 @@ export class RoutingService {
     await this.jobs.work(routingReassignQueue, async (payload) => void (await this.reassignFrom(payload.agentId)));
     this.presence.onChange(async (userId, availability) => {
       if (availability === Availability.ONLINE) await this.requestDrain('an agent came online');
-      if (availability === Availability.OFFLINE) await this.jobs.send(routingReassignQueue, { agentId: userId });
+      // With MANUAL routing an agent's chats stay theirs when they go OFFLINE: no job for that.
+      if (availability === Availability.OFFLINE && (await this.team.settings()).routing === RoutingMode.AUTO) {
+        await this.jobs.send(routingReassignQueue, { agentId: userId });
+      }
     });
-    this.chatPubsub.subscribe('chatUpdated', ALL_CHATS, (chat) => {
+    this.chats.onChatChanged(async (chat) => {
       if (chat.status === ChatStatus.CLOSED || (chat.status === ChatStatus.QUEUED && !chat.botActive)) {
-        void this.requestDrain('a chat closed or waits').catch(() => undefined);
+        await this.requestDrain('a chat closed or waits');
       }
     });
   }
 
-  /** Asks for a drain through the queue (any instance runs it). */
+  /** Asks for a drain through the queue (any instance runs it); nothing in MANUAL, where no one assigns. */
   async requestDrain(reason: string): Promise<void> {
+    if ((await this.team.settings()).routing !== RoutingMode.AUTO) return;
     await this.jobs.send(routingDrainQueue, { reason });
   }
 
@@ -117,37 +121,54 @@ export class RoutingService {
       const chat = await this.routing.lockOldestWaiting(runner);
       if (!chat) throw new RollbackWith(null);
       const reason = explain(agent, free, candidates.length);
-      const assigned = await this.routing.assign(runner, chat.id, agent, reason);
-      if (!assigned) throw new RollbackWith(null);
-      return { ...assigned, agentId: agent.userId, reason };
+      const applied = await this.chats.transitionIn(runner, chat.id, TRANSITIONS.accept, { agentId: agent.userId, name: agent.displayName });
+      if (!applied) throw new RollbackWith(null);
+      await this.routing.recordAssignment(runner, chat.id, agent.userId, reason);
+      return { applied, agentId: agent.userId, reason };
     });
     if (!result) return null;
-    await this.chatPubsub.publish('chatUpdated', ALL_CHATS, result.chat);
-    await this.chatPubsub.publish('messageAdded', result.chat.id, result.message);
-    return { chat: result.chat, agentId: result.agentId, reason: result.reason };
+    await this.chats.publishTransition(result.applied);
+    return { chat: result.applied.chat, agentId: result.agentId, reason: result.reason };
   }
 
   /**
    * The agent's ACTIVE chats go back to the queue (each with a SYSTEM message)
-   * and are assigned again as if new. AUTO only: with MANUAL routing they stay.
+   * and are assigned again as if new. Only with AUTO routing when they went
+   * OFFLINE (with MANUAL they stay); always when the account was deactivated.
    */
-  async reassignFrom(agentId: string): Promise<number> {
-    if ((await this.team.settings()).routing !== RoutingMode.AUTO) return 0;
+  async reassignFrom(agentId: string, options: { evenIfManual?: boolean } = {}): Promise<number> {
+    const auto = (await this.team.settings()).routing === RoutingMode.AUTO;
+    if (!auto && !options.evenIfManual) return 0;
     const name = await this.routing.displayName(agentId);
     const requeued = await inTransaction(this.dataSource, async (runner) => {
-      const out: Array<{ chat: ChatRow; message: MessageRow }> = [];
+      const out: AppliedTransition[] = [];
       for (const chatId of await this.routing.lockActiveChatsOf(runner, agentId)) {
-        const moved = await this.routing.requeue(runner, chatId, agentId, `${name} is no longer available; another agent will be with you shortly.`);
-        if (moved) out.push(moved);
+        const notice = `${name} is no longer available; another agent will be with you shortly.`;
+        const moved = await this.chats.transitionIn(runner, chatId, TRANSITIONS.release, { from: agentId, notice });
+        if (!moved) continue;
+        await this.routing.clearAssignment(runner, chatId);
+        out.push(moved);
       }
       return out;
     });
-    for (const { chat, message } of requeued) {
-      await this.chatPubsub.publish('chatUpdated', ALL_CHATS, chat);
-      await this.chatPubsub.publish('messageAdded', chat.id, message);
-    }
-    if (requeued.length) await this.drain();
+    for (const moved of requeued) await this.chats.publishTransition(moved);
+    if (requeued.length && auto) await this.drain();
     return requeued.length;
+  }
+
+  /** Locks the agent's capacity inside an assignment's transaction (accepting, transfers), as auto-assignment does. */
+  lockAgent(runner: QueryRunner, agentId: string): Promise<void> {
+    return this.routing.lockProfile(runner, agentId);
+  }
+
+  /** Records why the agent has the chat (and when they last got one), inside the assignment's transaction. */
+  record(runner: QueryRunner, chatId: string, agentId: string, reason: string): Promise<void> {
+    return this.routing.recordAssignment(runner, chatId, agentId, reason);
+  }
+
+  /** The chat went back to the queue: it has no reason any more. */
+  clear(runner: QueryRunner, chatId: string): Promise<void> {
+    return this.routing.clearAssignment(runner, chatId);
   }
 
   /** Why each chat's agent has it (agents and admins only: the caller checks). */

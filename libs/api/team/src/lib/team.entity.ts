@@ -117,4 +117,32 @@ export class ChatAssignmentEntity {
   assignedAt: Date;
 }
 
-export const TEAM_ENTITIES = [AgentProfileEntity, TeamSettingsEntity, CannedReplyEntity, ChatLabelEntity, ChatAssignmentEntity];
+/** A private note on a chat: agents and admins only, never delivered to a customer in any form. */
+@Entity('notes')
+@Index('IDX_notes_chat_created', ['chatId', 'createdAt', 'id'])
+export class NoteEntity {
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Column('uuid')
+  chatId: string;
+
+  @ManyToOne(() => ChatEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'chatId' })
+  chat?: ChatEntity;
+
+  @Column('uuid')
+  authorId: string;
+
+  @ManyToOne(() => UserEntity, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'authorId' })
+  author?: UserEntity;
+
+  @Column('text')
+  body: string;
+
+  @Column({ type: 'timestamptz', precision: 3, default: () => 'now()' })
+  createdAt: Date;
+}
+
+export const TEAM_ENTITIES = [AgentProfileEntity, TeamSettingsEntity, CannedReplyEntity, ChatLabelEntity, ChatAssignmentEntity, NoteEntity];

@@ -55,7 +55,7 @@ describe('the team: presence, settings, capacity, canned replies, labels', () =>
     const jobs = new JobQueue({ url: database.url, pollingIntervalSeconds: 0.5, stopTimeoutMs: 1000 });
     const pubsub = new RedisPubSub<TeamTopics>(REDIS_URL, { prefix });
     const redis = new Redis(REDIS_URL);
-    const presence = new PresenceService(new RedisPresenceStore(redis, prefix), repository, pubsub, jobs, { graceMs: GRACE_MS });
+    const presence = new PresenceService(new RedisPresenceStore(redis, prefix), repository, pubsub, jobs, { graceMs: GRACE_MS, openHoldMs: GRACE_MS });
     await presence.attach();
     await jobs.start();
     const events: AvailabilityEvent[] = [];

@@ -90,7 +90,7 @@ export class TeamRepository {
     const rows = await queryRows<{ userId: string }>(
       this.dataSource,
       `SELECT p."userId" FROM agent_profiles p JOIN users u ON u.id = p."userId"
-       WHERE p.availability = 'ONLINE' AND u.role IN ('AGENT', 'ADMIN')`,
+       WHERE p.availability = 'ONLINE' AND u.role IN ('AGENT', 'ADMIN') AND u.active`,
     );
     return rows.map((row) => row.userId);
   }

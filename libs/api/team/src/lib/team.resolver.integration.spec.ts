@@ -46,14 +46,14 @@ describe('the team resolvers', () => {
     const chatPubsub = new LocalPubSub<ChatTopics>();
     presence = new PresenceService(new MemoryPresenceStore(), repository, new LocalPubSub<TeamTopics>(), jobs);
     const team = new TeamService(dataSource, repository, presence);
-    const routing = new RoutingService(dataSource, new RoutingRepository(dataSource), repository, presence, jobs, chatPubsub);
     const chatService = new ChatService(dataSource, chatPubsub);
+    const routing = new RoutingService(dataSource, new RoutingRepository(dataSource), repository, presence, jobs, chatService);
     const instances = new Map<unknown, unknown>([
       [UserResolver, new UserResolver()],
       [ChatResolver, new ChatResolver(chatService, dataSource)],
       [MessageResolver, new MessageResolver(chatService, dataSource)],
       [TeamResolver, new TeamResolver(team, dataSource)],
-      [TeamUserResolver, new TeamUserResolver(team)],
+      [TeamUserResolver, new TeamUserResolver(team, dataSource)],
       [TeamChatResolver, new TeamChatResolver(team, routing)],
     ]);
     schema = guardRootFields(
@@ -93,7 +93,7 @@ describe('the team resolvers', () => {
       chat: { labels: ['Billing', 'vip'], assignmentReason: 'accepted', agent: { availability: 'ONLINE', maxChats: 5 } },
     });
     expect((await run(customer, query, { c: chatId })).data).toEqual({
-      chat: { labels: [], assignmentReason: null, agent: { availability: null, maxChats: 5 } },
+      chat: { labels: [], assignmentReason: null, agent: { availability: null, maxChats: null } },
     });
   });
 

@@ -1,16 +1,46 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { isStaff, notFound, requireViewer, scopedValue, type RequestContext } from '@parley/api/core';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
+import { AsyncQueue, forbidden, isStaff, notFound, requireViewer, scopedValue, type RequestContext } from '@parley/api/core';
+import { queryRows } from '@parley/api/database';
 import { User, userLoader } from '@parley/api/auth';
 import { Chat, type ChatRow } from '@parley/api/chat';
 import type { RoutingService } from './routing.service';
 import type { TeamService } from './team.service';
-import { Availability, CannedReply, RoutingMode, TeamSettings, type CannedReplyRow, type TeamSettingsRow } from './team.type';
+import { ALL_AGENTS, type TeamPubSub } from './team.topics';
+import { Availability, CannedReply, RoutingMode, TeamSettings, type AvailabilityEvent, type CannedReplyRow, type TeamSettingsRow } from './team.type';
 
 const PROFILE_LOADER = Symbol('teamProfiles');
 const LABEL_LOADER = Symbol('chatLabels');
 const REASON_LOADER = Symbol('assignmentReasons');
+const ACTIVE_LOADER = Symbol('usersActive');
+/**
+ * Batched, not cached: a subscription's context lasts as long as the
+ * subscription (chatUpdated, availabilityChanged), and each event must show
+ * the reason, labels and availability as they are then.
+ */
+const FRESH = { cache: false } as const;
+/** On a User an availabilityChanged event carries: the availability the event announced. */
+const SEEN_AVAILABILITY = Symbol('seenAvailability');
+
+/**
+ * The team's subscriptions reach its live topics through the subscription
+ * context under this key (team.module.ts fills it), as the chat's do.
+ */
+export const TEAM_SUBSCRIPTIONS = Symbol('team subscriptions');
+type SubscriptionContext = RequestContext & { [TEAM_SUBSCRIPTIONS]?: TeamPubSub };
+type Sub<A = Record<string, never>> = SubscribeResolverData<unknown, A, SubscriptionContext>;
+
+/** availabilityChanged: agents and admins only; every change of anyone's availability as the team sees it. */
+function availabilityStream(ctx: SubscriptionContext): AsyncQueue<AvailabilityEvent> {
+  const viewer = requireViewer(ctx);
+  if (!isStaff(viewer.role)) throw forbidden('Only agents and admins see availability.');
+  const pubsub = ctx[TEAM_SUBSCRIPTIONS];
+  if (!pubsub) throw new Error('the team module did not provide its subscription context');
+  const queue = new AsyncQueue<AvailabilityEvent>(() => unsubscribe());
+  const unsubscribe = pubsub.subscribe('availabilityChanged', ALL_AGENTS, (event) => queue.push(event));
+  return queue;
+}
 
 /**
  * The team's queries, mutations and fields on User and Chat: thin, the
@@ -70,8 +100,7 @@ export class TeamResolver {
     @Arg('labels', () => [String]) labels: string[],
   ): Promise<ChatRow> {
     const viewer = requireViewer(ctx);
-    const saved = await this.team.setChatLabels(viewer, chatId, labels);
-    labelLoader(ctx, this.team).clear(chatId).prime(chatId, saved);
+    await this.team.setChatLabels(viewer, chatId, labels);
     const [chat] = await this.dataSource.query(
       `SELECT id, subject, status, "customerId", "agentId", "lastSeq", "botActive", "createdAt", "updatedAt", "closedAt" FROM chats WHERE id = $1`,
       [chatId],
@@ -100,6 +129,18 @@ export class TeamResolver {
     return this.team.deleteCannedReply(requireViewer(ctx), id);
   }
 
+  @Subscription(() => User, {
+    description: "Agents and admins: an agent's or admin's availability as it changes.",
+    subscribe: ({ context }: Sub) => availabilityStream(context),
+  })
+  async availabilityChanged(@Root() event: AvailabilityEvent, @Ctx() ctx: RequestContext): Promise<User> {
+    // A subscription's context lasts as long as it does: the user's name is read again (a rename shows).
+    userLoader(ctx, this.dataSource).clear(event.userId);
+    const user = await this.user(ctx, event.userId);
+    // The event's availability is what the field answers (a later read could already see the next change).
+    return Object.assign(Object.create(User.prototype) as User, user, { [SEEN_AVAILABILITY]: event.availability });
+  }
+
   private async user(ctx: RequestContext, id: string): Promise<User> {
     const user = await userLoader(ctx, this.dataSource).load(id);
     if (!user) throw notFound('user');
@@ -110,7 +151,20 @@ export class TeamResolver {
 /** Availability and capacity on User: for agents and admins, about agents and admins. */
 @Resolver(() => User)
 export class TeamUserResolver {
-  constructor(private readonly team: TeamService) {}
+  constructor(
+    private readonly team: TeamService,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  @FieldResolver(() => Boolean, { description: 'False once an admin has deactivated the account.' })
+  async active(@Root() user: User, @Ctx() ctx: RequestContext): Promise<boolean> {
+    const loader = scopedValue(ctx, ACTIVE_LOADER, () => new DataLoader<string, boolean>(async (ids) => {
+      const rows = await queryRows<{ id: string; active: boolean }>(this.dataSource, `SELECT id, active FROM users WHERE id = ANY($1::uuid[])`, [ids]);
+      const byId = new Map(rows.map((row) => [row.id, row.active]));
+      return ids.map((id) => byId.get(id) ?? false);
+    }, FRESH));
+    return loader.load(user.id);
+  }
 
   @FieldResolver(() => Availability, {
     nullable: true,
@@ -120,12 +174,15 @@ export class TeamUserResolver {
   async availability(@Root() user: User, @Ctx() ctx: RequestContext): Promise<Availability | null> {
     const viewer = ctx.viewer;
     if (!viewer || !isStaff(viewer.role) || !isStaff(user.role)) return null;
+    const seen = (user as User & { [SEEN_AVAILABILITY]?: Availability })[SEEN_AVAILABILITY];
+    if (seen) return seen;
     return (await profileLoader(ctx, this.team).load(user.id))?.availability ?? null;
   }
 
   @FieldResolver(() => Int, { nullable: true, description: 'Agents and admins: the most ACTIVE chats auto-assignment gives them.\nNull for customers.' })
   async maxChats(@Root() user: User, @Ctx() ctx: RequestContext): Promise<number | null> {
-    if (!ctx.viewer || !isStaff(user.role)) return null;
+    // Like availability: about agents and admins, for agents and admins (a customer sees null).
+    if (!ctx.viewer || !isStaff(ctx.viewer.role) || !isStaff(user.role)) return null;
     return (await profileLoader(ctx, this.team).load(user.id))?.maxChats ?? null;
   }
 }
@@ -154,7 +211,7 @@ export class TeamChatResolver {
     const loader = scopedValue(ctx, REASON_LOADER, () => new DataLoader<string, string | null>(async (ids) => {
       const reasons = await this.routing.assignmentReasons(ids);
       return ids.map((id) => reasons.get(id) ?? null);
-    }));
+    }, FRESH));
     return loader.load(chat.id);
   }
 }
@@ -163,16 +220,18 @@ function settingsType(row: TeamSettingsRow): TeamSettings {
   return Object.assign(new TeamSettings(), { routing: row.routing });
 }
 
+type ProfileView = { availability: Availability | null; maxChats: number };
+
 function profileLoader(ctx: RequestContext, team: TeamService) {
-  return scopedValue(ctx, PROFILE_LOADER, () => new DataLoader<string, { availability: Availability | null; maxChats: number } | null>(async (ids) => {
+  return scopedValue(ctx, PROFILE_LOADER, () => new DataLoader<string, ProfileView | null>(async (ids) => {
     const profiles = await team.profiles(requireViewer(ctx), ids);
     return ids.map((id) => profiles.get(id) ?? null);
-  }));
+  }, FRESH));
 }
 
 function labelLoader(ctx: RequestContext, team: TeamService) {
   return scopedValue(ctx, LABEL_LOADER, () => new DataLoader<string, string[]>(async (ids) => {
     const labels = await team.labelsOf(requireViewer(ctx), ids);
     return ids.map((id) => labels.get(id) ?? []);
-  }));
+  }, FRESH));
 }

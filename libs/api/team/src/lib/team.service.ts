@@ -7,7 +7,7 @@ import type { PresenceService } from './presence';
 import type { TeamRepository } from './team.repository';
 import { Availability, RoutingMode, TEAM_LIMITS, type BusinessHours, type CannedReplyRow, type TeamSettingsRow } from './team.type';
 
-/** Called after the routing mode changed (AUTO: the queue may be assigned now). */
+/** Called after the routing mode or someone's capacity changed (in AUTO the queue may be assigned now). */
 export type RoutingModeListener = (routing: RoutingMode) => Promise<void>;
 
 /**
@@ -43,6 +43,9 @@ export class TeamService {
     }
     await this.requireStaffMember(agentId);
     await this.repository.setMaxChats(agentId, maxChats);
+    // More room may take waiting chats.
+    const { routing } = await this.repository.settings();
+    for (const listener of this.routingListeners) await listener(routing);
   }
 
   /** Availability and capacity of agents and admins, for agents and admins; customers' entries are absent. */

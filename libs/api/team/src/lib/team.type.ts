@@ -96,3 +96,30 @@ export interface AgentProfileRow {
   maxChats: number;
   lastAssignedAt: Date | null;
 }
+
+export interface NoteRow {
+  id: string;
+  chatId: string;
+  authorId: string;
+  body: string;
+  createdAt: Date;
+}
+
+/** A private note on a chat: agents and admins only, never delivered to a customer. */
+@ObjectType('Note')
+export class Note {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => ID)
+  chatId: string;
+
+  /** Resolved by NotesResolver.author. */
+  authorId: string;
+
+  @Field()
+  body: string;
+
+  @Field(() => DateTimeISOResolver)
+  createdAt: Date;
+}

@@ -1,0 +1,64 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+import { queryRows } from '@parley/api/database';
+import type { RatingRow } from './chat-activity.type';
+
+const RATING_COLUMNS = `"chatId", rating, comment, "createdAt", "updatedAt"`;
+
+/** The SQL of read marks and ratings. */
+export class ChatActivityRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Moves the user's mark up to `seq`, capped at the chat's last message, in
+   * one statement: the upsert only writes when the new mark is higher, so of
+   * two racing marks the higher one stays. Returns the new mark, or null when
+   * it did not move (or there is no such chat).
+   */
+  async markRead(chatId: string, userId: string, seq: number): Promise<number | null> {
+    const [row] = await queryRows<{ seq: number }>(
+      this.dataSource,
+      `INSERT INTO chat_read_marks ("chatId", "userId", seq)
+       SELECT c.id, $2, LEAST($3::integer, c."lastSeq") FROM chats c WHERE c.id = $1 AND LEAST($3::integer, c."lastSeq") > 0
+       ON CONFLICT ("chatId", "userId") DO UPDATE SET seq = EXCLUDED.seq, "updatedAt" = now()
+         WHERE chat_read_marks.seq < EXCLUDED.seq
+       RETURNING seq`,
+      [chatId, userId, seq],
+    );
+    return row?.seq ?? null;
+  }
+
+  /** The marks of these (chat, user) pairs; a pair with no row is absent (0). Keys: `chatId:userId`. */
+  async marks(pairs: ReadonlyArray<readonly [string, string]>): Promise<Map<string, number>> {
+    if (!pairs.length) return new Map();
+    const rows = await queryRows<{ chatId: string; userId: string; seq: number }>(
+      this.dataSource,
+      `SELECT r."chatId", r."userId", r.seq FROM chat_read_marks r
+       JOIN unnest($1::uuid[], $2::uuid[]) AS p("chatId", "userId") ON p."chatId" = r."chatId" AND p."userId" = r."userId"`,
+      [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+    );
+    return new Map(rows.map((row) => [`${row.chatId}:${row.userId}`, row.seq]));
+  }
+
+  /**
+   * Stores the customer's rating of their CLOSED chat, replacing an earlier
+   * one. The chat's state and owner are checked in the same statement; null
+   * when they do not hold.
+   */
+  async rate(runner: QueryRunner, chatId: string, customerId: string, rating: number, comment: string | null): Promise<RatingRow | null> {
+    const [row] = await queryRows<RatingRow>(
+      this.dataSource,
+      `INSERT INTO chat_ratings ("chatId", rating, comment)
+       SELECT c.id, $3, $4 FROM chats c WHERE c.id = $1 AND c."customerId" = $2 AND c.status = 'CLOSED'
+       ON CONFLICT ("chatId") DO UPDATE SET rating = EXCLUDED.rating, comment = EXCLUDED.comment, "updatedAt" = now()
+       RETURNING ${RATING_COLUMNS}`,
+      [chatId, customerId, rating, comment],
+      runner,
+    );
+    return row ?? null;
+  }
+
+  async ratings(chatIds: readonly string[]): Promise<Map<string, RatingRow>> {
+    const rows = await queryRows<RatingRow>(this.dataSource, `SELECT ${RATING_COLUMNS} FROM chat_ratings WHERE "chatId" = ANY($1::uuid[])`, [chatIds]);
+    return new Map(rows.map((row) => [row.chatId, row]));
+  }
+}

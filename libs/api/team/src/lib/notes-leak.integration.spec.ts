@@ -1,0 +1,143 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import {
+  acceptChat,
+  createAgent,
+  gql,
+  gqlOk,
+  registerCustomer,
+  sendMessage,
+  startChat,
+  startTestServer,
+  subscribe,
+  wsClient,
+  type Person,
+  type Subscription,
+  type TestServer,
+  type WsClient,
+} from '@parley/api/testing';
+
+jest.setTimeout(90_000);
+
+/**
+ * The leak walk: a customer goes through every surface that could carry a
+ * private note (or a label, or why an agent has the chat) and none does.
+ * Each surface is a step below; a new surface that shows chats or messages to
+ * customers gets its step here.
+ */
+describe('private notes never reach a customer', () => {
+  let api: TestServer;
+  let model: Server;
+  const prompts: string[] = [];
+  let agent: Person;
+  let customer: Person;
+  const sockets: WsClient[] = [];
+  // Words no real text holds: if any appears in what the customer gets, something leaked.
+  const SECRET = `zqnote${randomBytes(6).toString('hex')}`;
+  const LABEL = `zqlabel${randomBytes(4).toString('hex')}`;
+
+  beforeAll(async () => {
+    // A real HTTP receiver as the bot's language model: it keeps every prompt it is sent.
+    model = await new Promise<Server>((resolve) => {
+      const server = createServer((req, res) => {
+        let body = '';
+        req.on('data', (chunk) => (body += chunk));
+        req.on('end', () => {
+          prompts.push(body);
+          res.setHeader('content-type', 'application/json');
+          res.end(JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content: 'MODEL: print the return label.' } }] }));
+        });
+      }).listen(0, '127.0.0.1', () => resolve(server));
+    });
+    const baseUrl = `http://127.0.0.1:${(model.address() as AddressInfo).port}/v1`;
+    // The starter knowledge base: the bot answers, through the model.
+    api = await startTestServer({ seedDemo: true, llm: { baseUrl, model: 'tiny', timeoutMs: 4000 } });
+    agent = await createAgent(api, 'Alex');
+    customer = await registerCustomer(api, 'Casey');
+  });
+
+  afterAll(async () => {
+    await Promise.all(sockets.map((s) => s.dispose()));
+    await api?.stop();
+    await new Promise((r) => model?.close(r));
+  });
+
+  const note = (chatId: string, body: string) =>
+    gqlOk(api.graphqlUrl, `mutation($c: ID!, $b: String!) { addNote(chatId: $c, body: $b) { id } }`, { c: chatId, b: body }, agent.token);
+
+  it('walks messages, lastMessage, messageAdded, chatUpdated, chats, search, transcripts and the bot prompt as a customer', async () => {
+    const seen: unknown[] = [];
+    const socket = wsClient(api.wsUrl, customer.token);
+    sockets.push(socket);
+    const CHAT_FIELDS = `id status subject notes { body author { displayName } } labels assignmentReason lastMessage { kind body } agent { displayName availability maxChats }`;
+    const updates: Subscription<unknown> = subscribe(socket, `subscription { chatUpdated { ${CHAT_FIELDS} } }`);
+    await new Promise((r) => setTimeout(r, 300));
+
+    // 1. While the bot answers: a note, then a question the bot sends to the model with the chat's context.
+    const chatId = await startChat(api, customer, 'hi there');
+    const live = subscribe(socket, `subscription($c: ID!) { messageAdded(chatId: $c, afterSeq: 0) { kind body } }`, { c: chatId });
+    const notes = subscribe(socket, `subscription($c: ID!) { noteAdded(chatId: $c) { body } }`, { c: chatId });
+    await note(chatId, `The customer is a reseller (${SECRET}); do not refund`);
+    await sendMessage(api, customer, chatId, 'how do i send back shoes i bought');
+    await live.waitFor(4, 10_000); // hi there, the bot, the question, the model's answer
+    expect(prompts.length).toBeGreaterThanOrEqual(1);
+    // The bot's prompt.
+    for (const prompt of prompts) expect(prompt).not.toContain(SECRET);
+
+    // 2. With an agent: notes, labels and a reply, all while the customer listens.
+    await sendMessage(api, customer, chatId, 'I want to talk to a person please');
+    // The bot hands over (its notice says when the team is back) before the agent takes the chat.
+    await live.waitFor(6, 10_000);
+    await acceptChat(api, agent, chatId);
+    await note(chatId, `Escalate to finance: ${SECRET}`);
+    await gqlOk(api.graphqlUrl, `mutation($c: ID!, $l: [String!]!) { setChatLabels(chatId: $c, labels: $l) { id } }`, { c: chatId, l: [LABEL] }, agent.token);
+    await sendMessage(api, agent, chatId, 'Happy to help with the return.');
+    await live.waitFor(8, 10_000);
+    await gqlOk(api.graphqlUrl, `mutation($c: ID!) { closeChat(chatId: $c) { id } }`, { c: chatId }, agent.token);
+    await updates.waitFor(3, 5000);
+    await notes.ended;
+    seen.push(live.values, live.errors, updates.values, updates.errors, notes.values);
+    // noteAdded refuses customers outright.
+    expect(notes.values).toEqual([]);
+    expect(JSON.stringify(notes.errors)).toContain('FORBIDDEN');
+
+    // 3. The chat as queries show it: every page of messages (what a transcript is made of), lastMessage, notes, labels, reason.
+    const one = await gqlOk(
+      api.graphqlUrl,
+      `query($c: ID!) { chat(id: $c) { ${CHAT_FIELDS} messages(first: 100) { edges { node { kind body } } pageInfo { hasNextPage } } } }`,
+      { c: chatId },
+      customer.token,
+    );
+    expect(one['chat']).toMatchObject({ notes: null, labels: [], assignmentReason: null, agent: { availability: null, maxChats: null } });
+    expect(one['chat'].messages.pageInfo.hasNextPage).toBe(false);
+    const bodies = (one['chat'].messages.edges as Array<{ node: { kind: string; body: string } }>).map((e) => e.node);
+    expect(bodies.map((m) => m.kind)).toEqual(['CUSTOMER', 'BOT', 'CUSTOMER', 'BOT', 'CUSTOMER', 'SYSTEM', 'SYSTEM', 'AGENT', 'SYSTEM']);
+    seen.push(one);
+    seen.push(await gqlOk(api.graphqlUrl, `{ chats(first: 10) { edges { node { ${CHAT_FIELDS} } } } }`, {}, customer.token));
+    seen.push(await gql(api.graphqlUrl, `query($c: ID!) { chat(id: $c) { notes { body author { displayName } } } }`, { c: chatId }, customer.token));
+
+    // 4. Search, once the schema has it: the note's own words find nothing, and the label filter is ignored for customers.
+    const queryFields = await gqlOk(api.graphqlUrl, `{ __type(name: "Query") { fields { name } } }`, {}, customer.token);
+    if ((queryFields['__type'].fields as Array<{ name: string }>).some((f) => f.name === 'searchChats')) {
+      const byNote = await gqlOk(api.graphqlUrl, `query($q: String) { searchChats(query: $q) { edges { node { ${CHAT_FIELDS} } } } }`, { q: SECRET }, customer.token);
+      expect(byNote['searchChats'].edges).toEqual([]);
+      seen.push(byNote);
+      seen.push(await gql(api.graphqlUrl, `query($l: String) { searchChats(label: $l) { edges { node { ${CHAT_FIELDS} } } } }`, { l: LABEL }, customer.token));
+    }
+
+    // 5. Stored messages: what transcripts (by email too), reply emails and message.created webhooks are built from.
+    const stored = await api.server.dataSource.query(`SELECT count(*)::int AS n FROM messages WHERE body LIKE $1`, [`%${SECRET}%`]);
+    expect(stored[0].n).toBe(0);
+
+    // EMAILS AND WEBHOOKS: built by the integrations part (its own lib). Their walk belongs here once they
+    // exist: a customer's reply-notification email, a transcript email and every webhook body of this chat
+    // (chat.created, chat.updated, message.created, chat.rated), each checked for SECRET and LABEL.
+
+    const everything = JSON.stringify(seen);
+    expect(everything).toContain('Happy to help with the return.'); // the walk did see the chat
+    expect(everything).not.toContain(SECRET);
+    expect(everything).not.toContain(LABEL);
+    expect(everything).not.toMatch(/accepted|auto-assigned|transferred by/);
+  });
+});

@@ -1,0 +1,87 @@
+import type { DataSource } from 'typeorm';
+import { inTransaction, queryRows } from '@parley/api/database';
+import type { TeamReportRow } from './chat-activity.type';
+
+/**
+ * The chats created in [$1, $2), each with the moments the report measures.
+ * - neededAt: when the chat needed a person. Created, for a chat the bot never
+ *   answered; otherwise the first SYSTEM message after the bot's last reply
+ *   (the handover: the customer asked for a person, or an agent joined).
+ * - firstAgentAt / firstAgentId: its first AGENT message and who wrote it.
+ * Indexes: IDX_chats_created for the range, IDX_messages_chat_kind_seq for
+ * each chat's BOT, SYSTEM and AGENT messages, chat_ratings' key for ratings.
+ */
+const MEASURED = `
+  scope AS (
+    SELECT c.id, c."agentId", c."createdAt", c."closedAt",
+      COALESCE(h."createdAt", c."createdAt") AS "neededAt",
+      fa."createdAt" AS "firstAgentAt", fa."senderId" AS "firstAgentId"
+    FROM chats c
+    LEFT JOIN LATERAL (
+      SELECT m."createdAt", m."senderId" FROM messages m WHERE m."chatId" = c.id AND m.kind = 'AGENT' ORDER BY m.seq LIMIT 1
+    ) fa ON true
+    -- Looked for only in chats a person answered (those the bot closed on its own have no first response).
+    LEFT JOIN LATERAL (
+      SELECT s."createdAt" FROM messages s
+      WHERE fa."createdAt" IS NOT NULL AND s."chatId" = c.id AND s.kind = 'SYSTEM'
+        AND s.seq > (SELECT b.seq FROM messages b WHERE b."chatId" = c.id AND b.kind = 'BOT' ORDER BY b.seq DESC LIMIT 1)
+      ORDER BY s.seq LIMIT 1
+    ) h ON true
+    WHERE c."createdAt" >= $1 AND c."createdAt" < $2
+  ),
+  measured AS (
+    SELECT s.*,
+      -- Null without an AGENT message (GREATEST alone would make that 0: it skips nulls).
+      CASE WHEN s."firstAgentAt" IS NOT NULL THEN GREATEST(0, EXTRACT(EPOCH FROM s."firstAgentAt" - s."neededAt"))::float8 END AS "firstResponse",
+      EXTRACT(EPOCH FROM s."closedAt" - s."createdAt")::float8 AS resolution,
+      r.rating
+    FROM scope s LEFT JOIN chat_ratings r ON r."chatId" = s.id
+  )`;
+
+/**
+ * One statement, so the chats are measured once: the totals, and per agent or
+ * admin the closed chats they had at close and those chats' ratings, and the
+ * first responses they wrote themselves (by display name, as JSON).
+ */
+const REPORT = `WITH ${MEASURED},
+  per_agent AS (
+    SELECT "agentId", "closedAt" IS NOT NULL AS closed, NULL::float8 AS "firstResponse", rating FROM measured WHERE "agentId" IS NOT NULL
+    UNION ALL
+    SELECT "firstAgentId", false, "firstResponse", NULL FROM measured WHERE "firstAgentId" IS NOT NULL
+  ),
+  agents AS (
+    SELECT p."agentId", u."displayName",
+      count(*) FILTER (WHERE p.closed)::int AS "chatsClosed",
+      percentile_cont(0.5) WITHIN GROUP (ORDER BY p."firstResponse") AS "medianFirstResponseSeconds",
+      avg(p.rating)::float8 AS "averageRating"
+    FROM per_agent p JOIN users u ON u.id = p."agentId"
+    GROUP BY p."agentId", u."displayName"
+  )
+  SELECT count(*)::int AS "chatsCreated",
+    count(*) FILTER (WHERE "closedAt" IS NOT NULL)::int AS "chatsClosed",
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY "firstResponse") AS "medianFirstResponseSeconds",
+    percentile_cont(0.5) WITHIN GROUP (ORDER BY resolution) AS "medianResolutionSeconds",
+    avg(rating)::float8 AS "averageRating",
+    count(rating)::int AS ratings,
+    (SELECT COALESCE(json_agg(json_build_object(
+        'agentId', a."agentId", 'chatsClosed', a."chatsClosed",
+        'medianFirstResponseSeconds', a."medianFirstResponseSeconds", 'averageRating', a."averageRating"
+      ) ORDER BY lower(a."displayName"), a."agentId"), '[]') FROM agents a) AS agents
+  FROM measured`;
+
+/** The report's statement ($1 from, $2 to), for the tests that check its plan. */
+export const TEAM_REPORT_STATEMENT = REPORT;
+
+/** The team report's SQL: every figure computed by PostgreSQL. */
+export class TeamReportRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  report(from: Date, to: Date): Promise<TeamReportRow> {
+    return inTransaction(this.dataSource, async (runner) => {
+      // Compiling the plan to machine code cost more than it saved (about 1 s of 3.6 on a year of 60,000 chats).
+      await runner.query('SET LOCAL jit = off');
+      const [row] = await queryRows<TeamReportRow>(this.dataSource, REPORT, [from, to], runner);
+      return row;
+    });
+  }
+}
