@@ -235,12 +235,17 @@ describe('the agent desk', () => {
       await desk.page.getByLabel('Status').selectOption('ACTIVE');
       await row(desk.page, 'Jordan Rivera').waitFor({ state: 'detached' });
 
+      // a renewal the server answered but the page never heard (it was reloaded meanwhile) leaves the session
+      // standing: the reload renews with the same refresh token
+      await loseOneRenewalAnswer(desk.page);
+      const signInsBefore = desk.signIns();
       // every message stored once and shown once, in order
       await desk.page.goto(`/desk/all/${chatId}`);
       const stored = await allMessages(api, await fresh(alex), chatId);
       await desk.page.locator(`[data-testid="message"][data-seq="${stored[stored.length - 1].seq}"]`).waitFor();
       const shown = await desk.page.$$eval('[data-testid="message"][data-seq]', (els) => els.map((el) => Number(el.getAttribute('data-seq'))));
       expect(shown).toEqual(stored.map((m) => m.seq));
+      expect(desk.signIns()).toBe(signInsBefore);
       await customerWs.dispose();
     } finally {
       await desk.context.close();
@@ -430,6 +435,21 @@ describe('the agent desk', () => {
     }
   });
 });
+
+/** Lets the page's next session renewal reach the server, then drops the answer, as a page unloading meanwhile would. */
+async function loseOneRenewalAnswer(page: Page): Promise<void> {
+  let lost!: () => void;
+  const done = new Promise<void>((resolve) => (lost = resolve));
+  await page.route('**/graphql', async (route) => {
+    if (!route.request().postData()?.includes('RefreshSession')) return route.fallback();
+    await route.fetch();
+    await route.abort('connectionreset');
+    lost();
+  });
+  // renewals come at half the access token's lifetime
+  await done;
+  await page.unroute('**/graphql');
+}
 
 async function until(probe: () => boolean, timeoutMs = 15_000): Promise<void> {
   const end = Date.now() + timeoutMs;

@@ -202,12 +202,27 @@ describe('sessions: refresh tokens and sign-out', () => {
   it('revokes the whole session when a spent refresh token is used again', async () => {
     const { refresh } = await signIn();
     const legit = await gqlOk(api.graphqlUrl, REFRESH, { t: refresh });
+    const next = await gqlOk(api.graphqlUrl, REFRESH, { t: legit['refreshToken'].refreshToken });
     const replay = await gql(api.graphqlUrl, REFRESH, { t: refresh });
     expect(errorCode(replay)).toBe('UNAUTHENTICATED');
     // The thief's replay ended the session for everyone holding it.
-    expect(errorCode(await gql(api.graphqlUrl, REFRESH, { t: legit['refreshToken'].refreshToken }))).toBe('UNAUTHENTICATED');
-    expect(errorCode(await gql(api.graphqlUrl, CHATS, {}, legit['refreshToken'].token))).toBe('UNAUTHENTICATED');
+    expect(errorCode(await gql(api.graphqlUrl, REFRESH, { t: next['refreshToken'].refreshToken }))).toBe('UNAUTHENTICATED');
+    expect(errorCode(await gql(api.graphqlUrl, CHATS, {}, next['refreshToken'].token))).toBe('UNAUTHENTICATED');
     expect(errorCode(await gql(api.graphqlUrl, REFRESH, { t: 'made-up' }))).toBe('UNAUTHENTICATED');
+  });
+
+  it('lets a refresh whose answer was lost (its page unloaded) be repeated; the token that answer carried is withdrawn, and using it is reuse', async () => {
+    const { refresh } = await signIn();
+    const lost = await gqlOk(api.graphqlUrl, REFRESH, { t: refresh });
+    const retried = await gqlOk(api.graphqlUrl, REFRESH, { t: refresh });
+    const again = await gqlOk(api.graphqlUrl, REFRESH, { t: refresh });
+    expect(again['refreshToken'].user.id).toBe(lost['refreshToken'].user.id);
+    // the session goes on from the last answer
+    const onward = await gqlOk(api.graphqlUrl, REFRESH, { t: again['refreshToken'].refreshToken });
+    expect((await gqlOk(api.graphqlUrl, CHATS, {}, onward['refreshToken'].token))['chats']).toBeTruthy();
+    // a withdrawn token shown later (someone had a copy of a lost answer) ends the session
+    expect(errorCode(await gql(api.graphqlUrl, REFRESH, { t: retried['refreshToken'].refreshToken }))).toBe('UNAUTHENTICATED');
+    expect(errorCode(await gql(api.graphqlUrl, CHATS, {}, onward['refreshToken'].token))).toBe('UNAUTHENTICATED');
   });
 
   it('signs out: the access token, the refresh token and open sockets stop working at once', async () => {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import { Role, unauthenticated, type PubSub, type Viewer } from '@parley/api/core';
 import { queryRows } from '@parley/api/database';
 import { RefreshTokenEntity } from './session.entity';
@@ -15,6 +15,8 @@ export const ALL_SESSIONS = 'all';
 export type SessionStanding = 'stored' | 'unstored' | 'ended';
 
 const REFRESH_TTL_SECONDS = 30 * 24 * 3600;
+/** How long a refresh whose answer was lost (its page unloaded) may be repeated; see rotate. */
+export const RETRY_LOST_ANSWER_SECONDS = 30;
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export interface IssuedRefreshToken {
@@ -25,7 +27,7 @@ export interface IssuedRefreshToken {
 
 /**
  * Refresh tokens (256 random bits, stored hashed, rotated on every use; reuse
- * of a spent one revokes its whole family) and revoked sessions, whose access
+ * of a spent one revokes its whole family, but for a lost answer's retry) and revoked sessions, whose access
  * tokens stop working at once on every instance.
  */
 export class SessionService {
@@ -92,10 +94,10 @@ export class SessionService {
     for (const listener of this.listeners) listener(userId);
   }
 
-  async issue(userId: string, sessionId: string = randomUUID()): Promise<IssuedRefreshToken> {
+  async issue(userId: string, sessionId: string = randomUUID(), runner?: QueryRunner): Promise<IssuedRefreshToken> {
     const refreshToken = randomBytes(32).toString('base64url');
     const refreshExpiresAt = new Date(Date.now() + REFRESH_TTL_SECONDS * 1000);
-    await this.dataSource.getRepository(RefreshTokenEntity).insert({
+    await (runner?.manager ?? this.dataSource.manager).getRepository(RefreshTokenEntity).insert({
       id: randomUUID(),
       userId,
       familyId: sessionId,
@@ -105,27 +107,58 @@ export class SessionService {
     return { refreshToken, sessionId, refreshExpiresAt };
   }
 
-  /** Spends a refresh token: the user and session it continues, or UNAUTHENTICATED (and the family revoked on reuse). */
+  /**
+   * Spends a refresh token: the user and session it continues, or
+   * UNAUTHENTICATED (and the family revoked on reuse). One exception to reuse:
+   * a refresh whose answer never reached its page (the page unloaded while it
+   * was on its way) may be repeated within RETRY_LOST_ANSWER_SECONDS, as long
+   * as the token it produced has not been used; that token is withdrawn, and
+   * presenting it later counts as reuse. A thief who replays a token first
+   * therefore gains nothing the holder's next refresh does not revoke.
+   */
   async rotate(refreshToken: string): Promise<{ userId: string; next: IssuedRefreshToken }> {
-    const [spent] = await queryRows<{ userId: string; familyId: string; expiresAt: Date; revokedAt: Date | null }>(
-      this.dataSource,
-      `UPDATE refresh_tokens SET "usedAt" = now()
-       WHERE "tokenHash" = $1 AND "usedAt" IS NULL AND "revokedAt" IS NULL
-       RETURNING "userId", "familyId", "expiresAt", "revokedAt"`,
-      [hash(refreshToken)],
-    );
-    if (!spent) {
-      const [known] = await queryRows<{ userId: string; familyId: string }>(
+    const outcome = await this.dataSource.transaction(async (manager) => {
+      const runner = manager.queryRunner;
+      if (!runner) throw new Error('A transaction without its query runner');
+      const [token] = await queryRows<{ id: string; userId: string; familyId: string; expiresAt: Date; retryable: boolean; spent: boolean; revoked: boolean }>(
         this.dataSource,
-        `SELECT "userId", "familyId" FROM refresh_tokens WHERE "tokenHash" = $1`,
-        [hash(refreshToken)],
+        `SELECT t.id, t."userId", t."familyId", t."expiresAt", t."usedAt" IS NOT NULL AS spent, t."revokedAt" IS NOT NULL AS revoked,
+                t."usedAt" > now() - make_interval(secs => $2)
+                  AND NOT EXISTS (SELECT 1 FROM refresh_tokens n WHERE n."familyId" = t."familyId" AND n."usedAt" > t."usedAt") AS retryable
+         FROM refresh_tokens t WHERE t."tokenHash" = $1 FOR UPDATE`,
+        [hash(refreshToken), RETRY_LOST_ANSWER_SECONDS],
+        runner,
       );
-      // A spent token used again: someone else has a copy. End the whole session.
-      if (known) await this.revoke(known.userId, known.familyId);
-      throw unauthenticated('This session has ended; sign in again.');
+      if (!token) return { kind: 'unknown' as const };
+      if (token.revoked || (token.spent && !token.retryable)) return { kind: 'reused' as const, userId: token.userId, familyId: token.familyId };
+      if (token.expiresAt.getTime() <= Date.now()) return { kind: 'expired' as const };
+      if (token.spent) {
+        // the answer was lost: withdraw what it carried, spent a moment before this token so that it never qualifies here
+        await queryRows(
+          this.dataSource,
+          `UPDATE refresh_tokens SET "usedAt" = u."usedAt" - interval '1 millisecond'
+           FROM (SELECT "usedAt" FROM refresh_tokens WHERE id = $1) u
+           WHERE "familyId" = $2 AND refresh_tokens."usedAt" IS NULL AND "revokedAt" IS NULL`,
+          [token.id, token.familyId],
+          runner,
+        );
+      } else {
+        await queryRows(this.dataSource, `UPDATE refresh_tokens SET "usedAt" = now() WHERE id = $1`, [token.id], runner);
+      }
+      return { kind: 'rotated' as const, userId: token.userId, next: await this.issue(token.userId, token.familyId, runner) };
+    });
+    switch (outcome.kind) {
+      case 'rotated':
+        return { userId: outcome.userId, next: outcome.next };
+      case 'expired':
+        throw unauthenticated('This session has expired; sign in again.');
+      case 'reused':
+        // A spent token used again: someone else has a copy. End the whole session.
+        await this.revoke(outcome.userId, outcome.familyId);
+        throw unauthenticated('This session has ended; sign in again.');
+      default:
+        throw unauthenticated('This session has ended; sign in again.');
     }
-    if (spent.expiresAt.getTime() <= Date.now()) throw unauthenticated('This session has expired; sign in again.');
-    return { userId: spent.userId, next: await this.issue(spent.userId, spent.familyId) };
   }
 
   async revoke(userId: string, sessionId: string): Promise<void> {
