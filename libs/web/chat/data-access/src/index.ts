@@ -9,3 +9,4 @@ export * from './lib/send-retry';
 export * from './lib/typing-people';
 export * from './lib/attachment-client';
 export * from './lib/transcript.service';
+export * from './lib/live-conversation';

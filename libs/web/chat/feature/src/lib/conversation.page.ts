@@ -103,7 +103,7 @@ export class ConversationPage {
   protected onDraft(text: string): void {
     this.draft.set(text);
     this.drafts.set(this.chatId(), text);
-    this.store.typingNotifier.input(text);
+    this.store.typed(text);
   }
 
   /** Uploads each file at once (at most the message's limit); the message names them when sent. */
