@@ -1,5 +1,5 @@
 import type { Routes } from '@angular/router';
-import { isInboxView, requireNoTeamSession, requireTeam } from './guards';
+import { isInboxView, requireAdmin, requireNoTeamSession, requireTeam } from './guards';
 
 const DESK = $localize`:@@desk.title:Parley desk`;
 
@@ -16,6 +16,12 @@ export const appRoutes: Routes = [
     loadComponent: () => import('@parley/web/desk/shell/feature').then((m) => m.DeskShellPage),
     children: [
       { path: '', pathMatch: 'full', redirectTo: 'queue' },
+      {
+        path: 'admin',
+        title: $localize`:@@desk.title.admin:Team administration · ${DESK}:desk:`,
+        canActivate: [requireAdmin],
+        loadComponent: () => import('@parley/web/desk/shell/feature').then((m) => m.AdminPage),
+      },
       {
         path: ':view',
         title: DESK,

@@ -20,3 +20,9 @@ export const requireNoTeamSession: CanActivateFn = () => {
 
 /** The three views of the inbox. */
 export const isInboxView = (_route: unknown, segments: Array<{ path: string }>) => ['queue', 'mine', 'all'].includes(segments[0]?.path ?? '');
+
+/** Team administration is for admins; an agent lands in the queue. */
+export const requireAdmin: CanActivateFn = () => {
+  const user = inject(SessionStore).user();
+  return user?.role === 'ADMIN' ? true : inject(Router).createUrlTree(['/queue']);
+};

@@ -17,7 +17,7 @@ function isNavigation(req: Request): boolean {
 }
 
 /** The agent desk's routes (apps/desk/src/app/app.routes.ts), under `/desk`. */
-const DESK_ROUTES = /^\/desk(?:\/(?:(?:sign-in|queue|mine|all)(?:\/[\w-]+)?\/?)?)?$/;
+const DESK_ROUTES = /^\/desk(?:\/(?:(?:sign-in|queue|mine|all|admin)(?:\/[\w-]+)?\/?)?)?$/;
 
 /**
  * Serves the built customer web app at `/` and the agent desk at `/desk`:

@@ -1,2 +1,3 @@
 export * from './lib/desk-conversation';
 export * from './lib/open-chats.store';
+export * from './lib/rows';

@@ -1,3 +1,4 @@
 export * from './lib/sign-in.page';
 export * from './lib/desk-shell.page';
 export * from './lib/keys';
+export * from './lib/admin.page';

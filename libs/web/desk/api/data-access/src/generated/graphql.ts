@@ -7,6 +7,11 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import { gql } from 'apollo-angular';
 import { Injectable } from '@angular/core';
 import * as Apollo from 'apollo-angular';
+export type Availability =
+  | 'AWAY'
+  | 'OFFLINE'
+  | 'ONLINE';
+
 export type ChatStatus =
   /** Accepted by an agent. */
   | 'ACTIVE'
@@ -21,10 +26,22 @@ export type MessageKind =
   | 'CUSTOMER'
   | 'SYSTEM';
 
+export type RegisterInput = {
+  displayName: string;
+  email: string;
+  password: string;
+};
+
 export type Role =
   | 'ADMIN'
   | 'AGENT'
   | 'CUSTOMER';
+
+export type RoutingMode =
+  /** Parley assigns queued chats to available agents (see README.md). */
+  | 'AUTO'
+  /** Agents take chats from the queue themselves (acceptChat). */
+  | 'MANUAL';
 
 export type SendMessageInput = {
   /** Uploads of the sender's own, at most 5; the body may then be empty. */
@@ -46,7 +63,7 @@ export type DeskConversationQueryVariables = Exact<{
 }>;
 
 
-export type DeskConversationQuery = { chat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, messages: { edges: Array<{ node: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } }>, pageInfo: { hasPreviousPage: boolean, startCursor: string | null } }, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } | null };
+export type DeskConversationQuery = { chat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, labels: Array<string>, assignmentReason: string | null, customerReadSeq: number, messages: { edges: Array<{ node: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } }>, pageInfo: { hasPreviousPage: boolean, startCursor: string | null } }, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } | null };
 
 export type DeskOlderMessagesQueryVariables = Exact<{
   id: string | number;
@@ -91,12 +108,12 @@ export type DeskPersonFragment = { id: string, displayName: string, email: strin
 
 export type DeskMessageFragment = { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> };
 
-export type DeskChatFragment = { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null };
+export type DeskChatFragment = { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, labels: Array<string>, assignmentReason: string | null, customerReadSeq: number, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null };
 
 export type DeskQueueQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type DeskQueueQuery = { queue: Array<{ id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null }> };
+export type DeskQueueQuery = { queue: Array<{ id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, labels: Array<string>, assignmentReason: string | null, customerReadSeq: number, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null }> };
 
 export type DeskChatsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -105,12 +122,12 @@ export type DeskChatsQueryVariables = Exact<{
 }>;
 
 
-export type DeskChatsQuery = { chats: { edges: Array<{ node: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type DeskChatsQuery = { chats: { edges: Array<{ node: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, labels: Array<string>, assignmentReason: string | null, customerReadSeq: number, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type DeskChatUpdatedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type DeskChatUpdatedSubscription = { chatUpdated: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } };
+export type DeskChatUpdatedSubscription = { chatUpdated: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, labels: Array<string>, assignmentReason: string | null, customerReadSeq: number, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } };
 
 export type DeskChatActivitySubscriptionVariables = Exact<{
   chatId: string | number;
@@ -125,14 +142,150 @@ export type DeskAcceptChatMutationVariables = Exact<{
 }>;
 
 
-export type DeskAcceptChatMutation = { acceptChat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } };
+export type DeskAcceptChatMutation = { acceptChat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, labels: Array<string>, assignmentReason: string | null, customerReadSeq: number, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } };
 
 export type DeskCloseChatMutationVariables = Exact<{
   chatId: string | number;
 }>;
 
 
-export type DeskCloseChatMutation = { closeChat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } };
+export type DeskCloseChatMutation = { closeChat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, labels: Array<string>, assignmentReason: string | null, customerReadSeq: number, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } };
+
+export type DeskNoteFragment = { id: string, chatId: string, body: string, createdAt: string, author: { id: string, displayName: string } };
+
+export type DeskAgentFragment = { id: string, displayName: string, email: string | null, role: Role, availability: Availability | null, maxChats: number | null, active: boolean };
+
+export type DeskAgentsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DeskAgentsQuery = { agents: Array<{ id: string, displayName: string, email: string | null, role: Role, availability: Availability | null, maxChats: number | null, active: boolean }> };
+
+export type DeskSetAvailabilityMutationVariables = Exact<{
+  availability: Availability;
+}>;
+
+
+export type DeskSetAvailabilityMutation = { setAvailability: { id: string, displayName: string, email: string | null, role: Role, availability: Availability | null, maxChats: number | null, active: boolean } };
+
+export type DeskAvailabilityChangedSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DeskAvailabilityChangedSubscription = { availabilityChanged: { id: string, displayName: string, email: string | null, role: Role, availability: Availability | null, maxChats: number | null, active: boolean } };
+
+export type DeskNotesQueryVariables = Exact<{
+  chatId: string | number;
+}>;
+
+
+export type DeskNotesQuery = { chat: { id: string, notes: Array<{ id: string, chatId: string, body: string, createdAt: string, author: { id: string, displayName: string } }> | null } | null };
+
+export type DeskNoteAddedSubscriptionVariables = Exact<{
+  chatId: string | number;
+}>;
+
+
+export type DeskNoteAddedSubscription = { noteAdded: { id: string, chatId: string, body: string, createdAt: string, author: { id: string, displayName: string } } };
+
+export type DeskAddNoteMutationVariables = Exact<{
+  chatId: string | number;
+  body: string;
+}>;
+
+
+export type DeskAddNoteMutation = { addNote: { id: string, chatId: string, body: string, createdAt: string, author: { id: string, displayName: string } } };
+
+export type DeskCannedRepliesQueryVariables = Exact<{
+  search?: string | null | undefined;
+}>;
+
+
+export type DeskCannedRepliesQuery = { cannedReplies: Array<{ id: string, shortcut: string, body: string }> };
+
+export type DeskCreateCannedReplyMutationVariables = Exact<{
+  shortcut: string;
+  body: string;
+}>;
+
+
+export type DeskCreateCannedReplyMutation = { createCannedReply: { id: string, shortcut: string, body: string } };
+
+export type DeskDeleteCannedReplyMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeskDeleteCannedReplyMutation = { deleteCannedReply: boolean };
+
+export type DeskTransferChatMutationVariables = Exact<{
+  chatId: string | number;
+  agentId: string | number;
+}>;
+
+
+export type DeskTransferChatMutation = { transferChat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, labels: Array<string>, assignmentReason: string | null, customerReadSeq: number, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } };
+
+export type DeskReleaseChatMutationVariables = Exact<{
+  chatId: string | number;
+}>;
+
+
+export type DeskReleaseChatMutation = { releaseChat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, labels: Array<string>, assignmentReason: string | null, customerReadSeq: number, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } };
+
+export type DeskSetChatLabelsMutationVariables = Exact<{
+  chatId: string | number;
+  labels: Array<string> | string;
+}>;
+
+
+export type DeskSetChatLabelsMutation = { setChatLabels: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, labels: Array<string>, assignmentReason: string | null, customerReadSeq: number, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } };
+
+export type DeskReadReceiptsSubscriptionVariables = Exact<{
+  chatId: string | number;
+}>;
+
+
+export type DeskReadReceiptsSubscription = { readReceipts: { chatId: string, seq: number, user: { id: string, role: Role } } };
+
+export type DeskTeamSettingsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DeskTeamSettingsQuery = { teamSettings: { routing: RoutingMode } };
+
+export type DeskUpdateTeamSettingsMutationVariables = Exact<{
+  routing: RoutingMode;
+}>;
+
+
+export type DeskUpdateTeamSettingsMutation = { updateTeamSettings: { routing: RoutingMode } };
+
+export type DeskSetAgentCapacityMutationVariables = Exact<{
+  agentId: string | number;
+  maxChats: number;
+}>;
+
+
+export type DeskSetAgentCapacityMutation = { setAgentCapacity: { id: string, displayName: string, email: string | null, role: Role, availability: Availability | null, maxChats: number | null, active: boolean } };
+
+export type DeskDeactivateUserMutationVariables = Exact<{
+  userId: string | number;
+}>;
+
+
+export type DeskDeactivateUserMutation = { deactivateUser: { id: string, displayName: string, email: string | null, role: Role, availability: Availability | null, maxChats: number | null, active: boolean } };
+
+export type DeskReactivateUserMutationVariables = Exact<{
+  userId: string | number;
+}>;
+
+
+export type DeskReactivateUserMutation = { reactivateUser: { id: string, displayName: string, email: string | null, role: Role, availability: Availability | null, maxChats: number | null, active: boolean } };
+
+export type DeskCreateAgentMutationVariables = Exact<{
+  input: RegisterInput;
+}>;
+
+
+export type DeskCreateAgentMutation = { createAgent: { id: string } };
 
 export const DeskPersonFragmentDoc = gql`
     fragment DeskPerson on User {
@@ -177,6 +330,9 @@ export const DeskChatFragmentDoc = gql`
   createdAt
   updatedAt
   closedAt
+  labels
+  assignmentReason
+  customerReadSeq
   agent {
     ...DeskPerson
   }
@@ -189,6 +345,29 @@ export const DeskChatFragmentDoc = gql`
 }
     ${DeskPersonFragmentDoc}
 ${DeskMessageFragmentDoc}`;
+export const DeskNoteFragmentDoc = gql`
+    fragment DeskNote on Note {
+  id
+  chatId
+  body
+  createdAt
+  author {
+    id
+    displayName
+  }
+}
+    `;
+export const DeskAgentFragmentDoc = gql`
+    fragment DeskAgent on User {
+  id
+  displayName
+  email
+  role
+  availability
+  maxChats
+  active
+}
+    `;
 export const DeskConversationDocument = gql`
     query DeskConversation($id: ID!, $last: Int!) {
   chat(id: $id) {
@@ -435,6 +614,358 @@ export const DeskCloseChatDocument = gql`
   })
   export class DeskCloseChatGQL extends Apollo.Mutation<DeskCloseChatMutation, DeskCloseChatMutationVariables> {
     override document = DeskCloseChatDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const DeskAgentsDocument = gql`
+    query DeskAgents {
+  agents {
+    ...DeskAgent
+  }
+}
+    ${DeskAgentFragmentDoc}`;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class DeskAgentsGQL extends Apollo.Query<DeskAgentsQuery, DeskAgentsQueryVariables> {
+    override document = DeskAgentsDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const DeskSetAvailabilityDocument = gql`
+    mutation DeskSetAvailability($availability: Availability!) {
+  setAvailability(availability: $availability) {
+    ...DeskAgent
+  }
+}
+    ${DeskAgentFragmentDoc}`;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class DeskSetAvailabilityGQL extends Apollo.Mutation<DeskSetAvailabilityMutation, DeskSetAvailabilityMutationVariables> {
+    override document = DeskSetAvailabilityDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const DeskAvailabilityChangedDocument = gql`
+    subscription DeskAvailabilityChanged {
+  availabilityChanged {
+    ...DeskAgent
+  }
+}
+    ${DeskAgentFragmentDoc}`;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class DeskAvailabilityChangedGQL extends Apollo.Subscription<DeskAvailabilityChangedSubscription, DeskAvailabilityChangedSubscriptionVariables> {
+    override document = DeskAvailabilityChangedDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const DeskNotesDocument = gql`
+    query DeskNotes($chatId: ID!) {
+  chat(id: $chatId) {
+    id
+    notes {
+      ...DeskNote
+    }
+  }
+}
+    ${DeskNoteFragmentDoc}`;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class DeskNotesGQL extends Apollo.Query<DeskNotesQuery, DeskNotesQueryVariables> {
+    override document = DeskNotesDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const DeskNoteAddedDocument = gql`
+    subscription DeskNoteAdded($chatId: ID!) {
+  noteAdded(chatId: $chatId) {
+    ...DeskNote
+  }
+}
+    ${DeskNoteFragmentDoc}`;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class DeskNoteAddedGQL extends Apollo.Subscription<DeskNoteAddedSubscription, DeskNoteAddedSubscriptionVariables> {
+    override document = DeskNoteAddedDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const DeskAddNoteDocument = gql`
+    mutation DeskAddNote($chatId: ID!, $body: String!) {
+  addNote(chatId: $chatId, body: $body) {
+    ...DeskNote
+  }
+}
+    ${DeskNoteFragmentDoc}`;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class DeskAddNoteGQL extends Apollo.Mutation<DeskAddNoteMutation, DeskAddNoteMutationVariables> {
+    override document = DeskAddNoteDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const DeskCannedRepliesDocument = gql`
+    query DeskCannedReplies($search: String) {
+  cannedReplies(search: $search) {
+    id
+    shortcut
+    body
+  }
+}
+    `;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class DeskCannedRepliesGQL extends Apollo.Query<DeskCannedRepliesQuery, DeskCannedRepliesQueryVariables> {
+    override document = DeskCannedRepliesDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const DeskCreateCannedReplyDocument = gql`
+    mutation DeskCreateCannedReply($shortcut: String!, $body: String!) {
+  createCannedReply(shortcut: $shortcut, body: $body) {
+    id
+    shortcut
+    body
+  }
+}
+    `;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class DeskCreateCannedReplyGQL extends Apollo.Mutation<DeskCreateCannedReplyMutation, DeskCreateCannedReplyMutationVariables> {
+    override document = DeskCreateCannedReplyDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const DeskDeleteCannedReplyDocument = gql`
+    mutation DeskDeleteCannedReply($id: ID!) {
+  deleteCannedReply(id: $id)
+}
+    `;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class DeskDeleteCannedReplyGQL extends Apollo.Mutation<DeskDeleteCannedReplyMutation, DeskDeleteCannedReplyMutationVariables> {
+    override document = DeskDeleteCannedReplyDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const DeskTransferChatDocument = gql`
+    mutation DeskTransferChat($chatId: ID!, $agentId: ID!) {
+  transferChat(chatId: $chatId, agentId: $agentId) {
+    ...DeskChat
+  }
+}
+    ${DeskChatFragmentDoc}`;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class DeskTransferChatGQL extends Apollo.Mutation<DeskTransferChatMutation, DeskTransferChatMutationVariables> {
+    override document = DeskTransferChatDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const DeskReleaseChatDocument = gql`
+    mutation DeskReleaseChat($chatId: ID!) {
+  releaseChat(chatId: $chatId) {
+    ...DeskChat
+  }
+}
+    ${DeskChatFragmentDoc}`;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class DeskReleaseChatGQL extends Apollo.Mutation<DeskReleaseChatMutation, DeskReleaseChatMutationVariables> {
+    override document = DeskReleaseChatDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const DeskSetChatLabelsDocument = gql`
+    mutation DeskSetChatLabels($chatId: ID!, $labels: [String!]!) {
+  setChatLabels(chatId: $chatId, labels: $labels) {
+    ...DeskChat
+  }
+}
+    ${DeskChatFragmentDoc}`;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class DeskSetChatLabelsGQL extends Apollo.Mutation<DeskSetChatLabelsMutation, DeskSetChatLabelsMutationVariables> {
+    override document = DeskSetChatLabelsDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const DeskReadReceiptsDocument = gql`
+    subscription DeskReadReceipts($chatId: ID!) {
+  readReceipts(chatId: $chatId) {
+    chatId
+    seq
+    user {
+      id
+      role
+    }
+  }
+}
+    `;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class DeskReadReceiptsGQL extends Apollo.Subscription<DeskReadReceiptsSubscription, DeskReadReceiptsSubscriptionVariables> {
+    override document = DeskReadReceiptsDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const DeskTeamSettingsDocument = gql`
+    query DeskTeamSettings {
+  teamSettings {
+    routing
+  }
+}
+    `;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class DeskTeamSettingsGQL extends Apollo.Query<DeskTeamSettingsQuery, DeskTeamSettingsQueryVariables> {
+    override document = DeskTeamSettingsDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const DeskUpdateTeamSettingsDocument = gql`
+    mutation DeskUpdateTeamSettings($routing: RoutingMode!) {
+  updateTeamSettings(routing: $routing) {
+    routing
+  }
+}
+    `;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class DeskUpdateTeamSettingsGQL extends Apollo.Mutation<DeskUpdateTeamSettingsMutation, DeskUpdateTeamSettingsMutationVariables> {
+    override document = DeskUpdateTeamSettingsDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const DeskSetAgentCapacityDocument = gql`
+    mutation DeskSetAgentCapacity($agentId: ID!, $maxChats: Int!) {
+  setAgentCapacity(agentId: $agentId, maxChats: $maxChats) {
+    ...DeskAgent
+  }
+}
+    ${DeskAgentFragmentDoc}`;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class DeskSetAgentCapacityGQL extends Apollo.Mutation<DeskSetAgentCapacityMutation, DeskSetAgentCapacityMutationVariables> {
+    override document = DeskSetAgentCapacityDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const DeskDeactivateUserDocument = gql`
+    mutation DeskDeactivateUser($userId: ID!) {
+  deactivateUser(userId: $userId) {
+    ...DeskAgent
+  }
+}
+    ${DeskAgentFragmentDoc}`;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class DeskDeactivateUserGQL extends Apollo.Mutation<DeskDeactivateUserMutation, DeskDeactivateUserMutationVariables> {
+    override document = DeskDeactivateUserDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const DeskReactivateUserDocument = gql`
+    mutation DeskReactivateUser($userId: ID!) {
+  reactivateUser(userId: $userId) {
+    ...DeskAgent
+  }
+}
+    ${DeskAgentFragmentDoc}`;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class DeskReactivateUserGQL extends Apollo.Mutation<DeskReactivateUserMutation, DeskReactivateUserMutationVariables> {
+    override document = DeskReactivateUserDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const DeskCreateAgentDocument = gql`
+    mutation DeskCreateAgent($input: RegisterInput!) {
+  createAgent(input: $input) {
+    id
+  }
+}
+    `;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class DeskCreateAgentGQL extends Apollo.Mutation<DeskCreateAgentMutation, DeskCreateAgentMutationVariables> {
+    override document = DeskCreateAgentDocument;
     
     constructor(apollo: Apollo.Apollo) {
       super(apollo);

@@ -20,6 +20,9 @@ export class AttentionService {
   private readonly title = inject(Title);
   private readonly router = inject(Router);
   readonly permission = signal<NotificationState>(currentPermission());
+  /** A short tone for new chats and messages (off until the agent turns it on; kept for the tab). */
+  readonly sound = signal(readSound());
+  private audio: AudioContext | null = null;
   private readonly coalescer = new Coalescer(COALESCE_MS, (events) => this.notify(events));
 
   constructor() {
@@ -40,10 +43,37 @@ export class AttentionService {
     this.permission.set((await Notification.requestPermission()) as NotificationState);
   }
 
+  toggleSound(): void {
+    this.sound.update((on) => !on);
+    try {
+      sessionStorage.setItem(SOUND_KEY, this.sound() ? '1' : '0');
+    } catch {
+      // storage disabled: the choice lives in this page
+    }
+    if (this.sound()) this.beep();
+  }
+
+  private beep(): void {
+    try {
+      this.audio ??= new AudioContext();
+      const tone = this.audio.createOscillator();
+      const gain = this.audio.createGain();
+      tone.frequency.value = 880;
+      gain.gain.setValueAtTime(0.15, this.audio.currentTime);
+      gain.gain.exponentialRampToValueAtTime(0.001, this.audio.currentTime + 0.25);
+      tone.connect(gain).connect(this.audio.destination);
+      tone.start();
+      tone.stop(this.audio.currentTime + 0.25);
+    } catch {
+      // no audio here: the title badge and notifications still tell
+    }
+  }
+
   private onActivity(activity: InboxActivity): void {
-    if (this.permission() !== 'granted') return;
     const onScreen = this.inbox.onScreen() === activity.chat.id && document.visibilityState === 'visible';
     if (onScreen) return;
+    if (this.sound()) this.beep();
+    if (this.permission() !== 'granted') return;
     const customer = activity.chat.customer.displayName;
     const event: AttentionEvent =
       activity.kind === 'queued'
@@ -62,9 +92,19 @@ export class AttentionService {
     const note = new Notification(summary.title, { body: summary.body, tag: 'parley-desk' });
     note.onclick = () => {
       window.focus();
-      if (summary.chatId) void this.router.navigate(['/chats', summary.chatId]);
+      if (summary.chatId) void this.router.navigate(['/all', summary.chatId]);
       note.close();
     };
+  }
+}
+
+const SOUND_KEY = 'parley.desk.sound';
+
+function readSound(): boolean {
+  try {
+    return sessionStorage.getItem(SOUND_KEY) === '1';
+  } catch {
+    return false;
   }
 }
 

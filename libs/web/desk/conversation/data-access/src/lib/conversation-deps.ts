@@ -1,6 +1,10 @@
 import type { DraftStore } from '@parley/web/chat/data-access';
 import type { RealtimeConnection } from '@parley/web/shared/data-access';
 import type {
+  DeskAddNoteGQL,
+  DeskNoteAddedGQL,
+  DeskNotesGQL,
+  DeskReadReceiptsGQL,
   DeskConversationGQL,
   DeskMessageAddedGQL,
   DeskOlderMessagesGQL,
@@ -18,6 +22,10 @@ export interface ConversationDeps {
   typingGql: DeskSetTypingGQL;
   messageAddedGql: DeskMessageAddedGQL;
   typingChangedGql: DeskTypingChangedGQL;
+  notesGql: DeskNotesGQL;
+  noteAddedGql: DeskNoteAddedGQL;
+  addNoteGql: DeskAddNoteGQL;
+  readReceiptsGql: DeskReadReceiptsGQL;
   realtime: RealtimeConnection;
   inbox: InboxStore;
   drafts: DraftStore;

@@ -1,7 +1,9 @@
 import { computed, signal } from '@angular/core';
-import { map } from 'rxjs';
+import { Subscription, firstValueFrom, map } from 'rxjs';
+import { LIMITS } from '@parley/shared/limits';
+import { toAppError } from '@parley/web/shared/data-access';
 import { LiveConversation, chatWithPage, liveEvents, pageOf, type ConversationTransport } from '@parley/web/chat/data-access';
-import type { DeskChatFragment, DeskMessageFragment } from '@parley/web/desk/api/data-access';
+import type { DeskChatFragment, DeskMessageFragment, DeskNoteFragment } from '@parley/web/desk/api/data-access';
 import type { ConversationDeps } from './conversation-deps';
 
 export const DESK_PAGE_SIZE = 50;
@@ -46,11 +48,68 @@ export class DeskConversation {
   readonly announcement = this.live.announcement;
   readonly timeline = this.live.timeline;
 
+  /** Private notes, oldest first: the team's alone, never sent to the customer. */
+  readonly notes = signal<readonly DeskNoteFragment[]>([]);
+  /** The highest seq the customer has read (for "Seen"). */
+  readonly customerSeen = computed(() => Math.max(this.chat()?.customerReadSeq ?? 0, this.receipt()));
+  private readonly receipt = signal(0);
+  private readonly team = new Subscription();
+
   constructor(
     readonly chatId: string,
     private readonly viewerId: string | null,
     private readonly deps: ConversationDeps,
-  ) {}
+  ) {
+    this.followTeam();
+  }
+
+  /** Adds a private note; false when there is nothing to add. Throws the AppError when the server refuses. */
+  async addNote(text: string): Promise<boolean> {
+    const body = text.trim();
+    if (body.length < LIMITS.messageBodyMin || body.length > LIMITS.messageBodyMax) return false;
+    try {
+      const result = await firstValueFrom(this.deps.addNoteGql.mutate({ variables: { chatId: this.chatId, body } }));
+      if (result.data?.addNote) this.takeNote(result.data.addNote);
+    } catch (e) {
+      throw toAppError(e);
+    }
+    this.draft.set('');
+    this.deps.drafts.clear(this.draftKey);
+    return true;
+  }
+
+  private followTeam(): void {
+    this.team.add(
+      this.deps.notesGql.fetch({ variables: { chatId: this.chatId } }).subscribe({
+        next: (result) => {
+          for (const note of result.data?.chat?.notes ?? []) this.takeNote(note);
+        },
+        error: () => undefined,
+      }),
+    );
+    this.team.add(
+      this.deps.realtime.resilient(() => this.deps.noteAddedGql.subscribe({ variables: { chatId: this.chatId } })).subscribe({
+        next: (result) => {
+          if (result.data?.noteAdded) this.takeNote(result.data.noteAdded);
+        },
+        error: () => undefined,
+      }),
+    );
+    this.team.add(
+      this.deps.realtime.resilient(() => this.deps.readReceiptsGql.subscribe({ variables: { chatId: this.chatId } })).subscribe({
+        next: (result) => {
+          const receipt = result.data?.readReceipts;
+          if (receipt && receipt.user.role === 'CUSTOMER') this.receipt.update((seq) => Math.max(seq, receipt.seq));
+        },
+        error: () => undefined,
+      }),
+    );
+  }
+
+  private takeNote(note: DeskNoteFragment): void {
+    if (note.chatId !== this.chatId) return;
+    this.notes.update((notes) => (notes.some((n) => n.id === note.id) ? notes : [...notes, note].sort((a, b) => a.createdAt.localeCompare(b.createdAt))));
+  }
 
   private get draftKey(): string {
     return `desk.${this.chatId}`;
@@ -84,6 +143,7 @@ export class DeskConversation {
   }
 
   dispose(): void {
+    this.team.unsubscribe();
     this.live.dispose();
   }
 }

@@ -3,6 +3,10 @@ import { SessionStore } from '@parley/web/auth/data-access';
 import { DraftStore } from '@parley/web/chat/data-access';
 import { RealtimeConnection } from '@parley/web/shared/data-access';
 import {
+  DeskAddNoteGQL,
+  DeskNoteAddedGQL,
+  DeskNotesGQL,
+  DeskReadReceiptsGQL,
   DeskConversationGQL,
   DeskMessageAddedGQL,
   DeskOlderMessagesGQL,
@@ -28,6 +32,10 @@ export class OpenChatsStore {
     typingGql: inject(DeskSetTypingGQL),
     messageAddedGql: inject(DeskMessageAddedGQL),
     typingChangedGql: inject(DeskTypingChangedGQL),
+    notesGql: inject(DeskNotesGQL),
+    noteAddedGql: inject(DeskNoteAddedGQL),
+    addNoteGql: inject(DeskAddNoteGQL),
+    readReceiptsGql: inject(DeskReadReceiptsGQL),
     realtime: inject(RealtimeConnection),
     inbox: inject(InboxStore),
     drafts: inject(DraftStore),

@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: the screen an agent works in, with every action of the chat on screen and the key for it in one
+// place (the parts that stand alone live apart: rows.ts in data-access, transfer-dialog.component.ts).
 import {
   ChangeDetectionStrategy,
   Component,
@@ -18,12 +20,15 @@ import { CdkVirtualScrollViewport, ScrollingModule } from '@angular/cdk/scrollin
 import { CdkAutoSizeVirtualScroll } from '@angular/cdk-experimental/scrolling';
 import { Router, RouterLink } from '@angular/router';
 import { SessionStore } from '@parley/web/auth/data-access';
-import { AttachmentClient, type TimelineMessage } from '@parley/web/chat/data-access';
+import { AttachmentClient } from '@parley/web/chat/data-access';
 import { ATTACHMENT_FILES, AttachmentListComponent } from '@parley/web/chat/ui';
 import { describeError, toAppError } from '@parley/web/shared/data-access';
 import { formatClock, formatShortTime } from '@parley/web/shared/util';
-import { OpenChatsStore, type DeskConversation } from '@parley/web/desk/conversation/data-access';
-import { InboxStore, statusLabel } from '@parley/web/desk/inbox/data-access';
+import { OpenChatsStore, cannedQuery, withNotes, type DeskConversation, type DeskRow } from '@parley/web/desk/conversation/data-access';
+import { Dialog } from '@angular/cdk/dialog';
+import { InboxStore, TeamStore, statusLabel, type CannedReply } from '@parley/web/desk/inbox/data-access';
+
+import { TransferDialogComponent } from './transfer-dialog.component';
 import type { ChatStatus } from '@parley/web/desk/api/data-access';
 import { plainKey, typingInField } from '@parley/web/desk/shell/feature';
 
@@ -57,6 +62,26 @@ export class ConversationPage {
   protected readonly conversation = signal<DeskConversation | null>(null);
   protected readonly notice = signal<string | null>(null);
   protected readonly busy = signal(false);
+  private readonly team = inject(TeamStore);
+  private readonly dialog = inject(Dialog);
+  /** The composer writes a private note (for the team alone) instead of a reply. */
+  protected readonly noteMode = signal(false);
+  protected readonly replyPlaceholder = $localize`:@@desk.composer.placeholder:Write a reply…`;
+  protected readonly notePlaceholder = $localize`:@@desk.composer.notePlaceholder:Write a note for the team…`;
+  /** Canned replies matching what follows "/" in the composer, and the one picked. */
+  protected readonly canned = signal<CannedReply[]>([]);
+  protected readonly cannedIndex = signal(0);
+  protected readonly rows = computed<DeskRow[]>(() => {
+    const c = this.conversation();
+    return c ? withNotes(c.timeline(), c.notes(), this.me()?.id ?? null) : [];
+  });
+  /** Notes can be written on any chat that is not closed; replies only in the agent's own. */
+  protected readonly canWrite = computed(() => this.canReply() || (this.noteMode() && !!this.chat() && this.chat()?.status !== 'CLOSED'));
+  protected readonly canHandOver = computed(() => {
+    const chat = this.chat();
+    if (!chat || chat.status === 'CLOSED') return false;
+    return chat.agent?.id === this.me()?.id || this.me()?.role === 'ADMIN';
+  });
   private readonly viewport = viewChild(CdkVirtualScrollViewport);
   private readonly composer = viewChild<ElementRef<HTMLTextAreaElement>>('composer');
 
@@ -96,7 +121,7 @@ export class ConversationPage {
     let following: DeskConversation | null = null;
     effect(() => {
       const conversation = this.conversation();
-      const rows = conversation?.timeline().length ?? 0;
+      const rows = conversation ? this.rows().length : 0;
       if (conversation !== following) {
         following = conversation;
         return;
@@ -121,6 +146,8 @@ export class ConversationPage {
     this.conversation.set(conversation);
     this.inbox.onScreen.set(id);
     this.notice.set(null);
+    this.noteMode.set(false);
+    this.canned.set([]);
     const restore = conversation.scrollTop;
     afterNextRender(
       () => {
@@ -178,10 +205,24 @@ export class ConversationPage {
   }
 
   protected onInput(event: Event): void {
-    this.conversation()?.setDraft((event.target as HTMLTextAreaElement).value);
+    const text = (event.target as HTMLTextAreaElement).value;
+    this.conversation()?.setDraft(text);
+    const query = this.noteMode() ? null : cannedQuery(text);
+    this.canned.set(query === null ? [] : this.team.matchCanned(query));
+    this.cannedIndex.set(0);
   }
 
   protected onComposerKey(event: KeyboardEvent): void {
+    const suggestions = this.canned();
+    if (suggestions.length && ['ArrowDown', 'ArrowUp', 'Enter', 'Tab', 'Escape'].includes(event.key) && !event.shiftKey) {
+      event.preventDefault();
+      const n = suggestions.length;
+      if (event.key === 'ArrowDown') this.cannedIndex.update((i) => (i + 1) % n);
+      else if (event.key === 'ArrowUp') this.cannedIndex.update((i) => (i - 1 + n) % n);
+      else if (event.key === 'Escape') this.canned.set([]);
+      else this.pickCanned(suggestions[this.cannedIndex()]);
+      return;
+    }
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
       this.send();
@@ -194,7 +235,77 @@ export class ConversationPage {
   protected send(): void {
     const conversation = this.conversation();
     if (!conversation) return;
-    if (conversation.send()) afterNextRender(() => this.scrollToBottom(), { injector: this.injector });
+    if (this.noteMode()) {
+      conversation.addNote(conversation.draft()).then(
+        (added) => added && afterNextRender(() => this.scrollToBottom(), { injector: this.injector }),
+        (e: unknown) => this.notice.set(describeError(toAppError(e))),
+      );
+    } else if (conversation.send()) afterNextRender(() => this.scrollToBottom(), { injector: this.injector });
+  }
+
+  /** Reply or private note, and the composer ready for it. */
+  protected writeNote(on: boolean): void {
+    this.noteMode.set(on);
+    afterNextRender(() => this.composer()?.nativeElement.focus(), { injector: this.injector });
+  }
+
+  protected pickCanned(reply: CannedReply): void {
+    this.conversation()?.setDraft(reply.body);
+    this.canned.set([]);
+    const field = this.composer()?.nativeElement;
+    if (field) {
+      field.value = reply.body;
+      field.focus();
+    }
+  }
+
+  protected async transfer(): Promise<void> {
+    const chat = this.chat();
+    if (!chat || !this.canHandOver() || this.busy() || this.dialog.openDialogs.length) return;
+    this.team.loadAgents();
+    const ref = this.dialog.open<string>(TransferDialogComponent, {
+      data: { colleagues: this.team.colleagues() },
+      ariaLabelledBy: 'transfer-title',
+      restoreFocus: true,
+    });
+    ref.closed.subscribe((agentId) => {
+      if (agentId) void this.handOver(() => this.team.transfer(chat.id, agentId));
+    });
+  }
+
+  protected release(): void {
+    const chat = this.chat();
+    if (chat && this.canHandOver() && chat.status === 'ACTIVE') void this.handOver(() => this.team.release(chat.id));
+  }
+
+  private async handOver(action: () => Promise<void>): Promise<void> {
+    this.busy.set(true);
+    try {
+      await action();
+      this.host.nativeElement.querySelector<HTMLElement>('#conversation-heading')?.focus();
+    } catch (e) {
+      this.notice.set(describeError(toAppError(e)));
+    } finally {
+      this.busy.set(false);
+    }
+  }
+
+  protected async saveLabels(event: Event): Promise<void> {
+    const chat = this.chat();
+    const field = event.target as HTMLInputElement;
+    if (!chat) return;
+    const labels = [...new Set(field.value.split(',').map((l) => l.trim()).filter(Boolean))];
+    try {
+      await this.team.setLabels(chat.id, labels);
+      this.notice.set(null);
+    } catch (e) {
+      this.notice.set(describeError(toAppError(e)));
+    }
+  }
+
+  /** "Seen" under the agent's replies the customer has read. */
+  protected seen(row: DeskRow): boolean {
+    return row.kind === 'AGENT' && row.mine && row.seq !== null && row.seq <= (this.conversation()?.customerSeen() ?? 0);
   }
 
   protected async accept(): Promise<void> {
@@ -249,8 +360,10 @@ export class ConversationPage {
     return formatShortTime(iso);
   }
 
-  protected author(row: TimelineMessage): string {
+  protected author(row: DeskRow): string {
     switch (row.kind) {
+      case 'NOTE':
+        return $localize`:@@desk.note.by:Note by ${row.mine ? $localize`:@@desk.author.you:You` : (row.senderName ?? '')}:author:`;
       case 'BOT':
         return $localize`:@@desk.author.bot:Bot`;
       case 'SYSTEM':
@@ -260,7 +373,7 @@ export class ConversationPage {
     }
   }
 
-  protected readonly trackRow = (_: number, row: TimelineMessage) => row.key;
+  protected readonly trackRow = (_: number, row: DeskRow) => row.key;
 
   protected closeTabLabel(name: string): string {
     return $localize`:@@desk.tabs.close:Put away the chat with ${name}:name:`;
@@ -278,7 +391,24 @@ export class ConversationPage {
       case 'r':
         if (!this.canReply()) return;
         event.preventDefault();
-        this.composer()?.nativeElement.focus();
+        this.writeNote(false);
+        break;
+      case 'p':
+        if (!this.chat() || this.chat()?.status === 'CLOSED') return;
+        event.preventDefault();
+        this.writeNote(true);
+        break;
+      case 't':
+        event.preventDefault();
+        void this.transfer();
+        break;
+      case 'e':
+        event.preventDefault();
+        this.release();
+        break;
+      case 'l':
+        event.preventDefault();
+        this.host.nativeElement.querySelector<HTMLElement>('#desk-labels')?.focus();
         break;
       case 'x':
         event.preventDefault();

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, HostListener, computed, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, HostListener, computed, inject, signal } from '@angular/core';
 import { Dialog } from '@angular/cdk/dialog';
 import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { AuthService, SessionStore } from '@parley/web/auth/data-access';
@@ -6,7 +6,9 @@ import { RealtimeConnection } from '@parley/web/shared/data-access';
 import { ConnectionBannerComponent, LogoComponent } from '@parley/web/shared/ui';
 import { AttentionService } from '@parley/web/desk/attention/data-access';
 import { OpenChatsStore } from '@parley/web/desk/conversation/data-access';
-import { INBOX_VIEWS, InboxStore, type InboxView } from '@parley/web/desk/inbox/data-access';
+import { INBOX_VIEWS, InboxStore, TeamStore, type InboxView } from '@parley/web/desk/inbox/data-access';
+import type { Availability } from '@parley/web/desk/api/data-access';
+import { describeError, toAppError } from '@parley/web/shared/data-access';
 import { plainKey, typingInField } from './keys';
 import { ShortcutsSheetComponent } from './shortcuts-sheet.component';
 
@@ -37,11 +39,25 @@ import { ShortcutsSheetComponent } from './shortcuts-sheet.component';
       @if (attention.permission() === 'default') {
         <button type="button" class="button button--secondary button--sm" (click)="attention.enable()" aria-keyshortcuts="n" i18n="@@desk.notify.enable">Turn on notifications</button>
       }
+      <button type="button" class="button button--secondary button--sm" (click)="attention.toggleSound()" [attr.aria-pressed]="attention.sound()" aria-keyshortcuts="m" i18n="@@desk.sound.toggle">Sound (m)</button>
       <button type="button" class="button button--secondary button--sm" (click)="openShortcuts()" aria-keyshortcuts="?" i18n="@@desk.keys.button">Shortcuts (?)</button>
-      <span class="me">{{ user()?.displayName }}</span>
+      @if (user()?.role === 'ADMIN') {
+        <a class="button button--secondary button--sm" routerLink="/admin" routerLinkActive="active" i18n="@@desk.admin.link">Admin</a>
+      }
+      <label class="availability" [attr.data-state]="team.availability()">
+        <span class="me">{{ user()?.displayName }}</span>
+        <select id="desk-availability" [value]="team.availability()" (change)="setAvailability($event)" aria-keyshortcuts="o" aria-label="Availability" i18n-aria-label="@@desk.availability.label">
+          <option value="ONLINE" i18n="@@desk.availability.online">Online</option>
+          <option value="AWAY" i18n="@@desk.availability.away">Away</option>
+          <option value="OFFLINE" i18n="@@desk.availability.offline">Offline</option>
+        </select>
+      </label>
       <button type="button" class="button button--secondary button--sm" (click)="signOut()" i18n="@@desk.signOut">Sign out</button>
     </header>
     <parley-connection-banner [status]="realtime.status()" />
+    @if (notice(); as text) {
+      <p class="shell-notice" role="alert">{{ text }}</p>
+    }
     <router-outlet />
   `,
   styles: `
@@ -54,6 +70,12 @@ import { ShortcutsSheetComponent } from './shortcuts-sheet.component';
     .count { min-width: 1.5rem; text-align: center; padding: 0 0.375rem; border-radius: 999px; background: var(--color-primary); color: #fff; font-size: 0.75rem; }
     .spacer { flex: 1; }
     .me { color: var(--color-muted); font-size: 0.875rem; }
+    .availability { display: inline-flex; align-items: center; gap: 0.5rem; }
+    .availability select { font: inherit; font-size: 0.875rem; padding: 0.25rem 0.375rem; border-radius: var(--radius); border: 1px solid var(--color-border-strong); border-left-width: 0.375rem; }
+    .availability[data-state='ONLINE'] select { border-left-color: #15803d; }
+    .availability[data-state='AWAY'] select { border-left-color: #b45309; }
+    .availability[data-state='OFFLINE'] select { border-left-color: #6b7280; }
+    .shell-notice { margin: 0; padding: 0.5rem 1rem; background: var(--color-danger-soft, #fde8e8); }
   `,
 })
 export class DeskShellPage {
@@ -64,16 +86,20 @@ export class DeskShellPage {
   private readonly openChats = inject(OpenChatsStore);
   protected readonly realtime = inject(RealtimeConnection);
   protected readonly attention = inject(AttentionService);
+  protected readonly team = inject(TeamStore);
+  protected readonly notice = signal<string | null>(null);
   protected readonly user = inject(SessionStore).user;
   protected readonly views = INBOX_VIEWS;
   protected readonly counts = computed(() => this.inbox.viewCounts());
 
   constructor() {
     this.inbox.start();
+    this.team.start();
     // leaving the desk (signed out, or the session ended): stop following everything
     inject(DestroyRef).onDestroy(() => {
       this.openChats.closeAll();
       this.inbox.stop();
+      this.team.stop();
     });
   }
 
@@ -90,6 +116,12 @@ export class DeskShellPage {
     } else if (event.key === 'n' && this.attention.permission() === 'default') {
       event.preventDefault();
       void this.attention.enable();
+    } else if (event.key === 'm') {
+      event.preventDefault();
+      this.attention.toggleSound();
+    } else if (event.key === 'o') {
+      event.preventDefault();
+      document.getElementById('desk-availability')?.focus();
     }
   }
 
@@ -97,7 +129,19 @@ export class DeskShellPage {
     if (!this.dialog.openDialogs.length) this.dialog.open(ShortcutsSheetComponent, { ariaLabelledBy: 'shortcuts-title', restoreFocus: true });
   }
 
+  protected async setAvailability(event: Event): Promise<void> {
+    this.notice.set(null);
+    try {
+      await this.team.setAvailability((event.target as HTMLSelectElement).value as Availability);
+    } catch (e) {
+      this.notice.set(describeError(toAppError(e)));
+    }
+  }
+
   protected async signOut(): Promise<void> {
+    // signing out ends the shift: OFFLINE first, while the session can still say so
+    await this.team.setAvailability('OFFLINE').catch(() => undefined);
+    this.team.stop();
     this.openChats.closeAll();
     this.inbox.stop();
     await this.auth.signOut();
