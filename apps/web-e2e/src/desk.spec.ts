@@ -442,6 +442,15 @@ describe('the agent desk', () => {
       await gqlOk(api.graphqlUrl, 'mutation($id: ID!, $seq: Int!) { markChatRead(chatId: $id, seq: $seq) { id } }', { id: chatId, seq: stored[stored.length - 1].seq }, (await fresh(customer)).token);
       await desk.page.locator('[data-testid="message"]', { hasText: canned }).getByTestId('seen').waitFor();
 
+      // the agent's read mark is the server's too
+      let agentReadSeq = 0;
+      for (let i = 0; i < 50 && agentReadSeq < 1; i++) {
+        const marks = await gqlOk(api.graphqlUrl, 'query($id: ID!) { chat(id: $id) { agentReadSeq } }', { id: chatId }, (await fresh(alex)).token);
+        agentReadSeq = marks['chat'].agentReadSeq as number;
+        if (agentReadSeq < 1) await desk.page.waitForTimeout(100);
+      }
+      expect(agentReadSeq).toBeGreaterThanOrEqual(1);
+
       // labels
       await desk.page.keyboard.press('Escape');
       await desk.page.keyboard.press('l');

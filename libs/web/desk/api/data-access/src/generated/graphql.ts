@@ -287,6 +287,14 @@ export type DeskCreateAgentMutationVariables = Exact<{
 
 export type DeskCreateAgentMutation = { createAgent: { id: string } };
 
+export type DeskMarkChatReadMutationVariables = Exact<{
+  chatId: string | number;
+  seq: number;
+}>;
+
+
+export type DeskMarkChatReadMutation = { markChatRead: { id: string } };
+
 export const DeskPersonFragmentDoc = gql`
     fragment DeskPerson on User {
   id
@@ -966,6 +974,24 @@ export const DeskCreateAgentDocument = gql`
   })
   export class DeskCreateAgentGQL extends Apollo.Mutation<DeskCreateAgentMutation, DeskCreateAgentMutationVariables> {
     override document = DeskCreateAgentDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const DeskMarkChatReadDocument = gql`
+    mutation DeskMarkChatRead($chatId: ID!, $seq: Int!) {
+  markChatRead(chatId: $chatId, seq: $seq) {
+    id
+  }
+}
+    `;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class DeskMarkChatReadGQL extends Apollo.Mutation<DeskMarkChatReadMutation, DeskMarkChatReadMutationVariables> {
+    override document = DeskMarkChatReadDocument;
     
     constructor(apollo: Apollo.Apollo) {
       super(apollo);

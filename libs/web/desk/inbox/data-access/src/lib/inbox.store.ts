@@ -8,6 +8,7 @@ import {
   DeskChatUpdatedGQL,
   DeskChatsGQL,
   DeskCloseChatGQL,
+  DeskMarkChatReadGQL,
   DeskQueueGQL,
   type ChatStatus,
   type DeskChatFragment,
@@ -39,6 +40,7 @@ export class InboxStore {
   private readonly activityGql = inject(DeskChatActivityGQL);
   private readonly acceptGql = inject(DeskAcceptChatGQL);
   private readonly closeGql = inject(DeskCloseChatGQL);
+  private readonly markReadGql = inject(DeskMarkChatReadGQL);
   private readonly realtime = inject(RealtimeConnection);
   private readonly session = inject(SessionStore);
 
@@ -173,6 +175,11 @@ export class InboxStore {
     const after = markRead(before, chatId, seq);
     if (after === before) return;
     this.unread.set(after);
+    // in my own chats the read mark is the server's too (the customer's app and the team see it)
+    const chat = this.byId().get(chatId);
+    if (chat?.status === 'ACTIVE' && chat.agent?.id === this.me()) {
+      this.markReadGql.mutate({ variables: { chatId, seq } }).subscribe({ error: () => undefined });
+    }
     try {
       sessionStorage.setItem(READ_MARKS_KEY, JSON.stringify(after.readMarks));
     } catch {
