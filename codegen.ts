@@ -55,6 +55,12 @@ const config: CodegenConfig = {
       plugins: [{ add: { content: header } }, ...angularPlugins],
       config: angularConfig,
     },
+    // the website widget's visitor sessions
+    'libs/web/widget/data-access/src/generated/graphql.ts': {
+      documents: ['libs/web/widget/data-access/src/lib/graphql/*.graphql'],
+      plugins: [{ add: { content: header } }, ...angularPlugins],
+      config: angularConfig,
+    },
     // the agent desk: every operation typed once here, used by the desk's stores
     'libs/web/desk/api/data-access/src/generated/graphql.ts': {
       documents: ['libs/web/desk/api/data-access/src/lib/graphql/*.graphql'],

@@ -208,7 +208,7 @@ describe('the widget loader, GET /widget.js', () => {
             parent.postMessage({ parley: 'ready' }, '*');
           }),
       );
-      expect(settings).toEqual({ origin: hostOrigin, data: { parley: 'settings', locale: expect.any(String), identity: { externalId: 'customer-7', userHash: 'abc123' }, open: true } });
+      expect(settings).toEqual({ origin: hostOrigin, data: { parley: 'settings', locale: expect.any(String), identity: { externalId: 'customer-7', userHash: 'abc123' }, open: true, stored: expect.any(Object) } });
 
       await page.evaluate(() => (window as unknown as { Parley: { close(): void } }).Parley.close());
       await frame.evaluate(() => parent.postMessage({ parley: 'unread', count: 3 }, '*'));

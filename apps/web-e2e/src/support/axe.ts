@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -12,7 +12,7 @@ export interface AxeViolation {
 }
 
 /** Runs axe-core (WCAG 2.x A/AA and best practices) on the page; returns the serious and critical violations. */
-export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+export async function seriousViolations(page: Page | Frame): Promise<AxeViolation[]> {
   const hasAxe = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined');
   // Evaluated through the DevTools protocol: the app's CSP (script-src 'self') rightly blocks an injected inline <script>.
   if (!hasAxe) await page.evaluate(axeSource);
@@ -32,11 +32,11 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
-/** Fails with a readable list when axe finds serious or critical problems on the screen. */
-export async function expectAccessible(page: Page, screen: string): Promise<void> {
+/** Fails with a readable list when axe finds serious or critical problems on the screen (a page, or a frame such as the widget's). */
+export async function expectAccessible(page: Page | Frame, screen: string): Promise<void> {
   // PARLEY_E2E_SHOTS=<folder> keeps a screenshot of every screen checked, for a human look
   const shots = process.env['PARLEY_E2E_SHOTS'];
-  if (shots) await page.screenshot({ path: join(shots, `${screen.replace(/\W+/g, '-')}.png`), fullPage: true });
+  if (shots && 'screenshot' in page) await page.screenshot({ path: join(shots, `${screen.replace(/\W+/g, '-')}.png`), fullPage: true });
   const violations = await seriousViolations(page);
   if (violations.length) {
     const text = violations

@@ -1,4 +1,4 @@
-// Builds the web app and the agent desk once before the browser tests, unless
+// Builds the web app, the widget and the agent desk once before the browser tests, unless
 // each build (dist/apps/<app>/browser) is newer than every source file it comes from.
 const { spawnSync } = require('node:child_process');
 const { existsSync, readdirSync, statSync } = require('node:fs');
@@ -9,6 +9,7 @@ const shared = ['libs/web', 'libs/shared', 'tsconfig.web.json', 'tsconfig.base.j
 // the desk also takes the site's stylesheet (its design tokens)
 const apps = {
   web: ['apps/web/src', 'apps/web/public', 'apps/web/project.json', 'apps/web/tsconfig.app.json', ...shared],
+  widget: ['apps/widget/src', 'apps/widget/public', 'apps/widget/project.json', 'apps/widget/tsconfig.app.json', 'apps/web/src/styles.css', ...shared],
   desk: ['apps/desk/src', 'apps/desk/public', 'apps/desk/project.json', 'apps/desk/tsconfig.app.json', 'apps/web/src/styles.css', ...shared],
 };
 

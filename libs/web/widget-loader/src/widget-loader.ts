@@ -22,7 +22,11 @@ interface Identity {
 }
 
 /** What the /widget page posts up, tagged `parley`. */
-type FromWidget = { parley: 'ready' } | { parley: 'unread'; count: number } | { parley: 'close' };
+type FromWidget =
+  | { parley: 'ready' }
+  | { parley: 'unread'; count: number }
+  | { parley: 'close' }
+  | { parley: 'store'; key: string; value: string | null };
 
 const STRINGS: Record<string, { open: string; close: string; title: string; unread: (n: number) => string }> = {
   en: { open: 'Open chat', close: 'Close chat', title: 'Chat', unread: (n) => `${n} unread` },
@@ -31,6 +35,32 @@ const STRINGS: Record<string, { open: string; close: string; title: string; unre
 };
 
 const OPEN_KEY = 'parley:widget-open';
+/**
+ * What the widget keeps here when the browser denies its frame storage of its
+ * own (blocked third-party storage): its session, shared by the host's tabs.
+ */
+const STORE_KEY = 'parley:widget-store';
+
+function stored(): Record<string, string> {
+  try {
+    const value = JSON.parse(localStorage.getItem(STORE_KEY) ?? '{}') as unknown;
+    return value && typeof value === 'object' ? (value as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function store(key: string, value: string | null): void {
+  try {
+    const all = stored();
+    if (value === null) delete all[key];
+    else all[key] = value;
+    if (Object.keys(all).length) localStorage.setItem(STORE_KEY, JSON.stringify(all));
+    else localStorage.removeItem(STORE_KEY);
+  } catch {
+    // nothing to keep it in: the widget's session lasts one page
+  }
+}
 
 const STYLES = `
 :host{all:initial!important;display:block!important;position:fixed!important;z-index:2147483000!important;inset:auto 0 0 auto!important;width:0!important;height:0!important;overflow:visible!important;visibility:visible!important;opacity:1!important;transform:none!important;filter:none!important;pointer-events:none!important}
@@ -83,7 +113,8 @@ function start(): void {
 
   const host = document.createElement('parley-widget');
   const root = host.attachShadow({ mode: 'open' });
-  root.innerHTML = `<style>${STYLES}</style><div class="panel" hidden></div><button class="launcher" type="button" aria-expanded="false"><svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="${CHAT_ICON}"/></svg><span class="badge" aria-hidden="true" hidden></span></button>`;
+  // The panel follows the launcher, so Tab from the launcher goes straight into the open conversation.
+  root.innerHTML = `<style>${STYLES}</style><button class="launcher" type="button" aria-expanded="false"><svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="${CHAT_ICON}"/></svg><span class="badge" aria-hidden="true" hidden></span></button><div class="panel" hidden></div>`;
   const panel = root.querySelector('.panel') as HTMLDivElement;
   const launcher = root.querySelector('.launcher') as HTMLButtonElement;
   const icon = root.querySelector('path') as SVGPathElement;
@@ -148,17 +179,24 @@ function start(): void {
     if (data.parley === 'ready') {
       ready = true;
       const target = frame.contentWindow;
-      target?.postMessage({ parley: 'settings', locale, identity, open: isOpen }, origin);
+      target?.postMessage({ parley: 'settings', locale, identity, open: isOpen, stored: stored() }, origin);
       for (const message of queue.splice(0)) target?.postMessage(message, origin);
     } else if (data.parley === 'unread' && Number.isInteger(data.count) && data.count >= 0) {
       unread = data.count;
       badge.textContent = unread > 99 ? '99+' : String(unread);
       badge.hidden = unread === 0;
       label();
+    } else if (data.parley === 'store' && typeof data.key === 'string' && (typeof data.value === 'string' || data.value === null)) {
+      store(data.key, data.value);
     } else if (data.parley === 'close') {
       // Escape pressed inside the frame, or its own close button.
       setOpen(false, true);
     }
+  });
+
+  // Another tab of this site changed what the widget keeps here: its frame follows.
+  window.addEventListener('storage', (event: StorageEvent) => {
+    if (event.key === STORE_KEY || event.key === null) send({ parley: 'stored', values: stored() });
   });
 
   w.Parley = Object.freeze({

@@ -9,6 +9,7 @@ import { EmailResets1796323562725 } from './1796323562725-EmailResets';
 import { Attachments1796323619566 } from './1796323619566-Attachments';
 import { Webhooks1796323685311 } from './1796323685311-Webhooks';
 import { TeamNotes1796327422183 } from './1796327422183-TeamNotes';
+import { WidgetSettings1796327760075 } from './1796327760075-WidgetSettings';
 import { ChatActivity1796327784519 } from './1796327784519-ChatActivity';
 
 /** Every migration, oldest first. Never edit one that has landed; generate a new one. */
@@ -24,5 +25,6 @@ export const migrations = [
   Attachments1796323619566,
   Webhooks1796323685311,
   TeamNotes1796327422183,
+  WidgetSettings1796327760075,
   ChatActivity1796327784519,
 ];

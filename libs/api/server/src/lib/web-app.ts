@@ -19,8 +19,11 @@ function isNavigation(req: Request): boolean {
 /** The agent desk's routes (apps/desk/src/app/app.routes.ts), under `/desk`. */
 const DESK_ROUTES = /^\/desk(?:\/(?:(?:sign-in|queue|mine|all|admin)(?:\/[\w-]+)?\/?)?)?$/;
 
+/** The widget's one page (apps/widget): `/widget`, as the loader frames it, with or without a trailing slash. */
+const WIDGET_ROUTES = /^\/widget\/?$/;
+
 /**
- * Serves the built customer web app at `/` and the agent desk at `/desk`:
+ * Serves the built customer web app at `/`, the agent desk at `/desk` and the widget at `/widget`:
  * their files, and each one's index.html for a browser navigating to one of
  * its routes. Anything else falls through to 404, so a missing file or an
  * unknown path never looks like a page that exists.
@@ -29,6 +32,7 @@ export function serveWebApp(app: Express, webRoot?: string): void {
   const root = webRoot ?? resolve('dist/apps/web/browser');
   // the desk is built beside the site (dist/apps/desk/browser next to dist/apps/web/browser)
   serveDesk(app, resolve(root, '../../desk/browser'));
+  serveWidget(app, resolve(root, '../../widget/browser'));
   const index = join(root, 'index.html');
   if (existsSync(index)) {
     app.use(express.static(root, { index: false, maxAge: '1h' }));
@@ -51,6 +55,19 @@ function serveDesk(app: Express, root: string): void {
     if (!isNavigation(req)) return next();
     // relative asset URLs resolve against /desk/, not /
     if (req.originalUrl === '/desk' || req.originalUrl.startsWith('/desk?')) return res.redirect(301, '/desk/');
+    res.setHeader('cache-control', 'no-cache');
+    res.sendFile(index);
+  });
+}
+
+/** The widget's page (framed by host sites: security-headers gives /widget/… its frame-ancestors). */
+function serveWidget(app: Express, root: string): void {
+  const index = join(root, 'index.html');
+  if (!existsSync(index)) return;
+  app.use('/widget', express.static(root, { index: false, maxAge: '1h' }));
+  app.get(WIDGET_ROUTES, (req, res, next) => {
+    if (!isNavigation(req)) return next();
+    // its <base href="/widget/"> resolves the assets whether or not the path ends in a slash
     res.setHeader('cache-control', 'no-cache');
     res.sendFile(index);
   });

@@ -3,9 +3,10 @@ import { defineModule, type RequestContext } from '@parley/api/core';
 import { AUTH_SERVICE, AUTHENTICATOR, SESSION_SERVICE, TOKEN_SERVICE } from '@parley/api/auth';
 import { VisitorResolver, VisitorUserResolver } from './visitor.resolver';
 import { VisitorService, type VisitorDeps } from './visitor.service';
+import { WidgetSettingsEntity, WidgetSettingsResolver } from './widget-settings';
 
 /** The resolver classes the schema is built from. */
-export const VISITOR_RESOLVERS = [VisitorResolver, VisitorUserResolver] as const;
+export const VISITOR_RESOLVERS = [VisitorResolver, VisitorUserResolver, WidgetSettingsResolver] as const;
 
 /** What the server registers: the resolver instances, and the authentication that knows visitors not stored yet. */
 export function createVisitorModule(deps: VisitorDeps) {
@@ -15,6 +16,7 @@ export function createVisitorModule(deps: VisitorDeps) {
     resolvers: new Map<unknown, unknown>([
       [VisitorResolver, new VisitorResolver(service)],
       [VisitorUserResolver, new VisitorUserResolver(service)],
+      [WidgetSettingsResolver, new WidgetSettingsResolver(service)],
     ]),
     /** Use in place of the auth domain's own, over HTTP and WebSocket alike. */
     authenticate: (token: string | null) => service.authenticate(token),
@@ -47,7 +49,7 @@ export function wrapVisitorFields(schema: GraphQLSchema, service: () => VisitorS
 /** Website visitors: signed in by the widget without an account, stored with their first chat. Built on auth (listed after it). */
 export const visitorModule = defineModule({
   name: 'visitor',
-  entities: [],
+  entities: [WidgetSettingsEntity],
   resolvers: [...VISITOR_RESOLVERS],
   topics: [],
   adjustSchema: (schema, container) => void wrapVisitorFields(schema, () => (container.get(VisitorResolver, {} as never) as VisitorResolver).visitors),

@@ -148,6 +148,24 @@ export class VisitorRepository {
       return user;
     });
   }
+
+  /** The widget's pre-chat settings; both off while no admin has set them. */
+  async widgetSettings(): Promise<{ askName: boolean; askEmail: boolean }> {
+    const rows = await queryRows<{ askName: boolean; askEmail: boolean }>(this.dataSource, `SELECT "askName", "askEmail" FROM widget_settings WHERE id = 1`, []);
+    return rows[0] ?? { askName: false, askEmail: false };
+  }
+
+  /** Sets the fields given (null: unchanged) in one statement, creating the row the first time. */
+  async updateWidgetSettings(askName: boolean | null, askEmail: boolean | null): Promise<{ askName: boolean; askEmail: boolean }> {
+    const rows = await queryRows<{ askName: boolean; askEmail: boolean }>(
+      this.dataSource,
+      `INSERT INTO widget_settings (id, "askName", "askEmail") VALUES (1, COALESCE($1, false), COALESCE($2, false))
+       ON CONFLICT (id) DO UPDATE SET "askName" = COALESCE($1, widget_settings."askName"), "askEmail" = COALESCE($2, widget_settings."askEmail"), "updatedAt" = now()
+       RETURNING "askName", "askEmail"`,
+      [askName, askEmail],
+    );
+    return rows[0];
+  }
 }
 
 /** The hash of a token no one holds: a session's row whose own refresh token lives elsewhere (signed). */

@@ -138,6 +138,14 @@ export class VisitorService {
     return Boolean(user.isSignInResult || (ctx.viewer && (ctx.viewer.id === user.id || isStaff(ctx.viewer.role))));
   }
 
+  widgetSettings(): Promise<{ askName: boolean; askEmail: boolean }> {
+    return this.repository.widgetSettings();
+  }
+
+  updateWidgetSettings(input: { askName?: boolean | null; askEmail?: boolean | null }): Promise<{ askName: boolean; askEmail: boolean }> {
+    return this.repository.updateWidgetSettings(input.askName ?? null, input.askEmail ?? null);
+  }
+
   private async signInPending(visitor: PendingVisitor): Promise<AuthPayload> {
     const { token, expiresAt } = await this.deps.tokens.issueAccessToken({ id: visitor.id, role: Role.CUSTOMER, unstored: true }, visitor.sessionId, pendingClaim(visitor));
     const refresh = await this.visitorTokens.sign(visitor);

@@ -2,3 +2,4 @@ export * from './lib/time';
 export * from './lib/ids';
 export * from './lib/backoff';
 export * from './lib/initials';
+export * from './lib/locale';

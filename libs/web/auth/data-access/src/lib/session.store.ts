@@ -1,10 +1,27 @@
-import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
+import { DestroyRef, Injectable, InjectionToken, computed, inject, signal } from '@angular/core';
 import { Subject } from 'rxjs';
 import { toAppError, type SessionAccess } from '@parley/web/shared/data-access';
 import type { AuthSessionFragment, SessionUserFragment } from '../generated/graphql';
 import { SESSION_REFRESHER } from './session-refresher';
 
-const STORAGE_KEY = 'parley.session';
+/**
+ * Where the session is kept. 'session' (the site, the desk): sessionStorage,
+ * one session per tab. 'local' (the widget): localStorage, one session for
+ * every tab of the browser, kept in step through storage events, and renewed
+ * by one tab at a time under a Web Lock (a refresh token works once).
+ */
+export interface SessionPersistence {
+  area: 'session' | 'local';
+  key: string;
+  /** A storage of the area's kind to use instead of the browser's own (the widget's, where a framed page has none). */
+  storage?: () => Storage | null;
+}
+
+export const SESSION_PERSISTENCE = new InjectionToken<SessionPersistence>('SessionPersistence', {
+  providedIn: 'root',
+  factory: () => ({ area: 'session', key: 'parley.session' }),
+});
+
 /** Everything the app keeps in sessionStorage starts with this; signing out clears it. */
 export const APP_STORAGE_PREFIX = 'parley.';
 
@@ -38,6 +55,7 @@ export type SessionEndReason = 'expired' | 'rejected';
 @Injectable({ providedIn: 'root' })
 export class SessionStore implements SessionAccess {
   private readonly refresher = inject(SESSION_REFRESHER);
+  private readonly persistence = inject(SESSION_PERSISTENCE);
   private readonly state = signal<StoredSession | null>(null);
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private refreshing: Promise<StoredSession | null> | null = null;
@@ -53,7 +71,32 @@ export class SessionStore implements SessionAccess {
   constructor() {
     this.state.set(this.read());
     this.scheduleRefresh();
-    inject(DestroyRef).onDestroy(() => clearTimeout(this.refreshTimer));
+    const onStorage = (event: StorageEvent) => this.otherTabChanged(event);
+    if (this.shared && typeof window !== 'undefined') window.addEventListener('storage', onStorage);
+    inject(DestroyRef).onDestroy(() => {
+      clearTimeout(this.refreshTimer);
+      if (typeof window !== 'undefined') window.removeEventListener('storage', onStorage);
+    });
+  }
+
+  /** Whether every tab shares this session (localStorage). */
+  private get shared(): boolean {
+    return this.persistence.area === 'local';
+  }
+
+  /** Another tab signed in, renewed the tokens or signed out: follow it. */
+  private otherTabChanged(event: StorageEvent): void {
+    if (event.key !== null && event.key !== this.persistence.key) return;
+    const next = this.read();
+    const current = this.state();
+    if (next?.token === current?.token) return;
+    if (next) {
+      this.state.set(next);
+      this.scheduleRefresh();
+    } else {
+      clearTimeout(this.refreshTimer);
+      this.state.set(null);
+    }
   }
 
   start(payload: AuthSessionFragment): void {
@@ -121,7 +164,8 @@ export class SessionStore implements SessionAccess {
     clearTimeout(this.refreshTimer);
     const storage = this.storage();
     if (storage) {
-      for (const key of Object.keys(storage)) if (key.startsWith(APP_STORAGE_PREFIX)) storage.removeItem(key);
+      const keys = Array.from({ length: storage.length }, (_, i) => storage.key(i));
+      for (const key of keys) if (key?.startsWith(APP_STORAGE_PREFIX)) storage.removeItem(key);
     }
     this.endReason.set(null);
     this.state.set(null);
@@ -129,8 +173,38 @@ export class SessionStore implements SessionAccess {
 
   /** One refresh at a time: concurrent callers share it. */
   private refresh(): Promise<StoredSession | null> {
-    this.refreshing ??= this.runRefresh().finally(() => (this.refreshing = null));
+    this.refreshing ??= this.refreshOnce().finally(() => (this.refreshing = null));
     return this.refreshing;
+  }
+
+  /** Shared sessions: one tab at a time, and a tab that finds fresher tokens (renewed by another) takes those. */
+  private async refreshOnce(): Promise<StoredSession | null> {
+    const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+    if (!this.shared || !locks) return this.runRefresh();
+    let entered = false;
+    try {
+      return await locks.request(`${this.persistence.key}.refresh`, async (): Promise<StoredSession | null> => {
+        entered = true;
+        const stored = this.read();
+        const current = this.state();
+        if (stored && current && stored.refreshToken !== current.refreshToken && Date.now() < refreshDueAt(stored)) {
+          this.state.set(stored);
+          this.scheduleRefresh();
+          return stored;
+        }
+        if (!stored && current) {
+          // signed out in another tab
+          clearTimeout(this.refreshTimer);
+          this.state.set(null);
+          return null;
+        }
+        return this.runRefresh();
+      });
+    } catch (error) {
+      // a framed page denied its storage is denied Web Locks too: it refreshes alone
+      if (entered) throw error;
+      return this.runRefresh();
+    }
   }
 
   private async runRefresh(): Promise<StoredSession | null> {
@@ -155,7 +229,7 @@ export class SessionStore implements SessionAccess {
   }
 
   private save(session: StoredSession): void {
-    this.storage()?.setItem(STORAGE_KEY, JSON.stringify(session));
+    this.storage()?.setItem(this.persistence.key, JSON.stringify(session));
     this.state.set(session);
     this.scheduleRefresh();
   }
@@ -164,7 +238,7 @@ export class SessionStore implements SessionAccess {
   private end(reason: SessionEndReason): void {
     if (!this.state()) return;
     clearTimeout(this.refreshTimer);
-    this.storage()?.removeItem(STORAGE_KEY);
+    this.storage()?.removeItem(this.persistence.key);
     this.state.set(null);
     this.endReason.set(reason);
     this.endedSubject.next(reason);
@@ -186,7 +260,7 @@ export class SessionStore implements SessionAccess {
 
   private read(): StoredSession | null {
     try {
-      const raw = this.storage()?.getItem(STORAGE_KEY);
+      const raw = this.storage()?.getItem(this.persistence.key);
       if (!raw) return null;
       const parsed = JSON.parse(raw) as Partial<StoredSession>;
       const valid =
@@ -197,7 +271,7 @@ export class SessionStore implements SessionAccess {
         typeof parsed.receivedAt === 'number' &&
         parsed.user;
       if (!valid || isExpired(parsed.refreshExpiresAt as string)) {
-        this.storage()?.removeItem(STORAGE_KEY);
+        this.storage()?.removeItem(this.persistence.key);
         return null;
       }
       return parsed as StoredSession;
@@ -208,6 +282,8 @@ export class SessionStore implements SessionAccess {
 
   private storage(): Storage | null {
     try {
+      if (this.persistence.storage) return this.persistence.storage();
+      if (this.shared) return typeof localStorage === 'undefined' ? null : localStorage;
       return typeof sessionStorage === 'undefined' ? null : sessionStorage;
     } catch {
       return null; // storage disabled by the browser

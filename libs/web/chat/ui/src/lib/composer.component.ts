@@ -66,17 +66,17 @@ import { composerHint } from './timeline-rows';
           (keydown)="onKeydown($event)"
           (paste)="onPaste($event)"
         ></textarea>
-        <button type="submit" class="send" [disabled]="disabled() || !canSend()" aria-label="Send message">
+        <button type="submit" class="send" [disabled]="disabled() || !canSend()" aria-label="Send message" i18n-aria-label="@@chat.send">
           <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
             <path fill="currentColor" d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" />
           </svg>
         </button>
       </div>
       <div class="meta" [id]="inputId() + '-hint'">
-        <span class="keys">Enter to send · Shift+Enter for a new line</span>
+        <span class="keys" i18n="@@chat.keys">Enter to send · Shift+Enter for a new line</span>
         @if (hint().showCounter) {
           <span class="counter" [class.counter--limit]="hint().atLimit" aria-live="polite">
-            {{ hint().atLimit ? 'Character limit reached' : hint().remaining + ' characters left' }}
+            @if (hint().atLimit) {<ng-container i18n="@@chat.limitReached">Character limit reached</ng-container>} @else {<ng-container i18n="@@chat.charactersLeft">{{ hint().remaining }} characters left</ng-container>}
           </span>
         }
       </div>
@@ -86,7 +86,7 @@ import { composerHint } from './timeline-rows';
     /* A long unbroken paste (a tracking URL) wraps in the box instead of widening the page. */
     :host { display: block; min-width: 0; }
     .composer { display: grid; grid-template-columns: minmax(0, 1fr); gap: 0.375rem; }
-    .box { display: flex; align-items: flex-end; gap: 0.5rem; padding: 0.375rem 0.375rem 0.375rem 0.875rem; border: 1px solid var(--color-border-strong); border-radius: 1rem; background: var(--color-surface); transition: border-color 0.15s, box-shadow 0.15s; }
+    .box { display: flex; align-items: flex-end; gap: 0.5rem; padding: 0.375rem; padding-inline-start: 0.875rem; border: 1px solid var(--color-border-strong); border-radius: 1rem; background: var(--color-surface); transition: border-color 0.15s, box-shadow 0.15s; }
     .box:focus-within { border-color: var(--color-primary); box-shadow: 0 0 0 3px var(--color-focus-ring); }
     .box--disabled { background: var(--color-bg); }
     textarea { flex: 1; min-width: 0; border: 0; outline: none; resize: none; background: transparent; font: inherit; line-height: 1.5; padding: 0.4375rem 0; max-height: 10rem; field-sizing: content; min-height: 2.25rem; color: inherit; overflow-wrap: anywhere; }
@@ -117,9 +117,9 @@ export class ComposerComponent {
   readonly value = model('');
   readonly maxLength = input.required<number>();
   readonly disabled = input(false);
-  readonly label = input('Message');
-  readonly placeholder = input('Write a message…');
-  readonly disabledText = input('This conversation is closed');
+  readonly label = input($localize`:@@chat.composer.label:Message`);
+  readonly placeholder = input($localize`:@@chat.composer.placeholder:Write a message…`);
+  readonly disabledText = input($localize`:@@chat.composer.closed:This conversation is closed`);
   readonly inputId = input('composer-input');
   readonly send = output<string>();
   /** Whether files may be added (button, paste, drag and drop). */

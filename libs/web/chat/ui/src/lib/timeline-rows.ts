@@ -24,16 +24,16 @@ export type TimelineRow =
 const GROUP_GAP_MS = 5 * 60 * 1000;
 
 export function authorOf(m: MessageItem): string {
-  if (m.mine) return 'You';
+  if (m.mine) return $localize`:@@chat.author.you:You`;
   switch (m.kind) {
     case 'BOT':
-      return 'Parley Assistant';
+      return $localize`:@@chat.author.bot:Parley Assistant`;
     case 'SYSTEM':
       return 'Parley';
     case 'AGENT':
-      return m.senderName ?? 'Agent';
+      return m.senderName ?? $localize`:@@chat.author.agent:Agent`;
     case 'CUSTOMER':
-      return m.senderName ?? 'Customer';
+      return m.senderName ?? $localize`:@@chat.author.customer:Customer`;
   }
 }
 

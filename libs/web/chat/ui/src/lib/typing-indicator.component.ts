@@ -2,9 +2,9 @@ import { ChangeDetectionStrategy, Component, computed, input } from '@angular/co
 
 export function typingText(names: readonly string[]): string {
   if (names.length === 0) return '';
-  if (names.length === 1) return `${names[0]} is typing…`;
-  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
-  return 'Several people are typing…';
+  if (names.length === 1) return $localize`:@@chat.typing.one:${names[0]}:name: is typing…`;
+  if (names.length === 2) return $localize`:@@chat.typing.two:${names[0]}:first: and ${names[1]}:second: are typing…`;
+  return $localize`:@@chat.typing.many:Several people are typing…`;
 }
 
 @Component({

@@ -12,8 +12,8 @@ import { from, mergeMap } from 'rxjs';
 import { RealtimeConnection } from './realtime';
 import { SESSION_ACCESS, type SessionAccess } from './session-access';
 
-/** Operations whose UNAUTHENTICATED answer is about the credentials typed, not the session. */
-const SIGN_IN_OPERATIONS = new Set(['Login', 'Register']);
+/** Operations whose UNAUTHENTICATED answer is about the credentials given (typed, or the host site's proof), not the session. */
+const SIGN_IN_OPERATIONS = new Set(['Login', 'Register', 'IdentifyVisitor', 'StartVisitorSession']);
 
 export function isSubscription(query: DocumentNode): boolean {
   const definition = getMainDefinition(query);

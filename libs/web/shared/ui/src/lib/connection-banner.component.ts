@@ -36,9 +36,9 @@ export class ConnectionBannerComponent {
   protected readonly message = computed(() => {
     switch (this.status()) {
       case 'offline':
-        return "You're offline. New messages will appear when the connection is back.";
+        return $localize`:@@connection.offline:You're offline. New messages will appear when the connection is back.`;
       case 'reconnecting':
-        return 'Connection lost. Reconnecting…';
+        return $localize`:@@connection.reconnecting:Connection lost. Reconnecting…`;
       default:
         return null;
     }

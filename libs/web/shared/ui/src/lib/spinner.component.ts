@@ -13,5 +13,5 @@ import { ChangeDetectionStrategy, Component, input } from '@angular/core';
   `,
 })
 export class SpinnerComponent {
-  readonly label = input('Loading');
+  readonly label = input($localize`:@@spinner.loading:Loading`);
 }

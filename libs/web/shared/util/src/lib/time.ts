@@ -22,7 +22,7 @@ export function formatShortTime(iso: string, now: Date = new Date(), locale?: st
   const date = new Date(iso);
   const days = calendarDaysBetween(date, now);
   if (days <= 0) return formatClock(iso, locale);
-  if (days === 1) return 'Yesterday';
+  if (days === 1) return $localize`:@@time.yesterday:Yesterday`;
   if (days < 7) return date.toLocaleDateString(locale, { weekday: 'short' });
   if (date.getFullYear() === now.getFullYear()) {
     return date.toLocaleDateString(locale, { day: 'numeric', month: 'short' });
@@ -34,8 +34,8 @@ export function formatShortTime(iso: string, now: Date = new Date(), locale?: st
 export function formatDayHeading(iso: string, now: Date = new Date(), locale?: string): string {
   const date = new Date(iso);
   const days = calendarDaysBetween(date, now);
-  if (days <= 0) return 'Today';
-  if (days === 1) return 'Yesterday';
+  if (days <= 0) return $localize`:@@time.today:Today`;
+  if (days === 1) return $localize`:@@time.yesterday:Yesterday`;
   return date.toLocaleDateString(locale, {
     weekday: 'long',
     day: 'numeric',

@@ -47,3 +47,20 @@ describe('ids and initials', () => {
     expect(initialsOf('')).toBe('?');
   });
 });
+
+import { pickLocale, textDirection } from './locale';
+
+describe('locale choice', () => {
+  const supported = ['en', 'fr', 'ar'];
+  it('takes the first wanted locale the app has, by primary language, else the source', () => {
+    expect(pickLocale(['fr-CA', 'ar'], supported)).toBe('fr');
+    expect(pickLocale([null, 'de-DE', 'AR_eg'], supported)).toBe('ar');
+    expect(pickLocale([undefined, 'de'], supported)).toBe('en');
+    expect(pickLocale([], supported)).toBe('en');
+  });
+  it('knows which locales are written right to left', () => {
+    expect(textDirection('ar')).toBe('rtl');
+    expect(textDirection('he-IL')).toBe('rtl');
+    expect(textDirection('fr')).toBe('ltr');
+  });
+});

@@ -1,0 +1,49 @@
+/** Locales written right to left (by primary language). */
+const RTL = new Set(['ar', 'he', 'fa', 'ur']);
+
+/**
+ * The first of `wanted` (a setting, then the browser's languages) that the
+ * app has translations for, matched on the primary language ("fr-CA" is
+ * "fr"); the first supported locale (the source language) otherwise.
+ */
+export function pickLocale(wanted: readonly (string | null | undefined)[], supported: readonly string[]): string {
+  for (const tag of wanted) {
+    const primary = tag?.trim().toLowerCase().split(/[-_]/)[0];
+    if (primary && supported.includes(primary)) return primary;
+  }
+  return supported[0];
+}
+
+export function textDirection(locale: string): 'rtl' | 'ltr' {
+  return RTL.has(locale.toLowerCase().split(/[-_]/)[0]) ? 'rtl' : 'ltr';
+}
+
+/** The translations file of a locale as Angular's extract-i18n writes it (JSON format). */
+export interface TranslationFile {
+  locale: string;
+  translations: Record<string, string>;
+}
+
+/**
+ * Reads `<base>/<locale>.json` before the app starts (runtime translation:
+ * every `$localize` string and i18n template is translated once loaded) and
+ * sets the page's language and direction. The source language needs no file;
+ * a file that cannot be read leaves the app in the source language.
+ */
+export async function loadLocale(locale: string, source: string, base: string, load: (translations: Record<string, string>) => void): Promise<string> {
+  let applied = source;
+  if (locale !== source) {
+    try {
+      const response = await fetch(`${base}${locale}.json`);
+      if (response.ok) {
+        load(((await response.json()) as TranslationFile).translations);
+        applied = locale;
+      }
+    } catch {
+      // stays in the source language
+    }
+  }
+  document.documentElement.lang = applied;
+  document.documentElement.dir = textDirection(applied);
+  return applied;
+}

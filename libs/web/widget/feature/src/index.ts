@@ -1,0 +1,2 @@
+export * from './lib/widget.page';
+export * from './lib/widget-conversation.component';

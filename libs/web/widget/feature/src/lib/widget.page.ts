@@ -1,0 +1,145 @@
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, signal, untracked, viewChild } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import type { Subscription } from 'rxjs';
+import { LIMITS } from '@parley/shared/limits';
+import { SessionStore } from '@parley/web/auth/data-access';
+import { ChatListStore, DraftStore } from '@parley/web/chat/data-access';
+import { ComposerComponent } from '@parley/web/chat/ui';
+import { RealtimeConnection, describeError, toAppError } from '@parley/web/shared/data-access';
+import { ConnectionBannerComponent, SpinnerComponent } from '@parley/web/shared/ui';
+import { newClientId } from '@parley/web/shared/util';
+import { HostBridge, VisitorSession, WidgetSettingsStore } from '@parley/web/widget/data-access';
+import { WidgetConversationComponent } from './widget-conversation.component';
+
+const FIRST_MESSAGE_DRAFT = 'widget.first';
+
+/**
+ * The website widget's one screen, in the loader's panel: the visitor writes
+ * at once (a session starts with the first message), then follows the same
+ * live conversation as on the site; a closed conversation can be followed by
+ * a new one here. Speaks the loader's protocol through HostBridge.
+ */
+@Component({
+  selector: 'parley-widget-page',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [ComposerComponent, ConnectionBannerComponent, SpinnerComponent, WidgetConversationComponent],
+  templateUrl: './widget.page.html',
+  styleUrl: './widget.page.css',
+  host: { '(document:keydown.escape)': 'closePanel()' },
+})
+export class WidgetPage {
+  protected readonly bridge = inject(HostBridge);
+  protected readonly visitor = inject(VisitorSession);
+  protected readonly settings = inject(WidgetSettingsStore);
+  protected readonly session = inject(SessionStore);
+  protected readonly list = inject(ChatListStore);
+  protected readonly realtime = inject(RealtimeConnection);
+  private readonly drafts = inject(DraftStore);
+  private readonly firstComposer = viewChild(ComposerComponent);
+
+  protected readonly maxLength = LIMITS.messageBodyMax;
+  protected readonly displayNameMax = LIMITS.displayNameMax;
+  protected readonly userId = computed(() => this.session.user()?.id ?? null);
+  /** The visitor asked for a new conversation (the last one ended). */
+  private readonly startingNew = signal(false);
+  /** The chat this panel started, before the list has it. */
+  private readonly chosenId = signal<string | null>(null);
+  /** The visitor just wrote their first message: the conversation's message box takes the focus. */
+  protected readonly justStarted = signal(false);
+  protected readonly currentChatId = computed(() => {
+    if (this.startingNew()) return null;
+    return this.chosenId() ?? this.list.chats()[0]?.id ?? null;
+  });
+  /** Signed in and the list not read yet: wait before offering a new conversation. */
+  protected readonly waitingForList = computed(() => this.session.signedIn() && !this.list.loaded() && !this.chosenId());
+  /** Pre-chat fields: asked only before the first message, when the team turned them on. */
+  protected readonly askName = computed(() => !this.session.signedIn() && this.settings.askName());
+  protected readonly askEmail = computed(() => !this.session.signedIn() && this.settings.askEmail());
+
+  protected readonly firstMessage = signal(this.drafts.get(FIRST_MESSAGE_DRAFT));
+  protected readonly name = signal('');
+  protected readonly email = signal('');
+  protected readonly starting = signal(false);
+  protected readonly startError = signal<string | null>(null);
+  private clientMessageId = newClientId();
+
+  constructor() {
+    this.settings.load();
+    // The list follows whoever is signed in (a new visitor, an identified person), and nobody once signed out.
+    let live: Subscription | undefined;
+    effect(() => {
+      const user = this.userId();
+      untracked(() => {
+        live?.unsubscribe();
+        live = undefined;
+        this.list.reset();
+        this.chosenId.set(null);
+        if (user) live = this.list.connect();
+      });
+    });
+    inject(DestroyRef).onDestroy(() => live?.unsubscribe());
+
+    // Who the host says is signed in: identify them once its settings arrive; nobody: forget an identified session.
+    effect(() => {
+      if (!this.bridge.settled()) return;
+      const identity = this.bridge.initialIdentity();
+      untracked(() => {
+        if (identity) void this.visitor.identify(identity);
+        else if (this.visitor.identifiedAs() !== null) void this.visitor.forget();
+      });
+    });
+    this.bridge.identifyRequests.pipe(takeUntilDestroyed()).subscribe((identity) => void this.visitor.identify(identity));
+    this.bridge.signOutRequests.pipe(takeUntilDestroyed()).subscribe(() => void this.visitor.forget());
+    effect(() => {
+      if (!this.currentChatId()) this.bridge.unread(0);
+    });
+  }
+
+  protected closePanel(): void {
+    this.bridge.close();
+  }
+
+  protected onFirstMessage(text: string): void {
+    this.firstMessage.set(text);
+    this.drafts.set(FIRST_MESSAGE_DRAFT, text);
+  }
+
+  protected newConversation(): void {
+    this.startingNew.set(true);
+    this.chosenId.set(null);
+    queueMicrotask(() => this.firstComposer()?.focus());
+  }
+
+  /** The first message: a visitor session if there is none yet, then the chat. */
+  protected async start(text: string): Promise<void> {
+    const message = text.trim();
+    if (!message || this.starting()) return;
+    this.starting.set(true);
+    this.startError.set(null);
+    try {
+      await this.visitor.ensure({ displayName: this.name(), email: this.email() });
+    } catch (e: unknown) {
+      this.failed(e);
+      return;
+    }
+    this.list.start({ subject: null, message, clientMessageId: this.clientMessageId }).subscribe({
+      next: (chat) => {
+        this.starting.set(false);
+        this.clientMessageId = newClientId();
+        this.firstMessage.set('');
+        this.drafts.clear(FIRST_MESSAGE_DRAFT);
+        this.justStarted.set(true);
+        this.chosenId.set(chat.id);
+        this.startingNew.set(false);
+      },
+      error: (e: unknown) => this.failed(e),
+    });
+  }
+
+  private failed(e: unknown): void {
+    this.starting.set(false);
+    const error = toAppError(e);
+    const field = Object.values(error.fields)[0];
+    this.startError.set(field ?? describeError(error));
+  }
+}
