@@ -17,6 +17,7 @@ import { allMessages, setTyping } from './support/agent-api';
 import { expectAccessible } from './support/axe';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from './support/browser';
+import { fillSignIn as signIn } from './support/sign-in';
 
 // testTimeout in jest.config.cjs is ignored when Jest runs several projects
 jest.setTimeout(90_000);
@@ -87,12 +88,6 @@ async function signUp(page: Page, name: string, email: string, password: string)
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Create account' }).click();
-}
-
-async function signIn(page: Page, who: Pick<Person, 'email' | 'password'>): Promise<void> {
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password', { exact: true }).fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
 function chatIdOf(page: Page): string {

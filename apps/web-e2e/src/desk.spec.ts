@@ -22,6 +22,7 @@ import {
 import { expectAccessible } from './support/axe';
 import { allMessages, setTyping } from './support/agent-api';
 import { launchChromium } from './support/browser';
+import { fillSignIn } from './support/sign-in';
 
 // testTimeout in jest.config.cjs is ignored when Jest runs several projects
 jest.setTimeout(180_000);
@@ -85,9 +86,7 @@ async function openDesk(): Promise<Desk> {
 async function signIn(page: Page, who: Pick<Person, 'email' | 'password'>): Promise<void> {
   await page.goto('/desk/');
   await page.waitForURL(/\/desk\/sign-in/);
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password', { exact: true }).fill(who.password);
-  await page.getByLabel('Password', { exact: true }).press('Enter');
+  await fillSignIn(page, who, 'enter');
 }
 
 /** The customer's side signs in again before each call: their tokens expire as fast as the agent's. */

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { registerCustomer, startChat, startTestServer, type TestServer } from '@parley/api/testing';
 import { launchChromium } from './support/browser';
+import { signInToSite } from './support/sign-in';
 
 // testTimeout in jest.config.cjs is ignored when Jest runs several projects
 jest.setTimeout(90_000);
@@ -29,11 +30,7 @@ describe('ending a conversation by keyboard', () => {
     const context = await chrome.newContext({ viewport: { width: 1280, height: 800 }, baseURL: api.url });
     const page = await context.newPage();
     try {
-      await page.goto('/sign-in');
-      await page.getByLabel('Email').fill(customer.email);
-      await page.getByLabel('Password', { exact: true }).fill(customer.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForURL(/\/chats/);
+      await signInToSite(page, customer);
       await page.goto(`/chats/${chatId}`);
 
       const end = page.getByRole('button', { name: 'End conversation' });

@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { gqlOk, loginAdmin, registerCustomer, startChat, startTestServer, type Person, type TestServer } from '@parley/api/testing';
 import { seriousViolations } from './support/axe';
 import { launchChromium } from './support/browser';
+import { signInToSite } from './support/sign-in';
 
 // testTimeout in jest.config.cjs is ignored when Jest runs several projects
 jest.setTimeout(90_000);
@@ -178,11 +179,7 @@ describe("a bot answer's link", () => {
     const context = await chrome.newContext({ baseURL: api.url });
     const page = await context.newPage();
     try {
-      await page.goto('/sign-in');
-      await page.getByLabel('Email').fill(customer.email);
-      await page.getByLabel('Password', { exact: true }).fill(customer.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForURL(/\/chats/);
+      await signInToSite(page, customer);
       await page.goto(`/chats/${chatId}`);
       const link = page.locator('li.message').getByRole('link', { name: /^\/help\/articles\// }).first();
       await link.waitFor({ timeout: 15_000 });

@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { registerCustomer, startChat, startTestServer, type TestServer } from '@parley/api/testing';
 import { expectAccessible } from './support/axe';
 import { launchChromium } from './support/browser';
+import { signInToSite } from './support/sign-in';
 
 // testTimeout in jest.config.cjs is ignored when Jest runs several projects
 jest.setTimeout(90_000);
@@ -41,11 +42,7 @@ describe('the conversation list on a phone', () => {
     const context = await chrome.newContext({ viewport: { width: 390, height: 844 }, baseURL: api.url });
     const page = await context.newPage();
     try {
-      await page.goto('/sign-in');
-      await page.getByLabel('Email').fill(customer.email);
-      await page.getByLabel('Password', { exact: true }).fill(customer.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForURL(/\/chats/);
+      await signInToSite(page, customer);
       await page.goto('/chats');
       await page.locator(`[data-chat-id="${chatId}"]`).waitFor();
       await page.getByRole('heading', { level: 1, name: 'Conversations' }).waitFor();

@@ -16,6 +16,7 @@ import {
 } from '@parley/api/testing';
 import { allMessages } from './support/agent-api';
 import { launchChromium } from './support/browser';
+import { fillSignIn as signIn } from './support/sign-in';
 
 // testTimeout in jest.config.cjs is ignored when Jest runs several projects
 jest.setTimeout(120_000);
@@ -93,12 +94,6 @@ async function openTab(): Promise<Tab> {
     sockets: () => page.evaluate(() => (window as unknown as { __parleySocketCount: number }).__parleySocketCount),
     session: () => page.evaluate(() => JSON.parse(sessionStorage.getItem('parley.session') ?? 'null')),
   };
-}
-
-async function signIn(page: Page, who: Pick<Person, 'email' | 'password'>): Promise<void> {
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password', { exact: true }).fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
 async function waitForBubble(page: Page, body: string, state: 'any' | 'sent' = 'any', timeout = 15_000): Promise<void> {

@@ -17,7 +17,7 @@ export const TOKEN_SERVICE = new ServiceKey<TokenService>('token service');
 export const SESSION_SERVICE = new ServiceKey<SessionService>('session service');
 /** Who a bearer token names, and whether they still may (open sockets close when not). */
 export type Authenticator = Pick<AuthService, 'authenticate' | 'stillAllowed' | 'onAccessChange'>;
-/** Turns a bearer token into a viewer, over HTTP and WebSocket; a later module may extend it (services.replace). */
+/** Turns a bearer token into a viewer, over HTTP and WebSocket; a later module learns of each through AuthService.onAuthenticated. */
 export const AUTHENTICATOR = new ServiceKey<Authenticator>('authenticator');
 
 const TOPICS: readonly (keyof AuthTopics & string)[] = ['sessionRevoked', 'accessRevoked'];

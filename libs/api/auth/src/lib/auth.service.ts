@@ -31,11 +31,15 @@ const normaliseEmail = (email: string) => email.trim().toLowerCase();
 const WRONG_CREDENTIALS = 'Wrong email or password.';
 const ENDED = 'This session has ended; sign in again.';
 
+/** Told of every viewer authentication accepts, with the token that named them. */
+export type AuthenticatedHook = (viewer: Viewer, token: string) => Promise<void> | void;
+
 /** Accounts and sign-in: who people are, never what they may do in a chat. */
 export class AuthService {
   private readonly throttle: LoginThrottle;
   /** Reset links' tokens (the email domain sends them). */
   readonly resets: PasswordResets;
+  private readonly authenticatedHooks: AuthenticatedHook[] = [];
   private recheckTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -104,10 +108,20 @@ export class AuthService {
    */
   async authenticate(token: string | null): Promise<Viewer | null> {
     const viewer = await this.tokens.verifyAccessToken(token);
-    if (!viewer) return null;
+    if (!viewer || !token) return null;
     const standing = await this.sessions.standing(viewer);
     if (standing === 'ended' || (standing === 'stored' && !(await this.access.allows(viewer)))) return null;
+    for (const hook of this.authenticatedHooks) await hook(viewer, token);
     return viewer;
+  }
+
+  /**
+   * Lets a later domain learn what it needs of each viewer as their token is
+   * accepted, over HTTP and WebSocket alike (the visitor domain: the name and
+   * email a visitor not stored yet carries in their token).
+   */
+  onAuthenticated(hook: AuthenticatedHook): void {
+    this.authenticatedHooks.push(hook);
   }
 
   /** Whether an already authenticated viewer still may, from what this instance knows (open sockets). */

@@ -106,7 +106,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   for (const module of MODULES) running.push(await module.create({ config, dataSource, pubsub, limits, logger, services }));
   for (const module of running) await module.start?.();
 
-  // Who is asking, over HTTP and WebSocket alike (the visitor module extends auth's own).
+  // Who is asking, over HTTP and WebSocket alike (later modules learn of each viewer through auth's hook).
   const authentication = services.get(AUTHENTICATOR);
   const instances = new Map<unknown, unknown>(running.flatMap((module) => module.resolvers.map((resolver) => [resolver.constructor, resolver] as const)));
   const schema = limitRootFields(await buildParleySchema({ get: (cls) => instances.get(cls) }), limits);

@@ -64,7 +64,8 @@ function serveDesk(app: Express, root: string): void {
 function serveWidget(app: Express, root: string): void {
   const index = join(root, 'index.html');
   if (!existsSync(index)) return;
-  app.use('/widget', express.static(root, { index: false, maxAge: '1h' }));
+  // redirect: false, or static would answer /widget (a folder) with a redirect to /widget/
+  app.use('/widget', express.static(root, { index: false, redirect: false, maxAge: '1h' }));
   app.get(WIDGET_ROUTES, (req, res, next) => {
     if (!isNavigation(req)) return next();
     // its <base href="/widget/"> resolves the assets whether or not the path ends in a slash

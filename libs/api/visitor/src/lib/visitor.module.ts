@@ -1,6 +1,6 @@
 import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { defineModule, type RequestContext } from '@parley/api/core';
-import { AUTH_SERVICE, AUTHENTICATOR, SESSION_SERVICE, TOKEN_SERVICE } from '@parley/api/auth';
+import { AUTH_SERVICE, SESSION_SERVICE, TOKEN_SERVICE } from '@parley/api/auth';
 import { VisitorResolver, VisitorUserResolver } from './visitor.resolver';
 import { VisitorService, type VisitorDeps } from './visitor.service';
 import { WidgetSettingsEntity, WidgetSettingsResolver } from './widget-settings';
@@ -8,7 +8,7 @@ import { WidgetSettingsEntity, WidgetSettingsResolver } from './widget-settings'
 /** The resolver classes the schema is built from. */
 export const VISITOR_RESOLVERS = [VisitorResolver, VisitorUserResolver, WidgetSettingsResolver] as const;
 
-/** What the server registers: the resolver instances, and the authentication that knows visitors not stored yet. */
+/** What the server registers: the resolver instances; the service learns of visitors not stored yet through auth's hook. */
 export function createVisitorModule(deps: VisitorDeps) {
   const service = new VisitorService(deps);
   return {
@@ -18,8 +18,6 @@ export function createVisitorModule(deps: VisitorDeps) {
       [VisitorUserResolver, new VisitorUserResolver(service)],
       [WidgetSettingsResolver, new WidgetSettingsResolver(service)],
     ]),
-    /** Use in place of the auth domain's own, over HTTP and WebSocket alike. */
-    authenticate: (token: string | null) => service.authenticate(token),
   };
 }
 
@@ -64,12 +62,8 @@ export const visitorModule = defineModule({
       jwtSecret: config.jwtSecret,
       identitySecret: config.identitySecret,
     });
-    // Authentication that also knows website visitors not stored yet (their first chat stores them).
-    services.replace(AUTHENTICATOR, {
-      authenticate: visitors.authenticate,
-      stillAllowed: (viewer) => auth.stillAllowed(viewer),
-      onAccessChange: (listener) => auth.onAccessChange(listener),
-    });
+    // Every accepted token: a website visitor not stored yet is known by it (their first chat stores them).
+    auth.onAuthenticated((viewer, token) => visitors.service.noteViewer(viewer, token));
     return { resolvers: [...visitors.resolvers.values()] as object[] };
   },
 });

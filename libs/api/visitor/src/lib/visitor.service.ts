@@ -99,16 +99,13 @@ export class VisitorService {
     return { token, expiresAt: accessExpiresAt, refreshToken: next.refreshToken, refreshExpiresAt: next.refreshExpiresAt, user: Object.assign(user, { isSignInResult: true }) };
   }
 
-  /** The auth domain's authentication, which also recognises the access tokens of pending visitors. */
-  async authenticate(token: string | null): Promise<Viewer | null> {
-    const viewer = await this.deps.auth.authenticate(token);
-    if (viewer && token && viewer.role === Role.CUSTOMER && !this.pendingByViewer.has(viewer)) {
-      this.pendingByViewer.set(
-        viewer,
-        viewer.unstored && viewer.sessionId ? pendingFromPayload(await this.visitorTokens.claims(token), viewer.id, viewer.sessionId) : null,
-      );
-    }
-    return viewer;
+  /** The auth domain's hook on every accepted token: recognises the access tokens of pending visitors. */
+  async noteViewer(viewer: Viewer, token: string): Promise<void> {
+    if (viewer.role !== Role.CUSTOMER || this.pendingByViewer.has(viewer)) return;
+    this.pendingByViewer.set(
+      viewer,
+      viewer.unstored && viewer.sessionId ? pendingFromPayload(await this.visitorTokens.claims(token), viewer.id, viewer.sessionId) : null,
+    );
   }
 
   /** Stores the viewer and their session if they are a visitor not stored yet: called before their first chat. */
