@@ -7,6 +7,7 @@ import {
   errorCode,
   gql,
   gqlOk,
+  login,
   registerCustomer,
   sendMessage,
   startTestServer,
@@ -292,6 +293,33 @@ describe('identifyVisitor', () => {
     } finally {
       await ws.dispose();
     }
+  });
+});
+
+describe('widgetSettings', () => {
+  const READ = `{ widgetSettings { askName askEmail } }`;
+  const UPDATE = `mutation($input: WidgetSettingsInput!) { updateWidgetSettings(input: $input) { askName askEmail } }`;
+
+  it('are read by anyone, both off until an admin turns them on, one field at a time', async () => {
+    expect((await gqlOk(api.graphqlUrl, READ))['widgetSettings']).toEqual({ askName: false, askEmail: false });
+    const admin = await login(api, api.admin.email, api.admin.password);
+    expect((await gqlOk(api.graphqlUrl, UPDATE, { input: { askName: true } }, admin.token))['updateWidgetSettings']).toEqual({ askName: true, askEmail: false });
+    expect((await gqlOk(api.graphqlUrl, UPDATE, { input: { askEmail: true } }, admin.token))['updateWidgetSettings']).toEqual({ askName: true, askEmail: true });
+    const visitor = await startSession();
+    expect((await gqlOk(api.graphqlUrl, READ, {}, visitor.token))['widgetSettings']).toEqual({ askName: true, askEmail: true });
+    await gqlOk(api.graphqlUrl, UPDATE, { input: { askName: false, askEmail: false } }, admin.token);
+    expect((await gqlOk(api.graphqlUrl, READ))['widgetSettings']).toEqual({ askName: false, askEmail: false });
+  });
+
+  it('are changed by admins only, and bad input changes nothing', async () => {
+    const agent = await createAgent(api);
+    const customer = await registerCustomer(api);
+    const visitor = await startSession();
+    expect(errorCode(await gql(api.graphqlUrl, UPDATE, { input: { askName: true } }))).toBe('UNAUTHENTICATED');
+    for (const who of [agent, customer, visitor]) expect(errorCode(await gql(api.graphqlUrl, UPDATE, { input: { askName: true } }, who.token))).toBe('FORBIDDEN');
+    const admin = await login(api, api.admin.email, api.admin.password);
+    expect(errorCode(await gql(api.graphqlUrl, UPDATE, { input: { askName: 'yes' } }, admin.token))).toBe('BAD_USER_INPUT');
+    expect((await gqlOk(api.graphqlUrl, READ))['widgetSettings']).toEqual({ askName: false, askEmail: false });
   });
 });
 
