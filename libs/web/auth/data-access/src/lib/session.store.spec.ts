@@ -2,7 +2,7 @@ import { TestBed } from '@angular/core/testing';
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import type { AuthSessionFragment } from '../generated/graphql';
 import { SESSION_REFRESHER, type SessionRefresher } from './session-refresher';
-import { SessionStore } from './session.store';
+import { SESSION_PERSISTENCE, SessionStore } from './session.store';
 
 const user = { id: 'u1', displayName: 'Jamie', email: 'jamie@example.com', role: 'CUSTOMER' as const, createdAt: '2026-01-01T00:00:00.000Z' };
 const inMinutes = (m: number) => new Date(Date.now() + m * 60_000).toISOString();
@@ -181,5 +181,54 @@ describe('SessionStore', () => {
     TestBed.resetTestingModule();
     sessionStorage.setItem('parley.session', JSON.stringify({ token: 'old', expiresAt: inMinutes(10), user }));
     expect(storeWith(server.refresher).signedIn()).toBe(false);
+  });
+});
+
+describe('SessionStore shared by every tab (localStorage, the widget)', () => {
+  const persistence = { area: 'local' as const, key: 'parley.widget.session' };
+  function sharedStore(refresher: SessionRefresher): SessionStore {
+    TestBed.configureTestingModule({ providers: [{ provide: SESSION_REFRESHER, useValue: refresher }, { provide: SESSION_PERSISTENCE, useValue: persistence }] });
+    return TestBed.inject(SessionStore);
+  }
+  beforeEach(() => {
+    localStorage.clear();
+    sessionStorage.clear();
+    TestBed.resetTestingModule();
+  });
+
+  it('keeps the tokens in localStorage, not the tab', () => {
+    const store = sharedStore(manualRefresher().refresher);
+    store.start(payload('tok', 'ref'));
+    expect(JSON.parse(localStorage.getItem('parley.widget.session') ?? '{}')).toMatchObject({ token: 'tok' });
+    expect(sessionStorage.length).toBe(0);
+  });
+
+  it('follows another tab: its renewed tokens, and its signing out', () => {
+    const store = sharedStore(manualRefresher().refresher);
+    store.start(payload('tok1', 'ref1'));
+    const other = { ...JSON.parse(localStorage.getItem('parley.widget.session') ?? '{}'), token: 'tok2', refreshToken: 'ref2' };
+    localStorage.setItem('parley.widget.session', JSON.stringify(other));
+    window.dispatchEvent(new StorageEvent('storage', { key: 'parley.widget.session' }));
+    expect(store.currentToken()).toBe('tok2');
+    localStorage.removeItem('parley.widget.session');
+    window.dispatchEvent(new StorageEvent('storage', { key: 'parley.widget.session' }));
+    expect(store.signedIn()).toBe(false);
+  });
+
+  it('takes the tokens another tab already renewed instead of spending the refresh token again', async () => {
+    const server = manualRefresher();
+    const store = sharedStore(server.refresher);
+    store.start(payload('tok1', 'ref1', 0));
+    // another tab renewed first (no storage event reached this one yet)
+    localStorage.setItem('parley.widget.session', JSON.stringify({ ...JSON.parse(localStorage.getItem('parley.widget.session') ?? '{}'), token: 'tok2', refreshToken: 'ref2', expiresAt: inMinutes(15), receivedAt: Date.now() }));
+    const locks = { request: (_name: string, callback: () => Promise<unknown>) => callback() };
+    Object.defineProperty(navigator, 'locks', { value: locks, configurable: true });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(await store.accessToken()).toBe('tok2');
+      expect(server.calls).toEqual([]);
+    } finally {
+      Object.defineProperty(navigator, 'locks', { value: undefined, configurable: true });
+    }
   });
 });

@@ -173,14 +173,14 @@ export class SessionStore implements SessionAccess {
 
   /** One refresh at a time: concurrent callers share it. */
   private refresh(): Promise<StoredSession | null> {
-    this.refreshing ??= this.refreshOnce().finally(() => (this.refreshing = null));
+    this.refreshing ??= (this.shared ? this.refreshOnce() : this.runRefresh()).finally(() => (this.refreshing = null));
     return this.refreshing;
   }
 
   /** Shared sessions: one tab at a time, and a tab that finds fresher tokens (renewed by another) takes those. */
   private async refreshOnce(): Promise<StoredSession | null> {
     const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
-    if (!this.shared || !locks) return this.runRefresh();
+    if (!locks) return this.runRefresh();
     let entered = false;
     try {
       return await locks.request(`${this.persistence.key}.refresh`, async (): Promise<StoredSession | null> => {
