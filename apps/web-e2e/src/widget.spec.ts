@@ -1,6 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import { acceptChatAt, createAgentAt, gqlOk, loginAt, sendMessage, startTestServer, type Person, type TestServer } from '@parley/api/testing';
@@ -33,6 +35,11 @@ function hostPage(apiUrl: string, url: URL): string {
 <body><main><h1>Example shop</h1><p>Shoes and boots.</p><a href="/other">Other page</a></main>
 <script>window.parleySettings = ${JSON.stringify(settings)};</script><script src="${apiUrl}/widget.js" async></script></body></html>`;
 }
+
+// The README's picture of the widget on a host page: rewritten only when asked for, so a test run leaves the tree clean.
+const SCREENSHOT = process.env['PARLEY_UPDATE_README_SHOT']
+  ? resolve(__dirname, '../../../docs/images/widget.png')
+  : resolve(tmpdir(), `parley-widget-${process.pid}.png`);
 
 const identitySecret = new Uint8Array(randomBytes(32));
 const hmac = (externalId: string) => createHmac('sha256', identitySecret).update(externalId).digest('hex');
@@ -202,6 +209,7 @@ describe('the website widget', () => {
       await waitForBubble(frame, 'It left our warehouse this morning.');
       await frame.getByText('Alex Agent is helping you').waitFor();
       await expectAccessible(frame, 'widget, conversation');
+      await page.screenshot({ path: SCREENSHOT });
 
       if (process.env['WIDGET_DEBUG']) process.stderr.write(`[storage before] ${await frame.evaluate(() => JSON.stringify(Object.keys(localStorage)) + JSON.stringify(Object.keys(sessionStorage)))}\n`);
       await page.reload();
