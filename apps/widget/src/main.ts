@@ -1,4 +1,3 @@
-/// <reference types="@angular/localize" />
 import { loadTranslations } from '@angular/localize';
 import { loadLocale, pickLocale } from '@parley/web/shared/util';
 import { HostChannel } from '@parley/web/widget/data-access';
