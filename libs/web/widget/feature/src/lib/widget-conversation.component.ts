@@ -83,7 +83,7 @@ export class WidgetConversationComponent {
   protected onDraft(text: string): void {
     this.draft.set(text);
     this.drafts.set(this.chatId(), text);
-    this.store.typingNotifier.input(text);
+    this.store.typed(text);
   }
 
   protected send(text: string): void {
