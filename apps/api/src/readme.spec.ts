@@ -4,8 +4,8 @@
 // reader knows, with its default.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { LIMIT_RULES, MAX_OPEN_CHATS_PER_CUSTOMER, MAX_SUBSCRIPTIONS_PER_SOCKET, type LimitName } from '@parley/api/core';
-import { DEFAULT_PAGE_SIZES, LIMITS } from '@parley/shared/limits';
+import { LIMIT_RULES, MAX_OPEN_CHATS_PER_CUSTOMER, MAX_SUBSCRIPTIONS_PER_SOCKET, SOCKET_UNREAD_BUDGET, type LimitName } from '@parley/api/core';
+import { DEFAULT_PAGE_SIZES, LIMITS, WS_CLOSE_UNREAD_OVER_BUDGET } from '@parley/shared/limits';
 import { CONFIG_VARIABLES } from '@parley/api/config';
 
 const root = resolve(__dirname, '../../..');
@@ -72,6 +72,7 @@ function limitsTable(): string {
     ...rules,
     `| subscriptions open on one socket | ${MAX_SUBSCRIPTIONS_PER_SOCKET} |`,
     `| open chats per customer (not scaled; off with the rest) | ${MAX_OPEN_CHATS_PER_CUSTOMER} |`,
+    `| unsent data one WebSocket may hold (not scaled, never off; over it for the grace time: closed with ${WS_CLOSE_UNREAD_OVER_BUDGET}) | ${SOCKET_UNREAD_BUDGET.bytes / 1024} KiB for ${SOCKET_UNREAD_BUDGET.graceSeconds} s |`,
     LIMITS_END,
   ].join('\n');
 }

@@ -1,8 +1,8 @@
 // Over 400 lines: every SQL statement of the chat domain stays in this one file (STYLE.md: a repository owns the SQL).
 import { randomUUID } from 'node:crypto';
 import type { DataSource, QueryRunner } from 'typeorm';
-import { inTransaction, queryRows, RollbackWith } from '@parley/api/database';
-import { joinedUserColumns, noJoinedUser, userFromJoined, type User } from '@parley/api/auth';
+import { inTransaction, queryArrays, queryRows, RollbackWith } from '@parley/api/database';
+import { JOINED_USER_COLUMN_COUNT, joinedUserColumns, noJoinedUser, userFromColumns, type User } from '@parley/api/auth';
 import { ChatStatus, MessageKind, type ChatRow, type MessageRow } from './chat.type';
 
 // Every SQL statement of the chat domain, its column lists and how its rows
@@ -42,26 +42,30 @@ const pageParams = (chatId: string, window: PageWindow) => [chatId, window.lower
  */
 const MESSAGE_PAGE = { forward: `SELECT ${MESSAGE_COLUMNS} ${pageRange(true)}`, backward: `SELECT ${MESSAGE_COLUMNS} ${pageRange(false)}` };
 
-const SENDER = 'u_';
-const nullsAs = (fields: readonly string[]) => fields.map((f) => `NULL AS "${f}"`).join(', ');
+/** A message's columns in CHAT_WITH_PAGE, from PAGE_PART_OFFSET on (after a chat's and a participant's); its chat is the statement's. */
+const PAGE_PART_FIELDS = MESSAGE_FIELDS.filter((f) => f !== 'chatId');
+const PAGE_PART_OFFSET = CHAT_FIELDS.length + JOINED_USER_COLUMN_COUNT;
+const nulls = (count: number) => Array<string>(count).fill('NULL').join(', ');
 /**
- * A chat, its participants and one page of its messages, in one statement.
- * Everyone who writes in a chat is its customer or its agent, so the
- * participants are the page's senders. A row of the first part holds the chat
- * and a participant (message columns NULL), a row of the second a message
- * (chat columns NULL). One statement because two at once, the chat and the
- * page, woke two database backends for every page, and one of them waited for
- * a core beside the server (docs/benchmarks.md, twelfth round). Each part is a
- * key lookup or an index range: from its sixth run on a connection, PostgreSQL
- * runs it on one generic plan instead of planning it again.
+ * A chat, its participants (everyone who writes in a chat is its customer or
+ * agent: the page's senders) and one page of its messages, in one statement
+ * (decision 006: one backend per page, one generic plan). A row of the first
+ * part holds the chat and a participant, a row of the second a message. Rows
+ * are read as arrays: an object per row of 22 columns cost a page about a
+ * third more server CPU.
  */
-const chatWithPage = (forward: boolean) => `(SELECT ${CHAT_COLUMNS}, ${joinedUserColumns('u', SENDER)},
-    ${MESSAGE_FIELDS.filter((f) => f !== 'chatId').map((f) => `NULL AS "m_${f}"`).join(', ')}
+const chatWithPage = (forward: boolean) => `(SELECT ${CHAT_COLUMNS}, ${joinedUserColumns('u')}, ${nulls(PAGE_PART_FIELDS.length)}
   FROM chats c LEFT JOIN users u ON u.id IN (c."customerId", c."agentId") WHERE c.id = $1)
   UNION ALL
-  (SELECT ${nullsAs(CHAT_FIELDS)}, ${noJoinedUser(SENDER)}, ${MESSAGE_FIELDS.filter((f) => f !== 'chatId').map((f) => `m."${f}"`).join(', ')}
+  (SELECT ${nulls(CHAT_FIELDS.length)}, ${noJoinedUser()}, ${PAGE_PART_FIELDS.map((f) => `m."${f}"`).join(', ')}
   ${pageRange(forward)})`;
 const CHAT_WITH_PAGE = { forward: chatWithPage(true), backward: chatWithPage(false) };
+
+/** A replay's page: $1 chat, seqs $2 to $3, at most $4 rows, stopping once $5 bytes of bodies are read. */
+const MESSAGES_BETWEEN = `SELECT ${columns(MESSAGE_FIELDS, 'p')} FROM (
+    SELECT ${MESSAGE_COLUMNS}, sum(octet_length(m.body)) OVER (ORDER BY m.seq) - octet_length(m.body) AS "bytesBefore"
+    FROM messages m WHERE m."chatId" = $1 AND m.seq BETWEEN $2 AND $3 ORDER BY m.seq LIMIT $4
+  ) p WHERE p."bytesBefore" < $5 ORDER BY p.seq`;
 
 /**
  * sendMessage's statement, for a sender in `participant`'s column; with
@@ -367,12 +371,13 @@ export class ChatRepository {
     return message ?? null;
   }
 
-  messagesBetween(chatId: string, from: number, to: number): Promise<MessageRow[]> {
-    return this.rows<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m."chatId" = $1 AND m.seq BETWEEN $2 AND $3 ORDER BY m.seq`, [
-      chatId,
-      from,
-      to,
-    ]);
+  /**
+   * Messages from seq `from` to `to`, oldest first: at most `maxRows`, and no
+   * more once `maxBytes` of bodies are read (always at least one), so a page
+   * of long messages stays small.
+   */
+  messagesBetween(chatId: string, from: number, to: number, maxRows: number, maxBytes: number): Promise<MessageRow[]> {
+    return this.rows<MessageRow>(MESSAGES_BETWEEN, [chatId, from, to, maxRows, maxBytes]);
   }
 
   /** The newest message of each chat. */
@@ -391,29 +396,17 @@ export class ChatRepository {
 
   /** The chat, its participants and the window's messages (oldest first), read in one statement; null when there is no such chat. */
   async chatWithPage(chatId: string, window: PageWindow): Promise<{ chat: ChatRow; participants: User[]; messages: MessageRow[] } | null> {
-    const rows = await this.rows<Record<string, unknown>>(CHAT_WITH_PAGE[window.forward ? 'forward' : 'backward'], pageParams(chatId, window));
+    const rows = await queryArrays(this.dataSource, CHAT_WITH_PAGE[window.forward ? 'forward' : 'backward'], pageParams(chatId, window));
     let chat: ChatRow | null = null;
     const participants: User[] = [];
     const messages: MessageRow[] = [];
     for (const row of rows) {
-      if (row['id'] === null) {
-        messages.push({
-          id: row['m_id'] as string,
-          chatId,
-          seq: row['m_seq'] as number,
-          kind: row['m_kind'] as MessageKind,
-          senderId: row['m_senderId'] as string | null,
-          body: row['m_body'] as string,
-          clientMessageId: row['m_clientMessageId'] as string | null,
-          createdAt: row['m_createdAt'] as Date,
-        });
+      if (row[0] === null) {
+        messages.push(messageFromColumns(row, chatId));
         continue;
       }
-      if (!chat) {
-        chat = {} as ChatRow;
-        for (const field of CHAT_FIELDS) (chat as unknown as Record<string, unknown>)[field] = row[field];
-      }
-      const participant = userFromJoined(row, SENDER);
+      chat ??= chatFromColumns(row);
+      const participant = userFromColumns(row, CHAT_FIELDS.length);
       if (participant) participants.push(participant);
     }
     if (!chat) return null;
@@ -421,4 +414,17 @@ export class ChatRepository {
     messages.sort((a, b) => a.seq - b.seq);
     return { chat, participants, messages };
   }
+}
+
+/** A chat from a row read as an array, its columns in CHAT_FIELDS order from the start. */
+function chatFromColumns(values: readonly unknown[]): ChatRow {
+  const chat: Record<string, unknown> = {};
+  CHAT_FIELDS.forEach((field, i) => (chat[field] = values[i]));
+  return chat as unknown as ChatRow;
+}
+
+/** A message of `chatId` from a row of CHAT_WITH_PAGE's second part (PAGE_PART_FIELDS' order). */
+function messageFromColumns(v: readonly unknown[], chatId: string): MessageRow {
+  const at = PAGE_PART_OFFSET;
+  return { id: v[at], chatId, seq: v[at + 1], kind: v[at + 2], senderId: v[at + 3], body: v[at + 4], clientMessageId: v[at + 5], createdAt: v[at + 6] } as MessageRow;
 }

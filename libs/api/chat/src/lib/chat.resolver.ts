@@ -139,7 +139,7 @@ export class ChatResolver {
     description:
       'Each message added to the chat, in seq order. With afterSeq, first every\nstored message with seq > afterSeq, then live ones: a client that\nreconnects with the last seq it saw misses nothing and sees nothing twice.',
     subscribe: ({ args, context }: Sub<MessageAddedArgs>) =>
-      chatServiceOf(context).messageStream(requireViewer(context), args.chatId, args.afterSeq),
+      chatServiceOf(context).messageStream(requireViewer(context), args.chatId, args.afterSeq, context.delivery),
   })
   messageAdded(
     @Root() message: MessageRow,
@@ -195,7 +195,8 @@ export class ChatResolver {
   })
   async messages(
     @Root() chat: ChatRow,
-    @Args(() => MessagesArgs) args: MessagesArgs,
+    // Checked by MessagePages (pageWindow); class-validator has no rule here to run on every page.
+    @Args(() => MessagesArgs, { validate: false }) args: MessagesArgs,
     @Ctx() ctx: RequestContext,
   ): Promise<MessageConnection> {
     const page = await this.chatService.messagesPage(ctx, chat, args);

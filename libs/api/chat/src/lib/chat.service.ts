@@ -18,6 +18,7 @@ import {
   notFound,
   Role,
   scopedValue,
+  type DeliveryGate,
   type RequestContext,
   type Viewer,
 } from '@parley/api/core';
@@ -404,8 +405,8 @@ export class ChatService {
   // ---------------------------------------------------------------- live
 
   /** messageAdded: see MessageStream. */
-  messageStream(viewer: Viewer, chatId: string, afterSeq: number | null | undefined): Promise<AsyncQueue<MessageRow>> {
-    return this.messages.open(viewer, chatId, afterSeq);
+  messageStream(viewer: Viewer, chatId: string, afterSeq: number | null | undefined, delivery?: DeliveryGate): Promise<AsyncQueue<MessageRow>> {
+    return this.messages.open(viewer, chatId, afterSeq, delivery);
   }
 
   /** chatUpdated: every chat for agents and admins, a customer's own chats for them. */

@@ -1,11 +1,17 @@
-import { AsyncQueue, badUserInput, notFound, isUuid, type Viewer } from '@parley/api/core';
+import { AsyncQueue, badUserInput, notFound, isUuid, type DeliveryGate, type Viewer } from '@parley/api/core';
 import { assertCanView } from './chat.access';
 import type { ChatRepository } from './chat.repository';
 import type { ChatPubSub } from './chat.topics';
 import type { MessageRow } from './chat.type';
 
-/** How many stored messages a replay reads at a time. */
-const REPLAY_BATCH = 500;
+/**
+ * A replay reads stored messages a page at a time, and the next page only once
+ * the subscriber has taken the last and its socket has sent most of what it
+ * holds: at most this many messages, and no more once this many bytes of
+ * bodies are read. A client that does not read then holds about one page per
+ * subscription in the server, not the chat's history.
+ */
+export const REPLAY_PAGE = { rows: 200, bytes: 64 * 1024 } as const;
 
 /** Metrics hooks: a message committed (then published), and one handed to a subscriber (live, or replayed from the database). */
 export interface MessageObserver {
@@ -18,6 +24,9 @@ export interface MessageObserver {
  * loses nothing and repeats nothing: listen first, then replay what is stored
  * after `afterSeq`, then go live, every message through one ordered step that
  * drops what was already sent and fills any gap from the database.
+ *
+ * Stored messages (a replay, a gap fill) are read a page at a time as the
+ * subscriber takes them and its socket drains (REPLAY_PAGE, `delivery`).
  *
  * What it hands the transport is an AsyncQueue, which maps each event as it
  * hands it out (`mapEach`, found by core's `mapEvents`): a waiting subscriber
@@ -36,8 +45,12 @@ export class MessageStream {
     return this.pubsub.publish('messageAdded', message.chatId, message);
   }
 
-  /** The stream after `afterSeq` (default: the chat's current last seq), for a viewer who may see the chat. */
-  async open(viewer: Viewer, chatId: string, afterSeq: number | null | undefined): Promise<AsyncQueue<MessageRow>> {
+  /**
+   * The stream after `afterSeq` (default: the chat's current last seq), for a
+   * viewer who may see the chat; `delivery` paces reading stored messages by
+   * the subscriber's socket.
+   */
+  async open(viewer: Viewer, chatId: string, afterSeq: number | null | undefined, delivery?: DeliveryGate): Promise<AsyncQueue<MessageRow>> {
     if (afterSeq != null && afterSeq < 0) throw badUserInput([{ field: 'afterSeq', message: 'must be 0 or more' }]);
     if (!isUuid(chatId)) throw notFound('chat');
     const { repository, observer } = this;
@@ -52,7 +65,11 @@ export class MessageStream {
     });
     const sendUpTo = async (upTo: number) => {
       while (lastSent < upTo && !queue.isClosed) {
-        const rows = await repository.messagesBetween(chatId, lastSent + 1, Math.min(upTo, lastSent + REPLAY_BATCH));
+        // The next page once the last is taken and sent: what waits here is a number, not messages.
+        await queue.drained();
+        await delivery?.waitForRoom();
+        if (queue.isClosed) break;
+        const rows = await repository.messagesBetween(chatId, lastSent + 1, upTo, REPLAY_PAGE.rows, REPLAY_PAGE.bytes);
         if (!rows.length) break;
         for (const row of rows)
           if (row.seq === lastSent + 1) {

@@ -20,6 +20,8 @@ export interface Config {
   accessRecheckSeconds?: number;
   /** How long an agent or admin without an open WebSocket still counts as present (the contract's 60 s; tests shorten it). */
   presenceGraceSeconds?: number;
+  /** Unsent data one WebSocket may hold before it is closed (core's SOCKET_UNREAD_BUDGET when unset; set by tests). */
+  socketUnreadBudget?: { bytes: number; graceSeconds: number };
   adminEmail?: string;
   adminPassword?: string;
   /** Exact origins browsers and WebSocket upgrades may come from; empty means the server's own origin only. */

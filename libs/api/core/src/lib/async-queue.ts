@@ -11,6 +11,8 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
   private failure: unknown;
   private closed = false;
   private mapping?: EventMapping<T, unknown>;
+  /** Who waits for every value pushed so far to be handed out (drained()). */
+  private drainWaiters?: Array<() => void>;
 
   constructor(
     private readonly onClose: () => void = () => undefined,
@@ -39,8 +41,18 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
     return this.closed;
   }
 
+  /** Resolves once every value pushed so far has been handed to the consumer (at once when none waits), or the queue ends. */
+  drained(): Promise<void> {
+    if (this.values.length === 0 || this.closed) return Promise.resolve();
+    return new Promise((resolve) => (this.drainWaiters ??= []).push(resolve));
+  }
+
   next(): Promise<IteratorResult<T>> {
-    if (this.values.length) return Promise.resolve(this.handOut(this.values.shift() as T));
+    if (this.values.length) {
+      const value = this.values.shift() as T;
+      if (this.values.length === 0) this.wakeDrainWaiters();
+      return Promise.resolve(this.handOut(value));
+    }
     if (this.failure !== undefined && !this.closed) {
       this.finish();
       return Promise.reject(this.failure);
@@ -97,7 +109,15 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
   private finish(): void {
     if (this.closed) return;
     this.closed = true;
+    this.wakeDrainWaiters();
     this.onClose();
+  }
+
+  private wakeDrainWaiters(): void {
+    const waiters = this.drainWaiters;
+    if (!waiters) return;
+    this.drainWaiters = undefined;
+    for (const wake of waiters) wake();
   }
 }
 

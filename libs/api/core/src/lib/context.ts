@@ -29,6 +29,18 @@ export interface RequestContext {
    * subscription holds its context for as long as it lives.
    */
   scoped?: Map<symbol, unknown>;
+  /** Set for an operation on a WebSocket: how a stream that replays stored events waits for its socket to send what it was given. */
+  delivery?: DeliveryGate;
+}
+
+/**
+ * A subscriber's socket as a replaying stream sees it: reading the next page
+ * from the database waits until the socket has sent most of what it holds, so
+ * a client that does not read costs a bounded amount of memory.
+ */
+export interface DeliveryGate {
+  /** Resolves at once while the socket holds little unsent data, else once it has sent it (or closed). */
+  waitForRoom(): Promise<void>;
 }
 
 export function scopedValue<T>(ctx: RequestContext, key: symbol, create: () => T): T {

@@ -56,6 +56,13 @@ export type LimitName = keyof typeof LIMIT_RULES;
 /** Subscriptions open at once on one socket (scaled like the rest). */
 export const MAX_SUBSCRIPTIONS_PER_SOCKET = 50;
 
+/**
+ * Unsent data one WebSocket may hold: a socket over `bytes` for `graceSeconds`
+ * (its client stopped reading) is closed with WS_CLOSE_UNREAD_OVER_BUDGET.
+ * Not scaled, and on when the abuse limits are off: it bounds memory, not use.
+ */
+export const SOCKET_UNREAD_BUDGET = { bytes: 256 * 1024, graceSeconds: 10 } as const;
+
 /** Chats one customer may have open (QUEUED or ACTIVE) at once, so nobody can flood the queue. */
 export const MAX_OPEN_CHATS_PER_CUSTOMER = 5;
 

@@ -6,11 +6,11 @@ import { serveGraphqlWs, type WsExtra as Extra } from './ws-transport';
 import { QUERY_LIMITS, wsValidationRules } from './query-limits';
 import { overBudget, overBudgetError } from './document-budget';
 import { asksForSchema, introspectionRefused, mayIntrospect } from './introspection';
-import { WS_CLOSE_UNAUTHORIZED } from '@parley/shared/limits';
+import { WS_CLOSE_UNAUTHORIZED, WS_CLOSE_UNREAD_OVER_BUDGET } from '@parley/shared/limits';
 
 // Too many connections for one user (graphql-ws uses 4429 for "too many requests" too).
 const WS_CLOSE_TOO_MANY = 4429;
-import { formatError, rateLimited, type RateLimits, type RequestContext, type SocketListener, type Viewer } from '@parley/api/core';
+import { formatError, rateLimited, SOCKET_UNREAD_BUDGET, type DeliveryGate, type RateLimits, type RequestContext, type SocketListener, type Viewer } from '@parley/api/core';
 import { bearerToken, type Authenticator } from '@parley/api/auth';
 import type { Logger } from './logger';
 import type { SocketObserver } from '@parley/api/observability';
@@ -22,6 +22,8 @@ interface SocketState extends Record<PropertyKey, unknown> {
   /** The client's address, read at connect (the upgrade request is not kept). */
   ip: string;
   expiryTimer: NodeJS.Timeout;
+  /** How this socket's replays wait for it to send (made at its first operation). */
+  delivery: DeliveryGate;
 }
 
 const VALID_DOCUMENT_CACHE = 500;
@@ -56,6 +58,8 @@ export function attachGraphqlWs(deps: {
   introspection?: 'open' | 'staff';
   /** The modules' listeners of sockets opening, staying and closing (presence). */
   socketListeners?: readonly SocketListener[];
+  /** Unsent data a socket may hold (default SOCKET_UNREAD_BUDGET). */
+  unreadBudget?: { bytes: number; graceSeconds: number };
 }) {
   const { schema, wsServer, authService, logger, subscriptionContext, observer, limits, clientIp, executor } = deps;
   const staffOnlyIntrospection = deps.introspection === 'staff';
@@ -81,8 +85,11 @@ export function attachGraphqlWs(deps: {
     viewer: ctx.extra.viewer ?? null,
     requestId: `${ctx.extra.connectionId}/${id}`,
     ip: ctx.extra.ip,
+    delivery: (ctx.extra.delivery ??= socketDelivery(ctx.extra.socket)),
     ...subscriptionContext,
   });
+  const socketDelivery = (socket: Extra['socket']): DeliveryGate => ({ waitForRoom: () => server.roomFor(socket) });
+  const unreadBudget = deps.unreadBudget ?? SOCKET_UNREAD_BUDGET;
   const format = (requestId: string) => (error: GraphQLError) => {
     const formatted = formatError(error.toJSON(), error, { requestId, logger });
     observer?.errorSent(formatted.extensions?.['code']);

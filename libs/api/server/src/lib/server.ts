@@ -160,6 +160,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     executor,
     introspection,
     socketListeners: running.flatMap((module) => (module.sockets ? [module.sockets] : [])),
+    unreadBudget: config.socketUnreadBudget,
   });
   httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (request.url ?? '').split('?')[0];

@@ -16,9 +16,16 @@ export interface WsTransportOptions {
   onInternalError?: (error: unknown) => void;
   /** A socket answered a ping: it is still there. */
   onAlive?: (socket: WebSocket) => void;
+  /**
+   * Unsent data one socket may hold: a socket over `bytes` for `graceMs` is
+   * closed with `closeCode` and its operations end at once. Replays wait for
+   * room (roomFor) below a quarter of it.
+   */
+  unreadBudget?: { bytes: number; graceMs: number; closeCode: number };
 }
 
 const HEARTBEAT_TICK_MS = 50;
+const UNREAD_OVER_BUDGET = 'Too much unread data; reconnect and resume with afterSeq';
 
 function closeForError(socket: WebSocket): void {
   // The reason never carries internals.
@@ -38,7 +45,7 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
   options: ServerOptions<P, WsExtra & Partial<E>>,
   wsServer: WebSocketServer,
   transport: WsTransportOptions = {},
-): { dispose(): Promise<void> } {
+): { dispose(): Promise<void>; roomFor(socket: WebSocket): Promise<void> } {
   const server = makeServer(options);
   const keepAliveMs = transport.keepAliveMs ?? SOCKET_HEARTBEAT_MS;
   const onAlive = transport.onAlive;
@@ -51,11 +58,45 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
   // round takes one tick), and a socket is dropped only once its ping has gone unanswered for
   // keepAliveMs: a client slowed down for a moment must not lose its subscriptions.
   const pingedAt = new WeakMap<WebSocket, number>();
+
+  // The unread budget: sockets over it (since when), sockets whose replays wait for room, and how to
+  // end a socket's operations at once (graphql-ws's own `closed`, which otherwise runs at 'close').
+  const budget = transport.unreadBudget;
+  const lowWater = budget ? budget.bytes / 4 : Infinity;
+  const overBudgetSince = new Map<WebSocket, number>();
+  const roomWaiters = new Map<WebSocket, Array<() => void>>();
+  const endOperations = new WeakMap<WebSocket, (code: number, reason: string) => void>();
+  const roomFor = (socket: WebSocket): Promise<void> => {
+    if (socket.readyState !== WebSocket.OPEN || socket.bufferedAmount < lowWater) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiting = roomWaiters.get(socket);
+      if (waiting) waiting.push(resolve);
+      else roomWaiters.set(socket, [resolve]);
+    });
+  };
+  const checkBuffers = (now: number) => {
+    for (const [socket, waiting] of roomWaiters) {
+      if (socket.readyState === WebSocket.OPEN && socket.bufferedAmount >= lowWater) continue;
+      roomWaiters.delete(socket);
+      for (const wake of waiting) wake();
+    }
+    if (!budget) return;
+    for (const [socket, since] of overBudgetSince) {
+      if (socket.readyState !== WebSocket.OPEN || socket.bufferedAmount <= budget.bytes) overBudgetSince.delete(socket);
+      else if (now - since >= budget.graceMs) {
+        overBudgetSince.delete(socket);
+        // The close frame waits behind the unsent data: a slow client reads it last, and ws gives up after 30 s.
+        endOperations.get(socket)?.(budget.closeCode, UNREAD_OVER_BUDGET);
+        socket.close(budget.closeCode, UNREAD_OVER_BUDGET);
+      }
+    }
+  };
   let round: WebSocket[] = [];
   let next = 0;
   let roundStartedAt = -Infinity;
   const heartbeat = setInterval(() => {
     const now = performance.now();
+    if (roomWaiters.size || overBudgetSince.size) checkBuffers(now);
     if (next >= round.length) {
       if (now - roundStartedAt < keepAliveMs) return;
       round = [...wsServer.clients];
@@ -94,6 +135,7 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
   wsServer.on('connection', (socket: WebSocket, request: IncomingMessage) => {
     socket.once('error', onSocketError);
     socket.on('pong', onPong);
+    let ended = false;
     const closed = server.opened(
       {
         protocol: socket.protocol,
@@ -101,10 +143,12 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
           new Promise<void>((resolve, reject) => {
             if (socket.readyState !== WebSocket.OPEN) return resolve();
             socket.send(data, (error) => (error ? reject(error) : resolve()));
+            if (budget && socket.bufferedAmount > budget.bytes && !overBudgetSince.has(socket)) overBudgetSince.set(socket, performance.now());
           }),
         close: (code, reason) => socket.close(code, reason),
         onMessage: (handle) =>
           socket.on('message', (data) => {
+            if (ended) return; // its operations were ended (over the unread budget): nothing new starts
             handle(String(data)).catch((error: unknown) => {
               reportError(error);
               closeForError(socket);
@@ -113,13 +157,24 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
       },
       { socket, request } as WsExtra & Partial<E>,
     );
+    const end = (code: number, reason: string) => {
+      if (ended) return;
+      ended = true;
+      void closed(code, reason).catch(reportError);
+    };
+    if (budget) endOperations.set(socket, end);
     socket.once('close', (code, reason) => {
       pingedAt.delete(socket);
-      void closed(code, String(reason)).catch(reportError);
+      overBudgetSince.delete(socket);
+      end(code, String(reason));
+      const waiting = roomWaiters.get(socket);
+      roomWaiters.delete(socket);
+      for (const wake of waiting ?? []) wake();
     });
   });
 
   return {
+    roomFor,
     dispose: async () => {
       clearInterval(heartbeat);
       for (const socket of wsServer.clients) socket.close(1001, 'Going away');

@@ -39,3 +39,10 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** WebSocket close code for a missing, bad or expired token. */
 export const WS_CLOSE_UNAUTHORIZED = 4403;
+
+/**
+ * WebSocket close code for a socket that held more unread data than its
+ * budget for too long (a client that stopped reading). Its subscriptions have
+ * ended; a client may reconnect and resume messageAdded with afterSeq.
+ */
+export const WS_CLOSE_UNREAD_OVER_BUDGET = 4413;
