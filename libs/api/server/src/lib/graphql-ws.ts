@@ -31,6 +31,11 @@ const VALID_DOCUMENT_CACHE = 500;
 // setTimeout's ceiling (about 24.8 days); longer tokens are re-checked when it fires.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** Drops an operation's request-scoped values (its DataLoaders): each event of a subscription executes with its own. */
+function freshLoaders(context: unknown): void {
+  if (context && typeof context === 'object') (context as RequestContext).scoped = undefined;
+}
+
 function releaseAfterConnect(ctx: { extra: Extra; connectionParams?: unknown }): void {
   (ctx.extra as { request?: unknown }).request = undefined;
   (ctx as { connectionParams?: unknown }).connectionParams = undefined;
@@ -144,6 +149,8 @@ export function attachGraphqlWs(deps: {
         observer?.closed(ctx.extra, code);
       },
       onOperation: (ctx, id, _payload, args, result) => {
+        // What the subscribe step loaded is not the first event's: that one reads afresh.
+        freshLoaders(args.contextValue);
         observer?.operationStarted(ctx.extra, id, args.document, args.operationName, Symbol.asyncIterator in Object(result));
       },
       onComplete: (ctx, id) => {
@@ -176,8 +183,12 @@ export function attachGraphqlWs(deps: {
           contextValue: contextFor(ctx, id),
         };
       },
-      onNext: (ctx, id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map(format(`${ctx.extra.connectionId}/${id}`)) } : undefined,
+      onNext: (ctx, id, _payload, args, result) => {
+        // Field loaders are per event, not per subscription: the next event reads a chat's status
+        // and last message afresh (and a waiting subscription holds no loader meanwhile).
+        freshLoaders(args.contextValue);
+        return result.errors ? { ...result, errors: result.errors.map(format(`${ctx.extra.connectionId}/${id}`)) } : undefined;
+      },
       onError: (ctx, id, _payload, errors) => errors.map(format(`${ctx.extra.connectionId}/${id}`)),
     },
     wsServer,
@@ -189,6 +200,7 @@ export function attachGraphqlWs(deps: {
             if (known) tell('alive', known.viewer, known.connectionId);
           }
         : undefined,
+      unreadBudget: { bytes: unreadBudget.bytes, graceMs: unreadBudget.graceSeconds * 1000, closeCode: WS_CLOSE_UNREAD_OVER_BUDGET },
     },
   );
   return {
