@@ -16,6 +16,25 @@ const depConstraints = [
   // browser end-to-end tests drive the real server through the test harness
   { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:test-util', 'type:util'] },
 ];
+// Specs may use the test harness whatever their lib (a unit spec of a util lib starting a real
+// server on a free port, say): a cycle through tests only, as below.
+const specDepConstraints = depConstraints.map((c) =>
+  c.onlyDependOnLibsWithTags.includes('type:test-util') || !c.sourceTag.startsWith('type:') ? c : { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:test-util'] },
+);
+const moduleBoundaries = (constraints) => [
+  'error',
+  {
+    enforceBuildableLibDependency: false,
+    allow: [],
+    depConstraints: constraints,
+    banTransitiveDependencies: false,
+    // Integration specs import the test harness, which starts the whole server: a cycle through tests only.
+    ignoredCircularDependencies: [
+      ['api-*', 'api-testing'],
+      ['api-testing', 'api-*'],
+    ],
+  },
+];
 
 export default [
   // The tools' plain JavaScript is linted too (and type-checked by tsc --checkJs: tools/tsconfig.json).
@@ -34,23 +53,14 @@ export default [
   {
     files: ['**/*.ts', '**/*.tsx'],
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints,
-          banTransitiveDependencies: false,
-          // Integration specs import the test harness, which starts the whole server: a cycle through tests only.
-          ignoredCircularDependencies: [
-            ['api-*', 'api-testing'],
-            ['api-testing', 'api-*'],
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': moduleBoundaries(depConstraints),
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    files: ['**/*.spec.ts'],
+    rules: { '@nx/enforce-module-boundaries': moduleBoundaries(specDepConstraints) },
   },
   {
     // The test harness is for tests only.

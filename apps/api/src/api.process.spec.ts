@@ -1,13 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createTestDatabase, gqlOk, type TestDatabase } from '@parley/api/testing';
+import { join } from 'node:path';
+import { bundle, createTestDatabase, freePort, gqlOk, root, type TestDatabase } from '@parley/api/testing';
 
 // These tests run the built bundle as a real process, the way `npm start` and operators do.
-const root = resolve(__dirname, '../../..');
-const bundle = join(root, 'dist/apps/api/main.js');
 
 interface Running {
   child: ChildProcess;
@@ -50,13 +47,6 @@ async function stop(run: Running): Promise<number | null> {
   return code;
 }
 
-const freePort = () =>
-  new Promise<number>((resolvePort) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
 
 beforeAll(() => {
   if (!existsSync(bundle)) throw new Error('build the API first (npm test does): node tools/build/build-api.mjs');

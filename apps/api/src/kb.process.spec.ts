@@ -1,22 +1,13 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { gqlOk } from '@parley/api/testing';
+import { join } from 'node:path';
+import { freePort, gqlOk, root } from '@parley/api/testing';
 
 // The knowledge base on the embedded store (real PostgreSQL 18 binaries), through the built bundle and the kb:import CLI.
-const root = resolve(__dirname, '../../..');
 const dist = join(root, 'dist/apps/api');
 const starter = join(root, 'libs/api/assist/src/knowledge-base');
 
-const freePort = () =>
-  new Promise<number>((resolvePort) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
 
 const env = (dataDir: string, extra: Record<string, string> = {}) => ({
   PATH: process.env['PATH'] ?? '',

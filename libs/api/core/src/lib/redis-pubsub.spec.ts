@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
+import { freePort } from '@parley/api/testing';
 import { RedisPubSub } from './redis-pubsub';
 
 // Against a private redis-server on a free loopback port, started and stopped here.
@@ -12,13 +13,6 @@ let port: number;
 let server: ChildProcess | undefined;
 const open: RedisPubSub<Topics>[] = [];
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port: p } = s.address() as { port: number };
-      s.close(() => resolve(p));
-    });
-  });
 
 const listening = () =>
   new Promise<boolean>((resolve) => {

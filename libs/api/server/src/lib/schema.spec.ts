@@ -3,7 +3,7 @@ import { getMetadataStorage as schemaMetadata } from 'type-graphql';
 import { RESOLVERS } from './schema';
 
 describe('input validation', () => {
-  it('has only synchronous constraints on every input type (inputs are validated with validateSync)', () => {
+  it('has only synchronous constraints on every input type (validating an argument never waits on I/O)', () => {
     expect(RESOLVERS.length).toBeGreaterThan(0); // the resolvers (and the input classes they use) are loaded
     const storage = validationMetadata();
     const checked: string[] = [];
