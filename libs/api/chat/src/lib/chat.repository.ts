@@ -47,12 +47,9 @@ const PAGE_PART_FIELDS = MESSAGE_FIELDS.filter((f) => f !== 'chatId');
 const PAGE_PART_OFFSET = CHAT_FIELDS.length + JOINED_USER_COLUMN_COUNT;
 const nulls = (count: number) => Array<string>(count).fill('NULL').join(', ');
 /**
- * A chat, its participants (everyone who writes in a chat is its customer or
- * agent: the page's senders) and one page of its messages, in one statement
- * (decision 006: one backend per page, one generic plan). A row of the first
- * part holds the chat and a participant, a row of the second a message. Rows
- * are read as arrays: an object per row of 22 columns cost the statement
- * about a quarter more CPU in the server (decision 006).
+ * A chat, its participants (who write in a chat: the page's senders) and a page of its messages in one statement
+ * (one backend per page, one generic plan). A row of the first part holds the chat and a participant, a row of the
+ * second a message; rows read as arrays (an object per row of 22 columns: about a quarter more CPU; decision 006).
  */
 const chatWithPage = (forward: boolean) => `(SELECT ${CHAT_COLUMNS}, ${joinedUserColumns('u')}, ${nulls(PAGE_PART_FIELDS.length)}
   FROM chats c LEFT JOIN users u ON u.id IN (c."customerId", c."agentId") WHERE c.id = $1)
@@ -371,11 +368,7 @@ export class ChatRepository {
     return message ?? null;
   }
 
-  /**
-   * Messages from seq `from` to `to`, oldest first: at most `maxRows`, and no
-   * more once `maxBytes` of bodies are read (always at least one), so a page
-   * of long messages stays small.
-   */
+  /** Seqs `from` to `to`, oldest first: at most `maxRows`, none more once `maxBytes` of bodies are read (one at least). */
   messagesBetween(chatId: string, from: number, to: number, maxRows: number, maxBytes: number): Promise<MessageRow[]> {
     return this.rows<MessageRow>(MESSAGES_BETWEEN, [chatId, from, to, maxRows, maxBytes]);
   }
