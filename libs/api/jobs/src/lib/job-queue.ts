@@ -107,6 +107,8 @@ export const DEFAULT_JOB_SCHEMA = 'pgboss';
 
 export class JobQueue {
   private boss: PgBoss | undefined;
+  /** Batches being handled now: stop() waits for them. */
+  private readonly running = new Set<Promise<unknown>>();
   private readonly queues = new Map<string, QueueDefinition<object>>();
   private readonly registrations: Registration[] = [];
   private starting: Promise<void> | undefined;
@@ -154,7 +156,18 @@ export class JobQueue {
     this.boss = undefined;
     this.starting = undefined;
     for (const registration of this.registrations) registration.workerIds = [];
-    await boss.stop({ graceful: true, wait: true, close: true, timeout: this.options.stopTimeoutMs ?? 10_000 });
+    const timeout = this.options.stopTimeoutMs ?? 10_000;
+    await boss.stop({ graceful: true, wait: true, close: true, timeout });
+    // pg-boss stops each worker once its running batch returns, and checks for that on a timer of its
+    // own; stop() returns only when no batch runs, so nothing of the queue outlives it.
+    if (this.running.size) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...this.running]),
+        new Promise((resolve) => (timer = setTimeout(resolve, timeout))),
+      ]);
+      clearTimeout(timer);
+    }
   }
 
   /** Adds a job; its id, or null when a singleton key or throttle window already holds one. */
@@ -275,7 +288,9 @@ export class JobQueue {
       let id = '';
       id = await boss.work<object>(queue.name, workOptions, async (jobs) => {
         // Each job settles on its own; pg-boss's own completion of the batch afterwards finds nothing left active.
-        await Promise.all(jobs.map((job) => this.runOne(boss, registration, job)));
+        const batch = Promise.all(jobs.map((job) => this.runOne(boss, registration, job)));
+        this.running.add(batch);
+        await batch.finally(() => this.running.delete(batch));
         // A full batch means more may be due: fetch again at once instead of after the polling interval.
         if (jobs.length === workOptions.batchSize) boss.notifyWorker(id);
       });
