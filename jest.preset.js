@@ -23,6 +23,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   moduleNameMapper: pathsToModuleNameMapper(),
   testMatch: ['**/?(*.)+(spec).ts'],
+  setupFiles: [require('node:path').join(__dirname, 'tools/jest/pg-boss-delay.cjs')],
   // Integration hooks start a server on a fresh database and run every migration; on a
   // 2-core machine that also runs PostgreSQL, Redis and Chromium that can take past Jest's 5 s.
   testTimeout: 20_000,

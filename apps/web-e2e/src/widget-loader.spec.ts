@@ -210,6 +210,8 @@ describe('the widget loader, GET /widget.js', () => {
       );
       expect(settings).toEqual({ origin: hostOrigin, data: { parley: 'settings', locale: expect.any(String), identity: { externalId: 'customer-7', userHash: 'abc123' }, open: true, stored: expect.any(Object) } });
 
+      // Parley's page reports its own count (0: no chat yet) once it has drawn; wait for that first, so the count below is the last word.
+      await frame.getByRole('textbox', { name: 'Your message' }).waitFor();
       await page.evaluate(() => (window as unknown as { Parley: { close(): void } }).Parley.close());
       await frame.evaluate(() => parent.postMessage({ parley: 'unread', count: 3 }, '*'));
       await page.getByRole('button', { name: 'Open chat (3 unread)' }).waitFor();
