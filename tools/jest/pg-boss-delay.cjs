@@ -11,12 +11,17 @@ try {
   tools = undefined; // a project without pg-boss
 }
 if (tools) {
+  /**
+   * @param {number} ms
+   * @param {string} [error]
+   */
   tools.delay = function delay(ms, error) {
     const ac = new AbortController();
+    /** @type {Promise<void> & { abort?: () => void }} */
     const promise = new Promise((resolve, reject) => {
       sleep(ms, null, { signal: ac.signal })
         .then(() => (error ? reject(new Error(error)) : resolve()))
-        .catch(resolve);
+        .catch(() => resolve());
     });
     promise.abort = () => {
       if (!ac.signal.aborted) ac.abort();
