@@ -25,7 +25,9 @@ must('node', ['tools/build/build-explorer.mjs']);
 
 mkdirSync('tmp', { recursive: true });
 const results = 'tmp/jest-results.json';
-const status = run('npx', ['jest', '-c', 'jest.config.cjs', '--json', `--outputFile=${results}`, ...process.argv.slice(2)], {
+// --forceExit: on 2 cores Jest runs every file in this one process; a handle a library leaves behind
+// (esbuild's build service, pg-boss's worker wind-down loop) must not keep it waiting once every result is written.
+const status = run('npx', ['jest', '-c', 'jest.config.cjs', '--json', `--outputFile=${results}`, '--forceExit', ...process.argv.slice(2)], {
   NODE_OPTIONS: [process.env['NODE_OPTIONS'], '--experimental-vm-modules', '--no-warnings=ExperimentalWarning'].filter(Boolean).join(' '),
   NX_NO_CLOUD: 'true',
   NX_DAEMON: 'false',
