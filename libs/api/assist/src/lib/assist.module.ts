@@ -19,7 +19,7 @@ export const assistModule = defineModule({
     const chats = services.get(CHAT_SERVICE);
     const articles = new ArticleService(dataSource);
     // With no article there is no bot: a new chat needs a person at once (one indexed look at every start).
-    chats.useBot(() => articles.hasArticles());
+    chats.hooks.useBot(() => articles.hasArticles());
     return {
       resolvers: [new ArticleResolver(articles, new ArticleFeedbackService(dataSource)), new AssistResolver(chats)],
       async start() {
