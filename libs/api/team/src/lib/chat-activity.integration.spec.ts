@@ -100,14 +100,21 @@ describe('read marks', () => {
     // A new message: one unread for the customer; the agent's own mark is their own.
     await sendMessage(api, agent, chatId, 'Found it.');
     expect((await gqlOk(api.graphqlUrl, MARKS, { id: chatId }, customer.token))['chat']).toMatchObject({ customerReadSeq: 4, agentReadSeq: 0, unreadCount: 1 });
+    // After the agent's mark (2) come only the agent's own messages (3 to 5): none of them is unread to the agent.
     expect((await gqlOk(api.graphqlUrl, MARK, { id: chatId, seq: 2 }, agent.token))['markChatRead']).toMatchObject({
       customerReadSeq: 4,
       agentReadSeq: 2,
-      unreadCount: 3,
+      unreadCount: 0,
     });
-    // Everyone but the customer counts from the agent's mark.
-    expect((await gqlOk(api.graphqlUrl, MARKS, { id: chatId }, admin.token))['chat']).toMatchObject({ unreadCount: 3 });
-    expect((await gqlOk(api.graphqlUrl, MARKS, { id: chatId }, otherAgent.token))['chat']).toMatchObject({ unreadCount: 3 });
+    // The customer writes (6): unread to the agent, not to the customer, who still has the agent's 5 to read.
+    await sendMessage(api, customer, chatId, 'Thanks!');
+    expect((await gqlOk(api.graphqlUrl, MARKS, { id: chatId }, customer.token))['chat']).toMatchObject({ customerReadSeq: 4, unreadCount: 1 });
+    expect((await gqlOk(api.graphqlUrl, MARKS, { id: chatId }, agent.token))['chat']).toMatchObject({ agentReadSeq: 2, unreadCount: 1 });
+    // Everyone but the customer counts from the agent's mark, leaving out the agent's own messages.
+    expect((await gqlOk(api.graphqlUrl, MARKS, { id: chatId }, admin.token))['chat']).toMatchObject({ unreadCount: 1 });
+    expect((await gqlOk(api.graphqlUrl, MARKS, { id: chatId }, otherAgent.token))['chat']).toMatchObject({ unreadCount: 1 });
+    // Read to the end, nothing is unread.
+    expect((await gqlOk(api.graphqlUrl, MARK, { id: chatId, seq: 6 }, customer.token))['markChatRead']).toMatchObject({ unreadCount: 0 });
   });
 
   it('never move down when many marks race: the highest stays', async () => {
@@ -195,7 +202,12 @@ describe('ratings', () => {
   it('are the customer\'s, once the chat is CLOSED; rating again replaces', async () => {
     const chatId = await chatWithFourMessages();
     const rate = (who: Person, rating: number, comment?: string | null) => gql(api.graphqlUrl, RATE, { id: chatId, rating, comment }, who.token);
-    expect(errorCode(await rate(customer, 5))).toBe('FORBIDDEN');
+    // Not CLOSED yet: its own customer is told the chat's state conflicts (CONFLICT), and nothing is stored.
+    const early = await rate(customer, 5);
+    expect(errorCode(early)).toBe('CONFLICT');
+    expect(early.errors?.[0]?.message).toBe('A chat can be rated once it is closed.');
+    expect(errorCode(await rate(otherCustomer, 5))).toBe('FORBIDDEN');
+    expect((await api.server.dataSource.query(`SELECT count(*)::int AS n FROM chat_ratings WHERE "chatId" = $1`, [chatId]))[0].n).toBe(0);
     await gqlOk(api.graphqlUrl, CLOSE, { id: chatId }, customer.token);
 
     expect(errorCode(await rate(customer, 0))).toBe('BAD_USER_INPUT');
