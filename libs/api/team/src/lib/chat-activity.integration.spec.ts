@@ -1,19 +1,15 @@
 import {
   acceptChat,
-  createAgent,
   errorCode,
   gql,
   gqlOk,
-  loginAdmin,
-  registerCustomer,
   sendMessage,
   startChat,
-  startTestServer,
   subscribe,
   wsClient,
+  useTestServer,
   type Person,
   type TestServer,
-  type WsClient,
 } from '@parley/api/testing';
 import { LocalPubSub, Role } from '@parley/api/core';
 import { ChatService } from '@parley/api/chat';
@@ -29,28 +25,17 @@ const RATE = `mutation($id: ID!, $rating: Int!, $comment: String) { rateChat(cha
 const CLOSE = `mutation($id: ID!) { closeChat(chatId: $id) { id status } }`;
 const RATING = `query($id: ID!) { chat(id: $id) { rating ratingComment } }`;
 
+const cast = useTestServer({ agents: ['Alex Agent', 'Olive Other'], customers: ['Casey Customer', 'Otto Outsider'] });
 let api: TestServer;
 let admin: Person;
 let agent: Person;
 let otherAgent: Person;
 let customer: Person;
 let otherCustomer: Person;
-const sockets: WsClient[] = [];
+const sockets = cast.sockets;
 
-beforeAll(async () => {
-  api = await startTestServer();
-  admin = await loginAdmin(api);
-  [agent, otherAgent, customer, otherCustomer] = await Promise.all([
-    createAgent(api, 'Alex Agent', admin),
-    createAgent(api, 'Olive Other', admin),
-    registerCustomer(api, 'Casey Customer'),
-    registerCustomer(api, 'Otto Outsider'),
-  ]);
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all(sockets.map((s) => s.dispose()));
-  await api?.stop();
+beforeAll(() => {
+  ({ api, admin, agents: [agent, otherAgent], customers: [customer, otherCustomer] } = cast);
 });
 
 /** A chat with four messages: the customer's (1), the agent joining (2), two of the agent's (3, 4). */
