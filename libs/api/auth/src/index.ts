@@ -15,3 +15,4 @@ export * from './lib/user-access';
 export * from './lib/login-throttle';
 export * from './lib/password-reset.entity';
 export * from './lib/password-resets';
+export * from './lib/user-cache';

@@ -14,3 +14,5 @@ export * from './lib/message-attachments';
 export * from './lib/chat.events';
 export * from './lib/chat.transitions';
 export * from './lib/handover-words';
+export * from './lib/chat.hooks';
+export * from './lib/chat-live';

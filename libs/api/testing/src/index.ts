@@ -6,3 +6,4 @@ export * from './lib/processes';
 export * from './lib/api-process';
 export * from './lib/fleet';
 export * from './lib/smtp-receiver';
+export * from './lib/test-cast';

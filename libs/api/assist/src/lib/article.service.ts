@@ -28,7 +28,11 @@ export class ArticleService {
   private vocabulary: { value: Vocabulary; readAt: number } | null = null;
   private trigrams: Promise<boolean> | null = null;
 
-  constructor(private readonly dataSource: DataSource) {}
+  /** `changed`: told after articles were created, imported or deleted (the instances' caches of hasArticles forget). */
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly changed: () => Promise<void> = async () => undefined,
+  ) {}
 
   async find(id: string): Promise<ArticleRow | null> {
     if (!isUuid(id)) return null;
@@ -44,6 +48,7 @@ export class ArticleService {
       [randomUUID(), title, body, tags],
     );
     this.vocabulary = null;
+    await this.changed();
     return row;
   }
 
@@ -65,6 +70,7 @@ export class ArticleService {
     const rows = await queryRows<{ id: string }>(this.dataSource, `DELETE FROM articles WHERE id = $1 RETURNING id`, [id]);
     if (!rows.length) throw notFound('article');
     this.vocabulary = null;
+    await this.changed();
     return true;
   }
 
@@ -86,6 +92,7 @@ export class ArticleService {
       else updated++;
     }
     this.vocabulary = null;
+    if (created) await this.changed();
     return { created, updated };
   }
 

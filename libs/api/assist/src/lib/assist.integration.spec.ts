@@ -2,20 +2,18 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import {
   acceptChat,
-  createAgent,
   errorCode,
   gql,
   gqlOk,
-  loginAdmin,
   registerCustomer,
   sendMessage,
   startChat,
   startTestServer,
   subscribe,
   wsClient,
+  useTestServer,
   type Person,
   type TestServer,
-  type WsClient,
 } from '@parley/api/testing';
 
 const SEARCH = `query($q: String!, $first: Int, $tags: [String!]) { searchArticles(query: $q, first: $first, tags: $tags) { score snippet article { id title tags } } }`;
@@ -33,11 +31,12 @@ interface Msg {
   body: string;
 }
 
+const cast = useTestServer({ config: { seedDemo: true }, agents: ['Alex Agent'], customers: ['Casey Customer'] });
 let api: TestServer;
 let admin: Person;
 let agent: Person;
 let customer: Person;
-const sockets: WsClient[] = [];
+const sockets = cast.sockets;
 
 /** Every message of the chat from seq 1, live, until `count` have arrived. */
 async function messagesOf(server: TestServer, who: Person, chatId: string, count: number): Promise<Msg[]> {
@@ -56,15 +55,8 @@ const articleIdBySlugTitle = async (title: string) => {
   return hits['searchArticles'][0].article.id as string;
 };
 
-beforeAll(async () => {
-  api = await startTestServer({ seedDemo: true });
-  admin = await loginAdmin(api);
-  [agent, customer] = await Promise.all([createAgent(api, 'Alex Agent', admin), registerCustomer(api, 'Casey Customer')]);
-});
-
-afterAll(async () => {
-  await Promise.all(sockets.map((s) => s.dispose()));
-  await api?.stop();
+beforeAll(() => {
+  ({ api, admin, agents: [agent], customers: [customer] } = cast);
 });
 
 describe('the answering bot', () => {

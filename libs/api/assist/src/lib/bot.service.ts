@@ -60,7 +60,7 @@ export class BotService {
 
   /** Registers the bot for every customer message. */
   attach(): void {
-    this.chats.onCustomerMessage((message, chat) => this.handle(message, chat));
+    this.chats.hooks.onCustomerMessage((message, chat) => this.handle(message, chat));
   }
 
   async handle(message: MessageRow, known?: Pick<ChatRow, 'status' | 'botActive'>): Promise<void> {

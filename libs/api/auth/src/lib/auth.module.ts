@@ -5,6 +5,7 @@ import { RefreshTokenEntity } from './session.entity';
 import { SessionService, type AuthTopics } from './session.service';
 import { TokenService } from './token.service';
 import { UserAccess } from './user-access';
+import { userCacheOf } from './user-cache';
 import { UserEntity } from './user.entity';
 import { UserResolver } from './user.resolver';
 import { PasswordResetTokenEntity } from './password-reset.entity';
@@ -20,7 +21,7 @@ export type Authenticator = Pick<AuthService, 'authenticate' | 'stillAllowed' | 
 /** Turns a bearer token into a viewer, over HTTP and WebSocket; a later module learns of each through AuthService.onAuthenticated. */
 export const AUTHENTICATOR = new ServiceKey<Authenticator>('authenticator');
 
-const TOPICS: readonly (keyof AuthTopics & string)[] = ['sessionRevoked', 'accessRevoked'];
+const TOPICS: readonly (keyof AuthTopics & string)[] = ['sessionRevoked', 'accessRevoked', 'userChanged'];
 
 /** Accounts, sign-in sessions and tokens. */
 export const authModule = defineModule({
@@ -39,6 +40,10 @@ export const authModule = defineModule({
     services.provide(TOKEN_SERVICE, tokens);
     services.provide(SESSION_SERVICE, sessions);
     services.provide(AUTHENTICATOR, auth);
+    const users = userCacheOf(dataSource);
+    users.listen(pubsub as PubSub<AuthTopics>);
+    // This instance forgets a user whose access it took away before its own event comes back.
+    const stopHearing = access.onChange((userId) => users.forget(userId));
     return {
       resolvers: [new AuthResolver(auth), new UserResolver()],
       async start() {
@@ -49,6 +54,8 @@ export const authModule = defineModule({
       },
       async stop() {
         auth.stop();
+        stopHearing();
+        users.close();
       },
     };
   },

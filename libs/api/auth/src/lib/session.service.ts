@@ -9,6 +9,8 @@ export interface AuthTopics extends Record<string, unknown> {
   sessionRevoked: { userId: string; sessionId: string };
   /** Every token and session of a user ended (UserAccess.revoke): instances re-read the user. */
   accessRevoked: { userId: string };
+  /** A user's public columns changed (UserCache.changed): instances forget what they kept of them. */
+  userChanged: { userId: string };
 }
 export const ALL_SESSIONS = 'all';
 

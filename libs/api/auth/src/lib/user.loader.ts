@@ -4,6 +4,7 @@ import { scopedValue, type RequestContext } from '@parley/api/core';
 import { queryRows } from '@parley/api/database';
 import type { UserEntity } from './user.entity';
 import { User } from './user.type';
+import { userCacheOf, type UserColumns } from './user-cache';
 
 const USER_LOADER = Symbol('userLoader');
 const USERS_LOADED = Symbol('usersLoaded');
@@ -17,14 +18,23 @@ function loadedUsers(ctx: RequestContext): Map<string, User | null> {
 export function userLoader(ctx: RequestContext, dataSource: DataSource): DataLoader<string, User | null> {
   return scopedValue(ctx, USER_LOADER, () => {
     const loaded = loadedUsers(ctx);
+    const cache = userCacheOf(dataSource);
     return new DataLoader<string, User | null>(async (ids) => {
-      // Plain SQL: every page of messages names its senders, and the ORM's query building was a visible share of that.
-      const rows = await queryRows<Pick<UserEntity, 'id' | 'displayName' | 'role' | 'createdAt' | 'email'>>(
-        dataSource,
-        `SELECT id, "displayName", role, "createdAt", email FROM users WHERE id = ANY($1::uuid[])`,
-        [ids],
-      );
-      const byId = new Map(rows.map((row) => [row.id, User.from(row)]));
+      // The instance's cache first: an event fanned out to many subscribers reads its sender once.
+      const byId = new Map<string, User>();
+      const missing: string[] = [];
+      for (const id of ids) {
+        const cached = cache.get(id);
+        if (cached) byId.set(id, User.from(cached));
+        else missing.push(id);
+      }
+      if (missing.length) {
+        const keep = cache.reading();
+        // Plain SQL: every page of messages names its senders, and the ORM's query building was a visible share of that.
+        const rows = await queryRows<UserColumns>(dataSource, `SELECT id, "displayName", role, "createdAt", email FROM users WHERE id = ANY($1::uuid[])`, [missing]);
+        keep(rows);
+        for (const row of rows) byId.set(row.id, User.from(row));
+      }
       return ids.map((id) => {
         const user = byId.get(id) ?? null;
         loaded.set(id, user);

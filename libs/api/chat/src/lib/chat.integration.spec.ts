@@ -1,20 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import {
   acceptChat,
-  createAgent,
   errorCode,
   gql,
   gqlOk,
-  loginAdmin,
-  registerCustomer,
   sendMessage,
   startChat,
-  startTestServer,
   subscribe,
-  wsClient,
+  useTestServer,
   type Person,
   type TestServer,
-  type WsClient,
 } from '@parley/api/testing';
 import { TokenService } from '@parley/api/auth';
 
@@ -28,34 +23,18 @@ const MESSAGES = `query($id: ID!, $first: Int, $after: String, $last: Int, $befo
     edges { cursor node { seq body } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } }`;
 const MESSAGE_ADDED = `subscription($id: ID!, $after: Int) { messageAdded(chatId: $id, afterSeq: $after) { id seq body kind chatId sender { id } } }`;
 
+const cast = useTestServer({ agents: ['Alex Agent', 'Blake Agent'], customers: ['Casey Customer', 'Dana Customer'] });
 let api: TestServer;
 let admin: Person;
 let agent: Person;
 let otherAgent: Person;
 let customer: Person;
 let otherCustomer: Person;
-const sockets: WsClient[] = [];
-const openSocket = (token?: string) => {
-  const ws = wsClient(api.wsUrl, token);
-  sockets.push(ws);
-  return ws;
-};
+const openSocket = (token?: string) => cast.socket(token);
 
-beforeAll(async () => {
-  api = await startTestServer();
-  admin = await loginAdmin(api);
-  [agent, otherAgent, customer, otherCustomer] = await Promise.all([
-    createAgent(api, 'Alex Agent', admin),
-    createAgent(api, 'Blake Agent', admin),
-    registerCustomer(api, 'Casey Customer'),
-    registerCustomer(api, 'Dana Customer'),
-  ]);
-}, 30_000);
-
-afterAll(async () => {
-  await Promise.all(sockets.map((s) => s.dispose()));
-  await api?.stop();
-}, 30_000);
+beforeAll(() => {
+  ({ api, admin, agents: [agent, otherAgent], customers: [customer, otherCustomer] } = cast);
+});
 
 describe('starting a chat', () => {
   it('opens a QUEUED chat whose first message is the customer\'s', async () => {

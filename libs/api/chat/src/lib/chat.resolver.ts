@@ -139,7 +139,7 @@ export class ChatResolver {
     description:
       'Each message added to the chat, in seq order. With afterSeq, first every\nstored message with seq > afterSeq, then live ones: a client that\nreconnects with the last seq it saw misses nothing and sees nothing twice.',
     subscribe: ({ args, context }: Sub<MessageAddedArgs>) =>
-      chatServiceOf(context).messageStream(requireViewer(context), args.chatId, args.afterSeq, context.delivery),
+      chatServiceOf(context).live.messageStream(requireViewer(context), args.chatId, args.afterSeq, context.delivery),
   })
   messageAdded(
     @Root() message: MessageRow,
@@ -152,7 +152,7 @@ export class ChatResolver {
   @Subscription(() => Chat, {
     description:
       'Chats as they are created or change status or assignee: for agents and\nadmins every chat, for a customer their own.',
-    subscribe: ({ context }: Sub) => chatServiceOf(context).chatUpdates(requireViewer(context)),
+    subscribe: ({ context }: Sub) => chatServiceOf(context).live.chatUpdates(requireViewer(context)),
   })
   chatUpdated(@Root() chat: ChatRow): ChatRow {
     return chat;
@@ -161,7 +161,7 @@ export class ChatResolver {
   @Subscription(() => TypingEvent, {
     description: "Typing starts and stops in the chat, other than the viewer's own.",
     subscribe: ({ args, context }: Sub<{ chatId: string }>) =>
-      chatServiceOf(context).typingStream(requireViewer(context), args.chatId),
+      chatServiceOf(context).live.typingStream(requireViewer(context), args.chatId),
   })
   async typingChanged(
     @Root() event: TypingPayload,

@@ -1,10 +1,6 @@
-// Over 400 lines: the chat domain's one service of rules, plus the hooks other domains use (transitions in
-// their own transactions, recording assignments, hearing of changes, whether a bot answers), kept beside
-// the rules they hook into. The next change here should move those hooks into a unit of their own.
 import type { DataSource, QueryRunner } from 'typeorm';
 import DataLoader from 'dataloader';
 import {
-  AsyncQueue,
   RateLimits,
   badUserInput,
   checkPageSize,
@@ -18,7 +14,6 @@ import {
   notFound,
   Role,
   scopedValue,
-  type DeliveryGate,
   type RequestContext,
   type Viewer,
 } from '@parley/api/core';
@@ -28,13 +23,15 @@ import { displayNameOf } from '@parley/api/auth';
 import { alreadyAccepted, chatClosed, writing } from './chat.errors';
 import { assertCanView, assertParticipant, canView } from './chat.access';
 import { ChatRepository, OPEN_STATUSES, type WithMessage } from './chat.repository';
-import { ChatTransitions, TRANSITIONS, type AppliedTransition, type ChatTransition, type TransitionHooks } from './chat.transitions';
+import { ChatTransitions, TRANSITIONS } from './chat.transitions';
+import { ChatHooks } from './chat.hooks';
+import { ChatLive } from './chat-live';
 import { ChatEvents } from './chat.events';
 import { MessagePages, type MessagePage, type MessagePageArgs } from './message-pages';
 import { MessageStream, type MessageObserver } from './message-stream';
 import { HandoverWords } from './handover-words';
 import { ALL_CHATS, type ChatPubSub } from './chat.topics';
-import { ChatStatus, MessageKind, type ChatConnection, type ChatRow, type MessageRow, type TypingPayload } from './chat.type';
+import { ChatStatus, MessageKind, type ChatConnection, type ChatRow, type MessageRow } from './chat.type';
 import type { SendMessageInput, StartChatInput } from './chat.inputs';
 import type { MessageAttachments } from './message-attachments';
 
@@ -44,26 +41,6 @@ const QUEUE_LIMIT = 200;
 const isChatCursor = (v: unknown): v is ['c', string, string] =>
   Array.isArray(v) && v[0] === 'c' && isIsoTimestamp(v[1]) && typeof v[2] === 'string' && isUuid(v[2]);
 
-/** Called after a customer's message is committed and published (the answering bot listens). */
-export type CustomerMessageListener = (message: MessageRow, chat?: Pick<ChatRow, 'status' | 'botActive'>) => Promise<void>;
-
-/** Called after an agent's or admin's message is committed and published (email to an away customer listens). */
-export type AgentMessageListener = (message: MessageRow) => Promise<void>;
-/** Called after this instance committed and published a change of a chat (started, a state change): once per change, whichever instance. */
-export type ChatChangeListener = (chat: ChatRow) => Promise<void>;
-
-/**
- * What another domain does inside every assignment's transaction (the team:
- * the agent's capacity lock, and why they have the chat). acceptChat calls it;
- * routing and transfers do their own.
- */
-export interface AssignmentRecorder {
-  /** Before the chat's row changes: locks the agent's capacity so auto-assignment counts this chat. */
-  lockAgent(runner: QueryRunner, agentId: string): Promise<void>;
-  /** After: why the agent has the chat. */
-  record(runner: QueryRunner, chatId: string, agentId: string, reason: string): Promise<void>;
-}
-
 const LAST_MESSAGE_LOADER = Symbol('lastMessageLoader');
 const CHAT_LOADER = Symbol('chatLoader');
 
@@ -71,7 +48,8 @@ const CHAT_LOADER = Symbol('chatLoader');
  * The rules of chatting: who may see and do what, which state change a
  * request makes, and what is published once it is committed. SQL lives in
  * the repository, state changes in the transitions, paging and live delivery
- * in their own units.
+ * in their own units, and what other domains plug in (a bot, the team's
+ * assignments, files, listeners) in `hooks` (chat.hooks.ts).
  */
 export class ChatService {
   readonly messages: MessageStream;
@@ -80,15 +58,12 @@ export class ChatService {
   readonly events = new ChatEvents();
   /** What a customer handed to a person is told about the wait. */
   readonly handover = new HandoverWords();
+  /** Where other domains plug in: a bot, the team's assignments and state changes, files, listeners. */
+  readonly hooks: ChatHooks;
+  /** The subscriptions: messageAdded, chatUpdated, typingChanged. */
+  readonly live: ChatLive;
   private readonly repository: ChatRepository;
   private readonly transitions: ChatTransitions;
-  private readonly customerMessageListeners: CustomerMessageListener[] = [];
-  private attachments: MessageAttachments | undefined;
-  private readonly agentMessageListeners: AgentMessageListener[] = [];
-  private readonly chatChangeListeners: ChatChangeListener[] = [];
-  private assignments?: AssignmentRecorder;
-  // No bot unless a domain that has one says so (assist: when the knowledge base has articles).
-  private botAnswers: () => Promise<boolean> = async () => false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -103,6 +78,8 @@ export class ChatService {
       message: (message) => this.messages.publish(message),
       chat: (chat) => this.publishChat(chat),
     }, this.events);
+    this.hooks = new ChatHooks(this.transitions);
+    this.live = new ChatLive(this.messages, pubsub, (chatId) => this.findChat(chatId));
   }
 
   // ---------------------------------------------------------------- reads
@@ -219,7 +196,7 @@ export class ChatService {
     const subject = input.subject?.trim() || null;
     // A customer's open chats are capped (RateLimits.maxOpenChatsPerCustomer).
     const maxOpenChats = this.limits.maxOpenChatsPerCustomer();
-    const attach = this.attaching(viewer.id, input.attachmentIds);
+    const attach = this.hooks.attaching(viewer.id, input.attachmentIds);
     let recorded = false;
     const withMessage: WithMessage = async (runner, chat, message) => {
       await attach?.(runner, chat, message);
@@ -228,7 +205,7 @@ export class ChatService {
         { type: 'message.created', chat, message },
       ]);
     };
-    const botActive = await this.botAnswers();
+    const botActive = await this.hooks.botActive();
     const result = await writing(() =>
       this.repository.startChat({ customerId: viewer.id, subject, body: input.message.trim(), clientMessageId, maxOpenChats, withMessage, botActive }),
     );
@@ -238,7 +215,7 @@ export class ChatService {
     if (recorded) this.events.committed(result.chat.id);
     await this.publishChat(result.chat);
     await this.messages.publish(result.message);
-    this.notifySent(result.message);
+    this.hooks.messageSent(result.message);
     return result.chat;
   }
 
@@ -255,7 +232,7 @@ export class ChatService {
     await this.limits.consume('sendPerUser', viewer.id);
     // Files go with the message in its one transaction; without them the send stays one statement.
     if (input.attachmentIds?.length) {
-      return this.sendInTransaction(viewer, input.chatId, { kind, body, clientMessageId }, this.attaching(viewer.id, input.attachmentIds));
+      return this.sendInTransaction(viewer, input.chatId, { kind, body, clientMessageId }, this.hooks.attaching(viewer.id, input.attachmentIds));
     }
     const participant = viewer.role === Role.CUSTOMER ? 'customerId' : 'agentId';
     let sent;
@@ -277,7 +254,7 @@ export class ChatService {
       if (outbox) this.events.committed(sent.message.chatId);
       await this.messages.publish(sent.message);
       // The chat's state comes along, so listeners (the bot) need not read it again.
-      this.notifySent(sent.message, sent.chat);
+      this.hooks.messageSent(sent.message, sent.chat);
     }
     return sent.message;
   }
@@ -291,12 +268,8 @@ export class ChatService {
       throw alreadyAccepted();
     }
     const name = await this.displayName(viewer.id);
-    const recorder = this.assignments;
-    const hooks: TransitionHooks = recorder
-      ? { before: (runner) => recorder.lockAgent(runner, viewer.id), after: (runner) => recorder.record(runner, chatId, viewer.id, 'accepted') }
-      : {};
     // The guard makes this the race's referee: one agent's update matches, the others' do not.
-    const accepted = await this.transitions.apply(chatId, TRANSITIONS.accept, { agentId: viewer.id, name }, hooks);
+    const accepted = await this.transitions.apply(chatId, TRANSITIONS.accept, { agentId: viewer.id, name }, this.hooks.acceptHooks(chatId, viewer.id));
     if (accepted) return accepted;
     const now = await this.requireChat(chatId);
     if (now.status === ChatStatus.CLOSED) throw chatClosed();
@@ -353,47 +326,6 @@ export class ChatService {
     return message;
   }
 
-  // ---------------------------------------------------------------- for the domains built on chats
-
-  /** Whether a new chat starts with the bot answering (the contract: no articles, no bot; the chat needs a person at once). */
-  useBot(answers: () => Promise<boolean>): void {
-    this.botAnswers = answers;
-  }
-
-  /** The team records assignments (capacity lock, reason) inside acceptChat's transaction. */
-  useAssignmentRecorder(recorder: AssignmentRecorder): void {
-    this.assignments = recorder;
-  }
-
-  /** A state change through the one transition helper, with another domain's work in its transaction; published once committed. */
-  transition<A>(chatId: string, transition: ChatTransition<A>, args: A, hooks: TransitionHooks = {}): Promise<ChatRow | null> {
-    return this.transitions.apply(chatId, transition, args, hooks);
-  }
-
-  /** The same inside the caller's transaction; hand the result to publishTransition after commit. */
-  transitionIn<A>(runner: QueryRunner, chatId: string, transition: ChatTransition<A>, args: A): Promise<AppliedTransition | null> {
-    return this.transitions.applyIn(runner, chatId, transition, args);
-  }
-
-  publishTransition(result: AppliedTransition): Promise<void> {
-    return this.transitions.published(result);
-  }
-
-  /** Hears of every chat this instance started or changed, after it is published (routing: capacity freed, a chat waits). */
-  onChatChanged(listener: ChatChangeListener): void {
-    this.chatChangeListeners.push(listener);
-  }
-
-  /** Registers a listener for customers' messages; it runs after the send has returned, and its failure never fails the send. */
-  onCustomerMessage(listener: CustomerMessageListener): void {
-    this.customerMessageListeners.push(listener);
-  }
-
-  /** Registers a listener for agents' (and admins') messages, run like onCustomerMessage's. */
-  onAgentMessage(listener: AgentMessageListener): void {
-    this.agentMessageListeners.push(listener);
-  }
-
   async setTyping(viewer: Viewer, chatId: string, typing: boolean): Promise<boolean> {
     const chat = await this.requireChat(chatId);
     assertParticipant(viewer, chat);
@@ -402,35 +334,9 @@ export class ChatService {
     return true;
   }
 
-  // ---------------------------------------------------------------- live
-
-  /** messageAdded: see MessageStream. */
-  messageStream(viewer: Viewer, chatId: string, afterSeq: number | null | undefined, delivery?: DeliveryGate): Promise<AsyncQueue<MessageRow>> {
-    return this.messages.open(viewer, chatId, afterSeq, delivery);
-  }
-
-  /** chatUpdated: every chat for agents and admins, a customer's own chats for them. */
-  chatUpdates(viewer: Viewer): AsyncQueue<ChatRow> {
-    const queue = new AsyncQueue<ChatRow>(() => unsubscribe());
-    const unsubscribe = this.pubsub.subscribe('chatUpdated', ALL_CHATS, (chat) => {
-      if (canView(viewer, chat)) queue.push(chat);
-    });
-    return queue;
-  }
-
-  async typingStream(viewer: Viewer, chatId: string): Promise<AsyncQueue<TypingPayload>> {
-    const chat = await this.requireChat(chatId);
-    assertCanView(viewer, chat);
-    const queue = new AsyncQueue<TypingPayload>(() => unsubscribe());
-    const unsubscribe = this.pubsub.subscribe('typingChanged', chatId, (event) => {
-      if (event.userId !== viewer.id) queue.push(event);
-    });
-    return queue;
-  }
-
-  /** Lets the attachments domain take part in sending (it registers itself at start). */
+  /** The attachments domain registers here at start (the same as `hooks.useAttachments`). */
   useAttachments(attachments: MessageAttachments): void {
-    this.attachments = attachments;
+    this.hooks.useAttachments(attachments);
   }
 
   // ---------------------------------------------------------------- helpers
@@ -455,16 +361,8 @@ export class ChatService {
     if (message === 'duplicate') return (await this.repository.findByClientId(chat.id, viewer.id, content.clientMessageId as string)) as MessageRow;
     this.events.committed(chat.id);
     await this.messages.publish(message);
-    this.notifySent(message);
+    this.hooks.messageSent(message);
     return message;
-  }
-
-  /** The work that names a message's uploads in its transaction; undefined when it names none. */
-  private attaching(senderId: string, uploadIds: readonly string[] | null | undefined): WithMessage | undefined {
-    if (!uploadIds?.length) return undefined;
-    const attachments = this.attachments;
-    if (!attachments) throw badUserInput([{ field: 'attachmentIds', message: 'attachments are not available on this server' }]);
-    return (runner, _chat, message) => attachments.claim(runner, message, senderId, uploadIds);
   }
 
   /** message.created in the outbox, inside the message's transaction. */
@@ -481,22 +379,8 @@ export class ChatService {
     return (await displayNameOf(this.dataSource, userId)) ?? 'Someone';
   }
 
-  private notifySent(message: MessageRow, chat?: Pick<ChatRow, 'status' | 'botActive'>): void {
-    if (message.kind === MessageKind.AGENT) {
-      for (const listener of this.agentMessageListeners) setImmediate(() => void listener(message).catch(() => undefined));
-    }
-    if (message.kind !== MessageKind.CUSTOMER) return;
-    for (const listener of this.customerMessageListeners) {
-      // Listeners log their own failures; this catch only keeps a rejection from going unhandled.
-      setImmediate(() => void listener(message, chat).catch(() => undefined));
-    }
-  }
-
   private async publishChat(chat: ChatRow): Promise<void> {
     await this.pubsub.publish('chatUpdated', ALL_CHATS, chat);
-    for (const listener of this.chatChangeListeners) {
-      // After the answer, never failing it: listeners log their own failures (this catch only keeps a rejection handled).
-      setImmediate(() => void listener(chat).catch(() => undefined));
-    }
+    this.hooks.chatChanged(chat);
   }
 }

@@ -25,7 +25,7 @@ export const emailModule = defineModule({
     });
     await email.attach();
     if (mailer) {
-      services.get(CHAT_SERVICE).onAgentMessage(async (message) => {
+      services.get(CHAT_SERVICE).hooks.onAgentMessage(async (message) => {
         await email.agentReplied(message).catch((error: Error) => logger.warn({ err: error.message, chatId: message.chatId }, 'away reply not queued'));
       });
     }

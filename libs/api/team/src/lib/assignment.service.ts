@@ -49,7 +49,7 @@ export class AssignmentService {
     const takeover = target.id === viewer.id;
     const notice = takeover ? `${target.displayName} took over the chat.` : `${by} transferred the chat to ${target.displayName}.`;
     const reason = takeover ? 'taken over' : `transferred by ${by}`;
-    const moved = await this.chats.transition(
+    const moved = await this.chats.hooks.transition(
       chat.id,
       TRANSITIONS.transfer,
       { agentId: target.id, from: chat.agentId, notice },
@@ -82,11 +82,12 @@ export class AssignmentService {
       chat.agentId === viewer.id
         ? `${by} put the chat back in the queue; another agent will be with you shortly.`
         : `${by} moved the chat from ${agent} back to the queue; another agent will be with you shortly.`;
-    const released = await this.chats.transition(
+    const from = chat.agentId;
+    const released = await this.chats.hooks.transition(
       chat.id,
       TRANSITIONS.release,
-      { from: chat.agentId, notice },
-      { after: (runner) => this.routing.clear(runner, chat.id) },
+      { from, notice },
+      { after: (runner) => this.routing.released(runner, chat.id, from) },
     );
     if (!released) {
       const now = await this.requireChat(chat.id);

@@ -1,19 +1,15 @@
 import {
   acceptChat,
-  createAgent,
   errorCode,
   gql,
   gqlOk,
-  loginAdmin,
-  registerCustomer,
   sendMessage,
   startChat,
-  startTestServer,
   subscribe,
   wsClient,
+  useTestServer,
   type Person,
   type TestServer,
-  type WsClient,
 } from '@parley/api/testing';
 import { LocalPubSub, Role } from '@parley/api/core';
 import { ChatService } from '@parley/api/chat';
@@ -29,28 +25,17 @@ const RATE = `mutation($id: ID!, $rating: Int!, $comment: String) { rateChat(cha
 const CLOSE = `mutation($id: ID!) { closeChat(chatId: $id) { id status } }`;
 const RATING = `query($id: ID!) { chat(id: $id) { rating ratingComment } }`;
 
+const cast = useTestServer({ agents: ['Alex Agent', 'Olive Other'], customers: ['Casey Customer', 'Otto Outsider'] });
 let api: TestServer;
 let admin: Person;
 let agent: Person;
 let otherAgent: Person;
 let customer: Person;
 let otherCustomer: Person;
-const sockets: WsClient[] = [];
+const sockets = cast.sockets;
 
-beforeAll(async () => {
-  api = await startTestServer();
-  admin = await loginAdmin(api);
-  [agent, otherAgent, customer, otherCustomer] = await Promise.all([
-    createAgent(api, 'Alex Agent', admin),
-    createAgent(api, 'Olive Other', admin),
-    registerCustomer(api, 'Casey Customer'),
-    registerCustomer(api, 'Otto Outsider'),
-  ]);
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all(sockets.map((s) => s.dispose()));
-  await api?.stop();
+beforeAll(() => {
+  ({ api, admin, agents: [agent, otherAgent], customers: [customer, otherCustomer] } = cast);
 });
 
 /** A chat with four messages: the customer's (1), the agent joining (2), two of the agent's (3, 4). */
@@ -100,14 +85,21 @@ describe('read marks', () => {
     // A new message: one unread for the customer; the agent's own mark is their own.
     await sendMessage(api, agent, chatId, 'Found it.');
     expect((await gqlOk(api.graphqlUrl, MARKS, { id: chatId }, customer.token))['chat']).toMatchObject({ customerReadSeq: 4, agentReadSeq: 0, unreadCount: 1 });
+    // After the agent's mark (2) come only the agent's own messages (3 to 5): none of them is unread to the agent.
     expect((await gqlOk(api.graphqlUrl, MARK, { id: chatId, seq: 2 }, agent.token))['markChatRead']).toMatchObject({
       customerReadSeq: 4,
       agentReadSeq: 2,
-      unreadCount: 3,
+      unreadCount: 0,
     });
-    // Everyone but the customer counts from the agent's mark.
-    expect((await gqlOk(api.graphqlUrl, MARKS, { id: chatId }, admin.token))['chat']).toMatchObject({ unreadCount: 3 });
-    expect((await gqlOk(api.graphqlUrl, MARKS, { id: chatId }, otherAgent.token))['chat']).toMatchObject({ unreadCount: 3 });
+    // The customer writes (6): unread to the agent, not to the customer, who still has the agent's 5 to read.
+    await sendMessage(api, customer, chatId, 'Thanks!');
+    expect((await gqlOk(api.graphqlUrl, MARKS, { id: chatId }, customer.token))['chat']).toMatchObject({ customerReadSeq: 4, unreadCount: 1 });
+    expect((await gqlOk(api.graphqlUrl, MARKS, { id: chatId }, agent.token))['chat']).toMatchObject({ agentReadSeq: 2, unreadCount: 1 });
+    // Everyone but the customer counts from the agent's mark, leaving out the agent's own messages.
+    expect((await gqlOk(api.graphqlUrl, MARKS, { id: chatId }, admin.token))['chat']).toMatchObject({ unreadCount: 1 });
+    expect((await gqlOk(api.graphqlUrl, MARKS, { id: chatId }, otherAgent.token))['chat']).toMatchObject({ unreadCount: 1 });
+    // Read to the end, nothing is unread.
+    expect((await gqlOk(api.graphqlUrl, MARK, { id: chatId, seq: 6 }, customer.token))['markChatRead']).toMatchObject({ unreadCount: 0 });
   });
 
   it('never move down when many marks race: the highest stays', async () => {
@@ -195,7 +187,12 @@ describe('ratings', () => {
   it('are the customer\'s, once the chat is CLOSED; rating again replaces', async () => {
     const chatId = await chatWithFourMessages();
     const rate = (who: Person, rating: number, comment?: string | null) => gql(api.graphqlUrl, RATE, { id: chatId, rating, comment }, who.token);
-    expect(errorCode(await rate(customer, 5))).toBe('FORBIDDEN');
+    // Not CLOSED yet: its own customer is told the chat's state conflicts (CONFLICT), and nothing is stored.
+    const early = await rate(customer, 5);
+    expect(errorCode(early)).toBe('CONFLICT');
+    expect(early.errors?.[0]?.message).toBe('A chat can be rated once it is closed.');
+    expect(errorCode(await rate(otherCustomer, 5))).toBe('FORBIDDEN');
+    expect((await api.server.dataSource.query(`SELECT count(*)::int AS n FROM chat_ratings WHERE "chatId" = $1`, [chatId]))[0].n).toBe(0);
     await gqlOk(api.graphqlUrl, CLOSE, { id: chatId }, customer.token);
 
     expect(errorCode(await rate(customer, 0))).toBe('BAD_USER_INPUT');

@@ -40,6 +40,25 @@ export class ChatActivityRepository {
   }
 
   /**
+   * Per (chat, mark, reader): the messages after the mark that the reader did
+   * not write, in the order given. Seqs after a mark are few (the unread), and
+   * UQ_messages_chat_seq finds them.
+   */
+  async unreadCounts(items: ReadonlyArray<{ chatId: string; after: number; readerId: string | null }>): Promise<number[]> {
+    if (!items.length) return [];
+    const rows = await queryRows<{ i: string; unread: number }>(
+      this.dataSource,
+      `SELECT p.i, count(m.id)::int AS unread
+       FROM unnest($1::uuid[], $2::int[], $3::uuid[]) WITH ORDINALITY AS p("chatId", after, reader, i)
+       LEFT JOIN messages m ON m."chatId" = p."chatId" AND m.seq > p.after AND m."senderId" IS DISTINCT FROM p.reader
+       GROUP BY p.i`,
+      [items.map((x) => x.chatId), items.map((x) => x.after), items.map((x) => x.readerId)],
+    );
+    const byIndex = new Map(rows.map((row) => [Number(row.i), row.unread]));
+    return items.map((_, i) => byIndex.get(i + 1) ?? 0);
+  }
+
+  /**
    * Stores the customer's rating of their CLOSED chat, replacing an earlier
    * one. The chat's state and owner are checked in the same statement; null
    * when they do not hold.

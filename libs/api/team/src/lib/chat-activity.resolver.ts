@@ -21,6 +21,7 @@ const activityOf = (ctx: SubscriptionContext) => {
 
 const MARK_LOADER = Symbol('readMarks');
 const RATING_LOADER = Symbol('ratings');
+const UNREAD_LOADER = Symbol('unreadCounts');
 
 /** Read marks, ratings, chat search and the team report: thin, the services decide. */
 @Resolver()
@@ -111,9 +112,11 @@ export class ChatActivityFieldResolver {
   })
   async unreadCount(@Root() chat: ChatRow, @Ctx() ctx: RequestContext): Promise<number> {
     const marks = await this.marks(ctx).load(chat);
-    const mark = ctx.viewer?.role === Role.CUSTOMER ? marks.customer : marks.agent;
-    // Seqs run 1..lastSeq without gaps: what lies after the mark is the difference.
-    return Math.max(0, chat.lastSeq - mark);
+    const customer = ctx.viewer?.role === Role.CUSTOMER;
+    const after = customer ? marks.customer : marks.agent;
+    if (after >= chat.lastSeq) return 0;
+    // What the mark's owner wrote themself is never unread to them.
+    return this.unread(ctx).load({ chatId: chat.id, after, readerId: customer ? chat.customerId : chat.agentId });
   }
 
   @FieldResolver(() => Int, { nullable: true, description: "The customer's rating after the chat closed, 1 to 5; null until rated." })
@@ -129,6 +132,14 @@ export class ChatActivityFieldResolver {
   // Batched, never cached: a subscription keeps its context for every event, and a mark read once would go stale.
   private marks(ctx: RequestContext) {
     return scopedValue(ctx, MARK_LOADER, () => new DataLoader<ChatRow, { customer: number; agent: number }>((chats) => this.activity.marksOf(chats), { cache: false }));
+  }
+
+  private unread(ctx: RequestContext) {
+    return scopedValue(
+      ctx,
+      UNREAD_LOADER,
+      () => new DataLoader<{ chatId: string; after: number; readerId: string | null }, number>((items) => this.activity.unreadCounts(items), { cache: false }),
+    );
   }
 
   private ratings(ctx: RequestContext) {

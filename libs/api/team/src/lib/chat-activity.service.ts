@@ -1,4 +1,4 @@
-import { AsyncQueue, badUserInput, codePointLength, forbidden, isUuid, notFound, Role, type FieldProblem, type Viewer } from '@parley/api/core';
+import { AsyncQueue, badUserInput, codePointLength, conflict, forbidden, isUuid, notFound, Role, type FieldProblem, type Viewer } from '@parley/api/core';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { inTransaction, RollbackWith } from '@parley/api/database';
 import { ALL_CHATS, ChatStatus, type ChatRow, type ChatService } from '@parley/api/chat';
@@ -67,6 +67,11 @@ export class ChatActivityService {
     }));
   }
 
+  /** Per (chat, mark, reader): the messages after the mark that someone other than the reader wrote. */
+  unreadCounts(items: ReadonlyArray<{ chatId: string; after: number; readerId: string | null }>): Promise<number[]> {
+    return this.repository.unreadCounts(items);
+  }
+
   /**
    * readReceipts: the chat's customer, its agent and admins hear marks move,
    * other than their own. Who may hear is checked again on every event, from
@@ -102,7 +107,8 @@ export class ChatActivityService {
     if (viewer.role !== Role.CUSTOMER || chat.customerId !== viewer.id) {
       throw forbidden(viewer.role === Role.CUSTOMER ? 'You may not see this chat.' : "Only the chat's customer rates it.");
     }
-    if (chat.status !== ChatStatus.CLOSED) throw forbidden('A chat can be rated once it is closed.');
+    // The right person, the chat's state not yet: a conflict with the chat's state, as accepting a taken chat is.
+    if (chat.status !== ChatStatus.CLOSED) throw notClosedYet();
     const event = await inTransaction(this.dataSource, async (runner) => {
       const stored = await this.repository.rate(runner, chat.id, viewer.id, rating, text);
       if (!stored) throw new RollbackWith(null);
@@ -110,7 +116,8 @@ export class ChatActivityService {
       for (const recorder of this.recorders) await recorder.record(runner, rated);
       return rated;
     });
-    if (!event) throw forbidden('A chat can be rated once it is closed.');
+    // Checked again under the statement: it was reopened meanwhile (nothing reopens chats today).
+    if (!event) throw notClosedYet();
     for (const recorder of this.recorders) recorder.committed(chat.id);
     await this.pubsub.publish('chatRated', ALL_CHATS, event);
     for (const listener of this.ratedListeners) {
@@ -140,6 +147,8 @@ export class ChatActivityService {
     return chat;
   }
 }
+
+const notClosedYet = () => conflict('A chat can be rated once it is closed.');
 
 /** The chat's customer, its agent, and admins. */
 function mayHear(viewer: Viewer, chat: Pick<ChatRow, 'customerId' | 'agentId'>): boolean {

@@ -7,6 +7,7 @@ import { addChat, addUser, openTeamDataSource } from '../testing/team-fixtures';
 import { MemoryPresenceStore, PresenceService } from './presence';
 import { RoutingRepository } from './routing.repository';
 import { RoutingService } from './routing.service';
+import { AssignmentService } from './assignment.service';
 import { TeamRepository } from './team.repository';
 import type { TeamTopics } from './team.topics';
 import { Availability, RoutingMode } from './team.type';
@@ -51,7 +52,7 @@ describe('routing AUTO', () => {
     const presence = new PresenceService(store, team, new LocalPubSub<TeamTopics>(), jobs);
     const chats = new ChatService(dataSource, chatPubsub);
     const routing = new RoutingService(dataSource, new RoutingRepository(dataSource), team, presence, jobs, chats, { recheckSeconds: 1 });
-    chats.useAssignmentRecorder(routing);
+    chats.hooks.useAssignmentRecorder(routing);
     const router = { dataSource, routing, presence, chatEvents, chatPubsub, chats };
     routers.push(router);
     return router;
@@ -152,6 +153,33 @@ describe('routing AUTO', () => {
     expect((await activeCounts()).get(small.id)).toBe(2);
     const [{ queued }] = await db.query(`SELECT count(*)::int AS queued FROM chats WHERE status = 'QUEUED'`);
     expect(queued).toBe(2);
+  });
+
+  it('gives a released chat to another agent with room, and back to the one who released it only when nobody else has room', async () => {
+    // Deactivation is not part of releasing: nothing here reaches revokeAccess.
+    const assignments = new AssignmentService(r1.dataSource, r1.chats, r1.routing, r1.presence, { revokeAccess: async () => undefined });
+    const releaser = await onlineAgent('Releaser', 5);
+    const colleague = await onlineAgent('Colleague', 2);
+    await addChat(db, customer.id, { status: 'ACTIVE', agentId: colleague.id });
+    const chat = await addChat(db, customer.id);
+    expect(await r1.routing.assignNext()).toMatchObject({ agentId: releaser.id, chat: { id: chat } });
+
+    // Released, the releaser has the fewest ACTIVE chats (0 against 1), yet the colleague gets it.
+    await assignments.releaseChat(releaser, chat);
+    const again = await r2.routing.assignNext();
+    expect(again).toMatchObject({ agentId: colleague.id, chat: { id: chat } });
+    expect(again?.reason).toBe('auto-assigned: 2 of 2 open chats, the fewest of 2 online agents apart from the one who released it');
+    expect(await db.query(`SELECT * FROM chat_releases WHERE "chatId" = $1`, [chat])).toEqual([]);
+
+    // The colleague releases it in turn: the releaser, not the colleague, gets it.
+    await assignments.releaseChat(colleague, chat);
+    expect(await r1.routing.assignNext()).toMatchObject({ agentId: releaser.id, chat: { id: chat } });
+    // The releaser releases it again while the colleague is full (2 of 2): nobody else has room, so it goes back.
+    await addChat(db, customer.id, { status: 'ACTIVE', agentId: colleague.id });
+    await assignments.releaseChat(releaser, chat);
+    const back = await r1.routing.assignNext();
+    expect(back).toMatchObject({ agentId: releaser.id, chat: { id: chat } });
+    expect(back?.reason).toBe('auto-assigned: 1 of 5 open chats, the fewest of 2 online agents');
   });
 
   it('is fair: 1,000 chats over 4 agents with capacity 5, closing as they go, each within one chat of the others', async () => {

@@ -17,11 +17,16 @@ export interface Candidate {
 export class RoutingRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** The oldest chat waiting for a person that no other transaction is assigning (its row stays locked until commit). */
-  async lockOldestWaiting(runner: QueryRunner): Promise<{ id: string } | null> {
-    const [row] = await queryRows<{ id: string }>(
+  /**
+   * The oldest chat waiting for a person that no other transaction is
+   * assigning (its row stays locked until commit), with the agent it was
+   * last released from, if it was.
+   */
+  async lockOldestWaiting(runner: QueryRunner): Promise<{ id: string; releasedFrom: string | null } | null> {
+    const [row] = await queryRows<{ id: string; releasedFrom: string | null }>(
       this.dataSource,
-      `SELECT id FROM chats WHERE status = 'QUEUED' AND NOT "botActive" ORDER BY "createdAt", id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+      `SELECT c.id, r."agentId" AS "releasedFrom" FROM chats c LEFT JOIN chat_releases r ON r."chatId" = c.id
+       WHERE c.status = 'QUEUED' AND NOT c."botActive" ORDER BY c."createdAt", c.id LIMIT 1 FOR UPDATE OF c SKIP LOCKED`,
       [],
       runner,
     );
@@ -80,11 +85,23 @@ export class RoutingRepository {
       runner,
     );
     await queryRows(this.dataSource, `UPDATE agent_profiles SET "lastAssignedAt" = clock_timestamp() WHERE "userId" = $1`, [agentId], runner);
+    await queryRows(this.dataSource, `DELETE FROM chat_releases WHERE "chatId" = $1`, [chatId], runner);
   }
 
   /** The chat has no agent any more: no reason either. */
   async clearAssignment(runner: QueryRunner, chatId: string): Promise<void> {
     await queryRows(this.dataSource, `DELETE FROM chat_assignments WHERE "chatId" = $1`, [chatId], runner);
+  }
+
+  /** The chat went back to the queue from this agent (releaseChat): remembered until it is next assigned. */
+  async recordRelease(runner: QueryRunner, chatId: string, agentId: string): Promise<void> {
+    await queryRows(
+      this.dataSource,
+      `INSERT INTO chat_releases ("chatId", "agentId", "releasedAt") VALUES ($1, $2, clock_timestamp())
+       ON CONFLICT ("chatId") DO UPDATE SET "agentId" = EXCLUDED."agentId", "releasedAt" = EXCLUDED."releasedAt"`,
+      [chatId, agentId],
+      runner,
+    );
   }
 
   /** The agent's ACTIVE chats, locked, oldest first. */

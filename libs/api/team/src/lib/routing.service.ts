@@ -41,7 +41,9 @@ export interface Assignment {
 /**
  * Routing AUTO: a chat that needs a person goes to the ONLINE agent or admin
  * (with a socket) below their maxChats who has the fewest ACTIVE chats, ties
- * to whoever was assigned longest ago; queued chats go oldest first.
+ * to whoever was assigned longest ago; queued chats go oldest first. A chat
+ * released to the queue goes to someone other than the agent it was released
+ * from while anyone else has room (docs/routing.md).
  *
  * Race-free across instances through PostgreSQL's locks: each assignment
  * locks its candidates' profile rows (one order everywhere: no deadlock),
@@ -81,7 +83,7 @@ export class RoutingService {
         await this.jobs.send(routingReassignQueue, { agentId: userId });
       }
     });
-    this.chats.onChatChanged(async (chat) => {
+    this.chats.hooks.onChatChanged(async (chat) => {
       if (chat.status === ChatStatus.CLOSED || (chat.status === ChatStatus.QUEUED && !chat.botActive)) {
         await this.requestDrain('a chat closed or waits');
       }
@@ -116,18 +118,21 @@ export class RoutingService {
       // waiting (locking the chat first let a router that found nobody free hold back an older chat).
       const candidates = await this.routing.lockAndCount(runner, reachable);
       const free = candidates.filter((c) => c.active < c.maxChats);
-      const agent = free[0];
-      if (!agent) throw new RollbackWith(null);
+      if (!free.length) throw new RollbackWith(null);
       const chat = await this.routing.lockOldestWaiting(runner);
       if (!chat) throw new RollbackWith(null);
-      const reason = explain(agent, free, candidates.length);
-      const applied = await this.chats.transitionIn(runner, chat.id, TRANSITIONS.accept, { agentId: agent.userId, name: agent.displayName });
+      // A released chat goes to someone else while anyone else has room; only then back to who released it.
+      const others = free.filter((c) => c.userId !== chat.releasedFrom);
+      const agent = others[0] ?? free[0];
+      const passedOver = others.length > 0 && others.length < free.length;
+      const reason = explain(agent, passedOver ? others : free, candidates.length, passedOver);
+      const applied = await this.chats.hooks.transitionIn(runner, chat.id, TRANSITIONS.accept, { agentId: agent.userId, name: agent.displayName });
       if (!applied) throw new RollbackWith(null);
       await this.routing.recordAssignment(runner, chat.id, agent.userId, reason);
       return { applied, agentId: agent.userId, reason };
     });
     if (!result) return null;
-    await this.chats.publishTransition(result.applied);
+    await this.chats.hooks.publishTransition(result.applied);
     return { chat: result.applied.chat, agentId: result.agentId, reason: result.reason };
   }
 
@@ -144,14 +149,14 @@ export class RoutingService {
       const out: AppliedTransition[] = [];
       for (const chatId of await this.routing.lockActiveChatsOf(runner, agentId)) {
         const notice = `${name} is no longer available; another agent will be with you shortly.`;
-        const moved = await this.chats.transitionIn(runner, chatId, TRANSITIONS.release, { from: agentId, notice });
+        const moved = await this.chats.hooks.transitionIn(runner, chatId, TRANSITIONS.release, { from: agentId, notice });
         if (!moved) continue;
         await this.routing.clearAssignment(runner, chatId);
         out.push(moved);
       }
       return out;
     });
-    for (const moved of requeued) await this.chats.publishTransition(moved);
+    for (const moved of requeued) await this.chats.hooks.publishTransition(moved);
     if (requeued.length && auto) await this.drain();
     return requeued.length;
   }
@@ -166,9 +171,10 @@ export class RoutingService {
     return this.routing.recordAssignment(runner, chatId, agentId, reason);
   }
 
-  /** The chat went back to the queue: it has no reason any more. */
-  clear(runner: QueryRunner, chatId: string): Promise<void> {
-    return this.routing.clearAssignment(runner, chatId);
+  /** The chat went back to the queue from this agent: it has no reason any more, and routing passes them over for it. */
+  async released(runner: QueryRunner, chatId: string, fromAgentId: string): Promise<void> {
+    await this.routing.clearAssignment(runner, chatId);
+    await this.routing.recordRelease(runner, chatId, fromAgentId);
   }
 
   /** Why each chat's agent has it (agents and admins only: the caller checks). */
@@ -185,9 +191,10 @@ export class RoutingService {
   }
 }
 
-/** assignmentReason in words: "auto-assigned: 1 of 5 open chats, the fewest of 3 online agents". */
-function explain(agent: Candidate, free: Candidate[], online: number): string {
+/** assignmentReason in words: "auto-assigned: 1 of 5 open chats, the fewest of 3 online agents" ("... apart from the one who released it"). */
+function explain(agent: Candidate, free: Candidate[], online: number, releaserPassedOver = false): string {
   const tie = free.filter((c) => c.active === agent.active).length > 1 ? ', assigned longest ago among equals' : '';
   const agents = online === 1 ? '1 online agent' : `${online} online agents`;
-  return `auto-assigned: ${agent.active + 1} of ${agent.maxChats} open chats, the fewest of ${agents}${tie}`;
+  const apart = releaserPassedOver ? ' apart from the one who released it' : '';
+  return `auto-assigned: ${agent.active + 1} of ${agent.maxChats} open chats, the fewest of ${agents}${apart}${tie}`;
 }

@@ -95,6 +95,25 @@ beforeAll(async () => {
   });
   // 6. The last moment of January: counted, still waiting.
   await addChat(db, { customerId: customer, createdAt: '2026-01-31T23:59:59.999Z', messages: [['CUSTOMER', '2026-01-31T23:59:59.999Z']] });
+  // March, measured from the messages alone (never from a column kept beside them):
+  // 7. No bot. The chat's row is from 11:00:00, its customer's first message from 11:00:40; Ann answers at 11:01:40: 60 s.
+  await addChat(db, {
+    customerId: customer, agentId: ann, createdAt: '2026-03-02T11:00:00Z',
+    messages: [['CUSTOMER', '2026-03-02T11:00:40Z'], ['SYSTEM', '2026-03-02T11:01:00Z'], ['AGENT', '2026-03-02T11:01:40Z', ann]],
+  });
+  // 8. The bot answered; no SYSTEM message marks a handover, the customer wrote again at 12:03:00; Ann answers at 12:03:45: 45 s.
+  await addChat(db, {
+    customerId: customer, agentId: ann, createdAt: '2026-03-03T12:00:00Z',
+    messages: [['CUSTOMER', '2026-03-03T12:00:00Z'], ['BOT', '2026-03-03T12:00:05Z'], ['CUSTOMER', '2026-03-03T12:03:00Z'], ['AGENT', '2026-03-03T12:03:45Z', ann]],
+  });
+  // 9. A SYSTEM line before the bot's reply is no handover: the one after it (12:10:00) is; Ben answers at 12:10:30: 30 s.
+  await addChat(db, {
+    customerId: customer, agentId: ben, createdAt: '2026-03-04T12:00:00Z',
+    messages: [
+      ['CUSTOMER', '2026-03-04T12:00:00Z'], ['SYSTEM', '2026-03-04T12:00:01Z'], ['BOT', '2026-03-04T12:00:05Z'],
+      ['SYSTEM', '2026-03-04T12:10:00Z'], ['AGENT', '2026-03-04T12:10:30Z', ben],
+    ],
+  });
   // Outside [from, to): February's first moment (Cleo's, rated 1) and New Year's Eve (Ann's, rated 1).
   await addChat(db, {
     customerId: customer, agentId: cleo, createdAt: JANUARY.to, closedAt: '2026-02-01T01:00:00Z', rating: 1,
@@ -127,6 +146,24 @@ describe('teamReport', () => {
         { agent: { displayName: 'Ann' }, chatsClosed: 1, medianFirstResponseSeconds: 375, averageRating: 5 },
         // Ben: chats 2 and 4 closed (rated 2, and not at all), chat 3 open; first responses 240 and 100.
         { agent: { displayName: 'Ben' }, chatsClosed: 2, medianFirstResponseSeconds: 170, averageRating: 2 },
+      ],
+    });
+  });
+
+  it('measures first responses from the messages: the customer\'s first line, or the handover after the bot\'s last reply', async () => {
+    const report = (await gqlOk(api.graphqlUrl, REPORT, { from: '2026-03-01T00:00:00Z', to: '2026-04-01T00:00:00Z' }, admin.token))['teamReport'];
+    expect(report).toEqual({
+      chatsCreated: 3,
+      chatsClosed: 0,
+      // 30, 45, 60.
+      medianFirstResponseSeconds: 45,
+      medianResolutionSeconds: null,
+      averageRating: null,
+      ratings: 0,
+      agents: [
+        // Ann: 60 and 45; Ben: 30.
+        { agent: { displayName: 'Ann' }, chatsClosed: 0, medianFirstResponseSeconds: 52.5, averageRating: null },
+        { agent: { displayName: 'Ben' }, chatsClosed: 0, medianFirstResponseSeconds: 30, averageRating: null },
       ],
     });
   });

@@ -3,30 +3,37 @@ import { inTransaction, queryRows } from '@parley/api/database';
 import type { TeamReportRow } from './chat-activity.type';
 
 /**
- * The chats created in [$1, $2), each with the moments the report measures.
- * - neededAt: when the chat needed a person. Created, for a chat the bot never
- *   answered; otherwise the first SYSTEM message after the bot's last reply
- *   (the handover: the customer asked for a person, or an agent joined).
- * - firstAgentAt / firstAgentId: its first AGENT message and who wrote it.
+ * The chats created in [$1, $2), each with the moments the report measures,
+ * all read from its messages (nothing stored beside them can be missing):
+ * - neededAt: when the chat needed a person. For a chat the bot never
+ *   answered, the customer's first message; after the bot's last reply, the
+ *   handover (the first SYSTEM message after it: the customer asked for a
+ *   person, or an agent joined), else the customer's next message; the
+ *   chat's creation when none of these is there.
+ * - firstAgentAt / firstAgentId: its first AGENT message after that moment, and who wrote it.
  * Indexes: IDX_chats_created for the range, IDX_messages_chat_kind_seq for
- * each chat's BOT, SYSTEM and AGENT messages, chat_ratings' key for ratings.
+ * each chat's BOT and AGENT messages, UQ_messages_chat_seq for the moment a
+ * person was needed, chat_ratings' key for ratings.
  */
 const MEASURED = `
   scope AS (
     SELECT c.id, c."agentId", c."createdAt", c."closedAt",
-      COALESCE(h."createdAt", c."createdAt") AS "neededAt",
+      COALESCE(need."createdAt", c."createdAt") AS "neededAt",
       fa."createdAt" AS "firstAgentAt", fa."senderId" AS "firstAgentId"
     FROM chats c
     LEFT JOIN LATERAL (
-      SELECT m."createdAt", m."senderId" FROM messages m WHERE m."chatId" = c.id AND m.kind = 'AGENT' ORDER BY m.seq LIMIT 1
-    ) fa ON true
-    -- Looked for only in chats a person answered (those the bot closed on its own have no first response).
+      SELECT b.seq FROM messages b WHERE b."chatId" = c.id AND b.kind = 'BOT' ORDER BY b.seq DESC LIMIT 1
+    ) bot ON true
     LEFT JOIN LATERAL (
-      SELECT s."createdAt" FROM messages s
-      WHERE fa."createdAt" IS NOT NULL AND s."chatId" = c.id AND s.kind = 'SYSTEM'
-        AND s.seq > (SELECT b.seq FROM messages b WHERE b."chatId" = c.id AND b.kind = 'BOT' ORDER BY b.seq DESC LIMIT 1)
-      ORDER BY s.seq LIMIT 1
-    ) h ON true
+      SELECT m.seq, m."createdAt" FROM messages m
+      WHERE m."chatId" = c.id AND m.seq > COALESCE(bot.seq, 0)
+        AND (m.kind = 'CUSTOMER' OR (bot.seq IS NOT NULL AND m.kind = 'SYSTEM'))
+      ORDER BY m.kind = 'SYSTEM' DESC, m.seq LIMIT 1
+    ) need ON true
+    LEFT JOIN LATERAL (
+      SELECT m."createdAt", m."senderId" FROM messages m
+      WHERE m."chatId" = c.id AND m.kind = 'AGENT' AND m.seq > COALESCE(need.seq, 0) ORDER BY m.seq LIMIT 1
+    ) fa ON true
     WHERE c."createdAt" >= $1 AND c."createdAt" < $2
   ),
   measured AS (

@@ -117,6 +117,31 @@ export class ChatAssignmentEntity {
   assignedAt: Date;
 }
 
+/**
+ * The agent a QUEUED chat was last released from (releaseChat): AUTO routing
+ * gives it to someone else while anyone else has room. A row only until the
+ * chat is next assigned.
+ */
+@Entity('chat_releases')
+export class ChatReleaseEntity {
+  @PrimaryColumn('uuid')
+  chatId: string;
+
+  @OneToOne(() => ChatEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'chatId' })
+  chat?: ChatEntity;
+
+  @Column('uuid')
+  agentId: string;
+
+  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'agentId' })
+  agent?: UserEntity;
+
+  @Column({ type: 'timestamptz', precision: 3, default: () => 'now()' })
+  releasedAt: Date;
+}
+
 /** A private note on a chat: agents and admins only, never delivered to a customer in any form. */
 @Entity('notes')
 @Index('IDX_notes_chat_created', ['chatId', 'createdAt', 'id'])
@@ -145,4 +170,4 @@ export class NoteEntity {
   createdAt: Date;
 }
 
-export const TEAM_ENTITIES = [AgentProfileEntity, TeamSettingsEntity, CannedReplyEntity, ChatLabelEntity, ChatAssignmentEntity, NoteEntity];
+export const TEAM_ENTITIES = [AgentProfileEntity, TeamSettingsEntity, CannedReplyEntity, ChatLabelEntity, ChatAssignmentEntity, ChatReleaseEntity, NoteEntity];

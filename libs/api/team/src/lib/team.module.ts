@@ -46,7 +46,7 @@ export const teamModule = defineModule({
     const team = new TeamService(dataSource, repository, presence);
     const routing = new RoutingService(dataSource, new RoutingRepository(dataSource), repository, presence, jobs, chats);
     // Accepting a chat takes the agent's capacity lock and records why, as auto-assignment does.
-    chats.useAssignmentRecorder(routing);
+    chats.hooks.useAssignmentRecorder(routing);
     const assignments = new AssignmentService(dataSource, chats, routing, presence, services.get(AUTH_SERVICE));
     const notes = new NotesService(dataSource, teamPubsub);
     // The bot's handover says when the team is back (outside business hours, or nobody ONLINE).

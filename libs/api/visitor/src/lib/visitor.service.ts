@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { isStaff, Role, scopedValue, unauthenticated, type RateLimits, type RequestContext, type Viewer } from '@parley/api/core';
-import { User, type AuthPayload, type AuthService, type SessionService, type TokenService } from '@parley/api/auth';
+import { User, userCacheOf, type AuthPayload, type AuthService, type SessionService, type TokenService } from '@parley/api/auth';
 import { verifyIdentity } from './identity';
 import { VisitorRepository, type VisitorFacts } from './visitor.repository';
 import { isSignedToken, pendingClaim, pendingFromPayload, VISITOR_REFRESH_TTL_SECONDS, VisitorTokens, type PendingVisitor } from './visitor-tokens';
@@ -68,6 +68,8 @@ export class VisitorService {
     // The anonymous session ends: its sockets close, its tokens stop working.
     if (anonymous?.sessionId) await this.deps.sessions.revoke(anonymous.id, anonymous.sessionId);
     this.stored.delete(anonymous?.id ?? '');
+    // Their name or email may have changed: every instance forgets what it kept of them.
+    await userCacheOf(this.deps.dataSource).changed(row.id);
     const user = User.from(row);
     const session = await this.deps.sessions.issue(user.id);
     const { token, expiresAt } = await this.deps.tokens.issueAccessToken(user, session.sessionId);

@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { LocalPubSub, RedisPubSub, type PubSub } from '@parley/api/core';
+import { createDataSource, runMigrations } from '@parley/api/database';
+import { createTestDatabase, type TestDatabase } from '@parley/api/testing';
+import { ArticleService } from './article.service';
+import { KnownArticles, type AssistTopics } from './known-articles';
+
+const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+
+/** One API instance's part: its article service, its cache, and how often the cache read the database. */
+interface Instance {
+  articles: ArticleService;
+  known: KnownArticles;
+  reads: () => number;
+}
+
+let database: TestDatabase;
+let db: DataSource;
+
+beforeAll(async () => {
+  database = await createTestDatabase('parley_known_articles');
+  db = createDataSource({ url: database.url, entities: [] });
+  await db.initialize();
+  await runMigrations(db);
+});
+
+afterAll(async () => {
+  await db?.destroy();
+  await database?.drop();
+});
+
+function instance(pubsub: PubSub<AssistTopics>): Instance {
+  let reads = 0;
+  const known: KnownArticles = new KnownArticles(() => {
+    reads++;
+    return articles.hasArticles();
+  }, pubsub);
+  const articles: ArticleService = new ArticleService(db, () => known.changed());
+  return { articles, known, reads: () => reads };
+}
+
+const until = async (condition: () => Promise<boolean>, timeoutMs = 10_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+/** Two instances: reads once each, and each hears the other's changes. */
+async function twoInstances(a: Instance, b: Instance): Promise<void> {
+  await db.query('DELETE FROM articles');
+  expect(await a.known.has()).toBe(false);
+  expect(await b.known.has()).toBe(false);
+  for (let i = 0; i < 5; i++) await Promise.all([a.known.has(), b.known.has()]);
+  expect([a.reads(), b.reads()]).toEqual([1, 1]);
+
+  // Created on A: A knows at once, B once the event reaches it (one more read each).
+  const article = await a.articles.create({ title: 'Returns', body: 'Send it back within 30 days.', tags: [] });
+  expect(await a.known.has()).toBe(true);
+  await until(async () => (await b.known.has()) === true);
+  expect([a.reads(), b.reads()]).toEqual([2, 2]);
+  for (let i = 0; i < 5; i++) await Promise.all([a.known.has(), b.known.has()]);
+  expect([a.reads(), b.reads()]).toEqual([2, 2]);
+
+  // Deleted on B: both read again and find none.
+  await b.articles.delete(article.id);
+  expect(await b.known.has()).toBe(false);
+  await until(async () => (await a.known.has()) === false);
+
+  // Imported on A (kb:import's path): B hears it.
+  await a.articles.importArticles([{ slug: `faq-${randomBytes(3).toString('hex')}`, title: 'Shipping', body: 'Two days.', tags: [] }]);
+  await until(async () => (await b.known.has()) === true);
+  await db.query('DELETE FROM articles');
+}
+
+describe('whether there are articles (what startChat asks), read once per instance', () => {
+  it('without REDIS_URL: the instance reads once and forgets on every change', async () => {
+    const pubsub = new LocalPubSub<AssistTopics>();
+    const a = instance(pubsub);
+    const b = instance(pubsub);
+    try {
+      await twoInstances(a, b);
+    } finally {
+      a.known.close();
+      b.known.close();
+      await pubsub.close();
+    }
+  });
+
+  it('with REDIS_URL: two instances on their own Redis connections hear each other', async () => {
+    const prefix = `parley-test-${randomBytes(4).toString('hex')}:`;
+    const pubsubs = [new RedisPubSub<AssistTopics>(REDIS_URL, { prefix }), new RedisPubSub<AssistTopics>(REDIS_URL, { prefix })];
+    const [a, b] = pubsubs.map(instance);
+    try {
+      await Promise.all([a.known.ready(), b.known.ready()]);
+      await twoInstances(a, b);
+    } finally {
+      a.known.close();
+      b.known.close();
+      await Promise.all(pubsubs.map((p) => p.close()));
+    }
+  });
+});

@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import type { PubSub } from '@parley/api/core';
+
+/** assist's live topic: the knowledge base gained or lost articles somewhere (any instance). */
+export interface AssistTopics extends Record<string, unknown> {
+  /** `from`: the instance that changed them (it has forgotten already). */
+  articlesChanged: { from: string };
+}
+
+export const ASSIST_TOPICS = ['articlesChanged'] as const;
+const ALL = 'all';
+
+/** A "no articles" answer is looked at again after this long: an import by `kb:import` into a running server's database publishes nothing. */
+const EMPTY_RECHECK_MS = 30_000;
+
+interface Cached {
+  answer: Promise<boolean>;
+  at: number;
+  value?: boolean;
+}
+
+/**
+ * Whether the knowledge base has any article, read once per instance instead
+ * of on every startChat. Every instance forgets it when any instance creates,
+ * imports or deletes articles (the pubsub: in-process without REDIS_URL,
+ * Redis with it), and when the shared bus was away (events may be lost).
+ */
+export class KnownArticles {
+  private cached: Cached | null = null;
+  private readonly stop: Array<() => void> = [];
+  private readonly id = randomUUID();
+
+  constructor(
+    private readonly read: () => Promise<boolean>,
+    private readonly pubsub: PubSub<AssistTopics>,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.stop.push(pubsub.subscribe('articlesChanged', ALL, (event) => event.from !== this.id && this.forget()));
+    if (pubsub.onResync) this.stop.push(pubsub.onResync(() => this.forget()));
+  }
+
+  /** Resolves once other instances' changes reach this one (shared pubsubs). */
+  async ready(): Promise<void> {
+    await this.pubsub.ready?.('articlesChanged', ALL);
+  }
+
+  has(): Promise<boolean> {
+    const cached = this.cached;
+    if (cached && !(cached.value === false && this.now() - cached.at >= EMPTY_RECHECK_MS)) return cached.answer;
+    // The promise is kept, not its value: a change heard while it is read drops it, and the next call reads again.
+    const entry: Cached = { answer: this.read(), at: this.now() };
+    this.cached = entry;
+    entry.answer.then(
+      (value) => void (entry.value = value),
+      () => void (this.cached === entry && (this.cached = null)),
+    );
+    return entry.answer;
+  }
+
+  /** Articles were created, imported or deleted here: every instance (this one at once) reads again. */
+  async changed(): Promise<void> {
+    this.forget();
+    await this.pubsub.publish('articlesChanged', ALL, { from: this.id });
+  }
+
+  close(): void {
+    for (const stop of this.stop.splice(0)) stop();
+  }
+
+  private forget(): void {
+    this.cached = null;
+  }
+}
