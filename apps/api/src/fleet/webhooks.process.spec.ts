@@ -100,6 +100,7 @@ it('delivers every event of a conversation in order, each signed as Standard Web
     body: 'Let me look into it',
     senderId: agent.id,
     createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+    attachments: [],
   });
   expect(got[6].data.chat['closedAt']).toEqual(expect.any(String));
   // Only messages a customer sees; the log tells the same story.

@@ -21,6 +21,21 @@ export interface AttachmentRow {
 const FIELDS = ['id', 'uploaderId', 'chatId', 'messageId', 'position', 'name', 'contentType', 'size', 'width', 'height', 'hasThumbnail', 'store', 'createdAt'];
 const COLUMNS = FIELDS.map((f) => `"${f}"`).join(', ');
 
+/**
+ * A message's attachments as a JSON array built in SQL, in the order the
+ * message named them, with the fields of the schema's Attachment: for
+ * statements of other domains (webhooks' message.created) that read them in
+ * the message's own transaction. `messageId` is an SQL expression of type
+ * uuid; `base` an SQL text expression (a parameter) put before the download
+ * paths (fileUrl, thumbnailUrl), so that they can be absolute.
+ */
+export function messageAttachmentsJsonSql(messageId: string, base: string): string {
+  return `(SELECT coalesce(jsonb_agg(jsonb_build_object('id', a.id, 'name', a.name, 'contentType', a."contentType", 'size', a.size,
+      'url', ${base} || '/uploads/' || a.id, 'width', a.width, 'height', a.height,
+      'thumbnailUrl', CASE WHEN a."hasThumbnail" THEN ${base} || '/uploads/' || a.id || '/thumbnail' END) ORDER BY a.position), '[]'::jsonb)
+    FROM attachments a WHERE a."messageId" = ${messageId})`;
+}
+
 /** Every SQL statement of the attachments domain. */
 export class AttachmentRepository {
   constructor(private readonly dataSource: DataSource) {}

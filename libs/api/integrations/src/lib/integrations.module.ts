@@ -17,7 +17,7 @@ export const integrationsModule = defineModule({
   resolvers: [WebhookResolver],
   topics: [WEBHOOKS_CHANGED],
   async create({ config, dataSource, pubsub, logger, services }) {
-    const repository = new WebhookRepository(dataSource);
+    const repository = new WebhookRepository(dataSource, config.publicUrl ?? '');
     const guard = new AddressGuard(config.production);
     const subscriptions = new WebhookSubscriptions(repository, pubsub as PubSub<WebhookTopics>);
     const delivery = new WebhookDeliverer(repository, services.get(JOB_QUEUE), guard, logger);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { queryRows } from '@parley/api/database';
+import { messageAttachmentsJsonSql } from '@parley/api/attachments';
 import { CUSTOMER_VISIBLE_KINDS, type ChatEvent, type EventChat } from '@parley/api/chat';
 import type { MessageRow } from '@parley/api/chat';
 
@@ -71,6 +72,8 @@ export function messageData(message: MessageRow): Record<string, unknown> {
     body: message.body,
     senderId: message.senderId,
     createdAt: iso(message.createdAt),
+    // Filled in SQL from the message's own transaction (WRITE_EVENTS), where its files were named.
+    attachments: [],
   };
 }
 
@@ -81,22 +84,32 @@ const chatJsonSql = (c: string) =>
     'createdAt', ${isoSql(`${c}."createdAt"`)}, 'updatedAt', ${isoSql(`${c}."updatedAt"`)}, 'closedAt', ${isoSql(`${c}."closedAt"`)})`;
 const messageJsonSql = (m: string) =>
   `jsonb_build_object('id', ${m}.id, 'chatId', ${m}."chatId", 'seq', ${m}.seq, 'kind', ${m}.kind, 'body', ${m}.body, 'senderId', ${m}."senderId",
-    'createdAt', ${isoSql(`${m}."createdAt"`)})`;
+    'createdAt', ${isoSql(`${m}."createdAt"`)}, 'attachments', '[]'::jsonb)`;
 const NEW_MESSAGE_ID = `'msg_' || replace(gen_random_uuid()::text, '-', '')`;
 const VISIBLE_KINDS_SQL = CUSTOMER_VISIBLE_KINDS.map((kind) => `'${kind}'`).join(', ');
 
 /**
  * The outbox rows of a transaction's events, one per event and active webhook
- * that takes it, in the events' order ($1 chat, $2 types, $3 data).
+ * that takes it, in the events' order ($1 chat, $2 types, $3 data, $4 the
+ * site's address for the files' URLs). A message's attachments are read here,
+ * in its transaction, after its uploads were named in it. (The one-statement
+ * send below never carries files: a message with files takes this path.)
  */
 const WRITE_EVENTS = `INSERT INTO webhook_deliveries (id, "webhookId", "chatId", "messageId", event, data)
-  SELECT gen_random_uuid(), w.id, $1::uuid, ${NEW_MESSAGE_ID}, e.type, e.data
+  SELECT gen_random_uuid(), w.id, $1::uuid, ${NEW_MESSAGE_ID}, e.type,
+    CASE WHEN e.data ? 'message'
+      THEN jsonb_set(e.data, '{message,attachments}', ${messageAttachmentsJsonSql(`(e.data #>> '{message,id}')::uuid`, '$4::text')})
+      ELSE e.data END
   FROM unnest($2::text[], $3::jsonb[]) WITH ORDINALITY AS e(type, data, n)
   JOIN webhooks w ON w.active AND e.type = ANY(w.events)
   ORDER BY e.n, w.id`;
 
 export class WebhookRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  /** `publicUrl`: the site's address, before the files' download paths in events (none: the paths alone, as the schema gives them). */
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly publicUrl = '',
+  ) {}
 
   private rows<T>(text: string, params: unknown[] = [], runner?: QueryRunner): Promise<T[]> {
     return queryRows<T>(this.dataSource, text, params, runner);
@@ -134,7 +147,7 @@ export class WebhookRepository {
   // ---------------------------------------------------------------- the outbox
 
   async writeEvents(runner: QueryRunner, chatId: string, events: ChatEvent[]): Promise<void> {
-    await this.rows(WRITE_EVENTS, [chatId, events.map((e) => e.type), events.map((e) => JSON.stringify(eventData(e)))], runner);
+    await this.rows(WRITE_EVENTS, [chatId, events.map((e) => e.type), events.map((e) => JSON.stringify(eventData(e))), this.publicUrl], runner);
   }
 
   /** message.created as a CTE of the one-statement send, from its CTEs `message` and `chat` (ChatOutbox.sendStatementPart). */
