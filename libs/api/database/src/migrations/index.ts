@@ -11,6 +11,7 @@ import { Webhooks1796323685311 } from './1796323685311-Webhooks';
 import { TeamNotes1796327422183 } from './1796327422183-TeamNotes';
 import { WidgetSettings1796327760075 } from './1796327760075-WidgetSettings';
 import { ChatActivity1796327784519 } from './1796327784519-ChatActivity';
+import { WebhookSecretSealed1796336899485 } from './1796336899485-WebhookSecretSealed';
 
 /** Every migration, oldest first. Never edit one that has landed; generate a new one. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   TeamNotes1796327422183,
   WidgetSettings1796327760075,
   ChatActivity1796327784519,
+  WebhookSecretSealed1796336899485,
 ];

@@ -81,3 +81,69 @@ it("carries a message's attachments in message.created: the schema's fields, wit
   expect(file.status).toBe(200);
   expect(Buffer.from(await file.arrayBuffer()).equals(PDF)).toBe(true);
 });
+
+describe('signing secrets', () => {
+  const secretsOf = (id: string) =>
+    api.server.dataSource.query(`SELECT secret, "secretSealed" FROM webhooks WHERE id = $1`, [id]) as Promise<Array<{ secret: string | null; secretSealed: string | null }>>;
+
+  it('are shown once, at creation, kept only encrypted, and still sign every delivery', async () => {
+    const other = new WebhookReceiver();
+    await other.start();
+    try {
+      const created = (await gqlOk(api.graphqlUrl, CREATE, { url: other.url, events: ['chat.created'] }, admin.token))['createWebhook'];
+      other.secret = created.secret;
+      expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+      const [row] = await secretsOf(created.webhook.id);
+      expect(row.secret).toBeNull();
+      expect(row.secretSealed).toMatch(/^v1\./);
+      // Neither the secret nor its key bytes are anywhere in the row.
+      expect(JSON.stringify(row)).not.toContain(created.secret.slice('whsec_'.length, 30));
+      // No query gives it again: the schema's Webhook has no such field.
+      const asked = await fetch(api.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token}` },
+        body: JSON.stringify({ query: '{ webhooks { id secret } }' }),
+      });
+      const refused = (await asked.json()) as { data?: unknown; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+      expect(refused.data).toBeUndefined();
+      expect(refused.errors?.[0]).toMatchObject({ message: expect.stringContaining('"secret"'), extensions: { code: 'BAD_USER_INPUT' } });
+
+      const customer = await registerCustomer(api);
+      const chatId = (await gqlOk(api.graphqlUrl, START, { input: { message: 'Hello' } }, customer.token))['startChat'].id;
+      await new Promise<void>((resolve, reject) => {
+        const until = Date.now() + 30_000;
+        const look = () => (other.accepted(chatId).length ? resolve() : Date.now() > until ? reject(new Error('no delivery')) : setTimeout(look, 100));
+        look();
+      });
+      expect(other.accepted(chatId)[0].verified).toBe(true);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('stored in plaintext by an earlier version are encrypted at the next start, and sign as before', async () => {
+    const legacy = new WebhookReceiver();
+    await legacy.start();
+    try {
+      legacy.secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+      const [{ id }] = await api.server.dataSource.query(
+        `INSERT INTO webhooks (id, url, events, secret) VALUES (gen_random_uuid(), $1, '{chat.created}', $2) RETURNING id`,
+        [legacy.url, legacy.secret],
+      );
+      await api.restart();
+      const [row] = await secretsOf(id);
+      expect(row.secret).toBeNull();
+      expect(row.secretSealed).toMatch(/^v1\./);
+      const customer = await registerCustomer(api);
+      const chatId = (await gqlOk(api.graphqlUrl, START, { input: { message: 'After the upgrade' } }, customer.token))['startChat'].id;
+      await new Promise<void>((resolve, reject) => {
+        const until = Date.now() + 30_000;
+        const look = () => (legacy.accepted(chatId).length ? resolve() : Date.now() > until ? reject(new Error('no delivery')) : setTimeout(look, 100));
+        look();
+      });
+      expect(legacy.accepted(chatId)[0].verified).toBe(true);
+    } finally {
+      await legacy.stop();
+    }
+  });
+});
