@@ -90,6 +90,21 @@ export class AttachmentRepository {
     return row ?? null;
   }
 
+  /** Of these ids, the ones that name an attachment. */
+  async existing(ids: readonly string[]): Promise<Set<string>> {
+    const rows = await this.rows<{ id: string }>(`SELECT id FROM attachments WHERE id = ANY($1::uuid[])`, [ids]);
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /** Unsent uploads past their time by `lateSeconds` more: their expiry job was lost. */
+  async overdueUnclaimed(unclaimedSeconds: number, lateSeconds: number, limit: number): Promise<string[]> {
+    const rows = await this.rows<{ id: string }>(
+      `SELECT id FROM attachments WHERE "messageId" IS NULL AND "createdAt" < now() - make_interval(secs => $1) LIMIT $2`,
+      [unclaimedSeconds + lateSeconds, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** Attachments kept in `store`, `limit` at a time after `afterId` (moving files between stores). */
   inStore(store: string, afterId: string | null, limit: number): Promise<AttachmentRow[]> {
     return this.rows<AttachmentRow>(

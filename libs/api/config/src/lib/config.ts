@@ -64,6 +64,10 @@ export interface AttachmentsConfig {
   unclaimedSeconds: number;
   /** New uploads go here; files already stored are read from the store that holds them. */
   store: 'postgres' | 's3';
+  /** How often the sweep for orphaned bytes runs (default an hour; tests shorten it). */
+  sweepEverySeconds?: number;
+  /** Bytes younger than this are never orphans yet (an upload writes them before its row; default an hour). */
+  orphanGraceSeconds?: number;
   s3?: { endpoint?: string; region: string; bucket: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
 }
 
