@@ -6,8 +6,9 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { acceptChat, createAgent, login, registerCustomer, sendMessage, startTestServer, type TestServer } from '@parley/api/testing';
 
 // The SDK in a browser: its sources bundled by esbuild as a page would load them, run in Debian's
-// Chromium (the browser's own fetch and WebSocket) against a real server, from a site of another origin.
-const ORIGIN = 'http://app.test';
+// Chromium (the browser's own fetch and WebSocket) against a real server, from a site of another
+// origin (localhost: page and API both on loopback, as Chromium wants for a plain-HTTP page reaching a
+// local address).
 const TTL_SECONDS = 3;
 
 let api: TestServer;
