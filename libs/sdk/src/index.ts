@@ -4,6 +4,7 @@ export type { ParleyClientOptions, RequestOptions, ChatSubscriptionOptions, Mess
 export { LiveStream } from './lib/live-stream.js';
 export type { LiveOptions, ReconnectOptions } from './lib/live-stream.js';
 export type { Session } from './lib/session.js';
+export type { WebhookEvent, WebhookEventType, WebhookChat, WebhookMessage, WebhookAttachment } from './lib/webhooks.js';
 export type { RetryOptions } from './lib/backoff.js';
 export type { FetchLike, TypedDocument } from './lib/http.js';
 export { ParleyError, isParleyError, API_ERROR_CODES } from './lib/errors.js';

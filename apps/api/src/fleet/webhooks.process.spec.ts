@@ -1,6 +1,6 @@
 import { createDataSource } from '@parley/api/database';
 import { RedisPubSub, Role, type Viewer } from '@parley/api/core';
-import { AddressGuard, WebhookRepository, WebhookService, WebhookSubscriptions, type WebhookTopics } from '@parley/api/integrations';
+import { AddressGuard, SecretBox, WebhookRepository, WebhookService, WebhookSubscriptions, type WebhookTopics } from '@parley/api/integrations';
 import { WebhookReceiver, type Received } from '@parley/api/integrations/testing';
 import { acceptChatAt, createAgentAt, gqlOk, registerAt, SEND, startChatAt, until, type Account, type Fleet, startFleet } from '@parley/api/testing';
 import type { DataSource } from 'typeorm';
@@ -33,7 +33,8 @@ beforeAll(async () => {
   dataSource = createDataSource({ url: fleet.database.url, entities: [], poolSize: 2 });
   await dataSource.initialize();
   pubsub = new RedisPubSub<WebhookTopics>(fleet.redis.url, { prefix: 'parley:' });
-  const repository = new WebhookRepository(dataSource);
+  // The instances' own key: derived from the deployment's JWT secret (no WEBHOOK_SECRET_KEY set).
+  const repository = new WebhookRepository(dataSource, SecretBox.fromConfig({ jwtSecret: new Uint8Array(Buffer.from(fleet.settings.jwtSecret, 'utf8')) }));
   subscriptions = new WebhookSubscriptions(repository, pubsub);
   webhooks = new WebhookService(repository, subscriptions, new AddressGuard(false), false);
   const [row] = await fleet.query<{ id: string }>(`SELECT id FROM users WHERE role = 'ADMIN' LIMIT 1`, []);
@@ -100,6 +101,7 @@ it('delivers every event of a conversation in order, each signed as Standard Web
     body: 'Let me look into it',
     senderId: agent.id,
     createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+    attachments: [],
   });
   expect(got[6].data.chat['closedAt']).toEqual(expect.any(String));
   // Only messages a customer sees; the log tells the same story.

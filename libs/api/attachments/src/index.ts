@@ -1,5 +1,6 @@
 export * from './lib/attachment.entity';
 export * from './lib/attachment.type';
+export { messageAttachmentsJsonSql } from './lib/attachment.repository';
 export * from './lib/attachment.service';
 export * from './lib/attachment.errors';
 export * from './lib/blob-store';

@@ -1,4 +1,5 @@
 export * from './lib/address-guard';
+export * from './lib/secret-box';
 export * from './lib/webhook.entity';
 export * from './lib/webhook.type';
 export * from './lib/webhook.repository';

@@ -21,6 +21,21 @@ export interface AttachmentRow {
 const FIELDS = ['id', 'uploaderId', 'chatId', 'messageId', 'position', 'name', 'contentType', 'size', 'width', 'height', 'hasThumbnail', 'store', 'createdAt'];
 const COLUMNS = FIELDS.map((f) => `"${f}"`).join(', ');
 
+/**
+ * A message's attachments as a JSON array built in SQL, in the order the
+ * message named them, with the fields of the schema's Attachment: for
+ * statements of other domains (webhooks' message.created) that read them in
+ * the message's own transaction. `messageId` is an SQL expression of type
+ * uuid; `base` an SQL text expression (a parameter) put before the download
+ * paths (fileUrl, thumbnailUrl), so that they can be absolute.
+ */
+export function messageAttachmentsJsonSql(messageId: string, base: string): string {
+  return `(SELECT coalesce(jsonb_agg(jsonb_build_object('id', a.id, 'name', a.name, 'contentType', a."contentType", 'size', a.size,
+      'url', ${base} || '/uploads/' || a.id, 'width', a.width, 'height', a.height,
+      'thumbnailUrl', CASE WHEN a."hasThumbnail" THEN ${base} || '/uploads/' || a.id || '/thumbnail' END) ORDER BY a.position), '[]'::jsonb)
+    FROM attachments a WHERE a."messageId" = ${messageId})`;
+}
+
 /** Every SQL statement of the attachments domain. */
 export class AttachmentRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -73,6 +88,21 @@ export class AttachmentRepository {
   async deleteUnclaimed(id: string, runner: QueryRunner): Promise<AttachmentRow | null> {
     const [row] = await this.rows<AttachmentRow>(`DELETE FROM attachments WHERE id = $1 AND "messageId" IS NULL RETURNING ${COLUMNS}`, [id], runner);
     return row ?? null;
+  }
+
+  /** Of these ids, the ones that name an attachment. */
+  async existing(ids: readonly string[]): Promise<Set<string>> {
+    const rows = await this.rows<{ id: string }>(`SELECT id FROM attachments WHERE id = ANY($1::uuid[])`, [ids]);
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /** Unsent uploads past their time by `lateSeconds` more: their expiry job was lost. */
+  async overdueUnclaimed(unclaimedSeconds: number, lateSeconds: number, limit: number): Promise<string[]> {
+    const rows = await this.rows<{ id: string }>(
+      `SELECT id FROM attachments WHERE "messageId" IS NULL AND "createdAt" < now() - make_interval(secs => $1) LIMIT $2`,
+      [unclaimedSeconds + lateSeconds, limit],
+    );
+    return rows.map((r) => r.id);
   }
 
   /** Attachments kept in `store`, `limit` at a time after `afterId` (moving files between stores). */

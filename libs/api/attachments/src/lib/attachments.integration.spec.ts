@@ -4,7 +4,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { randomUUID } from 'node:crypto';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import sharp from 'sharp';
 import type { AttachmentsConfig } from '@parley/api/config';
@@ -349,5 +350,44 @@ describe('on an S3-compatible store (s3rver)', () => {
         s3.close();
       }
     });
+  });
+  describe('the sweep for orphaned bytes (a job on the queue)', () => {
+    let api: TestServer;
+    const objectExists = async (key: string) =>
+      client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key })).then(
+        () => true,
+        (error: { name?: string }) => {
+          if (error.name === 'NoSuchKey') return false;
+          throw error;
+        },
+      );
+    beforeAll(async () => {
+      // Last in this file: the sweep judges the whole bucket by this server's database.
+      api = await startTestServer({ attachments: { ...TEST_LIMITS, store: 's3', s3: settings, sweepEverySeconds: 1, orphanGraceSeconds: 1 } });
+    }, 60_000);
+    afterAll(() => api?.stop(), 30_000);
+
+    it('deletes objects and blobs no row names (a deleted chat, an upload that died before its row), and keeps the rest', async () => {
+      const customer = await registerCustomer(api);
+      const sent = (await upload(api, customer.token, await photoWithGps(), 'kept.jpg')).body['id'] as string;
+      await gqlOk(api.graphqlUrl, START, { input: { message: 'kept', attachmentIds: [sent] } }, customer.token);
+      const gone = (await upload(api, customer.token, Buffer.from('deleted with its chat\n'), 'gone.txt')).body['id'] as string;
+      const chatId = (await gqlOk(api.graphqlUrl, START, { input: { message: 'to be deleted', attachmentIds: [gone] } }, customer.token))['startChat'].id;
+      // The chat goes (its attachment rows by cascade); the bytes in the bucket are the sweep's to find.
+      await api.server.dataSource.query('DELETE FROM chats WHERE id = $1', [chatId]);
+      // Bytes whose row never came, in the bucket and in the table.
+      const stray = randomUUID();
+      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: stray, Body: 'stray' }));
+      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${stray}/thumbnail`, Body: 'stray' }));
+      const strayBlob = randomUUID();
+      await api.server.dataSource.query('INSERT INTO attachment_blobs (key, data) VALUES ($1, $2)', [strayBlob, Buffer.from('stray')]);
+      expect(await objectExists(gone)).toBe(true);
+
+      await eventually(async () => !(await objectExists(gone)) && !(await objectExists(stray)) && !(await objectExists(`${stray}/thumbnail`)), 30_000);
+      await eventually(async () => (await count(api, 'SELECT count(*) FROM attachment_blobs WHERE key = $1', [strayBlob])) === 0, 30_000);
+      expect(await objectExists(sent)).toBe(true);
+      expect(await objectExists(`${sent}/thumbnail`)).toBe(true);
+      expect((await download(api, customer.token, `/uploads/${sent}`)).status).toBe(200);
+    }, 60_000);
   });
 });

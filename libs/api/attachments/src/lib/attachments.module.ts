@@ -6,6 +6,7 @@ import { AttachmentBlobEntity, AttachmentEntity } from './attachment.entity';
 import { MessageAttachmentsResolver } from './attachment.resolver';
 import { AttachmentService, DEFAULT_ATTACHMENTS, EXPIRE_UPLOAD } from './attachment.service';
 import { PostgresBlobStore, S3BlobStore } from './blob-store';
+import { OrphanSweep } from './orphan-sweep';
 import { uploadRoutes } from './upload-routes';
 import type { MessageRow } from '@parley/api/chat';
 
@@ -22,14 +23,18 @@ export const attachmentsModule = defineModule({
   create({ config, dataSource, limits, logger, services }) {
     const settings = config.attachments ?? DEFAULT_ATTACHMENTS;
     const s3 = settings.s3 ? new S3BlobStore(settings.s3) : undefined;
+    const postgres = new PostgresBlobStore(dataSource);
     const jobs = services.get(JOB_QUEUE);
     const chats = services.get(CHAT_SERVICE);
-    const attachments = new AttachmentService(dataSource, { postgres: new PostgresBlobStore(dataSource), s3 }, settings, limits, jobs, chats);
+    const attachments = new AttachmentService(dataSource, { postgres, s3 }, settings, limits, jobs, chats);
     chats.useAttachments(attachments);
     void jobs.work(EXPIRE_UPLOAD, async ({ id }) => {
       await attachments.expire(id);
     });
+    const sweep = new OrphanSweep(dataSource, { postgres, s3 }, attachments, jobs, logger, settings);
+    void sweep.attach();
     return {
+      start: () => sweep.start(),
       resolvers: [new MessageAttachmentsResolver(attachments)],
       http: (app) => uploadRoutes(app, attachments, services.get(AUTHENTICATOR), logger),
       async stop() {

@@ -1,4 +1,4 @@
-import { DeleteObjectsCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { AttachmentsConfig } from '@parley/api/config';
 import { queryRows } from '@parley/api/database';
@@ -29,6 +29,19 @@ export class PostgresBlobStore implements BlobStore {
 
   async delete(keys: readonly string[], runner?: QueryRunner): Promise<void> {
     if (keys.length) await queryRows(this.dataSource, `DELETE FROM attachment_blobs WHERE key = ANY($1::text[])`, [keys], runner);
+  }
+
+  /** Deletes bytes whose attachment row is gone (its chat or uploader deleted, say); how many, at most `limit`. */
+  async deleteOrphans(limit: number): Promise<number> {
+    const rows = await queryRows(
+      this.dataSource,
+      `DELETE FROM attachment_blobs WHERE key IN (
+         SELECT b.key FROM attachment_blobs b
+         WHERE NOT EXISTS (SELECT 1 FROM attachments a WHERE a.id::text = split_part(b.key, '/', 1)) LIMIT $1
+       ) RETURNING key`,
+      [limit],
+    );
+    return rows.length;
   }
 }
 
@@ -67,6 +80,16 @@ export class S3BlobStore implements BlobStore {
 
   async delete(keys: readonly string[]): Promise<void> {
     if (keys.length) await this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }));
+  }
+
+  /** The bucket's keys last written before `before`, a page (at most 1000) at a time. */
+  async *keysBefore(before: Date): AsyncGenerator<string[]> {
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, ContinuationToken: token }));
+      yield (page.Contents ?? []).filter((o) => o.Key && o.LastModified && o.LastModified < before).map((o) => o.Key as string);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
   }
 
   close(): void {

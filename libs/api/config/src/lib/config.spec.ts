@@ -64,6 +64,7 @@ describe('loadConfig', () => {
     ['ADMIN_EMAIL', { ADMIN_EMAIL: 'not-an-email', ADMIN_PASSWORD: 'password1' }],
     ['ADMIN_PASSWORD', { ADMIN_EMAIL: 'boss@example.com' }],
     ['JWT_SECRET', { JWT_SECRET: 'too-short' }],
+    ['WEBHOOK_SECRET_KEY', { WEBHOOK_SECRET_KEY: 'a'.repeat(31) }],
     ['IDENTITY_SECRET', { IDENTITY_SECRET: 'too-short' }],
     ['WIDGET_ORIGINS', { WIDGET_ORIGINS: 'https://shop.example, shop.example' }],
     ['WIDGET_ORIGINS', { WIDGET_ORIGINS: 'https://shop.example/page' }],

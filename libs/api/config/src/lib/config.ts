@@ -53,6 +53,8 @@ export interface Config {
   mail?: { smtpUrl: string; from: string };
   /** The site's address as people reach it (links in emails), without a trailing slash. */
   publicUrl?: string;
+  /** Key material for webhook signing secrets at rest (WEBHOOK_SECRET_KEY); unset: derived from jwtSecret. */
+  webhookSecretKey?: Uint8Array;
 }
 
 /** Where attachments' bytes live and how much may be sent (README, Attachments). */
@@ -62,6 +64,10 @@ export interface AttachmentsConfig {
   unclaimedSeconds: number;
   /** New uploads go here; files already stored are read from the store that holds them. */
   store: 'postgres' | 's3';
+  /** How often the sweep for orphaned bytes runs (default an hour; tests shorten it). */
+  sweepEverySeconds?: number;
+  /** Bytes younger than this are never orphans yet (an upload writes them before its row; default an hour). */
+  orphanGraceSeconds?: number;
   s3?: { endpoint?: string; region: string; bucket: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
 }
 
@@ -147,6 +153,7 @@ export const CONFIG_VARIABLES = {
   SMTP_URL: str({ default: undefined }),
   MAIL_FROM: str({ default: undefined }),
   PUBLIC_URL: url({ default: undefined }),
+  WEBHOOK_SECRET_KEY: str({ default: undefined }),
 };
 
 /**
@@ -208,6 +215,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (mail && production && !clean.PUBLIC_URL) throw new ConfigError('PUBLIC_URL', 'is required in production when SMTP_URL is set (the links in emails)');
 
   return {
+    webhookSecretKey: resolveWebhookSecretKey(clean.WEBHOOK_SECRET_KEY),
     attachments: {
       maxBytes: clean.UPLOAD_MAX_BYTES,
       customerBytesPerDay: clean.UPLOAD_CUSTOMER_BYTES_PER_DAY,
@@ -299,6 +307,20 @@ export function secretBytes(value: string): number {
     return Buffer.from(value.replace(/=+$/, ''), value.includes('-') || value.includes('_') ? 'base64url' : 'base64').length;
   }
   return Buffer.byteLength(value, 'utf8');
+}
+
+/**
+ * The key material webhook signing secrets are encrypted with. Unset, it is
+ * derived from the JWT secret (each deployment has its own; in development
+ * that one is generated into DATA_DIR); set, it survives JWT_SECRET rotations.
+ */
+function resolveWebhookSecretKey(value: string | undefined): Uint8Array | undefined {
+  if (value === undefined) return undefined;
+  const bytes = secretBytes(value);
+  if (bytes < MIN_SECRET_BYTES) {
+    throw new ConfigError('WEBHOOK_SECRET_KEY', `must hold at least ${MIN_SECRET_BYTES} random bytes (it holds ${bytes}); generate one with: openssl rand -base64 48`);
+  }
+  return new Uint8Array(Buffer.from(value, 'utf8'));
 }
 
 /**

@@ -12,6 +12,7 @@ import { TeamNotes1796327422183 } from './1796327422183-TeamNotes';
 import { WidgetSettings1796327760075 } from './1796327760075-WidgetSettings';
 import { ChatActivity1796327784519 } from './1796327784519-ChatActivity';
 import { ChatReleases1796336588281 } from './1796336588281-ChatReleases';
+import { WebhookSecretSealed1796336899485 } from './1796336899485-WebhookSecretSealed';
 
 /** Every migration, oldest first. Never edit one that has landed; generate a new one. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   WidgetSettings1796327760075,
   ChatActivity1796327784519,
   ChatReleases1796336588281,
+  WebhookSecretSealed1796336899485,
 ];

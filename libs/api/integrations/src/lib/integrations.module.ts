@@ -3,6 +3,7 @@ import { CHAT_SERVICE } from '@parley/api/chat';
 import { JOB_QUEUE } from '@parley/api/jobs';
 import { AddressGuard } from './address-guard';
 import { WebhookDeliverer } from './webhook.delivery';
+import { SecretBox } from './secret-box';
 import { INTEGRATION_ENTITIES } from './webhook.entity';
 import { WebhookOutbox } from './webhook.outbox';
 import { WebhookRepository } from './webhook.repository';
@@ -17,7 +18,7 @@ export const integrationsModule = defineModule({
   resolvers: [WebhookResolver],
   topics: [WEBHOOKS_CHANGED],
   async create({ config, dataSource, pubsub, logger, services }) {
-    const repository = new WebhookRepository(dataSource);
+    const repository = new WebhookRepository(dataSource, SecretBox.fromConfig(config), config.publicUrl ?? '');
     const guard = new AddressGuard(config.production);
     const subscriptions = new WebhookSubscriptions(repository, pubsub as PubSub<WebhookTopics>);
     const delivery = new WebhookDeliverer(repository, services.get(JOB_QUEUE), guard, logger);
@@ -27,6 +28,11 @@ export const integrationsModule = defineModule({
     return {
       resolvers: [new WebhookResolver(webhooks)],
       async start() {
+        // Secrets kept in plaintext by earlier versions are sealed before anything is delivered.
+        const sealed = await repository.sealPlaintextSecrets();
+        if (sealed) logger.info({ webhooks: sealed }, 'webhook signing secrets encrypted at rest');
+        const unreadable = await repository.sealedWithAnotherKey();
+        if (unreadable) logger.error({ webhooks: unreadable }, 'webhook secrets sealed with another key: their deliveries fail until WEBHOOK_SECRET_KEY (or JWT_SECRET) is restored or the webhooks are created again');
         await subscriptions.start();
         await delivery.start();
       },

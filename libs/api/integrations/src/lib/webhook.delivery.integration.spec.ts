@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '@parley/api/testing';
 import { createDataSource, inTransaction, runMigrations } from '@parley/api/database';
@@ -9,6 +9,9 @@ import { AddressGuard } from './address-guard';
 import { WebhookDeliverer } from './webhook.delivery';
 import { WebhookRepository } from './webhook.repository';
 import { newWebhookSecret } from './webhook.service';
+import { SecretBox } from './secret-box';
+
+const secrets = new SecretBox(randomBytes(32));
 
 /** Counts the attempts this worker won. */
 class CountingRepository extends WebhookRepository {
@@ -83,10 +86,10 @@ describe('webhook delivery workers', () => {
   it('never sends one attempt twice at once: each event goes out once, in order, whichever worker takes it', async () => {
     receiver.holdMs = 15;
     const chats = [randomUUID(), randomUUID(), randomUUID()];
-    const repository = new WebhookRepository(dataSource);
+    const repository = new WebhookRepository(dataSource, secrets);
     for (const chatId of chats) await inTransaction(dataSource, (runner) => repository.writeEvents(runner, chatId, events(chatId, 12)));
-    const a = new CountingRepository(dataSource);
-    const b = new CountingRepository(dataSource);
+    const a = new CountingRepository(dataSource, secrets);
+    const b = new CountingRepository(dataSource, secrets);
     const [first, second] = [worker(a), worker(b)];
     await Promise.all(chats.flatMap((chatId) => [drain(first, chatId), drain(second, chatId)]));
     expect(receiver.overlaps).toBe(0);
@@ -103,7 +106,7 @@ describe('webhook delivery workers', () => {
   it('gives an attempt whose worker died back after its lease, and ignores that worker if it answers late', async () => {
     receiver.holdMs = 0;
     const chatId = randomUUID();
-    const repository = new WebhookRepository(dataSource);
+    const repository = new WebhookRepository(dataSource, secrets);
     await inTransaction(dataSource, (runner) => repository.writeEvents(runner, chatId, events(chatId, 2)));
     // A worker takes the first event for one second, then "dies" before settling it.
     const dead = await repository.claimHead(webhookId, chatId, 1);
@@ -122,7 +125,7 @@ describe('webhook delivery workers', () => {
 
   it('gives an event up once it is older than the give-up age, and lets the next of the chat go', async () => {
     const chatId = randomUUID();
-    const repository = new WebhookRepository(dataSource);
+    const repository = new WebhookRepository(dataSource, secrets);
     await inTransaction(dataSource, (runner) => repository.writeEvents(runner, chatId, events(chatId, 2)));
     let first = '';
     receiver.answer = ({ id, chatId: chat }) => {
@@ -140,7 +143,7 @@ describe('webhook delivery workers', () => {
 
   it('trims settled deliveries older than the log keeps, and never a pending one', async () => {
     const chatId = randomUUID();
-    const repository = new WebhookRepository(dataSource);
+    const repository = new WebhookRepository(dataSource, secrets);
     await inTransaction(dataSource, (runner) => repository.writeEvents(runner, chatId, events(chatId, 3)));
     const ids: Array<{ id: string }> = await dataSource.query(`SELECT id FROM webhook_deliveries WHERE "chatId" = $1 ORDER BY position`, [chatId]);
     await dataSource.query(`UPDATE webhook_deliveries SET "createdAt" = now() - interval '31 days' WHERE "chatId" = $1`, [chatId]);

@@ -122,7 +122,10 @@ export class WebhookDeliverer {
         return new Date(Math.max(new Date(head.nextAttemptAt).getTime(), Date.now()));
       }
       const body = JSON.stringify({ type: claimed.event, timestamp: new Date(claimed.occurredAt).toISOString(), data: claimed.data });
-      const outcome = await this.send({ url: claimed.url, secret: claimed.secret, messageId: claimed.messageId, body });
+      const outcome: DeliveryOutcome =
+        claimed.secret === null
+          ? { ok: false, status: null, error: claimed.secretError }
+          : await this.send({ url: claimed.url, secret: claimed.secret, messageId: claimed.messageId, body });
       if (outcome.ok) {
         await this.repository.delivered(claimed.id, claimed.attempts, outcome.status as number);
         continue;

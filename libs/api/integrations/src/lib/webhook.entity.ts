@@ -1,8 +1,9 @@
-import { Column, Entity, Generated, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Generated, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { UserEntity } from '@parley/api/auth';
 
 /** An integrator's endpoint: where, for which events, and the key deliveries are signed with. */
 @Entity('webhooks')
+@Check('CHK_webhooks_one_secret', `num_nonnulls(secret, "secretSealed") = 1`)
 export class WebhookEntity {
   @PrimaryColumn('uuid')
   id: string;
@@ -16,9 +17,16 @@ export class WebhookEntity {
   @Column('boolean', { default: true })
   active: boolean;
 
-  /** whsec_ + base64 of 32 random bytes; shown to the admin once, kept to sign every delivery. */
-  @Column('text')
-  secret: string;
+  /**
+   * The signing secret as it was kept before secrets were encrypted: plaintext
+   * (whsec_ + base64). Emptied at start (sealed into `secretSealed`); new webhooks never set it.
+   */
+  @Column('text', { nullable: true })
+  secret: string | null;
+
+  /** The signing secret encrypted at rest (AES-256-GCM, SecretBox): shown to the admin once, opened to sign each delivery. */
+  @Column('text', { nullable: true })
+  secretSealed: string | null;
 
   @Column('uuid', { nullable: true })
   createdById: string | null;

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '@parley/api/testing';
 import { LocalPubSub, Role, type Viewer } from '@parley/api/core';
@@ -7,6 +7,9 @@ import { ChatService, type ChatTopics, type SendMessageInput, type StartChatInpu
 import { WebhookOutbox } from './webhook.outbox';
 import { eventData, WebhookRepository } from './webhook.repository';
 import { WebhookSubscriptions, type WebhookTopics } from './webhook.subscriptions';
+import { SecretBox } from './secret-box';
+
+const secrets = new SecretBox(randomBytes(32));
 
 interface OutboxRow {
   event: string;
@@ -53,7 +56,7 @@ describe('the webhook outbox in the chat\'s transactions', () => {
     await dataSource.initialize();
     await runMigrations(dataSource);
     chats = new ChatService(dataSource, new LocalPubSub<ChatTopics>());
-    repository = new WebhookRepository(dataSource);
+    repository = new WebhookRepository(dataSource, secrets);
     subscriptions = new WebhookSubscriptions(repository, new LocalPubSub<WebhookTopics>());
     chats.events.use(new WebhookOutbox(repository, subscriptions, (chatId) => kicked.push(chatId)));
     customer = await addUser(Role.CUSTOMER, 'Casey');

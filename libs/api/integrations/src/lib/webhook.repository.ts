@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, QueryRunner } from 'typeorm';
-import { queryRows } from '@parley/api/database';
+import { inTransaction, queryRows } from '@parley/api/database';
+import { messageAttachmentsJsonSql } from '@parley/api/attachments';
 import { CUSTOMER_VISIBLE_KINDS, type ChatEvent, type EventChat } from '@parley/api/chat';
 import type { MessageRow } from '@parley/api/chat';
+import type { SecretBox } from './secret-box';
 
 // Every SQL statement of webhooks: the endpoints, the outbox rows (written in
 // the chat's own transactions), the lane of one chat and webhook, the log.
@@ -34,7 +36,9 @@ export interface ClaimedDelivery {
   occurredAt: Date;
   attempts: number;
   url: string;
-  secret: string;
+  /** The signing secret, opened; null when it cannot be (secretError says why: sealed with another key, say). */
+  secret: string | null;
+  secretError?: string;
 }
 
 const WEBHOOK_COLUMNS = 'id, url, events, active, "createdAt"';
@@ -71,6 +75,8 @@ export function messageData(message: MessageRow): Record<string, unknown> {
     body: message.body,
     senderId: message.senderId,
     createdAt: iso(message.createdAt),
+    // Filled in SQL from the message's own transaction (WRITE_EVENTS), where its files were named.
+    attachments: [],
   };
 }
 
@@ -81,22 +87,37 @@ const chatJsonSql = (c: string) =>
     'createdAt', ${isoSql(`${c}."createdAt"`)}, 'updatedAt', ${isoSql(`${c}."updatedAt"`)}, 'closedAt', ${isoSql(`${c}."closedAt"`)})`;
 const messageJsonSql = (m: string) =>
   `jsonb_build_object('id', ${m}.id, 'chatId', ${m}."chatId", 'seq', ${m}.seq, 'kind', ${m}.kind, 'body', ${m}.body, 'senderId', ${m}."senderId",
-    'createdAt', ${isoSql(`${m}."createdAt"`)})`;
+    'createdAt', ${isoSql(`${m}."createdAt"`)}, 'attachments', '[]'::jsonb)`;
 const NEW_MESSAGE_ID = `'msg_' || replace(gen_random_uuid()::text, '-', '')`;
 const VISIBLE_KINDS_SQL = CUSTOMER_VISIBLE_KINDS.map((kind) => `'${kind}'`).join(', ');
 
 /**
  * The outbox rows of a transaction's events, one per event and active webhook
- * that takes it, in the events' order ($1 chat, $2 types, $3 data).
+ * that takes it, in the events' order ($1 chat, $2 types, $3 data, $4 the
+ * site's address for the files' URLs). A message's attachments are read here,
+ * in its transaction, after its uploads were named in it. (The one-statement
+ * send below never carries files: a message with files takes this path.)
  */
 const WRITE_EVENTS = `INSERT INTO webhook_deliveries (id, "webhookId", "chatId", "messageId", event, data)
-  SELECT gen_random_uuid(), w.id, $1::uuid, ${NEW_MESSAGE_ID}, e.type, e.data
+  SELECT gen_random_uuid(), w.id, $1::uuid, ${NEW_MESSAGE_ID}, e.type,
+    CASE WHEN e.data ? 'message'
+      THEN jsonb_set(e.data, '{message,attachments}', ${messageAttachmentsJsonSql(`(e.data #>> '{message,id}')::uuid`, '$4::text')})
+      ELSE e.data END
   FROM unnest($2::text[], $3::jsonb[]) WITH ORDINALITY AS e(type, data, n)
   JOIN webhooks w ON w.active AND e.type = ANY(w.events)
   ORDER BY e.n, w.id`;
 
 export class WebhookRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  /**
+   * `secrets` seals the signing secrets it stores and opens them for a delivery;
+   * `publicUrl`: the site's address, before the files' download paths in events
+   * (none: the paths alone, as the schema gives them).
+   */
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly secrets: SecretBox,
+    private readonly publicUrl = '',
+  ) {}
 
   private rows<T>(text: string, params: unknown[] = [], runner?: QueryRunner): Promise<T[]> {
     return queryRows<T>(this.dataSource, text, params, runner);
@@ -113,12 +134,38 @@ export class WebhookRepository {
     return row ?? null;
   }
 
+  /** Stores a webhook; its secret only sealed (bound to the new row's id). */
   async create(input: { url: string; events: string[]; secret: string; createdById: string }): Promise<WebhookRow> {
+    const id = randomUUID();
     const [row] = await this.rows<WebhookRow>(
-      `INSERT INTO webhooks (id, url, events, secret, "createdById") VALUES ($1, $2, $3, $4, $5) RETURNING ${WEBHOOK_COLUMNS}`,
-      [randomUUID(), input.url, input.events, input.secret, input.createdById],
+      `INSERT INTO webhooks (id, url, events, "secretSealed", "createdById") VALUES ($1, $2, $3, $4, $5) RETURNING ${WEBHOOK_COLUMNS}`,
+      [id, input.url, input.events, this.secrets.seal(input.secret, id), input.createdById],
     );
     return row;
+  }
+
+  /**
+   * Seals every secret still kept in plaintext (stored before secrets were
+   * encrypted): each row locked, sealed and its plaintext cleared in one
+   * transaction, so instances starting together seal each once. How many.
+   */
+  async sealPlaintextSecrets(): Promise<number> {
+    return inTransaction(this.dataSource, async (runner) => {
+      const rows = await this.rows<{ id: string; secret: string }>(`SELECT id, secret FROM webhooks WHERE secret IS NOT NULL FOR UPDATE`, [], runner);
+      for (const row of rows) {
+        await this.rows(`UPDATE webhooks SET "secretSealed" = $2, secret = NULL WHERE id = $1`, [row.id, this.secrets.seal(row.secret, row.id)], runner);
+      }
+      return rows.length;
+    });
+  }
+
+  /** Webhooks whose sealed secret this deployment's key did not seal (a changed key): their deliveries cannot be signed. */
+  async sealedWithAnotherKey(): Promise<number> {
+    const [row] = await this.rows<{ n: string }>(
+      `SELECT count(*) AS n FROM webhooks WHERE "secretSealed" IS NOT NULL AND split_part("secretSealed", '.', 2) <> $1`,
+      [this.secrets.keyId],
+    );
+    return Number(row?.n ?? 0);
   }
 
   /** Deletes the webhook and its log (pending deliveries with it); false when there was none. */
@@ -134,7 +181,7 @@ export class WebhookRepository {
   // ---------------------------------------------------------------- the outbox
 
   async writeEvents(runner: QueryRunner, chatId: string, events: ChatEvent[]): Promise<void> {
-    await this.rows(WRITE_EVENTS, [chatId, events.map((e) => e.type), events.map((e) => JSON.stringify(eventData(e)))], runner);
+    await this.rows(WRITE_EVENTS, [chatId, events.map((e) => e.type), events.map((e) => JSON.stringify(eventData(e))), this.publicUrl], runner);
   }
 
   /** message.created as a CTE of the one-statement send, from its CTEs `message` and `chat` (ChatOutbox.sendStatementPart). */
@@ -164,16 +211,22 @@ export class WebhookRepository {
    * workers one wins. Counts the attempt. Null when there is nothing to take.
    */
   async claimHead(webhookId: string, chatId: string, leaseSeconds: number): Promise<ClaimedDelivery | null> {
-    const [row] = await this.rows<ClaimedDelivery>(
+    const [row] = await this.rows<Omit<ClaimedDelivery, 'secret'> & { webhookId: string; plain: string | null; sealed: string | null }>(
       `UPDATE webhook_deliveries d SET "leaseUntil" = now() + make_interval(secs => $3), attempts = d.attempts + 1
        FROM webhooks w
        WHERE d.id = (SELECT h.id FROM webhook_deliveries h WHERE h."webhookId" = $1 AND h."chatId" = $2 AND h.state = 'pending' ORDER BY h.position LIMIT 1)
          AND w.id = d."webhookId" AND d.state = 'pending' AND d."nextAttemptAt" <= now()
          AND (d."leaseUntil" IS NULL OR d."leaseUntil" < now())
-       RETURNING d.id, d."messageId", d.event, d.data, d."occurredAt", d.attempts, w.url, w.secret`,
+       RETURNING d.id, d."messageId", d.event, d.data, d."occurredAt", d.attempts, w.url, w.id AS "webhookId", w.secret AS plain, w."secretSealed" AS sealed`,
       [webhookId, chatId, leaseSeconds],
     );
-    return row ?? null;
+    if (!row) return null;
+    const { webhookId: boundTo, plain, sealed, ...claimed } = row;
+    try {
+      return { ...claimed, secret: plain ?? this.secrets.open(sealed as string, boundTo) };
+    } catch (error) {
+      return { ...claimed, secret: null, secretError: `the signing secret cannot be opened: ${(error as Error).message}` };
+    }
   }
 
   /** The lane's oldest pending delivery: when it is due and whether someone holds it. */

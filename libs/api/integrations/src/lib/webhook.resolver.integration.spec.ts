@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { graphql, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { DateTimeISOResolver } from 'graphql-scalars';
@@ -11,6 +11,9 @@ import { WebhookRepository } from './webhook.repository';
 import { WebhookResolver } from './webhook.resolver';
 import { WebhookService } from './webhook.service';
 import { WebhookSubscriptions, type WebhookTopics } from './webhook.subscriptions';
+import { SecretBox } from './secret-box';
+
+const secrets = new SecretBox(randomBytes(32));
 
 // A fresh, migrated database per file: slow on a busy machine, whichever Jest config runs it.
 jest.setTimeout(60_000);
@@ -30,7 +33,7 @@ describe('the webhook operations', () => {
   let customer: Viewer;
 
   const build = async (production: boolean) => {
-    const repository = new WebhookRepository(dataSource);
+    const repository = new WebhookRepository(dataSource, secrets);
     const subscriptions = new WebhookSubscriptions(repository, new LocalPubSub<WebhookTopics>());
     const service = new WebhookService(repository, subscriptions, new AddressGuard(production), production);
     const resolver = new WebhookResolver(service);

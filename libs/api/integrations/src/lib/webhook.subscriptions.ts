@@ -3,6 +3,9 @@ import type { WebhookRepository } from './webhook.repository';
 
 /** The topic every instance hears when a webhook is created or deleted anywhere. */
 export const WEBHOOKS_CHANGED = 'webhooksChanged';
+
+/** The safety net's age: the list is kept current by announcements (WEBHOOKS_CHANGED), not by this. */
+export const WEBHOOK_LIST_MAX_AGE_MS = 5 * 60_000;
 export interface WebhookTopics extends Record<string, unknown> {
   webhooksChanged: { at: string };
 }
@@ -10,10 +13,11 @@ export interface WebhookTopics extends Record<string, unknown> {
 /**
  * Which event types some active webhook takes, kept in memory so that a
  * chat write with no subscriber costs nothing (not even a statement). Kept
- * right across instances: a change is announced on the pubsub (Redis when
- * configured) and every instance reads the list again; after the shared bus
- * was away, and whenever the list is older than `maxAgeMs`, it is read again
- * anyway (a lost announcement delays a new webhook's first events by at most that).
+ * right across instances by invalidation, not polling: a change is announced
+ * on the pubsub (Redis when configured) and every instance reads the list
+ * again at once, and again after the shared bus was away (its resync). Only
+ * as a safety net, should an announcement be lost all the same, a list older
+ * than `maxAgeMs` (5 minutes) is read again on its next use.
  */
 export class WebhookSubscriptions {
   private wanted = new Set<string>();
@@ -24,7 +28,7 @@ export class WebhookSubscriptions {
   constructor(
     private readonly repository: WebhookRepository,
     private readonly pubsub: PubSub<WebhookTopics>,
-    private readonly maxAgeMs = 30_000,
+    private readonly maxAgeMs = WEBHOOK_LIST_MAX_AGE_MS,
   ) {}
 
   async start(): Promise<void> {

@@ -51,6 +51,32 @@ describe('the job queue (pg-boss on PostgreSQL)', () => {
     await until(async () => (await second.jobState(reminders, id as string)) === 'completed');
   });
 
+  it('writes a queue\'s settings only when they are new or changed: a plain restart leaves pg-boss\'s queue rows alone', async () => {
+    const first = defineQueue<{ n: number }>('test-settings', { retry: { limit: 2, delaySeconds: 3 } });
+    const rows = async (queue: JobQueue) =>
+      queue.query<{ retry_limit: number; updated_on: Date }>(`SELECT retry_limit, updated_on FROM ${queue.schemaName}.queue WHERE name = 'test-settings'`);
+    const a = open();
+    await a.work(first, async () => undefined);
+    await a.start();
+    const [created] = await rows(a);
+    await a.stop();
+
+    const b = open();
+    await b.work(first, async () => undefined);
+    await b.start();
+    // Unchanged settings: not rewritten (pg-boss's updateQueue would set updated_on).
+    expect(await rows(b)).toEqual([created]);
+    await b.stop();
+
+    const changed = defineQueue<{ n: number }>('test-settings', { retry: { limit: 7, delaySeconds: 3 } });
+    const c = open();
+    await c.work(changed, async () => undefined);
+    await c.start();
+    const [updated] = await rows(c);
+    expect(updated.retry_limit).toBe(7);
+    expect(new Date(updated.updated_on).getTime()).toBeGreaterThan(new Date(created.updated_on).getTime());
+  });
+
   it('retries a failing job with growing delays, then succeeds', async () => {
     const flaky = defineQueue<{ n: number }>('test-retry', { retry: { limit: 3, delaySeconds: 1, backoff: true } });
     const queue = open();

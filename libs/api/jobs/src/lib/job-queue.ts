@@ -236,7 +236,7 @@ export class JobQueue {
     boss.on('error', (error: Error & { queue?: string }) => this.options.logger?.warn({ err: error.message, queue: error.queue }, 'job queue'));
     await boss.start();
     try {
-      for (const queue of this.queues.values()) await this.ensureQueue(boss, queue);
+      await this.ensureQueues(boss, [...this.queues.values()]);
       for (const registration of this.registrations) await this.startWorkers(boss, registration);
     } catch (error) {
       await boss.stop({ graceful: false, close: true }).catch(() => undefined);
@@ -247,26 +247,41 @@ export class JobQueue {
 
   private readonly created = new WeakMap<PgBoss, Set<string>>();
 
-  /** pg-boss 10 sends only to queues that exist (each is a partition of its job table). */
-  private async ensureQueue(boss: PgBoss, queue: QueueDefinition<object>): Promise<void> {
+  /**
+   * The declared queues at start: one read of pg-boss's queue table, then a
+   * write only for a queue that is missing or whose settings differ. A restart
+   * with nothing changed writes nothing (pg-boss's updateQueue would rewrite
+   * every row, and take its lock, at every start of every instance).
+   */
+  private async ensureQueues(boss: PgBoss, queues: QueueDefinition<object>[]): Promise<void> {
+    const existing = new Map((await boss.getQueues()).map((row) => [row.name, row]));
+    const created = this.createdOn(boss);
+    for (const queue of queues) {
+      const row = existing.get(queue.name);
+      if (row && sameSettings(row, queueSettings(queue))) created.add(queue.name);
+      else await this.ensureQueue(boss, queue);
+    }
+  }
+
+  private createdOn(boss: PgBoss): Set<string> {
     let created = this.created.get(boss);
     if (!created) this.created.set(boss, (created = new Set()));
+    return created;
+  }
+
+  /** pg-boss 10 sends only to queues that exist (each is a partition of its job table). */
+  private async ensureQueue(boss: PgBoss, queue: QueueDefinition<object>): Promise<void> {
+    const created = this.createdOn(boss);
     if (created.has(queue.name)) return;
     this.queues.set(queue.name, queue);
-    const settings: PgBoss.Queue = {
-      name: queue.name,
-      policy: queue.policy,
-      retryLimit: queue.retry.limit,
-      retryDelay: Math.ceil(queue.retry.delaySeconds),
-      retryBackoff: queue.retry.backoff ?? false,
-      expireInSeconds: queue.expireInSeconds,
-    };
+    const settings = queueSettings(queue);
     // Instances starting together race to create a queue (PostgreSQL may pick one as a deadlock's
     // victim): the loser looks again and finds the winner's.
     for (let attempt = 1; ; attempt++) {
       try {
-        if (await boss.getQueue(queue.name)) await boss.updateQueue(queue.name, settings);
-        else await boss.createQueue(queue.name, settings);
+        const row = await boss.getQueue(queue.name);
+        if (!row) await boss.createQueue(queue.name, settings);
+        else if (!sameSettings(row, settings)) await boss.updateQueue(queue.name, settings);
         break;
       } catch (error) {
         if (attempt >= 5) throw error;
@@ -339,6 +354,29 @@ export class JobQueue {
     if (!this.boss) throw new Error('the job queue is not started');
     return this.boss;
   }
+}
+
+/** A queue's settings as pg-boss stores them. */
+function queueSettings(queue: QueueDefinition<object>): PgBoss.Queue {
+  return {
+    name: queue.name,
+    policy: queue.policy,
+    retryLimit: queue.retry.limit,
+    retryDelay: Math.ceil(queue.retry.delaySeconds),
+    retryBackoff: queue.retry.backoff ?? false,
+    expireInSeconds: queue.expireInSeconds,
+  };
+}
+
+/** Whether the stored queue already has these settings (the ones Parley sets; pg-boss's own defaults are left alone). */
+export function sameSettings(stored: Partial<PgBoss.Queue>, wanted: PgBoss.Queue): boolean {
+  return (
+    stored.policy === wanted.policy &&
+    stored.retryLimit === wanted.retryLimit &&
+    stored.retryDelay === wanted.retryDelay &&
+    Boolean(stored.retryBackoff) === Boolean(wanted.retryBackoff) &&
+    stored.expireInSeconds === wanted.expireInSeconds
+  );
 }
 
 /** pg-boss's statements on a TypeORM transaction's connection. */
