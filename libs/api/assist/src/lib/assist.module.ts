@@ -3,6 +3,7 @@ import { CHAT_SERVICE } from '@parley/api/chat';
 import { ArticleEntity } from './article.entity';
 import { ArticleFeedbackEntity } from './article-feedback.entity';
 import { ArticleFeedbackService } from './article-feedback.service';
+import { ArticleList } from './article-list';
 import { ArticleResolver } from './article.resolver';
 import { ArticleService } from './article.service';
 import { AssistResolver } from './assist.resolver';
@@ -21,7 +22,7 @@ export const assistModule = defineModule({
     // With no article there is no bot: a new chat needs a person at once (one indexed look at every start).
     chats.useBot(() => articles.hasArticles());
     return {
-      resolvers: [new ArticleResolver(articles, new ArticleFeedbackService(dataSource)), new AssistResolver(chats)],
+      resolvers: [new ArticleResolver(articles, new ArticleFeedbackService(dataSource), new ArticleList(dataSource)), new AssistResolver(chats)],
       async start() {
         if (config.seedDemo) {
           const seeded = await articles.seedIfEmpty(() => readArticleFolder(starterKnowledgeBaseFolder()));
