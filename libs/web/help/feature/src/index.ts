@@ -1,2 +1,3 @@
 export * from './lib/help-home.page';
 export * from './lib/help-article.page';
+export * from './lib/article-markdown';
