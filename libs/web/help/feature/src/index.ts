@@ -1,3 +1,2 @@
 export * from './lib/help-home.page';
 export * from './lib/help-article.page';
-export * from './lib/article-markdown';

@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, effect, inject, input, si
 import { Router, RouterLink } from '@angular/router';
 import { firstValueFrom } from 'rxjs';
 import { describeError, toAppError } from '@parley/web/shared/data-access';
-import { renderArticleMarkdown } from '@parley/web/help/feature';
+import { renderArticleMarkdown } from '@parley/web/help/util';
 import { AdminArticleGQL, AdminCreateArticleGQL, AdminUpdateArticleGQL } from '@parley/web/desk/admin/data-access';
 
 /** The API's article limits (ArticleInput). */
