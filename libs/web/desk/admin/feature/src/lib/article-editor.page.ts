@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
 import { firstValueFrom } from 'rxjs';
 import { describeError, toAppError } from '@parley/web/shared/data-access';
@@ -40,9 +40,10 @@ export class ArticleEditorPage {
   protected readonly preview = computed(() => renderArticleMarkdown(this.body()));
 
   constructor() {
+    // Follows the id alone: what load() reads and writes must not run it again.
     effect(() => {
       const id = this.id();
-      if (id && id !== 'new') void this.load(id);
+      if (id && id !== 'new') untracked(() => void this.load(id));
     });
   }
 

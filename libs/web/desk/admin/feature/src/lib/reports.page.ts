@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, LOCALE_ID, computed, effect, inject, input, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, LOCALE_ID, computed, effect, inject, input, signal, untracked } from '@angular/core';
 import { Router } from '@angular/router';
 import { firstValueFrom } from 'rxjs';
 import { describeError, toAppError } from '@parley/web/shared/data-access';
@@ -89,7 +89,10 @@ export class ReportsPage {
   protected readonly ratingTitle = $localize`:@@desk.reports.ratingAxis:Rating`;
 
   constructor() {
-    effect(() => void this.load(this.first(), this.last()));
+    effect(() => {
+      const [first, last] = [this.first(), this.last()];
+      untracked(() => void this.load(first, last));
+    });
   }
 
   protected apply(event: SubmitEvent): void {
