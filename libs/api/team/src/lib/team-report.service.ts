@@ -25,7 +25,7 @@ export class TeamReportService {
 
 /** A zone name both Node and PostgreSQL know (IANA names, as browsers report them); no offsets or abbreviations. */
 function isTimeZone(name: string): boolean {
-  if (!/^[A-Za-z][A-Za-z0-9_+\-]*(\/[A-Za-z0-9_+\-]+){0,2}$/.test(name) || name.length > 64) return false;
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/.test(name) || name.length > 64) return false;
   try {
     new Intl.DateTimeFormat('en', { timeZone: name });
     return true;
