@@ -67,6 +67,12 @@ const config: CodegenConfig = {
       plugins: [{ add: { content: header } }, ...angularPlugins],
       config: angularConfig,
     },
+    // the desk's admin screens (reports, knowledge base), apart so they load with those screens only
+    'libs/web/desk/admin/data-access/src/generated/graphql.ts': {
+      documents: ['libs/web/desk/admin/data-access/src/lib/graphql/*.graphql'],
+      plugins: [{ add: { content: header } }, ...angularPlugins],
+      config: angularConfig,
+    },
     'libs/web/chat/data-access/src/generated/assist.ts': {
       schema: hasRequestHuman ? [] : ['../shared/contract/assist.graphql'],
       documents: ['libs/web/chat/data-access/src/lib/graphql/assist/*.graphql'],

@@ -18,9 +18,37 @@ export const appRoutes: Routes = [
       { path: '', pathMatch: 'full', redirectTo: 'queue' },
       {
         path: 'admin',
-        title: $localize`:@@desk.title.admin:Team administration · ${DESK}:desk:`,
         canActivate: [requireAdmin],
-        loadComponent: () => import('@parley/web/desk/shell/feature').then((m) => m.AdminPage),
+        loadComponent: () => import('@parley/web/desk/admin/feature').then((m) => m.AdminLayoutComponent),
+        children: [
+          {
+            path: '',
+            pathMatch: 'full',
+            title: $localize`:@@desk.title.admin:Team administration · ${DESK}:desk:`,
+            loadComponent: () => import('@parley/web/desk/shell/feature').then((m) => m.AdminPage),
+          },
+          {
+            path: 'reports',
+            title: $localize`:@@desk.title.reports:Reports · ${DESK}:desk:`,
+            loadComponent: () => import('@parley/web/desk/admin/feature').then((m) => m.ReportsPage),
+          },
+          {
+            path: 'articles',
+            title: $localize`:@@desk.title.articles:Articles · ${DESK}:desk:`,
+            loadComponent: () => import('@parley/web/desk/admin/feature').then((m) => m.ArticlesPage),
+          },
+          {
+            // "new" for a new article, else the article's id
+            path: 'articles/:id',
+            title: $localize`:@@desk.title.article:Article editor · ${DESK}:desk:`,
+            loadComponent: () => import('@parley/web/desk/admin/feature').then((m) => m.ArticleEditorPage),
+          },
+          {
+            path: 'feedback',
+            title: $localize`:@@desk.title.feedback:Article feedback · ${DESK}:desk:`,
+            loadComponent: () => import('@parley/web/desk/admin/feature').then((m) => m.FeedbackPage),
+          },
+        ],
       },
       {
         path: ':view',

@@ -1,5 +1,6 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Public, Role, type RequestContext } from '@parley/api/core';
+import { Public, requireViewer, Role, type RequestContext } from '@parley/api/core';
+import { ArticleConnection, ArticleList, ArticleOrder, ARTICLE_LIST_LIMITS } from './article-list';
 import { ArticleFeedbackService } from './article-feedback.service';
 import { ArticleService } from './article.service';
 import { ArticleInput, ARTICLE_LIMITS } from './article.inputs';
@@ -10,7 +11,19 @@ export class ArticleResolver {
   constructor(
     private readonly articles: ArticleService,
     private readonly feedbackService: ArticleFeedbackService,
+    private readonly list: ArticleList,
   ) {}
+
+  @Query(() => ArticleConnection, { name: 'articles', description: 'Admins: every article in the knowledge base, a page at a time (FORBIDDEN for anyone else).' })
+  listArticles(
+    @Ctx() ctx: RequestContext,
+    @Arg('orderBy', () => ArticleOrder, { nullable: true, description: 'TITLE when omitted.' }) orderBy?: ArticleOrder | null,
+    @Arg('first', () => Int, { nullable: true, description: `1 to ${ARTICLE_LIST_LIMITS.firstMax}; ${ARTICLE_LIST_LIMITS.firstDefault} when omitted.` })
+    first?: number | null,
+    @Arg('after', () => String, { nullable: true, description: "The endCursor of the previous page, in the same order." }) after?: string | null,
+  ): Promise<ArticleConnection> {
+    return this.list.page(requireViewer(ctx), { orderBy, first, after });
+  }
 
   // Public: the help center's pages are read without signing in; the anonymous and
   // searchArticles rate limits still apply. Every mutation below stays staff-only.

@@ -3,6 +3,7 @@ import { CHAT_SERVICE } from '@parley/api/chat';
 import { ArticleEntity } from './article.entity';
 import { ArticleFeedbackEntity } from './article-feedback.entity';
 import { ArticleFeedbackService } from './article-feedback.service';
+import { ArticleList } from './article-list';
 import { ArticleResolver } from './article.resolver';
 import { ArticleService } from './article.service';
 import { AssistResolver } from './assist.resolver';
@@ -23,7 +24,7 @@ export const assistModule = defineModule({
     const articles: ArticleService = new ArticleService(dataSource, () => known.changed());
     chats.hooks.useBot(() => known.has());
     return {
-      resolvers: [new ArticleResolver(articles, new ArticleFeedbackService(dataSource)), new AssistResolver(chats)],
+      resolvers: [new ArticleResolver(articles, new ArticleFeedbackService(dataSource), new ArticleList(dataSource)), new AssistResolver(chats)],
       async start() {
         if (config.seedDemo) {
           const seeded = await articles.seedIfEmpty(() => readArticleFolder(starterKnowledgeBaseFolder()));

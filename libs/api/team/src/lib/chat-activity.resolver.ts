@@ -72,8 +72,10 @@ export class ChatActivityResolver {
     @Ctx() ctx: RequestContext,
     @Arg('from', () => DateTimeISOResolver) from: Date,
     @Arg('to', () => DateTimeISOResolver) to: Date,
+    @Arg('timeZone', () => String, { nullable: true, description: 'The IANA time zone that divides `days` (Europe/Paris); UTC when omitted.' })
+    timeZone?: string | null,
   ): Promise<TeamReport> {
-    const row = await this.reports.report(requireViewer(ctx), from, to);
+    const row = await this.reports.report(requireViewer(ctx), from, to, timeZone ?? undefined);
     const users = userLoader(ctx, this.dataSource);
     const agents = await Promise.all(
       row.agents.map(async (agent) => Object.assign(new AgentReport(), { ...agent, agent: (await users.load(agent.agentId)) as User })),

@@ -69,6 +69,30 @@ export class AgentReport {
   averageRating: number | null;
 }
 
+@ObjectType('TeamReportDay', { description: "The report's figures for the chats created on one day (in the report's time zone)." })
+export class TeamReportDay {
+  @Field({ description: 'The day, YYYY-MM-DD.' })
+  date: string;
+
+  @Field(() => Int)
+  chatsCreated: number;
+
+  @Field(() => Int, { description: 'Of the chats created that day, those closed since.' })
+  chatsClosed: number;
+
+  @Field(() => Float, { nullable: true })
+  medianFirstResponseSeconds: number | null;
+
+  @Field(() => Float, { nullable: true })
+  medianResolutionSeconds: number | null;
+
+  @Field(() => Float, { nullable: true })
+  averageRating: number | null;
+
+  @Field(() => Int)
+  ratings: number;
+}
+
 @ObjectType('TeamReport')
 export class TeamReport {
   @Field(() => Int)
@@ -94,6 +118,9 @@ export class TeamReport {
 
   @Field(() => [AgentReport])
   agents: AgentReport[];
+
+  @Field(() => [TeamReportDay], { description: "Every day of the range, oldest first, empty days included, by the day a chat was created in timeZone." })
+  days: TeamReportDay[];
 }
 
 /** The report's figures before the agents are resolved to users. */
@@ -105,4 +132,5 @@ export interface TeamReportRow {
   averageRating: number | null;
   ratings: number;
   agents: Array<{ agentId: string; chatsClosed: number; medianFirstResponseSeconds: number | null; averageRating: number | null }>;
+  days: TeamReportDay[];
 }

@@ -168,6 +168,43 @@ describe('teamReport', () => {
     });
   });
 
+  it('gives the same figures per day of creation, every day of the range, the empty ones as zeros', async () => {
+    const DAYS = `query($from: DateTimeISO!, $to: DateTimeISO!, $tz: String) {
+      teamReport(from: $from, to: $to, timeZone: $tz) { days { date chatsCreated chatsClosed medianFirstResponseSeconds medianResolutionSeconds averageRating ratings } }
+    }`;
+    const empty = { chatsCreated: 0, chatsClosed: 0, medianFirstResponseSeconds: null, medianResolutionSeconds: null, averageRating: null, ratings: 0 };
+    const days = (await gqlOk(api.graphqlUrl, DAYS, JANUARY, admin.token))['teamReport'].days as Array<{ date: string }>;
+    expect(days).toHaveLength(31);
+    expect(days[0].date).toBe('2026-01-01');
+    expect(days.at(-1)?.date).toBe('2026-01-31');
+    const busy = {
+      // Chat 1: answered after 120 s, closed after 1800 s, rated 5.
+      '2026-01-05': { chatsCreated: 1, chatsClosed: 1, medianFirstResponseSeconds: 120, medianResolutionSeconds: 1800, averageRating: 5, ratings: 1 },
+      // Chat 2: 240 s after the handover, closed after 3600 s, rated 2.
+      '2026-01-06': { chatsCreated: 1, chatsClosed: 1, medianFirstResponseSeconds: 240, medianResolutionSeconds: 3600, averageRating: 2, ratings: 1 },
+      // Chat 3: answered after 630 s, still open.
+      '2026-01-10': { ...empty, chatsCreated: 1, medianFirstResponseSeconds: 630 },
+      // Chat 4: 100 s, closed after 1200 s, not rated.
+      '2026-01-15': { ...empty, chatsCreated: 1, chatsClosed: 1, medianFirstResponseSeconds: 100, medianResolutionSeconds: 1200 },
+      // Chat 5: the bot's, closed after 300 s, rated 4.
+      '2026-01-20': { ...empty, chatsCreated: 1, chatsClosed: 1, medianResolutionSeconds: 300, averageRating: 4, ratings: 1 },
+      // Chat 6: waiting.
+      '2026-01-31': { ...empty, chatsCreated: 1 },
+    } as Record<string, object>;
+    for (const day of days) expect(day).toEqual({ date: day.date, ...(busy[day.date] ?? empty) });
+
+    // In Tokyo (UTC+9) January's instants run from 1 January 09:00 to 1 February 09:00: chat 6 (23:59:59.999 UTC) falls on 1 February.
+    const tokyo = (await gqlOk(api.graphqlUrl, DAYS, { ...JANUARY, tz: 'Asia/Tokyo' }, admin.token))['teamReport'].days as Array<{ date: string; chatsCreated: number }>;
+    expect(tokyo.map((d) => d.date)).toEqual([...Array.from({ length: 31 }, (_, i) => `2026-01-${String(i + 1).padStart(2, '0')}`), '2026-02-01']);
+    expect(tokyo.filter((d) => d.chatsCreated).map((d) => d.date)).toEqual(['2026-01-05', '2026-01-06', '2026-01-10', '2026-01-15', '2026-01-20', '2026-02-01']);
+    // In New York (UTC-5) they begin on 31 December at 19:00.
+    const newYork = (await gqlOk(api.graphqlUrl, DAYS, { ...JANUARY, tz: 'America/New_York' }, admin.token))['teamReport'].days as Array<{ date: string }>;
+    expect([newYork[0].date, newYork.at(-1)?.date, newYork.length]).toEqual(['2025-12-31', '2026-01-31', 32]);
+
+    expect(errorCode(await gql(api.graphqlUrl, DAYS, { ...JANUARY, tz: 'Mars/Olympus' }, admin.token))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await gql(api.graphqlUrl, DAYS, { ...JANUARY, tz: "UTC'; --" }, admin.token))).toBe('BAD_USER_INPUT');
+  });
+
   it('has no figures where nothing happened', async () => {
     const report = (await gqlOk(api.graphqlUrl, REPORT, { from: '2024-01-01T00:00:00Z', to: '2024-02-01T00:00:00Z' }, admin.token))['teamReport'];
     expect(report).toEqual({
@@ -179,6 +216,10 @@ describe('teamReport', () => {
       ratings: 0,
       agents: [],
     });
+    expect((await gqlOk(api.graphqlUrl, `{ teamReport(from: "2024-01-01T00:00:00Z", to: "2024-01-03T00:00:00Z") { days { date chatsCreated } } }`, {}, admin.token))['teamReport'].days).toEqual([
+      { date: '2024-01-01', chatsCreated: 0 },
+      { date: '2024-01-02', chatsCreated: 0 },
+    ]);
   });
 
   it("is for admins, over at most a year, with the contract's codes", async () => {
@@ -196,7 +237,7 @@ describe('teamReport', () => {
     try {
       await runner.query('BEGIN');
       await runner.query('SET LOCAL enable_seqscan = off');
-      const plan = (await runner.query(`EXPLAIN ${TEAM_REPORT_STATEMENT}`, [JANUARY.from, JANUARY.to])).map((row: Record<string, string>) => row['QUERY PLAN']).join('\n');
+      const plan = (await runner.query(`EXPLAIN ${TEAM_REPORT_STATEMENT}`, [JANUARY.from, JANUARY.to, 'UTC'])).map((row: Record<string, string>) => row['QUERY PLAN']).join('\n');
       expect(plan).toContain('IDX_chats_created');
       expect(plan).toContain('IDX_messages_chat_kind_seq');
       expect(plan).not.toMatch(/Seq Scan on (chats|messages)/);

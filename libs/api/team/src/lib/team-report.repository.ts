@@ -48,7 +48,8 @@ const MEASURED = `
 /**
  * One statement, so the chats are measured once: the totals, and per agent or
  * admin the closed chats they had at close and those chats' ratings, and the
- * first responses they wrote themselves (by display name, as JSON).
+ * first responses they wrote themselves (by display name, as JSON), and the
+ * same figures per day the chats were created on (as JSON).
  */
 const REPORT = `WITH ${MEASURED},
   per_agent AS (
@@ -63,6 +64,20 @@ const REPORT = `WITH ${MEASURED},
       avg(p.rating)::float8 AS "averageRating"
     FROM per_agent p JOIN users u ON u.id = p."agentId"
     GROUP BY p."agentId", u."displayName"
+  ),
+  -- Every day of the range in the report's time zone ($3), the empty ones too: a chart's x axis.
+  calendar AS (
+    SELECT d::date AS day FROM generate_series(
+      ($1::timestamptz AT TIME ZONE $3)::date, (($2::timestamptz - interval '1 millisecond') AT TIME ZONE $3)::date, interval '1 day'
+    ) d
+  ),
+  per_day AS (
+    SELECT k.day, count(m.id)::int AS "chatsCreated", count(m."closedAt")::int AS "chatsClosed",
+      percentile_cont(0.5) WITHIN GROUP (ORDER BY m."firstResponse") AS "medianFirstResponseSeconds",
+      percentile_cont(0.5) WITHIN GROUP (ORDER BY m.resolution) AS "medianResolutionSeconds",
+      avg(m.rating)::float8 AS "averageRating", count(m.rating)::int AS ratings
+    FROM calendar k LEFT JOIN measured m ON (m."createdAt" AT TIME ZONE $3)::date = k.day
+    GROUP BY k.day
   )
   SELECT count(*)::int AS "chatsCreated",
     count(*) FILTER (WHERE "closedAt" IS NOT NULL)::int AS "chatsClosed",
@@ -73,21 +88,26 @@ const REPORT = `WITH ${MEASURED},
     (SELECT COALESCE(json_agg(json_build_object(
         'agentId', a."agentId", 'chatsClosed', a."chatsClosed",
         'medianFirstResponseSeconds', a."medianFirstResponseSeconds", 'averageRating', a."averageRating"
-      ) ORDER BY lower(a."displayName"), a."agentId"), '[]') FROM agents a) AS agents
+      ) ORDER BY lower(a."displayName"), a."agentId"), '[]') FROM agents a) AS agents,
+    (SELECT json_agg(json_build_object(
+        'date', to_char(p.day, 'YYYY-MM-DD'), 'chatsCreated', p."chatsCreated", 'chatsClosed', p."chatsClosed",
+        'medianFirstResponseSeconds', p."medianFirstResponseSeconds", 'medianResolutionSeconds', p."medianResolutionSeconds",
+        'averageRating', p."averageRating", 'ratings', p.ratings
+      ) ORDER BY p.day) FROM per_day p) AS days
   FROM measured`;
 
-/** The report's statement ($1 from, $2 to), for the tests that check its plan. */
+/** The report's statement ($1 from, $2 to, $3 the IANA time zone of its days), for the tests that check its plan. */
 export const TEAM_REPORT_STATEMENT = REPORT;
 
 /** The team report's SQL: every figure computed by PostgreSQL. */
 export class TeamReportRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  report(from: Date, to: Date): Promise<TeamReportRow> {
+  report(from: Date, to: Date, timeZone: string): Promise<TeamReportRow> {
     return inTransaction(this.dataSource, async (runner) => {
       // Compiling the plan to machine code cost more than it saved (about 1 s of 3.6 on a year of 60,000 chats).
       await runner.query('SET LOCAL jit = off');
-      const [row] = await queryRows<TeamReportRow>(this.dataSource, REPORT, [from, to], runner);
+      const [row] = await queryRows<TeamReportRow>(this.dataSource, REPORT, [from, to, timeZone], runner);
       return row;
     });
   }

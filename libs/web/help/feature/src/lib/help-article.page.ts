@@ -4,7 +4,7 @@ import { Title } from '@angular/platform-browser';
 import { ActivatedRoute, RouterLink } from '@angular/router';
 import { firstValueFrom } from 'rxjs';
 import { HelpArticleGQL, RateArticleGQL, helpBrowserToken, type HelpArticleQuery } from '@parley/web/help/data-access';
-import { renderArticleMarkdown } from './article-markdown';
+import { renderArticleMarkdown } from '@parley/web/help/util';
 
 type Article = NonNullable<HelpArticleQuery['article']>;
 
