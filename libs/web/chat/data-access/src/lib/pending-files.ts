@@ -9,14 +9,12 @@ export interface PendingFile {
   state: 'uploading' | 'ready' | 'failed';
   error?: string | null;
   uploaded?: UploadedFile;
-  /** Chosen, not uploaded yet (kept for later). */
-  file?: File;
 }
 
 /**
  * The files of the message being written: each uploads as soon as it is
  * chosen (at most a message's limit); the message then names the uploaded
- * ones. Provided per composer (a page, the widget's first-message screen).
+ * ones. Provided per composer (a page, the widget's screens).
  */
 @Injectable()
 export class PendingFiles {
@@ -25,29 +23,13 @@ export class PendingFiles {
   readonly files = this.list.asReadonly();
   private count = 0;
 
-  /**
-   * Takes what fits and starts uploading it, or with `later`, keeps it until
-   * `uploadWaiting()` (the widget's first message: an upload needs a session,
-   * which starts only once the visitor sends). Answers the refusal to show
-   * when more were chosen than a message may carry.
-   */
-  add(chosen: readonly File[], later = false): string | null {
+  /** Starts uploading what fits; answers the refusal to show when more were chosen than a message may carry. */
+  add(chosen: readonly File[]): string | null {
     const room = LIMITS.attachmentsPerMessageMax - this.list().length;
     const taken = chosen.slice(0, Math.max(0, room)).map((file) => ({ file, key: `f${++this.count}`, name: file.name || 'pasted-image.png' }));
-    if (later) this.list.update((list) => [...list, ...taken.map(({ file, key, name }) => ({ key, name, state: 'ready' as const, file }))]);
-    else {
-      this.list.update((list) => [...list, ...taken.map(({ key, name }) => ({ key, name, state: 'uploading' as const }))]);
-      for (const { file, key } of taken) void this.upload(key, file);
-    }
+    this.list.update((list) => [...list, ...taken.map(({ key, name }) => ({ key, name, state: 'uploading' as const }))]);
+    for (const { file, key } of taken) void this.upload(key, file);
     return chosen.length > room ? tooManyFilesText() : null;
-  }
-
-  /** Uploads the files kept for later; true once every file is uploaded (a refused one stays, with its reason). */
-  async uploadWaiting(): Promise<boolean> {
-    const waiting = this.list().filter((f) => f.file && !f.uploaded);
-    for (const f of waiting) this.patch(f.key, { state: 'uploading', error: null });
-    await Promise.all(waiting.map((f) => this.upload(f.key, f.file as File)));
-    return this.list().every((f) => f.state === 'ready' && f.uploaded);
   }
 
   remove(key: string): void {
@@ -65,7 +47,7 @@ export class PendingFiles {
 
   private async upload(key: string, file: File): Promise<void> {
     try {
-      this.patch(key, { state: 'ready', uploaded: await this.client.upload(file), file: undefined });
+      this.patch(key, { state: 'ready', uploaded: await this.client.upload(file) });
     } catch (error: unknown) {
       this.patch(key, { state: 'failed', error: failureText(error) });
     }

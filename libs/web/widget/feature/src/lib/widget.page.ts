@@ -37,7 +37,7 @@ export class WidgetPage {
   protected readonly list = inject(ChatListStore);
   protected readonly realtime = inject(RealtimeConnection);
   private readonly drafts = inject(DraftStore);
-  /** Files for the first message: uploaded once the visitor sends it (an upload needs the session that starts then). */
+  /** Files for the first message: offered once the visitor has a stored session (a returning visitor; the API takes uploads only from then). */
   protected readonly files = inject(PendingFiles);
   private readonly firstComposer = viewChild(ComposerComponent);
 
@@ -109,7 +109,7 @@ export class WidgetPage {
   }
 
   protected addFiles(chosen: File[]): void {
-    this.startError.set(this.files.add(chosen, true));
+    this.startError.set(this.files.add(chosen));
   }
 
   protected newConversation(): void {
@@ -128,11 +128,6 @@ export class WidgetPage {
       await this.visitor.ensure({ displayName: this.name(), email: this.email() });
     } catch (e: unknown) {
       this.failed(e);
-      return;
-    }
-    // a refused file keeps its reason on its chip; the visitor removes it and sends again
-    if (!(await this.files.uploadWaiting())) {
-      this.starting.set(false);
       return;
     }
     const attachmentIds = this.files.uploaded().map((f) => f.id);
