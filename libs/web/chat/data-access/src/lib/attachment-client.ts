@@ -32,6 +32,7 @@ export function refusalText(fileName: string, error: NonNullable<UploadAnswer['e
   return $localize`:@@attachments.failed:The file could not be uploaded.`;
 }
 
+const bearer = (token: string | null): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
 const isolate = (text: string) => `\u2068${text}\u2069`;
 
 function formatBytes(bytes: number): string {
@@ -54,7 +55,13 @@ export class AttachmentClient {
     form.append('file', file, file.name);
     let res: Response;
     try {
-      res = await fetch('/uploads', { method: 'POST', body: form, headers: await this.headers() });
+      const token = await this.session.accessToken();
+      res = await fetch('/uploads', { method: 'POST', body: form, headers: bearer(token) });
+      // A website visitor's token from before their first chat still says "not stored", and the API takes no
+      // files from it: once renewed (the chat stored them), the upload goes.
+      if (res.status === 403 && (await this.session.tokenRefused(token))) {
+        res = await fetch('/uploads', { method: 'POST', body: form, headers: bearer(await this.session.accessToken()) });
+      }
     } catch {
       throw new Error($localize`:@@attachments.noConnection:Not uploaded: no connection.`);
     }
@@ -102,7 +109,6 @@ export class AttachmentClient {
   }
 
   private async headers(): Promise<Record<string, string>> {
-    const token = await this.session.accessToken();
-    return token ? { authorization: `Bearer ${token}` } : {};
+    return bearer(await this.session.accessToken());
   }
 }
