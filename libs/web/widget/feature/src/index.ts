@@ -1,2 +1,3 @@
 export * from './lib/widget.page';
-export * from './lib/widget-conversation.component';
+// WidgetConversationComponent is not exported: the page loads it with @defer, and a static export here would
+// put the whole conversation (message list, its stores) into the first load.

@@ -5,6 +5,40 @@ import type { MessageAttachmentFragment } from '../generated/graphql';
 /** What POST /uploads answers, as a message's attachment shows it until the server sends the stored one. */
 export type UploadedFile = MessageAttachmentFragment;
 
+interface UploadAnswer {
+  id?: string;
+  name?: string;
+  contentType?: string;
+  size?: number;
+  errors?: Array<{ message: string; extensions?: { code?: string; reason?: string; maxBytes?: number; retryAfterSeconds?: number } }>;
+}
+
+/** Why the server refused an upload, in the viewer's language (its `extensions.reason`; see the API's attachment.errors.ts). */
+export function refusalText(fileName: string, error: NonNullable<UploadAnswer['errors']>[number] | undefined): string {
+  const ext = error?.extensions ?? {};
+  // isolated, so that a Latin name or size keeps its order inside a right-to-left sentence
+  const name = isolate(fileName);
+  switch (ext.reason) {
+    case 'TOO_LARGE':
+      return ext.maxBytes
+        ? $localize`:@@attachments.tooLarge:${name}:name: is too large: a file may be at most ${isolate(formatBytes(ext.maxBytes))}:max:.`
+        : $localize`:@@attachments.tooLargeNoMax:${name}:name: is too large to send.`;
+    case 'TYPE_REFUSED':
+      return $localize`:@@attachments.typeRefused:${name}:name: can’t be sent: this kind of file isn’t accepted.`;
+    case 'QUOTA_EXCEEDED':
+      return $localize`:@@attachments.quota:You’ve sent as many files as allowed today. Try again later.`;
+  }
+  if (ext.code === 'RATE_LIMITED') return $localize`:@@attachments.rateLimited:Too many files at once. Wait a moment, then try again.`;
+  return $localize`:@@attachments.failed:The file could not be uploaded.`;
+}
+
+const bearer = (token: string | null): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
+const isolate = (text: string) => `\u2068${text}\u2069`;
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${+(bytes / (1024 * 1024)).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+}
+
 /**
  * Files through the API's own routes, with the session's token: uploads
  * (POST /uploads) and authorized downloads (GET /uploads/:id), which an <img>
@@ -15,18 +49,24 @@ export class AttachmentClient {
   private readonly session = inject(SESSION_ACCESS);
   private readonly objectUrls = new Map<string, Promise<string>>();
 
-  /** Uploads one file; rejects with the server's own words (too big, refused type…). */
+  /** Uploads one file; rejects saying why in the viewer's language (too big, refused type…). */
   async upload(file: File): Promise<UploadedFile> {
     const form = new FormData();
     form.append('file', file, file.name);
     let res: Response;
     try {
-      res = await fetch('/uploads', { method: 'POST', body: form, headers: await this.headers() });
+      const token = await this.session.accessToken();
+      res = await fetch('/uploads', { method: 'POST', body: form, headers: bearer(token) });
+      // A website visitor's token from before their first chat still says "not stored", and the API takes no
+      // files from it: once renewed (the chat stored them), the upload goes.
+      if (res.status === 403 && (await this.session.tokenRefused(token))) {
+        res = await fetch('/uploads', { method: 'POST', body: form, headers: bearer(await this.session.accessToken()) });
+      }
     } catch {
       throw new Error($localize`:@@attachments.noConnection:Not uploaded: no connection.`);
     }
-    const body = (await res.json().catch(() => ({}))) as { id?: string; name?: string; contentType?: string; size?: number; errors?: Array<{ message: string }> };
-    if (!res.ok || !body.id) throw new Error(body.errors?.[0]?.message ?? $localize`:@@attachments.failed:The file could not be uploaded.`);
+    const body = (await res.json().catch(() => ({}))) as UploadAnswer;
+    if (!res.ok || !body.id) throw new Error(refusalText(file.name, body.errors?.[0]));
     return {
       id: body.id,
       name: body.name ?? file.name,
@@ -69,7 +109,6 @@ export class AttachmentClient {
   }
 
   private async headers(): Promise<Record<string, string>> {
-    const token = await this.session.accessToken();
-    return token ? { authorization: `Bearer ${token}` } : {};
+    return bearer(await this.session.accessToken());
   }
 }

@@ -98,7 +98,7 @@ export class ChatListStore {
   }
 
   /** Opens a chat; the same clientMessageId again (a double submit, a retry) returns the same chat. */
-  start(input: { subject: string | null; message: string; clientMessageId: string }): Observable<ChatSummaryFragment> {
+  start(input: { subject: string | null; message: string; clientMessageId: string; attachmentIds?: string[] }): Observable<ChatSummaryFragment> {
     return this.startChatGql.mutate({ variables: { input } }).pipe(
       map((r) => {
         if (!r.data) throw new Error('The server returned no data');

@@ -1,5 +1,5 @@
 import { TestBed } from '@angular/core/testing';
-import { MessageBodyComponent } from './message-body.component';
+import { MessageBodyComponent, SITE_LINKS_IN_NEW_TAB } from './message-body.component';
 
 function render(text: string, markdown = false): HTMLElement {
   const fixture = TestBed.createComponent(MessageBodyComponent);
@@ -30,5 +30,16 @@ describe('MessageBodyComponent', () => {
     const el = render('**urgent**');
     expect(el.querySelector('strong')).toBeNull();
     expect(el.textContent).toBe('**urgent**');
+  });
+
+  it("follows the site's own help articles in place, unless a frame asks for a new tab (the widget)", () => {
+    const here = render('See **[Returns](/help/articles/returns-policy)**', true).querySelector('a');
+    expect([here?.getAttribute('href'), here?.getAttribute('target')]).toEqual(['/help/articles/returns-policy', null]);
+
+    TestBed.resetTestingModule();
+    TestBed.configureTestingModule({ providers: [{ provide: SITE_LINKS_IN_NEW_TAB, useValue: true }] });
+    const framed = render('See **[Returns](/help/articles/returns-policy)**', true).querySelector('a');
+    expect([framed?.getAttribute('href'), framed?.getAttribute('target'), framed?.getAttribute('rel')]).toEqual(['/help/articles/returns-policy', '_blank', 'noopener noreferrer']);
+    expect(framed?.textContent).toBe('Returns');
   });
 });

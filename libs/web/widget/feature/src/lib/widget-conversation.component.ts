@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, Injector, afterNextRender, computed, effect, inject, input, output, signal, untracked, viewChild } from '@angular/core';
 import { LIMITS } from '@parley/shared/limits';
-import { ConversationStore, DraftStore, lastSeq } from '@parley/web/chat/data-access';
-import { ComposerComponent, MessageListComponent, TypingIndicatorComponent } from '@parley/web/chat/ui';
+import { AttachmentClient, ConversationStore, DraftStore, PendingFiles, lastSeq } from '@parley/web/chat/data-access';
+import { ATTACHMENT_FILES, ComposerComponent, MessageListComponent, SITE_LINKS_IN_NEW_TAB, TypingIndicatorComponent } from '@parley/web/chat/ui';
 import { SpinnerComponent } from '@parley/web/shared/ui';
 import { HostBridge, WIDGET_STORAGE, countUnread, markSeen, seenSeq } from '@parley/web/widget/data-access';
 
@@ -14,7 +14,13 @@ import { HostBridge, WIDGET_STORAGE, countUnread, markSeen, seenSeq } from '@par
   selector: 'parley-widget-conversation',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [ComposerComponent, MessageListComponent, TypingIndicatorComponent, SpinnerComponent],
-  providers: [ConversationStore],
+  providers: [
+    ConversationStore,
+    PendingFiles,
+    { provide: ATTACHMENT_FILES, useExisting: AttachmentClient },
+    // the frame must stay on the conversation: help articles the bot cites open in a tab of their own
+    { provide: SITE_LINKS_IN_NEW_TAB, useValue: true },
+  ],
   templateUrl: './widget-conversation.component.html',
   styleUrl: './widget-conversation.component.css',
 })
@@ -38,6 +44,8 @@ export class WidgetConversationComponent {
 
   protected readonly maxLength = LIMITS.messageBodyMax;
   protected readonly draft = signal('');
+  /** Files for the next message: uploading, uploaded (their ids go with it) or refused. */
+  protected readonly files = inject(PendingFiles);
   protected readonly confirmingClose = signal(false);
   private readonly tabVisible = signal(typeof document === 'undefined' || document.visibilityState === 'visible');
 
@@ -86,8 +94,14 @@ export class WidgetConversationComponent {
     this.store.typed(text);
   }
 
+  protected addFiles(chosen: File[]): void {
+    const refused = this.files.add(chosen);
+    if (refused) this.store.actionError.set(refused);
+  }
+
   protected send(text: string): void {
-    if (this.store.send(text)) {
+    if (this.store.send(text, this.files.uploaded())) {
+      this.files.clear();
       this.draft.set('');
       this.drafts.clear(this.chatId());
       this.composer()?.focus();

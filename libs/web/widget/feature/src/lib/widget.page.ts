@@ -3,8 +3,9 @@ import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import type { Subscription } from 'rxjs';
 import { LIMITS } from '@parley/shared/limits';
 import { SessionStore } from '@parley/web/auth/data-access';
-import { ChatListStore, DraftStore } from '@parley/web/chat/data-access';
-import { ComposerComponent } from '@parley/web/chat/ui';
+// the light entry points: the conversation's list and stores load only with the first conversation (@defer)
+import { ChatListStore, DraftStore, PendingFiles } from '@parley/web/chat/data-access/compose';
+import { ComposerComponent } from '@parley/web/chat/ui/composer';
 import { RealtimeConnection, describeError, toAppError } from '@parley/web/shared/data-access';
 import { ConnectionBannerComponent, SpinnerComponent } from '@parley/web/shared/ui';
 import { newClientId } from '@parley/web/shared/util';
@@ -23,6 +24,7 @@ const FIRST_MESSAGE_DRAFT = 'widget.first';
   selector: 'parley-widget-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [ComposerComponent, ConnectionBannerComponent, SpinnerComponent, WidgetConversationComponent],
+  providers: [PendingFiles],
   templateUrl: './widget.page.html',
   styleUrl: './widget.page.css',
   host: { '(document:keydown.escape)': 'closePanel()' },
@@ -35,6 +37,8 @@ export class WidgetPage {
   protected readonly list = inject(ChatListStore);
   protected readonly realtime = inject(RealtimeConnection);
   private readonly drafts = inject(DraftStore);
+  /** Files for the first message: offered once the visitor has a stored session (a returning visitor; the API takes uploads only from then). */
+  protected readonly files = inject(PendingFiles);
   private readonly firstComposer = viewChild(ComposerComponent);
 
   protected readonly maxLength = LIMITS.messageBodyMax;
@@ -104,6 +108,10 @@ export class WidgetPage {
     this.drafts.set(FIRST_MESSAGE_DRAFT, text);
   }
 
+  protected addFiles(chosen: File[]): void {
+    this.startError.set(this.files.add(chosen));
+  }
+
   protected newConversation(): void {
     this.startingNew.set(true);
     this.chosenId.set(null);
@@ -113,7 +121,7 @@ export class WidgetPage {
   /** The first message: a visitor session if there is none yet, then the chat. */
   protected async start(text: string): Promise<void> {
     const message = text.trim();
-    if (!message || this.starting()) return;
+    if ((!message && !this.files.files().length) || this.starting()) return;
     this.starting.set(true);
     this.startError.set(null);
     try {
@@ -122,11 +130,13 @@ export class WidgetPage {
       this.failed(e);
       return;
     }
-    this.list.start({ subject: null, message, clientMessageId: this.clientMessageId }).subscribe({
+    const attachmentIds = this.files.uploaded().map((f) => f.id);
+    this.list.start({ subject: null, message, clientMessageId: this.clientMessageId, attachmentIds }).subscribe({
       next: (chat) => {
         this.starting.set(false);
         this.clientMessageId = newClientId();
         this.firstMessage.set('');
+        this.files.clear();
         this.drafts.clear(FIRST_MESSAGE_DRAFT);
         this.justStarted.set(true);
         this.chosenId.set(chat.id);
