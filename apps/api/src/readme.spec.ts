@@ -36,6 +36,7 @@ const RULE_WORDING: Record<LimitName, string> = {
   passwordResetPerEmail: 'password reset emails per address (over it the answer is the same and nothing is sent)',
   resetPasswordPerCaller: 'reset links tried per caller',
   transcriptPerCaller: 'transcripts emailed per customer',
+  statusPerCaller: '"can someone answer now?" (`supportStatus`) per caller',
   reportPerCaller: 'team reports per caller',
 };
 

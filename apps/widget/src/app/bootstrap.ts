@@ -1,6 +1,7 @@
 import { provideBrowserGlobalErrorListeners, provideZonelessChangeDetection } from '@angular/core';
 import { bootstrapApplication } from '@angular/platform-browser';
 import { provideAuth } from '@parley/web/auth/data-access';
+import { RATING_STORAGE } from '@parley/web/chat/data-access';
 import { provideParleyApollo } from '@parley/web/shared/data-access';
 import { HOST_CHANNEL, HostStorage, WIDGET_STORAGE, ownStorage, provideWidgetSession, type HostChannel } from '@parley/web/widget/data-access';
 import { WidgetPage } from '@parley/web/widget/feature';
@@ -15,6 +16,8 @@ export function bootstrap(channel: HostChannel, hostStored: Record<string, strin
       provideZonelessChangeDetection(),
       { provide: HOST_CHANNEL, useValue: channel },
       { provide: WIDGET_STORAGE, useValue: storage },
+      // "No thanks" to a rating is remembered where the widget keeps its session.
+      { provide: RATING_STORAGE, useValue: storage },
       provideAuth(),
       provideWidgetSession(),
       provideParleyApollo(),

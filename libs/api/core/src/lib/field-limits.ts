@@ -15,7 +15,7 @@ export const FIELD_LIMITS: { Mutation: Record<string, LimitName>; Query: Record<
     resetPassword: 'resetPasswordPerCaller',
     emailTranscript: 'transcriptPerCaller',
   },
-  Query: { searchArticles: 'searchPerCaller', searchChats: 'searchPerCaller', teamReport: 'reportPerCaller' },
+  Query: { searchArticles: 'searchPerCaller', searchChats: 'searchPerCaller', teamReport: 'reportPerCaller', supportStatus: 'statusPerCaller' },
 };
 
 export const DEFAULT_MUTATION_LIMIT: LimitName = 'mutationPerCaller';

@@ -47,6 +47,8 @@ export const LIMIT_RULES = {
   resetPasswordPerCaller: { points: 10, seconds: 3600, blockSeconds: 0 },
   /** Transcripts one customer has emailed. */
   transcriptPerCaller: { points: 5, seconds: 3600, blockSeconds: 0 },
+  /** "Can someone answer now?" (supportStatus), asked by the widget and the site as they open. */
+  statusPerCaller: { points: 30, seconds: 60, blockSeconds: 0 },
   /** Team reports (a year of chats, medians computed over every one of them). */
   reportPerCaller: { points: 10, seconds: 60, blockSeconds: 0 },
 } as const;

@@ -24,7 +24,7 @@ describe('the schema', () => {
     expect(printSchema(lexicographicSortSchema(schema)) + '\n').toBe(committed);
   });
 
-  it('lets anonymous clients call only me, register, login, refreshToken, startVisitorSession, identifyVisitor, searchArticles, article, rateArticle, siteFeatures and the password reset pair, widgetSettings', async () => {
+  it('lets anonymous clients call only me, register, login, refreshToken, startVisitorSession, identifyVisitor, searchArticles, article, rateArticle, siteFeatures and the password reset pair, widgetSettings, supportStatus', async () => {
     const schema = await buildParleySchema(schemaOnlyContainer);
     const open: string[] = [];
     for (const type of [schema.getQueryType(), schema.getMutationType()]) {
@@ -43,6 +43,7 @@ describe('the schema', () => {
       'Query.me',
       'Query.searchArticles',
       'Query.siteFeatures',
+      'Query.supportStatus',
       'Query.widgetSettings',
     ]);
   });

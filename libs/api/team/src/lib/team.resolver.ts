@@ -1,14 +1,14 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
-import { AsyncQueue, forbidden, isStaff, notFound, requireViewer, scopedValue, type RequestContext } from '@parley/api/core';
+import { AsyncQueue, forbidden, isStaff, notFound, Public, requireViewer, scopedValue, type RequestContext } from '@parley/api/core';
 import { queryRows } from '@parley/api/database';
 import { User, userLoader } from '@parley/api/auth';
 import { Chat, type ChatRow } from '@parley/api/chat';
 import type { RoutingService } from './routing.service';
 import type { TeamService } from './team.service';
 import { ALL_AGENTS, type TeamPubSub } from './team.topics';
-import { Availability, CannedReply, RoutingMode, TeamSettings, type AvailabilityEvent, type CannedReplyRow, type TeamSettingsRow } from './team.type';
+import { Availability, CannedReply, RoutingMode, SupportStatus, TeamSettings, type AvailabilityEvent, type CannedReplyRow, type TeamSettingsRow } from './team.type';
 
 const PROFILE_LOADER = Symbol('teamProfiles');
 const LABEL_LOADER = Symbol('chatLabels');
@@ -57,6 +57,15 @@ export class TeamResolver {
   @Query(() => TeamSettings, { description: 'Agents and admins.' })
   async teamSettings(@Ctx() ctx: RequestContext): Promise<TeamSettings> {
     return settingsType(await this.team.settings(requireViewer(ctx)));
+  }
+
+  // Public: the widget and the site say before a first message whether someone can answer now (anonymous
+  // callers spend the anonymous limit, everyone the supportStatus one: FIELD_LIMITS).
+  @Public()
+  @Query(() => SupportStatus, { description: 'Anyone: whether someone from the team can answer now, and when business hours start again.' })
+  async supportStatus(): Promise<SupportStatus> {
+    const status = await this.team.teamStatus();
+    return { anyoneOnline: status.someoneOnline, withinBusinessHours: status.withinHours, nextOpening: status.opensAt };
   }
 
   @Query(() => [User], { description: 'Agents and admins: every agent and admin, by display name.' })

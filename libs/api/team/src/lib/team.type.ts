@@ -123,3 +123,15 @@ export class Note {
   @Field(() => DateTimeISOResolver)
   createdAt: Date;
 }
+
+@ObjectType('SupportStatus', { description: 'Whether a person can answer now: public facts for the site and the widget, no names.', simpleResolvers: true })
+export class SupportStatus {
+  @Field({ description: 'Someone from the team is ONLINE (with an open connection) now.' })
+  anyoneOnline: boolean;
+
+  @Field({ description: "Now is within the team's business hours (always true when none are set)." })
+  withinBusinessHours: boolean;
+
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'When business hours start again; null within them or when none are set.' })
+  nextOpening: Date | null;
+}

@@ -5,3 +5,4 @@ export * from './lib/chat-list.store';
 export * from './lib/draft.store';
 export * from './lib/attachment-client';
 export * from './lib/pending-files';
+export * from './lib/support-status.store';

@@ -11,3 +11,5 @@ export * from './lib/attachment-client';
 export * from './lib/transcript.service';
 export * from './lib/live-conversation';
 export * from './lib/pending-files';
+export * from './lib/support-status.store';
+export * from './lib/rating-prompts';

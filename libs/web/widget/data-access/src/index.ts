@@ -4,3 +4,4 @@ export * from './lib/widget-storage';
 export * from './lib/visitor-session';
 export * from './lib/unread';
 export * from './lib/widget-settings.store';
+export * from './lib/visitor-email';

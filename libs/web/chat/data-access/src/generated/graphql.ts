@@ -59,26 +59,35 @@ export type MyChatsQueryVariables = Exact<{
 }>;
 
 
-export type MyChatsQuery = { chats: { edges: Array<{ cursor: string, node: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, agent: { id: string, displayName: string, role: Role } | null, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type MyChatsQuery = { chats: { edges: Array<{ cursor: string, node: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, rating: number | null, agent: { id: string, displayName: string, role: Role } | null, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type StartChatMutationVariables = Exact<{
   input: StartChatInput;
 }>;
 
 
-export type StartChatMutation = { startChat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, agent: { id: string, displayName: string, role: Role } | null, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } };
+export type StartChatMutation = { startChat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, rating: number | null, agent: { id: string, displayName: string, role: Role } | null, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } };
 
 export type CloseChatMutationVariables = Exact<{
   chatId: string | number;
 }>;
 
 
-export type CloseChatMutation = { closeChat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, agent: { id: string, displayName: string, role: Role } | null, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } };
+export type CloseChatMutation = { closeChat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, rating: number | null, agent: { id: string, displayName: string, role: Role } | null, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } };
+
+export type RateChatMutationVariables = Exact<{
+  chatId: string | number;
+  rating: number;
+  comment?: string | null | undefined;
+}>;
+
+
+export type RateChatMutation = { rateChat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, rating: number | null, agent: { id: string, displayName: string, role: Role } | null, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } };
 
 export type ChatUpdatedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ChatUpdatedSubscription = { chatUpdated: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, agent: { id: string, displayName: string, role: Role } | null, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } };
+export type ChatUpdatedSubscription = { chatUpdated: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, rating: number | null, agent: { id: string, displayName: string, role: Role } | null, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } };
 
 export type ConversationQueryVariables = Exact<{
   id: string | number;
@@ -86,7 +95,7 @@ export type ConversationQueryVariables = Exact<{
 }>;
 
 
-export type ConversationQuery = { chat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, messages: { edges: Array<{ node: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } }>, pageInfo: { hasPreviousPage: boolean, startCursor: string | null } }, agent: { id: string, displayName: string, role: Role } | null, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } | null };
+export type ConversationQuery = { chat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, rating: number | null, messages: { edges: Array<{ node: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } }>, pageInfo: { hasPreviousPage: boolean, startCursor: string | null } }, agent: { id: string, displayName: string, role: Role } | null, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } | null };
 
 export type OlderMessagesQueryVariables = Exact<{
   id: string | number;
@@ -140,7 +149,12 @@ export type ChatMessageFragment = { id: string, chatId: string, seq: number, kin
 
 export type MessageAttachmentFragment = { id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null };
 
-export type ChatSummaryFragment = { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, agent: { id: string, displayName: string, role: Role } | null, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null };
+export type ChatSummaryFragment = { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, rating: number | null, agent: { id: string, displayName: string, role: Role } | null, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null };
+
+export type SupportStatusQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SupportStatusQuery = { supportStatus: { anyoneOnline: boolean, withinBusinessHours: boolean, nextOpening: string | null } };
 
 export const PersonFragmentDoc = gql`
     fragment Person on User {
@@ -188,6 +202,7 @@ export const ChatSummaryFragmentDoc = gql`
   createdAt
   updatedAt
   closedAt
+  rating
   agent {
     ...Person
   }
@@ -255,6 +270,24 @@ export const CloseChatDocument = gql`
   })
   export class CloseChatGQL extends Apollo.Mutation<CloseChatMutation, CloseChatMutationVariables> {
     override document = CloseChatDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const RateChatDocument = gql`
+    mutation RateChat($chatId: ID!, $rating: Int!, $comment: String) {
+  rateChat(chatId: $chatId, rating: $rating, comment: $comment) {
+    ...ChatSummary
+  }
+}
+    ${ChatSummaryFragmentDoc}`;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class RateChatGQL extends Apollo.Mutation<RateChatMutation, RateChatMutationVariables> {
+    override document = RateChatDocument;
     
     constructor(apollo: Apollo.Apollo) {
       super(apollo);
@@ -422,6 +455,26 @@ export const EmailTranscriptDocument = gql`
   })
   export class EmailTranscriptGQL extends Apollo.Mutation<EmailTranscriptMutation, EmailTranscriptMutationVariables> {
     override document = EmailTranscriptDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const SupportStatusDocument = gql`
+    query SupportStatus {
+  supportStatus {
+    anyoneOnline
+    withinBusinessHours
+    nextOpening
+  }
+}
+    `;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class SupportStatusGQL extends Apollo.Query<SupportStatusQuery, SupportStatusQueryVariables> {
+    override document = SupportStatusDocument;
     
     constructor(apollo: Apollo.Apollo) {
       super(apollo);

@@ -1,5 +1,5 @@
 import { TestBed } from '@angular/core/testing';
-import { Subject, of, type Observable } from 'rxjs';
+import { Observable, Subject, of } from 'rxjs';
 import { REALTIME_BACKOFF, SESSION_ACCESS, type SessionAccess } from '@parley/web/shared/data-access';
 import {
   ChatUpdatedGQL,
@@ -8,6 +8,7 @@ import {
   MessageAddedGQL,
   MyChatsGQL,
   OlderMessagesGQL,
+  RateChatGQL,
   SendMessageGQL,
   SetTypingGQL,
   StartChatGQL,
@@ -27,6 +28,7 @@ const summary: ChatSummaryFragment = {
   createdAt: '2026-01-01T10:00:00.000Z',
   updatedAt: '2026-01-01T10:00:00.000Z',
   closedAt: null,
+  rating: null,
   agent: { id: 'a1', displayName: 'Alex', role: 'AGENT' },
   lastMessage: null,
 };
@@ -50,10 +52,14 @@ describe('ConversationStore', () => {
   let sendResult: () => Observable<unknown>;
   let current: ChatSummaryFragment;
   let fetches: number;
+  let rated: Array<Record<string, unknown>>;
+  let rateResult: () => Observable<unknown>;
 
   beforeEach(() => {
     current = summary;
     fetches = 0;
+    rated = [];
+    rateResult = () => of({ data: { rateChat: { ...current, rating: Number(rated.at(-1)?.['rating']) } } });
     streams = [];
     sent = [];
     sendResult = () => of({ data: { sendMessage: message(4, { kind: 'CUSTOMER', clientMessageId: String(sent[0]?.['clientMessageId']), sender: { id: ME, displayName: 'Me', role: 'CUSTOMER' } }) } });
@@ -99,6 +105,15 @@ describe('ConversationStore', () => {
         { provide: SetTypingGQL, useValue: { mutate: () => of({ data: { setTyping: true } }) } },
         { provide: CloseChatGQL, useValue: {} },
         { provide: RequestHumanGQL, useValue: {} },
+        {
+          provide: RateChatGQL,
+          useValue: {
+            mutate: ({ variables }: { variables: Record<string, unknown> }) => {
+              rated.push(variables);
+              return rateResult();
+            },
+          },
+        },
       ],
     });
   });
@@ -161,5 +176,27 @@ describe('ConversationStore', () => {
     expect(store.send('   ')).toBe(false);
     expect(store.send('x'.repeat(4001))).toBe(false);
     expect(sent).toEqual([]);
+  });
+
+  it('rates the closed chat with a trimmed comment (none when blank) and shows the rating the server returns', () => {
+    current = { ...summary, status: 'CLOSED', closedAt: '2026-01-01T11:00:00.000Z' };
+    const store = TestBed.inject(ConversationStore);
+    store.open('chat-1', ME);
+    store.rate(4, '  Quick and kind  ');
+    expect(rated).toEqual([{ chatId: 'chat-1', rating: 4, comment: 'Quick and kind' }]);
+    expect(store.chat()?.rating).toBe(4);
+    store.rate(5, '   ');
+    expect(rated[1]).toEqual({ chatId: 'chat-1', rating: 5, comment: null });
+  });
+
+  it('keeps the question open with the reason when rating fails', () => {
+    current = { ...summary, status: 'CLOSED' };
+    rateResult = () => new Observable((subscriber) => subscriber.error(new Error('Network down')));
+    const store = TestBed.inject(ConversationStore);
+    store.open('chat-1', ME);
+    store.rate(2, '');
+    expect(store.chat()?.rating).toBeNull();
+    expect(store.rating()).toBe(false);
+    expect(store.ratingError()).toBeTruthy();
   });
 });

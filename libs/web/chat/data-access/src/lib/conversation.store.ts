@@ -6,6 +6,7 @@ import {
   ConversationGQL,
   MessageAddedGQL,
   OlderMessagesGQL,
+  RateChatGQL,
   SendMessageGQL,
   SetTypingGQL,
   TypingChangedGQL,
@@ -32,6 +33,7 @@ export type { TypingPerson } from './typing-people';
 export class ConversationStore {
   private readonly closeGql = inject(CloseChatGQL);
   private readonly requestHumanGql = inject(RequestHumanGQL);
+  private readonly rateGql = inject(RateChatGQL);
   private readonly list = inject(ChatListStore);
   private readonly drafts = inject(DraftStore);
   private readonly transport = customerTransport();
@@ -52,6 +54,9 @@ export class ConversationStore {
   /** A short notice about the last action that failed (closing, asking for a person). */
   readonly actionError = signal<string | null>(null);
   readonly closing = signal(false);
+  readonly rating = signal(false);
+  /** Why the last rating was not saved. */
+  readonly ratingError = signal<string | null>(null);
 
   readonly closed = computed(() => this.chat()?.status === 'CLOSED');
   /** "Talk to a person" is offered while the bot answers, if the API supports it. */
@@ -69,6 +74,7 @@ export class ConversationStore {
     this.stop();
     this.chat.set(this.list.find(chatId) ?? null);
     this.actionError.set(null);
+    this.ratingError.set(null);
     this.current.set(
       new LiveConversation(
         chatId,
@@ -130,6 +136,24 @@ export class ConversationStore {
       error: (e: unknown) => {
         this.closing.set(false);
         this.actionError.set(`We couldn't close the conversation. ${describeError(toAppError(e))}`);
+      },
+    });
+  }
+
+  /** The customer's rating of the closed chat, 1 to 5, with an optional comment. */
+  rate(rating: number, comment: string): void {
+    const chatId = this.current()?.chatId;
+    if (!chatId || this.rating()) return;
+    this.rating.set(true);
+    this.ratingError.set(null);
+    this.rateGql.mutate({ variables: { chatId, rating, comment: comment.trim() || null } }).subscribe({
+      next: (result) => {
+        this.rating.set(false);
+        if (result.data) this.list.upsert(result.data.rateChat);
+      },
+      error: (e: unknown) => {
+        this.rating.set(false);
+        this.ratingError.set(describeError(toAppError(e)));
       },
     });
   }

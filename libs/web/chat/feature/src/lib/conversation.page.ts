@@ -4,8 +4,16 @@ import { RouterLink } from '@angular/router';
 import { LIMITS } from '@parley/shared/limits';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { AuthService, SessionStore } from '@parley/web/auth/data-access';
-import { AttachmentClient, ConversationStore, DraftStore, PendingFiles, TranscriptService } from '@parley/web/chat/data-access';
-import { ATTACHMENT_FILES, ChatStatusBadgeComponent, ComposerComponent, MessageListComponent, TypingIndicatorComponent } from '@parley/web/chat/ui';
+import { AttachmentClient, ConversationStore, DraftStore, PendingFiles, RatingPrompts, TranscriptService } from '@parley/web/chat/data-access';
+import {
+  ATTACHMENT_FILES,
+  ChatRatingComponent,
+  ChatStatusBadgeComponent,
+  ComposerComponent,
+  MessageListComponent,
+  TypingIndicatorComponent,
+  type ChatRatingChoice,
+} from '@parley/web/chat/ui';
 import { describeError, type AppError } from '@parley/web/shared/data-access';
 import { AvatarComponent, SpinnerComponent } from '@parley/web/shared/ui';
 import { formatShortTime } from '@parley/web/shared/util';
@@ -14,7 +22,7 @@ import { chatTitle } from './chat-shell.page';
 @Component({
   selector: 'parley-conversation-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, AvatarComponent, SpinnerComponent, ChatStatusBadgeComponent, ComposerComponent, MessageListComponent, TypingIndicatorComponent],
+  imports: [RouterLink, AvatarComponent, SpinnerComponent, ChatRatingComponent, ChatStatusBadgeComponent, ComposerComponent, MessageListComponent, TypingIndicatorComponent],
   providers: [ConversationStore, PendingFiles, { provide: ATTACHMENT_FILES, useExisting: AttachmentClient }],
   templateUrl: './conversation.page.html',
   styleUrl: './conversation.page.css',
@@ -32,6 +40,7 @@ export class ConversationPage {
   private readonly endButton = viewChild<ElementRef<HTMLButtonElement>>('endButton');
   private readonly keepOpenButton = viewChild<ElementRef<HTMLButtonElement>>('keepOpenButton');
   private readonly heading = viewChild<ElementRef<HTMLElement>>('heading');
+  private readonly newLink = viewChild<ElementRef<HTMLElement>>('newLink');
 
   protected readonly maxLength = LIMITS.messageBodyMax;
   protected readonly draft = signal('');
@@ -59,11 +68,26 @@ export class ConversationPage {
     return 'Waiting for an agent to join. We’ll reply here.';
   });
   protected readonly typingNames = computed(() => this.store.typing().map((p) => p.name));
+  private readonly ratings = inject(RatingPrompts);
+  /** Asked once a chat is CLOSED, until rated or dismissed; the rating shows afterwards. */
+  protected readonly askRating = computed(() => this.ratings.shouldAsk(this.store.chat()));
+  protected readonly givenRating = computed(() => this.store.chat()?.rating ?? null);
   protected readonly loadErrorText = computed(() => {
     const e = this.store.loadError();
     if (!e) return null;
     return e.code === 'NOT_FOUND' || e.code === 'FORBIDDEN' ? 'This conversation doesn’t exist or isn’t yours.' : describeError(e);
   });
+
+  protected rate(choice: ChatRatingChoice): void {
+    this.store.rate(choice.rating, choice.comment);
+    this.rateRequested = true;
+  }
+  private rateRequested = false;
+
+  protected dismissRating(): void {
+    this.ratings.dismiss(this.chatId());
+    this.focusAfterRender(() => this.newLink());
+  }
 
   constructor() {
     effect(() => {
@@ -75,6 +99,13 @@ export class ConversationPage {
       });
     });
     effect(() => this.titleService.setTitle(`${this.title()} · Parley`));
+    // The question goes once the rating is saved: the focus moves on to "Start a new conversation".
+    effect(() => {
+      if (this.givenRating() !== null && this.rateRequested) {
+        this.rateRequested = false;
+        this.focusAfterRender(() => this.newLink());
+      }
+    });
   }
 
   protected emailTranscript(): void {

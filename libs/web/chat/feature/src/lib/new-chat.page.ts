@@ -1,8 +1,8 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
 import { LIMITS } from '@parley/shared/limits';
-import { ChatListStore, DraftStore } from '@parley/web/chat/data-access';
-import { composerHint } from '@parley/web/chat/ui';
+import { ChatListStore, DraftStore, SupportStatusStore } from '@parley/web/chat/data-access';
+import { SupportStatusNoteComponent, composerHint } from '@parley/web/chat/ui';
 import { describeError, type AppError } from '@parley/web/shared/data-access';
 import { SpinnerComponent } from '@parley/web/shared/ui';
 import { newClientId } from '@parley/web/shared/util';
@@ -10,11 +10,11 @@ import { newClientId } from '@parley/web/shared/util';
 const SUBJECT_DRAFT = 'new.subject';
 const MESSAGE_DRAFT = 'new.message';
 
-/** Opening a conversation: an optional subject and the first message. */
+/** Opening a conversation: an optional subject and the first message; a note when nobody can answer now. */
 @Component({
   selector: 'parley-new-chat-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, SpinnerComponent],
+  imports: [RouterLink, SpinnerComponent, SupportStatusNoteComponent],
   templateUrl: './new-chat.page.html',
   styleUrl: './new-chat.page.css',
 })
@@ -22,6 +22,7 @@ export class NewChatPage {
   private readonly list = inject(ChatListStore);
   private readonly drafts = inject(DraftStore);
   private readonly router = inject(Router);
+  protected readonly support = inject(SupportStatusStore);
 
   protected readonly limits = LIMITS;
   protected readonly subject = signal(this.drafts.get(SUBJECT_DRAFT));
@@ -42,6 +43,10 @@ export class NewChatPage {
     return null;
   });
   protected readonly subjectError = computed(() => this.serverErrors()['subject'] ?? null);
+
+  constructor() {
+    this.support.load();
+  }
 
   protected onSubject(value: string): void {
     this.subject.set(value);

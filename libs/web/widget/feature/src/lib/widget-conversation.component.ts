@@ -1,19 +1,20 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, Injector, afterNextRender, computed, effect, inject, input, output, signal, untracked, viewChild } from '@angular/core';
 import { LIMITS } from '@parley/shared/limits';
-import { AttachmentClient, ConversationStore, DraftStore, PendingFiles, lastSeq } from '@parley/web/chat/data-access';
-import { ATTACHMENT_FILES, ComposerComponent, MessageListComponent, SITE_LINKS_IN_NEW_TAB, TypingIndicatorComponent } from '@parley/web/chat/ui';
+import { AttachmentClient, ConversationStore, DraftStore, PendingFiles, RatingPrompts, lastSeq } from '@parley/web/chat/data-access';
+import { ATTACHMENT_FILES, ChatRatingComponent, ComposerComponent, MessageListComponent, SITE_LINKS_IN_NEW_TAB, TypingIndicatorComponent, type ChatRatingChoice } from '@parley/web/chat/ui';
 import { SpinnerComponent } from '@parley/web/shared/ui';
 import { HostBridge, WIDGET_STORAGE, countUnread, markSeen, seenSeq } from '@parley/web/widget/data-access';
 
 /**
  * One conversation in the panel: the site's conversation store and message
- * list, typing, "talk to a person", ending it, and the unread count for the
- * launcher's badge while the panel is closed or the tab hidden.
+ * list, typing, "talk to a person", ending it, rating it once it ended (asked
+ * once), and the unread count for the launcher's badge while the panel is
+ * closed or the tab hidden.
  */
 @Component({
   selector: 'parley-widget-conversation',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [ComposerComponent, MessageListComponent, TypingIndicatorComponent, SpinnerComponent],
+  imports: [ChatRatingComponent, ComposerComponent, MessageListComponent, TypingIndicatorComponent, SpinnerComponent],
   providers: [
     ConversationStore,
     PendingFiles,
@@ -29,10 +30,13 @@ export class WidgetConversationComponent {
   readonly viewerId = input.required<string | null>();
   /** Take the focus once drawn (the visitor was typing the first message: they go on typing here). */
   readonly focusComposer = input(false);
+  /** Said above the messages: how the team will reply (the chat started while it was away). */
+  readonly confirmation = input<string | null>(null);
   /** "Start a new conversation" after this one ended. */
   readonly startNew = output<void>();
 
   protected readonly store = inject(ConversationStore);
+  private readonly ratings = inject(RatingPrompts);
   private readonly drafts = inject(DraftStore);
   private readonly bridge = inject(HostBridge);
   private readonly storage = inject(WIDGET_STORAGE);
@@ -57,6 +61,9 @@ export class WidgetConversationComponent {
     if (chat.botActive) return $localize`:@@widget.status.bot:Our assistant is answering while you wait for a person`;
     return $localize`:@@widget.status.waiting:Waiting for a person to join. We’ll reply here.`;
   });
+  /** Asked once a chat is CLOSED, until rated or dismissed. */
+  protected readonly askRating = computed(() => this.ratings.shouldAsk(this.store.chat()));
+  protected readonly givenRating = computed(() => this.store.chat()?.rating ?? null);
   protected readonly typingNames = computed(() => this.store.typing().map((p) => p.name));
 
   constructor() {
@@ -79,6 +86,13 @@ export class WidgetConversationComponent {
     effect(() => {
       if (this.store.closed() && this.closeRequested) {
         this.closeRequested = false;
+        this.focusAfterRender(() => this.newButton());
+      }
+    });
+    // The question goes once the rating is saved: the focus moves on to "Start a new conversation".
+    effect(() => {
+      if (this.givenRating() !== null && this.rateRequested) {
+        this.rateRequested = false;
         this.focusAfterRender(() => this.newButton());
       }
     });
@@ -106,6 +120,17 @@ export class WidgetConversationComponent {
       this.drafts.clear(this.chatId());
       this.composer()?.focus();
     }
+  }
+
+  protected rate(choice: ChatRatingChoice): void {
+    this.store.rate(choice.rating, choice.comment);
+    this.rateRequested = true;
+  }
+  private rateRequested = false;
+
+  protected dismissRating(): void {
+    this.ratings.dismiss(this.chatId());
+    this.focusAfterRender(() => this.newButton());
   }
 
   protected startClosing(): void {

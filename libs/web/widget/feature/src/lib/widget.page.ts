@@ -1,15 +1,15 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, signal, untracked, viewChild } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import type { Subscription } from 'rxjs';
 import { LIMITS } from '@parley/shared/limits';
-import { SessionStore } from '@parley/web/auth/data-access';
+import { AuthService, SessionStore } from '@parley/web/auth/data-access';
 // the light entry points: the conversation's list and stores load only with the first conversation (@defer)
-import { ChatListStore, DraftStore, PendingFiles } from '@parley/web/chat/data-access/compose';
-import { ComposerComponent } from '@parley/web/chat/ui/composer';
+import { ChatListStore, DraftStore, PendingFiles, SupportStatusStore } from '@parley/web/chat/data-access/compose';
+import { ComposerComponent, SupportStatusNoteComponent } from '@parley/web/chat/ui/composer';
 import { RealtimeConnection, describeError, toAppError } from '@parley/web/shared/data-access';
 import { ConnectionBannerComponent, SpinnerComponent } from '@parley/web/shared/ui';
 import { newClientId } from '@parley/web/shared/util';
-import { HostBridge, VisitorSession, WidgetSettingsStore } from '@parley/web/widget/data-access';
+import { HostBridge, VisitorSession, WidgetSettingsStore, visitorEmailProblem } from '@parley/web/widget/data-access';
 import { WidgetConversationComponent } from './widget-conversation.component';
 
 const FIRST_MESSAGE_DRAFT = 'widget.first';
@@ -18,12 +18,15 @@ const FIRST_MESSAGE_DRAFT = 'widget.first';
  * The website widget's one screen, in the loader's panel: the visitor writes
  * at once (a session starts with the first message), then follows the same
  * live conversation as on the site; a closed conversation can be followed by
- * a new one here. Speaks the loader's protocol through HostBridge.
+ * a new one here. With nobody to answer now (nobody ONLINE, or outside
+ * business hours) the first screen says so and asks for an email to reply to
+ * (required when this server sends email). Speaks the loader's protocol
+ * through HostBridge.
  */
 @Component({
   selector: 'parley-widget-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [ComposerComponent, ConnectionBannerComponent, SpinnerComponent, WidgetConversationComponent],
+  imports: [ComposerComponent, ConnectionBannerComponent, SpinnerComponent, SupportStatusNoteComponent, WidgetConversationComponent],
   providers: [PendingFiles],
   templateUrl: './widget.page.html',
   styleUrl: './widget.page.css',
@@ -33,6 +36,8 @@ export class WidgetPage {
   protected readonly bridge = inject(HostBridge);
   protected readonly visitor = inject(VisitorSession);
   protected readonly settings = inject(WidgetSettingsStore);
+  protected readonly support = inject(SupportStatusStore);
+  private readonly features = toSignal(inject(AuthService).siteFeatures());
   protected readonly session = inject(SessionStore);
   protected readonly list = inject(ChatListStore);
   protected readonly realtime = inject(RealtimeConnection);
@@ -43,6 +48,7 @@ export class WidgetPage {
 
   protected readonly maxLength = LIMITS.messageBodyMax;
   protected readonly displayNameMax = LIMITS.displayNameMax;
+  protected readonly emailMax = LIMITS.emailMax;
   protected readonly userId = computed(() => this.session.user()?.id ?? null);
   /** The visitor asked for a new conversation (the last one ended). */
   private readonly startingNew = signal(false);
@@ -58,7 +64,16 @@ export class WidgetPage {
   protected readonly waitingForList = computed(() => this.session.signedIn() && !this.list.loaded() && !this.chosenId());
   /** Pre-chat fields: asked only before the first message, when the team turned them on. */
   protected readonly askName = computed(() => !this.session.signedIn() && this.settings.askName());
-  protected readonly askEmail = computed(() => !this.session.signedIn() && this.settings.askEmail());
+  /** Nobody can answer now: the first screen says so (and asks a new visitor for an address). */
+  protected readonly away = computed(() => this.support.away());
+  protected readonly askEmail = computed(() => !this.session.signedIn() && (this.settings.askEmail() || this.away()));
+  /** Away, on a server that sends email: the reply goes by email, so the address is needed. */
+  protected readonly emailRequired = computed(() => this.away() && this.features()?.email === true);
+  protected readonly emailError = signal<string | null>(null);
+  /** Said in the conversation once a chat started while the team was away. */
+  protected readonly awayConfirmation = signal<string | null>(null);
+  /** The first screen shows (no conversation, the list read): the time to ask whether someone can answer. */
+  private readonly startShown = computed(() => !this.currentChatId() && !this.waitingForList());
 
   protected readonly firstMessage = signal(this.drafts.get(FIRST_MESSAGE_DRAFT));
   protected readonly name = signal('');
@@ -69,6 +84,10 @@ export class WidgetPage {
 
   constructor() {
     this.settings.load();
+    // Asked each time the first screen shows and each time the panel opens on it.
+    effect(() => {
+      if (this.startShown() && this.bridge.open()) untracked(() => this.support.load());
+    });
     // The list follows whoever is signed in (a new visitor, an identified person), and nobody once signed out.
     let live: Subscription | undefined;
     effect(() => {
@@ -112,6 +131,11 @@ export class WidgetPage {
     this.startError.set(this.files.add(chosen));
   }
 
+  protected onEmail(value: string): void {
+    this.email.set(value);
+    this.emailError.set(null);
+  }
+
   protected newConversation(): void {
     this.startingNew.set(true);
     this.chosenId.set(null);
@@ -122,8 +146,10 @@ export class WidgetPage {
   protected async start(text: string): Promise<void> {
     const message = text.trim();
     if ((!message && !this.files.files().length) || this.starting()) return;
+    if (!this.checkEmail()) return;
     this.starting.set(true);
     this.startError.set(null);
+    const away = this.away();
     try {
       await this.visitor.ensure({ displayName: this.name(), email: this.email() });
     } catch (e: unknown) {
@@ -139,11 +165,34 @@ export class WidgetPage {
         this.files.clear();
         this.drafts.clear(FIRST_MESSAGE_DRAFT);
         this.justStarted.set(true);
+        this.awayConfirmation.set(away ? this.confirmation() : null);
         this.chosenId.set(chat.id);
         this.startingNew.set(false);
       },
       error: (e: unknown) => this.failed(e),
     });
+  }
+
+  /** The address, if asked for, can be replied to; otherwise says why next to it and takes the focus there. */
+  private checkEmail(): boolean {
+    if (!this.askEmail()) return true;
+    const problem = visitorEmailProblem(this.email(), this.emailRequired());
+    if (!problem) return true;
+    this.emailError.set(
+      problem === 'missing'
+        ? $localize`:@@widget.email.missing:Enter your email so we can reply.`
+        : $localize`:@@widget.email.invalid:Enter an email address like name@example.com.`,
+    );
+    queueMicrotask(() => document.getElementById('widget-email')?.focus());
+    return false;
+  }
+
+  /** "We'll reply by email at …" where email is on and the visitor has an address; "here" otherwise. */
+  private confirmation(): string {
+    const email = this.email().trim() || this.session.user()?.email || '';
+    return this.features()?.email === true && email
+      ? $localize`:@@widget.away.byEmail:Thanks! We’ll reply by email at ${email}:email: as soon as we’re back.`
+      : $localize`:@@widget.away.here:Thanks! We’ll reply here as soon as we’re back.`;
   }
 
   private failed(e: unknown): void {
