@@ -4,8 +4,8 @@ import { RouterLink } from '@angular/router';
 import { LIMITS } from '@parley/shared/limits';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { AuthService, SessionStore } from '@parley/web/auth/data-access';
-import { AttachmentClient, ConversationStore, DraftStore, TranscriptService, type UploadedFile } from '@parley/web/chat/data-access';
-import { ATTACHMENT_FILES, ChatStatusBadgeComponent, ComposerComponent, MessageListComponent, TypingIndicatorComponent, type ComposerFile } from '@parley/web/chat/ui';
+import { AttachmentClient, ConversationStore, DraftStore, PendingFiles, TranscriptService } from '@parley/web/chat/data-access';
+import { ATTACHMENT_FILES, ChatStatusBadgeComponent, ComposerComponent, MessageListComponent, TypingIndicatorComponent } from '@parley/web/chat/ui';
 import { describeError, type AppError } from '@parley/web/shared/data-access';
 import { AvatarComponent, SpinnerComponent } from '@parley/web/shared/ui';
 import { formatShortTime } from '@parley/web/shared/util';
@@ -37,9 +37,9 @@ export class ConversationPage {
   protected readonly draft = signal('');
   protected readonly confirmingClose = signal(false);
   /** Files for the next message: uploading, uploaded (their ids go with it) or refused. */
-  protected readonly files = signal<Array<ComposerFile & { uploaded?: UploadedFile }>>([]);
   private readonly attachments = inject(AttachmentClient);
-  private fileCount = 0;
+  protected readonly pending = new PendingFiles((file) => this.attachments.upload(file));
+  protected readonly files = this.pending.files;
 
   private readonly transcripts = inject(TranscriptService);
   private readonly features = toSignal(inject(AuthService).siteFeatures());
@@ -108,26 +108,17 @@ export class ConversationPage {
 
   /** Uploads each file at once (at most the message's limit); the message names them when sent. */
   protected addFiles(chosen: File[]): void {
-    const room = LIMITS.attachmentsPerMessageMax - this.files().length;
-    if (chosen.length > room) this.store.actionError.set($localize`:@@attachments.tooMany:A message can carry at most ${LIMITS.attachmentsPerMessageMax}:max: files.`);
-    for (const file of chosen.slice(0, Math.max(0, room))) {
-      const key = `f${++this.fileCount}`;
-      this.files.update((list) => [...list, { key, name: file.name || 'pasted-image.png', state: 'uploading' }]);
-      this.attachments.upload(file).then(
-        (uploaded) => this.files.update((list) => list.map((f) => (f.key === key ? { ...f, state: 'ready', uploaded } : f))),
-        (error: Error) => this.files.update((list) => list.map((f) => (f.key === key ? { ...f, state: 'failed', error: error.message } : f))),
-      );
-    }
+    const refused = this.pending.add(chosen);
+    if (refused) this.store.actionError.set(refused);
   }
 
   protected removeFile(key: string): void {
-    this.files.update((list) => list.filter((f) => f.key !== key));
+    this.pending.remove(key);
   }
 
   protected send(text: string): void {
-    const uploaded = this.files().flatMap((f) => (f.state === 'ready' && f.uploaded ? [f.uploaded] : []));
-    if (this.store.send(text, uploaded)) {
-      this.files.set([]);
+    if (this.store.send(text, this.pending.ready())) {
+      this.pending.clear();
       this.draft.set('');
       this.drafts.clear(this.chatId());
       this.composer()?.focus();
