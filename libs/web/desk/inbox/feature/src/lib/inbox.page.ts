@@ -99,6 +99,15 @@ export class InboxPage {
     this.viewport()?.scrollToIndex(0);
   }
 
+  /** ↓ in a search field: to the first result (a datalist's suggestions keep their own arrows). */
+  protected toResults(event: Event): void {
+    const field = event.target as HTMLInputElement;
+    if (!this.chats().length || (field.list && field.value === '')) return;
+    event.preventDefault();
+    this.selected.set(null);
+    this.move(1);
+  }
+
   private focusSearch(): void {
     this.host.nativeElement.querySelector<HTMLInputElement>('#desk-search')?.focus();
   }

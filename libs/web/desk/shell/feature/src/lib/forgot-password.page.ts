@@ -24,7 +24,7 @@ import { LogoComponent, SpinnerComponent } from '@parley/web/shared/ui';
         <p class="muted" i18n="@@desk.forgot.sub">We will email you a link to choose a new one.</p>
         @if (features(); as features) {
           @if (!features.email) {
-            <p class="notice" role="status" i18n="@@desk.forgot.unavailable">This server cannot send email. Ask an admin to set a new password for you.</p>
+            <p class="notice" role="status" i18n="@@desk.forgot.unavailable">This server cannot send email, so passwords cannot be reset here. Ask an admin for help.</p>
           } @else if (sentTo(); as address) {
             <div #sentNotice class="notice" role="status" tabindex="-1" i18n="@@desk.forgot.sent">
               If an account uses {{ address }}, a link to choose a new password is on its way. It works once, for one hour.
