@@ -12,7 +12,6 @@ import {
   login,
   loginAdmin,
   registerCustomer,
-  sendMessage,
   startChat,
   startSmtpReceiver,
   startTestServer,

@@ -122,7 +122,7 @@ describe('the agent desk', () => {
           .end();
       });
     expect((await get('/desk')).location).toBe('/desk/');
-    for (const path of ['/desk/', '/desk/sign-in', '/desk/queue', '/desk/admin', '/desk/mine/3f1c9a1e-0000-4000-8000-000000000000']) {
+    for (const path of ['/desk/', '/desk/sign-in', '/desk/forgot-password', '/desk/queue', '/desk/search', '/desk/admin', '/desk/mine/3f1c9a1e-0000-4000-8000-000000000000']) {
       const res = await get(path);
       expect([path, res.status, await res.text()]).toEqual([path, 200, expect.stringContaining('<parley-desk-root>')]);
     }
