@@ -63,9 +63,9 @@ import { ShortcutsSheetComponent } from './shortcuts-sheet.component';
   `,
   styles: `
     :host { display: flex; flex-direction: column; height: 100dvh; }
-    .top { display: flex; align-items: center; gap: 0.75rem; padding: 0.5rem 1rem; background: var(--color-surface); border-bottom: 1px solid var(--color-border); }
+    .top { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem; padding: 0.5rem 1rem; background: var(--color-surface); border-bottom: 1px solid var(--color-border); }
     .product { font-weight: 700; }
-    .views { display: flex; gap: 0.25rem; margin-left: 1rem; }
+    .views { display: flex; gap: 0.125rem; margin-left: 0.5rem; }
     .view { display: inline-flex; align-items: center; gap: 0.375rem; padding: 0.375rem 0.75rem; border-radius: var(--radius); color: var(--color-text); text-decoration: none; font-weight: 600; }
     .view.active { background: var(--color-primary-soft); color: var(--color-primary-hover); }
     .count { min-width: 1.5rem; text-align: center; padding: 0 0.375rem; border-radius: 999px; background: var(--color-primary); color: #fff; font-size: 0.75rem; }
