@@ -122,7 +122,7 @@ describe('the agent desk', () => {
           .end();
       });
     expect((await get('/desk')).location).toBe('/desk/');
-    for (const path of ['/desk/', '/desk/sign-in', '/desk/queue', '/desk/admin', '/desk/mine/3f1c9a1e-0000-4000-8000-000000000000']) {
+    for (const path of ['/desk/', '/desk/sign-in', '/desk/forgot-password', '/desk/queue', '/desk/search', '/desk/admin', '/desk/mine/3f1c9a1e-0000-4000-8000-000000000000']) {
       const res = await get(path);
       expect([path, res.status, await res.text()]).toEqual([path, 200, expect.stringContaining('<parley-desk-root>')]);
     }
@@ -137,6 +137,8 @@ describe('the agent desk', () => {
     try {
       await signIn(desk.page, customer);
       await desk.page.getByRole('alert').filter({ hasText: 'The desk is for the support team' }).waitFor();
+      // this server sends no email: no way to a reset link
+      expect(await desk.page.getByRole('link', { name: 'Forgot password?' }).count()).toBe(0);
       await expectAccessible(desk.page, 'desk sign-in, customer refused');
       expect(await desk.page.evaluate(() => sessionStorage.getItem('parley.session'))).toBeNull();
       await desk.page.goto('/desk/queue');

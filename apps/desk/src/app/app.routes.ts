@@ -11,6 +11,12 @@ export const appRoutes: Routes = [
     loadComponent: () => import('@parley/web/desk/shell/feature').then((m) => m.DeskSignInPage),
   },
   {
+    path: 'forgot-password',
+    canActivate: [requireNoTeamSession],
+    title: $localize`:@@desk.title.forgot:Forgot password · ${DESK}:desk:`,
+    loadComponent: () => import('@parley/web/desk/shell/feature').then((m) => m.DeskForgotPasswordPage),
+  },
+  {
     path: '',
     canActivate: [requireTeam],
     loadComponent: () => import('@parley/web/desk/shell/feature').then((m) => m.DeskShellPage),

@@ -18,8 +18,8 @@ export const requireNoTeamSession: CanActivateFn = () => {
   return true;
 };
 
-/** The three views of the inbox. */
-export const isInboxView = (_route: unknown, segments: Array<{ path: string }>) => ['queue', 'mine', 'all'].includes(segments[0]?.path ?? '');
+/** The views of the list: the inbox's three, and search. */
+export const isInboxView = (_route: unknown, segments: Array<{ path: string }>) => ['queue', 'mine', 'all', 'search'].includes(segments[0]?.path ?? '');
 
 /** Team administration is for admins; an agent lands in the queue. */
 export const requireAdmin: CanActivateFn = () => {

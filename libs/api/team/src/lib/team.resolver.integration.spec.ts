@@ -120,4 +120,24 @@ describe('the team resolvers', () => {
     expect((await run(agent, `mutation($id: ID!) { deleteCannedReply(id: $id) }`, { id })).data).toEqual({ deleteCannedReply: true });
     expect(codes(await run(agent, `mutation($id: ID!) { deleteCannedReply(id: $id) }`, { id }))).toEqual(['NOT_FOUND']);
   });
+
+  it('canned replies: an edit changes shortcut and text; bad input, a taken shortcut, a stranger and a missing reply change nothing', async () => {
+    const create = `mutation($s: String!, $b: String!) { createCannedReply(shortcut: $s, body: $b) { id } }`;
+    const update = `mutation($id: ID!, $s: String!, $b: String!) { updateCannedReply(id: $id, shortcut: $s, body: $b) { id shortcut body } }`;
+    const id = ((await run(agent, create, { s: 'welcome', b: 'Hello!' })).data?.['createCannedReply'] as { id: string }).id;
+    await run(agent, create, { s: 'taken', b: 'Taken.' });
+    expect((await run(admin, update, { id, s: 'hi', b: '  Hello, how can I help?  ' })).data).toEqual({ updateCannedReply: { id, shortcut: 'hi', body: 'Hello, how can I help?' } });
+
+    const badShortcut = await run(agent, update, { id, s: 'two words', b: 'x' });
+    expect(codes(badShortcut)).toEqual(['BAD_USER_INPUT']);
+    expect(badShortcut.errors?.[0].extensions['fields']).toEqual([{ field: 'shortcut', message: expect.any(String) }]);
+    expect(codes(await run(agent, update, { id, s: 'hi', b: '   ' }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await run(agent, update, { id, s: 'hi', b: 'nul \u0000 inside' }))).toEqual(['BAD_USER_INPUT']);
+    expect(codes(await run(agent, update, { id, s: 'TAKEN', b: 'x' }))).toEqual(['CONFLICT']);
+    expect(codes(await run(customer, update, { id, s: 'mine', b: 'x' }))).toEqual(['FORBIDDEN']);
+    expect(codes(await run(agent, update, { id: 'not-an-id', s: 'x', b: 'x' }))).toEqual(['NOT_FOUND']);
+    expect(codes(await run(agent, update, { id: '3f1c9a1e-0000-4000-8000-000000000000', s: 'x', b: 'x' }))).toEqual(['NOT_FOUND']);
+
+    expect((await run(agent, `{ cannedReplies(search: "hi") { shortcut body } }`)).data).toEqual({ cannedReplies: [{ shortcut: 'hi', body: 'Hello, how can I help?' }] });
+  });
 });

@@ -8,3 +8,4 @@ export * from './lib/message-body.component';
 export * from './lib/attachment-list.component';
 export * from './lib/chat-rating.component';
 export * from './lib/support-status-note.component';
+export * from './lib/composer-files.component';

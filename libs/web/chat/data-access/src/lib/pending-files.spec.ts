@@ -1,6 +1,6 @@
 import { TestBed } from '@angular/core/testing';
 import { AttachmentClient, refusalText, type UploadedFile } from './attachment-client';
-import { PendingFiles } from './pending-files';
+import { PendingFiles, providePendingFiles } from './pending-files';
 
 /** Stands in for POST /uploads: refuses files named "refused…", answers the rest once `settle` is called. */
 class UploadsHere {
@@ -30,7 +30,7 @@ describe('PendingFiles', () => {
 
   beforeEach(() => {
     uploads = new UploadsHere();
-    TestBed.configureTestingModule({ providers: [PendingFiles, { provide: AttachmentClient, useValue: uploads }] });
+    TestBed.configureTestingModule({ providers: [providePendingFiles(), { provide: AttachmentClient, useValue: uploads }] });
     files = TestBed.inject(PendingFiles);
   });
 

@@ -1,4 +1,4 @@
-import { Injectable, inject, signal } from '@angular/core';
+import { computed, inject, signal, type Provider } from '@angular/core';
 import { LIMITS } from '@parley/shared/limits';
 import { AttachmentClient, type UploadedFile } from './attachment-client';
 
@@ -12,21 +12,26 @@ export interface PendingFile {
 }
 
 /**
- * The files of the message being written: each uploads as soon as it is
- * chosen (at most a message's limit); the message then names the uploaded
- * ones. Provided per composer (a page, the widget's screens).
+ * The files of the message being written: each uploads (POST /uploads) as
+ * soon as it is chosen, at most a message's limit; the message then names the
+ * uploaded ones (attachmentIds). One per composer: the site's and the
+ * widget's pages take one from `providePendingFiles()`, the desk keeps one per
+ * open chat (so switching chats keeps each one's files, like its draft).
  */
-@Injectable()
 export class PendingFiles {
-  private readonly client = inject(AttachmentClient);
   private readonly list = signal<readonly PendingFile[]>([]);
-  readonly files = this.list.asReadonly();
   private count = 0;
+  readonly files = this.list.asReadonly();
+  /** The uploaded files, in the order chosen: what the message carries. */
+  readonly ready = computed(() => this.list().flatMap((f) => (f.state === 'ready' && f.uploaded ? [f.uploaded] : [])));
+  readonly uploading = computed(() => this.list().some((f) => f.state === 'uploading'));
+
+  constructor(private readonly send: (file: File) => Promise<UploadedFile>) {}
 
   /** Starts uploading what fits; answers the refusal to show when more were chosen than a message may carry. */
   add(chosen: readonly File[]): string | null {
-    const room = LIMITS.attachmentsPerMessageMax - this.list().length;
-    const taken = chosen.slice(0, Math.max(0, room)).map((file) => ({ file, key: `f${++this.count}`, name: file.name || 'pasted-image.png' }));
+    const room = Math.max(0, LIMITS.attachmentsPerMessageMax - this.list().length);
+    const taken = chosen.slice(0, room).map((file) => ({ file, key: `f${++this.count}`, name: file.name || 'pasted-image.png' }));
     this.list.update((list) => [...list, ...taken.map(({ key, name }) => ({ key, name, state: 'uploading' as const }))]);
     for (const { file, key } of taken) void this.upload(key, file);
     return chosen.length > room ? tooManyFilesText() : null;
@@ -38,7 +43,7 @@ export class PendingFiles {
 
   /** What the message names: the files that finished uploading. */
   uploaded(): UploadedFile[] {
-    return this.list().flatMap((f) => (f.state === 'ready' && f.uploaded ? [f.uploaded] : []));
+    return this.ready();
   }
 
   clear(): void {
@@ -47,15 +52,27 @@ export class PendingFiles {
 
   private async upload(key: string, file: File): Promise<void> {
     try {
-      this.patch(key, { state: 'ready', uploaded: await this.client.upload(file) });
+      this.patch(key, { state: 'ready', uploaded: await this.send(file) });
     } catch (error: unknown) {
       this.patch(key, { state: 'failed', error: failureText(error) });
     }
   }
 
   private patch(key: string, change: Partial<PendingFile>): void {
+    // a file removed while it uploaded stays removed
     this.list.update((list) => list.map((f) => (f.key === key ? { ...f, ...change } : f)));
   }
+}
+
+/** One PendingFiles for a component's composer, uploading through the app's AttachmentClient. */
+export function providePendingFiles(): Provider {
+  return {
+    provide: PendingFiles,
+    useFactory: () => {
+      const client = inject(AttachmentClient);
+      return new PendingFiles((file) => client.upload(file));
+    },
+  };
 }
 
 export const tooManyFilesText = () => $localize`:@@attachments.tooMany:A message can carry at most ${LIMITS.attachmentsPerMessageMax}:max: files.`;

@@ -4,7 +4,7 @@ import { RouterLink } from '@angular/router';
 import { LIMITS } from '@parley/shared/limits';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { AuthService, SessionStore } from '@parley/web/auth/data-access';
-import { AttachmentClient, ConversationStore, DraftStore, PendingFiles, RatingPrompts, TranscriptService } from '@parley/web/chat/data-access';
+import { AttachmentClient, ConversationStore, DraftStore, PendingFiles, RatingPrompts, TranscriptService, providePendingFiles } from '@parley/web/chat/data-access';
 import {
   ATTACHMENT_FILES,
   ChatRatingComponent,
@@ -23,7 +23,7 @@ import { chatTitle } from './chat-shell.page';
   selector: 'parley-conversation-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [RouterLink, AvatarComponent, SpinnerComponent, ChatRatingComponent, ChatStatusBadgeComponent, ComposerComponent, MessageListComponent, TypingIndicatorComponent],
-  providers: [ConversationStore, PendingFiles, { provide: ATTACHMENT_FILES, useExisting: AttachmentClient }],
+  providers: [ConversationStore, providePendingFiles(), { provide: ATTACHMENT_FILES, useExisting: AttachmentClient }],
   templateUrl: './conversation.page.html',
   styleUrl: './conversation.page.css',
 })

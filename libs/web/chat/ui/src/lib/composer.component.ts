@@ -1,13 +1,7 @@
 import { ChangeDetectionStrategy, Component, ElementRef, computed, input, model, output, signal, viewChild } from '@angular/core';
 
-/** A file chosen for the next message, while and after it uploads. */
-export interface ComposerFile {
-  key: string;
-  name: string;
-  state: 'uploading' | 'ready' | 'failed';
-  error?: string | null;
-}
 import { composerHint } from './timeline-rows';
+import { AttachButtonComponent, PendingFilesComponent, filesOf, type ComposerFile } from './composer-files.component';
 
 /**
  * The message box: Enter sends, Shift+Enter starts a new line, and a counter
@@ -16,6 +10,7 @@ import { composerHint } from './timeline-rows';
 @Component({
   selector: 'parley-composer',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [AttachButtonComponent, PendingFilesComponent],
   template: `
     <form
       class="composer"
@@ -26,32 +21,10 @@ import { composerHint } from './timeline-rows';
       [class.composer--dragging]="dragging()"
     >
       <label class="visually-hidden" [for]="inputId()">{{ label() }}</label>
-      @if (files().length) {
-        <ul class="pending-files" i18n-aria-label="@@composer.files" aria-label="Files to send">
-          @for (file of files(); track file.key) {
-            <li class="chip" [class.chip--failed]="file.state === 'failed'">
-              <span class="chip-name">{{ file.name }}</span>
-              @switch (file.state) {
-                @case ('uploading') {
-                  <span class="chip-state" i18n="@@composer.uploading">Uploading…</span>
-                }
-                @case ('failed') {
-                  <span class="chip-state" role="alert">{{ file.error }}</span>
-                }
-              }
-              <button type="button" class="chip-remove" (click)="removeFile.emit(file.key)" [attr.aria-label]="removeLabel(file.name)">×</button>
-            </li>
-          }
-        </ul>
-      }
+      <parley-pending-files [files]="files()" (remove)="removeFile.emit($event)" />
       <div class="box" [class.box--disabled]="disabled()">
         @if (attachable()) {
-          <input #picker type="file" multiple class="visually-hidden" tabindex="-1" aria-hidden="true" (change)="onPicked($event)" />
-          <button type="button" class="attach" [disabled]="disabled()" (click)="picker.click()" i18n-aria-label="@@composer.attach" aria-label="Attach files">
-            <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
-              <path fill="currentColor" d="M16.5 6v11.5a4 4 0 0 1-8 0V5a2.5 2.5 0 0 1 5 0v10.5a1 1 0 0 1-2 0V6H10v9.5a2.5 2.5 0 0 0 5 0V5a4 4 0 0 0-8 0v12.5a5.5 5.5 0 0 0 11 0V6z" />
-            </svg>
-          </button>
+          <parley-attach-button [disabled]="disabled()" (picked)="addFiles.emit($event)" />
         }
         <textarea
           #field
@@ -96,17 +69,6 @@ import { composerHint } from './timeline-rows';
     .send:hover:not(:disabled) { background: var(--color-primary-hover); }
     .send:disabled { background: #c7cbd6; color: #fff; cursor: not-allowed; }
     .composer--dragging .box { border-color: var(--color-primary); border-style: dashed; }
-    .attach { flex: none; display: grid; place-items: center; width: 2.5rem; height: 2.5rem; border-radius: 0.75rem; border: 0; background: transparent; color: var(--color-muted); cursor: pointer; }
-    .attach:hover:not(:disabled) { color: var(--color-primary); }
-    .attach:focus-visible { outline: 3px solid var(--color-focus-ring); }
-    .pending-files { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 0.375rem; }
-    .chip { display: inline-flex; align-items: center; gap: 0.375rem; max-width: 100%; padding: 0.25rem 0.25rem 0.25rem 0.625rem; border: 1px solid var(--color-border-strong); border-radius: 999px; background: var(--color-surface); font-size: 0.8125rem; }
-    .chip--failed { border-color: var(--color-danger); }
-    .chip-name { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 12rem; }
-    .chip-state { color: var(--color-muted); }
-    .chip--failed .chip-state { color: var(--color-danger); }
-    .chip-remove { border: 0; background: transparent; font: inherit; font-size: 1rem; line-height: 1; width: 1.75rem; height: 1.75rem; border-radius: 999px; cursor: pointer; color: inherit; }
-    .chip-remove:focus-visible { outline: 3px solid var(--color-focus-ring); }
     .meta { display: flex; justify-content: space-between; gap: 1rem; font-size: 0.75rem; color: var(--color-muted); padding: 0 0.25rem; }
     .counter { font-weight: 600; color: var(--color-warning-text); }
     .counter--limit { color: var(--color-danger); }
@@ -140,17 +102,8 @@ export class ComposerComponent {
     const ready = files.some((f) => f.state === 'ready');
     return (ready || this.value().trim().length > 0) && this.value().length <= this.maxLength();
   });
-  protected readonly removeLabel = (name: string) => $localize`:@@composer.removeFile:Remove ${name}:name:`;
-
-  protected onPicked(event: Event): void {
-    const input = event.target as HTMLInputElement;
-    const files = Array.from(input.files ?? []);
-    input.value = '';
-    if (files.length) this.addFiles.emit(files);
-  }
-
   protected onPaste(event: ClipboardEvent): void {
-    const files = Array.from(event.clipboardData?.files ?? []);
+    const files = filesOf(event.clipboardData);
     if (!this.attachable() || !files.length) return;
     event.preventDefault();
     this.addFiles.emit(files);
@@ -164,7 +117,7 @@ export class ComposerComponent {
 
   protected onDrop(event: DragEvent): void {
     this.dragging.set(false);
-    const files = Array.from(event.dataTransfer?.files ?? []);
+    const files = filesOf(event.dataTransfer);
     if (!this.attachable() || this.disabled() || !files.length) return;
     event.preventDefault();
     this.addFiles.emit(files);

@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, Injector, afterNextRender, computed, effect, inject, input, output, signal, untracked, viewChild } from '@angular/core';
 import { LIMITS } from '@parley/shared/limits';
-import { AttachmentClient, ConversationStore, DraftStore, PendingFiles, RatingPrompts, lastSeq } from '@parley/web/chat/data-access';
+import { AttachmentClient, ConversationStore, DraftStore, PendingFiles, RatingPrompts, lastSeq, providePendingFiles } from '@parley/web/chat/data-access';
 import { ATTACHMENT_FILES, ChatRatingComponent, ComposerComponent, MessageListComponent, SITE_LINKS_IN_NEW_TAB, TypingIndicatorComponent, type ChatRatingChoice } from '@parley/web/chat/ui';
 import { SpinnerComponent } from '@parley/web/shared/ui';
 import { HostBridge, WIDGET_STORAGE, countUnread, markSeen, seenSeq } from '@parley/web/widget/data-access';
@@ -17,7 +17,7 @@ import { HostBridge, WIDGET_STORAGE, countUnread, markSeen, seenSeq } from '@par
   imports: [ChatRatingComponent, ComposerComponent, MessageListComponent, TypingIndicatorComponent, SpinnerComponent],
   providers: [
     ConversationStore,
-    PendingFiles,
+    providePendingFiles(),
     { provide: ATTACHMENT_FILES, useExisting: AttachmentClient },
     // the frame must stay on the conversation: help articles the bot cites open in a tab of their own
     { provide: SITE_LINKS_IN_NEW_TAB, useValue: true },

@@ -4,7 +4,7 @@ import type { Subscription } from 'rxjs';
 import { LIMITS } from '@parley/shared/limits';
 import { AuthService, SessionStore } from '@parley/web/auth/data-access';
 // the light entry points: the conversation's list and stores load only with the first conversation (@defer)
-import { ChatListStore, DraftStore, PendingFiles, SupportStatusStore } from '@parley/web/chat/data-access/compose';
+import { ChatListStore, DraftStore, PendingFiles, SupportStatusStore, providePendingFiles } from '@parley/web/chat/data-access/compose';
 import { ComposerComponent, SupportStatusNoteComponent } from '@parley/web/chat/ui/composer';
 import { RealtimeConnection, describeError, toAppError } from '@parley/web/shared/data-access';
 import { ConnectionBannerComponent, SpinnerComponent } from '@parley/web/shared/ui';
@@ -27,7 +27,7 @@ const FIRST_MESSAGE_DRAFT = 'widget.first';
   selector: 'parley-widget-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [ComposerComponent, ConnectionBannerComponent, SpinnerComponent, SupportStatusNoteComponent, WidgetConversationComponent],
-  providers: [PendingFiles],
+  providers: [providePendingFiles()],
   templateUrl: './widget.page.html',
   styleUrl: './widget.page.css',
   host: { '(document:keydown.escape)': 'closePanel()' },

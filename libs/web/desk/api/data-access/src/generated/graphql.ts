@@ -151,6 +151,16 @@ export type DeskCloseChatMutationVariables = Exact<{
 
 export type DeskCloseChatMutation = { closeChat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, labels: Array<string>, assignmentReason: string | null, customerReadSeq: number, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } };
 
+export type DeskSearchChatsQueryVariables = Exact<{
+  query?: string | null | undefined;
+  label?: string | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type DeskSearchChatsQuery = { searchChats: { edges: Array<{ node: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, labels: Array<string>, assignmentReason: string | null, customerReadSeq: number, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
 export type DeskNoteFragment = { id: string, chatId: string, body: string, createdAt: string, author: { id: string, displayName: string } };
 
 export type DeskAgentFragment = { id: string, displayName: string, email: string | null, role: Role, availability: Availability | null, maxChats: number | null, active: boolean };
@@ -208,6 +218,15 @@ export type DeskCreateCannedReplyMutationVariables = Exact<{
 
 
 export type DeskCreateCannedReplyMutation = { createCannedReply: { id: string, shortcut: string, body: string } };
+
+export type DeskUpdateCannedReplyMutationVariables = Exact<{
+  id: string | number;
+  shortcut: string;
+  body: string;
+}>;
+
+
+export type DeskUpdateCannedReplyMutation = { updateCannedReply: { id: string, shortcut: string, body: string } };
 
 export type DeskDeleteCannedReplyMutationVariables = Exact<{
   id: string | number;
@@ -627,6 +646,32 @@ export const DeskCloseChatDocument = gql`
       super(apollo);
     }
   }
+export const DeskSearchChatsDocument = gql`
+    query DeskSearchChats($query: String, $label: String, $first: Int, $after: String) {
+  searchChats(query: $query, label: $label, first: $first, after: $after) {
+    edges {
+      node {
+        ...DeskChat
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    ${DeskChatFragmentDoc}`;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class DeskSearchChatsGQL extends Apollo.Query<DeskSearchChatsQuery, DeskSearchChatsQueryVariables> {
+    override document = DeskSearchChatsDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
 export const DeskAgentsDocument = gql`
     query DeskAgents {
   agents {
@@ -773,6 +818,26 @@ export const DeskCreateCannedReplyDocument = gql`
   })
   export class DeskCreateCannedReplyGQL extends Apollo.Mutation<DeskCreateCannedReplyMutation, DeskCreateCannedReplyMutationVariables> {
     override document = DeskCreateCannedReplyDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const DeskUpdateCannedReplyDocument = gql`
+    mutation DeskUpdateCannedReply($id: ID!, $shortcut: String!, $body: String!) {
+  updateCannedReply(id: $id, shortcut: $shortcut, body: $body) {
+    id
+    shortcut
+    body
+  }
+}
+    `;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class DeskUpdateCannedReplyGQL extends Apollo.Mutation<DeskUpdateCannedReplyMutation, DeskUpdateCannedReplyMutationVariables> {
+    override document = DeskUpdateCannedReplyDocument;
     
     constructor(apollo: Apollo.Apollo) {
       super(apollo);

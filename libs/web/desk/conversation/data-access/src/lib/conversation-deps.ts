@@ -1,4 +1,4 @@
-import type { DraftStore } from '@parley/web/chat/data-access';
+import type { DraftStore, UploadedFile } from '@parley/web/chat/data-access';
 import type { RealtimeConnection } from '@parley/web/shared/data-access';
 import type {
   DeskAddNoteGQL,
@@ -29,4 +29,6 @@ export interface ConversationDeps {
   realtime: RealtimeConnection;
   inbox: InboxStore;
   drafts: DraftStore;
+  /** POST /uploads with the agent's token. */
+  upload: (file: File) => Promise<UploadedFile>;
 }

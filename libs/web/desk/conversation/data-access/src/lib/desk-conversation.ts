@@ -2,7 +2,7 @@ import { computed, signal } from '@angular/core';
 import { Subscription, firstValueFrom, map } from 'rxjs';
 import { LIMITS } from '@parley/shared/limits';
 import { toAppError } from '@parley/web/shared/data-access';
-import { LiveConversation, chatWithPage, liveEvents, pageOf, type ConversationTransport } from '@parley/web/chat/data-access';
+import { LiveConversation, PendingFiles, chatWithPage, liveEvents, pageOf, type ConversationTransport } from '@parley/web/chat/data-access';
 import type { DeskChatFragment, DeskMessageFragment, DeskNoteFragment } from '@parley/web/desk/api/data-access';
 import type { ConversationDeps } from './conversation-deps';
 
@@ -21,6 +21,8 @@ export class DeskConversation {
   readonly actionError = signal<string | null>(null);
   /** The unsent text, kept while the agent works in other chats. */
   readonly draft = signal(this.deps.drafts.get(`desk.${this.chatId}`));
+  /** Files for the next reply (uploaded as soon as chosen), kept like the draft while the agent works elsewhere. */
+  readonly files = new PendingFiles(this.deps.upload);
   /** Where the agent had scrolled to when they left this chat (px from the top); null: at the newest, follow it. */
   scrollTop: number | null = null;
 
@@ -125,11 +127,13 @@ export class DeskConversation {
     this.live.loadOlder();
   }
 
-  /** Shows the reply at once as pending, then sends it (network failures retried under the same clientMessageId). */
+  /** Shows the reply (and its uploaded files) at once as pending, then sends it (network failures retried under the same clientMessageId). */
   send(): boolean {
-    if (!this.live.send(this.draft())) return false;
+    // a file still uploading goes with the reply: wait for it (the composer says so)
+    if (this.files.uploading() || !this.live.send(this.draft(), this.files.ready())) return false;
     this.draft.set('');
     this.deps.drafts.clear(this.draftKey);
+    this.files.clear();
     return true;
   }
 

@@ -1,6 +1,6 @@
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
 import { SessionStore } from '@parley/web/auth/data-access';
-import { DraftStore } from '@parley/web/chat/data-access';
+import { AttachmentClient, DraftStore } from '@parley/web/chat/data-access';
 import { RealtimeConnection } from '@parley/web/shared/data-access';
 import {
   DeskAddNoteGQL,
@@ -25,6 +25,7 @@ export const MAX_OPEN_CHATS = 8;
 @Injectable({ providedIn: 'root' })
 export class OpenChatsStore {
   private readonly session = inject(SessionStore);
+  private readonly attachments = inject(AttachmentClient);
   private readonly deps: ConversationDeps = {
     conversationGql: inject(DeskConversationGQL),
     olderGql: inject(DeskOlderMessagesGQL),
@@ -39,6 +40,7 @@ export class OpenChatsStore {
     realtime: inject(RealtimeConnection),
     inbox: inject(InboxStore),
     drafts: inject(DraftStore),
+    upload: (file) => this.attachments.upload(file),
   };
   private readonly open = signal<readonly DeskConversation[]>([]);
   readonly conversations = this.open.asReadonly();

@@ -1,5 +1,3 @@
-// Over 400 lines on purpose: the screen an agent works in, with every action of the chat on screen and the key for it in one
-// place (the parts that stand alone live apart: rows.ts in data-access, transfer-dialog.component.ts).
 import {
   ChangeDetectionStrategy,
   Component,
@@ -24,10 +22,11 @@ import { AttachmentClient } from '@parley/web/chat/data-access';
 import { ATTACHMENT_FILES, AttachmentListComponent } from '@parley/web/chat/ui';
 import { describeError, toAppError } from '@parley/web/shared/data-access';
 import { formatClock, formatShortTime } from '@parley/web/shared/util';
-import { OpenChatsStore, cannedQuery, withNotes, type DeskConversation, type DeskRow } from '@parley/web/desk/conversation/data-access';
+import { OpenChatsStore, withNotes, type DeskConversation, type DeskRow } from '@parley/web/desk/conversation/data-access';
 import { Dialog } from '@angular/cdk/dialog';
-import { InboxStore, TeamStore, statusLabel, type CannedReply } from '@parley/web/desk/inbox/data-access';
+import { InboxStore, TeamStore, statusLabel } from '@parley/web/desk/inbox/data-access';
 
+import { DeskComposerComponent } from './desk-composer.component';
 import { TransferDialogComponent } from './transfer-dialog.component';
 import type { ChatStatus } from '@parley/web/desk/api/data-access';
 import { plainKey, typingInField } from '@parley/web/desk/shell/feature';
@@ -43,7 +42,7 @@ const OLDER_THRESHOLD_PX = 200;
 @Component({
   selector: 'parley-desk-conversation',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [ScrollingModule, CdkAutoSizeVirtualScroll, RouterLink, AttachmentListComponent],
+  imports: [ScrollingModule, CdkAutoSizeVirtualScroll, RouterLink, AttachmentListComponent, DeskComposerComponent],
   // Files on messages are read with the agent's token (chat/ui's attachment list).
   providers: [{ provide: ATTACHMENT_FILES, useExisting: AttachmentClient }],
   templateUrl: './conversation.page.html',
@@ -66,11 +65,6 @@ export class ConversationPage {
   private readonly dialog = inject(Dialog);
   /** The composer writes a private note (for the team alone) instead of a reply. */
   protected readonly noteMode = signal(false);
-  protected readonly replyPlaceholder = $localize`:@@desk.composer.placeholder:Write a reply…`;
-  protected readonly notePlaceholder = $localize`:@@desk.composer.notePlaceholder:Write a note for the team…`;
-  /** Canned replies matching what follows "/" in the composer, and the one picked. */
-  protected readonly canned = signal<CannedReply[]>([]);
-  protected readonly cannedIndex = signal(0);
   protected readonly rows = computed<DeskRow[]>(() => {
     const c = this.conversation();
     return c ? withNotes(c.timeline(), c.notes(), this.me()?.id ?? null) : [];
@@ -83,7 +77,7 @@ export class ConversationPage {
     return chat.agent?.id === this.me()?.id || this.me()?.role === 'ADMIN';
   });
   private readonly viewport = viewChild(CdkVirtualScrollViewport);
-  private readonly composer = viewChild<ElementRef<HTMLTextAreaElement>>('composer');
+  private readonly composer = viewChild(DeskComposerComponent);
 
   protected readonly chat = computed(() => this.conversation()?.chat() ?? null);
   protected readonly mine = computed(() => {
@@ -147,7 +141,6 @@ export class ConversationPage {
     this.inbox.onScreen.set(id);
     this.notice.set(null);
     this.noteMode.set(false);
-    this.canned.set([]);
     const restore = conversation.scrollTop;
     afterNextRender(
       () => {
@@ -181,7 +174,7 @@ export class ConversationPage {
     const wantsComposer = (history.state as { focus?: string } | null)?.focus === 'composer';
     // keep focus where the agent put it in the list (moving with j/k), unless a chat was just accepted
     if (!wantsComposer && active && active !== document.body && active.closest('.rows')) return;
-    if (this.canReply()) this.composer()?.nativeElement.focus();
+    if (this.canReply()) this.composer()?.focus();
     else this.host.nativeElement.querySelector<HTMLElement>('#conversation-heading')?.focus();
   }
 
@@ -204,59 +197,15 @@ export class ConversationPage {
     }
   }
 
-  protected onInput(event: Event): void {
-    const text = (event.target as HTMLTextAreaElement).value;
-    this.conversation()?.setDraft(text);
-    const query = this.noteMode() ? null : cannedQuery(text);
-    this.canned.set(query === null ? [] : this.team.matchCanned(query));
-    this.cannedIndex.set(0);
-  }
-
-  protected onComposerKey(event: KeyboardEvent): void {
-    const suggestions = this.canned();
-    if (suggestions.length && ['ArrowDown', 'ArrowUp', 'Enter', 'Tab', 'Escape'].includes(event.key) && !event.shiftKey) {
-      event.preventDefault();
-      const n = suggestions.length;
-      if (event.key === 'ArrowDown') this.cannedIndex.update((i) => (i + 1) % n);
-      else if (event.key === 'ArrowUp') this.cannedIndex.update((i) => (i - 1 + n) % n);
-      else if (event.key === 'Escape') this.canned.set([]);
-      else this.pickCanned(suggestions[this.cannedIndex()]);
-      return;
-    }
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-      event.preventDefault();
-      this.send();
-    } else if (event.key === 'Escape') {
-      event.preventDefault();
-      this.focusList();
-    }
-  }
-
-  protected send(): void {
-    const conversation = this.conversation();
-    if (!conversation) return;
-    if (this.noteMode()) {
-      conversation.addNote(conversation.draft()).then(
-        (added) => added && afterNextRender(() => this.scrollToBottom(), { injector: this.injector }),
-        (e: unknown) => this.notice.set(describeError(toAppError(e))),
-      );
-    } else if (conversation.send()) afterNextRender(() => this.scrollToBottom(), { injector: this.injector });
+  /** After a reply or note: the newest row in view. */
+  protected scrollToNewest(): void {
+    afterNextRender(() => this.scrollToBottom(), { injector: this.injector });
   }
 
   /** Reply or private note, and the composer ready for it. */
   protected writeNote(on: boolean): void {
     this.noteMode.set(on);
-    afterNextRender(() => this.composer()?.nativeElement.focus(), { injector: this.injector });
-  }
-
-  protected pickCanned(reply: CannedReply): void {
-    this.conversation()?.setDraft(reply.body);
-    this.canned.set([]);
-    const field = this.composer()?.nativeElement;
-    if (field) {
-      field.value = reply.body;
-      field.focus();
-    }
+    afterNextRender(() => this.composer()?.focus(), { injector: this.injector });
   }
 
   protected async transfer(): Promise<void> {
@@ -314,7 +263,7 @@ export class ConversationPage {
     this.busy.set(true);
     try {
       await this.inbox.accept(chat.id);
-      if (this.view() === 'mine') afterNextRender(() => this.composer()?.nativeElement.focus(), { injector: this.injector });
+      if (this.view() === 'mine') afterNextRender(() => this.composer()?.focus(), { injector: this.injector });
       else void this.router.navigate(['/mine', chat.id], { state: { focus: 'composer' } });
     } catch (e) {
       const error = toAppError(e);
@@ -379,7 +328,7 @@ export class ConversationPage {
     return $localize`:@@desk.tabs.close:Put away the chat with ${name}:name:`;
   }
 
-  private focusList(): void {
+  protected focusList(): void {
     const row = document.querySelector<HTMLElement>(`[data-chat="${this.chatId()}"]`) ?? document.querySelector<HTMLElement>('#inbox-heading');
     row?.focus();
   }

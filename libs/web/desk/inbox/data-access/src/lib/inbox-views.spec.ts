@@ -1,5 +1,5 @@
 import type { DeskChatFragment } from '@parley/web/desk/api/data-access';
-import { NO_UNREAD, allOf, markRead, mineOf, newer, noteCustomerMessage, queueOf, unreadCount } from './inbox-views';
+import { NO_UNREAD, allOf, labelsOf, markRead, mineOf, newer, noteCustomerMessage, queueOf, unreadCount } from './inbox-views';
 
 const person = (id: string) => ({ id, displayName: id, email: `${id}@example.com`, role: 'AGENT' as const });
 function chat(id: string, over: Partial<DeskChatFragment> = {}): DeskChatFragment {
@@ -14,6 +14,9 @@ function chat(id: string, over: Partial<DeskChatFragment> = {}): DeskChatFragmen
     agent: null,
     customer: { ...person(`customer-${id}`), role: 'CUSTOMER' },
     lastMessage: null,
+    labels: [],
+    assignmentReason: null,
+    customerReadSeq: 0,
     ...over,
   };
 }
@@ -39,6 +42,18 @@ describe('inbox views', () => {
     expect(mineOf(chats, null)).toEqual([]);
     expect(allOf(chats, 'CLOSED').map((c) => c.id)).toEqual(['4']);
     expect(allOf(chats, null)).toHaveLength(4);
+  });
+
+  it('filters "all" by a label whatever its case, with the status, and lists the labels known once each', () => {
+    const chats = [
+      chat('1', { status: 'ACTIVE', labels: ['VIP', 'refund'] }),
+      chat('2', { status: 'CLOSED', labels: ['vip'] }),
+      chat('3', { status: 'CLOSED', labels: ['billing'] }),
+    ];
+    expect(allOf(chats, null, 'vip').map((c) => c.id).sort()).toEqual(['1', '2']);
+    expect(allOf(chats, 'CLOSED', ' Vip ').map((c) => c.id)).toEqual(['2']);
+    expect(allOf(chats, null, '')).toHaveLength(3);
+    expect(labelsOf(chats)).toEqual(['billing', 'refund', 'VIP']);
   });
 
   it('keeps the newer copy of a chat whatever order events arrive in', () => {

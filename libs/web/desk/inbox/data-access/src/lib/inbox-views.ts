@@ -2,6 +2,9 @@ import type { ChatStatus, DeskChatFragment } from '@parley/web/desk/api/data-acc
 
 export type InboxView = 'queue' | 'mine' | 'all';
 export const INBOX_VIEWS: readonly InboxView[] = ['queue', 'mine', 'all'];
+/** The views of the desk's left-hand list: the inbox's three, and search. */
+export type DeskView = InboxView | 'search';
+export const DESK_VIEWS: readonly DeskView[] = [...INBOX_VIEWS, 'search'];
 
 /** The queue, oldest first: whoever has waited longest is answered first. */
 export function queueOf(chats: Iterable<DeskChatFragment>): DeskChatFragment[] {
@@ -13,9 +16,19 @@ export function mineOf(chats: Iterable<DeskChatFragment>, me: string | null): De
   return [...chats].filter((c) => c.status === 'ACTIVE' && !!me && c.agent?.id === me).sort(byRecent);
 }
 
-/** Every chat known, optionally of one status, most recently active first. */
-export function allOf(chats: Iterable<DeskChatFragment>, status: ChatStatus | null): DeskChatFragment[] {
-  return [...chats].filter((c) => status === null || c.status === status).sort(byRecent);
+/** Every chat known, optionally of one status and carrying one label (compared case-insensitively), most recently active first. */
+export function allOf(chats: Iterable<DeskChatFragment>, status: ChatStatus | null, label: string | null = null): DeskChatFragment[] {
+  const wanted = label?.trim().toLowerCase() || null;
+  return [...chats]
+    .filter((c) => (status === null || c.status === status) && (wanted === null || c.labels.some((l) => l.toLowerCase() === wanted)))
+    .sort(byRecent);
+}
+
+/** Every label on the chats known, for the label filter's suggestions. */
+export function labelsOf(chats: Iterable<DeskChatFragment>): string[] {
+  const seen = new Map<string, string>();
+  for (const chat of chats) for (const label of chat.labels) if (!seen.has(label.toLowerCase())) seen.set(label.toLowerCase(), label);
+  return [...seen.values()].sort((a, b) => a.localeCompare(b));
 }
 
 function byRecent(a: DeskChatFragment, b: DeskChatFragment): number {

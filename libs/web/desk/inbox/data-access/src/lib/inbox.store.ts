@@ -1,5 +1,5 @@
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
-import { Subject, Subscription } from 'rxjs';
+import { Subject, Subscription, map } from 'rxjs';
 import { SessionStore } from '@parley/web/auth/data-access';
 import { RealtimeConnection, describeError, toAppError } from '@parley/web/shared/data-access';
 import {
@@ -10,11 +10,12 @@ import {
   DeskCloseChatGQL,
   DeskMarkChatReadGQL,
   DeskQueueGQL,
+  DeskSearchChatsGQL,
   type ChatStatus,
   type DeskChatFragment,
   type DeskMessageFragment,
 } from '@parley/web/desk/api/data-access';
-import { NO_UNREAD, allOf, markRead, mineOf, newer, noteCustomerMessage, queueOf, unreadCount, type InboxView, type UnreadState } from './inbox-views';
+import { NO_UNREAD, allOf, labelsOf, markRead, mineOf, newer, noteCustomerMessage, queueOf, unreadCount, type InboxView, type UnreadState } from './inbox-views';
 
 const PAGE_SIZE = 100;
 const READ_MARKS_KEY = 'parley.desk.read';
@@ -36,6 +37,7 @@ export interface InboxActivity {
 export class InboxStore {
   private readonly queueGql = inject(DeskQueueGQL);
   private readonly chatsGql = inject(DeskChatsGQL);
+  private readonly searchGql = inject(DeskSearchChatsGQL);
   private readonly updatedGql = inject(DeskChatUpdatedGQL);
   private readonly activityGql = inject(DeskChatActivityGQL);
   private readonly acceptGql = inject(DeskAcceptChatGQL);
@@ -47,7 +49,8 @@ export class InboxStore {
   private live: Subscription | null = null;
   private readonly followed = new Map<string, Subscription>();
   private cursor: string | null = null;
-  private pagesStatus: ChatStatus | null | undefined = undefined;
+  /** The filter the pages read so far belong to (status and label). */
+  private pagesFilter: string | undefined = undefined;
 
   private readonly byId = signal<ReadonlyMap<string, DeskChatFragment>>(new Map());
   private readonly unread = signal<UnreadState>(NO_UNREAD);
@@ -57,11 +60,14 @@ export class InboxStore {
   readonly error = signal<string | null>(null);
   readonly hasMore = signal(false);
   readonly allStatus = signal<ChatStatus | null>(null);
+  readonly allLabel = signal<string | null>(null);
 
   private readonly me = computed(() => this.session.user()?.id ?? null);
   readonly queue = computed(() => queueOf(this.byId().values()));
   readonly mine = computed(() => mineOf(this.byId().values(), this.me()));
-  readonly all = computed(() => allOf(this.byId().values(), this.allStatus()));
+  readonly all = computed(() => allOf(this.byId().values(), this.allStatus(), this.allLabel()));
+  /** Labels seen on the chats known (the label filter suggests them). */
+  readonly labels = computed(() => labelsOf(this.byId().values()));
   /** Per view: the queue's length, and unread messages in mine and all. */
   readonly viewCounts = computed<Record<InboxView, number>>(() => {
     const state = this.unread();
@@ -113,12 +119,13 @@ export class InboxStore {
     this.byId.set(new Map());
     this.unread.set(NO_UNREAD);
     this.cursor = null;
-    this.pagesStatus = undefined;
+    this.pagesFilter = undefined;
   }
 
-  /** Shows all chats of one status (or every status) in the "all" view. */
-  filterAll(status: ChatStatus | null): void {
+  /** Shows all chats of one status (or every status), carrying one label (or any), in the "all" view. */
+  filterAll(status: ChatStatus | null, label: string | null = this.allLabel()): void {
     this.allStatus.set(status);
+    this.allLabel.set(label?.trim() || null);
     this.loadPage(true);
   }
 
@@ -239,22 +246,29 @@ export class InboxStore {
     this.byId.set(map);
   }
 
+  /** A page of the "all" view: `chats` by status, or, with a label, `searchChats` by label (the status then filters here). */
   private loadPage(first: boolean): void {
     const status = this.allStatus();
+    const label = this.allLabel();
+    const filter = `${status ?? ''}|${label ?? ''}`;
     if (first) this.cursor = null;
-    if (!first && this.pagesStatus !== status) return;
-    this.pagesStatus = status;
+    if (!first && this.pagesFilter !== filter) return;
+    this.pagesFilter = filter;
     this.loading.set(true);
-    this.chatsGql.fetch({ variables: { first: PAGE_SIZE, after: this.cursor, status } }).subscribe({
-      next: (result) => {
+    const variables = { first: PAGE_SIZE, after: this.cursor };
+    const pages = label
+      ? this.searchGql.fetch({ variables: { ...variables, label } }).pipe(map((r) => r.data?.searchChats))
+      : this.chatsGql.fetch({ variables: { ...variables, status } }).pipe(map((r) => r.data?.chats));
+    pages.subscribe({
+      next: (page) => {
         this.loading.set(false);
-        if (this.pagesStatus !== status) return;
-        const page = result.data?.chats;
-        if (!page) return;
+        if (this.pagesFilter !== filter || !page) return;
         for (const edge of page.edges) this.upsert(edge.node, false);
         this.cursor = page.pageInfo.endCursor;
         this.hasMore.set(page.pageInfo.hasNextPage);
         this.error.set(null);
+        // a label's pages hold every status: read on while the status leaves too few to scroll
+        if (label && status && page.pageInfo.hasNextPage && this.all().length < PAGE_SIZE / 2) this.loadPage(false);
       },
       error: (e: unknown) => {
         this.loading.set(false);

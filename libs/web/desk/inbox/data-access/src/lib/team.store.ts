@@ -1,5 +1,5 @@
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
-import { Subscription, firstValueFrom, type Observable } from 'rxjs';
+import { Subscription, catchError, firstValueFrom, map, of, type Observable } from 'rxjs';
 import { SessionStore } from '@parley/web/auth/data-access';
 import { RealtimeConnection, toAppError } from '@parley/web/shared/data-access';
 import {
@@ -52,7 +52,6 @@ export class TeamStore {
     if (this.live) return;
     this.live = new Subscription();
     this.loadAgents();
-    this.loadCannedReplies();
     this.live.add(
       this.realtime.resilient(() => this.availabilityChangedGql.subscribe()).subscribe({
         next: (result) => {
@@ -86,13 +85,12 @@ export class TeamStore {
     });
   }
 
-  /** Canned replies whose shortcut starts with (then contains) what follows the "/". */
-  matchCanned(search: string): CannedReply[] {
-    const q = search.toLowerCase();
-    const all = this.cannedReplies();
-    const starts = all.filter((r) => r.shortcut.toLowerCase().startsWith(q));
-    const contains = all.filter((r) => !starts.includes(r) && (r.shortcut.toLowerCase().includes(q) || r.body.toLowerCase().includes(q)));
-    return [...starts, ...contains].slice(0, 8);
+  /** Canned replies the server finds for what follows the "/" (shortcut or text), the first eight; none on error. */
+  searchCanned(search: string): Observable<CannedReply[]> {
+    return this.cannedGql.fetch({ variables: { search: search || null }, fetchPolicy: 'network-only' }).pipe(
+      map((result) => (result.data?.cannedReplies ?? []).slice(0, 8)),
+      catchError(() => of([])),
+    );
   }
 
   async setAvailability(availability: Availability): Promise<void> {

@@ -1,18 +1,18 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, HostListener, computed, effect, inject, input, signal, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, HostListener, Injector, afterNextRender, computed, effect, inject, input, signal, untracked, viewChild } from '@angular/core';
 import { CdkVirtualScrollViewport, ScrollingModule } from '@angular/cdk/scrolling';
 import { Router, RouterLink, RouterOutlet } from '@angular/router';
 import { describeError, toAppError } from '@parley/web/shared/data-access';
 import { formatShortTime } from '@parley/web/shared/util';
 import type { ChatStatus, DeskChatFragment } from '@parley/web/desk/api/data-access';
 import { OpenChatsStore } from '@parley/web/desk/conversation/data-access';
-import { InboxStore, statusLabel, type InboxView } from '@parley/web/desk/inbox/data-access';
+import { InboxStore, SearchStore, statusLabel, type DeskView } from '@parley/web/desk/inbox/data-access';
 import { plainKey, typingInField } from '@parley/web/desk/shell/feature';
 import { formatWaiting } from './waiting';
 
 /** Rows are one fixed height, which is what lets the CDK viewport scroll 10,000 chats smoothly. */
 export const ROW_HEIGHT = 76;
 
-/** A view of the inbox (queue, mine, all) on the left, the chat on screen to its right. */
+/** A view of the inbox (queue, mine, all) or search results on the left, the chat on screen to its right. */
 @Component({
   selector: 'parley-desk-inbox',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -21,10 +21,12 @@ export const ROW_HEIGHT = 76;
   styleUrl: './inbox.page.css',
 })
 export class InboxPage {
-  readonly view = input.required<InboxView>();
+  readonly view = input.required<DeskView>();
   private readonly router = inject(Router);
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
   protected readonly inbox = inject(InboxStore);
+  protected readonly search = inject(SearchStore);
+  private readonly injector = inject(Injector);
   protected readonly openChats = inject(OpenChatsStore);
   protected readonly rowHeight = ROW_HEIGHT;
   protected readonly now = signal(Date.now());
@@ -38,6 +40,8 @@ export class InboxPage {
         return this.inbox.queue();
       case 'mine':
         return this.inbox.mine();
+      case 'search':
+        return this.search.results();
       default:
         return this.inbox.all();
     }
@@ -53,6 +57,10 @@ export class InboxPage {
       const list = this.chats();
       const picked = this.selected();
       if (picked && !list.some((c) => c.id === picked)) this.selected.set(null);
+    });
+    // arriving in Search (4, s, or the link): the words field is ready
+    effect(() => {
+      if (this.view() === 'search') untracked(() => afterNextRender(() => this.focusSearch(), { injector: this.injector }));
     });
   }
 
@@ -77,10 +85,39 @@ export class InboxPage {
     this.inbox.filterAll(value === '' ? null : (value as ChatStatus));
   }
 
+  protected filterLabel(event: Event): void {
+    event.preventDefault();
+    const label = (event.target as HTMLInputElement).value.trim() || null;
+    if (label !== this.inbox.allLabel()) this.inbox.filterAll(this.inbox.allStatus(), label);
+  }
+
+  protected runSearch(event: SubmitEvent): void {
+    event.preventDefault();
+    const data = new FormData(event.target as HTMLFormElement);
+    this.search.run({ query: String(data.get('query') ?? ''), label: String(data.get('label') ?? '') });
+    this.selected.set(null);
+    this.viewport()?.scrollToIndex(0);
+  }
+
+  /** ↓ in a search field: to the first result (a datalist's suggestions keep their own arrows). */
+  protected toResults(event: Event): void {
+    const field = event.target as HTMLInputElement;
+    if (!this.chats().length || (field.list && field.value === '')) return;
+    event.preventDefault();
+    this.selected.set(null);
+    this.move(1);
+  }
+
+  private focusSearch(): void {
+    this.host.nativeElement.querySelector<HTMLInputElement>('#desk-search')?.focus();
+  }
+
   protected onScrolled(): void {
     const viewport = this.viewport();
-    if (!viewport || this.view() !== 'all') return;
-    if (viewport.getRenderedRange().end >= this.chats().length - 10) this.inbox.loadMore();
+    if (!viewport || (this.view() !== 'all' && this.view() !== 'search')) return;
+    if (viewport.getRenderedRange().end < this.chats().length - 10) return;
+    if (this.view() === 'all') this.inbox.loadMore();
+    else this.search.loadMore();
   }
 
   protected open(chat: DeskChatFragment): void {
@@ -132,6 +169,11 @@ export class InboxPage {
       case 'a':
         event.preventDefault();
         void this.accept();
+        break;
+      case 'f':
+        if (this.view() !== 'all') return;
+        event.preventDefault();
+        this.host.nativeElement.querySelector<HTMLElement>('#desk-status-filter')?.focus();
         break;
     }
   }

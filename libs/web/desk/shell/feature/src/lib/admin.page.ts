@@ -4,9 +4,7 @@ import { SessionStore } from '@parley/web/auth/data-access';
 import { describeError, toAppError } from '@parley/web/shared/data-access';
 import {
   DeskCreateAgentGQL,
-  DeskCreateCannedReplyGQL,
   DeskDeactivateUserGQL,
-  DeskDeleteCannedReplyGQL,
   DeskReactivateUserGQL,
   DeskSetAgentCapacityGQL,
   DeskTeamSettingsGQL,
@@ -15,11 +13,13 @@ import {
   type RoutingMode,
 } from '@parley/web/desk/api/data-access';
 import { TeamStore } from '@parley/web/desk/inbox/data-access';
+import { CannedRepliesAdminComponent } from './canned-replies-admin.component';
 
 /** Admins: the team (create, capacity, deactivate), canned replies, and how chats are routed. */
 @Component({
   selector: 'parley-desk-admin',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [CannedRepliesAdminComponent],
   templateUrl: './admin.page.html',
   styleUrl: './admin.page.css',
 })
@@ -30,8 +30,6 @@ export class AdminPage {
   private readonly capacityGql = inject(DeskSetAgentCapacityGQL);
   private readonly deactivateGql = inject(DeskDeactivateUserGQL);
   private readonly reactivateGql = inject(DeskReactivateUserGQL);
-  private readonly createCannedGql = inject(DeskCreateCannedReplyGQL);
-  private readonly deleteCannedGql = inject(DeskDeleteCannedReplyGQL);
   private readonly settingsGql = inject(DeskTeamSettingsGQL);
   private readonly updateSettingsGql = inject(DeskUpdateTeamSettingsGQL);
   protected readonly routing = signal<RoutingMode | null>(null);
@@ -40,7 +38,6 @@ export class AdminPage {
 
   constructor() {
     this.team.loadAgents();
-    this.team.loadCannedReplies();
     void this.run(this.settingsGql.fetch(), (r) => this.routing.set(r.data?.teamSettings.routing ?? null));
   }
 
@@ -65,18 +62,6 @@ export class AdminPage {
     const variables = { userId: agent.id };
     const change: Observable<unknown> = agent.active ? this.deactivateGql.mutate({ variables }) : this.reactivateGql.mutate({ variables });
     void this.run(change, () => this.team.loadAgents());
-  }
-
-  protected async addCanned(event: SubmitEvent): Promise<void> {
-    event.preventDefault();
-    const form = event.target as HTMLFormElement;
-    const data = new FormData(form);
-    const variables = { shortcut: String(data.get('shortcut') ?? '').replace(/^\//, ''), body: String(data.get('body') ?? '') };
-    if (await this.run(this.createCannedGql.mutate({ variables }), () => this.team.loadCannedReplies())) form.reset();
-  }
-
-  protected deleteCanned(id: string): void {
-    void this.run(this.deleteCannedGql.mutate({ variables: { id } }), () => this.team.loadCannedReplies());
   }
 
   protected setRouting(event: Event): void {

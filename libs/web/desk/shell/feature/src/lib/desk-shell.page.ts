@@ -6,7 +6,7 @@ import { RealtimeConnection } from '@parley/web/shared/data-access';
 import { ConnectionBannerComponent, LogoComponent } from '@parley/web/shared/ui';
 import { AttentionService } from '@parley/web/desk/attention/data-access';
 import { OpenChatsStore } from '@parley/web/desk/conversation/data-access';
-import { INBOX_VIEWS, InboxStore, TeamStore, type InboxView } from '@parley/web/desk/inbox/data-access';
+import { DESK_VIEWS, InboxStore, TeamStore, type DeskView, type InboxView } from '@parley/web/desk/inbox/data-access';
 import type { Availability } from '@parley/web/desk/api/data-access';
 import { describeError, toAppError } from '@parley/web/shared/data-access';
 import { plainKey, typingInField } from './keys';
@@ -28,8 +28,9 @@ import { ShortcutsSheetComponent } from './shortcuts-sheet.component';
               @case ('queue') { <ng-container i18n="@@desk.view.queue">Queue</ng-container> }
               @case ('mine') { <ng-container i18n="@@desk.view.mine">Mine</ng-container> }
               @case ('all') { <ng-container i18n="@@desk.view.all">All</ng-container> }
+              @case ('search') { <ng-container i18n="@@desk.view.search">Search</ng-container> }
             }
-            @if (counts()[view]; as n) {
+            @if (count(view); as n) {
               <span class="count" [attr.data-testid]="'count-' + view">{{ n }}</span>
             }
           </a>
@@ -62,9 +63,9 @@ import { ShortcutsSheetComponent } from './shortcuts-sheet.component';
   `,
   styles: `
     :host { display: flex; flex-direction: column; height: 100dvh; }
-    .top { display: flex; align-items: center; gap: 0.75rem; padding: 0.5rem 1rem; background: var(--color-surface); border-bottom: 1px solid var(--color-border); }
+    .top { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem; padding: 0.5rem 1rem; background: var(--color-surface); border-bottom: 1px solid var(--color-border); }
     .product { font-weight: 700; }
-    .views { display: flex; gap: 0.25rem; margin-left: 1rem; }
+    .views { display: flex; gap: 0.125rem; margin-left: 0.5rem; }
     .view { display: inline-flex; align-items: center; gap: 0.375rem; padding: 0.375rem 0.75rem; border-radius: var(--radius); color: var(--color-text); text-decoration: none; font-weight: 600; }
     .view.active { background: var(--color-primary-soft); color: var(--color-primary-hover); }
     .count { min-width: 1.5rem; text-align: center; padding: 0 0.375rem; border-radius: 999px; background: var(--color-primary); color: #fff; font-size: 0.75rem; }
@@ -89,7 +90,7 @@ export class DeskShellPage {
   protected readonly team = inject(TeamStore);
   protected readonly notice = signal<string | null>(null);
   protected readonly user = inject(SessionStore).user;
-  protected readonly views = INBOX_VIEWS;
+  protected readonly views = DESK_VIEWS;
   protected readonly counts = computed(() => this.inbox.viewCounts());
 
   constructor() {
@@ -106,10 +107,16 @@ export class DeskShellPage {
   @HostListener('document:keydown', ['$event'])
   protected onKey(event: KeyboardEvent): void {
     if (typingInField(event) || !plainKey(event) || this.dialog.openDialogs.length) return;
-    const view = ({ '1': 'queue', '2': 'mine', '3': 'all' } as Record<string, InboxView>)[event.key];
+    const view = ({ '1': 'queue', '2': 'mine', '3': 'all', '4': 'search' } as Record<string, DeskView>)[event.key];
     if (view) {
       event.preventDefault();
       void this.router.navigate(['/', view]);
+    } else if (event.key === 's') {
+      // the search field, from anywhere (the results stay as they were)
+      event.preventDefault();
+      const focus = () => document.getElementById('desk-search')?.focus();
+      if (this.router.url.startsWith('/search')) focus();
+      else void this.router.navigate(['/search']).then(() => requestAnimationFrame(focus));
     } else if (event.key === '?') {
       event.preventDefault();
       this.openShortcuts();
@@ -123,6 +130,10 @@ export class DeskShellPage {
       event.preventDefault();
       document.getElementById('desk-availability')?.focus();
     }
+  }
+
+  protected count(view: DeskView): number {
+    return view === 'search' ? 0 : this.counts()[view as InboxView];
   }
 
   protected openShortcuts(): void {

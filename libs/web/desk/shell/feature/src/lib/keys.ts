@@ -13,7 +13,9 @@ export function plainKey(event: KeyboardEvent): boolean {
 
 /** Every shortcut of the desk, as the `?` sheet lists them. */
 export const SHORTCUTS: ReadonlyArray<{ keys: string; action: string }> = [
-  { keys: '1 / 2 / 3', action: $localize`:@@desk.key.views:Queue / Mine / All` },
+  { keys: '1 / 2 / 3 / 4', action: $localize`:@@desk.key.views:Queue / Mine / All / Search` },
+  { keys: 's', action: $localize`:@@desk.key.search:Search chats: words in messages and subjects, and labels (Enter searches, ↓ to the results)` },
+  { keys: 'f', action: $localize`:@@desk.key.filters:Filters of the All view (status, then label with Tab)` },
   { keys: 'j / k, ↓ / ↑', action: $localize`:@@desk.key.move:Next / previous chat in the list` },
   { keys: 'Enter', action: $localize`:@@desk.key.open:Open the chat` },
   { keys: 'a', action: $localize`:@@desk.key.accept:Accept (the chat on screen, the chat picked, or the oldest waiting)` },

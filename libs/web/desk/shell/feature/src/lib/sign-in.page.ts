@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
 import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
-import { ActivatedRoute, Router } from '@angular/router';
+import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { LIMITS } from '@parley/shared/limits';
 import { AuthService, SessionStore, safeReturnUrl } from '@parley/web/auth/data-access';
 import { describeError, type AppError } from '@parley/web/shared/data-access';
@@ -10,7 +11,7 @@ import { LogoComponent, SpinnerComponent } from '@parley/web/shared/ui';
 @Component({
   selector: 'parley-desk-sign-in',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [ReactiveFormsModule, SpinnerComponent, LogoComponent],
+  imports: [ReactiveFormsModule, RouterLink, SpinnerComponent, LogoComponent],
   template: `
     <main id="main" class="sign-in" tabindex="-1">
       <div class="card">
@@ -43,6 +44,9 @@ import { LogoComponent, SpinnerComponent } from '@parley/web/shared/ui';
             <ng-container i18n="@@desk.signIn.submit">Sign in</ng-container>
           </button>
         </form>
+        @if (features()?.email) {
+          <p class="forgot"><a routerLink="/forgot-password" i18n="@@desk.signIn.forgot">Forgot password?</a></p>
+        }
       </div>
     </main>
   `,
@@ -55,6 +59,7 @@ import { LogoComponent, SpinnerComponent } from '@parley/web/shared/ui';
     .field input { padding: 0.625rem 0.75rem; border: 1px solid var(--color-border-strong); border-radius: var(--radius); }
     .notice, .form-error { padding: 0.75rem; border-radius: var(--radius); margin-bottom: 1rem; background: var(--color-warning-bg); color: var(--color-warning-text); }
     .form-error { background: var(--color-danger-soft); color: var(--color-danger); }
+    .forgot { margin: 1rem 0 0; text-align: center; }
   `,
 })
 export class DeskSignInPage {
@@ -62,6 +67,8 @@ export class DeskSignInPage {
   private readonly router = inject(Router);
   private readonly route = inject(ActivatedRoute);
   protected readonly session = inject(SessionStore);
+  /** "Forgot password?" only where the server sends email. */
+  protected readonly features = toSignal(this.auth.siteFeatures());
   protected readonly submitting = signal(false);
   protected readonly error = signal<string | null>(null);
   protected readonly teamOnly = signal(this.route.snapshot.queryParamMap.get('team') === 'only');
