@@ -24,6 +24,10 @@ export class App {
       const here = this.router.url;
       void this.router.navigate(['/sign-in'], { queryParams: here.startsWith('/chats') ? { returnUrl: here } : {} });
     });
+    // Every tab shares the session: signing out in one signs out all of them.
+    const signedOut = session.signedOutElsewhere.subscribe(() => {
+      if (this.router.url.startsWith('/chats')) void this.router.navigate(['/sign-in']);
+    });
 
     // After each in-app navigation, move focus to the new page's heading, as a page load would.
     let first = true;
@@ -42,6 +46,7 @@ export class App {
     });
     destroyRef.onDestroy(() => {
       ended.unsubscribe();
+      signedOut.unsubscribe();
       nav.unsubscribe();
     });
   }
