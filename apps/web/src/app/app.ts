@@ -8,7 +8,7 @@ import { SessionStore } from '@parley/web/auth/data-access';
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [RouterOutlet],
   template: `
-    <a class="skip-link" href="#main" (click)="skipToMain($event)">Skip to main content</a>
+    <a class="skip-link" href="#main" (click)="skipToMain($event)" i18n="@@site.skipToMain">Skip to main content</a>
     <router-outlet />
   `,
 })

@@ -10,3 +10,4 @@ export * from './lib/typing-people';
 export * from './lib/attachment-client';
 export * from './lib/transcript.service';
 export * from './lib/live-conversation';
+export * from './lib/pending-uploads';

@@ -6,3 +6,4 @@ export * from './lib/message-list.component';
 export * from './lib/rich-text';
 export * from './lib/message-body.component';
 export * from './lib/attachment-list.component';
+export * from './lib/pending-files.component';

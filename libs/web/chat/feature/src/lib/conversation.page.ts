@@ -1,11 +1,11 @@
-import { ChangeDetectionStrategy, Component, ElementRef, Injector, afterNextRender, computed, effect, inject, input, signal, untracked, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, Injector, afterNextRender, computed, effect, inject, input, signal, untracked, viewChild } from '@angular/core';
 import { Title } from '@angular/platform-browser';
 import { RouterLink } from '@angular/router';
 import { LIMITS } from '@parley/shared/limits';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { AuthService, SessionStore } from '@parley/web/auth/data-access';
-import { AttachmentClient, ConversationStore, DraftStore, TranscriptService, type UploadedFile } from '@parley/web/chat/data-access';
-import { ATTACHMENT_FILES, ChatStatusBadgeComponent, ComposerComponent, MessageListComponent, TypingIndicatorComponent, type ComposerFile } from '@parley/web/chat/ui';
+import { AttachmentClient, ChatListStore, ConversationStore, DraftStore, PendingUploads, TranscriptService } from '@parley/web/chat/data-access';
+import { ATTACHMENT_FILES, ChatStatusBadgeComponent, ComposerComponent, MessageListComponent, TypingIndicatorComponent } from '@parley/web/chat/ui';
 import { describeError, type AppError } from '@parley/web/shared/data-access';
 import { AvatarComponent, SpinnerComponent } from '@parley/web/shared/ui';
 import { formatShortTime } from '@parley/web/shared/util';
@@ -15,7 +15,7 @@ import { chatTitle } from './chat-shell.page';
   selector: 'parley-conversation-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [RouterLink, AvatarComponent, SpinnerComponent, ChatStatusBadgeComponent, ComposerComponent, MessageListComponent, TypingIndicatorComponent],
-  providers: [ConversationStore, { provide: ATTACHMENT_FILES, useExisting: AttachmentClient }],
+  providers: [ConversationStore, PendingUploads, { provide: ATTACHMENT_FILES, useExisting: AttachmentClient }],
   templateUrl: './conversation.page.html',
   styleUrl: './conversation.page.css',
 })
@@ -37,9 +37,7 @@ export class ConversationPage {
   protected readonly draft = signal('');
   protected readonly confirmingClose = signal(false);
   /** Files for the next message: uploading, uploaded (their ids go with it) or refused. */
-  protected readonly files = signal<Array<ComposerFile & { uploaded?: UploadedFile }>>([]);
-  private readonly attachments = inject(AttachmentClient);
-  private fileCount = 0;
+  protected readonly uploads = inject(PendingUploads);
 
   private readonly transcripts = inject(TranscriptService);
   private readonly features = toSignal(inject(AuthService).siteFeatures());
@@ -47,36 +45,42 @@ export class ConversationPage {
   protected readonly canEmailTranscript = computed(() => Boolean(this.features()?.email && this.session.user()?.email && this.store.chat()));
   protected readonly transcriptState = signal<'idle' | 'sending' | 'sent' | 'failed'>('idle');
   protected readonly transcriptMessage = signal('');
+  protected readonly downloading = signal(false);
 
   protected readonly title = computed(() => {
     const chat = this.store.chat();
-    return chat ? chatTitle(chat) : 'Conversation';
+    return chat ? chatTitle(chat) : $localize`:@@site.conversation.title:Conversation`;
   });
   protected readonly subtitle = computed(() => {
     const chat = this.store.chat();
     if (!chat) return '';
-    if (chat.status === 'CLOSED') return chat.closedAt ? `Closed ${formatShortTime(chat.closedAt)}` : 'Closed';
-    if (chat.agent) return `${chat.agent.displayName} from Support is helping you`;
-    if (chat.botActive) return 'Our assistant is answering while you wait for an agent';
-    return 'Waiting for an agent to join. We’ll reply here.';
+    if (chat.status === 'CLOSED') return chat.closedAt ? $localize`:@@site.conversation.closedAt:Closed ${formatShortTime(chat.closedAt)}:when:` : $localize`:@@chat.status.closed:Closed`;
+    if (chat.agent) return $localize`:@@site.conversation.helping:${chat.agent.displayName}:name: from Support is helping you`;
+    if (chat.botActive) return $localize`:@@site.conversation.bot:Our assistant is answering while you wait for an agent`;
+    return $localize`:@@site.conversation.waiting:Waiting for an agent to join. We’ll reply here.`;
   });
   protected readonly typingNames = computed(() => this.store.typing().map((p) => p.name));
   protected readonly loadErrorText = computed(() => {
     const e = this.store.loadError();
     if (!e) return null;
-    return e.code === 'NOT_FOUND' || e.code === 'FORBIDDEN' ? 'This conversation doesn’t exist or isn’t yours.' : describeError(e);
+    return e.code === 'NOT_FOUND' || e.code === 'FORBIDDEN' ? $localize`:@@site.conversation.notYours:This conversation doesn’t exist or isn’t yours.` : describeError(e);
   });
 
   constructor() {
+    // the conversation on screen: its replies are read as they come, and its unread mark goes
+    const list = inject(ChatListStore);
+    inject(DestroyRef).onDestroy(() => list.onScreen.set(null));
     effect(() => {
       const id = this.chatId();
       untracked(() => {
+        list.onScreen.set(id);
+        list.markRead(id);
         this.confirmingClose.set(false);
         this.draft.set(this.drafts.get(id));
         this.store.open(id, this.session.user()?.id ?? null);
       });
     });
-    effect(() => this.titleService.setTitle(`${this.title()} · Parley`));
+    effect(() => this.titleService.setTitle($localize`:@@site.conversation.pageTitle:${this.title()}:title: · Parley`));
   }
 
   protected emailTranscript(): void {
@@ -100,6 +104,20 @@ export class ConversationPage {
     });
   }
 
+  /** Saves the conversation as a text file (what the customer sees: never the team's notes). */
+  protected async downloadTranscript(): Promise<void> {
+    if (this.downloading()) return;
+    this.downloading.set(true);
+    this.transcriptMessage.set('');
+    try {
+      await this.transcripts.download(this.chatId());
+    } catch (error) {
+      this.transcriptMessage.set($localize`:@@site.transcript.failed:The transcript could not be downloaded. ${describeError(error as AppError)}:reason:`);
+    } finally {
+      this.downloading.set(false);
+    }
+  }
+
   protected onDraft(text: string): void {
     this.draft.set(text);
     this.drafts.set(this.chatId(), text);
@@ -108,26 +126,13 @@ export class ConversationPage {
 
   /** Uploads each file at once (at most the message's limit); the message names them when sent. */
   protected addFiles(chosen: File[]): void {
-    const room = LIMITS.attachmentsPerMessageMax - this.files().length;
-    if (chosen.length > room) this.store.actionError.set($localize`:@@attachments.tooMany:A message can carry at most ${LIMITS.attachmentsPerMessageMax}:max: files.`);
-    for (const file of chosen.slice(0, Math.max(0, room))) {
-      const key = `f${++this.fileCount}`;
-      this.files.update((list) => [...list, { key, name: file.name || 'pasted-image.png', state: 'uploading' }]);
-      this.attachments.upload(file).then(
-        (uploaded) => this.files.update((list) => list.map((f) => (f.key === key ? { ...f, state: 'ready', uploaded } : f))),
-        (error: Error) => this.files.update((list) => list.map((f) => (f.key === key ? { ...f, state: 'failed', error: error.message } : f))),
-      );
-    }
-  }
-
-  protected removeFile(key: string): void {
-    this.files.update((list) => list.filter((f) => f.key !== key));
+    const tooMany = this.uploads.add(chosen);
+    if (tooMany) this.store.actionError.set(tooMany);
   }
 
   protected send(text: string): void {
-    const uploaded = this.files().flatMap((f) => (f.state === 'ready' && f.uploaded ? [f.uploaded] : []));
-    if (this.store.send(text, uploaded)) {
-      this.files.set([]);
+    if (this.store.send(text, this.uploads.ready())) {
+      this.uploads.clear();
       this.draft.set('');
       this.drafts.clear(this.chatId());
       this.composer()?.focus();

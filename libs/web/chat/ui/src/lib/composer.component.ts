@@ -1,12 +1,6 @@
 import { ChangeDetectionStrategy, Component, ElementRef, computed, input, model, output, signal, viewChild } from '@angular/core';
 
-/** A file chosen for the next message, while and after it uploads. */
-export interface ComposerFile {
-  key: string;
-  name: string;
-  state: 'uploading' | 'ready' | 'failed';
-  error?: string | null;
-}
+import { PendingFilesComponent, type ComposerFile } from './pending-files.component';
 import { composerHint } from './timeline-rows';
 
 /**
@@ -16,6 +10,7 @@ import { composerHint } from './timeline-rows';
 @Component({
   selector: 'parley-composer',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [PendingFilesComponent],
   template: `
     <form
       class="composer"
@@ -26,24 +21,7 @@ import { composerHint } from './timeline-rows';
       [class.composer--dragging]="dragging()"
     >
       <label class="visually-hidden" [for]="inputId()">{{ label() }}</label>
-      @if (files().length) {
-        <ul class="pending-files" i18n-aria-label="@@composer.files" aria-label="Files to send">
-          @for (file of files(); track file.key) {
-            <li class="chip" [class.chip--failed]="file.state === 'failed'">
-              <span class="chip-name">{{ file.name }}</span>
-              @switch (file.state) {
-                @case ('uploading') {
-                  <span class="chip-state" i18n="@@composer.uploading">Uploading…</span>
-                }
-                @case ('failed') {
-                  <span class="chip-state" role="alert">{{ file.error }}</span>
-                }
-              }
-              <button type="button" class="chip-remove" (click)="removeFile.emit(file.key)" [attr.aria-label]="removeLabel(file.name)">×</button>
-            </li>
-          }
-        </ul>
-      }
+      <parley-pending-files [files]="files()" (remove)="removeFile.emit($event)" />
       <div class="box" [class.box--disabled]="disabled()">
         @if (attachable()) {
           <input #picker type="file" multiple class="visually-hidden" tabindex="-1" aria-hidden="true" (change)="onPicked($event)" />
@@ -99,14 +77,6 @@ import { composerHint } from './timeline-rows';
     .attach { flex: none; display: grid; place-items: center; width: 2.5rem; height: 2.5rem; border-radius: 0.75rem; border: 0; background: transparent; color: var(--color-muted); cursor: pointer; }
     .attach:hover:not(:disabled) { color: var(--color-primary); }
     .attach:focus-visible { outline: 3px solid var(--color-focus-ring); }
-    .pending-files { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 0.375rem; }
-    .chip { display: inline-flex; align-items: center; gap: 0.375rem; max-width: 100%; padding: 0.25rem 0.25rem 0.25rem 0.625rem; border: 1px solid var(--color-border-strong); border-radius: 999px; background: var(--color-surface); font-size: 0.8125rem; }
-    .chip--failed { border-color: var(--color-danger); }
-    .chip-name { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 12rem; }
-    .chip-state { color: var(--color-muted); }
-    .chip--failed .chip-state { color: var(--color-danger); }
-    .chip-remove { border: 0; background: transparent; font: inherit; font-size: 1rem; line-height: 1; width: 1.75rem; height: 1.75rem; border-radius: 999px; cursor: pointer; color: inherit; }
-    .chip-remove:focus-visible { outline: 3px solid var(--color-focus-ring); }
     .meta { display: flex; justify-content: space-between; gap: 1rem; font-size: 0.75rem; color: var(--color-muted); padding: 0 0.25rem; }
     .counter { font-weight: 600; color: var(--color-warning-text); }
     .counter--limit { color: var(--color-danger); }
@@ -140,7 +110,6 @@ export class ComposerComponent {
     const ready = files.some((f) => f.state === 'ready');
     return (ready || this.value().trim().length > 0) && this.value().length <= this.maxLength();
   });
-  protected readonly removeLabel = (name: string) => $localize`:@@composer.removeFile:Remove ${name}:name:`;
 
   protected onPicked(event: Event): void {
     const input = event.target as HTMLInputElement;
