@@ -262,9 +262,9 @@ describe('an ended session', () => {
 
     // the server stops accepting the token, as it does once a token expires
     await page.evaluate(() => {
-      const session = JSON.parse(sessionStorage.getItem('parley.session') ?? '{}');
+      const session = JSON.parse(localStorage.getItem('parley.site.session') ?? '{}');
       session.token = `revoked-${session.token}`;
-      sessionStorage.setItem('parley.session', JSON.stringify(session));
+      localStorage.setItem('parley.site.session', JSON.stringify(session));
     });
     await page.reload();
     await page.waitForURL(/\/sign-in\?returnUrl=/);
@@ -277,7 +277,7 @@ describe('an ended session', () => {
     // signing out forgets the token and the draft
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/sign-in$/);
-    expect(await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('parley.')))).toEqual([]);
+    expect(await page.evaluate(() => [...Object.keys(sessionStorage), ...Object.keys(localStorage)].filter((k) => k.startsWith('parley.') && k !== 'parley.help.browser'))).toEqual([]);
     await context.close();
   });
 });

@@ -140,7 +140,7 @@ describe('the agent desk', () => {
       // this server sends no email: no way to a reset link
       expect(await desk.page.getByRole('link', { name: 'Forgot password?' }).count()).toBe(0);
       await expectAccessible(desk.page, 'desk sign-in, customer refused');
-      expect(await desk.page.evaluate(() => sessionStorage.getItem('parley.session'))).toBeNull();
+      expect(await desk.page.evaluate(() => sessionStorage.getItem('parley.desk.session'))).toBeNull();
       await desk.page.goto('/desk/queue');
       await desk.page.waitForURL(/\/desk\/sign-in/);
     } finally {
@@ -564,10 +564,10 @@ describe('the agent desk', () => {
       await expectAccessible(desk.page, 'desk mine, after reconnecting');
 
       // sign-out ends the session on the server
-      const refreshToken = await desk.page.evaluate(() => JSON.parse(sessionStorage.getItem('parley.session') ?? '{}').refreshToken as string);
+      const refreshToken = await desk.page.evaluate(() => JSON.parse(sessionStorage.getItem('parley.desk.session') ?? '{}').refreshToken as string);
       await desk.page.getByRole('button', { name: 'Sign out' }).click();
       await desk.page.waitForURL(/\/desk\/sign-in/);
-      expect(await desk.page.evaluate(() => sessionStorage.getItem('parley.session'))).toBeNull();
+      expect(await desk.page.evaluate(() => sessionStorage.getItem('parley.desk.session'))).toBeNull();
       const renewed = await fetch(api.graphqlUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

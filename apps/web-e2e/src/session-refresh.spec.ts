@@ -92,7 +92,7 @@ async function openTab(): Promise<Tab> {
     urls,
     refreshes: () => refreshes,
     sockets: () => page.evaluate(() => (window as unknown as { __parleySocketCount: number }).__parleySocketCount),
-    session: () => page.evaluate(() => JSON.parse(sessionStorage.getItem('parley.session') ?? 'null')),
+    session: () => page.evaluate(() => JSON.parse(localStorage.getItem('parley.site.session') ?? 'null')),
   };
 }
 
@@ -108,7 +108,7 @@ async function waitForBubble(page: Page, body: string, state: 'any' | 'sent' = '
 async function waitForNewToken(tab: Tab, token: string): Promise<TabSession> {
   await tab.page.waitForFunction(
     (old) => {
-      const raw = sessionStorage.getItem('parley.session');
+      const raw = localStorage.getItem('parley.site.session');
       return raw !== null && JSON.parse(raw).token !== old;
     },
     token,
@@ -185,7 +185,7 @@ describe('a customer session with short-lived access tokens', () => {
     }
   });
 
-  it('signing out in one tab ends that session on the server; another tab keeps its own', async () => {
+  it('signing out in one browser ends that session on the server; another browser keeps its own', async () => {
     const customer = await registerCustomer(api, 'Robin Patel');
     const chatId = await startChat(api, customer, 'Can I change my delivery address?');
     await acceptChat(api, await agent(), chatId);
@@ -204,7 +204,7 @@ describe('a customer session with short-lived access tokens', () => {
       await leaving.page.getByRole('button', { name: 'Sign out' }).click();
       await leaving.page.waitForURL(/\/sign-in$/);
       expect((await loggedOut).ok()).toBe(true);
-      expect(await leaving.page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('parley.')))).toEqual([]);
+      expect(await leaving.page.evaluate(() => [...Object.keys(sessionStorage), ...Object.keys(localStorage)].filter((k) => k.startsWith('parley.') && k !== 'parley.help.browser'))).toEqual([]);
 
       // the API refuses the signed-out session's tokens
       const chats = await gql(api.graphqlUrl, '{ chats { edges { node { id } } } }', {}, before.token);

@@ -1,6 +1,12 @@
-/// <reference types="@angular/localize" />
-import { bootstrapApplication } from '@angular/platform-browser';
-import { App } from './app/app';
-import { appConfig } from './app/app.config';
+import { loadTranslations } from '@angular/localize';
+import { chosenLocale, loadLocale, pickLocale } from '@parley/web/shared/util';
 
-bootstrapApplication(App, appConfig).catch((error: unknown) => console.error(error));
+/** The languages the site speaks; the first is the source language of its strings. */
+const LOCALES = ['en', 'fr', 'ar'];
+
+// The person's own choice (the language menu), else the browser's languages.
+const wanted = [chosenLocale(), ...navigator.languages];
+// The app is imported only once the translations are in: its strings are read as its modules load.
+loadLocale(pickLocale(wanted, LOCALES), LOCALES[0], '/i18n/', loadTranslations)
+  .then(async () => (await import('./app/bootstrap')).bootstrap())
+  .catch((error: unknown) => console.error(error));

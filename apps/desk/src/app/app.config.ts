@@ -1,6 +1,6 @@
 import { provideBrowserGlobalErrorListeners, provideZonelessChangeDetection, type ApplicationConfig } from '@angular/core';
 import { provideRouter, withComponentInputBinding, withRouterConfig } from '@angular/router';
-import { provideAuth } from '@parley/web/auth/data-access';
+import { DESK_SESSION, provideAuth } from '@parley/web/auth/data-access';
 import { provideParleyApollo } from '@parley/web/shared/data-access';
 import { appRoutes } from './app.routes';
 
@@ -10,7 +10,7 @@ export const appConfig: ApplicationConfig = {
     provideZonelessChangeDetection(),
     // the conversation (child of a view) reads the view's param as an input too
     provideRouter(appRoutes, withComponentInputBinding(), withRouterConfig({ paramsInheritanceStrategy: 'always' })),
-    provideAuth(),
+    provideAuth(DESK_SESSION),
     provideParleyApollo(),
   ],
 };

@@ -1,6 +1,6 @@
 import { provideBrowserGlobalErrorListeners, provideZonelessChangeDetection, type ApplicationConfig } from '@angular/core';
 import { provideRouter, withComponentInputBinding, withInMemoryScrolling } from '@angular/router';
-import { provideAuth } from '@parley/web/auth/data-access';
+import { SITE_SESSION, provideAuth } from '@parley/web/auth/data-access';
 import { provideParleyApollo } from '@parley/web/shared/data-access';
 import { appRoutes } from './app.routes';
 
@@ -9,7 +9,7 @@ export const appConfig: ApplicationConfig = {
     provideBrowserGlobalErrorListeners(),
     provideZonelessChangeDetection(),
     provideRouter(appRoutes, withComponentInputBinding(), withInMemoryScrolling({ scrollPositionRestoration: 'top' })),
-    provideAuth(),
+    provideAuth(SITE_SESSION),
     provideParleyApollo(),
   ],
 };

@@ -6,13 +6,13 @@ export const appRoutes: Routes = [
   {
     path: 'sign-in',
     canActivate: [requireSignedOut],
-    title: 'Sign in · Parley',
+    title: $localize`:@@site.pageTitle.signIn:Sign in · Parley`,
     loadComponent: () => import('@parley/web/auth/feature').then((m) => m.SignInPage),
   },
   {
     path: 'sign-up',
     canActivate: [requireSignedOut],
-    title: 'Create your account · Parley',
+    title: $localize`:@@site.pageTitle.signUp:Create your account · Parley`,
     loadComponent: () => import('@parley/web/auth/feature').then((m) => m.SignUpPage),
   },
   {
@@ -34,17 +34,17 @@ export const appRoutes: Routes = [
     children: [
       {
         path: '',
-        title: 'Your conversations · Parley',
+        title: $localize`:@@site.pageTitle.chats:Your conversations · Parley`,
         loadComponent: () => import('@parley/web/chat/feature').then((m) => m.ChatHomePage),
       },
       {
         path: 'new',
-        title: 'New conversation · Parley',
+        title: $localize`:@@site.pageTitle.new:New conversation · Parley`,
         loadComponent: () => import('@parley/web/chat/feature').then((m) => m.NewChatPage),
       },
       {
         path: ':chatId',
-        title: 'Conversation · Parley',
+        title: $localize`:@@site.pageTitle.conversation:Conversation · Parley`,
         loadComponent: () => import('@parley/web/chat/feature').then((m) => m.ConversationPage),
       },
     ],

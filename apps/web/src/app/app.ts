@@ -8,7 +8,7 @@ import { SessionStore } from '@parley/web/auth/data-access';
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [RouterOutlet],
   template: `
-    <a class="skip-link" href="#main" (click)="skipToMain($event)">Skip to main content</a>
+    <a class="skip-link" href="#main" (click)="skipToMain($event)" i18n="@@site.skipToMain">Skip to main content</a>
     <router-outlet />
   `,
 })
@@ -23,6 +23,10 @@ export class App {
     const ended = session.ended.subscribe(() => {
       const here = this.router.url;
       void this.router.navigate(['/sign-in'], { queryParams: here.startsWith('/chats') ? { returnUrl: here } : {} });
+    });
+    // Every tab shares the session: signing out in one signs out all of them.
+    const signedOut = session.signedOutElsewhere.subscribe(() => {
+      if (this.router.url.startsWith('/chats')) void this.router.navigate(['/sign-in']);
     });
 
     // After each in-app navigation, move focus to the new page's heading, as a page load would.
@@ -42,6 +46,7 @@ export class App {
     });
     destroyRef.onDestroy(() => {
       ended.unsubscribe();
+      signedOut.unsubscribe();
       nav.unsubscribe();
     });
   }

@@ -6,3 +6,4 @@ export * from './lib/customer-presence';
 export * from './lib/mailer';
 export * from './lib/email-templates';
 export * from './lib/email.resolver';
+export * from './lib/transcript-route';

@@ -73,6 +73,12 @@ export function transcriptEmail(subject: string | null, list: readonly Transcrip
   return { subject: title, text, html };
 }
 
+/** The transcript as a text file a customer or an agent downloads: the same lines as the email's. */
+export function transcriptFile(subject: string | null, list: readonly TranscriptLine[], exportedAt: Date): string {
+  const title = oneLine(`Transcript: ${subject || 'your conversation'}`);
+  return `${title}\nExported ${time(exportedAt)}\n\n${lines(list).text}\n`;
+}
+
 export function awayReplyEmail(subject: string | null, list: readonly TranscriptLine[], link: string): Rendered {
   const title = oneLine(`New reply: ${subject || 'your conversation'}`);
   const body = lines(list);

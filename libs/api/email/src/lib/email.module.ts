@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { defineModule } from '@parley/api/core';
-import { AUTH_SERVICE } from '@parley/api/auth';
+import { AUTH_SERVICE, AUTHENTICATOR } from '@parley/api/auth';
 import { CHAT_SERVICE } from '@parley/api/chat';
 import { JOB_QUEUE } from '@parley/api/jobs';
 import { ChatEmailStateEntity } from './chat-email-state.entity';
@@ -8,8 +8,9 @@ import { CustomerPresence } from './customer-presence';
 import { EmailResolver } from './email.resolver';
 import { EmailService } from './email.service';
 import { Mailer } from './mailer';
+import { transcriptRoute } from './transcript-route';
 
-/** Email over SMTP_URL: password reset, transcripts, replies to away customers (README "Email"). */
+/** Email over SMTP_URL: password reset, transcripts (by email, and as a download), replies to away customers (README "Email"). */
 export const emailModule = defineModule({
   name: 'email',
   entities: [ChatEmailStateEntity],
@@ -32,6 +33,8 @@ export const emailModule = defineModule({
     return {
       resolvers: [new EmailResolver(email)],
       sockets: mailer ? presence : undefined,
+      // transcripts download whether or not email is configured
+      http: (app) => transcriptRoute(app, email, services.get(AUTHENTICATOR), logger),
       async stop() {
         presence.stop();
         mailer?.close();

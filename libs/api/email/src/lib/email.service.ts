@@ -2,6 +2,7 @@ import { isEmail } from 'class-validator';
 import {
   badUserInput,
   forbidden,
+  isStaff,
   notFound,
   Role,
   type ModuleLogger,
@@ -15,7 +16,7 @@ import { LIMITS } from '@parley/shared/limits';
 import type { MessageRow } from '@parley/api/chat';
 import type { Mailer } from './mailer';
 import { EmailRepository, type EmailMessage } from './email.repository';
-import { awayReplyEmail, passwordResetEmail, transcriptEmail, type TranscriptLine } from './email-templates';
+import { awayReplyEmail, passwordResetEmail, transcriptEmail, transcriptFile, type TranscriptLine } from './email-templates';
 import type { CustomerPresence } from './customer-presence';
 
 /** At most one reply email per chat in this many seconds. */
@@ -114,6 +115,21 @@ export class EmailService {
     if (!this.mailer) return false;
     await this.jobs.send(transcriptQueue, { chatId });
     return true;
+  }
+
+  /**
+   * The chat's transcript as a text file: for its customer, or anyone of the
+   * team. Only the kinds a customer sees (CUSTOMER_VISIBLE_KINDS): agents'
+   * notes are never in it, whoever asks.
+   */
+  async transcriptDownload(viewer: Viewer, chatId: string): Promise<{ fileName: string; text: string }> {
+    if (!isUuid(chatId)) throw notFound('chat');
+    const chat = await this.repository.chat(chatId);
+    if (!chat) throw notFound('chat');
+    if (!isStaff(viewer.role) && chat.customerId !== viewer.id) throw forbidden('You may not see this chat.');
+    const messages = await this.repository.visibleMessages(chatId);
+    const now = new Date();
+    return { fileName: `transcript-${now.toISOString().slice(0, 10)}-${chatId.slice(0, 8)}.txt`, text: transcriptFile(chat.subject, messages.map(toLine), now) };
   }
 
   private async sendTranscript(chatId: string): Promise<void> {

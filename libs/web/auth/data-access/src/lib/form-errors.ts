@@ -9,15 +9,18 @@ export interface AuthFormErrors {
   fields: Record<string, string>;
 }
 
+/** The sign-up form's answer to an address in use (the page offers "Sign in" beside it). */
+export const EMAIL_TAKEN = () => $localize`:@@auth.error.emailTaken:An account with this email already exists. Sign in instead?`;
+
 /** What a customer reads for each contract error on the sign-in and sign-up forms. */
 export function authFormErrors(error: AppError, form: AuthForm): AuthFormErrors {
   switch (error.code) {
     case 'UNAUTHENTICATED':
       // the contract never says which of the two was wrong, and neither do we
-      return { form: "That email and password don't match an account. Check them and try again.", fields: {} };
+      return { form: $localize`:@@auth.error.credentials:That email and password don't match an account. Check them and try again.`, fields: {} };
     case 'CONFLICT':
       return form === 'sign-up'
-        ? { form: null, fields: { email: 'An account with this email already exists. Sign in instead?' } }
+        ? { form: null, fields: { email: EMAIL_TAKEN() } }
         : { form: describeError(error), fields: {} };
     case 'BAD_USER_INPUT': {
       const { token, ...fields } = error.fields ?? {};

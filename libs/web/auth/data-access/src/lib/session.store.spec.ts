@@ -2,7 +2,7 @@ import { TestBed } from '@angular/core/testing';
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import type { AuthSessionFragment } from '../generated/graphql';
 import { SESSION_REFRESHER, type SessionRefresher } from './session-refresher';
-import { SESSION_PERSISTENCE, SessionStore } from './session.store';
+import { DESK_SESSION, SESSION_PERSISTENCE, SessionStore } from './session.store';
 
 const user = { id: 'u1', displayName: 'Jamie', email: 'jamie@example.com', role: 'CUSTOMER' as const, createdAt: '2026-01-01T00:00:00.000Z' };
 const inMinutes = (m: number) => new Date(Date.now() + m * 60_000).toISOString();
@@ -27,7 +27,7 @@ function manualRefresher() {
 }
 
 function storeWith(refresher: SessionRefresher): SessionStore {
-  TestBed.configureTestingModule({ providers: [{ provide: SESSION_REFRESHER, useValue: refresher }] });
+  TestBed.configureTestingModule({ providers: [{ provide: SESSION_REFRESHER, useValue: refresher }, { provide: SESSION_PERSISTENCE, useValue: DESK_SESSION }] });
   return TestBed.inject(SessionStore);
 }
 
@@ -45,7 +45,7 @@ describe('SessionStore', () => {
     expect(store.signedIn()).toBe(true);
     expect(await store.accessToken()).toBe('tok');
     expect(server.calls).toEqual([]);
-    expect(JSON.parse(sessionStorage.getItem('parley.session') ?? '{}')).toMatchObject({ token: 'tok', refreshToken: 'ref' });
+    expect(JSON.parse(sessionStorage.getItem('parley.desk.session') ?? '{}')).toMatchObject({ token: 'tok', refreshToken: 'ref' });
 
     // a reload of the same tab picks it up again
     TestBed.resetTestingModule();
@@ -61,7 +61,7 @@ describe('SessionStore', () => {
     store.clear();
     expect(store.signedIn()).toBe(false);
     expect(store.currentToken()).toBeNull();
-    expect(sessionStorage.getItem('parley.session')).toBeNull();
+    expect(sessionStorage.getItem('parley.desk.session')).toBeNull();
     expect(sessionStorage.getItem('parley.draft.chat-1')).toBeNull();
     expect(sessionStorage.getItem('other.app')).toBe('kept');
   });
@@ -77,7 +77,7 @@ describe('SessionStore', () => {
     expect(server.calls).toEqual(['ref1']);
     server.answer(payload('tok2', 'ref2'));
     expect(await Promise.all(waiting)).toEqual(['tok2', 'tok2', 'tok2', true]);
-    expect(JSON.parse(sessionStorage.getItem('parley.session') ?? '{}')).toMatchObject({ token: 'tok2', refreshToken: 'ref2' });
+    expect(JSON.parse(sessionStorage.getItem('parley.desk.session') ?? '{}')).toMatchObject({ token: 'tok2', refreshToken: 'ref2' });
 
     // a socket refused with the old token just reconnects with the new one
     expect(await store.tokenRefused('tok1')).toBe(true);
@@ -120,7 +120,7 @@ describe('SessionStore', () => {
     expect(ended).toEqual(['expired']);
     expect(store.signedIn()).toBe(false);
     expect(store.endReason()).toBe('expired');
-    expect(sessionStorage.getItem('parley.session')).toBeNull();
+    expect(sessionStorage.getItem('parley.desk.session')).toBeNull();
     expect(sessionStorage.getItem('parley.draft.chat-1')).toBe('half-written');
 
     // a socket refused after that has nothing to reconnect with
@@ -165,7 +165,7 @@ describe('SessionStore', () => {
   it('restores a stored session whose refresh token is valid, and ignores others', async () => {
     const server = manualRefresher();
     const stored = (p: AuthSessionFragment, extra: object = {}) =>
-      sessionStorage.setItem('parley.session', JSON.stringify({ ...p, receivedAt: Date.now() - 20 * MINUTE, ...extra }));
+      sessionStorage.setItem('parley.desk.session', JSON.stringify({ ...p, receivedAt: Date.now() - 20 * MINUTE, ...extra }));
 
     stored(payload('old', 'ref-old', -5));
     const store = storeWith(server.refresher);
@@ -179,7 +179,7 @@ describe('SessionStore', () => {
     expect(storeWith(server.refresher).signedIn()).toBe(false);
 
     TestBed.resetTestingModule();
-    sessionStorage.setItem('parley.session', JSON.stringify({ token: 'old', expiresAt: inMinutes(10), user }));
+    sessionStorage.setItem('parley.desk.session', JSON.stringify({ token: 'old', expiresAt: inMinutes(10), user }));
     expect(storeWith(server.refresher).signedIn()).toBe(false);
   });
 });
@@ -230,5 +230,42 @@ describe('SessionStore shared by every tab (localStorage, the widget)', () => {
     } finally {
       Object.defineProperty(navigator, 'locks', { value: undefined, configurable: true });
     }
+  });
+});
+
+describe('the site and the desk, side by side on one origin', () => {
+  beforeEach(() => {
+    localStorage.clear();
+    sessionStorage.clear();
+    TestBed.resetTestingModule();
+  });
+
+  it('keeps the site in its own localStorage key, and signing out of it leaves the desk, the widget and the help center signed in', () => {
+    sessionStorage.setItem('parley.desk.session', 'desk tokens');
+    localStorage.setItem('parley.widget.session', 'widget tokens');
+    localStorage.setItem('parley.help.browser', 'help token');
+    TestBed.configureTestingModule({ providers: [{ provide: SESSION_REFRESHER, useValue: manualRefresher().refresher }] });
+    const site = TestBed.inject(SessionStore);
+    site.start(payload('tok', 'ref'));
+    expect(JSON.parse(localStorage.getItem('parley.site.session') ?? '{}')).toMatchObject({ token: 'tok' });
+    sessionStorage.setItem('parley.draft.new', 'half a sentence');
+
+    site.clear();
+    expect(localStorage.getItem('parley.site.session')).toBeNull();
+    expect(sessionStorage.getItem('parley.draft.new')).toBeNull();
+    expect([localStorage.getItem('parley.widget.session'), localStorage.getItem('parley.help.browser')]).toEqual(['widget tokens', 'help token']);
+  });
+
+  it("tells the page when another tab signed the site out, and ignores the desk's key", () => {
+    TestBed.configureTestingModule({ providers: [{ provide: SESSION_REFRESHER, useValue: manualRefresher().refresher }] });
+    const site = TestBed.inject(SessionStore);
+    site.start(payload('tok', 'ref'));
+    const seen: string[] = [];
+    site.signedOutElsewhere.subscribe(() => seen.push('signed out'));
+    window.dispatchEvent(new StorageEvent('storage', { key: 'parley.desk.session' }));
+    expect(site.signedIn()).toBe(true);
+    localStorage.removeItem('parley.site.session');
+    window.dispatchEvent(new StorageEvent('storage', { key: 'parley.site.session' }));
+    expect([site.signedIn(), seen]).toEqual([false, ['signed out']]);
   });
 });

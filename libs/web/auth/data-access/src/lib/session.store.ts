@@ -5,10 +5,12 @@ import type { AuthSessionFragment, SessionUserFragment } from '../generated/grap
 import { SESSION_REFRESHER } from './session-refresher';
 
 /**
- * Where the session is kept. 'session' (the site, the desk): sessionStorage,
- * one session per tab. 'local' (the widget): localStorage, one session for
- * every tab of the browser, kept in step through storage events, and renewed
- * by one tab at a time under a Web Lock (a refresh token works once).
+ * Where the session is kept, under a key of each app's own (the site, the
+ * desk and the widget share an origin: signing into one never touches the
+ * others). 'session' (the desk): sessionStorage, one session per tab.
+ * 'local' (the site, the widget): localStorage, one session for every tab of
+ * the browser, kept in step through storage events, and renewed by one tab
+ * at a time under a Web Lock (a refresh token works once).
  */
 export interface SessionPersistence {
   area: 'session' | 'local';
@@ -19,10 +21,15 @@ export interface SessionPersistence {
 
 export const SESSION_PERSISTENCE = new InjectionToken<SessionPersistence>('SessionPersistence', {
   providedIn: 'root',
-  factory: () => ({ area: 'session', key: 'parley.session' }),
+  factory: () => SITE_SESSION,
 });
 
-/** Everything the app keeps in sessionStorage starts with this; signing out clears it. */
+/** The customer site: one session for every tab of the browser. */
+export const SITE_SESSION: SessionPersistence = { area: 'local', key: 'parley.site.session' };
+/** The agent desk: one session per tab (an agent may work as two people in two tabs). */
+export const DESK_SESSION: SessionPersistence = { area: 'session', key: 'parley.desk.session' };
+
+/** Everything the app keeps in the tab's sessionStorage (drafts) starts with this; signing out clears it. */
 export const APP_STORAGE_PREFIX = 'parley.';
 
 /** Refresh this long before the access token expires (halfway through for short-lived tokens, see refreshDueAt). */
@@ -43,9 +50,9 @@ export interface StoredSession {
 export type SessionEndReason = 'expired' | 'rejected';
 
 /**
- * The signed-in session of this browser tab. Access and refresh tokens live in
- * sessionStorage: they survive a reload, die with the tab, and are forgotten
- * on sign-out. Implements SessionAccess for the transport.
+ * The signed-in session of this app. Access and refresh tokens live where
+ * SESSION_PERSISTENCE says: they survive a reload, and are forgotten on
+ * sign-out. Implements SessionAccess for the transport.
  *
  * The short-lived access token is renewed with the single-use refresh token
  * shortly before it expires (timer, or on demand in accessToken()); all callers
@@ -60,9 +67,12 @@ export class SessionStore implements SessionAccess {
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private refreshing: Promise<StoredSession | null> | null = null;
   private readonly endedSubject = new Subject<SessionEndReason>();
+  private readonly signedOutSubject = new Subject<void>();
 
   /** Fires when the session ends on its own (not on sign-out): send the customer to sign in. */
   readonly ended = this.endedSubject.asObservable();
+  /** Another tab of a shared session signed out: leave the signed-in pages. */
+  readonly signedOutElsewhere = this.signedOutSubject.asObservable();
   readonly user = computed(() => this.state()?.user ?? null);
   readonly signedIn = computed(() => this.state() !== null);
   /** Why the last session ended, for the sign-in page's notice; cleared on the next sign-in. */
@@ -84,7 +94,7 @@ export class SessionStore implements SessionAccess {
     return this.persistence.area === 'local';
   }
 
-  /** Another tab signed in, renewed the tokens or signed out: follow it. */
+  /** Another tab signed in, renewed the tokens or signed out: follow it (signed out there: `signedOutElsewhere` fires). */
   private otherTabChanged(event: StorageEvent): void {
     if (event.key !== null && event.key !== this.persistence.key) return;
     const next = this.read();
@@ -96,6 +106,7 @@ export class SessionStore implements SessionAccess {
     } else {
       clearTimeout(this.refreshTimer);
       this.state.set(null);
+      this.signedOutSubject.next();
     }
   }
 
@@ -159,13 +170,18 @@ export class SessionStore implements SessionAccess {
     return this.state()?.token ?? null;
   }
 
-  /** Signing out forgets the tokens and everything else this tab kept (drafts). */
+  /**
+   * Signing out forgets the tokens and everything else this tab kept (drafts).
+   * Only this app's own key goes from localStorage: the other apps of the
+   * origin (and the help center's browser token) keep theirs.
+   */
   clear(): void {
     clearTimeout(this.refreshTimer);
-    const storage = this.storage();
-    if (storage) {
-      const keys = Array.from({ length: storage.length }, (_, i) => storage.key(i));
-      for (const key of keys) if (key?.startsWith(APP_STORAGE_PREFIX)) storage.removeItem(key);
+    this.storage()?.removeItem(this.persistence.key);
+    const tab = this.shared ? sessionStorageOrNull() : this.storage();
+    if (tab) {
+      const keys = Array.from({ length: tab.length }, (_, i) => tab.key(i));
+      for (const key of keys) if (key?.startsWith(APP_STORAGE_PREFIX)) tab.removeItem(key);
     }
     this.endReason.set(null);
     this.state.set(null);
@@ -288,6 +304,14 @@ export class SessionStore implements SessionAccess {
     } catch {
       return null; // storage disabled by the browser
     }
+  }
+}
+
+function sessionStorageOrNull(): Storage | null {
+  try {
+    return typeof sessionStorage === 'undefined' ? null : sessionStorage;
+  } catch {
+    return null;
   }
 }
 

@@ -4,12 +4,12 @@ import type { AbstractControl } from '@angular/forms';
 export function validationMessage(control: AbstractControl, label: string): string | null {
   const e = control.errors;
   if (!e) return null;
-  if (e['required']) return `Enter your ${label.toLowerCase()}.`;
-  if (e['email']) return 'Enter an email address like name@example.com.';
-  if (e['minlength']) return `${label} must be at least ${(e['minlength'] as { requiredLength: number }).requiredLength} characters.`;
-  if (e['maxlength']) return `${label} can be at most ${(e['maxlength'] as { requiredLength: number }).requiredLength} characters.`;
-  if (e['blank']) return `Enter your ${label.toLowerCase()}.`;
-  return `Check your ${label.toLowerCase()}.`;
+  const field = label.toLowerCase();
+  if (e['required'] || e['blank']) return $localize`:@@auth.field.required:Enter your ${field}:field:.`;
+  if (e['email']) return $localize`:@@auth.field.email:Enter an email address like name@example.com.`;
+  if (e['minlength']) return $localize`:@@auth.field.min:${label}:field: must be at least ${(e['minlength'] as { requiredLength: number }).requiredLength}:count: characters.`;
+  if (e['maxlength']) return $localize`:@@auth.field.max:${label}:field: can be at most ${(e['maxlength'] as { requiredLength: number }).requiredLength}:count: characters.`;
+  return $localize`:@@auth.field.check:Check your ${field}:field:.`;
 }
 
 /** Required, and not only spaces. */

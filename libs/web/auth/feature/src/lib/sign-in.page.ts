@@ -21,7 +21,7 @@ export class SignInPage extends AuthFormBase {
   private readonly route = inject(ActivatedRoute);
   protected readonly session = inject(SessionStore);
   protected readonly kind = 'sign-in';
-  protected readonly labels = { email: 'Email', password: 'Password' };
+  protected readonly labels = { email: $localize`:@@auth.emailLabel:Email`, password: $localize`:@@auth.passwordLabel:Password` };
   protected readonly form = new FormGroup({
     email: new FormControl('', { nonNullable: true, validators: [Validators.required, Validators.email, Validators.maxLength(LIMITS.emailMax)] }),
     password: new FormControl('', { nonNullable: true, validators: [Validators.required, Validators.maxLength(LIMITS.passwordMax)] }),

@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { LIMITS } from '@parley/shared/limits';
-import { AuthService, safeReturnUrl } from '@parley/web/auth/data-access';
+import { AuthService, EMAIL_TAKEN, safeReturnUrl } from '@parley/web/auth/data-access';
 import type { AppError } from '@parley/web/shared/data-access';
 import { SpinnerComponent } from '@parley/web/shared/ui';
 import { AuthFormBase } from './auth-form';
@@ -21,7 +21,12 @@ export class SignUpPage extends AuthFormBase {
   private readonly route = inject(ActivatedRoute);
   protected readonly limits = LIMITS;
   protected readonly kind = 'sign-up';
-  protected readonly labels = { displayName: 'Name', email: 'Email', password: 'Password' };
+  protected readonly labels = {
+    displayName: $localize`:@@auth.field.name:Name`,
+    email: $localize`:@@auth.emailLabel:Email`,
+    password: $localize`:@@auth.passwordLabel:Password`,
+  };
+  protected readonly emailTaken = EMAIL_TAKEN();
   protected readonly form = new FormGroup({
     displayName: new FormControl('', {
       nonNullable: true,

@@ -3,6 +3,7 @@ import { Observable, Subject, Subscription, catchError, map, tap, throwError } f
 import { RealtimeConnection, toAppError, type AppError } from '@parley/web/shared/data-access';
 import {
   ChatUpdatedGQL,
+  MessageAddedGQL,
   MyChatsGQL,
   StartChatGQL,
   type ChatMessageFragment,
@@ -21,6 +22,16 @@ export class ChatListStore {
   private readonly startChatGql = inject(StartChatGQL);
   private readonly chatUpdated = inject(ChatUpdatedGQL);
   private readonly realtime = inject(RealtimeConnection);
+  private readonly messageAdded = inject(MessageAddedGQL);
+  /** Open chats followed message by message (for their last message and the unread mark). */
+  private readonly followed = new Map<string, Subscription>();
+  private live: Subscription | null = null;
+  /** Chats with a reply from the team the customer has not looked at yet. */
+  private readonly unreadSignal = signal<ReadonlySet<string>>(new Set());
+  readonly unread = this.unreadSignal.asReadonly();
+  readonly unreadCount = computed(() => this.unreadSignal().size);
+  /** The conversation on screen: its replies are read as they arrive. */
+  readonly onScreen = signal<string | null>(null);
 
   private readonly chatsSignal = signal<readonly ChatSummaryFragment[]>([]);
   readonly chats = this.chatsSignal.asReadonly();
@@ -51,7 +62,54 @@ export class ChatListStore {
     );
     // chatUpdated is not replayed: after a lost socket, catch up by reloading
     live.add(this.realtime.reconnected.subscribe(() => this.load()));
+    live.add(() => this.unfollowAll());
+    this.live = live;
     return live;
+  }
+
+  /** The customer looked at this chat: its mark goes. */
+  markRead(chatId: string): void {
+    if (!this.unreadSignal().has(chatId)) return;
+    const next = new Set(this.unreadSignal());
+    next.delete(chatId);
+    this.unreadSignal.set(next);
+  }
+
+  /** Follows every open chat's new messages (chatUpdated tells of status changes only), and stops following closed ones. */
+  private follow(): void {
+    if (!this.live || this.live.closed) return;
+    const open = new Map(this.chatsSignal().filter((c) => c.status !== 'CLOSED').map((c) => [c.id, c]));
+    for (const [id, sub] of this.followed) {
+      if (!open.has(id)) {
+        sub.unsubscribe();
+        this.followed.delete(id);
+      }
+    }
+    for (const chat of open.values()) {
+      if (this.followed.has(chat.id)) continue;
+      let afterSeq = chat.lastMessage?.seq ?? 0;
+      const sub = this.realtime
+        .resilient(() => this.messageAdded.subscribe({ variables: { chatId: chat.id, afterSeq } }))
+        .subscribe({
+          next: (result) => {
+            const message = result.data?.messageAdded;
+            if (!message) return;
+            afterSeq = Math.max(afterSeq, message.seq);
+            this.noteMessage(message);
+            if ((message.kind === 'AGENT' || message.kind === 'BOT') && this.onScreen() !== message.chatId) {
+              this.unreadSignal.set(new Set(this.unreadSignal()).add(message.chatId));
+            }
+          },
+          error: () => undefined, // a rejected session is handled by the session itself
+        });
+      this.followed.set(chat.id, sub);
+    }
+  }
+
+  private unfollowAll(): void {
+    for (const sub of this.followed.values()) sub.unsubscribe();
+    this.followed.clear();
+    this.live = null;
   }
 
   load(): void {
@@ -68,6 +126,7 @@ export class ChatListStore {
           this.chatsSignal.set(sortChats(page.edges.map((e) => e.node)));
           this.hasMore.set(page.pageInfo.hasNextPage);
           this.endCursor = page.pageInfo.endCursor;
+          this.follow();
         },
         error: (e: unknown) => {
           this.loading.set(false);
@@ -123,6 +182,7 @@ export class ChatListStore {
           : chat;
       return sortChats([...list.filter((c) => c.id !== chat.id), merged]);
     });
+    this.follow();
     if (announce) this.updatesSubject.next(chat);
   }
 
@@ -137,6 +197,8 @@ export class ChatListStore {
   }
 
   reset(): void {
+    this.unfollowAll();
+    this.unreadSignal.set(new Set());
     this.chatsSignal.set([]);
     this.loaded.set(false);
     this.hasMore.set(false);

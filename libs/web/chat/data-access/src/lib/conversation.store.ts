@@ -84,7 +84,14 @@ export class ConversationStore {
           summary: (summary) => this.applySummary(summary),
           message: (message) => this.list.noteMessage(message),
           closed: () => this.closed(),
-          author: (m) => (m.kind === 'CUSTOMER' ? null : m.kind === 'BOT' ? 'Assistant' : m.kind === 'SYSTEM' ? 'Update' : (m.sender?.displayName ?? 'Agent')),
+          author: (m) =>
+            m.kind === 'CUSTOMER'
+              ? null
+              : m.kind === 'BOT'
+                ? $localize`:@@site.announce.bot:Assistant`
+                : m.kind === 'SYSTEM'
+                  ? $localize`:@@site.announce.update:Update`
+                  : (m.sender?.displayName ?? $localize`:@@chat.author.agent:Agent`),
           error: (text) => this.actionError.set(text),
           // the session ended: keep the text as the draft for after signing in again
           keepUnsent: (body) => {
@@ -135,7 +142,7 @@ export class ConversationStore {
       },
       error: (e: unknown) => {
         this.closing.set(false);
-        this.actionError.set(`We couldn't close the conversation. ${describeError(toAppError(e))}`);
+        this.actionError.set($localize`:@@site.close.failed:We couldn't close the conversation. ${describeError(toAppError(e))}:reason:`);
       },
     });
   }

@@ -15,9 +15,9 @@ import { RouterLink } from '@angular/router';
         <path d="M98 84v10L84 84z" fill="#4338ca" />
         <circle cx="63" cy="61" r="4" fill="#fff" /><circle cx="77" cy="61" r="4" fill="#fff" /><circle cx="91" cy="61" r="4" fill="#fff" />
       </svg>
-      <h1 tabindex="-1">How can we help?</h1>
-      <p>Start a conversation and a member of our support team will reply here, usually within minutes.</p>
-      <a class="button button--primary" routerLink="/chats/new">Start a conversation</a>
+      <h1 tabindex="-1" i18n="@@site.home.heading">How can we help?</h1>
+      <p i18n="@@site.home.text">Start a conversation and a member of our support team will reply here, usually within minutes.</p>
+      <a class="button button--primary" routerLink="/chats/new" i18n="@@site.home.start">Start a conversation</a>
     </div>
   `,
   styles: `

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, effect, inject, untracked } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { filter, map } from 'rxjs';
@@ -6,27 +6,27 @@ import { AuthService, SessionStore } from '@parley/web/auth/data-access';
 import { ChatListStore, type ChatSummaryFragment } from '@parley/web/chat/data-access';
 import { ChatStatusBadgeComponent } from '@parley/web/chat/ui';
 import { RealtimeConnection, describeError } from '@parley/web/shared/data-access';
-import { AvatarComponent, ConnectionBannerComponent, LogoComponent, SpinnerComponent } from '@parley/web/shared/ui';
+import { AvatarComponent, ConnectionBannerComponent, LanguagePickerComponent, LogoComponent, SpinnerComponent } from '@parley/web/shared/ui';
 import { formatShortTime } from '@parley/web/shared/util';
 
 /** Title of a chat in lists and headers. */
 export function chatTitle(chat: Pick<ChatSummaryFragment, 'subject' | 'agent'>): string {
   if (chat.subject?.trim()) return chat.subject.trim();
-  return chat.agent ? `Chat with ${chat.agent.displayName}` : 'Support request';
+  return chat.agent ? $localize`:@@site.chatWith:Chat with ${chat.agent.displayName}:name:` : $localize`:@@site.supportRequest:Support request`;
 }
 
 /** One line about the last message: "You: …", "Alex: …". */
 export function chatPreview(chat: Pick<ChatSummaryFragment, 'lastMessage'>): string {
   const m = chat.lastMessage;
-  if (!m) return 'No messages yet';
+  if (!m) return $localize`:@@site.preview.none:No messages yet`;
   const body = m.body.replace(/\s+/g, ' ').trim();
   switch (m.kind) {
     case 'CUSTOMER':
-      return `You: ${body}`;
+      return $localize`:@@site.preview.mine:You: ${body}:body:`;
     case 'AGENT':
-      return `${m.sender?.displayName ?? 'Agent'}: ${body}`;
+      return `${m.sender?.displayName ?? $localize`:@@chat.author.agent:Agent`}: ${body}`;
     case 'BOT':
-      return `Assistant: ${body}`;
+      return $localize`:@@site.preview.bot:Assistant: ${body}:body:`;
     case 'SYSTEM':
       return body;
   }
@@ -39,7 +39,7 @@ export function chatPreview(chat: Pick<ChatSummaryFragment, 'lastMessage'>): str
 @Component({
   selector: 'parley-chat-shell',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterOutlet, RouterLink, RouterLinkActive, AvatarComponent, LogoComponent, ConnectionBannerComponent, SpinnerComponent, ChatStatusBadgeComponent],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, AvatarComponent, LogoComponent, ConnectionBannerComponent, SpinnerComponent, ChatStatusBadgeComponent, LanguagePickerComponent],
   templateUrl: './chat-shell.page.html',
   styleUrl: './chat-shell.page.css',
 })
@@ -69,7 +69,25 @@ export class ChatShellPage {
 
   constructor() {
     const live = this.list.connect();
-    inject(DestroyRef).onDestroy(() => live.unsubscribe());
+    // "(2) Your conversations · Parley": replies waiting in other conversations, whatever page title is set
+    const applyTitle = () => {
+      const base = document.title.replace(/^\(\d+\) /, '');
+      const count = this.list.unreadCount();
+      const wanted = count ? `(${count}) ${base}` : base;
+      if (document.title !== wanted) document.title = wanted;
+    };
+    effect(() => {
+      this.list.unreadCount();
+      untracked(applyTitle);
+    });
+    const titleElement = document.querySelector('title');
+    const observer = new MutationObserver(() => untracked(applyTitle));
+    if (titleElement) observer.observe(titleElement, { childList: true, characterData: true, subtree: true });
+    inject(DestroyRef).onDestroy(() => {
+      live.unsubscribe();
+      observer.disconnect();
+      document.title = document.title.replace(/^\(\d+\) /, '');
+    });
   }
 
   protected when(chat: ChatSummaryFragment): string {

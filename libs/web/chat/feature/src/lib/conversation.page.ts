@@ -1,10 +1,10 @@
-import { ChangeDetectionStrategy, Component, ElementRef, Injector, afterNextRender, computed, effect, inject, input, signal, untracked, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, Injector, afterNextRender, computed, effect, inject, input, signal, untracked, viewChild } from '@angular/core';
 import { Title } from '@angular/platform-browser';
 import { RouterLink } from '@angular/router';
 import { LIMITS } from '@parley/shared/limits';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { AuthService, SessionStore } from '@parley/web/auth/data-access';
-import { AttachmentClient, ConversationStore, DraftStore, PendingFiles, RatingPrompts, TranscriptService, providePendingFiles } from '@parley/web/chat/data-access';
+import { AttachmentClient, ChatListStore, ConversationStore, DraftStore, PendingFiles, RatingPrompts, TranscriptService, providePendingFiles } from '@parley/web/chat/data-access';
 import {
   ATTACHMENT_FILES,
   ChatRatingComponent,
@@ -54,18 +54,19 @@ export class ConversationPage {
   protected readonly canEmailTranscript = computed(() => Boolean(this.features()?.email && this.session.user()?.email && this.store.chat()));
   protected readonly transcriptState = signal<'idle' | 'sending' | 'sent' | 'failed'>('idle');
   protected readonly transcriptMessage = signal('');
+  protected readonly downloading = signal(false);
 
   protected readonly title = computed(() => {
     const chat = this.store.chat();
-    return chat ? chatTitle(chat) : 'Conversation';
+    return chat ? chatTitle(chat) : $localize`:@@site.conversation.title:Conversation`;
   });
   protected readonly subtitle = computed(() => {
     const chat = this.store.chat();
     if (!chat) return '';
-    if (chat.status === 'CLOSED') return chat.closedAt ? `Closed ${formatShortTime(chat.closedAt)}` : 'Closed';
-    if (chat.agent) return `${chat.agent.displayName} from Support is helping you`;
-    if (chat.botActive) return 'Our assistant is answering while you wait for an agent';
-    return 'Waiting for an agent to join. We’ll reply here.';
+    if (chat.status === 'CLOSED') return chat.closedAt ? $localize`:@@site.conversation.closedAt:Closed ${formatShortTime(chat.closedAt)}:when:` : $localize`:@@chat.status.closed:Closed`;
+    if (chat.agent) return $localize`:@@site.conversation.helping:${chat.agent.displayName}:name: from Support is helping you`;
+    if (chat.botActive) return $localize`:@@site.conversation.bot:Our assistant is answering while you wait for an agent`;
+    return $localize`:@@site.conversation.waiting:Waiting for an agent to join. We’ll reply here.`;
   });
   protected readonly typingNames = computed(() => this.store.typing().map((p) => p.name));
   private readonly ratings = inject(RatingPrompts);
@@ -75,7 +76,7 @@ export class ConversationPage {
   protected readonly loadErrorText = computed(() => {
     const e = this.store.loadError();
     if (!e) return null;
-    return e.code === 'NOT_FOUND' || e.code === 'FORBIDDEN' ? 'This conversation doesn’t exist or isn’t yours.' : describeError(e);
+    return e.code === 'NOT_FOUND' || e.code === 'FORBIDDEN' ? $localize`:@@site.conversation.notYours:This conversation doesn’t exist or isn’t yours.` : describeError(e);
   });
 
   protected rate(choice: ChatRatingChoice): void {
@@ -90,15 +91,20 @@ export class ConversationPage {
   }
 
   constructor() {
+    // the conversation on screen: its replies are read as they come, and its unread mark goes
+    const list = inject(ChatListStore);
+    inject(DestroyRef).onDestroy(() => list.onScreen.set(null));
     effect(() => {
       const id = this.chatId();
       untracked(() => {
+        list.onScreen.set(id);
+        list.markRead(id);
         this.confirmingClose.set(false);
         this.draft.set(this.drafts.get(id));
         this.store.open(id, this.session.user()?.id ?? null);
       });
     });
-    effect(() => this.titleService.setTitle(`${this.title()} · Parley`));
+    effect(() => this.titleService.setTitle($localize`:@@site.conversation.pageTitle:${this.title()}:title: · Parley`));
     // The question goes once the rating is saved: the focus moves on to "Start a new conversation".
     effect(() => {
       if (this.givenRating() !== null && this.rateRequested) {
@@ -127,6 +133,20 @@ export class ConversationPage {
         this.transcriptMessage.set(describeError(error));
       },
     });
+  }
+
+  /** Saves the conversation as a text file (what the customer sees: never the team's notes). */
+  protected async downloadTranscript(): Promise<void> {
+    if (this.downloading()) return;
+    this.downloading.set(true);
+    this.transcriptMessage.set('');
+    try {
+      await this.transcripts.download(this.chatId());
+    } catch (error) {
+      this.transcriptMessage.set($localize`:@@site.transcript.failed:The transcript could not be downloaded. ${describeError(error as AppError)}:reason:`);
+    } finally {
+      this.downloading.set(false);
+    }
   }
 
   protected onDraft(text: string): void {

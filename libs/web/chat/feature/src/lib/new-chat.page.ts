@@ -1,8 +1,8 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
 import { LIMITS } from '@parley/shared/limits';
-import { ChatListStore, DraftStore, SupportStatusStore } from '@parley/web/chat/data-access';
-import { SupportStatusNoteComponent, composerHint } from '@parley/web/chat/ui';
+import { AttachmentClient, ChatListStore, DraftStore, PendingFiles, SupportStatusStore, providePendingFiles } from '@parley/web/chat/data-access';
+import { ATTACHMENT_FILES, PendingFilesComponent, SupportStatusNoteComponent, composerHint } from '@parley/web/chat/ui';
 import { describeError, type AppError } from '@parley/web/shared/data-access';
 import { SpinnerComponent } from '@parley/web/shared/ui';
 import { newClientId } from '@parley/web/shared/util';
@@ -14,7 +14,8 @@ const MESSAGE_DRAFT = 'new.message';
 @Component({
   selector: 'parley-new-chat-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, SpinnerComponent, SupportStatusNoteComponent],
+  imports: [RouterLink, SpinnerComponent, PendingFilesComponent, SupportStatusNoteComponent],
+  providers: [providePendingFiles(), { provide: ATTACHMENT_FILES, useExisting: AttachmentClient }],
   templateUrl: './new-chat.page.html',
   styleUrl: './new-chat.page.css',
 })
@@ -23,6 +24,9 @@ export class NewChatPage {
   private readonly drafts = inject(DraftStore);
   private readonly router = inject(Router);
   protected readonly support = inject(SupportStatusStore);
+  /** Files sent with the first message (uploaded as soon as they are chosen). */
+  protected readonly uploads = inject(PendingFiles);
+  protected readonly filesError = signal<string | null>(null);
 
   protected readonly limits = LIMITS;
   protected readonly subject = signal(this.drafts.get(SUBJECT_DRAFT));
@@ -39,7 +43,7 @@ export class NewChatPage {
   protected readonly messageError = computed(() => {
     const server = this.serverErrors()['message'];
     if (server) return server;
-    if (this.submitted() && this.message().trim() === '') return 'Tell us what you need help with.';
+    if (this.submitted() && this.message().trim() === '') return $localize`:@@site.new.required:Tell us what you need help with.`;
     return null;
   });
   protected readonly subjectError = computed(() => this.serverErrors()['subject'] ?? null);
@@ -67,6 +71,13 @@ export class NewChatPage {
     }
   }
 
+  protected pickFiles(event: Event): void {
+    const picker = event.target as HTMLInputElement;
+    const chosen = Array.from(picker.files ?? []);
+    picker.value = '';
+    this.filesError.set(chosen.length ? this.uploads.add(chosen) : null);
+  }
+
   protected submit(): void {
     this.submitted.set(true);
     this.formError.set(null);
@@ -75,13 +86,20 @@ export class NewChatPage {
       queueMicrotask(() => document.getElementById('new-chat-message')?.focus());
       return;
     }
+    if (this.uploads.uploading()) {
+      this.formError.set($localize`:@@site.new.waitForFiles:Wait until your files are uploaded, then start the conversation.`);
+      queueMicrotask(() => document.querySelector<HTMLElement>('.new-chat .form-error')?.focus());
+      return;
+    }
     if (this.submitting()) return;
     this.submitting.set(true);
     const subject = this.subject().trim() || null;
-    this.list.start({ subject, message, clientMessageId: this.clientMessageId }).subscribe({
+    const attachmentIds = this.uploads.ready().map((f) => f.id);
+    this.list.start({ subject, message, clientMessageId: this.clientMessageId, ...(attachmentIds.length ? { attachmentIds } : {}) }).subscribe({
       next: (chat) => {
         this.drafts.clear(SUBJECT_DRAFT);
         this.drafts.clear(MESSAGE_DRAFT);
+        this.uploads.clear();
         this.clientMessageId = newClientId();
         void this.router.navigate(['/chats', chat.id]);
       },

@@ -92,7 +92,7 @@ export class AttachmentImageComponent {
   `,
   styles: `
     .files { list-style: none; margin: 0.25rem 0 0; padding: 0; display: flex; flex-wrap: wrap; gap: 0.5rem; }
-    .card { display: inline-flex; align-items: center; gap: 0.5rem; max-width: 16rem; padding: 0.5rem 0.75rem; border: 1px solid var(--color-border, #d8dbe2); border-radius: 0.75rem; background: var(--color-surface, #fff); color: inherit; font: inherit; cursor: pointer; text-align: left; }
+    .card { display: inline-flex; align-items: center; gap: 0.5rem; max-width: 16rem; padding: 0.5rem 0.75rem; border: 1px solid var(--color-border, #d8dbe2); border-radius: 0.75rem; background: var(--color-surface, #fff); color: inherit; font: inherit; cursor: pointer; text-align: start; }
     .card:focus-visible { outline: 3px solid var(--color-focus-ring, #7aa7ff); outline-offset: 2px; }
     .name { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-weight: 600; }
     .size { flex: none; font-size: 0.75rem; color: var(--color-muted, #555b66); }

@@ -5,11 +5,11 @@ export type ChatStatusValue = 'QUEUED' | 'ACTIVE' | 'CLOSED';
 export function chatStatusLabel(status: ChatStatusValue): string {
   switch (status) {
     case 'QUEUED':
-      return 'Waiting';
+      return $localize`:@@chat.status.waiting:Waiting`;
     case 'ACTIVE':
-      return 'Active';
+      return $localize`:@@chat.status.active:Active`;
     case 'CLOSED':
-      return 'Closed';
+      return $localize`:@@chat.status.closed:Closed`;
   }
 }
 

@@ -37,7 +37,7 @@ export class MessageListComponent {
   readonly messages = input.required<readonly MessageItem[]>();
   readonly hasOlder = input(false);
   readonly loadingOlder = input(false);
-  readonly label = input('Messages');
+  readonly label = input($localize`:@@chat.messages:Messages`);
   readonly loadOlder = output<void>();
   readonly retry = output<string>();
   readonly discard = output<string>();

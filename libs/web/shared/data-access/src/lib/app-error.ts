@@ -95,24 +95,26 @@ export function isAppError(value: unknown): value is AppError {
 export function describeError(error: AppError): string {
   switch (error.code) {
     case 'NETWORK':
-      return "We couldn't reach Parley. Check your connection and try again.";
+      return $localize`:@@error.network:We couldn't reach Parley. Check your connection and try again.`;
     case 'RATE_LIMITED':
       return error.retryAfterSeconds
-        ? `That's a lot of requests at once. Please try again in ${error.retryAfterSeconds} second${error.retryAfterSeconds === 1 ? '' : 's'}.`
-        : "That's a lot of requests at once. Please wait a moment and try again.";
+        ? error.retryAfterSeconds === 1
+          ? $localize`:@@error.rateLimitedSecond:That's a lot of requests at once. Please try again in 1 second.`
+          : $localize`:@@error.rateLimitedFor:That's a lot of requests at once. Please try again in ${error.retryAfterSeconds}:seconds: seconds.`
+        : $localize`:@@error.rateLimited:That's a lot of requests at once. Please wait a moment and try again.`;
     case 'UNAUTHENTICATED':
-      return 'Your session has ended. Please sign in again.';
+      return $localize`:@@error.unauthenticated:Your session has ended. Please sign in again.`;
     case 'FORBIDDEN':
-      return "You don't have access to this.";
+      return $localize`:@@error.forbidden:You don't have access to this.`;
     case 'NOT_FOUND':
-      return "We couldn't find that. It may have been removed.";
+      return $localize`:@@error.notFound:We couldn't find that. It may have been removed.`;
     case 'CHAT_CLOSED':
-      return 'This conversation is closed.';
+      return $localize`:@@error.chatClosed:This conversation is closed.`;
     case 'CONFLICT':
-      return 'That conflicts with a change someone else just made. Please refresh and try again.';
+      return $localize`:@@error.conflict:That conflicts with a change someone else just made. Please refresh and try again.`;
     case 'BAD_USER_INPUT':
-      return Object.values(error.fields)[0] ?? 'Please check what you entered.';
+      return Object.values(error.fields)[0] ?? $localize`:@@error.badInput:Please check what you entered.`;
     case 'INTERNAL_SERVER_ERROR':
-      return 'Something went wrong on our side. Please try again in a moment.';
+      return $localize`:@@error.internal:Something went wrong on our side. Please try again in a moment.`;
   }
 }

@@ -7,7 +7,7 @@ import { ChangeDetectionStrategy, Component, input } from '@angular/core';
   template: `<span class="spinner" aria-hidden="true"></span><span class="visually-hidden">{{ label() }}</span>`,
   styles: `
     :host { display: inline-flex; align-items: center; }
-    .spinner { width: 1.125rem; height: 1.125rem; border-radius: 50%; border: 2px solid currentColor; border-right-color: transparent; animation: spin 0.8s linear infinite; }
+    .spinner { width: 1.125rem; height: 1.125rem; border-radius: 50%; border: 2px solid currentColor; border-inline-end-color: transparent; animation: spin 0.8s linear infinite; }
     @media (prefers-reduced-motion: reduce) { .spinner { animation-duration: 2.4s; } }
     @keyframes spin { to { transform: rotate(360deg); } }
   `,

@@ -47,3 +47,35 @@ export async function loadLocale(locale: string, source: string, base: string, l
   document.documentElement.dir = textDirection(applied);
   return applied;
 }
+
+/** Each language by its own name, as a language menu lists them. */
+export const LANGUAGE_NAMES: Readonly<Partial<Record<string, string>>> = { en: 'English', fr: 'Français', ar: 'العربية' };
+
+/** Where a person's choice of language is kept (this browser, every tab). */
+export const LOCALE_CHOICE_KEY = 'parley.locale';
+
+/** The language the person chose in this browser, if any. */
+export function chosenLocale(storage: Storage | null = safeLocalStorage()): string | null {
+  try {
+    return storage?.getItem(LOCALE_CHOICE_KEY) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Remembers a choice of language (the app applies it when it next starts). */
+export function rememberLocale(locale: string, storage: Storage | null = safeLocalStorage()): void {
+  try {
+    storage?.setItem(LOCALE_CHOICE_KEY, locale);
+  } catch {
+    // storage off: the choice lasts until the page is left
+  }
+}
+
+function safeLocalStorage(): Storage | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    return null;
+  }
+}

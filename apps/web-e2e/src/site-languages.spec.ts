@@ -1,0 +1,67 @@
+import { resolve } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { registerCustomer, startChat, startTestServer, type TestServer } from '@parley/api/testing';
+import { expectAccessible } from './support/axe';
+import { launchChromium } from './support/browser';
+
+// testTimeout in jest.config.cjs is ignored when Jest runs several projects
+jest.setTimeout(90_000);
+
+const ROOT = resolve(__dirname, '../../..');
+let api: TestServer;
+let chrome: Browser;
+
+beforeAll(async () => {
+  [api, chrome] = await Promise.all([startTestServer({ webRoot: resolve(ROOT, 'dist/apps/web/browser') }), launchChromium()]);
+});
+
+afterAll(async () => {
+  await chrome?.close();
+  await api?.stop();
+});
+
+describe('the site in the browser’s language', () => {
+  it('speaks French to a French browser', async () => {
+    const context = await chrome.newContext({ viewport: { width: 1280, height: 800 }, baseURL: api.url, locale: 'fr-FR' });
+    const page = await context.newPage();
+    try {
+      await page.goto('/sign-in');
+      await page.getByRole('heading', { level: 1, name: 'Bon retour parmi nous' }).waitFor();
+      expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir, document.title])).toEqual(['fr', 'ltr', 'Connexion · Parley']);
+      await page.getByRole('button', { name: 'Se connecter' }).click();
+      await page.getByText('Renseignez le champ « e-mail ».').waitFor();
+      await expectAccessible(page, 'sign-in (French)');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('is right to left in Arabic, passes axe, and a choice in the language menu wins over the browser', async () => {
+    const customer = await registerCustomer(api, 'Jamie Rivera');
+    const chatId = await startChat(api, customer, 'Do you ship to Cairo?');
+    const context = await chrome.newContext({ viewport: { width: 1280, height: 800 }, baseURL: api.url, locale: 'ar-EG' });
+    const page = await context.newPage();
+    try {
+      await page.goto('/sign-in');
+      await page.getByRole('heading', { level: 1, name: 'مرحبًا بعودتك' }).waitFor();
+      expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(['ar', 'rtl']);
+      await expectAccessible(page, 'sign-in (Arabic)');
+      await page.getByLabel('البريد الإلكتروني').fill(customer.email);
+      await page.getByLabel('كلمة المرور', { exact: true }).fill(customer.password);
+      await page.getByRole('button', { name: 'تسجيل الدخول' }).click();
+      await page.waitForURL(/\/chats/);
+      await page.goto(`/chats/${chatId}`);
+      await page.getByRole('heading', { level: 1, name: 'طلب دعم' }).waitFor();
+      // mirrored: the conversation list sits on the right, the conversation on the left
+      const [list, detail] = await Promise.all([page.locator('nav.sidebar').boundingBox(), page.locator('.detail').boundingBox()]);
+      expect(list && detail && list.x > detail.x).toBe(true);
+      await expectAccessible(page, 'conversation (Arabic)');
+
+      await page.getByLabel('اللغة').first().selectOption('en');
+      await page.getByRole('heading', { level: 1, name: 'Support request' }).waitFor();
+      expect(await page.evaluate(() => document.documentElement.dir)).toBe('ltr');
+    } finally {
+      await context.close();
+    }
+  });
+});
