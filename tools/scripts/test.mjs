@@ -25,12 +25,15 @@ must('node', ['tools/build/build-explorer.mjs']);
 
 mkdirSync('tmp', { recursive: true });
 const results = 'tmp/jest-results.json';
-// --forceExit: on 2 cores Jest runs every file in this one process; a handle a library leaves behind
-// (esbuild's build service, pg-boss's worker wind-down loop) must not keep it waiting once every result is written.
+// On 2 cores Jest runs every file in this one process. jest-preset-angular transforms Angular's .mjs
+// with esbuild's transformSync, which by default starts a worker thread and a service process that can
+// outlive the run: ESBUILD_WORKER_THREADS=0 has it run each transform as a plain child process instead.
+// --forceExit stays as a guard: a handle a library leaves behind must not hold CI once every result is written.
 const status = run('npx', ['jest', '-c', 'jest.config.cjs', '--json', `--outputFile=${results}`, '--forceExit', ...process.argv.slice(2)], {
   NODE_OPTIONS: [process.env['NODE_OPTIONS'], '--experimental-vm-modules', '--no-warnings=ExperimentalWarning'].filter(Boolean).join(' '),
   NX_NO_CLOUD: 'true',
   NX_DAEMON: 'false',
+  ESBUILD_WORKER_THREADS: '0',
 });
 if (existsSync(results)) {
   const { numPassedTests, numFailedTests, numPendingTests, numRuntimeErrorTestSuites } = JSON.parse(readFileSync(results, 'utf8'));
