@@ -1,7 +1,7 @@
 import { provideBrowserGlobalErrorListeners, provideZonelessChangeDetection } from '@angular/core';
 import { bootstrapApplication } from '@angular/platform-browser';
 import { provideAuth } from '@parley/web/auth/data-access';
-import { RATING_STORAGE } from '@parley/web/chat/data-access';
+import { RATING_STORAGE } from '@parley/web/chat/data-access/compose';
 import { provideParleyApollo } from '@parley/web/shared/data-access';
 import { HOST_CHANNEL, HostStorage, WIDGET_STORAGE, ownStorage, provideWidgetSession, type HostChannel } from '@parley/web/widget/data-access';
 import { WidgetPage } from '@parley/web/widget/feature';

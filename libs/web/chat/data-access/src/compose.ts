@@ -6,3 +6,4 @@ export * from './lib/draft.store';
 export * from './lib/attachment-client';
 export * from './lib/pending-files';
 export * from './lib/support-status.store';
+export * from './lib/rating-prompts';
