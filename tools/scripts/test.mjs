@@ -25,7 +25,7 @@ must('node', ['tools/build/build-explorer.mjs']);
 
 mkdirSync('tmp', { recursive: true });
 const results = 'tmp/jest-results.json';
-// On 2 cores Jest runs every file in this one process. jest-preset-angular transforms Angular's .mjs
+// Jest runs the files in a worker that it replaces when it grows (jest.config.cjs). jest-preset-angular transforms Angular's .mjs
 // with esbuild's transformSync, which by default starts a worker thread and a service process that can
 // outlive the run: ESBUILD_WORKER_THREADS=0 has it run each transform as a plain child process instead.
 // --forceExit stays as a guard: a handle a library leaves behind must not hold CI once every result is written.
