@@ -71,6 +71,8 @@ const pending = (frame: Frame) => frame.getByRole('list', { name: 'Files to send
 
 /** Drops (or pastes) files built in the frame onto the message box. */
 async function putFiles(frame: Frame, how: 'drop' | 'paste', files: Array<{ name: string; type: string; bytes: number[] }>): Promise<void> {
+  // the first screen's message box gives way to the conversation's once a chat starts: wait for the one on screen
+  await frame.locator(how === 'paste' ? 'textarea' : 'parley-composer form').waitFor();
   await frame.evaluate(
     ({ how, files }) => {
       const data = new DataTransfer();
@@ -195,8 +197,11 @@ describe('files in the website widget', () => {
     try {
       const { frame } = await openWidget(arabic, '?locale=ar');
       expect(await frame.evaluate(() => document.documentElement.dir)).toBe('rtl');
-      await messageBox(frame).fill(`ملفات ${randomBytes(3).toString('hex')}`);
+      const first = `ملفات ${randomBytes(3).toString('hex')}`;
+      await messageBox(frame).fill(first);
       await messageBox(frame).press('Enter');
+      // the conversation is on screen (its first message shown) before files are dropped on its message box
+      await frame.getByText(first).waitFor();
       await frame.getByRole('button', { name: 'إرفاق ملفات' }).waitFor();
       await putFiles(frame, 'drop', [{ name: 'page.html', type: 'text/html', bytes: [...Buffer.from('<html><script>alert(1)</script></html>')] }]);
       await frame.getByRole('alert').filter({ hasText: 'لا يمكن إرسال \u2068page.html\u2069: هذا النوع من الملفات غير مقبول.' }).waitFor();
