@@ -201,7 +201,7 @@ describe('files in the website widget', () => {
       await messageBox(frame).fill(first);
       await messageBox(frame).press('Enter');
       // the conversation is on screen (its first message shown) before files are dropped on its message box
-      await frame.getByText(first).waitFor();
+      await frame.getByText(first).first().waitFor();
       await frame.getByRole('button', { name: 'إرفاق ملفات' }).waitFor();
       await putFiles(frame, 'drop', [{ name: 'page.html', type: 'text/html', bytes: [...Buffer.from('<html><script>alert(1)</script></html>')] }]);
       await frame.getByRole('alert').filter({ hasText: 'لا يمكن إرسال \u2068page.html\u2069: هذا النوع من الملفات غير مقبول.' }).waitFor();
