@@ -155,7 +155,8 @@ describe('the explorer in Chromium', () => {
       await eventually('the count to go on', counted, (n) => n > whenLeft + 2);
       // Play stops it, as ever.
       await session.run();
-      const stoppedAt = await counted();
+      // The pane shows the last event again once the stop has gone through (it is empty for a moment).
+      const stoppedAt = await eventually('the count where it stopped', counted, (n) => n > whenLeft + 2);
       await new Promise((resolve) => setTimeout(resolve, 1000));
       expect(await counted()).toBe(stoppedAt);
     });
