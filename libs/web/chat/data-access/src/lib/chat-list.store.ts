@@ -1,6 +1,6 @@
 import { Injectable, computed, inject, signal } from '@angular/core';
 import { Observable, Subject, Subscription, catchError, map, tap, throwError } from 'rxjs';
-import { RealtimeConnection, toAppError, type AppError } from '@parley/web/shared/data-access';
+import { OWN_STREAM, RealtimeConnection, toAppError, type AppError } from '@parley/web/shared/data-access';
 import {
   ChatUpdatedGQL,
   MessageAddedGQL,
@@ -89,7 +89,7 @@ export class ChatListStore {
       if (this.followed.has(chat.id)) continue;
       let afterSeq = chat.lastMessage?.seq ?? 0;
       const sub = this.realtime
-        .resilient(() => this.messageAdded.subscribe({ variables: { chatId: chat.id, afterSeq } }))
+        .resilient(() => this.messageAdded.subscribe({ variables: { chatId: chat.id, afterSeq }, context: OWN_STREAM }))
         .subscribe({
           next: (result) => {
             const message = result.data?.messageAdded;

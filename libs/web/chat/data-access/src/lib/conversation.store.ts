@@ -1,6 +1,6 @@
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
 import { Subscription, map } from 'rxjs';
-import { RealtimeConnection, describeError, toAppError } from '@parley/web/shared/data-access';
+import { OWN_STREAM, RealtimeConnection, describeError, toAppError } from '@parley/web/shared/data-access';
 import {
   CloseChatGQL,
   ConversationGQL,
@@ -208,7 +208,7 @@ function customerTransport(): ConversationTransport<ChatMessageFragment, ChatSum
       older.fetch({ variables: { id, last, before } }).pipe(map((result) => (result.data?.chat ? pageOf(result.data.chat.messages) : null))),
     send: (input) => send.mutate({ variables: { input } }).pipe(map((result) => result.data?.sendMessage ?? null)),
     setTyping: (chatId, on) => typing.mutate({ variables: { chatId, typing: on } }),
-    messageAdded: (chatId, afterSeq) => liveEvents(messageAdded.subscribe({ variables: { chatId, afterSeq } }), (d) => d.messageAdded),
+    messageAdded: (chatId, afterSeq) => liveEvents(messageAdded.subscribe({ variables: { chatId, afterSeq }, context: OWN_STREAM }), (d) => d.messageAdded),
     typingChanged: (chatId) => liveEvents(typingChanged.subscribe({ variables: { chatId } }), (d) => d.typingChanged),
   };
 }

@@ -17,6 +17,14 @@ export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'reconnecti
 const PONG_TIMEOUT_MS = 5_000;
 const KEEP_ALIVE_MS = 12_000;
 
+/**
+ * The context of a subscription that replays from a position (messageAdded after a seq). Apollo shares one
+ * upstream between subscriptions with the same query and variables, without replay: a second subscriber
+ * that joins after the replay was delivered (the chat list and the open conversation resuming after the
+ * same seq) would never see those messages. Such a subscription gets a stream of its own.
+ */
+export const OWN_STREAM = { queryDeduplication: false } as const;
+
 /** Overrides the reconnect backoff (tests use a short one). */
 export const REALTIME_BACKOFF = new InjectionToken<BackoffOptions>('RealtimeBackoff');
 /** Overrides the socket's address (tests point it at their own server). */

@@ -1,7 +1,7 @@
 import { computed, signal } from '@angular/core';
 import { Subscription, firstValueFrom, map } from 'rxjs';
 import { LIMITS } from '@parley/shared/limits';
-import { toAppError } from '@parley/web/shared/data-access';
+import { OWN_STREAM, toAppError } from '@parley/web/shared/data-access';
 import { LiveConversation, PendingFiles, chatWithPage, liveEvents, pageOf, type ConversationTransport } from '@parley/web/chat/data-access';
 import type { DeskChatFragment, DeskMessageFragment, DeskNoteFragment } from '@parley/web/desk/api/data-access';
 import type { ConversationDeps } from './conversation-deps';
@@ -167,7 +167,7 @@ function deskTransport(deps: ConversationDeps): ConversationTransport<DeskMessag
       deps.olderGql.fetch({ variables: { id, last, before } }).pipe(map((result) => (result.data?.chat ? pageOf(result.data.chat.messages) : null))),
     send: (input) => deps.sendGql.mutate({ variables: { input } }).pipe(map((result) => result.data?.sendMessage ?? null)),
     setTyping: (chatId, typing) => deps.typingGql.mutate({ variables: { chatId, typing } }),
-    messageAdded: (chatId, afterSeq) => liveEvents(deps.messageAddedGql.subscribe({ variables: { chatId, afterSeq } }), (d) => d.messageAdded),
+    messageAdded: (chatId, afterSeq) => liveEvents(deps.messageAddedGql.subscribe({ variables: { chatId, afterSeq }, context: OWN_STREAM }), (d) => d.messageAdded),
     typingChanged: (chatId) => liveEvents(deps.typingChangedGql.subscribe({ variables: { chatId } }), (d) => d.typingChanged),
   };
 }
