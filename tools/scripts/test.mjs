@@ -28,8 +28,7 @@ const results = 'tmp/jest-results.json';
 // Jest runs the files in a worker that it replaces when it grows (jest.config.cjs). jest-preset-angular transforms Angular's .mjs
 // with esbuild's transformSync, which by default starts a worker thread and a service process that can
 // outlive the run: ESBUILD_WORKER_THREADS=0 has it run each transform as a plain child process instead.
-// --forceExit stays as a guard: a handle a library leaves behind must not hold CI once every result is written.
-const status = run('npx', ['jest', '-c', 'jest.config.cjs', '--json', `--outputFile=${results}`, '--forceExit', ...process.argv.slice(2)], {
+const status = run('npx', ['jest', '-c', 'jest.config.cjs', '--json', `--outputFile=${results}`, ...process.argv.slice(2)], {
   NODE_OPTIONS: [process.env['NODE_OPTIONS'], '--experimental-vm-modules', '--no-warnings=ExperimentalWarning'].filter(Boolean).join(' '),
   NX_NO_CLOUD: 'true',
   NX_DAEMON: 'false',
