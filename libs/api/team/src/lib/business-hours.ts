@@ -2,12 +2,13 @@ import type { FieldProblem } from '@parley/api/core';
 import type { BusinessHours, OpeningSpan } from './team.type';
 
 const MAX_SPANS = 28;
+const ZONE_MAX = 64;
 const DAY_MS = 86_400_000;
 
 /** What is wrong with business hours (nothing: an empty list). */
 export function checkBusinessHours(hours: BusinessHours): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  if (!isTimeZone(hours.timeZone)) problems.push({ field: 'timeZone', message: 'must be an IANA time zone such as Europe/Paris' });
+  if (hours.timeZone.length > ZONE_MAX || !isTimeZone(hours.timeZone)) problems.push({ field: 'timeZone', message: 'must be an IANA time zone such as Europe/Paris' });
   if (hours.weekly.length > MAX_SPANS) problems.push({ field: 'weekly', message: `must hold at most ${MAX_SPANS} spans` });
   hours.weekly.forEach((span, i) => {
     const ok =

@@ -211,7 +211,7 @@ describe('the team: presence, settings, capacity, canned replies, labels', () =>
       const saved = await a.team.updateBusinessHours(admin, hours);
       expect(saved.businessHours).toEqual({ timeZone: 'America/New_York', weekly: [hours.weekly[1], hours.weekly[0]] });
       await expect(a.team.updateBusinessHours(admin, { timeZone: 'Nowhere/Land', weekly: [] })).rejects.toMatchObject({
-        extensions: { code: 'BAD_USER_INPUT', fields: [{ field: 'timeZone' }] },
+        extensions: { code: 'BAD_USER_INPUT', fields: [{ field: 'input.timeZone' }] },
       });
       await expect(a.team.updateBusinessHours(agent, hours)).rejects.toMatchObject(code('FORBIDDEN'));
 

@@ -8,7 +8,7 @@ import { Chat, type ChatRow } from '@parley/api/chat';
 import type { RoutingService } from './routing.service';
 import type { TeamService } from './team.service';
 import { ALL_AGENTS, type TeamPubSub } from './team.topics';
-import { Availability, CannedReply, RoutingMode, SupportStatus, TeamSettings, type AvailabilityEvent, type CannedReplyRow, type TeamSettingsRow } from './team.type';
+import { Availability, BusinessHoursInput, CannedReply, RoutingMode, SupportStatus, TeamSettings, type AvailabilityEvent, type CannedReplyRow, type TeamSettingsRow } from './team.type';
 
 const PROFILE_LOADER = Symbol('teamProfiles');
 const LABEL_LOADER = Symbol('chatLabels');
@@ -90,6 +90,14 @@ export class TeamResolver {
   @Mutation(() => TeamSettings, { description: 'Admins.' })
   async updateTeamSettings(@Ctx() ctx: RequestContext, @Arg('routing', () => RoutingMode) routing: RoutingMode): Promise<TeamSettings> {
     return settingsType(await this.team.updateRouting(requireViewer(ctx), routing));
+  }
+
+  @Mutation(() => TeamSettings, {
+    description:
+      "Admins: the team's time zone and weekly hours (BAD_USER_INPUT with the fields at fault otherwise). Outside them\nsupportStatus, the site, the widget and the bot's handover say when the team is back.",
+  })
+  async updateBusinessHours(@Ctx() ctx: RequestContext, @Arg('input', () => BusinessHoursInput) input: BusinessHoursInput): Promise<TeamSettings> {
+    return settingsType(await this.team.updateBusinessHours(requireViewer(ctx), { timeZone: input.timeZone, weekly: input.weekly }));
   }
 
   @Mutation(() => User, { description: "Admins: an agent's or admin's capacity, 1 to 50." })
@@ -226,7 +234,7 @@ export class TeamChatResolver {
 }
 
 function settingsType(row: TeamSettingsRow): TeamSettings {
-  return Object.assign(new TeamSettings(), { routing: row.routing });
+  return Object.assign(new TeamSettings(), { routing: row.routing, businessHours: row.businessHours });
 }
 
 type ProfileView = { availability: Availability | null; maxChats: number };

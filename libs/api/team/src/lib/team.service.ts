@@ -77,12 +77,19 @@ export class TeamService {
     return this.repository.settings();
   }
 
-  /** Admins: the time zone and weekly opening spans (none: always open). */
+  /**
+   * Admins: the time zone and weekly opening spans (none: always open). The
+   * problems name the fields as updateBusinessHours's `input` holds them.
+   * Nothing is cached: supportStatus and the bot's handover read the row each time.
+   */
   async updateBusinessHours(viewer: Viewer, hours: BusinessHours): Promise<TeamSettingsRow> {
     assertAdmin(viewer);
     const problems = checkBusinessHours(hours);
-    if (problems.length) throw badUserInput(problems);
-    await this.repository.setBusinessHours({ timeZone: hours.timeZone, weekly: [...hours.weekly].sort((a, b) => a.day - b.day || a.openMinute - b.openMinute) });
+    if (problems.length) throw badUserInput(problems.map((p) => ({ ...p, field: `input.${p.field}` })));
+    const weekly = hours.weekly
+      .map(({ day, openMinute, closeMinute }) => ({ day, openMinute, closeMinute }))
+      .sort((a, b) => a.day - b.day || a.openMinute - b.openMinute);
+    await this.repository.setBusinessHours({ timeZone: hours.timeZone, weekly });
     return this.repository.settings();
   }
 

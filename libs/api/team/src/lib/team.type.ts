@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeISOResolver } from 'graphql-scalars';
 
 export enum Availability {
@@ -51,10 +51,55 @@ export interface TeamSettingsRow {
   businessHours: BusinessHours;
 }
 
+@ObjectType('OpeningSpan', { description: "One span of a weekday when the team answers, in the team's time zone.", simpleResolvers: true })
+export class OpeningSpanType implements OpeningSpan {
+  @Field(() => Int, { description: '1 (Monday) to 7 (Sunday).' })
+  day: number;
+
+  @Field(() => Int, { description: 'Minutes after midnight when the span opens, 0 to 1439.' })
+  openMinute: number;
+
+  @Field(() => Int, { description: 'Minutes after midnight when it closes, after openMinute; 1440 is midnight.' })
+  closeMinute: number;
+}
+
+@ObjectType('BusinessHours', { simpleResolvers: true })
+export class BusinessHoursType implements BusinessHours {
+  @Field({ description: 'An IANA time zone such as Europe/Paris: the one the spans are in.' })
+  timeZone: string;
+
+  @Field(() => [OpeningSpanType], { description: 'Spans by day and time; none means always open.' })
+  weekly: OpeningSpanType[];
+}
+
 @ObjectType('TeamSettings')
 export class TeamSettings {
   @Field(() => RoutingMode)
   routing: RoutingMode;
+
+  @Field(() => BusinessHoursType, { description: 'Agents and admins: when the team answers (outside it the site, the widget and the bot say when it is back).' })
+  businessHours: BusinessHoursType;
+}
+
+@InputType('OpeningSpanInput')
+export class OpeningSpanInput implements OpeningSpan {
+  @Field(() => Int, { description: '1 (Monday) to 7 (Sunday).' })
+  day: number;
+
+  @Field(() => Int, { description: 'Minutes after midnight, 0 to 1439.' })
+  openMinute: number;
+
+  @Field(() => Int, { description: 'Minutes after midnight, after openMinute, at most 1440 (midnight).' })
+  closeMinute: number;
+}
+
+@InputType('BusinessHoursInput')
+export class BusinessHoursInput implements BusinessHours {
+  @Field({ description: 'An IANA time zone such as Europe/Paris.' })
+  timeZone: string;
+
+  @Field(() => [OpeningSpanInput], { description: 'At most 28 spans; spans of one day must not overlap. Empty: always open.' })
+  weekly: OpeningSpanInput[];
 }
 
 export interface CannedReplyRow {
