@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
 import { LIMITS } from '@parley/shared/limits';
 import { AttachmentClient, ChatListStore, DraftStore, PendingFiles, SupportStatusStore, providePendingFiles } from '@parley/web/chat/data-access';
@@ -49,7 +49,8 @@ export class NewChatPage {
   protected readonly subjectError = computed(() => this.serverErrors()['subject'] ?? null);
 
   constructor() {
-    this.support.load();
+    // Kept fresh while the page shows: the note follows the team coming online or going away.
+    inject(DestroyRef).onDestroy(this.support.watch());
   }
 
   protected onSubject(value: string): void {

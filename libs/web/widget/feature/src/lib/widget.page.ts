@@ -84,9 +84,9 @@ export class WidgetPage {
 
   constructor() {
     this.settings.load();
-    // Asked each time the first screen shows and each time the panel opens on it.
-    effect(() => {
-      if (this.startShown() && this.bridge.open()) untracked(() => this.support.load());
+    // Asked each time the first screen shows and each time the panel opens on it, and kept fresh while it shows.
+    effect((onCleanup) => {
+      if (this.startShown() && this.bridge.open()) onCleanup(untracked(() => this.support.watch()));
     });
     // The list follows whoever is signed in (a new visitor, an identified person), and nobody once signed out.
     let live: Subscription | undefined;
