@@ -54,6 +54,11 @@ export const appRoutes: Routes = [
             title: $localize`:@@desk.title.feedback:Article feedback · ${DESK}:desk:`,
             loadComponent: () => import('@parley/web/desk/admin/feature').then((m) => m.FeedbackPage),
           },
+          {
+            path: 'hours',
+            title: $localize`:@@desk.title.hours:Business hours · ${DESK}:desk:`,
+            loadComponent: () => import('@parley/web/desk/admin/feature').then((m) => m.BusinessHoursPage),
+          },
         ],
       },
       {

@@ -27,6 +27,22 @@ export type ArticleOrder =
   /** Most recently updated first. */
   | 'UPDATED';
 
+export type BusinessHoursInput = {
+  /** An IANA time zone such as Europe/Paris. */
+  timeZone: string;
+  /** At most 28 spans; spans of one day must not overlap. Empty: always open. */
+  weekly: Array<OpeningSpanInput>;
+};
+
+export type OpeningSpanInput = {
+  /** Minutes after midnight, after openMinute, at most 1440 (midnight). */
+  closeMinute: number;
+  /** 1 (Monday) to 7 (Sunday). */
+  day: number;
+  /** Minutes after midnight, 0 to 1439. */
+  openMinute: number;
+};
+
 export type AdminTeamReportQueryVariables = Exact<{
   from: string;
   to: string;
@@ -76,6 +92,20 @@ export type AdminDeleteArticleMutationVariables = Exact<{
 
 export type AdminDeleteArticleMutation = { deleteArticle: boolean };
 
+export type AdminBusinessHoursFragment = { timeZone: string, weekly: Array<{ day: number, openMinute: number, closeMinute: number }> };
+
+export type AdminBusinessHoursQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AdminBusinessHoursQuery = { teamSettings: { businessHours: { timeZone: string, weekly: Array<{ day: number, openMinute: number, closeMinute: number }> } } };
+
+export type AdminUpdateBusinessHoursMutationVariables = Exact<{
+  input: BusinessHoursInput;
+}>;
+
+
+export type AdminUpdateBusinessHoursMutation = { updateBusinessHours: { businessHours: { timeZone: string, weekly: Array<{ day: number, openMinute: number, closeMinute: number }> } } };
+
 export const AdminArticleRowFragmentDoc = gql`
     fragment AdminArticleRow on Article {
   id
@@ -85,6 +115,16 @@ export const AdminArticleRowFragmentDoc = gql`
   feedback {
     helpful
     notHelpful
+  }
+}
+    `;
+export const AdminBusinessHoursFragmentDoc = gql`
+    fragment AdminBusinessHours on BusinessHours {
+  timeZone
+  weekly {
+    day
+    openMinute
+    closeMinute
   }
 }
     `;
@@ -229,6 +269,46 @@ export const AdminDeleteArticleDocument = gql`
   })
   export class AdminDeleteArticleGQL extends Apollo.Mutation<AdminDeleteArticleMutation, AdminDeleteArticleMutationVariables> {
     override document = AdminDeleteArticleDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const AdminBusinessHoursDocument = gql`
+    query AdminBusinessHours {
+  teamSettings {
+    businessHours {
+      ...AdminBusinessHours
+    }
+  }
+}
+    ${AdminBusinessHoursFragmentDoc}`;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class AdminBusinessHoursGQL extends Apollo.Query<AdminBusinessHoursQuery, AdminBusinessHoursQueryVariables> {
+    override document = AdminBusinessHoursDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const AdminUpdateBusinessHoursDocument = gql`
+    mutation AdminUpdateBusinessHours($input: BusinessHoursInput!) {
+  updateBusinessHours(input: $input) {
+    businessHours {
+      ...AdminBusinessHours
+    }
+  }
+}
+    ${AdminBusinessHoursFragmentDoc}`;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class AdminUpdateBusinessHoursGQL extends Apollo.Mutation<AdminUpdateBusinessHoursMutation, AdminUpdateBusinessHoursMutationVariables> {
+    override document = AdminUpdateBusinessHoursDocument;
     
     constructor(apollo: Apollo.Apollo) {
       super(apollo);
