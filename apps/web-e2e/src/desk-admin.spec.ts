@@ -1,5 +1,5 @@
 // The desk's admin screens in a real browser: reports drawn from chats seeded with known times, the
-// knowledge-base editor with its preview, article feedback, and an agent kept out of all of them.
+// knowledge-base editor with its preview, article feedback, business hours, and an agent kept out of all of them.
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -197,10 +197,79 @@ describe('the desk admin screens', () => {
     }
   });
 
+  it('business hours: a time zone and hours per day set by keyboard, checked on the page, saved for the API', async () => {
+    const HOURS = '{ teamSettings { businessHours { timeZone weekly { day openMinute closeMinute } } } }';
+    const { context, page } = await openDesk(admin);
+    try {
+      await page.goto('/desk/admin/hours');
+      await page.getByRole('heading', { name: 'Business hours', level: 1 }).waitFor();
+      await page.getByRole('group', { name: 'Monday' }).getByText('Closed').waitFor();
+      await expectAccessible(page, 'desk business hours');
+
+      // The time zone, from the browser's list, by typing its name on the focused list.
+      await tabTo(page, 'select[name="timeZone"]');
+      await page.keyboard.type('Asia/Tokyo');
+      await expect(page.locator('select[name="timeZone"]').inputValue()).resolves.toBe('Asia/Tokyo');
+
+      // Monday 08:30 to 17:00: a new span starts at 9 to 5 with its opening time focused.
+      await tabTo(page, '#add-1');
+      await page.keyboard.press('Enter');
+      const monday = page.getByRole('group', { name: 'Monday' });
+      await expect(monday.getByLabel('Opens').evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+      await page.keyboard.type('0830AM');
+      await expect(monday.getByLabel('Opens').inputValue()).resolves.toBe('08:30');
+      await expect(monday.getByLabel('Closes').inputValue()).resolves.toBe('17:00');
+
+      // Tuesday closing before it opens: refused on the page, the faulty row focused and described.
+      // (Tab steps through a time field's hour, minute and AM/PM first: tabTo goes on to the next field.)
+      const tuesdayCloses = 'fieldset[data-day="2"] label:nth-of-type(2) input';
+      await tabTo(page, '#add-2');
+      await page.keyboard.press('Enter');
+      await tabTo(page, tuesdayCloses);
+      await page.keyboard.type('0800AM');
+      await tabTo(page, 'button[type="submit"]');
+      await page.keyboard.press('Enter');
+      await page.getByRole('alert').filter({ hasText: 'Some hours need a fix' }).waitFor();
+      const tuesday = page.getByRole('group', { name: 'Tuesday' });
+      await expect(tuesday.getByLabel('Opens').evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+      await expect(tuesday.getByLabel('Opens').getAttribute('aria-invalid')).resolves.toBe('true');
+      await tuesday.getByText('These hours must close after they open.').waitFor();
+      await expectAccessible(page, 'desk business hours with a problem');
+      await tabTo(page, tuesdayCloses);
+      await page.keyboard.type('0600PM');
+      await tabTo(page, 'button[type="submit"]');
+      await page.keyboard.press('Enter');
+      await page.getByTestId('hours-status').filter({ hasText: 'Business hours saved.' }).waitFor();
+      expect((await gqlOk(api.graphqlUrl, HOURS, {}, agent.token))['teamSettings'].businessHours).toEqual({
+        timeZone: 'Asia/Tokyo',
+        weekly: [{ day: 1, openMinute: 510, closeMinute: 1020 }, { day: 2, openMinute: 540, closeMinute: 1080 }],
+      });
+      expect(await page.getByRole('alert').count()).toBe(0);
+
+      // Tuesday's hours removed: focus goes to that day's "Add hours".
+      await tabTo(page, 'fieldset[data-day="2"] button:has-text("Remove")');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.activeElement?.id === 'add-2');
+      await tuesday.getByText('Closed').waitFor();
+      await tabTo(page, 'button[type="submit"]');
+      await page.keyboard.press('Enter');
+      await page.getByTestId('hours-status').filter({ hasText: 'Business hours saved.' }).waitFor();
+      expect((await gqlOk(api.graphqlUrl, HOURS, {}, admin.token))['teamSettings'].businessHours.weekly).toEqual([{ day: 1, openMinute: 510, closeMinute: 1020 }]);
+
+      // Shown again as saved.
+      await page.reload();
+      await expect(page.getByRole('group', { name: 'Monday' }).getByLabel('Opens').inputValue()).resolves.toBe('08:30');
+      await expect(page.locator('select[name="timeZone"]').inputValue()).resolves.toBe('Asia/Tokyo');
+    } finally {
+      await context.close();
+      await gqlOk(api.graphqlUrl, 'mutation { updateBusinessHours(input: { timeZone: "UTC", weekly: [] }) { routing } }', {}, admin.token);
+    }
+  });
+
   it('keeps agents out: no admin screen in the desk, FORBIDDEN from the API', async () => {
     const { context, page } = await openDesk(agent);
     try {
-      for (const path of ['/desk/admin/reports', '/desk/admin/articles', '/desk/admin/articles/new', '/desk/admin/feedback']) {
+      for (const path of ['/desk/admin/reports', '/desk/admin/articles', '/desk/admin/articles/new', '/desk/admin/feedback', '/desk/admin/hours']) {
         await page.goto(path);
         await page.waitForURL(/\/desk\/queue$/);
       }
@@ -208,6 +277,7 @@ describe('the desk admin screens', () => {
       const range = { from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z' };
       expect(errorCode(await gql(api.graphqlUrl, 'query($from: DateTimeISO!, $to: DateTimeISO!) { teamReport(from: $from, to: $to) { chatsCreated } }', range, agent.token))).toBe('FORBIDDEN');
       expect(errorCode(await gql(api.graphqlUrl, '{ articles { totalCount } }', {}, agent.token))).toBe('FORBIDDEN');
+      expect(errorCode(await gql(api.graphqlUrl, 'mutation { updateBusinessHours(input: { timeZone: "UTC", weekly: [] }) { routing } }', {}, agent.token))).toBe('FORBIDDEN');
     } finally {
       await context.close();
     }
