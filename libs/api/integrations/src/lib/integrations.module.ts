@@ -24,15 +24,21 @@ export const integrationsModule = defineModule({
     const delivery = new WebhookDeliverer(repository, services.get(JOB_QUEUE), guard, logger);
     await delivery.attach();
     services.get(CHAT_SERVICE).events.use(new WebhookOutbox(repository, subscriptions, (chatId) => delivery.kick(chatId)));
-    const webhooks = new WebhookService(repository, subscriptions, guard, config.production);
+    // A resumed webhook's waiting lanes start at once (at most a thousand chats here; the sweep starts the rest).
+    const webhooks = new WebhookService(repository, subscriptions, guard, config.production, async (webhookId) => {
+      for (const chatId of await repository.pendingChats(webhookId, 1000)) delivery.kick(chatId);
+    });
     return {
       resolvers: [new WebhookResolver(webhooks)],
       async start() {
         // Secrets kept in plaintext by earlier versions are sealed before anything is delivered.
         const sealed = await repository.sealPlaintextSecrets();
         if (sealed) logger.info({ webhooks: sealed }, 'webhook signing secrets encrypted at rest');
+        // Secrets an earlier key sealed (WEBHOOK_SECRET_KEY_PREVIOUS, or the JWT-derived key) move to the current key.
+        const resealed = await repository.resealWithCurrentKey();
+        if (resealed) logger.info({ webhooks: resealed }, 'webhook signing secrets sealed again with the current WEBHOOK_SECRET_KEY');
         const unreadable = await repository.sealedWithAnotherKey();
-        if (unreadable) logger.error({ webhooks: unreadable }, 'webhook secrets sealed with another key: their deliveries fail until WEBHOOK_SECRET_KEY (or JWT_SECRET) is restored or the webhooks are created again');
+        if (unreadable) logger.error({ webhooks: unreadable }, 'webhook secrets sealed with another key: their deliveries fail until the key that sealed them is restored (WEBHOOK_SECRET_KEY, or listed in WEBHOOK_SECRET_KEY_PREVIOUS) or the webhooks get new secrets (rotateWebhookSecret)');
         await subscriptions.start();
         await delivery.start();
       },

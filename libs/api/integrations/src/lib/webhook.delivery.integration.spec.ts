@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 import type { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '@parley/api/testing';
 import { createDataSource, inTransaction, runMigrations } from '@parley/api/database';
@@ -153,5 +154,40 @@ describe('webhook delivery workers', () => {
     const left = await dataSource.query(`SELECT id, state FROM webhook_deliveries WHERE "chatId" = $1`, [chatId]);
     expect(left).toEqual([{ id: ids[2].id, state: 'pending' }]);
     await dataSource.query(`DELETE FROM webhook_deliveries WHERE "chatId" = $1`, [chatId]);
+  });
+
+  it('holds a paused webhook\'s waiting deliveries and writes it no new ones; resumed, sends them in order, signed with a rotated secret only', async () => {
+    receiver.holdMs = 0;
+    const chatId = randomUUID();
+    const repository = new WebhookRepository(dataSource, secrets);
+    const deliverer = worker(repository);
+    const written = events(chatId, 3);
+    await inTransaction(dataSource, (runner) => repository.writeEvents(runner, chatId, written.slice(0, 2)));
+    await repository.update(webhookId, { url: null, events: null, active: false });
+    await inTransaction(dataSource, (runner) => repository.writeEvents(runner, chatId, written.slice(2)));
+    const rows = async () => dataSource.query(`SELECT state FROM webhook_deliveries WHERE "chatId" = $1 ORDER BY position`, [chatId]);
+    expect(await rows()).toEqual([{ state: 'pending' }, { state: 'pending' }]);
+    // Paused: no job takes its lane, and the sweep does not count it as overdue.
+    await deliverer.runChat(chatId);
+    expect(receiver.accepted(chatId)).toHaveLength(0);
+    expect(await repository.overdueChats(0, 1000)).not.toContain(chatId);
+    expect(await repository.claimHead(webhookId, chatId, 30)).toBeNull();
+
+    const oldSecret = receiver.secret;
+    const fresh = newWebhookSecret();
+    await repository.replaceSecret(webhookId, fresh);
+    receiver.secret = fresh;
+    await repository.update(webhookId, { url: null, events: null, active: true });
+    expect(await repository.pendingChats(webhookId, 10)).toContain(chatId);
+    await drain(deliverer, chatId);
+    const accepted = receiver.accepted(chatId);
+    expect(accepted.map((r) => r.data.message?.['seq'])).toEqual([1, 2]);
+    expect(accepted.every((r) => r.verified)).toBe(true);
+    for (const r of accepted) {
+      const body = JSON.stringify({ type: r.type, timestamp: r.timestamp, data: r.data });
+      const headers = r.headers as Record<string, string>;
+      expect(() => new Webhook(fresh).verify(body, headers)).not.toThrow();
+      expect(() => new Webhook(oldSecret).verify(body, headers)).toThrow();
+    }
   });
 });

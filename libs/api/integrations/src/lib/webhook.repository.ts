@@ -159,11 +159,61 @@ export class WebhookRepository {
     });
   }
 
+  /**
+   * Seals again with the current key every secret an earlier key sealed (a
+   * rotation: WEBHOOK_SECRET_KEY_PREVIOUS), each row locked, so instances
+   * starting together do each once. How many.
+   */
+  async resealWithCurrentKey(): Promise<number> {
+    const previous = this.secrets.previousKeyIds;
+    if (!previous.length) return 0;
+    return inTransaction(this.dataSource, async (runner) => {
+      const rows = await this.rows<{ id: string; sealed: string }>(
+        `SELECT id, "secretSealed" AS sealed FROM webhooks WHERE split_part("secretSealed", '.', 2) = ANY($1::text[]) FOR UPDATE`,
+        [previous],
+        runner,
+      );
+      for (const row of rows) {
+        const resealed = this.secrets.seal(this.secrets.open(row.sealed, row.id), row.id);
+        await this.rows(`UPDATE webhooks SET "secretSealed" = $2 WHERE id = $1`, [row.id, resealed], runner);
+      }
+      return rows.length;
+    });
+  }
+
+  /** Changes what is given (null: unchanged); null when there is no such webhook. */
+  async update(id: string, changes: { url: string | null; events: string[] | null; active: boolean | null }): Promise<WebhookRow | null> {
+    const [row] = await this.rows<WebhookRow>(
+      `UPDATE webhooks SET url = COALESCE($2, url), events = COALESCE($3::text[], events), active = COALESCE($4, active)
+       WHERE id = $1 RETURNING ${WEBHOOK_COLUMNS}`,
+      [id, changes.url, changes.events, changes.active],
+    );
+    return row ?? null;
+  }
+
+  /** Replaces the signing secret (sealed, bound to the row); null when there is no such webhook. */
+  async replaceSecret(id: string, secret: string): Promise<WebhookRow | null> {
+    const [row] = await this.rows<WebhookRow>(
+      `UPDATE webhooks SET "secretSealed" = $2, secret = NULL WHERE id = $1 RETURNING ${WEBHOOK_COLUMNS}`,
+      [id, this.secrets.seal(secret, id)],
+    );
+    return row ?? null;
+  }
+
+  /** Chats with deliveries waiting for this webhook (at most `limit`): their lanes start again when it resumes. */
+  async pendingChats(webhookId: string, limit: number): Promise<string[]> {
+    const rows = await this.rows<{ chatId: string }>(
+      `SELECT DISTINCT "chatId" FROM webhook_deliveries WHERE "webhookId" = $1 AND state = 'pending' LIMIT $2`,
+      [webhookId, limit],
+    );
+    return rows.map((r) => r.chatId);
+  }
+
   /** Webhooks whose sealed secret this deployment's key did not seal (a changed key): their deliveries cannot be signed. */
   async sealedWithAnotherKey(): Promise<number> {
     const [row] = await this.rows<{ n: string }>(
-      `SELECT count(*) AS n FROM webhooks WHERE "secretSealed" IS NOT NULL AND split_part("secretSealed", '.', 2) <> $1`,
-      [this.secrets.keyId],
+      `SELECT count(*) AS n FROM webhooks WHERE "secretSealed" IS NOT NULL AND split_part("secretSealed", '.', 2) <> ALL($1::text[])`,
+      [[this.secrets.keyId, ...this.secrets.previousKeyIds]],
     );
     return Number(row?.n ?? 0);
   }
@@ -199,9 +249,13 @@ export class WebhookRepository {
 
   // ---------------------------------------------------------------- delivery
 
-  /** Webhooks with deliveries waiting for this chat. */
+  /** Active webhooks with deliveries waiting for this chat (a paused webhook's wait until it resumes). */
   async pendingWebhooks(chatId: string): Promise<string[]> {
-    const rows = await this.rows<{ webhookId: string }>(`SELECT DISTINCT "webhookId" FROM webhook_deliveries WHERE "chatId" = $1 AND state = 'pending'`, [chatId]);
+    const rows = await this.rows<{ webhookId: string }>(
+      `SELECT DISTINCT d."webhookId" FROM webhook_deliveries d JOIN webhooks w ON w.id = d."webhookId" AND w.active
+       WHERE d."chatId" = $1 AND d.state = 'pending'`,
+      [chatId],
+    );
     return rows.map((r) => r.webhookId);
   }
 
@@ -215,7 +269,7 @@ export class WebhookRepository {
       `UPDATE webhook_deliveries d SET "leaseUntil" = now() + make_interval(secs => $3), attempts = d.attempts + 1
        FROM webhooks w
        WHERE d.id = (SELECT h.id FROM webhook_deliveries h WHERE h."webhookId" = $1 AND h."chatId" = $2 AND h.state = 'pending' ORDER BY h.position LIMIT 1)
-         AND w.id = d."webhookId" AND d.state = 'pending' AND d."nextAttemptAt" <= now()
+         AND w.id = d."webhookId" AND w.active AND d.state = 'pending' AND d."nextAttemptAt" <= now()
          AND (d."leaseUntil" IS NULL OR d."leaseUntil" < now())
        RETURNING d.id, d."messageId", d.event, d.data, d."occurredAt", d.attempts, w.url, w.id AS "webhookId", w.secret AS plain, w."secretSealed" AS sealed`,
       [webhookId, chatId, leaseSeconds],
@@ -270,12 +324,13 @@ export class WebhookRepository {
     return row ?? null;
   }
 
-  /** Chats whose next delivery has been due for `overdueSeconds` with nobody on it: their job was lost. */
+  /** Chats whose next delivery (to an active webhook) has been due for `overdueSeconds` with nobody on it: their job was lost. */
   async overdueChats(overdueSeconds: number, limit: number): Promise<string[]> {
     const rows = await this.rows<{ chatId: string }>(
       `SELECT DISTINCT h."chatId" FROM (
-         SELECT DISTINCT ON ("webhookId", "chatId") "chatId", "nextAttemptAt", "leaseUntil"
-         FROM webhook_deliveries WHERE state = 'pending' ORDER BY "webhookId", "chatId", position
+         SELECT DISTINCT ON (d."webhookId", d."chatId") d."chatId", d."nextAttemptAt", d."leaseUntil"
+         FROM webhook_deliveries d JOIN webhooks w ON w.id = d."webhookId" AND w.active
+         WHERE d.state = 'pending' ORDER BY d."webhookId", d."chatId", d.position
        ) h
        WHERE h."nextAttemptAt" < now() - make_interval(secs => $1) AND (h."leaseUntil" IS NULL OR h."leaseUntil" < now())
        LIMIT $2`,

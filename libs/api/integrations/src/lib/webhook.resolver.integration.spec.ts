@@ -106,6 +106,8 @@ describe('the webhook operations', () => {
       [`query($id: ID!) { webhookDeliveries(webhookId: $id) { id } }`, { id }],
       [CREATE, { url: 'http://127.0.0.1:9/', events: ['chat.created'] }],
       [`mutation($id: ID!) { deleteWebhook(id: $id) }`, { id }],
+      [`mutation($id: ID!) { updateWebhook(id: $id, active: false) { id } }`, { id }],
+      [`mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret } }`, { id }],
     ];
     const before = await count();
     for (const [source, variables] of operations) {
@@ -160,5 +162,78 @@ describe('the webhook operations', () => {
     expect(await count()).toBe(before);
     const ok = await run(admin, CREATE, { url: 'https://93.184.215.14/hook', events: ['chat.created'] }, productionSchema);
     expect(ok.errors).toBeUndefined();
+  });
+
+  describe('updateWebhook and rotateWebhookSecret', () => {
+    const UPDATE = `mutation($id: ID!, $url: String, $events: [String!], $active: Boolean) {
+      updateWebhook(id: $id, url: $url, events: $events, active: $active) { id url events active } }`;
+    const ROTATE = `mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret webhook { id url active } } }`;
+    const sealedOf = async (id: string) => (await dataSource.query(`SELECT "secretSealed" AS s FROM webhooks WHERE id = $1`, [id]))[0].s as string;
+    const create = async (on = schema) => (await run(admin, CREATE, { url: 'https://93.184.215.14/in', events: ['chat.created'] }, on)).data as any;
+
+    it('changes what is given and keeps the rest: the URL, the events, paused and active again', async () => {
+      const { webhook } = (await create()).createWebhook;
+      const moved = await run(admin, UPDATE, { id: webhook.id, url: 'http://127.0.0.1:9/other', events: ['chat.updated', 'chat.rated', 'chat.rated'] });
+      expect(moved.errors).toBeUndefined();
+      expect((moved.data as any).updateWebhook).toEqual({ id: webhook.id, url: 'http://127.0.0.1:9/other', events: ['chat.updated', 'chat.rated'], active: true });
+      const paused = await run(admin, UPDATE, { id: webhook.id, active: false });
+      expect((paused.data as any).updateWebhook).toEqual({ id: webhook.id, url: 'http://127.0.0.1:9/other', events: ['chat.updated', 'chat.rated'], active: false });
+      expect((await run(admin, `{ webhooks { id active } }`)).data!['webhooks']).toContainEqual({ id: webhook.id, active: false });
+      const resumed = await run(admin, UPDATE, { id: webhook.id, active: true });
+      expect((resumed.data as any).updateWebhook.active).toBe(true);
+    });
+
+    it('checks the URL and events as registration does (in production: no private address), and changes nothing when refused', async () => {
+      const { webhook } = (await create(productionSchema)).createWebhook;
+      const cases: Array<[Record<string, unknown>, string, GraphQLSchema]> = [
+        [{ url: 'ftp://example.com/' }, 'url', schema],
+        [{ url: 'https://user:pw@example.com/' }, 'url', schema],
+        [{ events: [] }, 'events', schema],
+        [{ events: ['note.created'] }, 'events', schema],
+        [{ url: 'https://169.254.169.254/latest/meta-data', active: false }, 'url', productionSchema],
+        [{ url: 'https://10.0.0.1/hook' }, 'url', productionSchema],
+        [{ url: 'http://93.184.215.14/hook' }, 'url', productionSchema],
+      ];
+      for (const [variables, field, on] of cases) {
+        const result = await run(admin, UPDATE, { id: webhook.id, ...variables }, on);
+        expect([variables, codes(result)]).toEqual([variables, ['BAD_USER_INPUT']]);
+        expect((result.errors?.[0].extensions['fields'] as Array<{ field: string }>).map((f) => f.field)).toContain(field);
+      }
+      const [row] = await dataSource.query(`SELECT url, events, active FROM webhooks WHERE id = $1`, [webhook.id]);
+      expect(row).toEqual({ url: 'https://93.184.215.14/in', events: ['chat.created'], active: true });
+      expect(codes(await run(admin, UPDATE, { id: randomUUID(), active: false }))).toEqual(['NOT_FOUND']);
+      expect(codes(await run(admin, UPDATE, { id: 'nope', active: false }))).toEqual(['NOT_FOUND']);
+    });
+
+    it('rotates the signing secret: a new one shown once, sealed in place of the old', async () => {
+      const { webhook, secret } = (await create()).createWebhook;
+      const before = await sealedOf(webhook.id);
+      const rotated = await run(admin, ROTATE, { id: webhook.id });
+      expect(rotated.errors).toBeUndefined();
+      const next = (rotated.data as any).rotateWebhookSecret;
+      expect(next.secret).toMatch(/^whsec_[A-Za-z0-9+/]+={0,2}$/);
+      expect(next.secret).not.toBe(secret);
+      expect(next.webhook).toEqual({ id: webhook.id, url: webhook.url, active: true });
+      const after = await sealedOf(webhook.id);
+      expect(after).not.toBe(before);
+      expect(secrets.open(after, webhook.id)).toBe(next.secret);
+      expect(codes(await run(admin, ROTATE, { id: randomUUID() }))).toEqual(['NOT_FOUND']);
+    });
+  });
+
+  it('seals again with the current key what an earlier key sealed, and opens the rest only with keys it knows', async () => {
+    const oldMaterial = randomBytes(32);
+    const oldRepository = new WebhookRepository(dataSource, new SecretBox(oldMaterial));
+    const created = await oldRepository.create({ url: 'http://127.0.0.1:9/old', events: ['chat.created'], secret: 'whsec_b2xk', createdById: admin.id });
+    const newMaterial = randomBytes(48);
+    const rotated = new WebhookRepository(dataSource, new SecretBox(newMaterial, [oldMaterial]));
+    // Only the row the earlier key sealed (the others' key is neither current nor listed).
+    expect(await rotated.resealWithCurrentKey()).toBe(1);
+    const [row] = await dataSource.query(`SELECT "secretSealed" AS s FROM webhooks WHERE id = $1`, [created.id]);
+    expect(row.s.split('.')[1]).toBe(new SecretBox(newMaterial).keyId);
+    // The new key alone opens it now; the old one no longer does.
+    expect(new SecretBox(newMaterial).open(row.s, created.id)).toBe('whsec_b2xk');
+    expect(() => new SecretBox(oldMaterial).open(row.s, created.id)).toThrow();
+    expect(await rotated.resealWithCurrentKey()).toBe(0);
   });
 });

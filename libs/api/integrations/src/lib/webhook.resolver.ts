@@ -33,6 +33,27 @@ export class WebhookResolver {
     return this.service.create(requireViewer(ctx), url, events);
   }
 
+  @Mutation(() => Webhook, {
+    description:
+      'Admins: changes what is given and keeps the rest. url is checked as createWebhook checks it; active false pauses it\n(no new deliveries are written; waiting ones hold until it is active again).',
+  })
+  updateWebhook(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('url', () => String, { nullable: true }) url?: string | null,
+    @Arg('events', () => [String], { nullable: true }) events?: string[] | null,
+    @Arg('active', () => Boolean, { nullable: true }) active?: boolean | null,
+  ): Promise<WebhookRow> {
+    return this.service.update(requireViewer(ctx), id, { url, events, active });
+  }
+
+  @Mutation(() => WebhookCreated, {
+    description: 'Admins: a new signing secret, shown this once; deliveries are signed with it from now on, never again with the old one.',
+  })
+  rotateWebhookSecret(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<{ webhook: WebhookRow; secret: string }> {
+    return this.service.rotateSecret(requireViewer(ctx), id);
+  }
+
   @Mutation(() => Boolean)
   deleteWebhook(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<boolean> {
     return this.service.delete(requireViewer(ctx), id);

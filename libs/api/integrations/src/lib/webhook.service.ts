@@ -12,6 +12,9 @@ const DELIVERIES_MAX = 100;
 /** A new signing secret: whsec_ and the base64 of 32 random bytes (the Standard Webhooks form). */
 export const newWebhookSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
 
+/** Told when a paused webhook is active again: its waiting deliveries start (the sweep catches any missed). */
+export type WebhookResumed = (webhookId: string) => Promise<void>;
+
 /** The rules of webhooks: admins only; where they may point; what they may take. */
 export class WebhookService {
   constructor(
@@ -19,6 +22,7 @@ export class WebhookService {
     private readonly subscriptions: WebhookSubscriptions,
     private readonly guard: AddressGuard,
     private readonly production: boolean,
+    private readonly resumed: WebhookResumed = async () => undefined,
   ) {}
 
   list(viewer: Viewer): Promise<WebhookRow[]> {
@@ -30,13 +34,43 @@ export class WebhookService {
     requireAdmin(viewer);
     const problems: FieldProblem[] = [];
     const target = await this.checkUrl(url, problems);
-    const unknown = events.filter((e) => !(CHAT_EVENT_TYPES as readonly string[]).includes(e));
-    if (!events.length) problems.push({ field: 'events', message: `must name at least one of ${CHAT_EVENT_TYPES.join(', ')}` });
-    if (unknown.length) problems.push({ field: 'events', message: `unknown event types: ${unknown.slice(0, 5).join(', ')}; known: ${CHAT_EVENT_TYPES.join(', ')}` });
+    checkEvents(events, problems);
     if (problems.length || !target) throw badUserInput(problems);
     const secret = newWebhookSecret();
     const webhook = await this.repository.create({ url: target, events: [...new Set(events)], secret, createdById: viewer.id });
     await this.subscriptions.changed();
+    return { webhook, secret };
+  }
+
+  /**
+   * Changes the URL (checked as at registration), the events, or pauses
+   * (active false: no new deliveries are written, waiting ones hold) and
+   * resumes it. What is not given stays.
+   */
+  async update(viewer: Viewer, id: string, changes: { url?: string | null; events?: string[] | null; active?: boolean | null }): Promise<WebhookRow> {
+    requireAdmin(viewer);
+    if (!isUuid(id)) throw notFound('webhook');
+    const problems: FieldProblem[] = [];
+    const target = changes.url == null ? null : await this.checkUrl(changes.url, problems);
+    if (changes.events != null) checkEvents(changes.events, problems);
+    if (problems.length) throw badUserInput(problems);
+    const before = await this.repository.find(id);
+    if (!before) throw notFound('webhook');
+    const events = changes.events == null ? null : [...new Set(changes.events)];
+    const updated = await this.repository.update(id, { url: target, events, active: changes.active ?? null });
+    if (!updated) throw notFound('webhook');
+    await this.subscriptions.changed();
+    if (!before.active && updated.active) await this.resumed(id);
+    return updated;
+  }
+
+  /** A new signing secret, shown this once; the old one signs nothing from now on. */
+  async rotateSecret(viewer: Viewer, id: string): Promise<{ webhook: WebhookRow; secret: string }> {
+    requireAdmin(viewer);
+    if (!isUuid(id)) throw notFound('webhook');
+    const secret = newWebhookSecret();
+    const webhook = await this.repository.replaceSecret(id, secret);
+    if (!webhook) throw notFound('webhook');
     return { webhook, secret };
   }
 
@@ -77,6 +111,12 @@ export class WebhookService {
     }
     return parsed.toString();
   }
+}
+
+function checkEvents(events: string[], problems: FieldProblem[]): void {
+  const unknown = events.filter((e) => !(CHAT_EVENT_TYPES as readonly string[]).includes(e));
+  if (!events.length) problems.push({ field: 'events', message: `must name at least one of ${CHAT_EVENT_TYPES.join(', ')}` });
+  if (unknown.length) problems.push({ field: 'events', message: `unknown event types: ${unknown.slice(0, 5).join(', ')}; known: ${CHAT_EVENT_TYPES.join(', ')}` });
 }
 
 function requireAdmin(viewer: Viewer): void {
