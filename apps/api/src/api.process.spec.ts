@@ -106,6 +106,7 @@ describe('the API process', () => {
   it.each([
     [{ PORT: 'abc' }, 'PORT'],
     [{ NODE_ENV: 'production', DATABASE_URL: 'postgres://x@127.0.0.1:1/x' }, 'JWT_SECRET'],
+    [{ NODE_ENV: 'production', DATABASE_URL: 'postgres://x@127.0.0.1:1/x', JWT_SECRET: 'j'.repeat(48) }, 'WEBHOOK_SECRET_KEY'],
     [{ CORS_ORIGINS: 'nope' }, 'CORS_ORIGINS'],
   ])('refuses to start with bad configuration %j, naming %s', async (env, variable) => {
     const run = launch({ DATA_DIR: mkdtempSync(join(tmpdir(), 'parley-bad-')), ...env });

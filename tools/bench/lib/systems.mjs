@@ -264,6 +264,8 @@ export class ParleySystem extends SystemBase {
     super('parley', opts);
     this.admin = { email: `bench-admin-${randomBytes(3).toString('hex')}@example.com`, password: `bench-admin-${randomBytes(8).toString('hex')}` };
     this.jwtSecret = randomBytes(32).toString('hex');
+    // Production requires a key of its own for webhook secrets at rest.
+    this.webhookSecretKey = randomBytes(32).toString('hex');
     this.extraNodeArgs = opts?.nodeArgs ?? [];
   }
 
@@ -286,7 +288,7 @@ export class ParleySystem extends SystemBase {
       bundle: ParleySystem.bundle(),
       nodeArgs: this.extraNodeArgs,
       inheritEnv: true,
-      env: { NODE_ENV: 'production', LOG_LEVEL: process.env.BENCH_PARLEY_LOG_LEVEL ?? 'warn' },
+      env: { NODE_ENV: 'production', WEBHOOK_SECRET_KEY: this.webhookSecretKey, LOG_LEVEL: process.env.BENCH_PARLEY_LOG_LEVEL ?? 'warn' },
       name: `${this.name}${suffix}`,
       logFile: this.logFile(suffix),
     });

@@ -66,7 +66,7 @@ describe('Kubernetes manifests (docker/k8s)', () => {
     const job = byKind('Job');
     expect(job.spec.template.spec.containers[0].env).toContainEqual({ name: 'MIGRATE_ONLY', value: 'true' });
     // Every variable set is one the API reads.
-    const known = new Set(['NODE_ENV', 'PORT', 'HOST', 'REDIS_URL', 'CORS_ORIGINS', 'LOG_LEVEL', 'ACCESS_TOKEN_TTL_SECONDS', 'DATABASE_URL', 'JWT_SECRET', 'TRUST_PROXY']);
+    const known = new Set(['NODE_ENV', 'PORT', 'HOST', 'REDIS_URL', 'CORS_ORIGINS', 'LOG_LEVEL', 'ACCESS_TOKEN_TTL_SECONDS', 'DATABASE_URL', 'JWT_SECRET', 'WEBHOOK_SECRET_KEY', 'TRUST_PROXY']);
     for (const key of [...Object.keys(byKind('ConfigMap').data ?? {}), ...Object.keys(byKind('Secret').stringData ?? {})]) expect(known).toContain(key);
     const kustomization = parse(read('k8s', 'kustomization.yaml')) as { resources: string[] };
     expect(kustomization.resources).toEqual(expect.arrayContaining(['deployment.yaml', 'service.yaml', 'ingress.yaml', 'hpa.yaml', 'pdb.yaml', 'configmap.yaml']));

@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from './config';
 
 const dataDir = () => mkdtempSync(join(tmpdir(), 'parley-config-'));
 const secret = 'x'.repeat(32);
+const webhookKey = 'w'.repeat(40);
 
 describe('loadConfig', () => {
   it('turns email on with SMTP_URL and MAIL_FROM together, and links to PUBLIC_URL', () => {
@@ -18,7 +19,7 @@ describe('loadConfig', () => {
     });
     expect(config.mail).toEqual({ smtpUrl: 'smtps://user:p%40ss@mail.example.com:465', from: 'Parley Support <support@example.com>' });
     expect(config.publicUrl).toBe('https://chat.example.com');
-    const production = { DATA_DIR: dataDir(), NODE_ENV: 'production', JWT_SECRET: 'k'.repeat(48), SMTP_URL: 'smtp://mail.example.com', MAIL_FROM: 'support@example.com' };
+    const production = { DATA_DIR: dataDir(), NODE_ENV: 'production', JWT_SECRET: 'k'.repeat(48), WEBHOOK_SECRET_KEY_FROM_JWT: 'true', SMTP_URL: 'smtp://mail.example.com', MAIL_FROM: 'support@example.com' };
     expect(() => loadConfig(production)).toThrow('PUBLIC_URL is required in production');
     expect(loadConfig({ ...production, PUBLIC_URL: 'https://chat.example.com' }).mail).toBeDefined();
   });
@@ -65,6 +66,8 @@ describe('loadConfig', () => {
     ['ADMIN_PASSWORD', { ADMIN_EMAIL: 'boss@example.com' }],
     ['JWT_SECRET', { JWT_SECRET: 'too-short' }],
     ['WEBHOOK_SECRET_KEY', { WEBHOOK_SECRET_KEY: 'a'.repeat(31) }],
+    ['WEBHOOK_SECRET_KEY_PREVIOUS', { WEBHOOK_SECRET_KEY_PREVIOUS: `${'a'.repeat(40)},short` }],
+    ['WEBHOOK_SECRET_KEY_FROM_JWT', { WEBHOOK_SECRET_KEY_FROM_JWT: 'perhaps' }],
     ['IDENTITY_SECRET', { IDENTITY_SECRET: 'too-short' }],
     ['WIDGET_ORIGINS', { WIDGET_ORIGINS: 'https://shop.example, shop.example' }],
     ['WIDGET_ORIGINS', { WIDGET_ORIGINS: 'https://shop.example/page' }],
@@ -87,9 +90,21 @@ describe('loadConfig', () => {
   it('in production requires a JWT_SECRET of at least 32 bytes and turns demo data off', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir() })).toThrow(/JWT_SECRET/);
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(31) })).toThrow(/JWT_SECRET/);
-    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret, DATA_DIR: dataDir() });
+    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret, WEBHOOK_SECRET_KEY: webhookKey, DATA_DIR: dataDir() });
     expect(config.seedDemo).toBe(false);
     expect(Buffer.from(config.jwtSecret).toString()).toBe(secret);
+  });
+
+  it('in production requires WEBHOOK_SECRET_KEY unless deriving it from JWT_SECRET is chosen; takes earlier keys to open old seals', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: secret, DATA_DIR: dataDir() };
+    expect(() => loadConfig(production)).toThrow(/WEBHOOK_SECRET_KEY is required when NODE_ENV=production/);
+    expect(loadConfig({ ...production, WEBHOOK_SECRET_KEY_FROM_JWT: 'true' }).webhookSecretKey).toBeUndefined();
+    expect(Buffer.from(loadConfig({ ...production, WEBHOOK_SECRET_KEY: webhookKey }).webhookSecretKey!).toString()).toBe(webhookKey);
+    // Development derives it without being asked.
+    expect(loadConfig({ DATA_DIR: dataDir() }).webhookSecretKey).toBeUndefined();
+    const [a, b] = [randomBytes(48).toString('base64'), randomBytes(32).toString('hex')];
+    const rotated = loadConfig({ ...production, WEBHOOK_SECRET_KEY: webhookKey, WEBHOOK_SECRET_KEY_PREVIOUS: ` ${a} ,${b}` });
+    expect(rotated.webhookSecretKeysPrevious?.map((k) => Buffer.from(k).toString())).toEqual([a, b]);
   });
 
   it('counts JWT_SECRET in the bytes it holds: hex and base64 text count what they decode to', () => {
@@ -129,15 +144,15 @@ describe('loadConfig', () => {
 
   it('describes the schema to staff only in production, unless INTROSPECTION says otherwise', () => {
     expect(loadConfig({ DATA_DIR: dataDir() }).introspection).toBe('open');
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret, DATA_DIR: dataDir() }).introspection).toBe('staff');
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret, DATA_DIR: dataDir(), INTROSPECTION: 'open' }).introspection).toBe('open');
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret, WEBHOOK_SECRET_KEY: webhookKey, DATA_DIR: dataDir() }).introspection).toBe('staff');
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret, WEBHOOK_SECRET_KEY: webhookKey, DATA_DIR: dataDir(), INTROSPECTION: 'open' }).introspection).toBe('open');
     expect(() => loadConfig({ DATA_DIR: dataDir(), INTROSPECTION: 'everyone' })).toThrow(/INTROSPECTION/);
   });
 
   it('lets any site embed the widget in development, none in production unless WIDGET_ORIGINS lists it', () => {
     expect(loadConfig({ DATA_DIR: dataDir() }).widgetOrigins).toBe('any');
-    expect(loadConfig({ DATA_DIR: dataDir(), NODE_ENV: 'production', JWT_SECRET: secret }).widgetOrigins).toEqual([]);
-    const listed = loadConfig({ DATA_DIR: dataDir(), NODE_ENV: 'production', JWT_SECRET: secret, WIDGET_ORIGINS: 'https://shop.example, http://localhost:8081/' });
+    expect(loadConfig({ DATA_DIR: dataDir(), NODE_ENV: 'production', JWT_SECRET: secret, WEBHOOK_SECRET_KEY: webhookKey }).widgetOrigins).toEqual([]);
+    const listed = loadConfig({ DATA_DIR: dataDir(), NODE_ENV: 'production', JWT_SECRET: secret, WEBHOOK_SECRET_KEY: webhookKey, WIDGET_ORIGINS: 'https://shop.example, http://localhost:8081/' });
     expect(listed.widgetOrigins).toEqual(['https://shop.example', 'http://localhost:8081']);
     expect(loadConfig({ DATA_DIR: dataDir() }).identitySecret).toBeUndefined();
     expect(Buffer.from(loadConfig({ DATA_DIR: dataDir(), IDENTITY_SECRET: secret }).identitySecret!).toString()).toBe(secret);

@@ -53,8 +53,10 @@ export interface Config {
   mail?: { smtpUrl: string; from: string };
   /** The site's address as people reach it (links in emails), without a trailing slash. */
   publicUrl?: string;
-  /** Key material for webhook signing secrets at rest (WEBHOOK_SECRET_KEY); unset: derived from jwtSecret. */
+  /** Key material for webhook signing secrets at rest (WEBHOOK_SECRET_KEY); unset: derived from jwtSecret (in production only when allowed). */
   webhookSecretKey?: Uint8Array;
+  /** Earlier key material (WEBHOOK_SECRET_KEY_PREVIOUS): secrets sealed with it still open, and are sealed again with the current key at start. */
+  webhookSecretKeysPrevious?: Uint8Array[];
 }
 
 /** Where attachments' bytes live and how much may be sent (README, Attachments). */
@@ -154,6 +156,8 @@ export const CONFIG_VARIABLES = {
   MAIL_FROM: str({ default: undefined }),
   PUBLIC_URL: url({ default: undefined }),
   WEBHOOK_SECRET_KEY: str({ default: undefined }),
+  WEBHOOK_SECRET_KEY_PREVIOUS: str({ default: undefined }),
+  WEBHOOK_SECRET_KEY_FROM_JWT: bool({ default: false }),
 };
 
 /**
@@ -214,8 +218,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Emails carry links: in production they must point where people reach the site, never at localhost.
   if (mail && production && !clean.PUBLIC_URL) throw new ConfigError('PUBLIC_URL', 'is required in production when SMTP_URL is set (the links in emails)');
 
+  // The JWT secret first: without it production names JWT_SECRET, whatever else is missing.
+  const jwtSecret = resolveJwtSecret(clean.JWT_SECRET, production, dataDir);
+  const webhookSecretKey = resolveWebhookSecretKey(clean.WEBHOOK_SECRET_KEY, production, clean.WEBHOOK_SECRET_KEY_FROM_JWT);
+
   return {
-    webhookSecretKey: resolveWebhookSecretKey(clean.WEBHOOK_SECRET_KEY),
+    webhookSecretKey,
+    webhookSecretKeysPrevious: resolvePreviousWebhookKeys(clean.WEBHOOK_SECRET_KEY_PREVIOUS),
     attachments: {
       maxBytes: clean.UPLOAD_MAX_BYTES,
       customerBytesPerDay: clean.UPLOAD_CUSTOMER_BYTES_PER_DAY,
@@ -245,7 +254,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     redisUrl: clean.REDIS_URL,
     redisPrefix: clean.REDIS_PREFIX,
-    jwtSecret: resolveJwtSecret(clean.JWT_SECRET, production, dataDir),
+    jwtSecret,
     accessTokenTtlSeconds: clean.ACCESS_TOKEN_TTL_SECONDS,
     accessRecheckSeconds: clean.ACCESS_RECHECK_SECONDS,
     presenceGraceSeconds: clean.PRESENCE_GRACE_SECONDS,
@@ -313,14 +322,38 @@ export function secretBytes(value: string): number {
  * The key material webhook signing secrets are encrypted with. Unset, it is
  * derived from the JWT secret (each deployment has its own; in development
  * that one is generated into DATA_DIR); set, it survives JWT_SECRET rotations.
+ * Production wants it set: a JWT_SECRET rotated for tokens' sake would
+ * otherwise leave every webhook unable to sign. WEBHOOK_SECRET_KEY_FROM_JWT=true
+ * keeps the derivation for a deployment that chooses it knowingly.
  */
-function resolveWebhookSecretKey(value: string | undefined): Uint8Array | undefined {
-  if (value === undefined) return undefined;
+function resolveWebhookSecretKey(value: string | undefined, production: boolean, fromJwtAllowed: boolean): Uint8Array | undefined {
+  if (value === undefined) {
+    if (production && !fromJwtAllowed) {
+      throw new ConfigError(
+        'WEBHOOK_SECRET_KEY',
+        `is required when NODE_ENV=production (at least ${MIN_SECRET_BYTES} bytes; generate one with: openssl rand -base64 48). Secrets sealed until now with the key derived from JWT_SECRET open with it and are sealed again at start; WEBHOOK_SECRET_KEY_FROM_JWT=true keeps deriving it from JWT_SECRET instead`,
+      );
+    }
+    return undefined;
+  }
   const bytes = secretBytes(value);
   if (bytes < MIN_SECRET_BYTES) {
     throw new ConfigError('WEBHOOK_SECRET_KEY', `must hold at least ${MIN_SECRET_BYTES} random bytes (it holds ${bytes}); generate one with: openssl rand -base64 48`);
   }
   return new Uint8Array(Buffer.from(value, 'utf8'));
+}
+
+/** WEBHOOK_SECRET_KEY_PREVIOUS: one or more earlier keys, comma-separated (base64 and hex hold no comma), each as long as a key must be. */
+function resolvePreviousWebhookKeys(value: string | undefined): Uint8Array[] | undefined {
+  if (value === undefined || !value.trim()) return undefined;
+  return value.split(',').map((raw, i) => {
+    const key = raw.trim();
+    const bytes = secretBytes(key);
+    if (bytes < MIN_SECRET_BYTES) {
+      throw new ConfigError('WEBHOOK_SECRET_KEY_PREVIOUS', `key ${i + 1} must hold at least ${MIN_SECRET_BYTES} random bytes (it holds ${bytes})`);
+    }
+    return new Uint8Array(Buffer.from(key, 'utf8'));
+  });
 }
 
 /**
