@@ -170,6 +170,31 @@ describe('the widget when nobody can answer', () => {
   });
 });
 
+describe('the widget while it shows', () => {
+  it('notices the team coming online (read again each minute) and going away (read at once when shown again), with no reload', async () => {
+    const { context, page } = await newPage();
+    try {
+      // The page's clock, moved on by the test: the minute between reads passes at once.
+      await page.clock.install();
+      const frame = await openWidget(page);
+      await frame.getByText('Nobody from our team is online right now.').waitFor();
+      await agentOnline();
+      await page.clock.fastForward('01:01');
+      await frame.getByTestId('support-status').waitFor({ state: 'detached' });
+      expect(await frame.getByRole('textbox', { name: /Email/ }).count()).toBe(0);
+
+      await agentOffline();
+      // Hidden and shown again (another tab, say) more than a few seconds after the last read: read at once.
+      await page.clock.fastForward('00:15');
+      await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+      await frame.getByText('Nobody from our team is online right now.').waitFor();
+      await expectAccessible(frame, 'widget, away again');
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe('rating a closed chat', () => {
   it('in the widget, by keyboard alone: asked once the agent closes, the rating saved with its comment and shown after a reload', async () => {
     const { context, page } = await newPage();
