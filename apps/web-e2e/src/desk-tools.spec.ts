@@ -229,10 +229,12 @@ describe('the desk at work', () => {
       // the server's answer: both refund replies (by shortcut and text), not the thanks
       expect((await list.getByRole('option').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim())).toEqual(['/refund Your refund is on its way.', '/refund-late Refunds can take 10 days with some banks.']);
       const composer = desk.page.locator('#desk-composer');
-      expect(await composer.getAttribute('aria-activedescendant')).toBe('canned-0');
+      // the desk renders after the key's handler has run (zoneless): wait for the attribute rather than read it at once
+      const active = (id: string) => desk.page.locator(`#desk-composer[aria-activedescendant="${id}"]`).waitFor({ timeout: 5_000 });
+      await active('canned-0');
       await expectAccessible(desk.page, 'desk canned replies from the server');
       await desk.page.keyboard.press('ArrowDown');
-      expect(await composer.getAttribute('aria-activedescendant')).toBe('canned-1');
+      await active('canned-1');
       expect(await list.getByRole('option', { selected: true }).innerText()).toContain('/refund-late');
       await desk.page.keyboard.press('ArrowDown'); // wraps
       await desk.page.keyboard.press('ArrowUp');

@@ -1,26 +1,12 @@
-import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { acceptChat, createAgent, registerCustomer, sendMessage, startChat, startTestServer, type Person, type TestServer } from '@parley/api/testing';
-import { launchChromium } from './support/browser';
+import type { Page } from 'playwright-core';
+import { acceptChat, registerCustomer, sendMessage, startChat } from '@parley/api/testing';
 import { signInToSite } from './support/sign-in';
+import { useSiteWithAgent } from './support/site';
 
 // testTimeout in jest.config.cjs is ignored when Jest runs several projects
 jest.setTimeout(90_000);
 
-const ROOT = resolve(__dirname, '../../..');
-let api: TestServer;
-let chrome: Browser;
-let agent: Person;
-
-beforeAll(async () => {
-  [api, chrome] = await Promise.all([startTestServer({ webRoot: resolve(ROOT, 'dist/apps/web/browser') }), launchChromium()]);
-  agent = await createAgent(api, 'Alex Morgan');
-});
-
-afterAll(async () => {
-  await chrome?.close();
-  await api?.stop();
-});
+const site = useSiteWithAgent();
 
 /** What reaches past the window's right edge (a horizontal scrollbar), named by tag and class; nothing when all fits. */
 const overflowing = (page: Page) =>
@@ -40,12 +26,12 @@ describe('message text', () => {
     ['phone', { width: 390, height: 844 }],
   ] as const) {
     it(`wraps a long unbroken string and links URLs safely (${size})`, async () => {
-      const customer = await registerCustomer(api, 'Jamie Rivera');
-      const chatId = await startChat(api, customer, 'Where is my parcel?');
-      await acceptChat(api, agent, chatId);
-      await sendMessage(api, agent, chatId, `Here it is: ${trackingUrl}. It should arrive tomorrow.`);
+      const customer = await registerCustomer(site.api, 'Jamie Rivera');
+      const chatId = await startChat(site.api, customer, 'Where is my parcel?');
+      await acceptChat(site.api, site.agent, chatId);
+      await sendMessage(site.api, site.agent, chatId, `Here it is: ${trackingUrl}. It should arrive tomorrow.`);
 
-      const context = await chrome.newContext({ viewport, baseURL: api.url });
+      const context = await site.chrome.newContext({ viewport, baseURL: site.api.url });
       const page = await context.newPage();
       try {
         await signInToSite(page, customer);

@@ -1,42 +1,27 @@
-import { resolve } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { acceptChat, createAgent, registerCustomer, sendMessage, startChat, startTestServer, type Person, type TestServer } from '@parley/api/testing';
+import { acceptChat, registerCustomer, sendMessage, startChat } from '@parley/api/testing';
 import { allMessages } from './support/agent-api';
 import { expectAccessible } from './support/axe';
-import { launchChromium } from './support/browser';
 import { signInToSite } from './support/sign-in';
+import { useSiteWithAgent } from './support/site';
 
 // testTimeout in jest.config.cjs is ignored when Jest runs several projects
 jest.setTimeout(90_000);
 
-const ROOT = resolve(__dirname, '../../..');
-let api: TestServer;
-let chrome: Browser;
-let agent: Person;
-
-beforeAll(async () => {
-  [api, chrome] = await Promise.all([startTestServer({ webRoot: resolve(ROOT, 'dist/apps/web/browser') }), launchChromium()]);
-  agent = await createAgent(api, 'Alex Morgan');
-});
-
-afterAll(async () => {
-  await chrome?.close();
-  await api?.stop();
-});
+const site = useSiteWithAgent();
 
 describe('the site', () => {
   it('marks a reply in another conversation as unread, counts it in the tab title, and clears it once opened', async () => {
-    const customer = await registerCustomer(api, 'Jamie Rivera');
-    const first = await startChat(api, customer, 'First question');
-    const second = await startChat(api, customer, 'Second question');
-    await acceptChat(api, agent, second);
-    const context = await chrome.newContext({ viewport: { width: 1280, height: 800 }, baseURL: api.url });
+    const customer = await registerCustomer(site.api, 'Jamie Rivera');
+    const first = await startChat(site.api, customer, 'First question');
+    const second = await startChat(site.api, customer, 'Second question');
+    await acceptChat(site.api, site.agent, second);
+    const context = await site.chrome.newContext({ viewport: { width: 1280, height: 800 }, baseURL: site.api.url });
     const page = await context.newPage();
     try {
       await signInToSite(page, customer);
       await page.goto(`/chats/${first}`);
       await page.locator(`[data-chat-id="${second}"]`).waitFor();
-      await sendMessage(api, agent, second, 'An answer to your second question');
+      await sendMessage(site.api, site.agent, second, 'An answer to your second question');
       await page.locator(`[data-chat-id="${second}"] [data-testid="unread"]`).waitFor({ timeout: 15_000 });
       await page.locator(`[data-chat-id="${second}"]`, { hasText: 'An answer to your second question' }).waitFor();
       await page.waitForFunction(() => document.title.startsWith('(1) '));
@@ -51,8 +36,8 @@ describe('the site', () => {
   });
 
   it('sends files with a new conversation, and downloads a transcript without the team’s notes', async () => {
-    const customer = await registerCustomer(api, 'Sam Lee');
-    const context = await chrome.newContext({ viewport: { width: 1280, height: 800 }, baseURL: api.url, acceptDownloads: true });
+    const customer = await registerCustomer(site.api, 'Sam Lee');
+    const context = await site.chrome.newContext({ viewport: { width: 1280, height: 800 }, baseURL: site.api.url, acceptDownloads: true });
     const page = await context.newPage();
     try {
       await signInToSite(page, customer);
@@ -66,14 +51,14 @@ describe('the site', () => {
       await page.waitForURL(/\/chats\/(?!new)[^/]+$/);
       const chatId = new URL(page.url()).pathname.split('/').pop() as string;
       await page.locator('parley-attachment-list', { hasText: 'label.txt' }).waitFor({ timeout: 15_000 });
-      const stored = await allMessages(api, agent, chatId);
+      const stored = await allMessages(site.api, site.agent, chatId);
       expect(stored).toHaveLength(1);
 
-      await acceptChat(api, agent, chatId);
-      await sendMessage(api, agent, chatId, 'A new label is on its way.');
-      const note = await fetch(api.graphqlUrl, {
+      await acceptChat(site.api, site.agent, chatId);
+      await sendMessage(site.api, site.agent, chatId, 'A new label is on its way.');
+      const note = await fetch(site.api.graphqlUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${agent.token}` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${site.agent.token}` },
         body: JSON.stringify({ query: 'mutation($c: ID!) { addNote(chatId: $c, body: "Internal: customer is a VIP") { id } }', variables: { c: chatId } }),
       }).then((r) => r.json() as Promise<{ errors?: unknown }>);
       expect(note.errors).toBeUndefined();
@@ -86,10 +71,10 @@ describe('the site', () => {
       expect(text).not.toContain('VIP');
 
       // the route checks who asks: nobody, and another customer, get nothing
-      expect((await fetch(`${api.url}/transcripts/${chatId}`)).status).toBe(401);
-      const other = await registerCustomer(api, 'Robin Patel');
-      expect((await fetch(`${api.url}/transcripts/${chatId}`, { headers: { authorization: `Bearer ${other.token}` } })).status).toBe(403);
-      const forAgent = await fetch(`${api.url}/transcripts/${chatId}`, { headers: { authorization: `Bearer ${agent.token}` } });
+      expect((await fetch(`${site.api.url}/transcripts/${chatId}`)).status).toBe(401);
+      const other = await registerCustomer(site.api, 'Robin Patel');
+      expect((await fetch(`${site.api.url}/transcripts/${chatId}`, { headers: { authorization: `Bearer ${other.token}` } })).status).toBe(403);
+      const forAgent = await fetch(`${site.api.url}/transcripts/${chatId}`, { headers: { authorization: `Bearer ${site.agent.token}` } });
       expect([forAgent.status, (await forAgent.text()).includes('VIP')]).toEqual([200, false]);
     } finally {
       await context.close();

@@ -10,7 +10,7 @@ import { ArticlePages } from './article-pages';
   selector: 'parley-desk-articles',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [RouterLink],
-  styleUrl: './admin.css',
+  styleUrls: ['./admin.css', './admin-table.css'],
   template: `
     <main class="screen" aria-labelledby="articles-heading">
       <h1 id="articles-heading" tabindex="-1" i18n="@@desk.articles.heading">Knowledge-base articles</h1>

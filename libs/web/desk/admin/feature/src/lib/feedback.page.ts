@@ -10,7 +10,7 @@ type Column = 'TITLE' | 'HELPFUL' | 'NOT_HELPFUL';
   selector: 'parley-desk-article-feedback',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [RouterLink],
-  styleUrl: './admin.css',
+  styleUrls: ['./admin.css', './admin-table.css'],
   styles: `
     .sort { border: 0; background: none; padding: 0; font: inherit; font-weight: 700; color: var(--color-primary); text-decoration: underline; text-underline-offset: 0.15em; cursor: pointer; }
   `,

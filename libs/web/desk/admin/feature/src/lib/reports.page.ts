@@ -11,7 +11,7 @@ import {
   type AdminTeamReportQuery,
   type RangeProblem,
 } from '@parley/web/desk/admin/data-access';
-import { ReportChartComponent, type ChartSeries } from './report-chart.component';
+import { ReportFigureComponent, type ReportFigure } from './report-figure.component';
 
 type Report = AdminTeamReportQuery['teamReport'];
 type Day = Report['days'][number];
@@ -24,9 +24,9 @@ const AMBER = '#b45309';
 @Component({
   selector: 'parley-desk-reports',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [ReportChartComponent],
+  imports: [ReportFigureComponent],
   templateUrl: './reports.page.html',
-  styleUrls: ['./admin.css', './reports.page.css'],
+  styleUrls: ['./admin.css', './admin-table.css', './reports.page.css'],
 })
 export class ReportsPage {
   /** The first and last day shown (YYYY-MM-DD, both included), from the address: ?from=…&to=… */
@@ -49,44 +49,57 @@ export class ReportsPage {
   private readonly longDay = new Intl.DateTimeFormat(this.locale, { dateStyle: 'full', timeZone: 'UTC' });
 
   protected readonly labels = computed(() => (this.report()?.days ?? []).map((d) => this.dayLabel.format(new Date(`${d.date}T00:00:00Z`))));
-  protected readonly chatSeries = computed<ChartSeries[]>(() => {
-    const days = this.report()?.days ?? [];
+  /** The charts, each with its table: chats, response times, ratings. */
+  protected readonly figures = computed<ReportFigure[]>(() => {
+    const r = this.report();
+    if (!r) return [];
+    const [created, closed] = [$localize`:@@desk.reports.created:Chats created`, $localize`:@@desk.reports.closed:Chats closed`];
+    const [firstResponse, resolution] = [$localize`:@@desk.reports.firstResponse:Median first response`, $localize`:@@desk.reports.resolution:Median resolution`];
+    const [averageRating, ratings] = [$localize`:@@desk.reports.averageRating:Average rating`, $localize`:@@desk.reports.ratings:Ratings`];
+    const rows = (cells: (d: Day) => string[]) => r.days.map((d) => ({ date: d.date, day: this.dayName(d), cells: cells(d) }));
     return [
-      { label: $localize`:@@desk.reports.created:Chats created`, data: days.map((d) => d.chatsCreated), color: BLUE },
-      { label: $localize`:@@desk.reports.closed:Chats closed`, data: days.map((d) => d.chatsClosed), color: GREEN },
+      {
+        key: 'chats',
+        heading: $localize`:@@desk.reports.chatsPerDay:Chats per day`,
+        tableLabel: $localize`:@@desk.reports.chatsTable:Chats per day as a table`,
+        kind: 'bar',
+        series: [
+          { label: created, data: r.days.map((d) => d.chatsCreated), color: BLUE },
+          { label: closed, data: r.days.map((d) => d.chatsClosed), color: GREEN },
+        ],
+        summary: this.chatSummary(r),
+        yTitle: $localize`:@@desk.reports.chatsAxis:Chats`,
+        columns: [created, closed],
+        rows: rows((d) => [String(d.chatsCreated), String(d.chatsClosed)]),
+      },
+      {
+        key: 'times',
+        heading: $localize`:@@desk.reports.times:First response and resolution times`,
+        tableLabel: $localize`:@@desk.reports.timesTable:Response times as a table`,
+        kind: 'line',
+        series: [
+          { label: firstResponse, data: r.days.map((d) => toMinutes(d.medianFirstResponseSeconds)), color: BLUE },
+          { label: resolution, data: r.days.map((d) => toMinutes(d.medianResolutionSeconds)), color: AMBER },
+        ],
+        summary: $localize`:@@desk.reports.timeSummary:Response times per day, in minutes. Over the range: median first response ${this.duration(r.medianFirstResponseSeconds)}:firstResponse:, median resolution ${this.duration(r.medianResolutionSeconds)}:resolution:.`,
+        yTitle: $localize`:@@desk.reports.minutesAxis:Minutes`,
+        columns: [firstResponse, resolution],
+        rows: rows((d) => [this.duration(d.medianFirstResponseSeconds), this.duration(d.medianResolutionSeconds)]),
+      },
+      {
+        key: 'ratings',
+        heading: $localize`:@@desk.reports.ratingsHeading:Ratings`,
+        tableLabel: $localize`:@@desk.reports.ratingsTable:Ratings as a table`,
+        kind: 'line',
+        series: [{ label: averageRating, data: r.days.map((d) => d.averageRating), color: GREEN }],
+        summary: $localize`:@@desk.reports.ratingSummary:Average rating per day, 1 to 5. Over the range: ${this.rating(r.averageRating)}:average: from ${r.ratings}:ratings: ratings.`,
+        yTitle: $localize`:@@desk.reports.ratingAxis:Rating`,
+        yMax: 5,
+        columns: [averageRating, ratings],
+        rows: rows((d) => [this.rating(d.averageRating), String(d.ratings)]),
+      },
     ];
   });
-  protected readonly timeSeries = computed<ChartSeries[]>(() => {
-    const days = this.report()?.days ?? [];
-    return [
-      { label: $localize`:@@desk.reports.firstResponse:Median first response`, data: days.map((d) => toMinutes(d.medianFirstResponseSeconds)), color: BLUE },
-      { label: $localize`:@@desk.reports.resolution:Median resolution`, data: days.map((d) => toMinutes(d.medianResolutionSeconds)), color: AMBER },
-    ];
-  });
-  protected readonly ratingSeries = computed<ChartSeries[]>(() => {
-    const days = this.report()?.days ?? [];
-    return [{ label: $localize`:@@desk.reports.averageRating:Average rating`, data: days.map((d) => d.averageRating), color: GREEN }];
-  });
-  protected readonly chatSummary = computed(() => {
-    const r = this.report();
-    if (!r) return '';
-    const busiest = r.days.reduce<Day | null>((best, d) => (d.chatsCreated > (best?.chatsCreated ?? 0) ? d : best), null);
-    const total = $localize`:@@desk.reports.chatSummary:Chats per day: ${r.chatsCreated}:created: created and ${r.chatsClosed}:closed: closed over ${r.days.length}:days: days.`;
-    return busiest ? `${total} ${$localize`:@@desk.reports.busiest:Busiest day: ${this.longDay.format(new Date(`${busiest.date}T00:00:00Z`))}:day: with ${busiest.chatsCreated}:count: chats.`}` : total;
-  });
-  protected readonly timeSummary = computed(() => {
-    const r = this.report();
-    if (!r) return '';
-    return $localize`:@@desk.reports.timeSummary:Response times per day, in minutes. Over the range: median first response ${this.duration(r.medianFirstResponseSeconds)}:firstResponse:, median resolution ${this.duration(r.medianResolutionSeconds)}:resolution:.`;
-  });
-  protected readonly ratingSummary = computed(() => {
-    const r = this.report();
-    if (!r) return '';
-    return $localize`:@@desk.reports.ratingSummary:Average rating per day, 1 to 5. Over the range: ${this.rating(r.averageRating)}:average: from ${r.ratings}:ratings: ratings.`;
-  });
-  protected readonly minutesTitle = $localize`:@@desk.reports.minutesAxis:Minutes`;
-  protected readonly chatsTitle = $localize`:@@desk.reports.chatsAxis:Chats`;
-  protected readonly ratingTitle = $localize`:@@desk.reports.ratingAxis:Rating`;
 
   constructor() {
     effect(() => {
@@ -113,6 +126,12 @@ export class ReportsPage {
 
   protected rating(value: number | null): string {
     return value === null ? '—' : this.number.format(value);
+  }
+
+  private chatSummary(r: Report): string {
+    const busiest = r.days.reduce<Day | null>((best, d) => (d.chatsCreated > (best?.chatsCreated ?? 0) ? d : best), null);
+    const total = $localize`:@@desk.reports.chatSummary:Chats per day: ${r.chatsCreated}:created: created and ${r.chatsClosed}:closed: closed over ${r.days.length}:days: days.`;
+    return busiest ? `${total} ${$localize`:@@desk.reports.busiest:Busiest day: ${this.longDay.format(new Date(`${busiest.date}T00:00:00Z`))}:day: with ${busiest.chatsCreated}:count: chats.`}` : total;
   }
 
   protected dayName(day: Day): string {

@@ -1,17 +1,18 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, Injector, afterNextRender, computed, effect, inject, input, model, output, signal, untracked, viewChild, viewChildren } from '@angular/core';
 import { ActiveDescendantKeyManager } from '@angular/cdk/a11y';
-import { Subject, switchMap } from 'rxjs';
+import { Subject } from 'rxjs';
 import { LIMITS } from '@parley/shared/limits';
 import { describeError, toAppError } from '@parley/web/shared/data-access';
 import { AttachButtonComponent, PendingFilesComponent, filesOf } from '@parley/web/chat/ui';
-import { cannedQuery, type DeskConversation } from '@parley/web/desk/conversation/data-access';
+import { cannedQuery, cannedSuggestions, type DeskConversation } from '@parley/web/desk/conversation/data-access';
 import { TeamStore, type CannedReply } from '@parley/web/desk/inbox/data-access';
 import { CannedOptionDirective } from './canned-option.directive';
 
 /**
  * The agent's composer: reply or private note, canned replies found on the
- * server after "/" (a listbox driven by the CDK's key manager while focus
- * stays in the text), and files for the reply (button, paste, drop).
+ * server after "/" once typing pauses (a listbox driven by the CDK's key
+ * manager while focus stays in the text), and files for the reply (button,
+ * paste, drop).
  */
 @Component({
   selector: 'parley-desk-composer',
@@ -50,7 +51,7 @@ export class DeskComposerComponent {
   protected readonly uploading = computed(() => this.conversation().files.uploading());
 
   constructor() {
-    const found = this.lookups.pipe(switchMap((query) => (query === null ? [[]] : this.team.searchCanned(query)))).subscribe((replies) => this.canned.set(replies));
+    const found = cannedSuggestions(this.lookups, (query) => this.team.searchCanned(query)).subscribe((replies) => this.canned.set(replies));
     const moved = this.keys.change.subscribe(() => this.activeOption.set(this.keys.activeItem?.id() ?? null));
     inject(DestroyRef).onDestroy(() => {
       found.unsubscribe();

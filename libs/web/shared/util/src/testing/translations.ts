@@ -1,0 +1,128 @@
+// The one check every front end's translations go through, for its unit spec (Node only: it reads files).
+// The site and the widget load JSON catalogues at run time; the desk is built per language from XLIFF 1.2.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** The workspace's root: app folders are named from it (`apps/web`). */
+const ROOT = resolve(__dirname, '../../../../../..');
+
+/** One language's messages by id, as text with each placeholder written `{$NAME}`. */
+export interface Catalogue {
+  file: string;
+  locale: string;
+  messages: Record<string, string>;
+}
+
+export interface AppTranslations {
+  /** The extracted English source. */
+  source: Record<string, string>;
+  /** Every translation file found. */
+  catalogues: Catalogue[];
+}
+
+/** A placeholder in either format once read: `{$NAME}`, an ICU plural or select's variable, or JSON's interpolation. */
+const PLACEHOLDER = /\{\$\w+\}|\{?INTERPOLATION(?:_\d+)?\}?|VAR_PLURAL|VAR_SELECT/g;
+
+/** The placeholders a message carries, sorted (a translation may move them, not drop or add one). */
+export const placeholders = (text: string) => (text.match(PLACEHOLDER) ?? []).sort();
+
+const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as { locale: string; translations: Record<string, string> };
+
+/** A run-time translated app (`apps/web`): `src/locale/messages.json` (the source) and `public/i18n/<locale>.json`. */
+export function jsonTranslations(app: string): AppTranslations {
+  const appDir = resolve(ROOT, app);
+  const dir = join(appDir, 'public/i18n');
+  return {
+    source: readJson(join(appDir, 'src/locale/messages.json')).translations,
+    catalogues: readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+      .map((file) => {
+        const { locale, translations } = readJson(join(dir, file));
+        return { file, locale, messages: translations };
+      }),
+  };
+}
+
+const entities: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+/** XLIFF message text: each `<x id="NAME" …/>` as `{$NAME}`, entities decoded. */
+const xliffText = (xml: string) => xml.replace(/<x id="([^"]+)"[^>]*\/>/g, '{$$$1}').replace(/&(lt|gt|amp|quot|apos);/g, (_, name: string) => entities[name]);
+
+/** Every unit of an XLIFF 1.2 file: its source, and its target when it has one. */
+function readXliff(file: string): { locale: string | null; units: Map<string, { source: string; target: string | null }> } {
+  const xml = readFileSync(file, 'utf8');
+  const units = new Map<string, { source: string; target: string | null }>();
+  for (const [, id, body] of xml.matchAll(/<trans-unit id="([^"]+)"[^>]*>([\s\S]*?)<\/trans-unit>/g)) {
+    const source = /<source>([\s\S]*?)<\/source>/.exec(body);
+    const target = /<target(?:\s[^>]*)?>([\s\S]*?)<\/target>/.exec(body);
+    if (!source) throw new Error(`${file}: the unit ${id} has no source`);
+    if (units.has(id)) throw new Error(`${file}: the unit ${id} is there twice`);
+    units.set(id, { source: xliffText(source[1]), target: target ? xliffText(target[1]) : null });
+  }
+  return { locale: /target-language="([^"]+)"/.exec(xml)?.[1] ?? null, units };
+}
+
+/** A build-time translated app (`apps/desk`): `src/locale/messages.xlf` (the source) and `src/locale/messages.<locale>.xlf`. */
+export function xliffTranslations(app: string): AppTranslations {
+  const localeDir = resolve(ROOT, app, 'src/locale');
+  const source = Object.fromEntries([...readXliff(join(localeDir, 'messages.xlf')).units].map(([id, unit]) => [id, unit.source]));
+  const catalogues = readdirSync(localeDir)
+    .filter((f) => /^messages\.[\w-]+\.xlf$/.test(f))
+    .sort()
+    .map((file) => {
+      const { locale, units } = readXliff(join(localeDir, file));
+      const messages: Record<string, string> = {};
+      // a unit whose target is missing or empty counts as not translated
+      for (const [id, unit] of units) if (unit.target?.trim()) messages[id] = unit.target;
+      return { file, locale: locale ?? '', messages };
+    });
+  return { source, catalogues };
+}
+
+export interface TranslationRules {
+  /** What the suite names: "the site", "the desk". */
+  app: string;
+  /** The file names expected, one a locale (`fr.json`, `messages.fr.xlf`). */
+  files: string[];
+  /** The locale each file must declare, from its name. */
+  localeOf: (file: string) => string;
+  /** Messages whose translation may read as the English (a name, a word both languages share). */
+  sameAsSource?: readonly string[];
+}
+
+/** What is wrong with one catalogue, a line a problem: none once it translates every message and nothing else. */
+export function translationProblems(source: Record<string, string>, catalogue: Catalogue, rules: TranslationRules): string[] {
+  const problems: string[] = [];
+  const locale = rules.localeOf(catalogue.file);
+  if (catalogue.locale !== locale) problems.push(`declares the locale "${catalogue.locale}", not "${locale}"`);
+  for (const [id, text] of Object.entries(source)) {
+    const translated = catalogue.messages[id];
+    if (translated === undefined) {
+      problems.push(`${id}: not translated ("${text}")`);
+      continue;
+    }
+    const [want, have] = [placeholders(text), placeholders(translated)];
+    if (want.join() !== have.join()) problems.push(`${id}: placeholders ${have.join(' ') || 'none'} where the source has ${want.join(' ') || 'none'}`);
+    const words = /[a-z]{4,}/i.test(text.replace(PLACEHOLDER, ''));
+    if (translated === text && words && !(rules.sameAsSource ?? []).includes(id)) problems.push(`${id}: still the English ("${text}")`);
+  }
+  for (const id of Object.keys(catalogue.messages)) if (!(id in source)) problems.push(`${id}: no longer in the source`);
+  return problems;
+}
+
+/**
+ * The spec of an app's translations: every locale file is there, translates
+ * every source message and nothing else, keeps each message's placeholders,
+ * and leaves no English behind (but for the messages named).
+ */
+export function describeTranslations({ source, catalogues }: AppTranslations, rules: TranslationRules): void {
+  describe(`${rules.app} translations`, () => {
+    it(`exist for ${rules.files.join(', ')}`, () => {
+      expect(catalogues.map((c) => c.file)).toEqual([...rules.files].sort());
+    });
+
+    it.each(catalogues)('$file translates every message, keeping its placeholders', (catalogue) => {
+      expect(translationProblems(source, catalogue, rules)).toEqual([]);
+    });
+  });
+}
