@@ -273,6 +273,14 @@ describe('the desk at work', () => {
       await list.getByRole('option', { name: /Thank you for your patience!/ }).waitFor();
       await desk.page.keyboard.press('Tab');
       expect(await composer.inputValue()).toBe('Thank you for your patience!');
+
+      // Enter straight after the shortcut, before typing paused long enough for the list: the reply, not "/thanks" sent
+      await composer.fill('');
+      await desk.page.keyboard.type('/thanks');
+      await desk.page.keyboard.press('Enter');
+      await desk.page.waitForFunction(() => (document.querySelector('#desk-composer') as HTMLTextAreaElement | null)?.value === 'Thank you for your patience!');
+      const bodies = await gqlOk(api.graphqlUrl, 'query($id: ID!) { chat(id: $id) { messages(last: 50) { edges { node { body } } } } }', { id: chatId }, (await fresh(alex)).token);
+      expect(JSON.stringify(bodies)).not.toContain('/thanks');
     } finally {
       await desk.context.close();
       await adminDesk.context.close();

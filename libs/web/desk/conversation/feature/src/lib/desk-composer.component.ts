@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, Injector, afterNextRender, computed, effect, inject, input, model, output, signal, untracked, viewChild, viewChildren } from '@angular/core';
 import { ActiveDescendantKeyManager } from '@angular/cdk/a11y';
-import { Subject } from 'rxjs';
+import { Subject, take } from 'rxjs';
 import { LIMITS } from '@parley/shared/limits';
 import { describeError, toAppError } from '@parley/web/shared/data-access';
 import { AttachButtonComponent, PendingFilesComponent, filesOf } from '@parley/web/chat/ui';
@@ -100,7 +100,9 @@ export class DeskComposerComponent {
     }
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
-      this.send();
+      const query = this.noteMode() ? null : cannedQuery(this.conversation().draft());
+      if (query === null) this.send();
+      else this.pickFirstOrSend(query);
     } else if (event.key === 'Escape') {
       event.preventDefault();
       this.leave.emit();
@@ -113,6 +115,23 @@ export class DeskComposerComponent {
     const field = this.field().nativeElement;
     field.value = reply.body;
     field.focus();
+  }
+
+  /**
+   * Enter on "/shortcut" before the suggestions came (typing had not paused yet): the first match, as
+   * if the list had been open; the text as typed when nothing matches.
+   */
+  private pickFirstOrSend(query: string): void {
+    this.lookups.next(null);
+    const draft = this.conversation().draft();
+    this.team
+      .searchCanned(query)
+      .pipe(take(1))
+      .subscribe((replies) => {
+        if (this.conversation().draft() !== draft) return;
+        if (replies[0]) this.pick(replies[0]);
+        else this.send();
+      });
   }
 
   protected send(): void {
