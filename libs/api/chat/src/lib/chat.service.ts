@@ -334,6 +334,16 @@ export class ChatService {
     return true;
   }
 
+  /**
+   * Another domain changed these chats outside the chat domain's own writes
+   * (the visitor domain moved an anonymous visitor's chats to the identified
+   * customer): chatUpdated tells every subscriber who may see them now.
+   */
+  async chatsChanged(chatIds: readonly string[]): Promise<void> {
+    if (!chatIds.length) return;
+    for (const chat of await this.repository.findChats(chatIds)) await this.publishChat(chat);
+  }
+
   /** The attachments domain registers here at start (the same as `hooks.useAttachments`). */
   useAttachments(attachments: MessageAttachments): void {
     this.hooks.useAttachments(attachments);

@@ -255,6 +255,38 @@ describe('identifyVisitor', () => {
     expect(errorCode(await gql(api.graphqlUrl, REFRESH, { t: anonymous.refreshToken }))).toBe('UNAUTHENTICATED');
   });
 
+  it('tells chatUpdated subscribers of every moved chat: agents see its new customer, and so do the customer\'s other devices', async () => {
+    const agent = await createAgent(api);
+    const externalId = `host-user-${randomUUID()}`;
+    const otherDevice = await identify(externalId);
+    const sockets = [wsClient(api.wsUrl, agent.token), wsClient(api.wsUrl, otherDevice.token)];
+    try {
+      const UPDATED = `subscription { chatUpdated { id customer { id externalId anonymous } } }`;
+      const [inbox, device] = sockets.map((socket) => subscribe(socket, UPDATED));
+      // Both subscriptions are live once each has seen a chat of its own start.
+      const own = await startChat(otherDevice.token, 'from my laptop');
+      await device.waitFor(1, 10_000);
+      const anonymous = await startSession({ displayName: 'Guest' });
+      const moved = [await startChat(anonymous.token, 'first question'), await startChat(anonymous.token, 'second question')];
+      await inbox.waitFor(3, 10_000);
+      expect(device.values.map((c: any) => c.id)).toEqual([own.id]);
+
+      const identified = await identify(externalId, anonymous.token);
+      expect(identified.user.id).toBe(otherDevice.user.id);
+      const expected = moved.map((chat) => ({ id: chat.id, customer: { id: identified.user.id, externalId, anonymous: false } }));
+      await inbox.waitFor(5, 10_000);
+      expect(inbox.values.slice(3)).toEqual(expect.arrayContaining(expected));
+      await device.waitFor(3, 10_000);
+      expect(device.values.slice(1)).toEqual(expect.arrayContaining(expected));
+      // Each moved chat once, and nothing about other chats.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(inbox.values).toHaveLength(5);
+      expect(device.values).toHaveLength(3);
+    } finally {
+      await Promise.all(sockets.map((s) => s.dispose()));
+    }
+  });
+
   it('leaves a signed-in account and a visitor who never wrote as they are', async () => {
     const customer: Person = await registerCustomer(api);
     const own = await startChat(customer.token, 'my own chat');

@@ -1,6 +1,7 @@
 import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { defineModule, type RequestContext } from '@parley/api/core';
 import { AUTH_SERVICE, SESSION_SERVICE, TOKEN_SERVICE } from '@parley/api/auth';
+import { CHAT_SERVICE } from '@parley/api/chat';
 import { VisitorResolver, VisitorUserResolver } from './visitor.resolver';
 import { VisitorService, type VisitorDeps } from './visitor.service';
 import { WidgetSettingsEntity, WidgetSettingsResolver } from './widget-settings';
@@ -61,6 +62,8 @@ export const visitorModule = defineModule({
       limits,
       jwtSecret: config.jwtSecret,
       identitySecret: config.identitySecret,
+      // the chat domain is made after this one: asked for when a chat moves
+      chatsChanged: (chatIds) => services.get(CHAT_SERVICE).chatsChanged(chatIds),
     });
     // Every accepted token: a website visitor not stored yet is known by it (their first chat stores them).
     auth.onAuthenticated((viewer, token) => visitors.service.noteViewer(viewer, token));

@@ -87,14 +87,14 @@ export class VisitorRepository {
    * email the host gives replaces the stored one (the host knows its users).
    * When `anonymousId` names a stored anonymous visitor, their chats and
    * messages move to that customer and the visitor is deleted, in the same
-   * transaction.
+   * transaction. Answers the customer and the ids of the chats that moved.
    */
   async identify(
     externalId: string,
     displayName: string | null,
     email: string | null,
     anonymous: { id: string; sessionId?: string; sessionExpiresAt: Date } | null,
-  ): Promise<UserRow> {
+  ): Promise<{ user: UserRow; movedChatIds: string[] }> {
     const anonymousId = anonymous?.id ?? null;
     return inTransaction(this.dataSource, async (runner) => {
       const [user] = await queryRows<UserRow>(
@@ -105,6 +105,7 @@ export class VisitorRepository {
         [randomUUID(), email, displayName, externalId],
         runner,
       );
+      let movedChatIds: string[] = [];
       if (anonymousId && anonymousId !== user.id) {
         const [anonymous] = await queryRows<{ id: string }>(
           this.dataSource,
@@ -115,15 +116,16 @@ export class VisitorRepository {
         if (anonymous) {
           // A start retried with the same clientMessageId is idempotent per customer; a clash (never seen with
           // random ids) drops the moved chat's key rather than fail the sign-in.
-          await queryRows(
+          const moved = await queryRows<{ id: string }>(
             this.dataSource,
             `UPDATE chats c SET "customerId" = $2,
                "startClientMessageId" = CASE WHEN EXISTS (SELECT 1 FROM chats o WHERE o."customerId" = $2 AND o."startClientMessageId" = c."startClientMessageId")
                  THEN NULL ELSE c."startClientMessageId" END
-             WHERE c."customerId" = $1`,
+             WHERE c."customerId" = $1 RETURNING c.id`,
             [anonymousId, user.id],
             runner,
           );
+          movedChatIds = moved.map((row) => row.id);
           await queryRows(this.dataSource, `UPDATE messages SET "senderId" = $2 WHERE "senderId" = $1`, [anonymousId, user.id], runner);
           // The visitor's sessions stay on record, ended, under the customer: deleting them would make their tokens look never stored.
           await queryRows(
@@ -145,7 +147,7 @@ export class VisitorRepository {
           runner,
         );
       }
-      return user;
+      return { user, movedChatIds };
     });
   }
 

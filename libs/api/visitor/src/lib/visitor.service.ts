@@ -19,6 +19,8 @@ export interface VisitorDeps {
   limits: RateLimits;
   jwtSecret: Uint8Array;
   identitySecret?: Uint8Array;
+  /** Tells chatUpdated's subscribers of chats identifyVisitor moved (the chat domain, made after this one: looked up when needed). */
+  chatsChanged?: (chatIds: readonly string[]) => Promise<void>;
 }
 
 /**
@@ -59,7 +61,7 @@ export class VisitorService {
     const viewer = ctx.viewer;
     // Only an anonymous visitor's chats move; a signed-in account stays what it is.
     const anonymous = viewer && viewer.role === Role.CUSTOMER && (this.pendingByViewer.get(viewer) || (await this.isStoredAnonymous(viewer.id))) ? viewer : null;
-    const row = await this.repository.identify(
+    const { user: row, movedChatIds } = await this.repository.identify(
       input.externalId,
       input.displayName?.trim() || null,
       input.email?.trim() || null,
@@ -70,6 +72,8 @@ export class VisitorService {
     this.stored.delete(anonymous?.id ?? '');
     // Their name or email may have changed: every instance forgets what it kept of them.
     await userCacheOf(this.deps.dataSource).changed(row.id);
+    // Agents' inboxes (and the customer's other devices) show the moved chats under their customer now.
+    await this.deps.chatsChanged?.(movedChatIds);
     const user = User.from(row);
     const session = await this.deps.sessions.issue(user.id);
     const { token, expiresAt } = await this.deps.tokens.issueAccessToken(user, session.sessionId);
