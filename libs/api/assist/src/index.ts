@@ -8,3 +8,4 @@ export * from './lib/assist.resolver';
 export * from './lib/bot.service';
 export * from './lib/knowledge-files';
 export * from './lib/assist.module';
+export { articleChangeAnnouncer, type ArticleChangeAnnouncer } from './lib/known-articles';

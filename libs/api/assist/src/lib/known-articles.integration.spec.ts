@@ -4,7 +4,7 @@ import { LocalPubSub, RedisPubSub, type PubSub } from '@parley/api/core';
 import { createDataSource, runMigrations } from '@parley/api/database';
 import { createTestDatabase, type TestDatabase } from '@parley/api/testing';
 import { ArticleService } from './article.service';
-import { KnownArticles, type AssistTopics } from './known-articles';
+import { articleChangeAnnouncer, KnownArticles, type AssistTopics } from './known-articles';
 
 const REDIS_URL = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 
@@ -30,12 +30,16 @@ afterAll(async () => {
   await database?.drop();
 });
 
-function instance(pubsub: PubSub<AssistTopics>): Instance {
+function instance(pubsub: PubSub<AssistTopics>, now?: () => number): Instance {
   let reads = 0;
-  const known: KnownArticles = new KnownArticles(() => {
-    reads++;
-    return articles.hasArticles();
-  }, pubsub);
+  const known: KnownArticles = new KnownArticles(
+    () => {
+      reads++;
+      return articles.hasArticles();
+    },
+    pubsub,
+    now,
+  );
   const articles: ArticleService = new ArticleService(db, () => known.changed());
   return { articles, known, reads: () => reads };
 }
@@ -92,7 +96,7 @@ describe('whether there are articles (what startChat asks), read once per instan
   it('with REDIS_URL: two instances on their own Redis connections hear each other', async () => {
     const prefix = `parley-test-${randomBytes(4).toString('hex')}:`;
     const pubsubs = [new RedisPubSub<AssistTopics>(REDIS_URL, { prefix }), new RedisPubSub<AssistTopics>(REDIS_URL, { prefix })];
-    const [a, b] = pubsubs.map(instance);
+    const [a, b] = pubsubs.map((p) => instance(p));
     try {
       await Promise.all([a.known.ready(), b.known.ready()]);
       await twoInstances(a, b);
@@ -100,6 +104,28 @@ describe('whether there are articles (what startChat asks), read once per instan
       a.known.close();
       b.known.close();
       await Promise.all(pubsubs.map((p) => p.close()));
+    }
+  });
+
+  it('with REDIS_URL: kb:import, a process of its own, tells a running instance at once', async () => {
+    const prefix = `parley-test-${randomBytes(4).toString('hex')}:`;
+    const pubsub = new RedisPubSub<AssistTopics>(REDIS_URL, { prefix });
+    // A clock that stands still: the server never looks again by itself, so only the event can tell it.
+    const server = instance(pubsub, () => 0);
+    const announcer = articleChangeAnnouncer({ url: REDIS_URL, prefix });
+    try {
+      await server.known.ready();
+      await db.query('DELETE FROM articles');
+      expect(await server.known.has()).toBe(false);
+      // What kb:import runs: an ArticleService of its own, announcing through its own Redis connection.
+      await new ArticleService(db, () => announcer.changed()).importArticles([{ slug: `kb-${randomBytes(3).toString('hex')}`, title: 'Warranty', body: 'Two years.', tags: [] }]);
+      await until(async () => (await server.known.has()) === true);
+      expect(server.reads()).toBe(2);
+    } finally {
+      server.known.close();
+      await announcer.close();
+      await pubsub.close();
+      await db.query('DELETE FROM articles');
     }
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { PubSub } from '@parley/api/core';
+import { RedisPubSub, type PubSub } from '@parley/api/core';
 
 /** assist's live topic: the knowledge base gained or lost articles somewhere (any instance). */
 export interface AssistTopics extends Record<string, unknown> {
@@ -10,7 +10,7 @@ export interface AssistTopics extends Record<string, unknown> {
 export const ASSIST_TOPICS = ['articlesChanged'] as const;
 const ALL = 'all';
 
-/** A "no articles" answer is looked at again after this long: an import by `kb:import` into a running server's database publishes nothing. */
+/** A "no articles" answer is looked at again after this long: what reaches a server that shares no bus with `kb:import` (no REDIS_URL). */
 const EMPTY_RECHECK_MS = 30_000;
 
 interface Cached {
@@ -70,4 +70,26 @@ export class KnownArticles {
   private forget(): void {
     this.cached = null;
   }
+}
+
+/** How a process other than a server (kb:import) tells running servers that articles changed. */
+export interface ArticleChangeAnnouncer {
+  changed(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * With REDIS_URL, articlesChanged goes out on the servers' own bus (the same
+ * prefix), so each forgets at once what it knew. Without it there is no bus
+ * between processes: a server that knew of no articles looks again within
+ * EMPTY_RECHECK_MS, and one that knew of some still has some.
+ */
+export function articleChangeAnnouncer(redis: { url?: string; prefix: string }): ArticleChangeAnnouncer {
+  if (!redis.url) return { changed: async () => undefined, close: async () => undefined };
+  const pubsub = new RedisPubSub<AssistTopics>(redis.url, { prefix: redis.prefix });
+  const from = `import-${randomUUID()}`;
+  return {
+    changed: () => pubsub.publishConfirmed('articlesChanged', ALL, { from }),
+    close: () => pubsub.close(),
+  };
 }

@@ -48,6 +48,11 @@ export class RedisPubSub<Topics extends Record<string, unknown>> implements PubS
     this.publisher.publish(this.channel(topic, key), encode(payload)).catch((error: Error) => this.options.onError?.(error));
   }
 
+  /** As publish, resolving once Redis took it: for a short-lived process (kb:import) that exits right after. */
+  async publishConfirmed<K extends keyof Topics & string>(topic: K, key: string, payload: Topics[K]): Promise<void> {
+    await this.publisher.publish(this.channel(topic, key), encode(payload));
+  }
+
   subscribe<K extends keyof Topics & string>(topic: K, key: string, listener: Listener<Topics[K]>): () => void {
     const channel = this.channel(topic, key);
     let set = this.listeners.get(channel);
