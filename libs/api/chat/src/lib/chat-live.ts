@@ -1,4 +1,4 @@
-import { AsyncQueue, notFound, type DeliveryGate, type Viewer } from '@parley/api/core';
+import { AsyncQueue, notFound, Role, type DeliveryGate, type Viewer } from '@parley/api/core';
 import { assertCanView, canView } from './chat.access';
 import { ALL_CHATS, type ChatPubSub } from './chat.topics';
 import type { ChatRow, MessageRow, TypingPayload } from './chat.type';
@@ -17,12 +17,31 @@ export class ChatLive {
     return this.messages.open(viewer, chatId, afterSeq, delivery);
   }
 
-  /** chatUpdated: every chat for agents and admins, a customer's own chats for them. */
+  /**
+   * chatUpdated: every chat for agents and admins, a customer's own chats for
+   * them; a customer's also with each new message (their list's last message
+   * and unread mark, through one subscription). The chat is read as the event
+   * arrives, by the customer's own subscription, so the sender's path stays
+   * one statement; it goes through the same check and fields as any other.
+   */
   chatUpdates(viewer: Viewer): AsyncQueue<ChatRow> {
-    const queue = new AsyncQueue<ChatRow>(() => unsubscribe());
-    const unsubscribe = this.pubsub.subscribe('chatUpdated', ALL_CHATS, (chat) => {
-      if (canView(viewer, chat)) queue.push(chat);
-    });
+    const stops: Array<() => void> = [];
+    const queue = new AsyncQueue<ChatRow>(() => stops.forEach((stop) => stop()));
+    stops.push(
+      this.pubsub.subscribe('chatUpdated', ALL_CHATS, (chat) => {
+        if (canView(viewer, chat)) queue.push(chat);
+      }),
+    );
+    if (viewer.role === Role.CUSTOMER) {
+      stops.push(
+        this.pubsub.subscribe('chatActivity', viewer.id, ({ chatId }) => {
+          this.findChat(chatId).then(
+            (chat) => chat && canView(viewer, chat) && queue.push(chat),
+            () => undefined, // the next message or a reload brings it
+          );
+        }),
+      );
+    }
     return queue;
   }
 

@@ -408,6 +408,31 @@ describe('live updates over graphql-ws', () => {
     expect(otherSub.values).toHaveLength(0);
   });
 
+  it('tells a customer of each new message in their chats (one subscription for the whole list), and agents only of changes', async () => {
+    const FIELDS = `id status lastMessage { seq body kind }`;
+    const mine = subscribe(openSocket(customer.token), `subscription { chatUpdated { ${FIELDS} } }`);
+    const other = subscribe(openSocket(otherCustomer.token), `subscription { chatUpdated { ${FIELDS} } }`);
+    const inbox = subscribe(openSocket(agent.token), `subscription { chatUpdated { ${FIELDS} } }`);
+    await sleep(300);
+    const chatId = await startChat(api, customer, 'list test');
+    await acceptChat(api, agent, chatId);
+    await mine.waitFor(2);
+    await sendMessage(api, agent, chatId, 'A reply for the list');
+    await sendMessage(api, customer, chatId, 'And my answer');
+    const events = (await mine.waitFor(4)).filter((c: any) => c.id === chatId);
+    expect(events.map((c: any) => [c.status, c.lastMessage.kind, c.lastMessage.body])).toEqual([
+      ['QUEUED', 'CUSTOMER', 'list test'],
+      ['ACTIVE', 'SYSTEM', expect.any(String)],
+      ['ACTIVE', 'AGENT', 'A reply for the list'],
+      ['ACTIVE', 'CUSTOMER', 'And my answer'],
+    ]);
+    await sleep(200);
+    expect(mine.values).toHaveLength(4);
+    // Agents' inboxes get the chat's changes, not every message of every chat.
+    expect(inbox.values.filter((c: any) => c.id === chatId).map((c: any) => c.status)).toEqual(['QUEUED', 'ACTIVE']);
+    expect(other.values).toHaveLength(0);
+  });
+
   it('relays typing to the other side only', async () => {
     const chatId = await startChat(api, customer, 'typing test');
     await acceptChat(api, agent, chatId);

@@ -11,7 +11,7 @@ import type { ChatRow, MessageRow } from './chat.type';
 /** The chat service, for the domains built on chats (assist). */
 export const CHAT_SERVICE = new ServiceKey<ChatService>('chat service');
 
-const TOPICS: readonly (keyof ChatTopics & string)[] = ['messageAdded', 'chatUpdated', 'typingChanged'];
+const TOPICS: readonly (keyof ChatTopics & string)[] = ['messageAdded', 'chatUpdated', 'typingChanged', 'chatActivity'];
 
 /** Chats and their messages: the queue, state changes, paging and live delivery. */
 export const chatModule = defineModule({

@@ -77,16 +77,16 @@ function sendStatement(participant: 'customerId' | 'agentId', outbox: string | n
    ), bumped AS (
      UPDATE chats SET "lastSeq" = "lastSeq" + 1, "updatedAt" = now()
      WHERE id = $1 AND status <> $7 AND "${participant}" = $2 AND NOT EXISTS (SELECT 1 FROM existing)
-     RETURNING ${outbox ? CHAT_RETURNING : 'id, "lastSeq", status, "botActive"'}
+     RETURNING ${outbox ? CHAT_RETURNING : 'id, "lastSeq", status, "botActive", "customerId"'}
    ), inserted AS (
      INSERT INTO messages (id, "chatId", seq, kind, "senderId", body, "clientMessageId")
      SELECT $4, bumped.id, bumped."lastSeq", $5, $2, $6, $3 FROM bumped
      RETURNING ${MESSAGE_RETURNING}
    )${outbox ? `, ${outbox}` : ''}
-   SELECT 'inserted' AS outcome, inserted.*, bumped.status AS "chatStatus", bumped."botActive" AS "chatBotActive"
+   SELECT 'inserted' AS outcome, inserted.*, bumped.status AS "chatStatus", bumped."botActive" AS "chatBotActive", bumped."customerId" AS "chatCustomerId"
      FROM inserted, bumped
    UNION ALL
-   SELECT 'existing' AS outcome, existing.*, NULL::chat_status, NULL::boolean FROM existing`;
+   SELECT 'existing' AS outcome, existing.*, NULL::chat_status, NULL::boolean, NULL::uuid FROM existing`;
 }
 const SEND = { customerId: sendStatement('customerId'), agentId: sendStatement('agentId') };
 /** The send statements with an outbox part, built once per distinct part (one, in practice). */
@@ -99,7 +99,7 @@ function sendStatementsWith(outbox: string): { customerId: string; agentId: stri
 
 /** What the one-statement send found: a new message (with its chat's state), the stored one for a repeated id, or nothing. */
 export type SendOutcome =
-  | { outcome: 'inserted'; message: MessageRow; chat: Pick<ChatRow, 'status' | 'botActive'> }
+  | { outcome: 'inserted'; message: MessageRow; chat: Pick<ChatRow, 'status' | 'botActive' | 'customerId'> }
   | { outcome: 'existing'; message: MessageRow }
   | null;
 
@@ -300,7 +300,7 @@ export class ChatRepository {
     /** A data-modifying CTE over `inserted` and `bumped` that records the message in the outbox (ChatEvents.sendStatementPart). */
     outbox: string | null = null,
   ): Promise<SendOutcome> {
-    type Row = MessageRow & { outcome: 'inserted' | 'existing'; chatStatus: ChatStatus | null; chatBotActive: boolean | null };
+    type Row = MessageRow & { outcome: 'inserted' | 'existing'; chatStatus: ChatStatus | null; chatBotActive: boolean | null; chatCustomerId: string | null };
     const statements = outbox ? sendStatementsWith(outbox) : SEND;
     const [row] = await this.rows<Row>(statements[participant], [
       input.chatId,
@@ -312,9 +312,9 @@ export class ChatRepository {
       ChatStatus.CLOSED,
     ]);
     if (!row) return null;
-    const { outcome, chatStatus, chatBotActive, ...message } = row;
+    const { outcome, chatStatus, chatBotActive, chatCustomerId, ...message } = row;
     return outcome === 'inserted'
-      ? { outcome, message, chat: { status: chatStatus as ChatStatus, botActive: chatBotActive as boolean } }
+      ? { outcome, message, chat: { status: chatStatus as ChatStatus, botActive: chatBotActive as boolean, customerId: chatCustomerId as string } }
       : { outcome, message };
   }
 

@@ -253,6 +253,7 @@ export class ChatService {
     if (sent.outcome === 'inserted') {
       if (outbox) this.events.committed(sent.message.chatId);
       await this.messages.publish(sent.message);
+      await this.publishActivity(sent.chat.customerId, sent.message.chatId);
       // The chat's state comes along, so listeners (the bot) need not read it again.
       this.hooks.messageSent(sent.message, sent.chat);
     }
@@ -314,15 +315,17 @@ export class ChatService {
    * (checked under the row lock, so no reply lands after a handover); null otherwise.
    */
   async appendBotMessage(chatId: string, body: string): Promise<MessageRow | null> {
+    let customerId = '';
     const message = await this.repository.appendMessage(
       chatId,
       { status: [ChatStatus.QUEUED], botActive: true },
       { kind: MessageKind.BOT, senderId: null, body, clientMessageId: null },
-      this.recordMessage,
+      (runner, chat, stored) => ((customerId = chat.customerId), this.recordMessage(runner, chat, stored)),
     );
     if (typeof message === 'string') return null;
     this.events.committed(chatId);
     await this.messages.publish(message);
+    await this.publishActivity(customerId, chatId);
     return message;
   }
 
@@ -371,6 +374,7 @@ export class ChatService {
     if (message === 'duplicate') return (await this.repository.findByClientId(chat.id, viewer.id, content.clientMessageId as string)) as MessageRow;
     this.events.committed(chat.id);
     await this.messages.publish(message);
+    await this.publishActivity(chat.customerId, chat.id);
     this.hooks.messageSent(message);
     return message;
   }
@@ -387,6 +391,11 @@ export class ChatService {
 
   private async displayName(userId: string): Promise<string> {
     return (await displayNameOf(this.dataSource, userId)) ?? 'Someone';
+  }
+
+  /** A new message in a customer's chat: their chatUpdated shows the chat again (changes of state go through publishChat). */
+  private publishActivity(customerId: string, chatId: string): Promise<void> {
+    return this.pubsub.publish('chatActivity', customerId, { chatId });
   }
 
   private async publishChat(chat: ChatRow): Promise<void> {

@@ -1,11 +1,17 @@
 import type { PubSub } from '@parley/api/core';
 import type { ChatRow, MessageRow, TypingPayload } from './chat.type';
 
-/** The live topics of the chat domain; messageAdded and typingChanged are keyed by chat id, chatUpdated by ALL_CHATS. */
+/**
+ * The live topics of the chat domain; messageAdded and typingChanged are
+ * keyed by chat id, chatUpdated by ALL_CHATS, chatActivity by the chat's
+ * customer.
+ */
 export interface ChatTopics extends Record<string, unknown> {
   messageAdded: MessageRow;
   chatUpdated: ChatRow;
   typingChanged: TypingPayload;
+  /** A chat of this customer has a new message: their chatUpdated shows it (one subscription keeps their whole list current). */
+  chatActivity: { chatId: string };
 }
 
 export const ALL_CHATS = 'all';

@@ -63,6 +63,14 @@ describe('private notes never reach a customer', () => {
     await new Promise((r) => model?.close(r));
   });
 
+  const until = async (condition: () => boolean, timeoutMs = 10_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!condition()) {
+      if (Date.now() > deadline) throw new Error('timed out waiting');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+
   const note = (chatId: string, body: string) =>
     gqlOk(api.graphqlUrl, `mutation($c: ID!, $b: String!) { addNote(chatId: $c, body: $b) { id } }`, { c: chatId, b: body }, agent.token);
 
@@ -94,8 +102,18 @@ describe('private notes never reach a customer', () => {
     await gqlOk(api.graphqlUrl, `mutation($c: ID!, $l: [String!]!) { setChatLabels(chatId: $c, labels: $l) { id } }`, { c: chatId, l: [LABEL] }, agent.token);
     await sendMessage(api, agent, chatId, 'Happy to help with the return.');
     await live.waitFor(8, 10_000);
+    // chatUpdated comes to the customer with every message too: the bot's, the agent's reply (and a note added after it).
+    await note(chatId, `After the reply: ${SECRET}`);
     await gqlOk(api.graphqlUrl, `mutation($c: ID!) { closeChat(chatId: $c) { id } }`, { c: chatId }, agent.token);
-    await updates.waitFor(3, 5000);
+    const lastKinds = () => (updates.values as Array<{ lastMessage: { kind: string; body: string } | null }>).map((c) => c.lastMessage);
+    await until(() => lastKinds().some((m) => m?.kind === 'SYSTEM' && /closed/i.test(m.body)));
+    expect(lastKinds()).toEqual(
+      expect.arrayContaining([
+        { kind: 'BOT', body: expect.any(String) },
+        { kind: 'CUSTOMER', body: 'I want to talk to a person please' },
+        { kind: 'AGENT', body: 'Happy to help with the return.' },
+      ]),
+    );
     await notes.ended;
     seen.push(live.values, live.errors, updates.values, updates.errors, notes.values);
     // noteAdded refuses customers outright.

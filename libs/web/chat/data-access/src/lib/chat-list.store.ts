@@ -1,9 +1,8 @@
 import { Injectable, computed, inject, signal } from '@angular/core';
 import { Observable, Subject, Subscription, catchError, map, tap, throwError } from 'rxjs';
-import { OWN_STREAM, RealtimeConnection, toAppError, type AppError } from '@parley/web/shared/data-access';
+import { RealtimeConnection, toAppError, type AppError } from '@parley/web/shared/data-access';
 import {
   ChatUpdatedGQL,
-  MessageAddedGQL,
   MyChatsGQL,
   StartChatGQL,
   type ChatMessageFragment,
@@ -13,8 +12,10 @@ import {
 const PAGE_SIZE = 20;
 
 /**
- * The customer's chats, most recently active first, kept current by the
- * chatUpdated subscription and by the messages the open conversation sees.
+ * The customer's chats, most recently active first, kept current by one
+ * chatUpdated subscription (the server sends a customer's chat again with
+ * each new message, so the last message and the unread mark follow every
+ * chat through it) and by the messages the open conversation sees.
  */
 @Injectable({ providedIn: 'root' })
 export class ChatListStore {
@@ -22,10 +23,6 @@ export class ChatListStore {
   private readonly startChatGql = inject(StartChatGQL);
   private readonly chatUpdated = inject(ChatUpdatedGQL);
   private readonly realtime = inject(RealtimeConnection);
-  private readonly messageAdded = inject(MessageAddedGQL);
-  /** Open chats followed message by message (for their last message and the unread mark). */
-  private readonly followed = new Map<string, Subscription>();
-  private live: Subscription | null = null;
   /** Chats with a reply from the team the customer has not looked at yet. */
   private readonly unreadSignal = signal<ReadonlySet<string>>(new Set());
   readonly unread = this.unreadSignal.asReadonly();
@@ -62,8 +59,6 @@ export class ChatListStore {
     );
     // chatUpdated is not replayed: after a lost socket, catch up by reloading
     live.add(this.realtime.reconnected.subscribe(() => this.load()));
-    live.add(() => this.unfollowAll());
-    this.live = live;
     return live;
   }
 
@@ -75,41 +70,13 @@ export class ChatListStore {
     this.unreadSignal.set(next);
   }
 
-  /** Follows every open chat's new messages (chatUpdated tells of status changes only), and stops following closed ones. */
-  private follow(): void {
-    if (!this.live || this.live.closed) return;
-    const open = new Map(this.chatsSignal().filter((c) => c.status !== 'CLOSED').map((c) => [c.id, c]));
-    for (const [id, sub] of this.followed) {
-      if (!open.has(id)) {
-        sub.unsubscribe();
-        this.followed.delete(id);
-      }
+  /** A newer last message from the team (an agent, the bot) in a chat not on screen: a reply to look at. */
+  private noteUnread(before: ChatSummaryFragment | undefined, after: ChatSummaryFragment): void {
+    const last = after.lastMessage;
+    if (!before || !last || (before.lastMessage && before.lastMessage.seq >= last.seq)) return;
+    if ((last.kind === 'AGENT' || last.kind === 'BOT') && this.onScreen() !== after.id && !this.unreadSignal().has(after.id)) {
+      this.unreadSignal.set(new Set(this.unreadSignal()).add(after.id));
     }
-    for (const chat of open.values()) {
-      if (this.followed.has(chat.id)) continue;
-      let afterSeq = chat.lastMessage?.seq ?? 0;
-      const sub = this.realtime
-        .resilient(() => this.messageAdded.subscribe({ variables: { chatId: chat.id, afterSeq }, context: OWN_STREAM }))
-        .subscribe({
-          next: (result) => {
-            const message = result.data?.messageAdded;
-            if (!message) return;
-            afterSeq = Math.max(afterSeq, message.seq);
-            this.noteMessage(message);
-            if ((message.kind === 'AGENT' || message.kind === 'BOT') && this.onScreen() !== message.chatId) {
-              this.unreadSignal.set(new Set(this.unreadSignal()).add(message.chatId));
-            }
-          },
-          error: () => undefined, // a rejected session is handled by the session itself
-        });
-      this.followed.set(chat.id, sub);
-    }
-  }
-
-  private unfollowAll(): void {
-    for (const sub of this.followed.values()) sub.unsubscribe();
-    this.followed.clear();
-    this.live = null;
   }
 
   load(): void {
@@ -123,10 +90,13 @@ export class ChatListStore {
           this.loaded.set(true);
           if (!page) return;
           this.error.set(null);
-          this.chatsSignal.set(sortChats(page.edges.map((e) => e.node)));
+          const before = this.chatsSignal();
+          const chats = page.edges.map((e) => e.node);
+          // a reload after a lost socket: replies that came meanwhile are marked too
+          for (const chat of chats) this.noteUnread(before.find((c) => c.id === chat.id), chat);
+          this.chatsSignal.set(sortChats(chats));
           this.hasMore.set(page.pageInfo.hasNextPage);
           this.endCursor = page.pageInfo.endCursor;
-          this.follow();
         },
         error: (e: unknown) => {
           this.loading.set(false);
@@ -173,6 +143,7 @@ export class ChatListStore {
   }
 
   upsert(chat: ChatSummaryFragment, announce = true): void {
+    this.noteUnread(this.find(chat.id), chat);
     this.chatsSignal.update((list) => {
       const existing = list.find((c) => c.id === chat.id);
       // keep the newest last message we know of (the summary may be older than the live stream)
@@ -182,7 +153,6 @@ export class ChatListStore {
           : chat;
       return sortChats([...list.filter((c) => c.id !== chat.id), merged]);
     });
-    this.follow();
     if (announce) this.updatesSubject.next(chat);
   }
 
@@ -197,7 +167,6 @@ export class ChatListStore {
   }
 
   reset(): void {
-    this.unfollowAll();
     this.unreadSignal.set(new Set());
     this.chatsSignal.set([]);
     this.loaded.set(false);
