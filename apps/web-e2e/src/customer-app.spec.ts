@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page, Route } from 'playwright-core';
 import {
   acceptChat,
   createAgent,
@@ -216,6 +216,60 @@ describe('the customer web app', () => {
     const stored = await allMessages(api, agent, chatId);
     const shown = await page.$$eval('li[data-seq]', (els) => els.map((el) => Number(el.getAttribute('data-seq'))));
     expect(shown).toEqual(stored.map((m) => m.seq));
+  });
+
+  it('turns the customer’s own message in flight when the socket drops into one sent bubble once it is back', async () => {
+    const page = customerPage;
+    const cutSockets = () =>
+      page.evaluate(() => {
+        for (const s of (window as unknown as { __parleySockets?: WebSocket[] }).__parleySockets ?? []) s.close(4000, 'cut by test');
+      });
+    const sentBubbles = (text: string) =>
+      page.evaluate(
+        (t) => Array.from(document.querySelectorAll('li.message[data-state="sent"] .bubble')).filter((el) => el.textContent?.trim() === t).length,
+        text,
+      );
+    const composer = page.getByLabel('Your message');
+    // Each first send of these bodies hangs as on a dead connection: one never reaches the server, the other does but its answer never comes back.
+    const lost = 'Sent as the connection dropped';
+    const unanswered = 'Stored, but the answer got lost';
+    const held: Route[] = [];
+    let reachedServer = false;
+    await page.route('**/graphql', async (route) => {
+      const post = route.request().method() === 'POST' ? (route.request().postDataJSON() as { operationName?: string; variables?: { input?: { body?: string } } }) : null;
+      const body = post?.operationName === 'SendMessage' ? post.variables?.input?.body : undefined;
+      if ((body !== lost && body !== unanswered) || held.some((r) => r.request().postData() === route.request().postData())) return route.fallback();
+      held.push(route);
+      if (body === unanswered) {
+        await route.fetch();
+        reachedServer = true;
+      }
+    });
+    try {
+      for (const body of [lost, unanswered]) {
+        await composer.fill(body);
+        await composer.press('Enter');
+        await page.locator('li.message[data-state="sending"] .bubble', { hasText: body }).waitFor();
+        while (body === unanswered && !reachedServer) await page.waitForTimeout(50);
+        await cutSockets();
+        await page.waitForFunction(
+          (t) => Array.from(document.querySelectorAll('li.message[data-state="sent"] .bubble')).some((el) => el.textContent?.trim() === t),
+          body,
+          { timeout: 20_000 },
+        );
+        expect(await sentBubbles(body)).toBe(1);
+        expect(await countBubbles(page, body)).toBe(1);
+        expect(await page.locator('li.message[data-state="sending"]').count()).toBe(0);
+      }
+      const stored = await allMessages(api, agent, chatId);
+      expect(stored.filter((m) => m.body === lost)).toHaveLength(1);
+      expect(stored.filter((m) => m.body === unanswered)).toHaveLength(1);
+      const shown = await page.$$eval('li[data-seq]', (els) => els.map((el) => Number(el.getAttribute('data-seq'))));
+      expect(shown).toEqual(stored.map((m) => m.seq));
+    } finally {
+      await page.unroute('**/graphql');
+      for (const route of held) await route.abort().catch(() => undefined);
+    }
   });
 
   it('shows the list of chats, and lets the customer end a conversation', async () => {

@@ -5,7 +5,7 @@ import { describeError, toAppError, type AppError, type RealtimeConnection } fro
 import { newClientId } from '@parley/web/shared/util';
 import type { MessageAttachmentFragment, MessageKind } from '../generated/graphql';
 import { addPending, hasConfirmed, lastSeq, mergeMessages, removePending, toTimeline, updatePending, type LoggedMessage, type MessageLog } from './message-log';
-import { retrySend } from './send-retry';
+import { sendWithRetry } from './send-retry';
 import { TypingNotifier } from './typing-notifier';
 import { TypingPeople } from './typing-people';
 
@@ -108,6 +108,8 @@ export class LiveConversation<M extends LiveMessage, S> {
 
   private readonly live = new Subscription();
   private olderCursor: string | null = null;
+  /** Sends that failed for want of a connection: sent again once the socket is back. */
+  private readonly offlineFailures = new Set<string>();
 
   constructor(
     readonly chatId: string,
@@ -230,6 +232,12 @@ export class LiveConversation<M extends LiveMessage, S> {
     );
     // status changes are not replayed: after a lost socket, read the chat again
     this.live.add(realtime.reconnected.subscribe(() => this.refreshSummary()));
+    // and what failed for want of a connection goes now
+    this.live.add(
+      realtime.reconnected.subscribe(() => {
+        for (const p of this.log().pending) if (p.state === 'failed' && this.offlineFailures.has(p.clientMessageId)) this.retry(p.clientMessageId);
+      }),
+    );
   }
 
   private receive(message: M): void {
@@ -266,16 +274,18 @@ export class LiveConversation<M extends LiveMessage, S> {
       this.log.update((log) => removePending(log, clientMessageId));
       return;
     }
+    this.offlineFailures.delete(clientMessageId);
+    const input = { chatId: this.chatId, body, clientMessageId, ...(attachmentIds?.length ? { attachmentIds } : {}) };
     this.live.add(
-      this.transport
-        .send({ chatId: this.chatId, body, clientMessageId, ...(attachmentIds?.length ? { attachmentIds } : {}) })
-        .pipe(retrySend())
+      // the socket back after a loss: the send goes (again) at once, under the same clientMessageId
+      sendWithRetry(() => this.transport.send(input), this.transport.realtime.reconnected)
         .subscribe({
           next: (message) => {
             if (message) this.receive(message);
           },
           error: (e: unknown) => {
             const error = toAppError(e);
+            if (error.code === 'NETWORK') this.offlineFailures.add(clientMessageId);
             if (error.code === 'UNAUTHENTICATED' && this.hooks.keepUnsent) {
               this.hooks.keepUnsent(body);
               this.log.update((log) => removePending(log, clientMessageId));
