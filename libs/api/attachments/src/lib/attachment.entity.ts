@@ -1,5 +1,4 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { UserEntity } from '@parley/api/auth';
 import { ChatEntity, MessageEntity } from '@parley/api/chat';
 
 /** An uploaded file: pending (no message yet) until a message of its uploader names it. */
@@ -10,12 +9,13 @@ export class AttachmentEntity {
   @PrimaryColumn('uuid')
   id: string;
 
+  /**
+   * Who uploaded it. No foreign key on purpose: a website visitor may upload
+   * before their first message stores them (their id is in their token only),
+   * and an upload no message names expires within a day whoever made it.
+   */
   @Column('uuid')
   uploaderId: string;
-
-  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'uploaderId' })
-  uploader?: UserEntity;
 
   @Column('uuid', { nullable: true })
   chatId: string | null;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import type { DataSource, QueryRunner } from 'typeorm';
 import DataLoader from 'dataloader';
-import { forbidden, isUuid, notFound, Role, RateLimits, type Viewer } from '@parley/api/core';
+import { isUuid, notFound, Role, RateLimits, type Viewer } from '@parley/api/core';
 import type { AttachmentsConfig } from '@parley/api/config';
 import { inTransaction } from '@parley/api/database';
 import { defineQueue, type JobQueue } from '@parley/api/jobs';
@@ -72,8 +72,8 @@ export class AttachmentService implements MessageAttachments {
 
   /** Before any byte is read: the upload rate, and (customers) the day's bytes. */
   async admit(viewer: Viewer): Promise<void> {
-    // A website visitor is stored with their first chat: the first message goes without files.
-    if (viewer.unstored) throw forbidden('Start the conversation before sending files.');
+    // A website visitor not stored yet (Viewer.unstored) may upload too: their id is their token's, their first
+    // message (which stores them) names the files, and files no message names expire like anyone's.
     await this.limits.consume('uploadPerUser', viewer.id);
     if (viewer.role === Role.CUSTOMER) await this.checkQuota(viewer.id, 0);
   }

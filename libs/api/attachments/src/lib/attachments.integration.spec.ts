@@ -255,6 +255,34 @@ function attachmentSuite(options: SuiteOptions): void {
     );
   });
 
+  it("takes a new website visitor's files before their first message, storing nothing of them until it names the files", async () => {
+    const SESSION = `mutation { startVisitorSession { token user { id } } }`;
+    const users = () => count(api, 'SELECT count(*) FROM users');
+    const before = await users();
+    const [writer, silent] = [(await gqlOk(api.graphqlUrl, SESSION))['startVisitorSession'], (await gqlOk(api.graphqlUrl, SESSION))['startVisitorSession']];
+    const photo = await photoWithGps();
+    const first = await upload(api, writer.token, photo, 'first.jpg');
+    const left = await upload(api, silent.token, PDF, 'never-sent.pdf');
+    expect([first.status, left.status]).toEqual([201, 201]);
+    // Uploading is not writing: neither visitor is stored.
+    expect(await users()).toBe(before);
+    expect((await download(api, writer.token, `/uploads/${first.body['id']}`)).status).toBe(200);
+    expect((await download(api, silent.token, `/uploads/${first.body['id']}`)).status).toBe(404);
+    expect((await download(api, otherCustomer.token, `/uploads/${left.body['id']}`)).status).toBe(404);
+
+    // The first message names the file: the visitor is stored with it, and the file is the message's.
+    const chat = (await gqlOk(api.graphqlUrl, START, { input: { message: 'see the photo', attachmentIds: [first.body['id']] } }, writer.token))['startChat'];
+    expect(chat.lastMessage.attachments.map((a: { id: string }) => a.id)).toEqual([first.body['id']]);
+    expect(await users()).toBe(before + 1);
+    expect((await download(api, agent.token, `/uploads/${first.body['id']}`)).status).toBe(200);
+
+    // The one who never wrote leaves nothing once their upload's time is up.
+    await eventually(async () => (await count(api, 'SELECT count(*) FROM attachments WHERE id = $1', [left.body['id']])) === 0, 30_000);
+    expect(await options.holds(api, left.body['id'])).toBe(false);
+    expect(await users()).toBe(before + 1);
+    expect(await count(api, `SELECT count(*) FROM users WHERE id = $1`, [silent.user.id])).toBe(0);
+  }, 45_000);
+
   it('deletes an upload no message named once its time is up (a job on the queue), and keeps sent ones', async () => {
     const photo = await photoWithGps();
     const unsent = (await upload(api, customer.token, photo, 'forgotten.jpg')).body['id'];

@@ -13,6 +13,7 @@ import { WidgetSettings1796327760075 } from './1796327760075-WidgetSettings';
 import { ChatActivity1796327784519 } from './1796327784519-ChatActivity';
 import { ChatReleases1796336588281 } from './1796336588281-ChatReleases';
 import { WebhookSecretSealed1796336899485 } from './1796336899485-WebhookSecretSealed';
+import { AttachmentUploaderUnstored1796350672569 } from './1796350672569-AttachmentUploaderUnstored';
 
 /** Every migration, oldest first. Never edit one that has landed; generate a new one. */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   ChatActivity1796327784519,
   ChatReleases1796336588281,
   WebhookSecretSealed1796336899485,
+  AttachmentUploaderUnstored1796350672569,
 ];
