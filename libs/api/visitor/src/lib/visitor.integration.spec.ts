@@ -102,6 +102,23 @@ describe('startVisitorSession', () => {
     expect(errorCode(login)).toBe('UNAUTHENTICATED');
   });
 
+  it('renews a visitor who has not written yet with the details given later, as the same visitor; a stored one gets a new session', async () => {
+    const before = await userCount();
+    const first = await startSession();
+    // Without a token: someone new.
+    expect((await startSession({ displayName: 'Robin' })).user.id).not.toBe(first.user.id);
+    // With their own token: the same visitor, the new details, still not stored.
+    const renewed = (await gqlOk(api.graphqlUrl, START_SESSION, { input: { displayName: 'Robin', email: 'robin@example.com' } }, first.token))['startVisitorSession'];
+    expect(renewed.user).toMatchObject({ id: first.user.id, displayName: 'Robin', email: 'robin@example.com', anonymous: true });
+    expect(await userCount()).toBe(before);
+    const chat = await startChat(renewed.token, 'hello with my details');
+    expect(chat.customer).toMatchObject({ id: first.user.id, displayName: 'Robin', email: 'robin@example.com' });
+    // Once stored, asking again starts someone new rather than changing who wrote.
+    const later = (await gqlOk(api.graphqlUrl, START_SESSION, { input: { displayName: 'Someone else' } }, renewed.token))['startVisitorSession'];
+    expect(later.user.id).not.toBe(first.user.id);
+    expect(await stored(first.user.id)).toMatchObject({ displayName: 'Robin' });
+  });
+
   it('works over WebSocket before the visitor is stored: live updates, and a first chat started on the socket', async () => {
     const session = await startSession({ displayName: 'Socket' });
     const ws = wsClient(api.wsUrl, session.token);

@@ -11,13 +11,13 @@ export class VisitorResolver {
   @Public()
   @Mutation(() => AuthPayload, {
     description:
-      'Anyone: starts a session for an anonymous website visitor, a CUSTOMER with no email and no password. The returned tokens are the visitor\'s only credential.',
+      "Anyone: starts a session for an anonymous website visitor, a CUSTOMER with no email and no password. The returned tokens are the visitor's only credential. Called with the token of a visitor who has not written yet (files picked before the first message), it renews that same visitor with the name and email given now; their uploads stay theirs.",
   })
   startVisitorSession(
     @Arg('input', () => VisitorSessionInput, { nullable: true }) input: VisitorSessionInput | null,
     @Ctx() ctx: RequestContext,
   ): Promise<AuthPayload> {
-    return this.visitors.startSession(input, ctx.ip);
+    return this.visitors.startSession(input, ctx.ip, ctx.viewer);
   }
 
   @Public()

@@ -26,7 +26,8 @@ export interface VisitorDeps {
 /**
  * Website visitors. An anonymous visitor exists only in their tokens until
  * they first write (startChat stores them), so visitors who never write leave
- * nothing behind. identifyVisitor signs in the host's own users, one customer
+ * nothing behind (files they uploaded expire unsent within a day, as anyone's;
+ * an upload stores no one). identifyVisitor signs in the host's own users, one customer
  * per externalId, and takes an anonymous visitor's chats along.
  */
 export class VisitorService {
@@ -44,11 +45,15 @@ export class VisitorService {
     this.visitorTokens = new VisitorTokens(deps.jwtSecret);
   }
 
-  async startSession(input: VisitorSessionInput | null | undefined, ip = 'unknown'): Promise<AuthPayload> {
+  async startSession(input: VisitorSessionInput | null | undefined, ip = 'unknown', viewer: Viewer | null = null): Promise<AuthPayload> {
     await this.deps.limits.consume('visitorSessionPerIp', ip);
+    // A visitor who has not written yet asks again (the widget started them for a file, then they filled in the
+    // pre-chat fields): the same visitor and session, with the details given now, so their uploads stay theirs.
+    const pending = viewer ? this.pendingByViewer.get(viewer) : null;
+    const again = pending && !this.stored.has(pending.id) && !(await this.repository.findUser(pending.id)) ? pending : null;
     const visitor: PendingVisitor = {
-      id: randomUUID(),
-      sessionId: randomUUID(),
+      id: again?.id ?? randomUUID(),
+      sessionId: again?.sessionId ?? randomUUID(),
       displayName: input?.displayName?.trim() || DEFAULT_NAME,
       email: input?.email?.trim() || null,
     };
