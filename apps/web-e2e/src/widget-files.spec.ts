@@ -108,8 +108,8 @@ describe('files in the website widget', () => {
     const context = await newContext();
     try {
       const { page, frame } = await openWidget(context);
-      // a new visitor's first message: words only (the API takes files once the visitor is stored with a chat)
-      expect(await frame.getByRole('button', { name: 'Attach files' }).count()).toBe(0);
+      // files are offered from the first message on (the next test sends one with it)
+      await frame.getByRole('button', { name: 'Attach files' }).waitFor();
       const first = `My order ${randomBytes(3).toString('hex')}`;
       await messageBox(frame).fill(first);
       await messageBox(frame).press('Enter');
@@ -162,6 +162,57 @@ describe('files in the website widget', () => {
       await card.click();
       expect((await download).suggestedFilename()).toBe('refund.txt');
       await expectAccessible(frame, 'widget, conversation with files');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('lets a new visitor send a file with their first message, keeping the details typed after it; a refused token is renewed once', async () => {
+    const context = await newContext();
+    const users = async () => Number((await api.server.dataSource.query('SELECT count(*)::int AS n FROM users'))[0].n);
+    try {
+      const { frame } = await openWidget(context);
+      // nobody is online: the first screen asks for an address to reply to
+      await frame.getByLabel(/Email, so we can follow up/).waitFor();
+      const before = await users();
+      // the file first: the visitor's session starts with it, and nothing is stored yet
+      await putFiles(frame, 'drop', [{ name: 'receipt.txt', type: 'text/plain', bytes: [...Buffer.from('Receipt 5521
+')] }]);
+      await pending(frame).locator('[data-state="ready"]', { hasText: 'receipt.txt' }).waitFor({ timeout: 15_000 });
+      expect(await users()).toBe(before);
+      // the details still asked for, typed after the file, go with the first message
+      const email = `robin-${randomBytes(3).toString('hex')}@example.com`;
+      await frame.getByLabel(/Email, so we can follow up/).fill(email);
+      await expectAccessible(frame, 'widget, a new visitor with a file');
+      const first = `The receipt ${randomBytes(3).toString('hex')}`;
+      await messageBox(frame).fill(first);
+      await messageBox(frame).press('Enter');
+      await frame.getByRole('button', { name: /receipt\.txt/ }).waitFor();
+      const chatId = await queuedChat(first);
+      const data = await gqlOk(api.graphqlUrl, `query($id: ID!) { chat(id: $id) { customer { email anonymous } } }`, { id: chatId }, agent.token);
+      expect(data['chat'].customer).toEqual({ email, anonymous: true });
+      expect((await gqlOk(api.graphqlUrl, ATTACHMENTS, { id: chatId }, agent.token))['chat'].messages.edges[0].node).toEqual({
+        kind: 'CUSTOMER',
+        body: first,
+        attachments: [{ name: 'receipt.txt', contentType: 'text/plain', width: null, height: null }],
+      });
+      expect(await users()).toBe(before + 1);
+
+      // The server refuses the token of the next upload (as one that expired while the tab slept): renewed, the file goes again, once.
+      const tokens: string[] = [];
+      await context.route(`${api.url}/uploads`, async (route) => {
+        const token = (await route.request().headerValue('authorization')) ?? '';
+        tokens.push(token);
+        if (tokens.length === 1) {
+          await route.fulfill({ status: 401, contentType: 'application/json', body: JSON.stringify({ errors: [{ message: 'Sign in first.', extensions: { code: 'UNAUTHENTICATED' } }] }) });
+        } else await route.fallback();
+      });
+      await putFiles(frame, 'drop', [{ name: 'second.txt', type: 'text/plain', bytes: [...Buffer.from('Second page\n')] }]);
+      await pending(frame).locator('[data-state="ready"]', { hasText: 'second.txt' }).waitFor({ timeout: 15_000 });
+      expect(tokens).toHaveLength(2);
+      expect(tokens[1]).not.toBe(tokens[0]);
+      await messageBox(frame).press('Enter');
+      await frame.getByRole('button', { name: /second\.txt/ }).waitFor();
     } finally {
       await context.close();
     }

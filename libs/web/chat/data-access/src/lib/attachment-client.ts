@@ -57,9 +57,8 @@ export class AttachmentClient {
     try {
       const token = await this.session.accessToken();
       res = await fetch('/uploads', { method: 'POST', body: form, headers: bearer(token) });
-      // A website visitor's token from before their first chat still says "not stored", and the API takes no
-      // files from it: once renewed (the chat stored them), the upload goes.
-      if (res.status === 403 && (await this.session.tokenRefused(token))) {
+      // A token the server no longer takes (it expired while the tab slept, or just now): renewed, the upload goes again, once.
+      if (res.status === 401 && (await this.session.tokenRefused(token))) {
         res = await fetch('/uploads', { method: 'POST', body: form, headers: bearer(await this.session.accessToken()) });
       }
     } catch {

@@ -28,10 +28,12 @@ export interface VisitorDetails {
   email?: string | null;
 }
 
+const cleanDetails = (details: VisitorDetails) => ({ displayName: details.displayName?.trim() || null, email: details.email?.trim() || null });
+
 /**
- * Who the widget speaks for: nobody until the visitor first writes
- * (startVisitorSession then), or the host's signed-in user (identifyVisitor,
- * which takes an anonymous visitor's chats along).
+ * Who the widget speaks for: nobody until the visitor first writes or picks
+ * a file (startVisitorSession then), or the host's signed-in user
+ * (identifyVisitor, which takes an anonymous visitor's chats along).
  */
 @Injectable({ providedIn: 'root' })
 export class VisitorSession {
@@ -45,12 +47,39 @@ export class VisitorSession {
   /** Set when the host's proof of identity was refused; the visitor goes on as a guest. */
   readonly identityRefused = signal(false);
   private identifying: Promise<void> | null = null;
+  /** The details of a session started here for files, until the first message (null: none). */
+  private startedForFiles: { displayName: string | null; email: string | null } | null = null;
 
-  /** A session for the visitor's first message, if there is none yet. */
+  /**
+   * A session for the visitor's first message, if there is none yet. One
+   * started for files with other details (the visitor filled in the
+   * pre-chat fields after choosing a file) is renewed with these: the same
+   * visitor, so the uploads stay theirs.
+   */
   async ensure(details: VisitorDetails = {}): Promise<void> {
     await this.identifying;
+    const input = cleanDetails(details);
+    const earlier = this.startedForFiles;
+    if (this.session.signedIn() && !(earlier && (earlier.displayName !== input.displayName || earlier.email !== input.email))) return;
+    // asked with the visitor's own token (while signed in): the server renews that visitor
+    await this.start(input);
+    this.startedForFiles = null;
+  }
+
+  /**
+   * A session for files chosen before the first message (uploads need a
+   * token): the visitor's own, held only in their tokens. Nothing is stored
+   * unless they write; files they never send expire on the server.
+   */
+  async ensureForFiles(details: VisitorDetails = {}): Promise<void> {
+    await this.identifying;
     if (this.session.signedIn()) return;
-    const input = { displayName: details.displayName?.trim() || null, email: details.email?.trim() || null };
+    const input = cleanDetails(details);
+    await this.start(input);
+    this.startedForFiles = input;
+  }
+
+  private async start(input: { displayName: string | null; email: string | null }): Promise<void> {
     const result = await firstValueFrom(this.startGql.mutate({ variables: { input } })).catch((e: unknown) => {
       throw toAppError(e);
     });
@@ -85,6 +114,7 @@ export class VisitorSession {
 
   /** The host signed its user out: forget the session here (and end it on the server). */
   async forget(): Promise<void> {
+    this.startedForFiles = null;
     await this.auth.signOut();
   }
 

@@ -16,7 +16,8 @@ const FIRST_MESSAGE_DRAFT = 'widget.first';
 
 /**
  * The website widget's one screen, in the loader's panel: the visitor writes
- * at once (a session starts with the first message), then follows the same
+ * at once (a session starts with the first message, or the first file chosen
+ * for it), then follows the same
  * live conversation as on the site; a closed conversation can be followed by
  * a new one here. With nobody to answer now (nobody ONLINE, or outside
  * business hours) the first screen says so and asks for an email to reply to
@@ -42,8 +43,10 @@ export class WidgetPage {
   protected readonly list = inject(ChatListStore);
   protected readonly realtime = inject(RealtimeConnection);
   private readonly drafts = inject(DraftStore);
-  /** Files for the first message: offered once the visitor has a stored session (a returning visitor; the API takes uploads only from then). */
+  /** Files for the first message: a new visitor's session starts with the first one chosen (uploads need a token). */
   protected readonly files = inject(PendingFiles);
+  /** This panel started the session for files: a new visitor, with no list to wait for. */
+  private readonly startedForFiles = signal(false);
   private readonly firstComposer = viewChild(ComposerComponent);
 
   protected readonly maxLength = LIMITS.messageBodyMax;
@@ -61,12 +64,14 @@ export class WidgetPage {
     return this.chosenId() ?? this.list.chats()[0]?.id ?? null;
   });
   /** Signed in and the list not read yet: wait before offering a new conversation. */
-  protected readonly waitingForList = computed(() => this.session.signedIn() && !this.list.loaded() && !this.chosenId());
+  protected readonly waitingForList = computed(() => this.session.signedIn() && !this.list.loaded() && !this.chosenId() && !this.startedForFiles());
+  /** A new visitor: no session yet, or one this panel started for files (their details still go with the first message). */
+  private readonly beforeFirstMessage = computed(() => !this.session.signedIn() || this.startedForFiles());
   /** Pre-chat fields: asked only before the first message, when the team turned them on. */
-  protected readonly askName = computed(() => !this.session.signedIn() && this.settings.askName());
+  protected readonly askName = computed(() => this.beforeFirstMessage() && this.settings.askName());
   /** Nobody can answer now: the first screen says so (and asks a new visitor for an address). */
   protected readonly away = computed(() => this.support.away());
-  protected readonly askEmail = computed(() => !this.session.signedIn() && (this.settings.askEmail() || this.away()));
+  protected readonly askEmail = computed(() => this.beforeFirstMessage() && (this.settings.askEmail() || this.away()));
   /** Away, on a server that sends email: the reply goes by email, so the address is needed. */
   protected readonly emailRequired = computed(() => this.away() && this.features()?.email === true);
   protected readonly emailError = signal<string | null>(null);
@@ -97,6 +102,7 @@ export class WidgetPage {
         live = undefined;
         this.list.reset();
         this.chosenId.set(null);
+        if (!user) this.startedForFiles.set(false);
         if (user) live = this.list.connect();
       });
     });
@@ -127,7 +133,20 @@ export class WidgetPage {
     this.drafts.set(FIRST_MESSAGE_DRAFT, text);
   }
 
-  protected addFiles(chosen: File[]): void {
+  protected async addFiles(chosen: File[]): Promise<void> {
+    if (!chosen.length) return;
+    if (!this.session.signedIn()) {
+      // set first: the list that follows the new session must not take the message box's place while it loads
+      this.startedForFiles.set(true);
+      this.startError.set(null);
+      try {
+        await this.visitor.ensureForFiles({ displayName: this.name(), email: this.email() });
+      } catch (e: unknown) {
+        this.startedForFiles.set(false);
+        this.failed(e);
+        return;
+      }
+    }
     this.startError.set(this.files.add(chosen));
   }
 
@@ -165,6 +184,7 @@ export class WidgetPage {
         this.files.clear();
         this.drafts.clear(FIRST_MESSAGE_DRAFT);
         this.justStarted.set(true);
+        this.startedForFiles.set(false);
         this.awayConfirmation.set(away ? this.confirmation() : null);
         this.chosenId.set(chat.id);
         this.startingNew.set(false);
