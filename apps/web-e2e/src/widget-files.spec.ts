@@ -176,8 +176,7 @@ describe('files in the website widget', () => {
       await frame.getByLabel(/Email, so we can follow up/).waitFor();
       const before = await users();
       // the file first: the visitor's session starts with it, and nothing is stored yet
-      await putFiles(frame, 'drop', [{ name: 'receipt.txt', type: 'text/plain', bytes: [...Buffer.from('Receipt 5521
-')] }]);
+      await putFiles(frame, 'drop', [{ name: 'receipt.txt', type: 'text/plain', bytes: [...Buffer.from('Receipt 5521\n')] }]);
       await pending(frame).locator('[data-state="ready"]', { hasText: 'receipt.txt' }).waitFor({ timeout: 15_000 });
       expect(await users()).toBe(before);
       // the details still asked for, typed after the file, go with the first message
@@ -222,9 +221,11 @@ describe('files in the website widget', () => {
     const context = await newContext();
     try {
       const { frame } = await openWidget(context);
-      await messageBox(frame).fill(`Some files for you ${randomBytes(3).toString('hex')}`);
+      const first = `Some files for you ${randomBytes(3).toString('hex')}`;
+      await messageBox(frame).fill(first);
       await messageBox(frame).press('Enter');
-      await frame.getByRole('button', { name: 'Attach files' }).waitFor();
+      // the conversation is on screen (its first message shown) before files are dropped on its message box
+      await frame.locator('li.message .bubble', { hasText: first }).waitFor();
       const six = Array.from({ length: 6 }, (_, i) => ({ name: `photo-${i + 1}.txt`, type: 'text/plain', bytes: [...Buffer.from(`note ${i}`)] }));
       await putFiles(frame, 'drop', six);
       await frame.getByRole('alert').filter({ hasText: 'A message can carry at most 5 files.' }).waitFor();

@@ -151,7 +151,7 @@ export class ChatResolver {
 
   @Subscription(() => Chat, {
     description:
-      'Chats as they are created or change status or assignee: for agents and\nadmins every chat, for a customer their own.',
+      'Chats as they are created or change status or assignee: for agents and\nadmins every chat, for a customer their own, and these also with each new\nmessage (its lastMessage), so one subscription keeps their list current.',
     subscribe: ({ context }: Sub) => chatServiceOf(context).live.chatUpdates(requireViewer(context)),
   })
   chatUpdated(@Root() chat: ChatRow): ChatRow {
