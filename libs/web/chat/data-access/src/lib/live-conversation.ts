@@ -82,6 +82,8 @@ export interface ConversationHooks<M extends LiveMessage, S> {
 
 export interface ConversationOptions {
   pageSize: number;
+  /** Pages of older messages, when not pageSize. */
+  olderPageSize?: number;
   /** What the viewer's own unsent messages are (CUSTOMER in the customer app, AGENT in the desk). */
   pendingKind: MessageKind;
 }
@@ -126,7 +128,7 @@ export class LiveConversation<M extends LiveMessage, S> {
     if (!this.hasOlder() || this.olderLoading() || !this.olderCursor) return;
     this.olderLoading.set(true);
     this.live.add(
-      this.transport.older(this.chatId, this.options.pageSize, this.olderCursor).subscribe({
+      this.transport.older(this.chatId, this.options.olderPageSize ?? this.options.pageSize, this.olderCursor).subscribe({
         next: (page) => {
           this.olderLoading.set(false);
           if (page) this.takePage(page);

@@ -28,6 +28,18 @@ describe('message log', () => {
     expect(lastSeq(log)).toBe(6);
   });
 
+  it('puts an older page before the messages held and newer ones after, keeping the objects it has', () => {
+    const held = [msg(101), msg(102)];
+    let log = mergeMessages(EMPTY_LOG, held, ME);
+    log = addPending(log, { clientMessageId: 'cid-9', body: 'on its way', createdAt: new Date().toISOString() });
+    log = mergeMessages(log, [msg(51), msg(52), msg(100)], ME);
+    log = mergeMessages(log, [mine(103, 'cid-9')], ME);
+    expect(log.confirmed.map((m) => m.seq)).toEqual([51, 52, 100, 101, 102, 103]);
+    expect(log.confirmed[3]).toBe(held[0]);
+    // the confirmed copy of the pending send replaces it
+    expect(log.pending).toEqual([]);
+  });
+
   it('returns the same log when nothing is new (no needless re-render)', () => {
     const log = mergeMessages(EMPTY_LOG, [msg(1)], ME);
     expect(mergeMessages(log, [msg(1)], ME)).toBe(log);

@@ -56,6 +56,8 @@ export const EMPTY_LOG: MessageLog = { confirmed: [], pending: [] };
  */
 export function mergeMessages<M extends LoggedMessage>(log: MessageLog<M>, incoming: readonly M[], viewerId: string | null): MessageLog<M> {
   if (incoming.length === 0) return log;
+  const ends = beforeOrAfter(log.confirmed, incoming);
+  if (ends) return { confirmed: ends, pending: withoutConfirmed(log.pending, incoming, viewerId) };
   const bySeq = new Map<number, M>();
   for (const m of log.confirmed) bySeq.set(m.seq, m);
   let added = false;
@@ -65,13 +67,29 @@ export function mergeMessages<M extends LoggedMessage>(log: MessageLog<M>, incom
       added = true;
     }
   }
-  const confirmedIds = new Set(
-    incoming.filter((m) => m.clientMessageId && isFromViewer(m, viewerId)).map((m) => m.clientMessageId as string),
-  );
-  const pending = confirmedIds.size ? log.pending.filter((p) => !confirmedIds.has(p.clientMessageId)) : log.pending;
+  const pending = withoutConfirmed(log.pending, incoming, viewerId);
   if (!added && pending === log.pending) return log;
   const confirmed = added ? [...bySeq.values()].sort((a, b) => a.seq - b.seq) : log.confirmed;
   return { confirmed, pending };
+}
+
+/**
+ * The common cases without a map and a sort of the whole log: a page of older
+ * messages (ascending, all before the oldest held) or newer ones (all after
+ * the newest); null otherwise.
+ */
+function beforeOrAfter<M extends LoggedMessage>(confirmed: readonly M[], incoming: readonly M[]): readonly M[] | null {
+  for (let i = 1; i < incoming.length; i++) if (incoming[i].seq <= incoming[i - 1].seq) return null;
+  if (!confirmed.length) return incoming;
+  if (incoming[incoming.length - 1].seq < confirmed[0].seq) return [...incoming, ...confirmed];
+  if (incoming[0].seq > confirmed[confirmed.length - 1].seq) return [...confirmed, ...incoming];
+  return null;
+}
+
+function withoutConfirmed<M extends LoggedMessage>(pending: readonly PendingMessage[], incoming: readonly M[], viewerId: string | null): readonly PendingMessage[] {
+  if (!pending.length) return pending;
+  const confirmedIds = new Set(incoming.filter((m) => m.clientMessageId && isFromViewer(m, viewerId)).map((m) => m.clientMessageId as string));
+  return confirmedIds.size ? pending.filter((p) => !confirmedIds.has(p.clientMessageId)) : pending;
 }
 
 /** Sent by the viewer: by sender when the viewer is known (a customer or an agent), else any customer message. */
