@@ -7,6 +7,14 @@ import type { DeskChatFragment, DeskMessageFragment, DeskNoteFragment } from '@p
 import type { ConversationDeps } from './conversation-deps';
 
 export const DESK_PAGE_SIZE = 50;
+/** Older pages are larger: an agent scrolling back waits for fewer of them. */
+export const DESK_OLDER_PAGE_SIZE = 100;
+
+/** Where the reader is in a conversation: the row at the top edge, and how far past its top the list is scrolled (px). */
+export interface ScrollPlace {
+  key: string;
+  past: number;
+}
 
 /**
  * One chat open in the desk: the LiveConversation both apps share (history,
@@ -23,8 +31,10 @@ export class DeskConversation {
   readonly draft = signal(this.deps.drafts.get(`desk.${this.chatId}`));
   /** Files for the next reply (uploaded as soon as chosen), kept like the draft while the agent works elsewhere. */
   readonly files = new PendingFiles(this.deps.upload);
-  /** Where the agent had scrolled to when they left this chat (px from the top); null: at the newest, follow it. */
-  scrollTop: number | null = null;
+  /** Where the agent was reading when they left this chat; null: at the newest, following it. */
+  place: ScrollPlace | null = null;
+  /** Its rows' heights as measured on screen (px, by row key), kept for when the agent comes back. */
+  readonly rowHeights = new Map<string, number>();
 
   private readonly live = new LiveConversation<DeskMessageFragment, DeskChatFragment>(
     this.chatId,
@@ -39,7 +49,7 @@ export class DeskConversation {
       // the session ended: the reply goes back into the draft, for after signing in again
       keepUnsent: (body) => this.setDraft(this.draft() ? `${body}\n${this.draft()}` : body),
     },
-    { pageSize: DESK_PAGE_SIZE, pendingKind: 'AGENT' },
+    { pageSize: DESK_PAGE_SIZE, olderPageSize: DESK_OLDER_PAGE_SIZE, pendingKind: 'AGENT' },
   );
   readonly log = this.live.log;
   readonly loading = this.live.loading;
@@ -162,9 +172,13 @@ function authorOf(m: DeskMessageFragment): string {
 function deskTransport(deps: ConversationDeps): ConversationTransport<DeskMessageFragment, DeskChatFragment> {
   return {
     realtime: deps.realtime,
-    load: (id, last) => deps.conversationGql.fetch({ variables: { id, last } }).pipe(map((result) => chatWithPage(result.data?.chat))),
+    // Pages of messages stay out of Apollo's cache: the conversation keeps its own log, and writing a long chat's
+    // pages into the cache (then reading them back, and telling every watched query) cost a frame per page.
+    load: (id, last) => deps.conversationGql.fetch({ variables: { id, last }, fetchPolicy: 'no-cache' }).pipe(map((result) => chatWithPage(result.data?.chat))),
     older: (id, last, before) =>
-      deps.olderGql.fetch({ variables: { id, last, before } }).pipe(map((result) => (result.data?.chat ? pageOf(result.data.chat.messages) : null))),
+      deps.olderGql
+        .fetch({ variables: { id, last, before }, fetchPolicy: 'no-cache' })
+        .pipe(map((result) => (result.data?.chat ? pageOf(result.data.chat.messages) : null))),
     send: (input) => deps.sendGql.mutate({ variables: { input } }).pipe(map((result) => result.data?.sendMessage ?? null)),
     setTyping: (chatId, typing) => deps.typingGql.mutate({ variables: { chatId, typing } }),
     messageAdded: (chatId, afterSeq) => liveEvents(deps.messageAddedGql.subscribe({ variables: { chatId, afterSeq }, context: OWN_STREAM }), (d) => d.messageAdded),

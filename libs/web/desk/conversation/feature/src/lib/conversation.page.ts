@@ -15,7 +15,6 @@ import {
   Injector,
 } from '@angular/core';
 import { CdkVirtualScrollViewport, ScrollingModule } from '@angular/cdk/scrolling';
-import { CdkAutoSizeVirtualScroll } from '@angular/cdk-experimental/scrolling';
 import { Router, RouterLink } from '@angular/router';
 import { SessionStore } from '@parley/web/auth/data-access';
 import { AttachmentClient } from '@parley/web/chat/data-access';
@@ -26,13 +25,15 @@ import { OpenChatsStore, withNotes, type DeskConversation, type DeskRow } from '
 import { Dialog } from '@angular/cdk/dialog';
 import { InboxStore, TeamStore, statusLabel } from '@parley/web/desk/inbox/data-access';
 
+import { ChatScrollDirective } from './chat-scroll.directive';
+import type { ScrollList } from './chat-scroll-strategy';
 import { DeskComposerComponent } from './desk-composer.component';
 import { TransferDialogComponent } from './transfer-dialog.component';
 import type { ChatStatus } from '@parley/web/desk/api/data-access';
 import { plainKey, typingInField } from '@parley/web/desk/shell/feature';
 
-/** Start loading the previous page when the top is this close (px). */
-const OLDER_THRESHOLD_PX = 200;
+/** Start loading the previous page when the top is this close (px): a few screens ahead, so a reader scrolling back rarely waits. */
+const OLDER_THRESHOLD_PX = 2400;
 
 /**
  * The chat on screen: open chats as tabs, the whole history (virtual
@@ -42,7 +43,7 @@ const OLDER_THRESHOLD_PX = 200;
 @Component({
   selector: 'parley-desk-conversation',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [ScrollingModule, CdkAutoSizeVirtualScroll, RouterLink, AttachmentListComponent, DeskComposerComponent],
+  imports: [ScrollingModule, ChatScrollDirective, RouterLink, AttachmentListComponent, DeskComposerComponent],
   // Files on messages are read with the agent's token (chat/ui's attachment list).
   providers: [{ provide: ATTACHMENT_FILES, useExisting: AttachmentClient }],
   templateUrl: './conversation.page.html',
@@ -77,6 +78,13 @@ export class ConversationPage {
     return chat.agent?.id === this.me()?.id || this.me()?.role === 'ADMIN';
   });
   private readonly viewport = viewChild(CdkVirtualScrollViewport);
+  private readonly scroller = viewChild(ChatScrollDirective);
+  /** What the message list lays out: the rows' keys, and the chat's remembered heights and place. */
+  private readonly scrollList = computed<ScrollList | null>(() => {
+    const state = this.conversation();
+    return state ? { keys: this.rows().map((r) => r.key), state } : null;
+  });
+  protected readonly listSource = () => this.scrollList();
   private readonly composer = viewChild(DeskComposerComponent);
 
   protected readonly chat = computed(() => this.conversation()?.chat() ?? null);
@@ -111,21 +119,18 @@ export class ConversationPage {
       conversation.log();
       untracked(() => this.inbox.markRead(conversation.chatId, conversation.newestSeq()));
     });
-    // follow the newest message, unless the agent scrolled back to read (switching chats is show()'s business)
-    let following: DeskConversation | null = null;
+    // older pages load as the agent nears the oldest message held; read on scroll events without a change detection each
+    // (following the newest message and keeping the place as pages come in is the list's own: ChatScrollStrategy)
+    effect((onCleanup) => {
+      const viewport = this.viewport();
+      if (!viewport) return;
+      const scrolled = viewport.elementScrolled().subscribe(() => this.loadOlderNearTop());
+      onCleanup(() => scrolled.unsubscribe());
+    });
+    // a page that came in while the agent stayed near the top: the next one
     effect(() => {
       const conversation = this.conversation();
-      const rows = conversation ? this.rows().length : 0;
-      if (conversation !== following) {
-        following = conversation;
-        return;
-      }
-      if (!rows) return;
-      untracked(() => {
-        const viewport = this.viewport();
-        const fromBottom = viewport ? viewport.measureScrollOffset('bottom') : 0;
-        if (fromBottom < 120) afterNextRender(() => this.scrollToBottom(), { injector: this.injector });
-      });
+      if (conversation && !conversation.olderLoading() && conversation.hasOlder()) untracked(() => afterNextRender(() => this.loadOlderNearTop(), { injector: this.injector }));
     });
     inject(DestroyRef).onDestroy(() => {
       this.remember();
@@ -141,31 +146,22 @@ export class ConversationPage {
     this.inbox.onScreen.set(id);
     this.notice.set(null);
     this.noteMode.set(false);
-    const restore = conversation.scrollTop;
+    // the list lays out the chat now (its rows, heights and place), not once its template has run
+    this.scroller()?.strategy.refresh();
     afterNextRender(
       () => {
         this.viewport()?.checkViewportSize();
-        if (restore !== null) this.viewport()?.scrollTo({ top: restore });
-        else this.scrollToBottom();
         this.focusStart();
       },
       { injector: this.injector },
     );
   }
 
-  /** Keeps this chat's scroll position for when the agent comes back to it. */
+  /** Keeps this chat's place for when the agent comes back to it. */
   private remember(): void {
     const conversation = this.conversation();
-    const viewport = this.viewport();
-    if (conversation && viewport) conversation.scrollTop = viewport.measureScrollOffset('bottom') < 120 ? null : viewport.measureScrollOffset('top');
-  }
-
-  private scrollToBottom(): void {
-    const viewport = this.viewport();
-    if (!viewport) return;
-    viewport.scrollTo({ bottom: 0 });
-    // the autosize strategy learns real heights as it renders: settle on the true bottom
-    requestAnimationFrame(() => viewport.scrollTo({ bottom: 0 }));
+    const scroller = this.scroller();
+    if (conversation && scroller) conversation.place = scroller.strategy.place();
   }
 
   /** Where focus goes when a chat comes on screen: the composer when the agent can reply, else the heading. */
@@ -178,28 +174,17 @@ export class ConversationPage {
     else this.host.nativeElement.querySelector<HTMLElement>('#conversation-heading')?.focus();
   }
 
-  protected onScroll(): void {
-    const viewport = this.viewport();
+  private loadOlderNearTop(): void {
+    const strategy = this.scroller()?.strategy;
     const conversation = this.conversation();
-    if (!viewport || !conversation) return;
-    if (viewport.measureScrollOffset('top') < OLDER_THRESHOLD_PX && conversation.hasOlder() && !conversation.olderLoading()) {
-      const fromBottom = viewport.measureScrollOffset('bottom');
-      conversation.loadOlder();
-      // keep the message the agent was reading in place once the older page is in
-      const done = effect(
-        () => {
-          if (conversation.olderLoading()) return;
-          done.destroy();
-          afterNextRender(() => viewport.scrollTo({ bottom: fromBottom }), { injector: this.injector });
-        },
-        { injector: this.injector },
-      );
-    }
+    if (!strategy || !conversation || !conversation.hasOlder() || conversation.olderLoading()) return;
+    // near the top, once the agent has left the newest rows (a chat whose first page fits the screen stays as it is)
+    if (strategy.topOf() < OLDER_THRESHOLD_PX && strategy.place() !== null) conversation.loadOlder();
   }
 
-  /** After a reply or note: the newest row in view. */
+  /** After a reply or note: the newest row in view, and followed. */
   protected scrollToNewest(): void {
-    afterNextRender(() => this.scrollToBottom(), { injector: this.injector });
+    this.scroller()?.strategy.toEnd();
   }
 
   /** Reply or private note, and the composer ready for it. */

@@ -1,0 +1,214 @@
+import type { CdkVirtualScrollViewport, VirtualScrollStrategy } from '@angular/cdk/scrolling';
+import { Subject, distinctUntilChanged } from 'rxjs';
+import type { ScrollPlace } from '@parley/web/desk/conversation/data-access';
+import { RowLayout } from './row-layout';
+
+/** Rows kept rendered beyond each edge of the list (px), and the least left before more are rendered. */
+const BUFFER_PX = 900;
+const MIN_BUFFER_PX = 300;
+/** This close to the end (px) counts as at the newest row, following it. */
+const END_SLACK_PX = 4;
+
+/** What the list shows: its rows' keys in order, and the conversation's remembered heights and place. */
+export interface ScrollList {
+  keys: readonly string[];
+  state: { readonly rowHeights: Map<string, number>; place: ScrollPlace | null };
+}
+
+/**
+ * CDK virtual scrolling for a conversation: rows of any height (each measured
+ * by a ResizeObserver as it renders, remembered by its key), opened at the
+ * newest row and kept following it while the reader is there, and anchored
+ * otherwise: when older rows come in above, or a row above changes height
+ * (an image loading), the row being read stays where it is on screen.
+ * CDK's autosize strategy (cdk-experimental) estimates what it has not
+ * rendered and keeps no place when rows are added before it: the desk
+ * jumped on each older page and did not open at the true end of a long chat.
+ */
+export class ChatScrollStrategy implements VirtualScrollStrategy {
+  private readonly topIndex = new Subject<number>();
+  readonly scrolledIndexChange = this.topIndex.pipe(distinctUntilChanged());
+  private viewport: CdkVirtualScrollViewport | null = null;
+  private layout = new RowLayout();
+  /** At the newest row: new rows keep it in view. */
+  private following = true;
+  /** Where to put the reader at the next layout (a chat shown again), until they scroll. */
+  private restore: ScrollPlace | null = null;
+  /** Where the reader was at their last scroll. */
+  private last: ScrollPlace | null = null;
+  private resizes: ResizeObserver | null = null;
+  private mutations: MutationObserver | null = null;
+
+  constructor(private readonly list: () => ScrollList | null) {}
+
+  attach(viewport: CdkVirtualScrollViewport): void {
+    this.viewport = viewport;
+    this.resizes = new ResizeObserver((entries) => this.measured(entries));
+    // rows come and go as the range moves: each is measured as it comes
+    this.mutations = new MutationObserver((records) => {
+      for (const record of records) {
+        record.addedNodes.forEach((node) => node instanceof HTMLElement && node.dataset['key'] && this.resizes?.observe(node));
+        record.removedNodes.forEach((node) => node instanceof HTMLElement && this.resizes?.unobserve(node));
+      }
+    });
+    const wrapper = viewport._contentWrapper.nativeElement;
+    this.mutations.observe(wrapper, { childList: true });
+    for (const row of Array.from(wrapper.children)) if (row instanceof HTMLElement && row.dataset['key']) this.resizes.observe(row);
+    this.layOut(null, -1);
+  }
+
+  detach(): void {
+    this.mutations?.disconnect();
+    this.resizes?.disconnect();
+    this.viewport = null;
+  }
+
+  onContentScrolled(): void {
+    const viewport = this.viewport;
+    if (!viewport) return;
+    const top = this.topOf();
+    this.following = this.atEnd(top);
+    this.restore = null;
+    this.last = this.following ? null : this.layout.placeAt(top);
+    this.renderAround(top, false);
+    this.topIndex.next(this.layout.indexAt(top));
+  }
+
+  onDataLengthChanged(): void {
+    // the row being read, found among the rows as they were (before older ones come in above it)
+    const top = this.topOf();
+    this.layOut(this.following ? null : this.layout.placeAt(top), this.layout.indexAt(top));
+  }
+
+  onContentRendered(): void {
+    /* rows are measured by the ResizeObserver */
+  }
+
+  onRenderedOffsetChanged(): void {
+    /* offsets are the layout's own */
+  }
+
+  scrollToIndex(index: number, behavior: ScrollBehavior): void {
+    this.viewport?.scrollToOffset(this.layout.offsetAt(index), behavior);
+  }
+
+  /** The list's conversation or rows changed outside a change of their number (another chat shown): lay it out again. */
+  refresh(): void {
+    this.onDataLengthChanged();
+  }
+
+  /** Where the reader is: null at the newest row (following it), else the row at the top. */
+  place(): ScrollPlace | null {
+    return this.following ? null : (this.restore ?? this.last);
+  }
+
+  /** To the newest row, following it from now on. */
+  toEnd(): void {
+    this.following = true;
+    this.restore = null;
+    this.layOut(null, -1);
+  }
+
+  /**
+   * How far the list is scrolled from its oldest row held (px). The viewport scrolls itself, so this is
+   * its scrollTop: the viewport's measureScrollOffset reads two bounding rectangles too, each scroll event.
+   */
+  topOf(): number {
+    return this.viewport?.elementRef.nativeElement.scrollTop ?? 0;
+  }
+
+  private atEnd(top: number): boolean {
+    const viewport = this.viewport;
+    return !!viewport && top + viewport.getViewportSize() >= this.layout.total() - END_SLACK_PX;
+  }
+
+  /** The rows changed (or the list is new): render around the place being read (`index` where it was), and scroll to it. */
+  private layOut(place: ScrollPlace | null, index: number): void {
+    const viewport = this.viewport;
+    const list = this.list();
+    if (!viewport) return;
+    if (list && list.state.rowHeights !== this.layout.heights) {
+      // another conversation: its own heights, and where it was read
+      this.layout = new RowLayout(list.state.rowHeights);
+      this.following = list.state.place === null;
+      this.restore = this.last = list.state.place;
+      index = -1;
+    }
+    const before = this.layout.length;
+    this.layout.setKeys(list?.keys ?? []);
+    let top = this.targetFor(this.restore ?? place, index < 0 ? -1 : index + this.layout.length - before);
+    if (top !== null) this.restore = null;
+    top ??= Math.min(this.topOf(), this.maxTop());
+    this.renderAround(top, true);
+    this.scrollTo(top);
+  }
+
+  /** Where the list should be scrolled to: its end when following, else the place; null when the place is gone. */
+  private targetFor(place: ScrollPlace | null, hint: number): number | null {
+    if (this.following) return this.maxTop();
+    const at = place ? this.layout.offsetOf(place, hint) : null;
+    return at === null ? null : Math.min(at, this.maxTop());
+  }
+
+  private maxTop(): number {
+    return Math.max(0, this.layout.total() - (this.viewport?.getViewportSize() ?? 0));
+  }
+
+  /** Rows measured: heights learnt, then the row being read put back where it was on screen. */
+  private measured(entries: ResizeObserverEntry[]): void {
+    const viewport = this.viewport;
+    if (!viewport) return;
+    const top = this.topOf();
+    // the place as the screen was drawn, with the heights before they change
+    const following = this.following && this.atEnd(top);
+    const index = this.layout.indexAt(top);
+    const place = following ? null : (this.restore ?? this.layout.placeAt(top));
+    let changed = false;
+    for (const entry of entries) {
+      const row = entry.target as HTMLElement;
+      const key = row.dataset['key'];
+      const height = entry.borderBoxSize?.[0]?.blockSize ?? entry.contentRect.height;
+      if (key && row.isConnected && height > 0 && this.layout.setHeight(key, height)) changed = true;
+    }
+    if (!changed) return;
+    this.following = following;
+    // unmeasured rows keep their estimate until the rows change, so the rendered ones start where they did
+    this.setTotal(this.layout.total());
+    this.scrollTo(this.targetFor(place, index) ?? Math.min(top, this.maxTop()));
+  }
+
+  /** Renders the rows around `top`, unless those rendered still cover the screen with some to spare. */
+  private renderAround(top: number, always: boolean): void {
+    const viewport = this.viewport;
+    if (!viewport) return;
+    const n = this.layout.length;
+    const size = viewport.getViewportSize();
+    const range = viewport.getRenderedRange();
+    if (!always && range.end > range.start && range.end <= n) {
+      const covered =
+        this.layout.offsetAt(range.start) <= Math.max(0, top - MIN_BUFFER_PX) &&
+        this.layout.offsetAt(range.end) >= Math.min(this.layout.total(), top + size + MIN_BUFFER_PX);
+      if (covered) return;
+    }
+    const start = n ? this.layout.indexAt(top - BUFFER_PX) : 0;
+    const end = n ? Math.min(n, this.layout.indexAt(top + size + BUFFER_PX) + 1) : 0;
+    viewport.setRenderedRange({ start, end });
+    viewport.setRenderedContentOffset(this.layout.offsetAt(start));
+    this.setTotal(this.layout.total());
+  }
+
+  private setTotal(total: number): void {
+    const viewport = this.viewport;
+    if (!viewport) return;
+    viewport.setTotalContentSize(total);
+    // The viewport sizes its spacer at its next change detection; a scroll beyond the old end made
+    // before that would be cut short by the browser, so the spacer takes its height now as well.
+    const spacer = viewport.elementRef.nativeElement.querySelector<HTMLElement>(':scope > .cdk-virtual-scroll-spacer');
+    if (spacer) spacer.style.height = `${total}px`;
+  }
+
+  private scrollTo(top: number): void {
+    const viewport = this.viewport;
+    if (viewport && Math.abs(this.topOf() - top) >= 1) viewport.scrollToOffset(top);
+  }
+}
