@@ -16,7 +16,7 @@
 //   (default)          the full run: 2,000 chats, 20 s per rate, 50k idle subscribers
 //   --systems a,b      floor,parley,parley-redis (default: all three; parley-redis needs Redis at
 //                      BENCH_REDIS_URL or redis://127.0.0.1:6379 and runs the fixed and search scenarios)
-//   --scenarios a,b    fixed,search,paging,idle (default: all)
+//   --scenarios a,b    fixed,search,paging,idle,desk-screen (default: all; desk-screen: lib/desk-screen.mjs)
 //   --rates a,b        fixed rates (default 100,500,1000)
 //   --duration S       seconds per fixed rate
 //   --chats N          number of chats (customers = N / chats-per-customer)
@@ -50,6 +50,7 @@ import { harness } from './lib/harness.mjs';
 import { backendPids, machineInfo, machinePageIns, newHistogram, pageInsSince, postgresInfo, settleDatabase, sleep, summarize } from './lib/util.mjs';
 import { textTable, writeReport } from './lib/report.mjs';
 import { startDiskProbe } from './lib/disk-probe.mjs';
+import { DESK_SCREEN_PRESETS, deskScreenUnavailable, runDeskScreen } from './lib/desk-screen.mjs';
 
 // ------------------------------------------------------------------ options
 
@@ -75,7 +76,7 @@ if (args.flags.has('help')) {
 }
 const mode = args.flags.has('smoke') ? 'smoke' : args.flags.has('quick') ? 'quick' : 'full';
 
-const SCENARIOS = ['fixed', 'search', 'paging', 'idle'];
+const SCENARIOS = ['fixed', 'search', 'paging', 'idle', 'desk-screen'];
 const PRESETS = {
   smoke: {
     customers: 8, chatsPerCustomer: 2, agents: 2,
@@ -100,6 +101,7 @@ const PRESETS = {
   },
 };
 const cfg = structuredClone(PRESETS[mode]);
+cfg.deskScreen = { ...DESK_SCREEN_PRESETS[mode] };
 if (args.values.rates) cfg.rates = args.values.rates.split(',').map(Number);
 if (args.values.duration) cfg.durationMs = Number(args.values.duration) * 1000;
 if (args.values.chats) cfg.customers = Math.max(1, Math.ceil(Number(args.values.chats) / cfg.chatsPerCustomer));
@@ -366,6 +368,16 @@ async function main() {
           r.paging = { error: err.message };
           throw err;
         }
+      });
+    }
+    if (cfg.scenarios.includes('desk-screen')) {
+      log(`\n== the desk in Chromium: a chat of ${cfg.deskScreen.size} messages`);
+      await each('desk-screen', async (sys, r) => {
+        // the agent's screen is Parley's alone (the floor has none)
+        if (!(sys instanceof ParleySystem) || sys.name !== 'parley') return;
+        const why = deskScreenUnavailable();
+        if (why) r.deskScreen = { skipped: why };
+        else r.deskScreen = await runDeskScreen(sys, { ...cfg.deskScreen, log });
       });
     }
     // the subscribers of the load scenarios go before the idle scenario restarts the servers
