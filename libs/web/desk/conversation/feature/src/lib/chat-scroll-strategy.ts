@@ -54,6 +54,8 @@ export class ChatScrollStrategy implements VirtualScrollStrategy {
     const wrapper = viewport._contentWrapper.nativeElement;
     this.mutations.observe(wrapper, { childList: true });
     for (const row of Array.from(wrapper.children)) if (row instanceof HTMLElement && row.dataset['key']) this.resizes.observe(row);
+    // the list itself changes height too (the composer or a notice coming and going), not only with the window
+    this.resizes.observe(viewport.elementRef.nativeElement);
     this.layOut(null, -1);
   }
 
@@ -164,17 +166,25 @@ export class ChatScrollStrategy implements VirtualScrollStrategy {
     const index = this.layout.indexAt(top);
     const place = following ? null : (this.restore ?? this.layout.placeAt(top));
     let changed = false;
+    let resized = false;
     for (const entry of entries) {
       const row = entry.target as HTMLElement;
+      if (row === viewport.elementRef.nativeElement) {
+        resized = entry.contentRect.height !== viewport.getViewportSize();
+        continue;
+      }
       const key = row.dataset['key'];
       const height = entry.borderBoxSize?.[0]?.blockSize ?? entry.contentRect.height;
       if (key && row.isConnected && height > 0 && this.layout.setHeight(key, height)) changed = true;
     }
-    if (!changed) return;
-    this.following = following;
-    // unmeasured rows keep their estimate until the rows change, so the rendered ones start where they did
-    this.setTotal(this.layout.total());
-    this.scrollTo(this.targetFor(place, index) ?? Math.min(top, this.maxTop()));
+    if (changed) {
+      this.following = following;
+      // unmeasured rows keep their estimate until the rows change, so the rendered ones start where they did
+      this.setTotal(this.layout.total());
+      this.scrollTo(this.targetFor(place, index) ?? Math.min(top, this.maxTop()));
+    }
+    // measures the list again, and lays it out around the same place (onDataLengthChanged)
+    if (resized) viewport.checkViewportSize();
   }
 
   /** Renders the rows around `top`, unless those rendered still cover the screen with some to spare. */

@@ -1,0 +1,129 @@
+// A long conversation in the desk, in a real browser: it opens at the newest message, and scrolling back
+// loads the older pages, every message once and in order, with the message being read kept in place.
+// Behaviour only: how fast it does so is measured by `npm run bench -- --scenarios desk-screen`.
+import { resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { createAgent, gqlOk, loginAdmin, registerCustomer, startChat, startTestServer, type Person, type TestServer } from '@parley/api/testing';
+import { expectAccessible } from './support/axe';
+import { launchChromium } from './support/browser';
+import { fillSignIn } from './support/sign-in';
+
+jest.setTimeout(240_000);
+
+const ROOT = resolve(__dirname, '../../..');
+const MESSAGES = 2000;
+
+let api: TestServer;
+let chrome: Browser;
+let agent: Person;
+let chatId: string;
+
+beforeAll(async () => {
+  [api, chrome] = await Promise.all([startTestServer({ webRoot: resolve(ROOT, 'dist/apps/web/browser') }), launchChromium()]);
+  agent = await createAgent(api, 'Alex Morgan', await loginAdmin(api));
+  const customer = await registerCustomer(api, 'Avery Longtime');
+  chatId = await startChat(api, customer, 'Message 1');
+  await gqlOk(api.graphqlUrl, 'mutation($id: ID!) { acceptChat(chatId: $id) { id } }', { id: chatId }, agent.token);
+  // the rest of a long history, written as the API writes messages: customer and agent in turn, dense seqs,
+  // bodies of one to a few lines (rows of different heights)
+  const db = api.server.dataSource;
+  const [{ lastSeq }] = await db.query(`SELECT "lastSeq" FROM chats WHERE id = $1`, [chatId]);
+  await db.query(
+    `INSERT INTO messages (id, "chatId", seq, kind, "senderId", body, "createdAt")
+     SELECT gen_random_uuid(), $1, g,
+            (CASE WHEN g % 2 = 0 THEN 'AGENT' ELSE 'CUSTOMER' END)::message_kind,
+            CASE WHEN g % 2 = 0 THEN $3::uuid ELSE $2::uuid END,
+            'Message ' || g || repeat(' with a few more words', (g % 5) * 3),
+            now() + g * interval '1 second'
+     FROM generate_series($4::int + 1, $5::int) g`,
+    [chatId, customer.id, agent.id, lastSeq, MESSAGES],
+  );
+  await db.query(`UPDATE chats SET "lastSeq" = $2 WHERE id = $1`, [chatId, MESSAGES]);
+});
+
+afterAll(async () => {
+  await chrome?.close();
+  await api?.stop();
+});
+
+const LIST = 'cdk-virtual-scroll-viewport.messages';
+
+/** The seqs of the message rows in the page, in page order. */
+const renderedSeqs = (page: Page) => page.$$eval(`${LIST} [data-testid="message"][data-seq]`, (els) => els.map((el) => Number(el.getAttribute('data-seq'))));
+
+/** The message at the top edge of the list and where it is on screen. */
+const topRow = (page: Page) =>
+  page.locator(LIST).evaluate((list) => {
+    const edge = list.getBoundingClientRect().top;
+    const row = [...list.querySelectorAll<HTMLElement>('[data-seq]')].find((el) => el.getBoundingClientRect().bottom > edge);
+    return row ? { seq: Number(row.dataset['seq']), top: Math.round(row.getBoundingClientRect().top) } : null;
+  });
+
+/** Waits until no older page is on its way and two frames have been drawn since. */
+async function settle(page: Page): Promise<void> {
+  for (let quiet = 0; quiet < 3; ) {
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+    quiet = (await page.locator('.older').count()) ? 0 : quiet + 1;
+    if (!quiet) await page.waitForTimeout(50);
+  }
+}
+
+function expectConsecutive(seqs: number[]): void {
+  expect(seqs.length).toBeGreaterThan(0);
+  expect(seqs).toEqual(seqs.map((_, i) => seqs[0] + i));
+}
+
+describe('a long chat in the desk', () => {
+  it('opens at the newest message, and scrolling back shows every older message once, in order, the one being read kept in place', async () => {
+    const context = await chrome.newContext({ viewport: { width: 1280, height: 800 }, baseURL: api.url });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => console.error('[desk]', error.message));
+    try {
+      await page.goto('/desk/');
+      await page.waitForURL(/\/desk\/sign-in/);
+      await fillSignIn(page, agent, 'enter');
+      await page.waitForURL(/\/desk\/queue$/);
+      await page.goto(`/desk/mine/${chatId}`);
+
+      // the newest message, at the bottom of the list
+      const newest = page.locator(`${LIST} [data-seq="${MESSAGES}"]`);
+      await newest.waitFor();
+      await settle(page);
+      const [list, last] = await Promise.all([page.locator(LIST).boundingBox(), newest.boundingBox()]);
+      expect(last!.y + last!.height).toBeLessThanOrEqual(list!.y + list!.height + 1);
+      expect(last!.y + last!.height).toBeGreaterThan(list!.y + list!.height - 40);
+      // a window of the newest messages, not the history
+      const first = await renderedSeqs(page);
+      expectConsecutive(first);
+      expect(first.length).toBeLessThan(60);
+      expect(first[first.length - 1]).toBe(MESSAGES);
+      await expectAccessible(page, 'desk long conversation');
+
+      // scroll back two screens at a time (less than the rows kept rendered): each step's rows follow on from the last step's
+      const seen = new Set(first);
+      let previous = first;
+      for (const end = Date.now() + 180_000; !seen.has(1) && Date.now() < end; ) {
+        await page.locator(LIST).evaluate((list) => list.scrollBy(0, -list.clientHeight * 2));
+        await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+        const reading = await topRow(page);
+        await settle(page);
+        // an older page coming in (or rows above being measured) never moves what the agent is reading
+        const after = await topRow(page);
+        expect(after?.seq).toBe(reading?.seq);
+        expect(Math.abs((after?.top ?? 0) - (reading?.top ?? 0))).toBeLessThanOrEqual(2);
+        const seqs = await renderedSeqs(page);
+        expectConsecutive(seqs);
+        // no gap between what was on screen before and now
+        expect(seqs[0]).toBeLessThanOrEqual(previous[0]);
+        expect(seqs[seqs.length - 1]).toBeGreaterThanOrEqual(previous[0] - 1);
+        for (const seq of seqs) seen.add(seq);
+        previous = seqs;
+      }
+      expect([...seen].sort((a, b) => a - b)).toEqual(Array.from({ length: MESSAGES }, (_, i) => i + 1));
+      await expect(page.locator(`${LIST} [data-seq="1"]`).isVisible()).resolves.toBe(true);
+      await expectAccessible(page, 'desk long conversation, scrolled back');
+    } finally {
+      await context.close();
+    }
+  });
+});
