@@ -309,6 +309,8 @@ describe('the agent desk', () => {
       await desk.page.locator('[data-testid="message"][data-seq="1"]').click();
       await desk.page.keyboard.press('[');
       await desk.page.waitForURL(new RegExp(`/desk/mine/${otherChat}$`));
+      // the address changes before the chat is drawn: wait for its messages, then read its composer
+      await desk.page.locator('[data-testid="message"]', { hasText: 'Hello? Anyone?' }).waitFor();
       expect(await desk.page.locator('#desk-composer').inputValue()).toBe('Half-written answer');
       await desk.page.locator('[data-testid="message"]', { hasText: 'Hello? Anyone?' }).click();
       await desk.page.keyboard.press(']');

@@ -119,6 +119,11 @@ export class ChatScrollStrategy implements VirtualScrollStrategy {
     return this.viewport?.elementRef.nativeElement.scrollTop ?? 0;
   }
 
+  /** Whether the newest row's end is in view now (read from the scroll position, not from the last scroll event handled). */
+  atNewest(): boolean {
+    return this.atEnd(this.topOf());
+  }
+
   private atEnd(top: number): boolean {
     const viewport = this.viewport;
     return !!viewport && top + viewport.getViewportSize() >= this.layout.total() - END_SLACK_PX;

@@ -179,7 +179,7 @@ export class ConversationPage {
     const conversation = this.conversation();
     if (!strategy || !conversation || !conversation.hasOlder() || conversation.olderLoading()) return;
     // near the top, once the agent has left the newest rows (a chat whose first page fits the screen stays as it is)
-    if (strategy.topOf() < OLDER_THRESHOLD_PX && strategy.place() !== null) conversation.loadOlder();
+    if (strategy.topOf() < OLDER_THRESHOLD_PX && !strategy.atNewest()) conversation.loadOlder();
   }
 
   /** After a reply or note: the newest row in view, and followed. */
