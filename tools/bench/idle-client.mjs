@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // A child process of the benchmark that holds many idle subscriber sockets.
 // It speaks the graphql-ws protocol (graphql-transport-ws) directly on `ws`,
-// which keeps the client side light, or the floor's plain JSON protocol.
+// which keeps the client side light, the floor's plain JSON protocol, or
+// Socket.IO's (Engine.IO 4 packets on a WebSocket, no long-polling first).
 // Config arrives over IPC: {url, protocol, query?, items:[{chatId, token?}],
 // count, offset, localAddress, concurrency, timeoutMs}. It reports progress
 // over IPC and exits when told to, when its parent goes, or at its deadline.
@@ -23,6 +24,7 @@ function connectOne(cfg, n) {
   return new Promise((/** @type {(value?: unknown) => void} */ resolve) => {
     const item = cfg.items[(cfg.offset + n) % cfg.items.length];
     const isGql = cfg.protocol === 'graphql-ws';
+    if (cfg.protocol === 'socket.io') return connectSocketIo(cfg, item, resolve);
     let ws;
     try {
       ws = new WebSocket(cfg.url, isGql ? 'graphql-transport-ws' : undefined, {
@@ -81,6 +83,64 @@ function connectOne(cfg, n) {
       if (!done) noteError(`closed ${code}`);
       finish();
     });
+  });
+}
+
+/**
+ * Engine.IO 4 / Socket.IO 5 packets: the server opens with `0{sid,...}`, the
+ * client connects to the main namespace with its auth (`40{...}`), the server
+ * answers `40{sid}` (or `44{message}`), the subscription is an event with an
+ * acknowledgement (`420["subscribe",{...}]`, answered `430[...]`), and the
+ * server's pings (`2`) are answered (`3`).
+ */
+function connectSocketIo(cfg, item, resolve) {
+  let ws;
+  try {
+    ws = new WebSocket(cfg.url, { localAddress: cfg.localAddress, perMessageDeflate: false, handshakeTimeout: cfg.timeoutMs });
+  } catch (err) {
+    noteError(err.message);
+    return resolve();
+  }
+  sockets.push(ws);
+  let done = false;
+  const finish = () => {
+    if (!done) {
+      done = true;
+      clearTimeout(timer);
+      resolve();
+    }
+  };
+  const timer = setTimeout(() => {
+    noteError('timeout');
+    finish();
+  }, cfg.timeoutMs);
+  ws.on('open', () => state.opened++);
+  ws.on('message', (data) => {
+    const text = data.toString();
+    if (text === '2') ws.send('3');
+    else if (text.startsWith('0{')) ws.send(`40${JSON.stringify({ token: item.token })}`);
+    else if (text.startsWith('40')) {
+      if (cfg.subscribe === false) {
+        state.ready++;
+        finish();
+      } else ws.send(`420${JSON.stringify(['subscribe', { chatId: item.chatId }])}`);
+    } else if (text.startsWith('430')) {
+      if (JSON.parse(text.slice(3))[0]?.ok) state.ready++;
+      else noteError(`subscribe refused: ${text.slice(0, 200)}`);
+      finish();
+    } else if (text.startsWith('44')) {
+      noteError(`connect refused: ${text.slice(0, 200)}`);
+      finish();
+    }
+  });
+  ws.on('error', (err) => {
+    noteError(err.message);
+    finish();
+  });
+  ws.on('close', (code) => {
+    state.closed++;
+    if (!done) noteError(`closed ${code}`);
+    finish();
   });
 }
 

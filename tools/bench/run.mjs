@@ -3,7 +3,8 @@
 // in one place; the measuring itself lives in lib/.
 // npm run bench [-- options]
 //
-// Measures Parley against the floor (pg + ws, nothing else) in the same run.
+// Measures Parley against the floor (pg + ws, nothing else) in the same run,
+// and its idle sockets against a Socket.IO server's (socketio-server.mjs).
 // Everything runs here, on loopback: the bench creates a fresh PostgreSQL
 // database per system (parley_bench_*), starts the servers, drives them,
 // writes bench-results/*.json, docs/benchmarks.md and the SVG plot, prints a
@@ -14,9 +15,10 @@
 //   --quick            about two minutes: 300 chats, short steps
 //   --smoke            a few seconds, floor only unless --systems says otherwise (the harness's own test)
 //   (default)          the full run: 2,000 chats, 20 s per rate, 50k idle subscribers
-//   --systems a,b      floor,parley,parley-redis (default: all three; parley-redis needs Redis at
-//                      BENCH_REDIS_URL or redis://127.0.0.1:6379 and runs the fixed and search scenarios)
-//   --scenarios a,b    fixed,search,paging,idle,desk-screen (default: all; desk-screen: lib/desk-screen.mjs)
+//   --systems a,b      floor,parley,parley-redis,socketio (default: all four; parley-redis needs Redis at
+//                      BENCH_REDIS_URL or redis://127.0.0.1:6379 and runs the fixed and search scenarios;
+//                      socketio runs the idle scenario only)
+//   --scenarios a,b    fixed,search,paging,idle,visitors,desk-screen (default: all; desk-screen: lib/desk-screen.mjs)
 //   --rates a,b        fixed rates (default 100,500,1000)
 //   --duration S       seconds per fixed rate
 //   --chats N          number of chats (customers = N / chats-per-customer)
@@ -28,8 +30,13 @@
 //   --heap-snapshots DIR  idle scenario: a heap snapshot of the server before and after
 //                      its sockets connect, written to DIR (compare them in Chrome DevTools)
 //   --idle-levels a,b  idle subscriber counts (default 10000 quick; 10000,25000,50000 full)
+//   --idle-settle S    idle scenario: seconds without traffic before the RSS that counts is read
+//                      (default 30 quick and full: a young generation grown by the burst of connections
+//                      is given back meanwhile; the RSS 3 s after connecting is reported too)
 //   --idle-no-subscribe  idle sockets only connect (connection_init), no subscription:
 //                      tells a socket's memory from a subscription's
+//   --visitor-rate N   visitors scenario: new visitor sessions a second (default 200)
+//   --visitor-duration S  its length in seconds (default 10 quick, 30 full)
 //   --paging-size N    messages in the big chat (default 100000)
 //   --paging-reps N    measured requests per page (default 300; quick 50)
 //   --paging-warmup S  seconds of unmeasured paging before the measured requests (default 5; quick 3)
@@ -45,6 +52,8 @@ import path from 'node:path';
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { DeliveryBoard, runLoad, stepSearch, warmup } from './lib/loadgen.mjs';
 import { runIdle } from './lib/idle.mjs';
+import { runVisitors } from './lib/visitors.mjs';
+import { SocketIoSystem } from './lib/socketio.mjs';
 import { FloorSystem, ParleyRedisSystem, ParleySystem, repoRoot } from './lib/systems.mjs';
 import { harness } from './lib/harness.mjs';
 import { backendPids, machineInfo, machinePageIns, newHistogram, pageInsSince, postgresInfo, settleDatabase, sleep, summarize } from './lib/util.mjs';
@@ -61,7 +70,7 @@ function parseArgs(argv) {
     if (!a.startsWith('--')) continue;
     const eq = a.indexOf('=');
     const [k, v] = eq < 0 ? [a.slice(2), undefined] : [a.slice(2, eq), a.slice(eq + 1)];
-    const valued = ['systems', 'scenarios', 'rates', 'duration', 'chats', 'out', 'report', 'cpu-prof', 'heap-snapshots', 'parley-node-args', 'idle-levels', 'paging-size', 'paging-reps', 'paging-warmup', 'repeat'];
+    const valued = ['systems', 'scenarios', 'rates', 'duration', 'chats', 'out', 'report', 'cpu-prof', 'heap-snapshots', 'parley-node-args', 'idle-levels', 'paging-size', 'paging-reps', 'paging-warmup', 'repeat', 'visitor-rate', 'visitor-duration', 'idle-settle'];
     if (valued.includes(k)) o.values[k] = v ?? argv[++i];
     else o.flags.add(k);
   }
@@ -76,27 +85,27 @@ if (args.flags.has('help')) {
 }
 const mode = args.flags.has('smoke') ? 'smoke' : args.flags.has('quick') ? 'quick' : 'full';
 
-const SCENARIOS = ['fixed', 'search', 'paging', 'idle', 'desk-screen'];
+const SCENARIOS = ['fixed', 'search', 'paging', 'idle', 'visitors', 'desk-screen'];
 const PRESETS = {
   smoke: {
     customers: 8, chatsPerCustomer: 2, agents: 2,
     rates: [40], durationMs: 2000, drainMs: 3000,
     search: { startRate: 50, factor: 2, stepMs: 1500, bisections: 0, maxSteps: 2, settleMs: 200 },
-    pagingSize: 2000, pagingReps: 10, pagingWarmupMs: 200, idleLevels: [100],
+    pagingSize: 2000, pagingReps: 10, pagingWarmupMs: 200, idleLevels: [100], visitorRate: 20, visitorDurationMs: 2000,
     scenarios: ['fixed', 'paging'],
   },
   quick: {
     customers: 100, chatsPerCustomer: 3, agents: 10,
     rates: [100, 500, 1000], durationMs: 5000, drainMs: 4000,
     search: { startRate: 600, factor: 1.5, stepMs: 4000, bisections: 1, maxSteps: 5, settleMs: 500 },
-    pagingSize: 100_000, pagingReps: 50, pagingWarmupMs: 3000, idleLevels: [10_000],
+    pagingSize: 100_000, pagingReps: 50, pagingWarmupMs: 3000, idleLevels: [10_000], visitorRate: 200, visitorDurationMs: 10_000,
     scenarios: SCENARIOS,
   },
   full: {
     customers: 500, chatsPerCustomer: 4, agents: 20,
     rates: [100, 500, 1000], durationMs: 20_000, drainMs: 8000,
     search: { startRate: 250, factor: 1.4, stepMs: 15_000, bisections: 2, maxSteps: 12, settleMs: 2000 },
-    pagingSize: 100_000, pagingReps: 300, pagingWarmupMs: 5000, idleLevels: [10_000, 25_000, 50_000],
+    pagingSize: 100_000, pagingReps: 300, pagingWarmupMs: 5000, idleLevels: [10_000, 25_000, 50_000], visitorRate: 200, visitorDurationMs: 30_000,
     scenarios: SCENARIOS,
   },
 };
@@ -106,7 +115,11 @@ if (args.values.rates) cfg.rates = args.values.rates.split(',').map(Number);
 if (args.values.duration) cfg.durationMs = Number(args.values.duration) * 1000;
 if (args.values.chats) cfg.customers = Math.max(1, Math.ceil(Number(args.values.chats) / cfg.chatsPerCustomer));
 if (args.values.scenarios) cfg.scenarios = args.values.scenarios.split(',');
+cfg.idleSettleMs = mode === 'smoke' ? 0 : 30_000;
+if (args.values['idle-settle']) cfg.idleSettleMs = Number(args.values['idle-settle']) * 1000;
 if (args.values['idle-levels']) cfg.idleLevels = args.values['idle-levels'].split(',').map(Number);
+if (args.values['visitor-rate']) cfg.visitorRate = Number(args.values['visitor-rate']);
+if (args.values['visitor-duration']) cfg.visitorDurationMs = Number(args.values['visitor-duration']) * 1000;
 if (args.values['paging-size']) cfg.pagingSize = Number(args.values['paging-size']);
 if (args.values['paging-reps']) cfg.pagingReps = Number(args.values['paging-reps']);
 if (args.values['paging-warmup']) cfg.pagingWarmupMs = Number(args.values['paging-warmup']) * 1000;
@@ -116,7 +129,7 @@ if (unknownScenarios.length) {
   console.error(`unknown scenario ${unknownScenarios.join(', ')}: the scenarios are ${SCENARIOS.join(', ')}`);
   process.exit(2);
 }
-const wantSystems = (args.values.systems ?? (mode === 'smoke' ? 'floor' : 'floor,parley,parley-redis')).split(',');
+const wantSystems = (args.values.systems ?? (mode === 'smoke' ? 'floor' : 'floor,parley,parley-redis,socketio')).split(',');
 const outDir = path.resolve(repoRoot, args.values.out ?? 'bench-results');
 const reportPath = args.flags.has('no-report') ? null : path.resolve(repoRoot, args.values.report ?? 'docs/benchmarks.md');
 const quiet = args.flags.has('quiet');
@@ -273,6 +286,7 @@ async function main() {
     const built = [];
     for (const name of wantSystems) {
       if (name === 'floor') built.push(new FloorSystem(common));
+      else if (name === 'socketio') built.push(new SocketIoSystem(common));
       else if (name === 'parley' || name === 'parley-redis') {
         const why = ensureParleyBuilt();
         if (why) {
@@ -286,7 +300,7 @@ async function main() {
           log(`${name}: skipped: ${results.skipped[name]}`);
         } else {
           const sys = new ParleyRedisSystem({ ...common, nodeArgs: parleyNodeArgs() });
-          // Paging and idle sockets are one instance's work: the parley system measures them.
+          // Paging, idle sockets and new visitors are one instance's work: the parley system measures them.
           sys.scenarios = ['fixed', 'search'];
           built.push(sys);
         }
@@ -306,6 +320,11 @@ async function main() {
       const t0 = Date.now();
       await sys.start();
       sys.world = await sys.setup({ customers: cfg.customers, chatsPerCustomer: cfg.chatsPerCustomer, agents: cfg.agents });
+      if (sys.scenarios?.every((s) => s === 'idle')) {
+        // a peer of the idle scenario only: no subscribers to deliver to, nothing to warm up
+        r.setup = { seconds: Math.round((Date.now() - t0) / 100) / 10, chats: sys.world.chats.length };
+        return true;
+      }
       sys.board = new DeliveryBoard(sys.world);
       sys.subscribers = await sys.openSubscribers(sys.world, sys.board);
       const w = await warmup(sys, sys.board, { log });
@@ -394,7 +413,17 @@ async function main() {
       log(`\n== idle subscribers: ${cfg.idleLevels.join(', ')}`);
       await each('idle', async (sys, r) => {
         log(` ${sys.name}:`);
-        r.idle = await runIdle(sys, sys.world, cfg.idleLevels, { log, subscribe: !args.flags.has('idle-no-subscribe'), heapSnapshots: args.values['heap-snapshots'] && sys.name === 'parley' ? path.resolve(args.values['heap-snapshots']) : undefined });
+        r.idle = await runIdle(sys, sys.world, cfg.idleLevels, { log, subscribe: !args.flags.has('idle-no-subscribe'), settleMs: cfg.idleSettleMs, heapSnapshots: args.values['heap-snapshots'] && sys.name === 'parley' ? path.resolve(args.values['heap-snapshots']) : undefined });
+      });
+    }
+
+    if (cfg.scenarios.includes('visitors')) {
+      log(`\n== new visitors: ${cfg.visitorRate} a second for ${cfg.visitorDurationMs / 1000} s`);
+      await each('visitors', async (sys, r) => {
+        if (!(sys instanceof ParleySystem)) return;
+        log(` ${sys.name}:`);
+        await sys.restart();
+        r.visitors = await runVisitors(sys, { rate: cfg.visitorRate, durationMs: cfg.visitorDurationMs, log });
       });
     }
 

@@ -64,7 +64,7 @@ async function heapSnapshot(pid, dir) {
 }
 
 /** @param {any} sys @param {any} world @param {number} count @param {(line: string) => void} log @param {boolean} [subscribe] @param {string} [snapshotDir] */
-async function measureLevel(sys, world, count, log, subscribe = true, snapshotDir = undefined) {
+async function measureLevel(sys, world, count, log, subscribe = true, snapshotDir = undefined, settleMs = 0) {
   const headroom = 300; // database pool, listening socket, files the runtime keeps open
   const limit = processNofile(sys.serverPids()[0]);
   if (count > limit - headroom) {
@@ -105,7 +105,11 @@ async function measureLevel(sys, world, count, log, subscribe = true, snapshotDi
     const states = (await Promise.all(connected)).map((m) => m?.state ?? { ready: 0, errors: 0, firstError: 'no answer' });
     const connectSeconds = (Date.now() - t0) / 1000;
     await sleep(3000);
-    const rssAfter = (await stableRss(pid, 4, 1000)) ?? 0;
+    // Read once soon after the sockets connect, and again after `settleMs` without traffic: a collector
+    // that grew its young generation during the burst of connections gives it back only after a while.
+    const rssEarly = (await stableRss(pid, 4, 1000)) ?? 0;
+    if (settleMs > 0) await sleep(settleMs);
+    const rssAfter = settleMs > 0 ? ((await stableRss(pid, 4, 1000)) ?? 0) : rssEarly;
     if (snapshotDir) log(`  heap snapshot after: ${await heapSnapshot(pid, snapshotDir)}`);
     const status = (await Promise.all(kids.map((c) => ask(c, 'status')))).map((m) => m?.state ?? {});
     const ready = states.reduce((s, x) => s + x.ready, 0);
@@ -123,6 +127,8 @@ async function measureLevel(sys, world, count, log, subscribe = true, snapshotDi
       connectSeconds: Math.round(connectSeconds * 10) / 10,
       rssBeforeMiB: Math.round((rssBefore / 2 ** 20) * 10) / 10,
       rssAfterMiB: Math.round((rssAfter / 2 ** 20) * 10) / 10,
+      rssEarlyMiB: Math.round((rssEarly / 2 ** 20) * 10) / 10,
+      settleSeconds: settleMs / 1000,
       bytesPerConnection: ready > 0 ? Math.round((rssAfter - rssBefore) / ready) : null,
       clientProcesses: nChildren,
       subscribed: subscribe,
@@ -130,7 +136,7 @@ async function measureLevel(sys, world, count, log, subscribe = true, snapshotDi
     res.ok = alive && ready === count && errors === 0 && closed === 0;
     log(
       `  ${count} idle subscribers: ${ready} ready, ${errors} errors, ${closed} closed, ` +
-        `RSS ${res.rssBeforeMiB} -> ${res.rssAfterMiB} MiB = ${res.bytesPerConnection != null ? (res.bytesPerConnection / 1024).toFixed(1) : '-'} KiB each` +
+        `RSS ${res.rssBeforeMiB} -> ${res.rssEarlyMiB}${settleMs > 0 ? ` -> ${res.rssAfterMiB} (after ${settleMs / 1000} s)` : ''} MiB = ${res.bytesPerConnection != null ? (res.bytesPerConnection / 1024).toFixed(1) : '-'} KiB each` +
         ` (connected in ${res.connectSeconds} s)${firstError ? ` first error: ${firstError}` : ''}`,
     );
     return res;
@@ -149,14 +155,14 @@ async function measureLevel(sys, world, count, log, subscribe = true, snapshotDi
 
 /**
  * @param {any} sys @param {any} world @param {number[]} levels
- * @param {{ log?: (line: string) => void, subscribe?: boolean, heapSnapshots?: string }} [options]
+ * @param {{ log?: (line: string) => void, subscribe?: boolean, heapSnapshots?: string, settleMs?: number }} [options]
  */
-export async function runIdle(sys, world, levels, { log = (_line) => {}, subscribe = true, heapSnapshots = undefined } = {}) {
+export async function runIdle(sys, world, levels, { log = (_line) => {}, subscribe = true, heapSnapshots = undefined, settleMs = 0 } = {}) {
   /** @type {any[]} */
   const results = [];
   for (const count of levels) {
     try {
-      const r = await measureLevel(sys, world, count, log, subscribe, heapSnapshots);
+      const r = await measureLevel(sys, world, count, log, subscribe, heapSnapshots, settleMs);
       if (r.skipped) log(`  ${count} idle subscribers: skipped, ${r.reason}`);
       results.push(r);
     } catch (err) {
@@ -171,7 +177,7 @@ export async function runIdle(sys, world, levels, { log = (_line) => {}, subscri
     const most = Math.floor((nofile - 1000) / 1000) * 1000;
     if (Number.isFinite(most) && most > Math.max(...levels.filter((l) => l <= most), 0)) {
       try {
-        const r = await measureLevel(sys, world, most, log, subscribe);
+        const r = await measureLevel(sys, world, most, log, subscribe, undefined, settleMs);
         r.note = 'the most this machine’s per-process file limit allows';
         results.push(r);
       } catch (err) {
