@@ -21,15 +21,11 @@ interface SocketState extends Record<PropertyKey, unknown> {
   connectionId: string;
   /** The client's address, read at connect (the upgrade request is not kept). */
   ip: string;
-  expiryTimer: NodeJS.Timeout;
-  /** How this socket's replays wait for it to send (made at its first operation). */
-  delivery: DeliveryGate;
 }
 
-const VALID_DOCUMENT_CACHE = 500;
+type Socket = Extra & Partial<SocketState>;
 
-// setTimeout's ceiling (about 24.8 days); longer tokens are re-checked when it fires.
-const MAX_TIMER_MS = 2 ** 31 - 1;
+const VALID_DOCUMENT_CACHE = 500;
 
 /** Drops an operation's request-scoped values (its DataLoaders): each event of a subscription executes with its own. */
 function freshLoaders(context: unknown): void {
@@ -39,6 +35,60 @@ function freshLoaders(context: unknown): void {
 function releaseAfterConnect(ctx: { extra: Extra; connectionParams?: unknown }): void {
   (ctx.extra as { request?: unknown }).request = undefined;
   (ctx as { connectionParams?: unknown }).connectionParams = undefined;
+}
+
+/**
+ * Sockets to close when their token expires, grouped by the second it
+ * expires in: one timer for all of them, where a timer per socket (and its
+ * callback's closure) cost each idle socket a few hundred bytes. A socket is
+ * closed within a second after its token's expiry.
+ */
+class ExpiryWheel<T> {
+  private readonly bySecond = new Map<number, Set<T>>();
+  private checkedUpTo = Math.floor(Date.now() / 1000);
+  private readonly timer = setInterval(() => this.tick(), 1000);
+
+  constructor(private readonly expire: (item: T) => void) {
+    this.timer.unref();
+  }
+
+  /** Calls `expire(item)` once the clock passes `atSecond` (seconds since the epoch), or at once. */
+  add(item: T, atSecond: number): void {
+    const second = Math.ceil(atSecond);
+    if (second * 1000 <= Date.now()) return this.expire(item);
+    const group = this.bySecond.get(second);
+    if (group) group.add(item);
+    else this.bySecond.set(second, new Set([item]));
+  }
+
+  delete(item: T, atSecond: number): void {
+    const second = Math.ceil(atSecond);
+    const group = this.bySecond.get(second);
+    if (group?.delete(item) && group.size === 0) this.bySecond.delete(second);
+  }
+
+  private tick(): void {
+    const now = Math.floor(Date.now() / 1000);
+    // Every second since the last tick (a slow tick, a clock stepped forward): each group's time has come.
+    for (let second = this.checkedUpTo + 1; second <= now; second++) {
+      const group = this.bySecond.get(second);
+      if (!group) continue;
+      this.bySecond.delete(second);
+      for (const item of group) this.expire(item);
+    }
+    // A clock stepped back, or a long stall: a group left behind is looked for once it is overdue.
+    if (now - this.checkedUpTo > 60 || now < this.checkedUpTo)
+      for (const [second, group] of this.bySecond)
+        if (second <= now) {
+          this.bySecond.delete(second);
+          for (const item of group) this.expire(item);
+        }
+    this.checkedUpTo = now;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
 }
 
 /**
@@ -69,31 +119,61 @@ export function attachGraphqlWs(deps: {
   const { schema, wsServer, authService, logger, subscriptionContext, observer, limits, clientIp, executor } = deps;
   const staffOnlyIntrospection = deps.introspection === 'staff';
   const listeners = deps.socketListeners ?? [];
-  // Signed-in sockets, for the heartbeat's "still alive" (a WeakMap: a closed socket needs no clean-up here).
-  const signedIn = new WeakMap<Extra['socket'], { viewer: Viewer; connectionId: string }>();
   const tell = (event: 'opened' | 'alive' | 'closed', viewer: Viewer, connectionId: string) => {
     for (const listener of listeners) {
       listener[event]?.(viewer, connectionId).catch((error: unknown) => logger.warn({ err: (error as Error).message, event }, 'socket listener'));
     }
   };
-  // Sockets by user, so that taking access away (sign-out, revokeAccess) closes those it ends, on every instance.
-  const socketsByUser = new Map<string, Map<Extra['socket'], Viewer>>();
+  // Sockets by user, so that taking access away (sign-out, revokeAccess) closes those it ends, on every
+  // instance. Most users hold one socket (a visitor's widget): that one is the entry, a Set only for more.
+  const socketsByUser = new Map<string, Socket | Set<Socket>>();
+  const socketsOf = (userId: string): Iterable<Socket> => {
+    const entry = socketsByUser.get(userId);
+    return entry === undefined ? [] : entry instanceof Set ? entry : [entry];
+  };
+  const addSocket = (userId: string, socket: Socket) => {
+    const entry = socketsByUser.get(userId);
+    if (entry === undefined) socketsByUser.set(userId, socket);
+    else if (entry instanceof Set) entry.add(socket);
+    else socketsByUser.set(userId, new Set([entry, socket]));
+  };
+  const removeSocket = (userId: string, socket: Socket) => {
+    const entry = socketsByUser.get(userId);
+    if (entry === socket) socketsByUser.delete(userId);
+    else if (entry instanceof Set && entry.delete(socket) && entry.size === 0) socketsByUser.delete(userId);
+  };
   const stopListening = authService.onAccessChange((userId) => {
-    for (const [socket, viewer] of socketsByUser.get(userId) ?? []) {
-      if (!authService.stillAllowed(viewer)) socket.close(WS_CLOSE_UNAUTHORIZED, 'Access ended');
+    for (const socket of [...socketsOf(userId)]) {
+      if (socket.viewer && !authService.stillAllowed(socket.viewer)) socket.socket.close(WS_CLOSE_UNAUTHORIZED, 'Access ended');
     }
   });
+  const expiries = new ExpiryWheel<Socket>((socket) => socket.socket.close(WS_CLOSE_UNAUTHORIZED, 'Token expired'));
   const rules = [...specifiedRules, ...wsValidationRules()];
   // Clients subscribe with a handful of documents, thousands of times: parse and validate each once.
   const validDocuments = new Map<string, DocumentNode>();
-  const contextFor = (ctx: { extra: Partial<SocketState> & Extra }, id: string): RequestContext => ({
-    viewer: ctx.extra.viewer ?? null,
-    requestId: `${ctx.extra.connectionId}/${id}`,
-    ip: ctx.extra.ip,
-    delivery: (ctx.extra.delivery ??= socketDelivery(ctx.extra.socket)),
-    ...subscriptionContext,
-  });
-  const socketDelivery = (socket: Extra['socket']): DeliveryGate => ({ waitForRoom: () => server.roomFor(socket) });
+  // One operation's context: what it needs is read from its socket when asked, and what the modules add
+  // (subscriptionContext) sits on the prototype, shared, where a spread copied it into every subscription.
+  class SocketContext implements RequestContext {
+    scoped?: RequestContext['scoped'];
+    constructor(
+      private readonly socket: Socket,
+      private readonly operationId: string,
+    ) {}
+    get viewer(): Viewer | null {
+      return this.socket.viewer ?? null;
+    }
+    get requestId(): string {
+      return `${this.socket.connectionId}/${this.operationId}`;
+    }
+    get ip(): string | undefined {
+      return this.socket.ip;
+    }
+    get delivery(): DeliveryGate {
+      return this.socket;
+    }
+  }
+  for (const key of Reflect.ownKeys(subscriptionContext))
+    Object.defineProperty(SocketContext.prototype, key, { value: subscriptionContext[key as symbol], enumerable: true });
   const unreadBudget = deps.unreadBudget ?? SOCKET_UNREAD_BUDGET;
   const format = (requestId: string) => (error: GraphQLError) => {
     const formatted = formatError(error.toJSON(), error, { requestId, logger });
@@ -121,29 +201,17 @@ export function attachGraphqlWs(deps: {
         // An idle socket should hold only what it needs: the upgrade request (headers and all) and the
         // token text are not read again; the viewer above carries what the token said.
         releaseAfterConnect(ctx);
-        const userSockets = socketsByUser.get(viewer.id) ?? new Map<Extra['socket'], Viewer>();
-        userSockets.set(ctx.extra.socket, viewer);
-        socketsByUser.set(viewer.id, userSockets);
-        const closeAtExpiry = () => {
-          const remaining = viewer.expiresAt * 1000 - Date.now();
-          if (remaining <= 0) ctx.extra.socket.close(WS_CLOSE_UNAUTHORIZED, 'Token expired');
-          else ctx.extra.expiryTimer = setTimeout(closeAtExpiry, Math.min(remaining, MAX_TIMER_MS));
-        };
-        closeAtExpiry();
-        if (listeners.length) {
-          signedIn.set(ctx.extra.socket, { viewer, connectionId: ctx.extra.connectionId });
-          tell('opened', viewer, ctx.extra.connectionId);
-        }
+        addSocket(viewer.id, ctx.extra);
+        expiries.add(ctx.extra, viewer.expiresAt);
+        if (listeners.length) tell('opened', viewer, ctx.extra.connectionId);
         observer?.opened(ctx.extra);
         return true;
       },
       onClose: (ctx, code) => {
-        clearTimeout(ctx.extra.expiryTimer);
         const viewer = ctx.extra.viewer;
         if (viewer) {
-          const userSockets = socketsByUser.get(viewer.id);
-          userSockets?.delete(ctx.extra.socket);
-          if (userSockets?.size === 0) socketsByUser.delete(viewer.id);
+          expiries.delete(ctx.extra, viewer.expiresAt);
+          removeSocket(viewer.id, ctx.extra);
           if (listeners.length && ctx.extra.connectionId) tell('closed', viewer, ctx.extra.connectionId);
         }
         observer?.closed(ctx.extra, code);
@@ -180,7 +248,7 @@ export function attachGraphqlWs(deps: {
           document,
           variableValues: payload.variables,
           operationName: payload.operationName,
-          contextValue: contextFor(ctx, id),
+          contextValue: new SocketContext(ctx.extra, id),
         };
       },
       onNext: (ctx, id, _payload, args, result) => {
@@ -196,8 +264,7 @@ export function attachGraphqlWs(deps: {
       onInternalError: (error) => logger.error({ err: error }, 'websocket internal error'),
       onAlive: listeners.length
         ? (socket) => {
-            const known = signedIn.get(socket);
-            if (known) tell('alive', known.viewer, known.connectionId);
+            if (socket.viewer && socket.connectionId) tell('alive', socket.viewer, socket.connectionId);
           }
         : undefined,
       unreadBudget: { bytes: unreadBudget.bytes, graceMs: unreadBudget.graceSeconds * 1000, closeCode: WS_CLOSE_UNREAD_OVER_BUDGET },
@@ -206,6 +273,7 @@ export function attachGraphqlWs(deps: {
   return {
     dispose: async () => {
       stopListening();
+      expiries.stop();
       await server.dispose();
     },
   };

@@ -6,11 +6,16 @@ import { createClient } from 'graphql-ws';
 import { serveGraphqlWs } from './ws-transport';
 
 // A tiny schema: the transport is what is under test, not Parley's resolvers.
-const schema = buildSchema(`type Query { hello: String } type Subscription { count(to: Int!): Int }`);
+const schema = buildSchema(`type Query { hello: String } type Subscription { count(to: Int!): Int, quiet: Int }`);
 const roots = {
   hello: () => 'world',
   count: async function* ({ to }: { to: number }) {
     for (let i = 1; i <= to; i++) yield { count: i };
+  },
+  // a subscription with nothing to say (a quiet chat)
+  quiet: async function* () {
+    await new Promise(() => undefined);
+    yield { quiet: 0 };
   },
 };
 
@@ -23,7 +28,7 @@ const internalErrors: unknown[] = [];
 beforeEach(async () => {
   http = createServer();
   wsServer = new WebSocketServer({ server: http });
-  transport = serveGraphqlWs({ schema, roots: { query: roots, subscription: roots } }, wsServer, {
+  transport = serveGraphqlWs({ schema, roots: { query: roots, subscription: roots }, connectionInitWaitTimeout: 300 }, wsServer, {
     keepAliveMs: 150,
     onInternalError: (error) => internalErrors.push(error),
   });
@@ -42,6 +47,15 @@ function rawSocket(autoPong: boolean): Promise<WebSocket> {
     socket.once('open', () => resolve(socket));
     socket.once('error', reject);
   });
+}
+
+/** A socket past connection_init (acknowledged), as every real client is within the init wait. */
+async function initialisedSocket(autoPong: boolean): Promise<WebSocket> {
+  const socket = await rawSocket(autoPong);
+  const acked = new Promise((resolve) => socket.once('message', (data) => resolve(JSON.parse(String(data)).type)));
+  socket.send(JSON.stringify({ type: 'connection_init' }));
+  expect(await acked).toBe('connection_ack');
+  return socket;
 }
 
 const closeCode = (socket: WebSocket) => new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
@@ -65,8 +79,8 @@ describe('graphql-ws on ws, one heartbeat for every socket', () => {
   });
 
   it('keeps a socket that answers pings and drops one that does not', async () => {
-    const answering = await rawSocket(true);
-    const silent = await rawSocket(false);
+    const answering = await initialisedSocket(true);
+    const silent = await initialisedSocket(false);
     let answeringClosed = false;
     answering.once('close', () => (answeringClosed = true));
     const pinged = new Promise((resolve) => silent.once('ping', resolve));
@@ -80,7 +94,7 @@ describe('graphql-ws on ws, one heartbeat for every socket', () => {
   it('pings a lone socket once an interval, and keeps one that answers late but within the interval', async () => {
     // keepAliveMs is 150 here and the heartbeat ticks every 50 ms; this socket answers each ping 70 ms
     // late, as a client on a busy machine or a slow network may (80 ms of margin for a loaded test run).
-    const slow = await rawSocket(false);
+    const slow = await initialisedSocket(false);
     let pings = 0;
     slow.on('ping', () => {
       pings++;
@@ -110,6 +124,34 @@ describe('graphql-ws on ws, one heartbeat for every socket', () => {
     const code = closeCode(socket);
     socket.send('not json');
     expect(await code).toBe(4400);
+    expect(internalErrors).toEqual([]);
+  });
+
+  it('closes a socket that sends no connection_init in time with 4408, and keeps one that did', async () => {
+    const silent = await rawSocket(true);
+    const initialised = await initialisedSocket(true);
+    let initialisedClosed = false;
+    initialised.once('close', () => (initialisedClosed = true));
+    expect(await closeCode(silent)).toBe(4408);
+    expect(initialisedClosed).toBe(false);
+    initialised.close();
+  });
+
+  it('answers protocol errors as graphql-ws does: a second init, a subscription before the ack, a duplicate id', async () => {
+    const twice = await rawSocket(true);
+    twice.send(JSON.stringify({ type: 'connection_init' }));
+    twice.send(JSON.stringify({ type: 'connection_init' }));
+    expect(await closeCode(twice)).toBe(4429);
+
+    const early = await rawSocket(true);
+    early.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: '{ hello }' } }));
+    expect(await closeCode(early)).toBe(4401);
+
+    const duplicate = await initialisedSocket(true);
+    const subscription = { id: 'a', type: 'subscribe', payload: { query: 'subscription { quiet }' } };
+    duplicate.send(JSON.stringify(subscription));
+    duplicate.send(JSON.stringify(subscription));
+    expect(await closeCode(duplicate)).toBe(4409);
     expect(internalErrors).toEqual([]);
   });
 });

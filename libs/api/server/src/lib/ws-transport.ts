@@ -1,21 +1,18 @@
 import type { IncomingMessage } from 'node:http';
-import { WebSocket, type WebSocketServer } from 'ws';
+import { WebSocket, type RawData, type WebSocketServer } from 'ws';
 import { SOCKET_HEARTBEAT_MS } from '@parley/api/core';
-import { CloseCode, handleProtocols, makeServer, type ConnectionInitMessage, type ServerOptions } from 'graphql-ws';
+import { CloseCode, handleProtocols, GRAPHQL_TRANSPORT_WS_PROTOCOL, type ConnectionInitMessage } from 'graphql-ws';
+import { Connection, type ProtocolOptions, type WsExtra } from './ws-protocol';
 
-/** What every socket's context carries (the same as graphql-ws/use/ws's `Extra`). */
-export interface WsExtra {
-  readonly socket: WebSocket;
-  readonly request: IncomingMessage;
-}
+export type { WsExtra } from './ws-protocol';
 
-export interface WsTransportOptions {
+export interface WsTransportOptions<E = unknown> {
   /** Ping every this many ms; a socket that has not answered the previous ping by then is dropped. */
   keepAliveMs?: number;
   /** Failures inside the protocol server or a socket (the socket is closed with 1011). */
   onInternalError?: (error: unknown) => void;
-  /** A socket answered a ping: it is still there. */
-  onAlive?: (socket: WebSocket) => void;
+  /** A socket answered a ping: it is still there (its context's `extra`). */
+  onAlive?: (extra: WsExtra & Partial<E>) => void;
   /**
    * Unsent data one socket may hold: a socket over `bytes` for `graceMs` is
    * closed with `closeCode` and its operations end at once. Replays wait for
@@ -33,39 +30,37 @@ function closeForError(socket: WebSocket): void {
 }
 
 /**
- * graphql-ws's protocol server (`makeServer`) on `ws`: what graphql-ws/use/ws
- * does, shaped so that an idle socket holds little. use/ws keeps a ping timer
- * per socket and awaits every message in an async listener, which keeps that
- * listener's frame and the message's Buffer alive for as long as the
- * subscription it started; together about 1 KB per subscribed socket. Here one
- * timer pings every socket (spread over the interval), and messages are
- * handed over without waiting.
+ * graphql-ws's protocol (graphql-transport-ws) on `ws`, shaped so that an idle
+ * socket holds little: one Connection object per socket (ws-protocol.ts) in
+ * place of makeServer's closures, listeners shared by every socket (`this` is
+ * the socket), and one timer for every socket's ping and connection_init wait
+ * (use/ws keeps a ping timer and makeServer an init timer per socket).
  */
 export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E extends Record<PropertyKey, unknown>>(
-  options: ServerOptions<P, WsExtra & Partial<E>>,
+  options: ProtocolOptions<P, WsExtra & Partial<E>>,
   wsServer: WebSocketServer,
-  transport: WsTransportOptions = {},
+  transport: WsTransportOptions<E> = {},
 ): { dispose(): Promise<void>; roomFor(socket: WebSocket): Promise<void> } {
-  const server = makeServer(options);
   const keepAliveMs = transport.keepAliveMs ?? SOCKET_HEARTBEAT_MS;
+  const initWaitMs = options.connectionInitWaitTimeout ?? 3000;
   const onAlive = transport.onAlive;
   const reportError = (error: unknown) => transport.onInternalError?.(error);
   wsServer.options.handleProtocols = handleProtocols;
+  const connections = new WeakMap<WebSocket, Connection<P, E>>();
+  // Sockets yet to send connection_init, oldest first (a Map keeps insertion order).
+  const awaitingInit = new Map<Connection<P, E>, number>();
 
   // One timer visits every socket once per keepAliveMs, a slice every HEARTBEAT_TICK_MS, so tens of
   // thousands of sockets never mean tens of thousands of pings (and as many syscalls) in one tick.
   // A round starts no sooner than keepAliveMs after the last one did (with a handful of sockets a
   // round takes one tick), and a socket is dropped only once its ping has gone unanswered for
   // keepAliveMs: a client slowed down for a moment must not lose its subscriptions.
-  const pingedAt = new WeakMap<WebSocket, number>();
 
-  // The unread budget: sockets over it (since when), sockets whose replays wait for room, and how to
-  // end a socket's operations at once (graphql-ws's own `closed`, which otherwise runs at 'close').
+  // The unread budget: sockets over it (since when), and sockets whose replays wait for room.
   const budget = transport.unreadBudget;
   const lowWater = budget ? budget.bytes / 4 : Infinity;
   const overBudgetSince = new Map<WebSocket, number>();
   const roomWaiters = new Map<WebSocket, Array<() => void>>();
-  const endOperations = new WeakMap<WebSocket, (code: number, reason: string) => void>();
   const roomFor = (socket: WebSocket): Promise<void> => {
     if (socket.readyState !== WebSocket.OPEN || socket.bufferedAmount < lowWater) return Promise.resolve();
     return new Promise((resolve) => {
@@ -86,9 +81,18 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
       else if (now - since >= budget.graceMs) {
         overBudgetSince.delete(socket);
         // The close frame waits behind the unsent data: a slow client reads it last, and ws gives up after 30 s.
-        endOperations.get(socket)?.(budget.closeCode, UNREAD_OVER_BUDGET);
+        const connection = connections.get(socket);
+        if (connection) end(connection, budget.closeCode, UNREAD_OVER_BUDGET);
         socket.close(budget.closeCode, UNREAD_OVER_BUDGET);
       }
+    }
+  };
+  // Sockets that never sent connection_init in time are closed, as graphql-ws's own timer would.
+  const checkInit = (now: number) => {
+    for (const [connection, since] of awaitingInit) {
+      if (now - since < initWaitMs) return;
+      awaitingInit.delete(connection);
+      if (!connection.connectionInitReceived) connection.socket.close(CloseCode.ConnectionInitialisationTimeout, 'Connection initialisation timeout');
     }
   };
   let round: WebSocket[] = [];
@@ -97,6 +101,7 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
   const heartbeat = setInterval(() => {
     const now = performance.now();
     if (roomWaiters.size || overBudgetSince.size) checkBuffers(now);
+    if (awaitingInit.size) checkInit(now);
     if (next >= round.length) {
       if (now - roundStartedAt < keepAliveMs) return;
       round = [...wsServer.clients];
@@ -106,26 +111,66 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
     const slice = Math.ceil((round.length * HEARTBEAT_TICK_MS) / keepAliveMs);
     for (const end = Math.min(round.length, next + slice); next < end; next++) {
       const socket = round[next];
-      if (socket.readyState !== WebSocket.OPEN) continue;
-      const waitingSince = pingedAt.get(socket);
-      if (waitingSince === undefined) {
-        pingedAt.set(socket, now);
+      const connection = connections.get(socket);
+      if (socket.readyState !== WebSocket.OPEN || !connection) continue;
+      if (connection.pingedAt < 0) {
+        connection.pingedAt = now;
         socket.ping();
-      } else if (now - waitingSince >= keepAliveMs) {
+      } else if (now - connection.pingedAt >= keepAliveMs) {
         socket.terminate();
       }
     }
     if (next >= round.length) round = []; // a finished round keeps no closed sockets alive until the next
   }, HEARTBEAT_TICK_MS);
   heartbeat.unref();
-  // Shared listeners (`this` is the socket): no closures per socket for these.
+
+  /** Ends a connection's operations once (at its close, or at once when over the unread budget). */
+  const end = (connection: Connection<P, E>, code: number, reason: string) => {
+    if (connection.ended) return;
+    connection.ended = true;
+    awaitingInit.delete(connection);
+    void connection.closed(code, reason).catch(reportError);
+  };
+
+  // Listeners shared by every socket (`this` is the socket): no closures per socket.
   function onPong(this: WebSocket) {
-    pingedAt.delete(this);
-    onAlive?.(this);
+    const connection = connections.get(this);
+    if (!connection) return;
+    connection.pingedAt = -1;
+    onAlive?.(connection.extra);
   }
   function onSocketError(this: WebSocket, error: Error) {
     reportError(error);
     closeForError(this);
+  }
+  function onSocketMessage(this: WebSocket, data: RawData) {
+    const connection = connections.get(this);
+    if (connection && !connection.ended) void connection.receive(String(data));
+  }
+  function onSocketClose(this: WebSocket, code: number, reason: Buffer) {
+    overBudgetSince.delete(this);
+    const connection = connections.get(this);
+    if (connection) end(connection, code, String(reason));
+    const waiting = roomWaiters.get(this);
+    roomWaiters.delete(this);
+    for (const wake of waiting ?? []) wake();
+  }
+  // A replay waits for its socket's room; with a budget, the data a socket holds unsent is checked after each send.
+  class TransportConnection extends Connection<P, E> {
+    override failed(error: unknown): void {
+      reportError(error);
+      closeForError(this.socket);
+    }
+
+    override waitForRoom(): Promise<void> {
+      return roomFor(this.socket);
+    }
+
+    override send(data: string): Promise<void> {
+      const sent = super.send(data);
+      if (budget && this.socket.bufferedAmount > budget.bytes && !overBudgetSince.has(this.socket)) overBudgetSince.set(this.socket, performance.now());
+      return sent;
+    }
   }
 
   wsServer.on('error', (error) => {
@@ -133,44 +178,18 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
     for (const socket of wsServer.clients) closeForError(socket);
   });
   wsServer.on('connection', (socket: WebSocket, request: IncomingMessage) => {
-    socket.once('error', onSocketError);
+    // `on`, not `once`: once wraps each listener in two objects per socket ('close' comes once anyway).
+    socket.on('error', onSocketError);
     socket.on('pong', onPong);
-    let ended = false;
-    const closed = server.opened(
-      {
-        protocol: socket.protocol,
-        send: (data) =>
-          new Promise<void>((resolve, reject) => {
-            if (socket.readyState !== WebSocket.OPEN) return resolve();
-            socket.send(data, (error) => (error ? reject(error) : resolve()));
-            if (budget && socket.bufferedAmount > budget.bytes && !overBudgetSince.has(socket)) overBudgetSince.set(socket, performance.now());
-          }),
-        close: (code, reason) => socket.close(code, reason),
-        onMessage: (handle) =>
-          socket.on('message', (data) => {
-            if (ended) return; // its operations were ended (over the unread budget): nothing new starts
-            handle(String(data)).catch((error: unknown) => {
-              reportError(error);
-              closeForError(socket);
-            });
-          }),
-      },
-      { socket, request } as WsExtra & Partial<E>,
-    );
-    const end = (code: number, reason: string) => {
-      if (ended) return;
-      ended = true;
-      void closed(code, reason).catch(reportError);
-    };
-    if (budget) endOperations.set(socket, end);
-    socket.once('close', (code, reason) => {
-      pingedAt.delete(socket);
-      overBudgetSince.delete(socket);
-      end(code, String(reason));
-      const waiting = roomWaiters.get(socket);
-      roomWaiters.delete(socket);
-      for (const wake of waiting ?? []) wake();
-    });
+    socket.on('close', onSocketClose);
+    const connection = new TransportConnection(socket, request, options);
+    connections.set(socket, connection);
+    if (socket.protocol !== GRAPHQL_TRANSPORT_WS_PROTOCOL) {
+      socket.close(CloseCode.SubprotocolNotAcceptable, 'Subprotocol not acceptable');
+      return;
+    }
+    if (initWaitMs > 0 && Number.isFinite(initWaitMs)) awaitingInit.set(connection, performance.now());
+    socket.on('message', onSocketMessage);
   });
 
   return {
