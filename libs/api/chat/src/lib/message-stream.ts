@@ -53,81 +53,118 @@ export class MessageStream {
   async open(viewer: Viewer, chatId: string, afterSeq: number | null | undefined, delivery?: DeliveryGate): Promise<AsyncQueue<MessageRow>> {
     if (afterSeq != null && afterSeq < 0) throw badUserInput([{ field: 'afterSeq', message: 'must be 0 or more' }]);
     if (!isUuid(chatId)) throw notFound('chat');
-    const { repository, observer } = this;
-
-    let lastSent = 0;
-    // Nothing is processed before the chat is read; live messages queue up behind this gate.
-    let openGate!: () => void;
-    let step: Promise<void> = new Promise((resolve) => (openGate = resolve));
-    const queue = new AsyncQueue<MessageRow>(() => {
-      unsubscribe();
-      stopResync?.();
-    });
-    const sendUpTo = async (upTo: number) => {
-      while (lastSent < upTo && !queue.isClosed) {
-        // The next page once the last is taken and sent: what waits here is a number, not messages.
-        await queue.drained();
-        await delivery?.waitForRoom();
-        if (queue.isClosed) break;
-        const rows = await repository.messagesBetween(chatId, lastSent + 1, upTo, REPLAY_PAGE.rows, REPLAY_PAGE.bytes);
-        if (!rows.length) break;
-        for (const row of rows)
-          if (row.seq === lastSent + 1) {
-            queue.push(row);
-            observer.messageDelivered?.(row, false);
-            lastSent = row.seq;
-          }
-      }
-    };
-    // Work still queued behind the gate, a replay or a gap fill; while there is none, the next
-    // message in order goes straight out (the common case, without a promise per subscriber).
-    let queued = 1;
-    const enqueue = (work: () => Promise<void>) => {
-      queued++;
-      step = step
-        .then(work)
-        .catch((error) => queue.fail(error))
-        .finally(() => queued--);
-    };
-    const deliverLive = (message: MessageRow) => {
-      queue.push(message);
-      observer.messageDelivered?.(message, true);
-      lastSent = message.seq;
-    };
+    const { repository, pubsub } = this;
+    const feed = new ChatFeed(repository, this.observer, chatId, delivery);
     // Listen before reading the chat, so that nothing committed after the read can be missed.
-    const unsubscribe = this.pubsub.subscribe('messageAdded', chatId, (message) => {
-      if (queued === 0 && message.seq === lastSent + 1 && !queue.isClosed) return deliverLive(message);
-      enqueue(async () => {
-        if (message.seq <= lastSent || queue.isClosed) return;
-        if (message.seq > lastSent + 1) await sendUpTo(message.seq - 1);
-        if (message.seq === lastSent + 1) deliverLive(message);
-      });
-    });
+    feed.unsubscribe = pubsub.subscribe('messageAdded', chatId, (message) => feed.hear(message));
     let storedUpTo: number;
     try {
       // A pubsub shared by instances hears the others only once its subscription is confirmed.
-      await this.pubsub.ready?.('messageAdded', chatId);
+      await pubsub.ready?.('messageAdded', chatId);
       const chat = await repository.findChat(chatId);
       if (!chat) throw notFound('chat');
       assertCanView(viewer, chat);
       // Only the number is kept: the row would stay in memory as long as the subscription.
       storedUpTo = chat.lastSeq;
     } catch (error) {
-      unsubscribe();
+      feed.unsubscribe();
       throw error;
     }
-    lastSent = afterSeq ?? storedUpTo;
-    // Replay what was stored when the chat was read; anything later arrives live (or is gap-filled).
-    enqueue(() => sendUpTo(storedUpTo));
     // Events may have been lost while the shared pubsub was away: re-read past the last one sent.
-    const stopResync = this.pubsub.onResync?.(() =>
-      enqueue(async () => {
-        const current = await repository.lastSeq(chatId);
-        if (current !== null) await sendUpTo(current);
-      }),
-    );
-    openGate();
-    step = step.finally(() => queued--); // the gate's own count
-    return queue;
+    feed.stopResync = pubsub.onResync?.(() => feed.resync());
+    feed.start(afterSeq ?? storedUpTo, storedUpTo);
+    return feed;
+  }
+}
+
+const nothing = (): void => undefined;
+
+/**
+ * One subscriber's messages of one chat: the queue the transport reads, and
+ * the ordering step in front of it. One object whose methods are its
+ * prototype's: a widget's socket holds its subscription for hours, and a
+ * closure per step (five of them, and the scope they share) cost each one
+ * about half a kilobyte.
+ */
+class ChatFeed extends AsyncQueue<MessageRow> {
+  private lastSent = 0;
+  /** Work still queued behind the gate, a replay or a gap fill (1: the gate itself, until start). */
+  private queued = 1;
+  private step: Promise<void>;
+  private openGate: (() => void) | undefined;
+  unsubscribe: () => void = nothing;
+  stopResync: (() => void) | undefined = undefined;
+
+  constructor(
+    private readonly repository: ChatRepository,
+    private readonly observer: MessageObserver,
+    private readonly chatId: string,
+    private readonly delivery: DeliveryGate | undefined,
+  ) {
+    super();
+    // Nothing is processed before the chat is read; live messages queue up behind this gate.
+    this.step = new Promise((resolve) => (this.openGate = resolve));
+  }
+
+  protected override ended(): void {
+    this.unsubscribe();
+    this.stopResync?.();
+  }
+
+  /** The chat is read: replay what was stored after `from`, up to `storedUpTo`; anything later arrives live (or is gap-filled). */
+  start(from: number, storedUpTo: number): void {
+    this.lastSent = from;
+    this.enqueue(() => this.sendUpTo(storedUpTo));
+    this.openGate?.();
+    this.openGate = undefined;
+    this.step = this.step.finally(() => this.queued--); // the gate's own count
+  }
+
+  /** A message published to the chat: while no work is queued, the next in order goes straight out (no promise per subscriber). */
+  hear(message: MessageRow): void {
+    if (this.queued === 0 && message.seq === this.lastSent + 1 && !this.isClosed) return this.deliverLive(message);
+    this.enqueue(async () => {
+      if (message.seq <= this.lastSent || this.isClosed) return;
+      if (message.seq > this.lastSent + 1) await this.sendUpTo(message.seq - 1);
+      if (message.seq === this.lastSent + 1) this.deliverLive(message);
+    });
+  }
+
+  resync(): void {
+    this.enqueue(async () => {
+      const current = await this.repository.lastSeq(this.chatId);
+      if (current !== null) await this.sendUpTo(current);
+    });
+  }
+
+  private enqueue(work: () => Promise<void>): void {
+    this.queued++;
+    this.step = this.step
+      .then(work)
+      .catch((error) => this.fail(error))
+      .finally(() => this.queued--);
+  }
+
+  private deliverLive(message: MessageRow): void {
+    this.push(message);
+    this.observer.messageDelivered?.(message, true);
+    this.lastSent = message.seq;
+  }
+
+  private async sendUpTo(upTo: number): Promise<void> {
+    while (this.lastSent < upTo && !this.isClosed) {
+      // The next page once the last is taken and sent: what waits here is a number, not messages.
+      await this.drained();
+      await this.delivery?.waitForRoom();
+      if (this.isClosed) break;
+      const rows = await this.repository.messagesBetween(this.chatId, this.lastSent + 1, upTo, REPLAY_PAGE.rows, REPLAY_PAGE.bytes);
+      if (!rows.length) break;
+      for (const row of rows)
+        if (row.seq === this.lastSent + 1) {
+          this.push(row);
+          this.observer.messageDelivered?.(row, false);
+          this.lastSent = row.seq;
+        }
+    }
   }
 }

@@ -1,3 +1,5 @@
+const nothing = () => undefined;
+
 /**
  * A push-driven async iterator for subscriptions. Unlike an async generator,
  * `return()` takes effect at once even while the consumer waits, so a client
@@ -15,7 +17,7 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
   private drainWaiters?: Array<() => void>;
 
   constructor(
-    private readonly onClose: () => void = () => undefined,
+    private readonly onClose: () => void = nothing,
     private readonly maxBuffered = 10_000,
   ) {}
 
@@ -86,20 +88,9 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
    * whatever it holds meanwhile outlives young collections.
    */
   mapEach<R>(map: (value: T) => R | Promise<R>, release: (value: R) => void): AsyncIterableIterator<R> {
-    const mapping = new EventMapping(map, release, () => this.return());
-    this.mapping = mapping as EventMapping<T, unknown>;
-    const next = () => {
-      mapping.releaseLast();
-      return this.next() as unknown as Promise<IteratorResult<R>>;
-    };
-    return {
-      next,
-      return: () => this.return() as Promise<IteratorResult<never>>,
-      throw: (error?: unknown) => this.throw(error) as Promise<IteratorResult<never>>,
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-    };
+    const mapped = new MappedQueue<T, R>(this, map, release);
+    this.mapping = mapped.mapping as EventMapping<T, unknown>;
+    return mapped;
   }
 
   private handOut(value: T): IteratorResult<T> | Promise<IteratorResult<T>> {
@@ -110,6 +101,11 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
     if (this.closed) return;
     this.closed = true;
     this.wakeDrainWaiters();
+    this.ended();
+  }
+
+  /** The queue has ended (returned, or failed and drained): what it listened to can stop. */
+  protected ended(): void {
     this.onClose();
   }
 
@@ -118,6 +114,39 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
     if (!waiters) return;
     this.drainWaiters = undefined;
     for (const wake of waiters) wake();
+  }
+}
+
+/**
+ * What mapEach hands the consumer: the queue's values, mapped. Its methods are
+ * the prototype's (an object of four closures per subscription before).
+ */
+class MappedQueue<T, R> implements AsyncIterableIterator<R> {
+  readonly mapping: EventMapping<T, R>;
+
+  constructor(
+    private readonly queue: AsyncQueue<T>,
+    map: (value: T) => R | Promise<R>,
+    release: (value: R) => void,
+  ) {
+    this.mapping = new EventMapping(map, release, queue);
+  }
+
+  next(): Promise<IteratorResult<R>> {
+    this.mapping.releaseLast();
+    return this.queue.next() as unknown as Promise<IteratorResult<R>>;
+  }
+
+  return(): Promise<IteratorResult<R>> {
+    return this.queue.return() as Promise<IteratorResult<never>>;
+  }
+
+  throw(error?: unknown): Promise<IteratorResult<R>> {
+    return this.queue.throw(error) as Promise<IteratorResult<never>>;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
   }
 }
 
@@ -132,8 +161,14 @@ export class EventMapping<T, R> {
   constructor(
     private readonly map: (value: T) => R | Promise<R>,
     private readonly release: (value: R) => void,
-    private readonly end: () => unknown,
+    /** The source, whose return() ends it. */
+    private readonly source: { return(): unknown },
   ) {}
+
+  // The handlers of a mapping that answers with a promise, made at its first such event: an idle
+  // subscription that never had one holds none.
+  private onMapped?: (mapped: R) => IteratorResult<R>;
+  private onFailed?: (error: unknown) => Promise<never>;
 
   /** The consumer is done with the value handed out last. */
   releaseLast(): void {
@@ -150,18 +185,20 @@ export class EventMapping<T, R> {
     } catch (error) {
       return this.endWith(error);
     }
-    return isPromiseLike(mapped) ? mapped.then(this.resultOf, this.endWith) : this.resultOf(mapped);
+    if (!isPromiseLike(mapped)) return this.resultOf(mapped);
+    return mapped.then((this.onMapped ??= (result) => this.resultOf(result)), (this.onFailed ??= (error) => this.endWith(error)));
   }
 
-  private readonly resultOf = (mapped: R): IteratorResult<R> => {
+  private resultOf(mapped: R): IteratorResult<R> {
     this.handedOut = mapped;
     return { value: mapped, done: false };
-  };
+  }
 
-  private readonly endWith = (error: unknown): Promise<never> =>
-    Promise.resolve(this.end()).then(() => {
+  private endWith(error: unknown): Promise<never> {
+    return Promise.resolve(this.source.return()).then(() => {
       throw error;
     });
+  }
 }
 
 /** Whether `value` is a promise or another thenable. */
@@ -191,7 +228,7 @@ export function mapEvents<T, R>(source: AsyncIterable<T>, map: (event: T) => R |
   const self = source as Partial<SelfMappingStream<T>>;
   if (typeof self.mapEach === 'function') return self.mapEach(map, release);
   const iterator = source[Symbol.asyncIterator]();
-  const mapping = new EventMapping(map, release, () => iterator.return?.());
+  const mapping = new EventMapping(map, release, { return: () => iterator.return?.() });
   const onEvent = (result: IteratorResult<T>): IteratorResult<R> | Promise<IteratorResult<R>> =>
     result.done ? { done: true, value: undefined } : mapping.handOut(result.value);
   return {
