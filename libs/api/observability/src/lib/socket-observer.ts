@@ -10,8 +10,12 @@ export interface ObservedSocket {
 
 interface SocketRecord {
   openedAt: number;
-  /** Created with the first subscription: most sockets hold one or two, and an idle socket should cost little. */
-  subscriptions?: Map<string, { startedAt: number; operation: string }>;
+  /**
+   * Created with the first subscription: most sockets hold one or two (at most
+   * the per-socket cap), and an idle socket should cost little; a short array
+   * costs less than a Map's table.
+   */
+  subscriptions?: Array<{ id: string; startedAt: number; operation: string }>;
 }
 
 /** The first root field of the operation that runs (bounded by the schema). */
@@ -63,7 +67,11 @@ export class SocketObserver {
     const record = this.sockets.get(socket);
     if (!record || !streaming) return;
     const operation = rootFieldOf(document, operationName);
-    (record.subscriptions ??= new Map()).set(id, { startedAt: performance.now(), operation });
+    const subscriptions = (record.subscriptions ??= []);
+    const known = subscriptions.findIndex((s) => s.id === id);
+    const entry = { id, startedAt: performance.now(), operation };
+    if (known >= 0) subscriptions[known] = entry;
+    else subscriptions.push(entry);
     this.metrics.activeSubscriptions.inc({ operation });
     this.logger.info(
       {
@@ -79,9 +87,10 @@ export class SocketObserver {
 
   operationEnded(socket: ObservedSocket, id: string): void {
     const record = this.sockets.get(socket);
-    const subscription = record?.subscriptions?.get(id);
-    if (!record?.subscriptions || !subscription) return;
-    record.subscriptions.delete(id);
+    const at = record?.subscriptions?.findIndex((s) => s.id === id) ?? -1;
+    if (!record?.subscriptions || at < 0) return;
+    const subscription = record.subscriptions[at];
+    record.subscriptions.splice(at, 1);
     this.metrics.activeSubscriptions.dec({ operation: subscription.operation });
     this.logger.info(
       {
@@ -98,7 +107,7 @@ export class SocketObserver {
   closed(socket: ObservedSocket, code: number | undefined): void {
     const record = this.sockets.get(socket);
     if (!record) return; // never authenticated: not counted
-    for (const id of [...(record.subscriptions?.keys() ?? [])]) this.operationEnded(socket, id);
+    for (const { id } of [...(record.subscriptions ?? [])]) this.operationEnded(socket, id);
     this.sockets.delete(socket);
     this.metrics.openSockets.dec();
     this.logger.info(
