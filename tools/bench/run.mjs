@@ -12,7 +12,7 @@
 // probe (lib/disk-probe.mjs) writes in the results folder the whole time.
 //
 // Options:
-//   --quick            about two minutes: 300 chats, short steps
+//   --quick            about ten minutes: 300 chats, short steps
 //   --smoke            a few seconds, floor only unless --systems says otherwise (the harness's own test)
 //   (default)          the full run: 2,000 chats, 20 s per rate, 50k idle subscribers
 //   --systems a,b      floor,parley,parley-redis,socketio (default: all four; parley-redis needs Redis at
@@ -164,7 +164,7 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
   });
 }
 // no run may outlive its budget
-const BUDGET_MS = { smoke: 60_000, quick: 8 * 60_000, full: 90 * 60_000 }[mode] * repeat;
+const BUDGET_MS = { smoke: 60_000, quick: 15 * 60_000, full: 120 * 60_000 }[mode] * repeat;
 setTimeout(() => {
   log(`bench: over its time budget of ${BUDGET_MS / 1000} s, stopping`);
   cleanup().finally(() => process.exit(3));

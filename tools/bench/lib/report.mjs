@@ -41,22 +41,43 @@ function fixedRows(results) {
   return { rates, rows };
 }
 
+/** This round's goals by number (issue 29), in the table's order; `earlier` are earlier rounds' goals still watched. */
+export const GOAL_GROUPS = [
+  { id: '1', title: 'Widget scale' },
+  // ---- goals 2-4 (desk scale, routing, the agent's screen): their scenarios add their goals with these ids
+  { id: '2', title: 'Desk scale' },
+  { id: '3', title: 'Routing' },
+  { id: '4', title: "The agent's screen" },
+  { id: '5', title: 'No regression' },
+  { id: 'earlier', title: 'Earlier rounds' },
+];
+
+/** The idle level a goal is judged at: `want` if measured, else the highest level measured (the file limit stops some). */
+function idleLevel(idle, want) {
+  const exact = idle?.find((x) => x.count === want && !x.skipped && !x.failed);
+  return exact ?? idle?.filter((x) => !x.skipped && !x.failed).sort((a, b) => b.count - a.count)[0];
+}
+
 // Each goal carries its figure as a number (`measure`; a step with loss or errors counts as Infinity) and the
 // rule that judges it, so several runs can be judged on their median.
 export function goals(results) {
   const f = results.systems.floor;
   const p = results.systems.parley;
+  const sio = results.systems.socketio;
   const out = [];
   if (!p) return out;
+  let group = '5';
   // `worst`: the figure a run that could not measure the goal counts as (a crashed server is no pass)
-  const goal = (key, text, measure, fmt, judge, value = fmt(measure), worst = Infinity) => out.push({ key, goal: text, measure, fmt, judge, value, worst, pass: judge(measure) });
+  const goal = (key, text, measure, fmt, judge, value = fmt(measure), worst = Infinity) => out.push({ key, group, goal: text, measure, fmt, judge, value, worst, pass: judge(measure) });
   const ms = (m) => (m === Infinity ? 'lost or failed messages' : `${n1(m)} ms`);
   const at = (sys, rate) => (sys?.fixed ?? []).find((r) => r.rate === rate);
   const p500 = at(p, 500);
   const f500 = at(f, 500);
   if (p500) {
     const ok = (v) => (p500.ok && v != null ? v : Infinity);
+    group = 'earlier';
     goal('p50-500', '500 msg/s: p50 <= 5 ms', ok(p500.latencyMs.p50), ms, (m) => m <= 5);
+    group = '5';
     goal('p99-500', '500 msg/s: p99 <= 20 ms', ok(p500.latencyMs.p99), ms, (m) => m <= 20);
     if (f500) goal('p50-500-ratio', '500 msg/s: p50 within 2x of the floor', ratio(p500.latencyMs.p50, f500.latencyMs.p50), rx, (m) => m != null && m <= 2);
   }
@@ -64,20 +85,25 @@ export function goals(results) {
     const r = ratio(p.search.maxSustainedRate, f.search.maxSustainedRate);
     goal('sustained', 'max sustained rate (p99 <= 50 ms, zero loss) >= 0.6x the floor', r, rx, (m) => m != null && m >= 0.6, `${p.search.maxSustainedRate} vs ${f.search.maxSustainedRate} msg/s = ${rx(r)}`, 0);
   }
+  group = '1';
   if (p.idle?.length) {
-    const text = '>= 50,000 idle subscribers in one process at <= 15 KB each';
-    const l50 = p.idle.find((x) => x.count === 50000);
-    if (l50 && !l50.skipped && !l50.failed) {
-      goal('idle', text, l50.ok ? l50.bytesPerConnection : Infinity, (m) => `${kib(m)} KiB each at 50,000`, (m) => m <= 15_000, `${l50.ready} ready, ${kib(l50.bytesPerConnection)} KiB each`);
-    } else {
-      const measured = p.idle.filter((x) => !x.skipped && !x.failed).sort((a, b) => b.count - a.count)[0];
-      const why = `50k ${l50 || p.idle.some((x) => x.skipped) ? `not measurable here (${(l50 ?? p.idle.find((x) => x.skipped)).reason})` : 'not in this run'}`;
-      const each = (m) => `${kib(m)} KiB (${(m / 1000).toFixed(1)} KB) each`;
-      if (measured)
-        goal('idle', text, measured.ok ? measured.bytesPerConnection : Infinity, (m) => `at ${measured.count}: ${each(m)}`, (m) => (m <= 15_000 ? 'partial' : false), `${why}; at ${measured.count}: ${each(measured.bytesPerConnection)}`);
-      else goal('idle', text, null, () => 'not measured', () => null);
+    const text = '20,000 idle visitor sockets in one process at <= 10 KB each';
+    const at = idleLevel(p.idle, 20_000);
+    const short = at && at.count < 20_000 ? `${p.idle.find((x) => x.skipped)?.reason ?? 'a lower level'}: at ${at.count}` : null;
+    const each = (m) => `${kib(m)} KiB (${(m / 1000).toFixed(1)} KB) each${at ? ` at ${at.count}` : ''}`;
+    if (at) goal('idle', text, at.ok ? at.bytesPerConnection : Infinity, each, (m) => (m <= 10_000 ? (short ? 'partial' : true) : false), short ? `20,000 not measurable here (${short}: ${each(at.bytesPerConnection)})` : each(at.bytesPerConnection));
+    else goal('idle', text, null, () => 'not measured', () => null);
+    const peer = at && idleLevel(sio?.idle, at.count);
+    if (peer && peer.count === at.count) {
+      const r = ratio(at.bytesPerConnection, peer.bytesPerConnection);
+      goal('idle-vs-socketio', 'memory per idle connection at or below a Socket.IO server holding the same sockets', r, rx, (m) => m != null && m <= 1, `${kib(at.bytesPerConnection)} vs ${kib(peer.bytesPerConnection)} KiB at ${at.count} = ${rx(r)}`);
     }
   }
+  if (p.visitors) {
+    const v = p.visitors;
+    goal('visitors-p99', `${v.rate} new visitor sessions a second (session, socket, first message): p99 <= 200 ms`, v.ok ? v.total.p99 : Infinity, (m) => (m === Infinity ? `${v.errors} failed of ${v.planned}` : `p99 ${n1(m)} ms`), (m) => m <= 200 && v.rate >= 200);
+  }
+  group = 'earlier';
   if (p.paging) {
     const pg = p.paging;
     const worst = Math.max(...['first', 'middle', 'last'].map((w) => pg[w]?.p99 ?? Infinity));
@@ -107,13 +133,14 @@ function median(values) {
 export function goalsOverRuns(results) {
   const runs = results.runs?.length > 1 ? results.runs : [{ systems: results.systems }];
   const perRun = runs.map((run) => goals({ ...results, systems: run.systems }));
-  const keys = [...new Set(perRun.flat().map((g) => g.key))];
+  const order = (g) => GOAL_GROUPS.findIndex((x) => x.id === g.group);
+  const keys = [...new Set(perRun.flat().sort((a, b) => order(a) - order(b)).map((g) => g.key))];
   return keys.map((key) => {
     const each = perRun.map((g) => g.find((x) => x.key === key) ?? null);
     const first = each.find(Boolean);
     if (each.length === 1) return { ...first, each };
     const m = median(each.map((x) => (x ? x.measure : first.worst)));
-    return { key, goal: first.goal, each, measure: m, value: m == null ? '–' : first.fmt(m), pass: m == null ? null : first.judge(m) };
+    return { key, group: first.group, goal: first.goal, each, measure: m, value: m == null ? '–' : first.fmt(m), pass: m == null ? null : first.judge(m) };
   });
 }
 
@@ -182,6 +209,14 @@ export function textTable(results) {
           );
       }
   }
+  if (sys.some((s) => results.systems[s].visitors)) {
+    lines.push('');
+    lines.push('New visitors (session, socket, first message), ms');
+    for (const s of sys) {
+      const v = results.systems[s].visitors;
+      if (v) lines.push(`  ${padl(s, 12)} ${v.rate}/s for ${v.durationMs / 1000} s: ${v.completed}/${v.planned} done, ${v.errors} errors, p50 ${n1(v.total.p50)} p99 ${n1(v.total.p99)} max ${n1(v.total.max)}`);
+    }
+  }
   for (const s of sys) if (results.systems[s].error) lines.push(`\n${s}: FAILED: ${results.systems[s].error}`);
   for (const [name, why] of Object.entries(results.skipped ?? {})) lines.push(`\n${name}: skipped: ${why}`);
   const g = goalsOverRuns(results);
@@ -190,7 +225,7 @@ export function textTable(results) {
     lines.push('');
     lines.push(runs > 1 ? `Goals (parley), judged on the median of ${runs} runs` : 'Goals (parley)');
     for (const x of g) {
-      lines.push(`  [${mark(x.pass)}] ${x.goal}: ${runs > 1 ? 'median ' : ''}${x.value}`);
+      lines.push(`  [${mark(x.pass)}] ${x.group === 'earlier' ? '' : `${x.group}. `}${x.goal}: ${runs > 1 ? 'median ' : ''}${x.value}`);
       if (runs > 1) x.each.forEach((e, i) => lines.push(`        run ${i + 1}: ${e ? `${e.value} (${mark(e.pass)})` : 'not measured (FAIL)'}`));
     }
   }
@@ -324,7 +359,7 @@ export function markdown(results, { svgPath = undefined, previous = undefined } 
     '- **CPU per message**: utime+stime from `/proc/<pid>/stat` of the server process plus the PostgreSQL backends connected to that system\'s database (found in `pg_stat_activity`), over the window from the first send to the last delivery, divided by the messages delivered to all their subscribers. PostgreSQL\'s background processes (WAL writer, checkpointer, …) are not in that figure; their share is in the JSON (`allPostgresUsPerMsg` counts every PostgreSQL process). The generator\'s own CPU is `generatorUsPerMsg`. At low rates the figure carries each process\'s idle work (timers, keep-alives, 10 ms clock ticks), so compare the highest rates. `dbPerMessage` in the JSON gives approximate committed transactions and rows per message from `pg_stat_database`.',
   );
   md.push(
-    '- **Idle subscribers**: the server is restarted, its RSS read, then N sockets connect from child processes bound to 127.0.0.10, .11, … (no ephemeral-port exhaustion), each doing `connection_init` and one `messageAdded` subscription; RSS is read again after they settle. Memory per connection = RSS growth / N.',
+    '- **Idle subscribers**: the server is restarted, its RSS read, then N sockets connect from child processes bound to 127.0.0.10, .11, … (no ephemeral-port exhaustion), each doing `connection_init` and one `messageAdded` subscription (`socketio`: `tools/bench/socketio-server.mjs`, the `socket.io` package as its documentation recommends, a token in `auth`, one room per chat, an acknowledged `subscribe` event); RSS is read again after they settle. Memory per connection = RSS growth / N.',
   );
   md.push(
     '- **Paging**: one chat filled with SQL to the given number of messages (Parley\'s chat is started and accepted through the API; the bulk insert writes its tables directly, then `VACUUM (ANALYZE)` as autovacuum would have done while the chat grew, then the same settle as before a load step), then the first, middle and last 50 messages fetched in turn, one request at a time, by a client process of its own (`paging-client.mjs`: the benchmark process\'s collector, busy with the load steps\' garbage, was seen pausing it mid-request), first unmeasured for a few seconds (how long and how fast is given under the paging table: in the first seconds of paging every system\'s p99 was two to four times its later figure, the client\'s own code being compiled among the causes), then measured (Parley: `chat(id){ messages(first/after or last) }`, the middle page reached through its cursor by paging forward like a client).',
@@ -336,16 +371,24 @@ export function markdown(results, { svgPath = undefined, previous = undefined } 
     const runs = g[0].each.length;
     md.push('## Goals (Parley)');
     md.push('');
+    md.push('This round\'s goals by number (issue 29), then earlier rounds\' goals still watched.');
+    md.push('');
+    // A group without a goal in this run still has its row: goals 2-4 come with their own scenarios.
+    const rows = GOAL_GROUPS.flatMap((grp) => {
+      const mine = g.filter((x) => x.group === grp.id);
+      return mine.length ? mine.map((x, i) => ({ x, label: i === 0 ? `${grp.id === 'earlier' ? '' : `${grp.id}. `}${grp.title}` : '' })) : grp.id === 'earlier' ? [] : [{ x: null, label: `${grp.id}. ${grp.title}` }];
+    });
     if (runs > 1) {
       md.push(`Each goal is judged on the median of the ${runs} runs' figures; every run's figure is shown, and the tables after this one are the last run's.`);
       md.push('');
-      md.push(`| goal | ${g[0].each.map((_, i) => `run ${i + 1}`).join(' | ')} | median | |`);
-      md.push(`| --- | ${g[0].each.map(() => '---').join(' | ')} | --- | --- |`);
-      for (const x of g) md.push(`| ${x.goal} | ${x.each.map((e) => (e ? `${e.value} (${mark(e.pass)})` : 'not measured (FAIL)')).join(' | ')} | ${x.value} | ${mark(x.pass)} |`);
+      md.push(`| | goal | ${g[0].each.map((_, i) => `run ${i + 1}`).join(' | ')} | median | |`);
+      md.push(`| --- | --- | ${g[0].each.map(() => '---').join(' | ')} | --- | --- |`);
+      for (const { x, label } of rows)
+        md.push(x ? `| ${label} | ${x.goal} | ${x.each.map((e) => (e ? `${e.value} (${mark(e.pass)})` : 'not measured (FAIL)')).join(' | ')} | ${x.value} | ${mark(x.pass)} |` : `| ${label} | not in this run | ${g[0].each.map(() => '').join(' | ')} | | – |`);
     } else {
-      md.push('| goal | measured | |');
-      md.push('| --- | --- | --- |');
-      for (const x of g) md.push(`| ${x.goal} | ${x.value} | ${mark(x.pass)} |`);
+      md.push('| | goal | measured | |');
+      md.push('| --- | --- | --- | --- |');
+      for (const { x, label } of rows) md.push(x ? `| ${label} | ${x.goal} | ${x.value} | ${mark(x.pass)} |` : `| ${label} | not in this run | | – |`);
     }
     md.push('');
   }
@@ -466,6 +509,34 @@ export function markdown(results, { svgPath = undefined, previous = undefined } 
       md.push('Memory per connection, parley/floor: ' + pairs.map(([p, f]) => `${p.count}: ${rx(ratio(p.bytesPerConnection, f.bytesPerConnection))}`).join(', ') + '.');
       md.push('');
     }
+    const sIdle = results.systems.socketio?.idle ?? [];
+    const peers = pIdle.map((r) => [r, sIdle.find((x) => x.count === r.count && x.bytesPerConnection != null)]).filter(([r, x]) => x && r.bytesPerConnection != null);
+    if (peers.length) {
+      md.push('Memory per connection, parley/socketio: ' + peers.map(([p, x]) => `${p.count}: ${rx(ratio(p.bytesPerConnection, x.bytesPerConnection))}`).join(', ') + '.');
+      md.push('');
+    }
+    if (systems.some((s) => (results.systems[s].idle ?? []).some((r) => r.rssEarlyMiB != null && r.settleSeconds))) {
+      md.push('"RSS after" is read once the server has had the given seconds without traffic; the RSS 3 s after the last socket connected is in the JSON (`rssEarlyMiB`).');
+      md.push('');
+    }
+  }
+
+  // new visitors
+  if (systems.some((s) => results.systems[s].visitors)) {
+    md.push('## New visitors');
+    md.push('');
+    md.push('Each visitor in turn: `startVisitorSession` (HTTP), open the socket (`connection_init` to `connection_ack`), `startChat` with the first message (HTTP), subscribe to `messageAdded(afterSeq: 0)` until that message arrives; timed from when the visitor was due (open loop), ms. The sockets stay open to the end.');
+    md.push('');
+    md.push('| system | rate (/s) | seconds | done | errors | p50 | p99 | max | p99 session | p99 socket | p99 startChat | p99 first message | server CPU µs/visitor | db CPU µs/visitor |');
+    md.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const s of systems) {
+      const v = results.systems[s].visitors;
+      if (v)
+        md.push(
+          `| ${s} | ${v.rate} | ${v.durationMs / 1000} | ${v.completed}/${v.planned} | ${v.errors}${v.firstError ? ` (${v.firstError})` : ''} | ${n1(v.total.p50)} | ${n1(v.total.p99)} | ${n1(v.total.max)} | ${n1(v.steps.session.p99)} | ${n1(v.steps.socket.p99)} | ${n1(v.steps.startChat.p99)} | ${n1(v.steps.firstMessage.p99)} | ${v.serverUsPerVisitor ?? '–'} | ${v.dbUsPerVisitor ?? '–'} |`,
+        );
+    }
+    md.push('');
   }
 
   // paging
