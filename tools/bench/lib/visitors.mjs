@@ -8,7 +8,7 @@
 // slow the arrivals down, so its queueing shows in the figure). The sockets
 // stay open until the end of the run, as the widget's would.
 import WebSocket from 'ws';
-import { cpuDelta, cpuMicros, keepAliveAgent, newHistogram, postJson, sleep, summarize } from './util.mjs';
+import { backendPids, cpuDelta, cpuMicros, keepAliveAgent, newHistogram, postJson, sleep, summarize } from './util.mjs';
 
 const START_SESSION = `mutation Visit($input: VisitorSessionInput) { startVisitorSession(input: $input) { token user { id } } }`;
 const START_CHAT = `mutation Start($input: StartChatInput!) { startChat(input: $input) { id } }`;
@@ -119,8 +119,9 @@ export async function runVisitors(sys, { rate, durationMs, timeoutMs = 10_000, l
 
   const pids = sys.serverPids();
   const cpuBefore = pids.map(cpuMicros);
-  const pgBefore = sys.postgresPids?.().map(cpuMicros) ?? [];
-  const pgPids = sys.postgresPids?.() ?? [];
+  // the backends of this system's database (the cluster may serve others meanwhile); the pool opens them before the run
+  const pgPids = sys.dbName ? await backendPids(sys.dbName) : [];
+  const pgBefore = pgPids.map(cpuMicros);
   const t0 = performance.now();
   const inFlight = [];
   for (let n = 0; n < planned; n++) {
