@@ -30,6 +30,8 @@ export const chatModule = defineModule({
     },
     { resolver: ChatResolver, type: 'Subscription', field: 'chatUpdated', call: (r: ChatResolver, chat: ChatRow) => r.chatUpdated(chat) },
   ],
+  // A chatUpdated reaches every agent: one execution and one JSON text per event for all of them.
+  sharedEvents: ['messageAdded', 'chatUpdated'],
   create({ dataSource, pubsub, limits, services }) {
     const chats = new ChatService(dataSource, tracedPubSub(pubsub as ChatPubSub), limits, services.get(METRICS));
     services.provide(CHAT_SERVICE, chats);

@@ -116,6 +116,15 @@ export interface ApiModule {
   /** The pubsub topics it publishes or listens to (their payloads: the domain's `…Topics` type). */
   topics: readonly string[];
   directFields?: readonly DirectField[];
+  /**
+   * Subscription fields whose every event is executed and serialized once per
+   * group of subscribers who see it alike (libs/api/server shared-events.ts):
+   * fields that answer from the event alone, with fields below them that vary
+   * by the viewer's role, and for a customer by who they are, but never by
+   * which agent or admin asks. Who gets an event at all stays each stream's
+   * own check.
+   */
+  sharedEvents?: readonly string[];
   /** Changes to the built schema that reach past the module's own resolvers (run once, after every module's fields are in). */
   adjustSchema?(schema: GraphQLSchema, container: ContainerType): void;
   create(ctx: ModuleContext): ModuleInstance | Promise<ModuleInstance>;

@@ -12,6 +12,7 @@ import {
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { isPromiseLike, mapEvents } from '@parley/api/core';
+import { sharedPayload, type SharedEvents } from './shared-events';
 import { HeaderMap, type ApolloServerOptionsWithGateway, type ApolloServerPlugin, type BaseContext, type GraphQLRequestContext, type GraphQLRequestListener } from '@apollo/server';
 
 type Gateway = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
@@ -29,7 +30,11 @@ export class CompiledExecutor {
   /** Apollo keeps one parsed document per query text, so documents are stable keys; a dropped one frees its plans. */
   private readonly plans = new WeakMap<DocumentNode, Map<string, CompiledQuery>>();
 
-  constructor(private readonly schema: GraphQLSchema) {}
+  /** @param shared when given, events of its subscriptions run once per group of subscribers who see them alike */
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly shared?: SharedEvents,
+  ) {}
 
   execute(
     document: DocumentNode,
@@ -59,7 +64,8 @@ export class CompiledExecutor {
   /**
    * graphql-ws's `subscribe`. graphql-js opens the event stream (the field's
    * arguments coerced as the spec says, errors as it words them); each event
-   * is then run through the compiled selection, once per subscriber.
+   * is then run through the compiled selection, once per subscriber, or once
+   * per group of subscribers for a shared subscription (shared-events.ts).
    */
   readonly subscribeArgs = async (args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> => {
     const operation = getOperationAST(args.document, args.operationName);
@@ -67,7 +73,11 @@ export class CompiledExecutor {
     const stream = await createSourceEventStream(args);
     if (!isAsyncIterable(stream)) return stream;
     const variables = args.variableValues ?? undefined;
-    return mapEvents(stream, (event) => this.execute(args.document, operation, variables, args.contextValue, event), releaseResult);
+    const run = (event: unknown) => this.execute(args.document, operation, variables, args.contextValue, event);
+    const key = this.shared?.keyOf(args.document, operation, variables, args.contextValue) ?? null;
+    if (key === null || !this.shared) return mapEvents(stream, run, releaseResult);
+    const shared = this.shared;
+    return mapEvents(stream, (event) => shared.resultOf(event, key, () => run(event)), releaseResult);
   };
 
   private plan(document: DocumentNode, operation: OperationDefinitionNode): CompiledQuery {
@@ -207,6 +217,7 @@ function asGraphqlJsError(error: GraphQLError): GraphQLError {
  * found hundreds of subscriptions each holding its last message that way.
  */
 function releaseResult(result: ExecutionResult): void {
+  if (sharedPayload(result) !== undefined) return; // others are handed it too; it goes with its event
   result.data = undefined;
   result.errors = undefined;
   result.extensions = undefined;

@@ -35,6 +35,7 @@ import { httpQueryLimits } from './query-limits';
 import { documentBudgetPlugin } from './document-budget';
 import { introspectionPlugin } from './introspection';
 import { CompiledExecutor, compiledExecution } from './compiled-execution';
+import { SharedEvents } from './shared-events';
 import { allowedOrigin } from './origins';
 import { serveWebApp } from './web-app';
 import { serveWidgetLoader } from './widget-loader';
@@ -141,7 +142,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   // Compiled execution (compiled-execution.ts) over HTTP and WebSocket, except when tracing:
   // the OpenTelemetry instrumentation gives each resolver a span through graphql-js's own executor.
-  const executor = tracingEnabled() ? undefined : new CompiledExecutor(schema);
+  const sharedEvents = new SharedEvents(new Set(MODULES.flatMap((module) => module.sharedEvents ?? [])));
+  const executor = tracingEnabled() ? undefined : new CompiledExecutor(schema, sharedEvents);
 
   const introspection = config.introspection ?? (config.production ? 'staff' : 'open');
   const wsServer = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });

@@ -22,6 +22,7 @@ import {
   type ServerOptions,
   type SubscribePayload,
 } from 'graphql-ws';
+import { sharedPayload } from './shared-events';
 
 /** What every socket's context carries (the same as graphql-ws/use/ws's `Extra`). */
 export interface WsExtra {
@@ -229,8 +230,11 @@ export class Connection<P extends ConnectionInitMessage['payload'], E> implement
   }
 
   private async next(id: string, payload: SubscribePayload, args: ExecutionArgs, result: ExecutionResult): Promise<void> {
-    const { errors, ...withoutErrors } = result;
     const formatted = await this.options.onNext?.(this, id, payload, args, result);
+    // A result shared by every subscriber who sees the event alike comes with its payload's text (shared-events.ts).
+    const payloadJson = formatted ? undefined : sharedPayload(result);
+    if (payloadJson !== undefined) return this.send(`{"id":${JSON.stringify(id)},"type":"${MessageType.Next}","payload":${payloadJson}}`);
+    const { errors, ...withoutErrors } = result;
     await this.send(
       stringifyMessage({
         id,

@@ -1,9 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
-import { buildSchema } from 'graphql';
+import { buildSchema, type ExecutionResult } from 'graphql';
 import { createClient } from 'graphql-ws';
 import { serveGraphqlWs } from './ws-transport';
+import { SharedEvents } from './shared-events';
 
 // A tiny schema: the transport is what is under test, not Parley's resolvers.
 const schema = buildSchema(`type Query { hello: String } type Subscription { count(to: Int!): Int, quiet: Int }`);
@@ -153,5 +154,45 @@ describe('graphql-ws on ws, one heartbeat for every socket', () => {
     duplicate.send(JSON.stringify(subscription));
     expect(await closeCode(duplicate)).toBe(4409);
     expect(internalErrors).toEqual([]);
+  });
+});
+
+describe('graphql-ws on ws, a result shared by many subscribers', () => {
+  it("sends a shared result's payload text as it is, under each subscription's own id", async () => {
+    const http2 = createServer();
+    const wsServer2 = new WebSocketServer({ server: http2 });
+    // Every event is one result made once for everyone (shared-events.ts), its JSON text made with it.
+    const shared = new SharedEvents(new Set());
+    const event = { n: 42 };
+    const result = shared.resultOf(event, 'everyone', () => ({ data: { count: 42 } })) as ExecutionResult;
+    const served = serveGraphqlWs(
+      {
+        schema,
+        roots: { query: roots, subscription: roots },
+        subscribe: async () =>
+          (async function* () {
+            yield result;
+            yield result;
+          })(),
+      },
+      wsServer2,
+      { keepAliveMs: 1000 },
+    );
+    await new Promise<void>((resolve) => http2.listen(0, '127.0.0.1', resolve));
+    const client = createClient({ url: `ws://127.0.0.1:${(http2.address() as AddressInfo).port}`, webSocketImpl: WebSocket, lazy: true, retryAttempts: 0 });
+    const run = () =>
+      new Promise<unknown[]>((resolve, reject) => {
+        const seen: unknown[] = [];
+        client.subscribe({ query: 'subscription { count(to: 1) }' }, { next: (r) => seen.push(r), error: reject, complete: () => resolve(seen) });
+      });
+    // Two subscriptions on one socket at once: each frame reaches its own, whole.
+    const both = await Promise.all([run(), run()]);
+    expect(both).toEqual([
+      [{ data: { count: 42 } }, { data: { count: 42 } }],
+      [{ data: { count: 42 } }, { data: { count: 42 } }],
+    ]);
+    await client.dispose();
+    await served.dispose();
+    await new Promise((resolve) => http2.close(resolve));
   });
 });

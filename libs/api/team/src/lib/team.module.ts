@@ -33,6 +33,8 @@ export const teamModule = defineModule({
   entities: [...TEAM_ENTITIES, ...CHAT_ACTIVITY_ENTITIES],
   resolvers: [TeamResolver, TeamUserResolver, TeamChatResolver, AssignmentResolver, NoteResolver, ...CHAT_ACTIVITY_RESOLVERS],
   topics: [...TOPICS, ...CHAT_ACTIVITY_TOPICS],
+  // Every agent hears every change of availability: executed and serialized once per event for all of them.
+  sharedEvents: ['availabilityChanged'],
   create({ config, dataSource, pubsub, logger, services }) {
     const jobs = services.get(JOB_QUEUE);
     const teamPubsub = pubsub as PubSub<Record<string, unknown>> as TeamPubSub;
