@@ -18,7 +18,10 @@
 //   --systems a,b      floor,parley,parley-redis,socketio (default: all four; parley-redis needs Redis at
 //                      BENCH_REDIS_URL or redis://127.0.0.1:6379 and runs the fixed and search scenarios;
 //                      socketio runs the idle scenario only)
-//   --scenarios a,b    fixed,search,paging,idle,visitors,desk-screen (default: all; desk-screen: lib/desk-screen.mjs)
+//   --scenarios a,b    fixed,search,paging,idle,visitors,desk-screen,desk,routing (default: all; desk-screen:
+//                      lib/desk-screen.mjs; desk and routing run on Parley instances of their own after the
+//                      systems: lib/desk.mjs, lib/routing.mjs say what they measure)
+//   --desk-messages N  desk scenario: messages searched (default 100000 quick, 1000000 full)
 //   --rates a,b        fixed rates (default 100,500,1000)
 //   --duration S       seconds per fixed rate
 //   --chats N          number of chats (customers = N / chats-per-customer)
@@ -60,6 +63,8 @@ import { backendPids, machineInfo, machinePageIns, newHistogram, pageInsSince, p
 import { textTable, writeReport } from './lib/report.mjs';
 import { startDiskProbe } from './lib/disk-probe.mjs';
 import { DESK_SCREEN_PRESETS, deskScreenUnavailable, runDeskScreen } from './lib/desk-screen.mjs';
+import { DESK_PRESETS, runDesk } from './lib/desk.mjs';
+import { ROUTING_PRESETS, runRouting } from './lib/routing.mjs';
 
 // ------------------------------------------------------------------ options
 
@@ -70,7 +75,7 @@ function parseArgs(argv) {
     if (!a.startsWith('--')) continue;
     const eq = a.indexOf('=');
     const [k, v] = eq < 0 ? [a.slice(2), undefined] : [a.slice(2, eq), a.slice(eq + 1)];
-    const valued = ['systems', 'scenarios', 'rates', 'duration', 'chats', 'out', 'report', 'cpu-prof', 'heap-snapshots', 'parley-node-args', 'idle-levels', 'paging-size', 'paging-reps', 'paging-warmup', 'repeat', 'visitor-rate', 'visitor-duration', 'idle-settle'];
+    const valued = ['systems', 'scenarios', 'rates', 'duration', 'chats', 'out', 'report', 'cpu-prof', 'heap-snapshots', 'parley-node-args', 'idle-levels', 'paging-size', 'paging-reps', 'paging-warmup', 'repeat', 'visitor-rate', 'visitor-duration', 'idle-settle', 'desk-messages'];
     if (valued.includes(k)) o.values[k] = v ?? argv[++i];
     else o.flags.add(k);
   }
@@ -85,7 +90,9 @@ if (args.flags.has('help')) {
 }
 const mode = args.flags.has('smoke') ? 'smoke' : args.flags.has('quick') ? 'quick' : 'full';
 
-const SCENARIOS = ['fixed', 'search', 'paging', 'idle', 'visitors', 'desk-screen'];
+const SCENARIOS = ['fixed', 'search', 'paging', 'idle', 'visitors', 'desk-screen', 'desk', 'routing'];
+/** Scenarios with Parley instances and peers of their own (lib/desk.mjs, lib/routing.mjs), run after the systems. */
+const OWN_INSTANCES = ['desk', 'routing'];
 const PRESETS = {
   smoke: {
     customers: 8, chatsPerCustomer: 2, agents: 2,
@@ -123,6 +130,8 @@ if (args.values['visitor-duration']) cfg.visitorDurationMs = Number(args.values[
 if (args.values['paging-size']) cfg.pagingSize = Number(args.values['paging-size']);
 if (args.values['paging-reps']) cfg.pagingReps = Number(args.values['paging-reps']);
 if (args.values['paging-warmup']) cfg.pagingWarmupMs = Number(args.values['paging-warmup']) * 1000;
+cfg.desk = { ...DESK_PRESETS[mode === 'full' ? 'full' : 'quick'], ...(args.values['desk-messages'] ? { searchMessages: Number(args.values['desk-messages']) } : {}) };
+cfg.routing = ROUTING_PRESETS[mode === 'full' ? 'full' : 'quick'];
 // A misspelt scenario would otherwise measure nothing and still print an (empty) report.
 const unknownScenarios = cfg.scenarios.filter((s) => !SCENARIOS.includes(s));
 if (unknownScenarios.length) {
@@ -430,12 +439,29 @@ async function main() {
     await current.stop().catch(() => {});
   };
 
+  // Parley-only scenarios with peers of their own, after the systems (nothing else runs meanwhile).
+  const measureOnOwnInstances = async (into, common) => {
+    if (!wantSystems.includes('parley') || ensureParleyBuilt()) return;
+    if (cfg.scenarios.includes('desk')) {
+      log(`\n== desk: ${cfg.desk.agents} agents, ${cfg.desk.chats} open chats, ${cfg.desk.searchMessages} messages`);
+      into['parley'] ??= {};
+      into['parley'].desk = await runDesk({ ...common, sizes: cfg.desk });
+    }
+    if (cfg.scenarios.includes('routing')) {
+      log(`\n== routing: AUTO, ${cfg.routing.rate} new chats a second across 2 instances`);
+      into['parley'] ??= {};
+      into['parley'].routing = await runRouting({ ...common, sizes: cfg.routing });
+    }
+  };
+
   const runs = [];
   for (let n = 1; n <= repeat; n++) {
     if (repeat > 1) log(`\n######## run ${n} of ${repeat}`);
     results.systems = {};
     const runStartedAt = new Date().toISOString();
-    for (const current of await buildSystems()) await measureSystem(current);
+    // desk and routing alone need none of the shared systems
+    if (cfg.scenarios.some((s) => !OWN_INSTANCES.includes(s))) for (const current of await buildSystems()) await measureSystem(current);
+    await measureOnOwnInstances(results.systems, common);
     for (const r of Object.values(results.systems)) if (r.errors && r.errors.length === 0) delete r.errors;
     runs.push({ startedAt: runStartedAt, systems: results.systems });
   }
