@@ -54,6 +54,8 @@ export interface Assignment {
  */
 export class RoutingService {
   private readonly recheckSeconds: number;
+  private drainingHere = false;
+  private drainAgain = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -90,10 +92,39 @@ export class RoutingService {
     });
   }
 
-  /** Asks for a drain through the queue (any instance runs it); nothing in MANUAL, where no one assigns. */
+  /**
+   * Drains here and now, and asks the queue for a drain a few seconds later;
+   * nothing in MANUAL, where no one assigns. Through the queue alone each chat
+   * waited for a job to be fetched (tens of milliseconds, seconds when a
+   * worker had just polled); the queued drain stays as the durable one, for a
+   * drain that fails here or an instance that stops meanwhile, and finds
+   * nothing to do otherwise.
+   */
   async requestDrain(reason: string): Promise<void> {
     if ((await this.team.settings()).routing !== RoutingMode.AUTO) return;
-    await this.jobs.send(routingDrainQueue, { reason });
+    this.drainHere();
+    await this.jobs.send(routingDrainQueue, { reason }, { delaySeconds: FALLBACK_DRAIN_SECONDS });
+  }
+
+  /** One drain at a time on this instance; asked during one, another follows it (the other instances' wait on the locks). */
+  private drainHere(): void {
+    if (this.drainingHere) {
+      this.drainAgain = true;
+      return;
+    }
+    this.drainingHere = true;
+    void (async () => {
+      try {
+        do {
+          this.drainAgain = false;
+          await this.drain();
+        } while (this.drainAgain);
+      } catch {
+        // The queued drain sent with the request runs it again.
+      } finally {
+        this.drainingHere = false;
+      }
+    })();
   }
 
   /** Assigns waiting chats while there are free agents; returns what it assigned. Nothing in MANUAL. */
@@ -120,6 +151,8 @@ export class RoutingService {
    */
   private async assignBatch(limit: number): Promise<Assignment[]> {
     if ((await this.team.settings()).routing !== RoutingMode.AUTO) return [];
+    // Nothing waits (the other instance took it): no locks, which would hold up its next batch.
+    if (!(await this.routing.anyWaiting())) return [];
     const chosen = await this.team.onlineStaff();
     const reachable = [...(await this.presence.present(chosen))];
     if (!reachable.length) return [];
@@ -214,6 +247,9 @@ export class RoutingService {
     }
   }
 }
+
+/** When the queued drain behind each immediate one runs. */
+const FALLBACK_DRAIN_SECONDS = 5;
 
 /** Chats assigned in one transaction at most: enough for a burst, short enough that other writers of the agents' rows wait little. */
 const ASSIGN_BATCH = 50;
