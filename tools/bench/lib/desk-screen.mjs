@@ -84,7 +84,7 @@ function openChat(page, chatId, newest) {
   return page.evaluate(
     ({ chatId, newest }) =>
       new Promise((resolve, reject) => {
-        const row = document.querySelector(`[data-chat="${chatId}"]`);
+        const row = /** @type {HTMLElement | null} */ (document.querySelector(`[data-chat="${chatId}"]`));
         if (!row) return reject(new Error('the chat is not in the list'));
         const t0 = performance.now();
         row.click();
@@ -121,16 +121,16 @@ function scrollBack(page, { newest, back, stepPx, maxMs }) {
   return page.evaluate(
     ({ newest, back, stepPx, maxMs }) =>
       new Promise((resolve) => {
-        const viewport = document.querySelector('cdk-virtual-scroll-viewport.messages');
+        const viewport = /** @type {HTMLElement} */ (document.querySelector('cdk-virtual-scroll-viewport.messages'));
         const target = newest - back;
         const types = PerformanceObserver.supportedEntryTypes;
         const entryType = types.includes('long-animation-frame') ? 'long-animation-frame' : types.includes('longtask') ? 'longtask' : null;
         const long = [];
         // each long frame: its length, and how much of it was script (the rest is style, layout, paint, or waiting for the CPU)
         const observer = entryType
-          ? new PerformanceObserver((list) => list.getEntries().forEach((e) => long.push({ ms: e.duration, scriptMs: (e.scripts ?? []).reduce((sum, s) => sum + s.duration, 0) })))
+          ? new PerformanceObserver((list) => list.getEntries().forEach((e) => long.push({ ms: e.duration, scriptMs: (/** @type {{ scripts?: PerformanceEntry[] }} */ (/** @type {unknown} */ (e)).scripts ?? []).reduce((sum, s) => sum + s.duration, 0) })))
           : null;
-        observer?.observe({ type: entryType });
+        observer?.observe({ type: entryType ?? undefined });
         const gaps = [];
         let atTopMs = 0;
         let lastSeqAtTop = newest;
@@ -139,7 +139,7 @@ function scrollBack(page, { newest, back, stepPx, maxMs }) {
         // the first row whose bottom is below the list's top edge (read at the frame's start, when layout is clean)
         const topSeq = () => {
           const top = viewport.getBoundingClientRect().top;
-          for (const el of viewport.querySelectorAll('[data-seq]')) if (el.getBoundingClientRect().bottom > top) return Number(el.getAttribute('data-seq'));
+          for (const el of Array.from(viewport.querySelectorAll('[data-seq]'))) if (el.getBoundingClientRect().bottom > top) return Number(el.getAttribute('data-seq'));
           return null;
         };
         const frame = (t) => {
@@ -155,7 +155,7 @@ function scrollBack(page, { newest, back, stepPx, maxMs }) {
             requestAnimationFrame(() =>
               setTimeout(() => {
                 observer?.disconnect();
-                const rendered = [...viewport.querySelectorAll('[data-seq]')].map((el) => Number(el.getAttribute('data-seq')));
+                const rendered = Array.from(viewport.querySelectorAll('[data-seq]')).map((el) => Number(el.getAttribute('data-seq')));
                 resolve({
                   reached: seq !== null && seq <= target,
                   topSeq: lastSeqAtTop,
@@ -165,7 +165,7 @@ function scrollBack(page, { newest, back, stepPx, maxMs }) {
                   long,
                   entryType,
                   rendered,
-                  heapBytes: performance.memory?.usedJSHeapSize ?? null,
+                  heapBytes: /** @type {{ memory?: { usedJSHeapSize: number } }} */ (/** @type {unknown} */ (performance)).memory?.usedJSHeapSize ?? null,
                 });
               }, 50),
             );
@@ -184,7 +184,7 @@ const percentile = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length
 const round1 = (x) => (x == null ? null : Math.round(x * 10) / 10);
 
 /** The scenario on one Parley system (its own agent, customer and chat). */
-export async function runDeskScreen(sys, { size, scrollBack: back, opens, stepPx, log = () => {} }) {
+export async function runDeskScreen(sys, { size, scrollBack: back, opens, stepPx, log = /** @type {(line: string) => void} */ (() => {}) }) {
   const url = `${sys.base}/graphql`;
   const agent = await harness.createAgentAt(url, sys.admin, 'Desk Bench Agent');
   const customer = await harness.registerAt(url, 'Long Chat Customer');
@@ -202,6 +202,7 @@ export async function runDeskScreen(sys, { size, scrollBack: back, opens, stepPx
   try {
     const openMs = [];
     let context = null;
+    /** @type {import('playwright-core').Page | null} */
     let page = null;
     for (let i = 0; i < opens; i++) {
       await context?.close();
@@ -211,6 +212,7 @@ export async function runDeskScreen(sys, { size, scrollBack: back, opens, stepPx
       await signIn(page, sys.base, agent, chatId);
       openMs.push(await openChat(page, chatId, size));
     }
+    if (!page) throw new Error('the desk never opened');
     t0 = Date.now();
     // the agent reads a moment before scrolling back (the first page's images and fonts settle)
     await page.waitForTimeout(500);

@@ -249,7 +249,7 @@ async function openDesks(sys, agents, live, sizes, clients) {
     if (list.length < sizes.openPerAgent) list.push(row);
     byAgent.set(row.agentId, list);
   }
-  const board = { started: new Map(), seen: new Map(), sent: new Map(), latency: newHistogram(), messageLatency: newHistogram(), frame: null, errors: 0, firstError: null };
+  const board = { started: new Map(), seen: new Map(), sent: new Map(), latency: newHistogram(), messageLatency: newHistogram(), frame: /** @type {string | null} */ (null), errors: 0, firstError: /** @type {string | null} */ (null) };
   const chatUpdatedStops = [];
   let subscriptions = 0;
   const wsUrl = `ws://127.0.0.1:${sys.port}/graphql`;
@@ -263,7 +263,7 @@ async function openDesks(sys, agents, live, sizes, clients) {
     clients.push(client);
     await new Promise((resolve, reject) => {
       client.on('connected', resolve);
-      client.on('closed', (e) => reject(new Error(`desk socket closed ${e?.code ?? ''}`)));
+      client.on('closed', (e) => reject(new Error(`desk socket closed ${/** @type {{ code?: number } | undefined} */ (e)?.code ?? ''}`)));
     });
     chatUpdatedStops.push(
       client.subscribe(

@@ -58,13 +58,13 @@ export async function runRouting(opts) {
       clients.push(client);
       await new Promise((resolve, reject) => {
         client.on('connected', resolve);
-        client.on('closed', (e) => reject(new Error(`routing desk closed ${e?.code ?? ''}`)));
+        client.on('closed', (e) => reject(new Error(`routing desk closed ${/** @type {{ code?: number } | undefined} */ (e)?.code ?? ''}`)));
       });
       client.subscribe(
         { query: DESK_OPS.chatUpdated },
         {
           next: (r) => {
-            const chat = r.data?.chatUpdated;
+            const chat = /** @type {{ id: string, status: string, agent?: { id: string } | null } | undefined} */ (r.data?.chatUpdated);
             if (!chat) return void (subscriptionErrors += 1);
             if (chat.status !== 'ACTIVE' || chat.agent?.id !== agent.id || arrivals.has(chat.id)) return;
             arrivals.set(chat.id, performance.now());
