@@ -181,6 +181,8 @@ describe('the desk at work', () => {
       await desk.page.locator('#conversation-heading').focus();
       await desk.page.keyboard.press('3');
       await desk.page.waitForURL(/\/desk\/all$/);
+      // the address changes first; the All view (and its filters) a moment later
+      await desk.page.locator('#desk-status-filter').waitFor();
       await desk.page.keyboard.press('f');
       await desk.page.locator('#desk-status-filter:focus').waitFor();
       await desk.page.keyboard.press('Tab');
