@@ -147,6 +147,8 @@ describe('the desk admin screens', () => {
       await page.keyboard.type('## Before it ships\n\nOpen **Orders** and choose *Change address*.\n\n<script>window.hacked = 1</script>\n\n- one\n- two');
       const preview = page.getByTestId('preview');
       await preview.getByRole('heading', { name: 'Before it ships' }).waitFor();
+      // the preview follows the text a moment behind the last keystroke
+      await preview.locator('li', { hasText: /^two$/ }).waitFor();
       expect(await preview.locator('strong').textContent()).toBe('Orders');
       expect(await preview.locator('li').allTextContents()).toEqual(['one', 'two']);
       expect(await preview.locator('script').count()).toBe(0);
