@@ -20,35 +20,53 @@ function noteError(msg) {
   state.firstError ??= msg;
 }
 
+/**
+ * Opens one socket to cfg.url with its time limit, and counts its errors and closes. `finish` (once: ready, refused or timed out)
+ * settles the connection's promise; null when the socket could not even be created (settled already).
+ * @param {any} cfg @param {string | undefined} protocol @param {(value?: unknown) => void} resolve
+ */
+function openSocket(cfg, protocol, resolve) {
+  let ws;
+  try {
+    ws = new WebSocket(cfg.url, protocol, { localAddress: cfg.localAddress, perMessageDeflate: false, handshakeTimeout: cfg.timeoutMs });
+  } catch (err) {
+    noteError(err.message);
+    resolve();
+    return null;
+  }
+  sockets.push(ws);
+  let done = false;
+  const finish = () => {
+    if (!done) {
+      done = true;
+      clearTimeout(timer);
+      resolve();
+    }
+  };
+  const timer = setTimeout(() => {
+    noteError('timeout');
+    finish();
+  }, cfg.timeoutMs);
+  ws.on('error', (err) => {
+    noteError(err.message);
+    finish();
+  });
+  ws.on('close', (code) => {
+    state.closed++;
+    if (!done) noteError(`closed ${code}`);
+    finish();
+  });
+  return { ws, finish };
+}
+
 function connectOne(cfg, n) {
   return new Promise((/** @type {(value?: unknown) => void} */ resolve) => {
     const item = cfg.items[(cfg.offset + n) % cfg.items.length];
     const isGql = cfg.protocol === 'graphql-ws';
     if (cfg.protocol === 'socket.io') return connectSocketIo(cfg, item, resolve);
-    let ws;
-    try {
-      ws = new WebSocket(cfg.url, isGql ? 'graphql-transport-ws' : undefined, {
-        localAddress: cfg.localAddress,
-        perMessageDeflate: false,
-        handshakeTimeout: cfg.timeoutMs,
-      });
-    } catch (err) {
-      noteError(err.message);
-      return resolve();
-    }
-    sockets.push(ws);
-    let done = false;
-    const finish = () => {
-      if (!done) {
-        done = true;
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    const timer = setTimeout(() => {
-      noteError('timeout');
-      finish();
-    }, cfg.timeoutMs);
+    const opened = openSocket(cfg, isGql ? 'graphql-transport-ws' : undefined, resolve);
+    if (!opened) return;
+    const { ws, finish } = opened;
     ws.on('open', () => {
       state.opened++;
       if (isGql) ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${item.token}` } }));
@@ -74,15 +92,6 @@ function connectOne(cfg, n) {
         finish();
       }
     });
-    ws.on('error', (err) => {
-      noteError(err.message);
-      finish();
-    });
-    ws.on('close', (code) => {
-      state.closed++;
-      if (!done) noteError(`closed ${code}`);
-      finish();
-    });
   });
 }
 
@@ -94,26 +103,9 @@ function connectOne(cfg, n) {
  * server's pings (`2`) are answered (`3`).
  */
 function connectSocketIo(cfg, item, resolve) {
-  let ws;
-  try {
-    ws = new WebSocket(cfg.url, { localAddress: cfg.localAddress, perMessageDeflate: false, handshakeTimeout: cfg.timeoutMs });
-  } catch (err) {
-    noteError(err.message);
-    return resolve();
-  }
-  sockets.push(ws);
-  let done = false;
-  const finish = () => {
-    if (!done) {
-      done = true;
-      clearTimeout(timer);
-      resolve();
-    }
-  };
-  const timer = setTimeout(() => {
-    noteError('timeout');
-    finish();
-  }, cfg.timeoutMs);
+  const opened = openSocket(cfg, undefined, resolve);
+  if (!opened) return;
+  const { ws, finish } = opened;
   ws.on('open', () => state.opened++);
   ws.on('message', (data) => {
     const text = data.toString();
@@ -132,15 +124,6 @@ function connectSocketIo(cfg, item, resolve) {
       noteError(`connect refused: ${text.slice(0, 200)}`);
       finish();
     }
-  });
-  ws.on('error', (err) => {
-    noteError(err.message);
-    finish();
-  });
-  ws.on('close', (code) => {
-    state.closed++;
-    if (!done) noteError(`closed ${code}`);
-    finish();
   });
 }
 
