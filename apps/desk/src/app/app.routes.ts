@@ -59,6 +59,11 @@ export const appRoutes: Routes = [
             title: $localize`:@@desk.title.hours:Business hours · ${DESK}:desk:`,
             loadComponent: () => import('@parley/web/desk/admin/feature').then((m) => m.BusinessHoursPage),
           },
+          {
+            path: 'webhooks',
+            title: $localize`:@@desk.title.webhooks:Webhooks · ${DESK}:desk:`,
+            loadComponent: () => import('@parley/web/desk/admin/feature').then((m) => m.WebhooksPage),
+          },
         ],
       },
       {

@@ -4,3 +4,4 @@ export * from './lib/articles.page';
 export * from './lib/article-editor.page';
 export * from './lib/feedback.page';
 export * from './lib/business-hours.page';
+export * from './lib/webhooks.page';

@@ -106,6 +106,53 @@ export type AdminUpdateBusinessHoursMutationVariables = Exact<{
 
 export type AdminUpdateBusinessHoursMutation = { updateBusinessHours: { businessHours: { timeZone: string, weekly: Array<{ day: number, openMinute: number, closeMinute: number }> } } };
 
+export type AdminWebhookFragment = { id: string, url: string, events: Array<string>, active: boolean, createdAt: string };
+
+export type AdminWebhookDeliveryFragment = { id: string, messageId: string, event: string, status: number | null, attempts: number, deliveredAt: string | null, createdAt: string };
+
+export type AdminWebhooksQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AdminWebhooksQuery = { webhooks: Array<{ id: string, url: string, events: Array<string>, active: boolean, createdAt: string }> };
+
+export type AdminWebhookDeliveriesQueryVariables = Exact<{
+  webhookId: string | number;
+  first?: number | null | undefined;
+}>;
+
+
+export type AdminWebhookDeliveriesQuery = { webhookDeliveries: Array<{ id: string, messageId: string, event: string, status: number | null, attempts: number, deliveredAt: string | null, createdAt: string }> };
+
+export type AdminCreateWebhookMutationVariables = Exact<{
+  url: string;
+  events: Array<string> | string;
+}>;
+
+
+export type AdminCreateWebhookMutation = { createWebhook: { secret: string, webhook: { id: string, url: string, events: Array<string>, active: boolean, createdAt: string } } };
+
+export type AdminUpdateWebhookMutationVariables = Exact<{
+  id: string | number;
+  active?: boolean | null | undefined;
+}>;
+
+
+export type AdminUpdateWebhookMutation = { updateWebhook: { id: string, url: string, events: Array<string>, active: boolean, createdAt: string } };
+
+export type AdminRotateWebhookSecretMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type AdminRotateWebhookSecretMutation = { rotateWebhookSecret: { secret: string, webhook: { id: string, url: string, events: Array<string>, active: boolean, createdAt: string } } };
+
+export type AdminDeleteWebhookMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type AdminDeleteWebhookMutation = { deleteWebhook: boolean };
+
 export const AdminArticleRowFragmentDoc = gql`
     fragment AdminArticleRow on Article {
   id
@@ -126,6 +173,26 @@ export const AdminBusinessHoursFragmentDoc = gql`
     openMinute
     closeMinute
   }
+}
+    `;
+export const AdminWebhookFragmentDoc = gql`
+    fragment AdminWebhook on Webhook {
+  id
+  url
+  events
+  active
+  createdAt
+}
+    `;
+export const AdminWebhookDeliveryFragmentDoc = gql`
+    fragment AdminWebhookDelivery on WebhookDelivery {
+  id
+  messageId
+  event
+  status
+  attempts
+  deliveredAt
+  createdAt
 }
     `;
 export const AdminTeamReportDocument = gql`
@@ -309,6 +376,118 @@ export const AdminUpdateBusinessHoursDocument = gql`
   })
   export class AdminUpdateBusinessHoursGQL extends Apollo.Mutation<AdminUpdateBusinessHoursMutation, AdminUpdateBusinessHoursMutationVariables> {
     override document = AdminUpdateBusinessHoursDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const AdminWebhooksDocument = gql`
+    query AdminWebhooks {
+  webhooks {
+    ...AdminWebhook
+  }
+}
+    ${AdminWebhookFragmentDoc}`;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class AdminWebhooksGQL extends Apollo.Query<AdminWebhooksQuery, AdminWebhooksQueryVariables> {
+    override document = AdminWebhooksDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const AdminWebhookDeliveriesDocument = gql`
+    query AdminWebhookDeliveries($webhookId: ID!, $first: Int) {
+  webhookDeliveries(webhookId: $webhookId, first: $first) {
+    ...AdminWebhookDelivery
+  }
+}
+    ${AdminWebhookDeliveryFragmentDoc}`;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class AdminWebhookDeliveriesGQL extends Apollo.Query<AdminWebhookDeliveriesQuery, AdminWebhookDeliveriesQueryVariables> {
+    override document = AdminWebhookDeliveriesDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const AdminCreateWebhookDocument = gql`
+    mutation AdminCreateWebhook($url: String!, $events: [String!]!) {
+  createWebhook(url: $url, events: $events) {
+    secret
+    webhook {
+      ...AdminWebhook
+    }
+  }
+}
+    ${AdminWebhookFragmentDoc}`;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class AdminCreateWebhookGQL extends Apollo.Mutation<AdminCreateWebhookMutation, AdminCreateWebhookMutationVariables> {
+    override document = AdminCreateWebhookDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const AdminUpdateWebhookDocument = gql`
+    mutation AdminUpdateWebhook($id: ID!, $active: Boolean) {
+  updateWebhook(id: $id, active: $active) {
+    ...AdminWebhook
+  }
+}
+    ${AdminWebhookFragmentDoc}`;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class AdminUpdateWebhookGQL extends Apollo.Mutation<AdminUpdateWebhookMutation, AdminUpdateWebhookMutationVariables> {
+    override document = AdminUpdateWebhookDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const AdminRotateWebhookSecretDocument = gql`
+    mutation AdminRotateWebhookSecret($id: ID!) {
+  rotateWebhookSecret(id: $id) {
+    secret
+    webhook {
+      ...AdminWebhook
+    }
+  }
+}
+    ${AdminWebhookFragmentDoc}`;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class AdminRotateWebhookSecretGQL extends Apollo.Mutation<AdminRotateWebhookSecretMutation, AdminRotateWebhookSecretMutationVariables> {
+    override document = AdminRotateWebhookSecretDocument;
+    
+    constructor(apollo: Apollo.Apollo) {
+      super(apollo);
+    }
+  }
+export const AdminDeleteWebhookDocument = gql`
+    mutation AdminDeleteWebhook($id: ID!) {
+  deleteWebhook(id: $id)
+}
+    `;
+
+  @Injectable({
+    providedIn: 'root'
+  })
+  export class AdminDeleteWebhookGQL extends Apollo.Mutation<AdminDeleteWebhookMutation, AdminDeleteWebhookMutationVariables> {
+    override document = AdminDeleteWebhookDocument;
     
     constructor(apollo: Apollo.Apollo) {
       super(apollo);

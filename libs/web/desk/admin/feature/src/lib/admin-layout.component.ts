@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component } from '@angular/core';
 import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 
-/** The admins' screens under one menu: the team (shell's AdminPage), reports, articles and their feedback, business hours. */
+/** The admins' screens under one menu: the team (shell's AdminPage), reports, articles and their feedback, business hours, webhooks. */
 @Component({
   selector: 'parley-desk-admin-layout',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -13,6 +13,7 @@ import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
       <a routerLink="/admin/articles" routerLinkActive="active" ariaCurrentWhenActive="page" i18n="@@desk.adminNav.articles">Articles</a>
       <a routerLink="/admin/feedback" routerLinkActive="active" ariaCurrentWhenActive="page" i18n="@@desk.adminNav.feedback">Article feedback</a>
       <a routerLink="/admin/hours" routerLinkActive="active" ariaCurrentWhenActive="page" i18n="@@desk.adminNav.hours">Business hours</a>
+      <a routerLink="/admin/webhooks" routerLinkActive="active" ariaCurrentWhenActive="page" i18n="@@desk.adminNav.webhooks">Webhooks</a>
     </nav>
     <router-outlet />
   `,

@@ -22,5 +22,9 @@ describeTranslations(xliffTranslations('apps/desk'), {
     'desk.feedback.article',
     'desk.reports.agent',
     'desk.reports.minutesAxis',
+    'desk.title.webhooks',
+    'desk.adminNav.webhooks',
+    'desk.webhooks.heading',
+    'desk.webhooks.colId',
   ],
 });

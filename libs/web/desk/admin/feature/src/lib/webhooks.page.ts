@@ -1,0 +1,244 @@
+import { ChangeDetectionStrategy, Component, ElementRef, Injector, LOCALE_ID, afterNextRender, inject, signal } from '@angular/core';
+import { firstValueFrom } from 'rxjs';
+import { describeError, toAppError } from '@parley/web/shared/data-access';
+import {
+  AdminCreateWebhookGQL,
+  AdminDeleteWebhookGQL,
+  AdminRotateWebhookSecretGQL,
+  AdminUpdateWebhookGQL,
+  AdminWebhookDeliveriesGQL,
+  AdminWebhooksGQL,
+  WEBHOOK_EVENTS,
+  chosenEvents,
+  deliveryOutcome,
+  type AdminWebhookDeliveryFragment,
+  type AdminWebhookFragment,
+  type WebhookEventType,
+} from '@parley/web/desk/admin/data-access';
+import { WebhookSecretComponent } from './webhook-secret.component';
+
+/** How many deliveries each webhook shows (the API keeps 30 days of them). */
+const RECENT_DELIVERIES = 10;
+
+type Confirming = { id: string; action: 'rotate' | 'delete' };
+type Revealed = { id: string; url: string; secret: string; rotated: boolean };
+
+/**
+ * Admins: the endpoints Parley POSTs chat events to. Add one (its signing
+ * secret shown once), pause and resume it, give it a new secret, delete it,
+ * and see its recent deliveries.
+ */
+@Component({
+  selector: 'parley-desk-webhooks',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [WebhookSecretComponent],
+  templateUrl: './webhooks.page.html',
+  styleUrls: ['./admin.css', './admin-table.css', './webhooks.page.css'],
+})
+export class WebhooksPage {
+  private readonly listGql = inject(AdminWebhooksGQL);
+  private readonly deliveriesGql = inject(AdminWebhookDeliveriesGQL);
+  private readonly createGql = inject(AdminCreateWebhookGQL);
+  private readonly updateGql = inject(AdminUpdateWebhookGQL);
+  private readonly rotateGql = inject(AdminRotateWebhookSecretGQL);
+  private readonly deleteGql = inject(AdminDeleteWebhookGQL);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+  private readonly injector = inject(Injector);
+  private readonly date = new Intl.DateTimeFormat(inject(LOCALE_ID), { dateStyle: 'medium', timeStyle: 'medium' });
+
+  protected readonly events = WEBHOOK_EVENTS;
+  protected readonly state = signal<'loading' | 'ready'>('loading');
+  protected readonly busy = signal(false);
+  protected readonly webhooks = signal<AdminWebhookFragment[]>([]);
+  protected readonly deliveries = signal<ReadonlyMap<string, AdminWebhookDeliveryFragment[]>>(new Map());
+  protected readonly confirming = signal<Confirming | null>(null);
+  protected readonly revealed = signal<Revealed | null>(null);
+  /** The API's word on the add form's fields (url, events). */
+  protected readonly problems = signal<Record<string, string>>({});
+  protected readonly notice = signal<string | null>(null);
+  protected readonly status = signal('');
+
+  constructor() {
+    void this.load();
+  }
+
+  protected describeEvent(event: WebhookEventType): string {
+    switch (event) {
+      case 'chat.created':
+        return $localize`:@@desk.webhooks.eventChatCreated:A customer starts a chat`;
+      case 'chat.updated':
+        return $localize`:@@desk.webhooks.eventChatUpdated:A chat is accepted, assigned or closed`;
+      case 'message.created':
+        return $localize`:@@desk.webhooks.eventMessageCreated:A message the customer can see (never an internal note)`;
+      case 'chat.rated':
+        return $localize`:@@desk.webhooks.eventChatRated:A customer rates a closed chat`;
+    }
+  }
+
+  protected when(iso: string | null): string {
+    return iso ? this.date.format(new Date(iso)) : '—';
+  }
+
+  protected recent(webhook: AdminWebhookFragment): AdminWebhookDeliveryFragment[] {
+    return this.deliveries().get(webhook.id) ?? [];
+  }
+
+  /** One delivery in words: "Delivered (HTTP 200)", "Waiting", "Failing (HTTP 500)", "Failing (no answer)". */
+  protected outcome(delivery: AdminWebhookDeliveryFragment): string {
+    const status = delivery.status;
+    switch (deliveryOutcome(delivery)) {
+      case 'delivered':
+        return $localize`:@@desk.webhooks.delivered:Delivered (HTTP ${status}:status:)`;
+      case 'waiting':
+        return $localize`:@@desk.webhooks.waiting:Waiting`;
+      default:
+        return status == null ? $localize`:@@desk.webhooks.failingNoAnswer:Failing (no answer)` : $localize`:@@desk.webhooks.failing:Failing (HTTP ${status}:status:)`;
+    }
+  }
+
+  protected outcomeClass(delivery: AdminWebhookDeliveryFragment): string {
+    return `outcome outcome--${deliveryOutcome(delivery)}`;
+  }
+
+  protected isConfirming(webhook: AdminWebhookFragment, action: Confirming['action']): boolean {
+    const c = this.confirming();
+    return c?.id === webhook.id && c.action === action;
+  }
+
+  protected ask(webhook: AdminWebhookFragment, action: Confirming['action']): void {
+    this.confirming.set({ id: webhook.id, action });
+    // the confirmation replaces the button that had focus: focus goes to it
+    this.focusAfterRender(`[data-confirm="${webhook.id}"]`);
+  }
+
+  protected cancel(webhook: AdminWebhookFragment): void {
+    const action = this.confirming()?.action;
+    this.confirming.set(null);
+    this.focusAfterRender(`[data-${action}="${webhook.id}"]`);
+  }
+
+  protected async add(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const data = new FormData(form);
+    const url = String(data.get('url') ?? '').trim();
+    const events = chosenEvents(data);
+    this.problems.set({});
+    this.notice.set(null);
+    this.busy.set(true);
+    try {
+      const result = await firstValueFrom(this.createGql.mutate({ variables: { url, events } }));
+      const created = result.data?.createWebhook;
+      if (!created) return;
+      form.reset();
+      this.webhooks.update((list) => [...list, created.webhook]);
+      this.deliveries.update((map) => new Map(map).set(created.webhook.id, []));
+      this.revealed.set({ id: created.webhook.id, url: created.webhook.url, secret: created.secret, rotated: false });
+      this.status.set($localize`:@@desk.webhooks.added:Webhook added for ${created.webhook.url}:url:.`);
+    } catch (e) {
+      const error = toAppError(e);
+      if (error.code === 'BAD_USER_INPUT' && Object.keys(error.fields).length) {
+        this.problems.set(error.fields);
+        this.focusAfterRender('#add-webhook [aria-invalid="true"]');
+      } else {
+        this.notice.set(describeError(error));
+      }
+    } finally {
+      this.busy.set(false);
+    }
+  }
+
+  protected async setActive(webhook: AdminWebhookFragment, active: boolean): Promise<void> {
+    const updated = await this.run(async () => (await firstValueFrom(this.updateGql.mutate({ variables: { id: webhook.id, active } }))).data?.updateWebhook);
+    if (!updated) return;
+    this.replace(updated);
+    this.status.set(
+      active ? $localize`:@@desk.webhooks.resumed:${webhook.url}:url: resumed: waiting deliveries go out now.` : $localize`:@@desk.webhooks.paused:${webhook.url}:url: paused: no deliveries until it is resumed.`,
+    );
+    // the pressed button became its opposite: focus stays on it
+    this.focusAfterRender(`[data-toggle="${webhook.id}"]`);
+  }
+
+  protected async rotate(webhook: AdminWebhookFragment): Promise<void> {
+    const rotated = await this.run(async () => (await firstValueFrom(this.rotateGql.mutate({ variables: { id: webhook.id } }))).data?.rotateWebhookSecret);
+    this.confirming.set(null);
+    if (!rotated) return;
+    this.replace(rotated.webhook);
+    this.revealed.set({ id: webhook.id, url: rotated.webhook.url, secret: rotated.secret, rotated: true });
+  }
+
+  protected async remove(webhook: AdminWebhookFragment): Promise<void> {
+    const deleted = await this.run(async () => (await firstValueFrom(this.deleteGql.mutate({ variables: { id: webhook.id } }))).data?.deleteWebhook);
+    this.confirming.set(null);
+    if (!deleted) return;
+    this.webhooks.update((list) => list.filter((w) => w.id !== webhook.id));
+    if (this.revealed()?.id === webhook.id) this.revealed.set(null);
+    this.status.set($localize`:@@desk.webhooks.deleted:Webhook for ${webhook.url}:url: deleted.`);
+    this.focusAfterRender('#list-heading');
+  }
+
+  /** Puts the secret away; focus goes to its webhook. */
+  protected dismissSecret(): void {
+    const id = this.revealed()?.id;
+    this.revealed.set(null);
+    this.focusAfterRender(`[data-webhook="${id}"] h3`);
+  }
+
+  protected async refresh(webhook: AdminWebhookFragment): Promise<void> {
+    await this.loadDeliveries([webhook]);
+    this.status.set($localize`:@@desk.webhooks.refreshed:Deliveries of ${webhook.url}:url: refreshed.`);
+  }
+
+  private async load(): Promise<void> {
+    try {
+      const result = await firstValueFrom(this.listGql.fetch({ fetchPolicy: 'network-only' }));
+      const list = result.data?.webhooks ?? [];
+      this.webhooks.set(list);
+      await this.loadDeliveries(list);
+    } catch (e) {
+      this.notice.set(describeError(toAppError(e)));
+    } finally {
+      this.state.set('ready');
+    }
+  }
+
+  /** The recent deliveries of these webhooks, one request each (a team has a handful of webhooks). */
+  private async loadDeliveries(list: AdminWebhookFragment[]): Promise<void> {
+    const loaded = await Promise.all(
+      list.map(async (w) => {
+        const result = await firstValueFrom(this.deliveriesGql.fetch({ variables: { webhookId: w.id, first: RECENT_DELIVERIES }, fetchPolicy: 'network-only' }));
+        return [w.id, result.data?.webhookDeliveries ?? []] as const;
+      }),
+    ).catch((e) => {
+      this.notice.set(describeError(toAppError(e)));
+      return [];
+    });
+    this.deliveries.update((map) => {
+      const next = new Map(map);
+      for (const [id, rows] of loaded) next.set(id, rows);
+      return next;
+    });
+  }
+
+  private replace(webhook: AdminWebhookFragment): void {
+    this.webhooks.update((list) => list.map((w) => (w.id === webhook.id ? webhook : w)));
+  }
+
+  /** Runs one change; its error, if any, becomes the notice. */
+  private async run<T>(change: () => Promise<T>): Promise<T | undefined> {
+    this.notice.set(null);
+    this.busy.set(true);
+    try {
+      return await change();
+    } catch (e) {
+      this.notice.set(describeError(toAppError(e)));
+      return undefined;
+    } finally {
+      this.busy.set(false);
+    }
+  }
+
+  private focusAfterRender(selector: string): void {
+    afterNextRender(() => this.host.nativeElement.querySelector<HTMLElement>(selector)?.focus(), { injector: this.injector });
+  }
+}
