@@ -17,7 +17,7 @@ function isNavigation(req: Request): boolean {
 }
 
 /** The agent desk's routes (apps/desk/src/app/app.routes.ts), under `/desk`. */
-const DESK_ROUTES = /^\/desk(?:\/(?:(?:(?:sign-in|forgot-password|queue|mine|all|search)(?:\/[\w-]+)?|admin(?:\/(?:reports|feedback|hours|articles(?:\/[\w-]+)?))?)\/?)?)?$/;
+const DESK_ROUTES = /^\/desk(?:\/(?:(?:(?:sign-in|forgot-password|queue|mine|all|search)(?:\/[\w-]+)?|admin(?:\/(?:reports|feedback|hours|webhooks|articles(?:\/[\w-]+)?))?)\/?)?)?$/;
 
 /** The widget's one page (apps/widget): `/widget`, as the loader frames it, with or without a trailing slash. */
 const WIDGET_ROUTES = /^\/widget\/?$/;
