@@ -83,7 +83,7 @@ export class WebhooksPage {
     return this.deliveries().get(webhook.id) ?? [];
   }
 
-  /** One delivery in words: "Delivered (HTTP 200)", "Waiting", "Failing (HTTP 500)", "Failing (no answer)". */
+  /** One delivery in words: "Delivered (HTTP 200)", "Waiting", "Failing (HTTP 500)", "No answer yet" (in flight, or timed out). */
   protected outcome(delivery: AdminWebhookDeliveryFragment): string {
     const status = delivery.status;
     switch (deliveryOutcome(delivery)) {
@@ -92,7 +92,7 @@ export class WebhooksPage {
       case 'waiting':
         return $localize`:@@desk.webhooks.waiting:Waiting`;
       default:
-        return status == null ? $localize`:@@desk.webhooks.failingNoAnswer:Failing (no answer)` : $localize`:@@desk.webhooks.failing:Failing (HTTP ${status}:status:)`;
+        return status == null ? $localize`:@@desk.webhooks.noAnswer:No answer yet` : $localize`:@@desk.webhooks.failing:Failing (HTTP ${status}:status:)`;
     }
   }
 
