@@ -19,7 +19,7 @@ import { ChangeDetectionStrategy, Component, ElementRef, Injector, afterNextRend
         }
       </h2>
       <p class="warning" id="secret-warning">
-        <strong i18n="@@desk.webhooks.secretOnce">Copy this secret now: it will not be shown again.</strong>
+        <strong i18n="@@desk.webhooks.secretOnce">Copy this secret now: it will not be shown again.</strong>&ngsp;
         @if (rotated()) {
           <ng-container i18n="@@desk.webhooks.secretRotatedHint">Deliveries are signed with it from now on, never again with the old one: update your receiver right away.</ng-container>
         } @else {
@@ -40,7 +40,7 @@ import { ChangeDetectionStrategy, Component, ElementRef, Injector, afterNextRend
     h2 { font-size: 1.0625rem; margin: 0 0 0.5rem; outline: none; overflow-wrap: anywhere; }
     .warning { margin: 0 0 0.5rem; color: var(--color-warning-text); }
     .row { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; }
-    input { flex: 1; min-width: 18rem; font: 0.875rem ui-monospace, monospace; padding: 0.375rem 0.5rem; border: 1px solid var(--color-border-strong); border-radius: var(--radius); background: var(--color-surface); }
+    input { flex: 1; min-width: 18rem; font: 0.875rem/1.6 ui-monospace, monospace; padding: 0.375rem 0.5rem; border: 1px solid var(--color-border-strong); border-radius: var(--radius); background: var(--color-surface); }
     .copied { margin: 0.375rem 0 0; font-size: 0.8125rem; min-height: 1.25em; }
   `,
 })
