@@ -20,28 +20,33 @@ export class ChatLive {
   /**
    * chatUpdated: every chat for agents and admins, a customer's own chats for
    * them; a customer's also with each new message (their list's last message
-   * and unread mark, through one subscription). The chat is read as the event
-   * arrives, by the customer's own subscription, so the sender's path stays
-   * one statement; it goes through the same check and fields as any other.
+   * and unread mark, through one subscription). The chatActivity event carries
+   * the chat as that message left it, and the message: no subscriber reads the
+   * chat again, and one object per instance lets the customer's subscriptions
+   * share one execution (decision 011). The access check stays per subscriber.
    */
   chatUpdates(viewer: Viewer): AsyncQueue<ChatRow> {
     const stops: Array<() => void> = [];
     const queue = new AsyncQueue<ChatRow>(() => stops.forEach((stop) => stop()));
+    if (viewer.role !== Role.CUSTOMER) {
+      stops.push(this.pubsub.subscribe('chatUpdated', ALL_CHATS, (chat) => canView(viewer, chat) && queue.push(chat)));
+      return queue;
+    }
+    // Per chat, the newest lastSeq this subscription has shown. Every change of
+    // state writes a message, so it has a higher lastSeq than any message before
+    // it: a message's event that lost a race with a later change is dropped
+    // rather than shown over it (the chat is not read again to find out).
+    const shown = new Map<string, number>();
+    const show = (chat: ChatRow) => {
+      shown.set(chat.id, Math.max(shown.get(chat.id) ?? 0, chat.lastSeq));
+      queue.push(chat);
+    };
     stops.push(
-      this.pubsub.subscribe('chatUpdated', ALL_CHATS, (chat) => {
-        if (canView(viewer, chat)) queue.push(chat);
+      this.pubsub.subscribe('chatUpdated', ALL_CHATS, (chat) => canView(viewer, chat) && show(chat)),
+      this.pubsub.subscribe('chatActivity', viewer.id, (chat) => {
+        if (canView(viewer, chat) && (shown.get(chat.id) ?? 0) < chat.lastSeq) show(chat);
       }),
     );
-    if (viewer.role === Role.CUSTOMER) {
-      stops.push(
-        this.pubsub.subscribe('chatActivity', viewer.id, ({ chatId }) => {
-          this.findChat(chatId).then(
-            (chat) => chat && canView(viewer, chat) && queue.push(chat),
-            () => undefined, // the next message or a reload brings it
-          );
-        }),
-      );
-    }
     return queue;
   }
 

@@ -64,6 +64,19 @@ const MESSAGES_BETWEEN = `SELECT ${columns(MESSAGE_FIELDS, 'p')} FROM (
     FROM messages m WHERE m."chatId" = $1 AND m.seq BETWEEN $2 AND $3 ORDER BY m.seq LIMIT $4
   ) p WHERE p."bytesBefore" < $5 ORDER BY p.seq`;
 
+/** The chat's columns the send returns beside the message (its id and lastSeq are the message's chatId and seq), with their types. */
+const SEND_CHAT_PART = [
+  ['subject', 'text'],
+  ['status', 'chat_status'],
+  ['customerId', 'uuid'],
+  ['agentId', 'uuid'],
+  ['botActive', 'boolean'],
+  ['createdAt', 'timestamptz'],
+  ['updatedAt', 'timestamptz'],
+  ['closedAt', 'timestamptz'],
+] as const satisfies ReadonlyArray<readonly [(typeof CHAT_FIELDS)[number], string]>;
+type SendChatPart = Pick<ChatRow, (typeof SEND_CHAT_PART)[number][0]>;
+
 /**
  * sendMessage's statement, for a sender in `participant`'s column; with
  * `outbox` (a data-modifying CTE over `inserted` and `bumped`, ChatOutbox.sendStatementPart)
@@ -77,16 +90,16 @@ function sendStatement(participant: 'customerId' | 'agentId', outbox: string | n
    ), bumped AS (
      UPDATE chats SET "lastSeq" = "lastSeq" + 1, "updatedAt" = now()
      WHERE id = $1 AND status <> $7 AND "${participant}" = $2 AND NOT EXISTS (SELECT 1 FROM existing)
-     RETURNING ${outbox ? CHAT_RETURNING : 'id, "lastSeq", status, "botActive", "customerId"'}
+     RETURNING ${CHAT_RETURNING}
    ), inserted AS (
      INSERT INTO messages (id, "chatId", seq, kind, "senderId", body, "clientMessageId")
      SELECT $4, bumped.id, bumped."lastSeq", $5, $2, $6, $3 FROM bumped
      RETURNING ${MESSAGE_RETURNING}
    )${outbox ? `, ${outbox}` : ''}
-   SELECT 'inserted' AS outcome, inserted.*, bumped.status AS "chatStatus", bumped."botActive" AS "chatBotActive", bumped."customerId" AS "chatCustomerId"
+   SELECT 'inserted' AS outcome, inserted.*, ${SEND_CHAT_PART.map(([field]) => `bumped."${field}" AS "chat.${field}"`).join(', ')}
      FROM inserted, bumped
    UNION ALL
-   SELECT 'existing' AS outcome, existing.*, NULL::chat_status, NULL::boolean, NULL::uuid FROM existing`;
+   SELECT 'existing' AS outcome, existing.*, ${SEND_CHAT_PART.map(([, type]) => `NULL::${type}`).join(', ')} FROM existing`;
 }
 const SEND = { customerId: sendStatement('customerId'), agentId: sendStatement('agentId') };
 /** The send statements with an outbox part, built once per distinct part (one, in practice). */
@@ -97,9 +110,9 @@ function sendStatementsWith(outbox: string): { customerId: string; agentId: stri
   return statements;
 }
 
-/** What the one-statement send found: a new message (with its chat's state), the stored one for a repeated id, or nothing. */
+/** What the one-statement send found: a new message (with its chat as the message left it), the stored one for a repeated id, or nothing. */
 export type SendOutcome =
-  | { outcome: 'inserted'; message: MessageRow; chat: Pick<ChatRow, 'status' | 'botActive' | 'customerId'> }
+  | { outcome: 'inserted'; message: MessageRow; chat: ChatRow }
   | { outcome: 'existing'; message: MessageRow }
   | null;
 
@@ -300,7 +313,7 @@ export class ChatRepository {
     /** A data-modifying CTE over `inserted` and `bumped` that records the message in the outbox (ChatEvents.sendStatementPart). */
     outbox: string | null = null,
   ): Promise<SendOutcome> {
-    type Row = MessageRow & { outcome: 'inserted' | 'existing'; chatStatus: ChatStatus | null; chatBotActive: boolean | null; chatCustomerId: string | null };
+    type Row = MessageRow & { outcome: 'inserted' | 'existing' } & { [F in keyof SendChatPart as `chat.${F}`]: SendChatPart[F] | null };
     const statements = outbox ? sendStatementsWith(outbox) : SEND;
     const [row] = await this.rows<Row>(statements[participant], [
       input.chatId,
@@ -312,31 +325,42 @@ export class ChatRepository {
       ChatStatus.CLOSED,
     ]);
     if (!row) return null;
-    const { outcome, chatStatus, chatBotActive, chatCustomerId, ...message } = row;
-    return outcome === 'inserted'
-      ? { outcome, message, chat: { status: chatStatus as ChatStatus, botActive: chatBotActive as boolean, customerId: chatCustomerId as string } }
-      : { outcome, message };
+    const message: MessageRow = {
+      id: row.id,
+      chatId: row.chatId,
+      seq: row.seq,
+      kind: row.kind,
+      senderId: row.senderId,
+      body: row.body,
+      clientMessageId: row.clientMessageId,
+      createdAt: row.createdAt,
+    };
+    if (row.outcome === 'existing') return { outcome: 'existing', message };
+    const chat = { id: message.chatId, lastSeq: message.seq } as Record<string, unknown>;
+    for (const [field] of SEND_CHAT_PART) chat[field] = row[`chat.${field}`];
+    return { outcome: 'inserted', message, chat: chat as unknown as ChatRow };
   }
 
   /**
    * Appends a message as the chat's next seq, in one transaction, while the
    * chat passes `guard`: the counter update takes the chat's row lock, so
    * concurrent senders queue up and seqs stay 1..n with no gap. A duplicate
-   * clientMessageId rolls back (no seq spent).
+   * clientMessageId rolls back (no seq spent). Gives the message and its chat
+   * as the message left it.
    */
   appendMessage(
     chatId: string,
     guard: ChatGuard,
     message: { kind: MessageKind; senderId: string | null; body: string; clientMessageId: string | null },
     withMessage?: WithMessage,
-  ): Promise<MessageRow | 'refused' | 'duplicate'> {
+  ): Promise<{ chat: ChatRow; message: MessageRow } | 'refused' | 'duplicate'> {
     return inTransaction(this.dataSource, async (runner) => {
       const chat = await this.changeChat(runner, chatId, guard, {});
       if (!chat) throw new RollbackWith('refused' as const);
       const stored = await this.insertMessage(runner, chat, message.kind, message.senderId, message.body, message.clientMessageId);
       if (!stored) throw new RollbackWith('duplicate' as const);
       await withMessage?.(runner, chat, stored);
-      return stored;
+      return { chat, message: stored };
     });
   }
 

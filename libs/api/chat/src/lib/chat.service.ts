@@ -26,12 +26,12 @@ import { ChatRepository, OPEN_STATUSES, type WithMessage } from './chat.reposito
 import { ChatTransitions, TRANSITIONS } from './chat.transitions';
 import { ChatHooks } from './chat.hooks';
 import { ChatLive } from './chat-live';
-import { ChatEvents } from './chat.events';
+import { ChatEvents, isCustomerVisible } from './chat.events';
 import { MessagePages, type MessagePage, type MessagePageArgs } from './message-pages';
 import { MessageStream, type MessageObserver } from './message-stream';
 import { HandoverWords } from './handover-words';
 import { ALL_CHATS, type ChatPubSub } from './chat.topics';
-import { ChatStatus, MessageKind, type ChatConnection, type ChatRow, type MessageRow } from './chat.type';
+import { ChatStatus, MessageKind, type ChatConnection, type ChatRow, type ChatWithLastMessage, type MessageRow } from './chat.type';
 import type { SendMessageInput, StartChatInput } from './chat.inputs';
 import type { MessageAttachments } from './message-attachments';
 
@@ -146,8 +146,10 @@ export class ChatService {
     return this.repository.queuePosition(chatId);
   }
 
-  /** The newest message of each chat, batched per request. */
+  /** The newest message of each chat, batched per request; the one a chatActivity event carries, without a read. */
   lastMessage(ctx: RequestContext, chat: ChatRow): Promise<MessageRow | null> {
+    const carried = (chat as Partial<ChatWithLastMessage>).lastMessage;
+    if (carried) return Promise.resolve(carried);
     const loader = scopedValue(
       ctx,
       LAST_MESSAGE_LOADER,
@@ -253,7 +255,7 @@ export class ChatService {
     if (sent.outcome === 'inserted') {
       if (outbox) this.events.committed(sent.message.chatId);
       await this.messages.publish(sent.message);
-      await this.publishActivity(sent.chat.customerId, sent.message.chatId);
+      await this.publishActivity(sent.chat, sent.message);
       // The chat's state comes along, so listeners (the bot) need not read it again.
       this.hooks.messageSent(sent.message, sent.chat);
     }
@@ -315,18 +317,17 @@ export class ChatService {
    * (checked under the row lock, so no reply lands after a handover); null otherwise.
    */
   async appendBotMessage(chatId: string, body: string): Promise<MessageRow | null> {
-    let customerId = '';
-    const message = await this.repository.appendMessage(
+    const appended = await this.repository.appendMessage(
       chatId,
       { status: [ChatStatus.QUEUED], botActive: true },
       { kind: MessageKind.BOT, senderId: null, body, clientMessageId: null },
-      (runner, chat, stored) => ((customerId = chat.customerId), this.recordMessage(runner, chat, stored)),
+      this.recordMessage,
     );
-    if (typeof message === 'string') return null;
+    if (typeof appended === 'string') return null;
     this.events.committed(chatId);
-    await this.messages.publish(message);
-    await this.publishActivity(customerId, chatId);
-    return message;
+    await this.messages.publish(appended.message);
+    await this.publishActivity(appended.chat, appended.message);
+    return appended.message;
   }
 
   async setTyping(viewer: Viewer, chatId: string, typing: boolean): Promise<boolean> {
@@ -369,14 +370,15 @@ export class ChatService {
       await withMessage?.(runner, changed, message);
       return this.recordMessage(runner, changed, message);
     };
-    const message = await writing(() => this.repository.appendMessage(chat.id, { status: OPEN_STATUSES }, { ...content, senderId: viewer.id }, written));
-    if (message === 'refused') throw chatClosed();
-    if (message === 'duplicate') return (await this.repository.findByClientId(chat.id, viewer.id, content.clientMessageId as string)) as MessageRow;
+    const appended = await writing(() => this.repository.appendMessage(chat.id, { status: OPEN_STATUSES }, { ...content, senderId: viewer.id }, written));
+    if (appended === 'refused') throw chatClosed();
+    if (appended === 'duplicate') return (await this.repository.findByClientId(chat.id, viewer.id, content.clientMessageId as string)) as MessageRow;
     this.events.committed(chat.id);
-    await this.messages.publish(message);
-    await this.publishActivity(chat.customerId, chat.id);
-    this.hooks.messageSent(message);
-    return message;
+    await this.messages.publish(appended.message);
+    // The chat as this message left it, not as it was read before the send.
+    await this.publishActivity(appended.chat, appended.message);
+    this.hooks.messageSent(appended.message);
+    return appended.message;
   }
 
   /** message.created in the outbox, inside the message's transaction. */
@@ -393,9 +395,15 @@ export class ChatService {
     return (await displayNameOf(this.dataSource, userId)) ?? 'Someone';
   }
 
-  /** A new message in a customer's chat: their chatUpdated shows the chat again (changes of state go through publishChat). */
-  private publishActivity(customerId: string, chatId: string): Promise<void> {
-    return this.pubsub.publish('chatActivity', customerId, { chatId });
+  /**
+   * A new message in a customer's chat: their chatUpdated shows the chat again,
+   * as the message left it and with it as its last message, so no subscriber
+   * reads either (changes of state go through publishChat). Only kinds the
+   * customer may see (an allow-list), so nothing else ever rides along.
+   */
+  private async publishActivity(chat: ChatRow, message: MessageRow): Promise<void> {
+    if (!isCustomerVisible(message.kind)) return;
+    await this.pubsub.publish('chatActivity', chat.customerId, { ...chat, lastMessage: message });
   }
 
   private async publishChat(chat: ChatRow): Promise<void> {

@@ -1,5 +1,5 @@
 import type { PubSub } from '@parley/api/core';
-import type { ChatRow, MessageRow, TypingPayload } from './chat.type';
+import type { ChatRow, ChatWithLastMessage, MessageRow, TypingPayload } from './chat.type';
 
 /**
  * The live topics of the chat domain; messageAdded and typingChanged are
@@ -10,8 +10,12 @@ export interface ChatTopics extends Record<string, unknown> {
   messageAdded: MessageRow;
   chatUpdated: ChatRow;
   typingChanged: TypingPayload;
-  /** A chat of this customer has a new message: their chatUpdated shows it (one subscription keeps their whole list current). */
-  chatActivity: { chatId: string };
+  /**
+   * A chat of this customer has a new message (a kind they may see): their
+   * chatUpdated shows the chat as it carries it (one subscription keeps their
+   * whole list current, and no subscriber reads the chat again).
+   */
+  chatActivity: ChatWithLastMessage;
 }
 
 export const ALL_CHATS = 'all';

@@ -50,6 +50,15 @@ export interface ChatRow {
   closedAt: Date | null;
 }
 
+/**
+ * A chat as a new message left it, with that message: what a chatActivity
+ * event carries, so a customer's chatUpdated shows it without reading the
+ * chat or its last message again (Chat.lastMessage answers from it).
+ */
+export interface ChatWithLastMessage extends ChatRow {
+  lastMessage: MessageRow;
+}
+
 @ObjectType('Message', { simpleResolvers: true })
 export class Message implements MessageRow {
   @Field(() => ID)

@@ -4,7 +4,7 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subs
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { requireViewer, Role, scopedValue, type RequestContext } from '@parley/api/core';
 import { User, userLoader } from '@parley/api/auth';
-import { Chat, ChatConnection, type ChatRow } from '@parley/api/chat';
+import { Chat, ChatConnection, ChatStatus, type ChatRow } from '@parley/api/chat';
 import type { ChatActivityService } from './chat-activity.service';
 import type { ChatSearchService } from './chat-search.service';
 import type { TeamReportService } from './team-report.service';
@@ -123,12 +123,17 @@ export class ChatActivityFieldResolver {
 
   @FieldResolver(() => Int, { nullable: true, description: "The customer's rating after the chat closed, 1 to 5; null until rated." })
   async rating(@Root() chat: ChatRow, @Ctx() ctx: RequestContext): Promise<number | null> {
-    return (await this.ratings(ctx).load(chat.id))?.rating ?? null;
+    return (await this.ratingOf(chat, ctx))?.rating ?? null;
   }
 
   @FieldResolver(() => String, { nullable: true })
   async ratingComment(@Root() chat: ChatRow, @Ctx() ctx: RequestContext): Promise<string | null> {
-    return (await this.ratings(ctx).load(chat.id))?.comment ?? null;
+    return (await this.ratingOf(chat, ctx))?.comment ?? null;
+  }
+
+  // Only a CLOSED chat is rated (and none reopens): an open one, as every new message's chatUpdated shows, needs no read.
+  private ratingOf(chat: ChatRow, ctx: RequestContext): Promise<RatingRow | null> | null {
+    return chat.status === ChatStatus.CLOSED ? this.ratings(ctx).load(chat.id) : null;
   }
 
   // Batched, never cached: a subscription keeps its context for every event, and a mark read once would go stale.
