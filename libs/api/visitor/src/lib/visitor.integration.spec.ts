@@ -314,6 +314,44 @@ describe('identifyVisitor', () => {
     }
   });
 
+  it("takes the visitor's unsent uploads along: the identified customer sends them, and no one else can", async () => {
+    const SEND = `mutation($input: SendMessageInput!) { sendMessage(input: $input) { attachments { id } } }`;
+    const START_WITH_FILES = `mutation($input: StartChatInput!) { startChat(input: $input) { id lastMessage { attachments { id } } } }`;
+    const upload = async (token: string, text: string, name: string): Promise<string> => {
+      const form = new FormData();
+      form.append('file', new Blob([text], { type: 'text/plain' }), name);
+      const res = await fetch(`${api.url}/uploads`, { method: 'POST', body: form, headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(201);
+      return ((await res.json()) as { id: string }).id;
+    };
+    const download = async (token: string, id: string) => (await fetch(`${api.url}/uploads/${id}`, { headers: { authorization: `Bearer ${token}` } })).status;
+    // One visitor attaches a file before writing anything (not stored yet); another has written, then attaches one.
+    const silent = await startSession();
+    const firstFile = await upload(silent.token, 'order 1234\n', 'order.txt');
+    const writer = await startSession();
+    const chat = await startChat(writer.token, 'my parcel is late');
+    const secondFile = await upload(writer.token, 'tracking 5678\n', 'tracking.txt');
+    const externalId = `host-user-${randomUUID()}`;
+    await identify(externalId, silent.token);
+    const identified = await identify(externalId, writer.token);
+
+    // Another customer may neither read nor send them.
+    const other = await registerCustomer(api);
+    const otherChat = await startChat(other.token, 'my own question');
+    expect(await download(other.token, firstFile)).toBe(404);
+    expect(errorCode(await gql(api.graphqlUrl, SEND, { input: { chatId: otherChat.id, body: 'not mine', attachmentIds: [firstFile] } }, other.token))).toBe(
+      'BAD_USER_INPUT',
+    );
+
+    // The identified customer reads and sends both: one starting a chat, one in the chat that moved with them.
+    expect([await download(identified.token, firstFile), await download(identified.token, secondFile)]).toEqual([200, 200]);
+    const started = (await gqlOk(api.graphqlUrl, START_WITH_FILES, { input: { message: 'the order', attachmentIds: [firstFile] } }, identified.token))['startChat'];
+    expect(started.lastMessage.attachments).toEqual([{ id: firstFile }]);
+    const sent = (await gqlOk(api.graphqlUrl, SEND, { input: { chatId: chat.id, body: 'the tracking', attachmentIds: [secondFile] } }, identified.token))['sendMessage'];
+    expect(sent.attachments).toEqual([{ id: secondFile }]);
+    expect(await download(other.token, secondFile)).toBe(404);
+  });
+
   it('leaves a signed-in account and a visitor who never wrote as they are', async () => {
     const customer: Person = await registerCustomer(api);
     const own = await startChat(customer.token, 'my own chat');

@@ -87,7 +87,7 @@ export class VisitorRepository {
    * email the host gives replaces the stored one (the host knows its users).
    * When `anonymousId` names a stored anonymous visitor, their chats and
    * messages move to that customer and the visitor is deleted, in the same
-   * transaction. Answers the customer and the ids of the chats that moved.
+   * transaction; an anonymous visitor's uploads move too, stored or not. Answers the customer and the ids of the chats that moved.
    */
   async identify(
     externalId: string,
@@ -136,6 +136,11 @@ export class VisitorRepository {
           );
           await queryRows(this.dataSource, `DELETE FROM users WHERE id = $1`, [anonymousId], runner);
         }
+      }
+      if (anonymousId && anonymousId !== user.id) {
+        // Their files go with them, stored or not (an upload names its uploader by the token's id, with no key): an
+        // unsent one stays theirs to send, a sent one counts in their day's quota.
+        await queryRows(this.dataSource, `UPDATE attachments SET "uploaderId" = $2 WHERE "uploaderId" = $1`, [anonymousId, user.id], runner);
       }
       if (anonymous?.sessionId && anonymous.id !== user.id) {
         // A visitor never stored has no session on record: one is kept, ended, so their tokens stop on every instance.

@@ -28,7 +28,7 @@ export interface VisitorDeps {
  * they first write (startChat stores them), so visitors who never write leave
  * nothing behind (files they uploaded expire unsent within a day, as anyone's;
  * an upload stores no one). identifyVisitor signs in the host's own users, one customer
- * per externalId, and takes an anonymous visitor's chats along.
+ * per externalId, and takes an anonymous visitor's chats and files along.
  */
 export class VisitorService {
   private readonly repository: VisitorRepository;
