@@ -121,6 +121,23 @@ describe('searchChats', () => {
       await runner.release();
     }
   });
+
+  it("reads a label's chats by key, never walking or scanning every chat", async () => {
+    const { text, params } = new ChatSearchRepository(api.server.dataSource).statement({ query: null, label: 'billing', customerId: null, before: null, limit: 101 });
+    const runner = api.server.dataSource.createQueryRunner();
+    try {
+      await runner.query('BEGIN');
+      // As on a large table: the planner's choices between indexes, not a scan of this test's few rows.
+      await runner.query('SET LOCAL enable_seqscan = off');
+      const plan = (await runner.query(`EXPLAIN ${text}`, params)).map((row: Record<string, string>) => row['QUERY PLAN']).join('\n');
+      expect(plan).toContain('IDX_chat_labels_label');
+      expect(plan).toMatch(/Index Cond: \(id = ANY/);
+      expect(plan).not.toContain('IDX_chats_updated');
+    } finally {
+      await runner.query('ROLLBACK');
+      await runner.release();
+    }
+  });
 });
 
 describe("the bot's handover", () => {

@@ -52,7 +52,9 @@ export class ChatSearchRepository {
           ` UNION SELECT s.id FROM chats s WHERE ${SUBJECT_SEARCH_EXPRESSION.replace('subject', 's.subject')} @@ ${q})`,
       );
     }
-    if (filter.label !== null) where.push(`EXISTS (SELECT 1 FROM chat_labels l WHERE l."chatId" = c.id AND l."labelLower" = ${param(filter.label)})`);
+    // The label's chats by key (its index, then the chats' primary key), a page sorted from those alone: as
+    // EXISTS or a join the planner hashed the label's rows and read every chat to probe them.
+    if (filter.label !== null) where.push(`c.id = ANY (ARRAY(SELECT l."chatId" FROM chat_labels l WHERE l."labelLower" = ${param(filter.label)}))`);
     if (filter.customerId !== null) where.push(`c."customerId" = ${param(filter.customerId)}::uuid`);
     if (filter.before) where.push(`(c."updatedAt", c.id) < (${param(filter.before[0])}::timestamptz, ${param(filter.before[1])}::uuid)`);
     const limit = param(filter.limit);
