@@ -218,8 +218,8 @@ async function explainInbox(dbName, log) {
     queue: `SELECT ${cols} FROM chats c WHERE c.status = 'QUEUED' AND (NULL::uuid IS NULL) ORDER BY c."createdAt", c.id LIMIT 201`,
     mine: `SELECT ${cols} FROM chats c WHERE c.status = 'ACTIVE' ORDER BY c."updatedAt" DESC, c.id DESC LIMIT 101`,
     label: `SELECT ${cols} FROM chats c WHERE c.id = ANY (ARRAY(SELECT l."chatId" FROM chat_labels l WHERE l."labelLower" = 'billing')) ORDER BY c."updatedAt" DESC, c.id DESC LIMIT 101`,
-    search: `SELECT ${cols} FROM chats c WHERE c.id IN (SELECT m."chatId" FROM messages m WHERE to_tsvector('english', m.body) @@ websearch_to_tsquery('english', 'zq42')
-             UNION SELECT s.id FROM chats s WHERE to_tsvector('english', coalesce(s.subject, '')) @@ websearch_to_tsquery('english', 'zq42')) ORDER BY c."updatedAt" DESC, c.id DESC LIMIT 51`,
+    search: `SELECT ${cols} FROM chats c WHERE c.id = ANY (ARRAY(SELECT m."chatId" FROM messages m WHERE to_tsvector('english', m.body) @@ websearch_to_tsquery('english', 'zq42')
+             UNION SELECT s.id FROM chats s WHERE to_tsvector('english', coalesce(s.subject, '')) @@ websearch_to_tsquery('english', 'zq42'))) ORDER BY c."updatedAt" DESC, c.id DESC LIMIT 51`,
   };
   const client = new pg.Client({ connectionString: dbUrl(dbName) });
   await client.connect();

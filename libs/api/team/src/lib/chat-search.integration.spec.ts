@@ -116,6 +116,7 @@ describe('searchChats', () => {
       const plan = (await runner.query(`EXPLAIN ${text}`, params)).map((row: Record<string, string>) => row['QUERY PLAN']).join('\n');
       expect(plan).toContain('IDX_messages_search');
       expect(plan).toContain('IDX_chats_subject_search');
+      expect(plan).toMatch(/Index Cond: \(id = ANY/);
     } finally {
       await runner.query('ROLLBACK');
       await runner.release();

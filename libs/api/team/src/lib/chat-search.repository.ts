@@ -46,10 +46,11 @@ export class ChatSearchRepository {
     const param = (value: unknown) => `$${params.push(value)}`;
     if (filter.query !== null) {
       const q = `websearch_to_tsquery('${SEARCH_CONFIG}', ${param(filter.query)})`;
-      // One set of matching chats from both GIN indexes (an OR across the two tables would use neither).
+      // One set of matching chats from both GIN indexes (an OR across the two tables would use neither), then
+      // those chats by key: as `IN (…)` the planner hashed the set and read every chat to probe it.
       where.push(
-        `c.id IN (SELECT m."chatId" FROM messages m WHERE ${MESSAGE_SEARCH_EXPRESSION.replace('body', 'm.body')} @@ ${q}` +
-          ` UNION SELECT s.id FROM chats s WHERE ${SUBJECT_SEARCH_EXPRESSION.replace('subject', 's.subject')} @@ ${q})`,
+        `c.id = ANY (ARRAY(SELECT m."chatId" FROM messages m WHERE ${MESSAGE_SEARCH_EXPRESSION.replace('body', 'm.body')} @@ ${q}` +
+          ` UNION SELECT s.id FROM chats s WHERE ${SUBJECT_SEARCH_EXPRESSION.replace('subject', 's.subject')} @@ ${q}))`,
       );
     }
     // The label's chats by key (its index, then the chats' primary key), a page sorted from those alone: as
