@@ -238,6 +238,44 @@ describe('routing AUTO', () => {
     expect(new Set(assigned.map((a) => a.chat.id))).toEqual(new Set(chats.slice(0, 15)));
   });
 
+  it('waits for an older chat whose row another transaction holds (a message being sent) rather than assigning a later one ahead of it', async () => {
+    await onlineAgent('Patient', 2);
+    const chats = [];
+    for (let i = 0; i < 3; i++) chats.push(await addChat(db, customer.id));
+    // A send on the oldest chat: it bumps the chat's row and holds its lock until it commits.
+    const sender = db.createQueryRunner();
+    await sender.connect();
+    await sender.startTransaction();
+    await sender.query(`UPDATE chats SET "lastSeq" = "lastSeq" + 1 WHERE id = $1`, [chats[0]]);
+    const draining = Promise.all([r1.routing.drain(), r2.routing.drain()]);
+    try {
+      await new Promise((r) => setTimeout(r, 500));
+      // Nothing assigned meanwhile: not the later chats ahead of the held one.
+      const [{ active }] = await db.query(`SELECT count(*)::int AS active FROM chats WHERE status = 'ACTIVE'`);
+      expect(active).toBe(0);
+    } finally {
+      await sender.commitTransaction();
+      await sender.release();
+    }
+    const assigned = (await draining).flat();
+    expect(assigned.map((a) => a.chat.id)).toEqual(chats.slice(0, 2));
+  });
+
+  it('takes the next chat in line when the held one stops waiting (accepted by hand) while the router waits for it', async () => {
+    const agent = await onlineAgent('Next in line', 5);
+    const chats = [];
+    for (let i = 0; i < 3; i++) chats.push(await addChat(db, customer.id));
+    const accepter = db.createQueryRunner();
+    await accepter.connect();
+    await accepter.startTransaction();
+    await accepter.query(`UPDATE chats SET status = 'ACTIVE', "agentId" = $2 WHERE id = $1`, [chats[0], agent.id]);
+    const draining = r1.routing.assignNext();
+    await new Promise((r) => setTimeout(r, 300));
+    await accepter.commitTransaction();
+    await accepter.release();
+    expect((await draining)?.chat.id).toBe(chats[1]);
+  });
+
   describe('through the job queue', () => {
     beforeAll(async () => {
       await r1.routing.attach();

@@ -1,6 +1,8 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import { queryRows } from '@parley/api/database';
 
+/** The advisory lock key of picking waiting chats (any fixed number; no other part of Parley uses advisory locks on it). */
+const PICKING_LOCK = 7_305_170_001;
 
 export interface Candidate {
   userId: string;
@@ -18,19 +20,31 @@ export class RoutingRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * The oldest chat waiting for a person that no other transaction is
-   * assigning (its row stays locked until commit), with the agent it was
-   * last released from, if it was.
+   * Makes this transaction the only one picking waiting chats until it ends
+   * (every router, every instance): a transaction-level advisory lock, taken
+   * before the candidates' profiles.
    */
-  async lockOldestWaiting(runner: QueryRunner): Promise<{ id: string; releasedFrom: string | null } | null> {
-    const [row] = await queryRows<{ id: string; releasedFrom: string | null }>(
+  async lockPicking(runner: QueryRunner): Promise<void> {
+    await queryRows(this.dataSource, `SELECT pg_advisory_xact_lock($1::bigint)`, [PICKING_LOCK], runner);
+  }
+
+  /**
+   * The `limit` oldest chats waiting for a person, oldest first, locked until
+   * commit, each with the agent it was last released from, if it was.
+   * No SKIP LOCKED: a row another transaction holds (a message being sent,
+   * an accept by hand) is waited for, not passed over, so a later chat never
+   * goes ahead of an older one that still waits. A row that stopped waiting
+   * meanwhile (accepted, bot back) is left out once its lock is granted, and
+   * the next one comes in its place ("createdAt" never changes, so the order holds).
+   */
+  lockOldestWaiting(runner: QueryRunner, limit = 1): Promise<Array<{ id: string; releasedFrom: string | null }>> {
+    return queryRows<{ id: string; releasedFrom: string | null }>(
       this.dataSource,
       `SELECT c.id, r."agentId" AS "releasedFrom" FROM chats c LEFT JOIN chat_releases r ON r."chatId" = c.id
-       WHERE c.status = 'QUEUED' AND NOT c."botActive" ORDER BY c."createdAt", c.id LIMIT 1 FOR UPDATE OF c SKIP LOCKED`,
-      [],
+       WHERE c.status = 'QUEUED' AND NOT c."botActive" ORDER BY c."createdAt", c.id LIMIT $1 FOR UPDATE OF c`,
+      [limit],
       runner,
     );
-    return row ?? null;
   }
 
   /**
@@ -86,6 +100,42 @@ export class RoutingRepository {
     );
     await queryRows(this.dataSource, `UPDATE agent_profiles SET "lastAssignedAt" = clock_timestamp() WHERE "userId" = $1`, [agentId], runner);
     await queryRows(this.dataSource, `DELETE FROM chat_releases WHERE "chatId" = $1`, [chatId], runner);
+  }
+
+  /**
+   * recordAssignment for a batch of assignments, in four statements for all of
+   * them. The times are a millisecond apart in the order the batch decided
+   * (the columns hold milliseconds), after every earlier assignment: ties in
+   * later routing still go to whoever was assigned longest ago.
+   */
+  async recordAssignments(runner: QueryRunner, assignments: ReadonlyArray<{ chatId: string; agentId: string; reason: string }>): Promise<void> {
+    if (!assignments.length) return;
+    const [{ base }] = await queryRows<{ base: string }>(
+      this.dataSource,
+      `SELECT greatest(clock_timestamp(), max("lastAssignedAt") + interval '1 millisecond')::text AS base FROM agent_profiles`,
+      [],
+      runner,
+    );
+    const chatIds = assignments.map((a) => a.chatId);
+    await queryRows(
+      this.dataSource,
+      `INSERT INTO chat_assignments ("chatId", reason, "assignedAt")
+       SELECT a."chatId", a.reason, $3::timestamptz + (a.n - 1) * interval '1 millisecond' FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS a("chatId", reason, n)
+       ON CONFLICT ("chatId") DO UPDATE SET reason = EXCLUDED.reason, "assignedAt" = EXCLUDED."assignedAt"`,
+      [chatIds, assignments.map((a) => a.reason), base],
+      runner,
+    );
+    // Each agent at the time of their last assignment in the batch.
+    const lastOf = new Map<string, number>();
+    assignments.forEach((a, i) => lastOf.set(a.agentId, i));
+    await queryRows(
+      this.dataSource,
+      `UPDATE agent_profiles p SET "lastAssignedAt" = $3::timestamptz + a.i * interval '1 millisecond'
+       FROM unnest($1::uuid[], $2::int[]) AS a("userId", i) WHERE p."userId" = a."userId"`,
+      [[...lastOf.keys()], [...lastOf.values()], base],
+      runner,
+    );
+    await queryRows(this.dataSource, `DELETE FROM chat_releases WHERE "chatId" = ANY($1::uuid[])`, [chatIds], runner);
   }
 
   /** The chat has no agent any more: no reason either. */

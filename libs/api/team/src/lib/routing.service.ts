@@ -1,5 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import { inTransaction, RollbackWith } from '@parley/api/database';
+import { inTransaction } from '@parley/api/database';
 import { defineQueue, type JobQueue } from '@parley/api/jobs';
 import { ChatStatus, TRANSITIONS, type AppliedTransition, type ChatRow, type ChatService } from '@parley/api/chat';
 import type { PresenceService } from './presence';
@@ -45,15 +45,18 @@ export interface Assignment {
  * released to the queue goes to someone other than the agent it was released
  * from while anyone else has room (docs/routing.md).
  *
- * Race-free across instances through PostgreSQL's locks: each assignment
- * locks its candidates' profile rows (one order everywhere: no deadlock),
- * counts ACTIVE chats only once those locks are held, then locks the oldest
- * waiting chat (FOR UPDATE SKIP LOCKED: one being accepted by hand is passed
- * over). Two routers therefore never assign one chat twice, nor push anyone
- * past their capacity, and take waiting chats strictly oldest first.
+ * Race-free across instances through PostgreSQL's locks: each batch takes
+ * the picking lock (one router chooses at a time), locks its candidates'
+ * profile rows (one order everywhere: no deadlock), counts ACTIVE chats only
+ * once those locks are held, then locks the oldest waiting chats, waiting
+ * for any row another transaction holds. Two routers therefore never assign
+ * one chat twice, nor push anyone past their capacity, and take waiting
+ * chats strictly oldest first.
  */
 export class RoutingService {
   private readonly recheckSeconds: number;
+  private drainingHere = false;
+  private drainAgain = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -90,50 +93,112 @@ export class RoutingService {
     });
   }
 
-  /** Asks for a drain through the queue (any instance runs it); nothing in MANUAL, where no one assigns. */
+  /**
+   * Drains here and now, and asks the queue for a drain a few seconds later;
+   * nothing in MANUAL, where no one assigns. Through the queue alone each chat
+   * waited for a job to be fetched (tens of milliseconds, seconds when a
+   * worker had just polled); the queued drain stays as the durable one, for a
+   * drain that fails here or an instance that stops meanwhile, and finds
+   * nothing to do otherwise.
+   */
   async requestDrain(reason: string): Promise<void> {
     if ((await this.team.settings()).routing !== RoutingMode.AUTO) return;
-    await this.jobs.send(routingDrainQueue, { reason });
+    this.drainHere();
+    await this.jobs.send(routingDrainQueue, { reason }, { delaySeconds: FALLBACK_DRAIN_SECONDS });
+  }
+
+  /** One drain at a time on this instance; asked during one, another follows it (other instances wait on the picking lock). */
+  private drainHere(): void {
+    if (this.drainingHere) {
+      this.drainAgain = true;
+      return;
+    }
+    this.drainingHere = true;
+    void (async () => {
+      try {
+        do {
+          this.drainAgain = false;
+          await this.drain();
+        } while (this.drainAgain);
+      } catch {
+        // The queued drain sent with the request runs it again.
+      } finally {
+        this.drainingHere = false;
+      }
+    })();
   }
 
   /** Assigns waiting chats while there are free agents; returns what it assigned. Nothing in MANUAL. */
   async drain(limit = 1000): Promise<Assignment[]> {
     const done: Assignment[] = [];
     while (done.length < limit) {
-      const next = await this.assignNext();
-      if (!next) break;
-      done.push(next);
+      const batch = await this.assignBatch(Math.min(ASSIGN_BATCH, limit - done.length));
+      if (!batch.length) break;
+      done.push(...batch);
     }
     return done;
   }
 
   /** One assignment: the oldest waiting chat to the best free agent; null when there is none (or routing is MANUAL). */
   async assignNext(): Promise<Assignment | null> {
-    if ((await this.team.settings()).routing !== RoutingMode.AUTO) return null;
+    return (await this.assignBatch(1))[0] ?? null;
+  }
+
+  /**
+   * Up to `limit` of the oldest waiting chats, in one transaction, each to the
+   * best free agent as the ones before it left them: one set of locks and
+   * counts for what waits, not one per chat (chats arriving at 100 a second
+   * queued up behind one transaction each).
+   *
+   * Strictly oldest first: the picking lock lets one router at a time choose,
+   * and the chats are locked in age order without SKIP LOCKED, so a row held
+   * by a send or an accept is waited for rather than passed over. A later
+   * chat can therefore go ahead only of a chat that began to wait after this
+   * batch looked (its snapshot), never of one that waited already.
+   */
+  private async assignBatch(limit: number): Promise<Assignment[]> {
+    if ((await this.team.settings()).routing !== RoutingMode.AUTO) return [];
+    // Nothing waits (the other instance took it): no locks, which would hold up its next batch.
+    if (!(await this.routing.anyWaiting())) return [];
     const chosen = await this.team.onlineStaff();
     const reachable = [...(await this.presence.present(chosen))];
-    if (!reachable.length) return null;
-    const result = await inTransaction(this.dataSource, async (runner) => {
-      // The candidates first: routers sharing them queue up here, so each then takes the oldest chat still
-      // waiting (locking the chat first let a router that found nobody free hold back an older chat).
+    if (!reachable.length) return [];
+    const results = await inTransaction(this.dataSource, async (runner) => {
+      await this.routing.lockPicking(runner);
+      // Then the candidates: accepting by hand and transfers lock the agent's profile before the chat, as here.
       const candidates = await this.routing.lockAndCount(runner, reachable);
-      const free = candidates.filter((c) => c.active < c.maxChats);
-      if (!free.length) throw new RollbackWith(null);
-      const chat = await this.routing.lockOldestWaiting(runner);
-      if (!chat) throw new RollbackWith(null);
-      // A released chat goes to someone else while anyone else has room; only then back to who released it.
-      const others = free.filter((c) => c.userId !== chat.releasedFrom);
-      const agent = others[0] ?? free[0];
-      const passedOver = others.length > 0 && others.length < free.length;
-      const reason = explain(agent, passedOver ? others : free, candidates.length, passedOver);
-      const applied = await this.chats.hooks.transitionIn(runner, chat.id, TRANSITIONS.accept, { agentId: agent.userId, name: agent.displayName });
-      if (!applied) throw new RollbackWith(null);
-      await this.routing.recordAssignment(runner, chat.id, agent.userId, reason);
-      return { applied, agentId: agent.userId, reason };
+      const room = candidates.reduce((sum, c) => sum + Math.max(0, c.maxChats - c.active), 0);
+      if (!room) return [];
+      const out: Array<{ applied: AppliedTransition; agentId: string; reason: string }> = [];
+      // After every earlier assignment, as recordAssignments dates them.
+      const decidedAt = Math.max(Date.now(), ...candidates.map((c) => (c.lastAssignedAt?.getTime() ?? 0) + 1));
+      for (const chat of await this.routing.lockOldestWaiting(runner, Math.min(limit, room))) {
+        const free = candidates.filter((c) => c.active < c.maxChats);
+        if (!free.length) break;
+        // A released chat goes to someone else while anyone else has room; only then back to who released it.
+        const others = free.filter((c) => c.userId !== chat.releasedFrom);
+        const agent = others[0] ?? free[0];
+        const passedOver = others.length > 0 && others.length < free.length;
+        const reason = explain(agent, passedOver ? others : free, candidates.length, passedOver);
+        const applied = await this.chats.hooks.transitionIn(runner, chat.id, TRANSITIONS.accept, { agentId: agent.userId, name: agent.displayName });
+        // Locked and still waiting when its lock was granted: the guard holds. Were it not to, stop rather than take a later one.
+        if (!applied) break;
+        out.push({ applied, agentId: agent.userId, reason });
+        // The next chat sees this one counted, as the next transaction's counts would; a millisecond apart
+        // each (a Date holds no finer), so ties still go to whoever was assigned longest ago.
+        agent.active += 1;
+        agent.lastAssignedAt = new Date(decidedAt + out.length);
+        candidates.sort(byLoad);
+      }
+      await this.routing.recordAssignments(
+        runner,
+        out.map((o) => ({ chatId: o.applied.chat.id, agentId: o.agentId, reason: o.reason })),
+      );
+      return out;
     });
-    if (!result) return null;
-    await this.chats.hooks.publishTransition(result.applied);
-    return { chat: result.applied.chat, agentId: result.agentId, reason: result.reason };
+    // Each chat's own events in order (its message, then the chat); the chats side by side.
+    await Promise.all(results.map((result) => this.chats.hooks.publishTransition(result.applied)));
+    return results.map((result) => ({ chat: result.applied.chat, agentId: result.agentId, reason: result.reason }));
   }
 
   /**
@@ -189,6 +254,17 @@ export class RoutingService {
       await this.jobs.send(routingRecheckQueue, { reason: 'chats wait' }, { delaySeconds: this.recheckSeconds });
     }
   }
+}
+
+/** When the queued drain behind each immediate one runs. */
+const FALLBACK_DRAIN_SECONDS = 5;
+
+/** Chats assigned in one transaction at most: enough for a burst, short enough that other writers of the agents' rows wait little. */
+const ASSIGN_BATCH = 50;
+
+/** Fewest ACTIVE chats first, then longest since the last assignment (as the repository orders candidates). */
+function byLoad(x: Candidate, y: Candidate): number {
+  return x.active - y.active || (x.lastAssignedAt?.getTime() ?? -Infinity) - (y.lastAssignedAt?.getTime() ?? -Infinity) || (x.userId < y.userId ? -1 : 1);
 }
 
 /** assignmentReason in words: "auto-assigned: 1 of 5 open chats, the fewest of 3 online agents" ("... apart from the one who released it"). */
