@@ -16,3 +16,4 @@ export * from './lib/login-throttle';
 export * from './lib/password-reset.entity';
 export * from './lib/password-resets';
 export * from './lib/user-cache';
+export * from './lib/jws-hs256';

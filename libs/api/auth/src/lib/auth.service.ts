@@ -205,7 +205,7 @@ export class AuthService {
 
   private async signIn(entity: UserEntity, session?: IssuedRefreshToken): Promise<AuthPayload> {
     const { refreshToken, sessionId, refreshExpiresAt } = session ?? (await this.sessions.issue(entity.id));
-    const { token, expiresAt } = await this.tokens.issueAccessToken(entity, sessionId);
+    const { token, expiresAt } = this.tokens.issueAccessToken(entity, sessionId);
     const user = Object.assign(User.from(entity), { isSignInResult: true });
     return { token, expiresAt, refreshToken, refreshExpiresAt, user };
   }

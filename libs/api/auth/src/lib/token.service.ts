@@ -1,28 +1,23 @@
 import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
 import type { Role, Viewer } from '@parley/api/core';
+import { signHs256, verifyHs256 } from './jws-hs256';
 
 const ISSUER = 'parley';
 const AUDIENCE = 'parley-api';
 const ACCESS_TYPE = 'access';
-const ALGORITHM = 'HS256';
 const VERIFIED_CACHE_SIZE = 10_000;
-
-// jose is published as ES modules only; load it once, lazily.
-type Jose = typeof import('jose', { with: { 'resolution-mode': 'import' } });
-let josePromise: Promise<Jose> | undefined;
-const jose = () => (josePromise ??= import('jose'));
+const EXPECTED = { issuer: ISSUER, audience: AUDIENCE, requiredClaims: ['sub', 'exp', 'iat'] } as const;
 
 export interface IssuedToken {
   token: string;
   expiresAt: Date;
 }
 
-/** Signs and verifies access tokens: HS256 pinned, issuer, audience and token type checked. */
 /** Marks the access token of a user the database does not hold yet (Viewer.unstored). */
 export const UNSTORED_CLAIM = 'uns';
 
+/** Signs and verifies access tokens: HS256 pinned, issuer, audience and token type checked. */
 export class TokenService {
-  // Imported once: jose would otherwise import a raw secret on every verification.
   private readonly key: KeyObject;
   /** Tokens already verified, until they expire: verification is on every request's path. */
   private readonly verified = new Map<string, Viewer>();
@@ -35,30 +30,31 @@ export class TokenService {
   }
 
   /** `extraClaims` ride along unchecked (a website visitor's profile until it is stored); they never replace the standard ones. */
-  async issueAccessToken(
+  issueAccessToken(
     user: { id: string; role: Role; accessVersion?: number; unstored?: boolean },
     sessionId?: string,
     extraClaims: Record<string, unknown> = {},
-  ): Promise<IssuedToken> {
-    const { SignJWT } = await jose();
+  ): IssuedToken {
     const now = Math.floor(Date.now() / 1000);
     const exp = now + this.ttlSeconds;
-    const token = await new SignJWT({
-      ...extraClaims,
-      role: user.role,
-      typ: ACCESS_TYPE,
-      ...(sessionId ? { sid: sessionId } : {}),
-      ...(user.accessVersion ? { ver: user.accessVersion } : {}),
-      ...(user.unstored ? { [UNSTORED_CLAIM]: true } : {}),
-    })
-      .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
-      .setSubject(user.id)
-      .setIssuer(ISSUER)
-      .setAudience(AUDIENCE)
-      .setIssuedAt(now)
-      .setExpirationTime(exp)
-      .setJti(randomUUID())
-      .sign(this.key);
+    const token = signHs256(
+      {
+        ...extraClaims,
+        role: user.role,
+        typ: ACCESS_TYPE,
+        ...(sessionId ? { sid: sessionId } : {}),
+        ...(user.accessVersion ? { ver: user.accessVersion } : {}),
+        ...(user.unstored ? { [UNSTORED_CLAIM]: true } : {}),
+        sub: user.id,
+        iss: ISSUER,
+        aud: AUDIENCE,
+        iat: now,
+        exp,
+        jti: randomUUID(),
+      },
+      this.key,
+      { typ: 'JWT' },
+    );
     return { token, expiresAt: new Date(exp * 1000) };
   }
 
@@ -71,25 +67,15 @@ export class TokenService {
       this.verified.delete(token);
       return null;
     }
-    const { jwtVerify } = await jose();
-    try {
-      const { payload } = await jwtVerify(token, this.key, {
-        algorithms: [ALGORITHM],
-        issuer: ISSUER,
-        audience: AUDIENCE,
-        requiredClaims: ['sub', 'exp', 'iat'],
-      });
-      if (payload['typ'] !== ACCESS_TYPE || typeof payload['role'] !== 'string' || !payload.sub) return null;
-      const sessionId = typeof payload['sid'] === 'string' ? payload['sid'] : undefined;
-      const accessVersion = typeof payload['ver'] === 'number' ? payload['ver'] : undefined;
-      const unstored = payload[UNSTORED_CLAIM] === true ? true : undefined;
-      const viewer: Viewer = { id: payload.sub, role: payload['role'] as Role, expiresAt: payload.exp as number, sessionId, accessVersion, unstored };
-      if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
-      this.verified.set(token, viewer);
-      return viewer;
-    } catch {
-      return null;
-    }
+    const payload = verifyHs256(token, this.key, EXPECTED);
+    if (!payload || payload['typ'] !== ACCESS_TYPE || typeof payload['role'] !== 'string' || typeof payload.sub !== 'string' || !payload.sub) return null;
+    const sessionId = typeof payload['sid'] === 'string' ? payload['sid'] : undefined;
+    const accessVersion = typeof payload['ver'] === 'number' ? payload['ver'] : undefined;
+    const unstored = payload[UNSTORED_CLAIM] === true ? true : undefined;
+    const viewer: Viewer = { id: payload.sub, role: payload['role'] as Role, expiresAt: payload.exp as number, sessionId, accessVersion, unstored };
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, viewer);
+    return viewer;
   }
 }
 

@@ -1,14 +1,10 @@
 import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
-
-// jose is published as ES modules only; load it once, lazily.
-type Jose = typeof import('jose', { with: { 'resolution-mode': 'import' } });
-let josePromise: Promise<Jose> | undefined;
-const jose = () => (josePromise ??= import('jose'));
+import { decodeJwsPayload, signHs256, verifyHs256 } from '@parley/api/auth';
 
 const ISSUER = 'parley';
 const AUDIENCE = 'parley-visitor-refresh';
 const TYPE = 'visitor-refresh';
-const ALGORITHM = 'HS256';
+const EXPECTED = { issuer: ISSUER, audience: AUDIENCE, requiredClaims: ['sub', 'exp', 'sid'] } as const;
 export const VISITOR_REFRESH_TTL_SECONDS = 30 * 24 * 3600;
 
 /** A visitor who has not written yet: what their tokens carry instead of a row in the database. */
@@ -45,39 +41,27 @@ export class VisitorTokens {
     this.key = createSecretKey(Buffer.concat([Buffer.from('visitor-refresh:'), Buffer.from(secret)]));
   }
 
-  async sign(visitor: PendingVisitor): Promise<{ token: string; expiresAt: Date }> {
-    const { SignJWT } = await jose();
+  sign(visitor: PendingVisitor): { token: string; expiresAt: Date } {
     const now = Math.floor(Date.now() / 1000);
     const exp = now + VISITOR_REFRESH_TTL_SECONDS;
-    const token = await new SignJWT({ typ: TYPE, sid: visitor.sessionId, ...pendingClaim(visitor) })
-      .setProtectedHeader({ alg: ALGORITHM })
-      .setSubject(visitor.id)
-      .setIssuer(ISSUER)
-      .setAudience(AUDIENCE)
-      .setIssuedAt(now)
-      .setExpirationTime(exp)
-      .setJti(randomUUID())
-      .sign(this.key);
+    const token = signHs256(
+      { typ: TYPE, sid: visitor.sessionId, ...pendingClaim(visitor), sub: visitor.id, iss: ISSUER, aud: AUDIENCE, iat: now, exp, jti: randomUUID() },
+      this.key,
+    );
     return { token, expiresAt: new Date(exp * 1000) };
   }
 
   /** The visitor and expiry a refresh token names, or null for anything forged, expired or of another kind. */
-  async verify(token: string): Promise<{ visitor: PendingVisitor; expiresAt: Date } | null> {
-    const { jwtVerify } = await jose();
-    try {
-      const { payload } = await jwtVerify(token, this.key, { algorithms: [ALGORITHM], issuer: ISSUER, audience: AUDIENCE, requiredClaims: ['sub', 'exp', 'sid'] });
-      if (payload['typ'] !== TYPE || !payload.sub || typeof payload['sid'] !== 'string') return null;
-      const visitor = pendingFromPayload(payload, payload.sub, payload['sid']);
-      return visitor ? { visitor, expiresAt: new Date((payload.exp as number) * 1000) } : null;
-    } catch {
-      return null;
-    }
+  verify(token: string): { visitor: PendingVisitor; expiresAt: Date } | null {
+    const payload = verifyHs256(token, this.key, EXPECTED);
+    if (!payload || payload['typ'] !== TYPE || typeof payload.sub !== 'string' || !payload.sub || typeof payload['sid'] !== 'string') return null;
+    const visitor = pendingFromPayload(payload, payload.sub, payload['sid']);
+    return visitor ? { visitor, expiresAt: new Date((payload.exp as number) * 1000) } : null;
   }
 
   /** The claims of a token already verified elsewhere (the access token, by the auth domain). */
-  async claims(token: string): Promise<Record<string, unknown>> {
-    const { decodeJwt } = await jose();
-    return decodeJwt(token);
+  claims(token: string): Record<string, unknown> {
+    return decodeJwsPayload(token);
   }
 }
 

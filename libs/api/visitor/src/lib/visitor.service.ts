@@ -81,7 +81,7 @@ export class VisitorService {
     await this.deps.chatsChanged?.(movedChatIds);
     const user = User.from(row);
     const session = await this.deps.sessions.issue(user.id);
-    const { token, expiresAt } = await this.deps.tokens.issueAccessToken(user, session.sessionId);
+    const { token, expiresAt } = this.deps.tokens.issueAccessToken(user, session.sessionId);
     this.knownFacts.set(user, { anonymous: false, externalId: input.externalId });
     return { token, expiresAt, refreshToken: session.refreshToken, refreshExpiresAt: session.refreshExpiresAt, user: Object.assign(user, { isSignInResult: true }) };
   }
@@ -92,7 +92,7 @@ export class VisitorService {
    */
   async refresh(refreshToken: string): Promise<AuthPayload> {
     if (!isSignedToken(refreshToken)) return this.deps.auth.refresh(refreshToken);
-    const verified = await this.visitorTokens.verify(refreshToken);
+    const verified = this.visitorTokens.verify(refreshToken);
     if (!verified || this.deps.sessions.isRevoked(verified.visitor.sessionId)) throw unauthenticated('This session has ended; start again.');
     const { visitor, expiresAt } = verified;
     // Asked first: an identified visitor's user is gone, their session kept on record as ended.
@@ -106,7 +106,7 @@ export class VisitorService {
     }
     const user = User.from(row);
     const next = await this.deps.sessions.issue(user.id, visitor.sessionId);
-    const { token, expiresAt: accessExpiresAt } = await this.deps.tokens.issueAccessToken(user, visitor.sessionId);
+    const { token, expiresAt: accessExpiresAt } = this.deps.tokens.issueAccessToken(user, visitor.sessionId);
     return { token, expiresAt: accessExpiresAt, refreshToken: next.refreshToken, refreshExpiresAt: next.refreshExpiresAt, user: Object.assign(user, { isSignInResult: true }) };
   }
 
@@ -115,7 +115,7 @@ export class VisitorService {
     if (viewer.role !== Role.CUSTOMER || this.pendingByViewer.has(viewer)) return;
     this.pendingByViewer.set(
       viewer,
-      viewer.unstored && viewer.sessionId ? pendingFromPayload(await this.visitorTokens.claims(token), viewer.id, viewer.sessionId) : null,
+      viewer.unstored && viewer.sessionId ? pendingFromPayload(this.visitorTokens.claims(token), viewer.id, viewer.sessionId) : null,
     );
   }
 
@@ -155,8 +155,8 @@ export class VisitorService {
   }
 
   private async signInPending(visitor: PendingVisitor): Promise<AuthPayload> {
-    const { token, expiresAt } = await this.deps.tokens.issueAccessToken({ id: visitor.id, role: Role.CUSTOMER, unstored: true }, visitor.sessionId, pendingClaim(visitor));
-    const refresh = await this.visitorTokens.sign(visitor);
+    const { token, expiresAt } = this.deps.tokens.issueAccessToken({ id: visitor.id, role: Role.CUSTOMER, unstored: true }, visitor.sessionId, pendingClaim(visitor));
+    const refresh = this.visitorTokens.sign(visitor);
     return { token, expiresAt, refreshToken: refresh.token, refreshExpiresAt: refresh.expiresAt, user: Object.assign(this.userOf(visitor), { isSignInResult: true }) };
   }
 
