@@ -81,6 +81,11 @@ export class SessionService {
     }
   }
 
+  /** A visitor's session begun here under a new id, so the database holds nothing of it yet: its first token stands without asking. */
+  begun(userId: string, sessionId: string): void {
+    this.checked.set(sessionId, { userId, seenAt: Date.now(), unstored: true });
+  }
+
   /** A session the database holds from now on (a visitor stored at their first chat), known here at once. */
   stored(sessionId: string): void {
     const known = this.checked.get(sessionId);

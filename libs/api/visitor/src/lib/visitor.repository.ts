@@ -25,21 +25,16 @@ export class VisitorRepository {
    * A second call (another tab) changes nothing.
    */
   async storeVisitor(visitor: { id: string; sessionId: string; displayName: string; email: string | null }, sessionExpiresAt: Date): Promise<void> {
-    await inTransaction(this.dataSource, async (runner) => {
-      await queryRows(
-        this.dataSource,
-        `INSERT INTO users (id, email, "displayName", role) VALUES ($1, $2, $3, '${Role.CUSTOMER}') ON CONFLICT (id) DO NOTHING`,
-        [visitor.id, visitor.email, visitor.displayName],
-        runner,
-      );
-      await queryRows(
-        this.dataSource,
-        `INSERT INTO refresh_tokens (id, "userId", "familyId", "tokenHash", "expiresAt", "usedAt")
-         SELECT $1, $2, $3, $4, $5, now() WHERE NOT EXISTS (SELECT 1 FROM refresh_tokens WHERE "familyId" = $3)`,
-        [randomUUID(), visitor.id, visitor.sessionId, unheldTokenHash(), sessionExpiresAt],
-        runner,
-      );
-    });
+    // One statement, so one round trip and atomic without a transaction; the session's row sees the user's (same statement).
+    await queryRows(
+      this.dataSource,
+      `WITH stored_user AS (
+         INSERT INTO users (id, email, "displayName", role) VALUES ($2, $6, $7, '${Role.CUSTOMER}') ON CONFLICT (id) DO NOTHING
+       )
+       INSERT INTO refresh_tokens (id, "userId", "familyId", "tokenHash", "expiresAt", "usedAt")
+       SELECT $1, $2, $3, $4, $5, now() WHERE NOT EXISTS (SELECT 1 FROM refresh_tokens WHERE "familyId" = $3)`,
+      [randomUUID(), visitor.id, visitor.sessionId, unheldTokenHash(), sessionExpiresAt, visitor.email, visitor.displayName],
+    );
   }
 
   async findUser(id: string): Promise<UserRow | null> {

@@ -57,6 +57,7 @@ export class VisitorService {
       displayName: input?.displayName?.trim() || DEFAULT_NAME,
       email: input?.email?.trim() || null,
     };
+    if (!again) this.deps.sessions.begun(visitor.id, visitor.sessionId);
     return this.signInPending(visitor);
   }
 
