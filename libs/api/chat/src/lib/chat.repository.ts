@@ -110,6 +110,22 @@ function sendStatementsWith(outbox: string): { customerId: string; agentId: stri
   return statements;
 }
 
+/**
+ * A chat with its first message in one statement (atomic on its own), for a start with no other work in
+ * its transaction: $1 chat id, $2 subject, $3 customer, $4 clientMessageId, $5 status, $6 botActive,
+ * $7 message id, $8 body, $9 kind. No row when the same start (clientMessageId) is already stored.
+ */
+const START_ALONE = `WITH chat AS (
+     INSERT INTO chats (id, subject, status, "customerId", "lastSeq", "startClientMessageId", "botActive")
+     VALUES ($1, $2, $5, $3, 1, $4, $6)
+     ON CONFLICT ("customerId", "startClientMessageId") WHERE "startClientMessageId" IS NOT NULL DO NOTHING
+     RETURNING ${CHAT_RETURNING}
+   ), message AS (
+     INSERT INTO messages (id, "chatId", seq, kind, "senderId", body, "clientMessageId")
+     SELECT $7, chat.id, 1, $9, $3, $8, $4 FROM chat RETURNING ${MESSAGE_RETURNING}
+   )
+   SELECT ${columns(CHAT_FIELDS, 'chat')}, ${columns(MESSAGE_FIELDS, 'message')} FROM chat, message`;
+
 /** What the one-statement send found: a new message (with its chat as the message left it), the stored one for a repeated id, or nothing. */
 export type SendOutcome =
   | { outcome: 'inserted'; message: MessageRow; chat: ChatRow }
@@ -239,6 +255,7 @@ export class ChatRepository {
     /** Whether the bot answers first (false: there is no bot, a person is needed at once). */
     botActive: boolean;
   }): Promise<{ chat: ChatRow; message: MessageRow } | null | 'too many open'> {
+    if (!input.withMessage && !Number.isFinite(input.maxOpenChats)) return this.startChatAlone(input);
     return inTransaction(this.dataSource, async (runner) => {
       if (Number.isFinite(input.maxOpenChats)) {
         await runner.query(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [input.customerId]);
@@ -267,6 +284,16 @@ export class ChatRepository {
       await input.withMessage?.(runner, chat, message);
       return { chat, message };
     });
+  }
+
+  /** startChat without a cap or other work: one round trip instead of a transaction's four. */
+  private async startChatAlone(input: { customerId: string; subject: string | null; body: string; clientMessageId: string | null; botActive: boolean }) {
+    const params = [randomUUID(), input.subject, input.customerId, input.clientMessageId, ChatStatus.QUEUED, input.botActive, randomUUID(), input.body, MessageKind.CUSTOMER];
+    const [row] = await queryArrays(this.dataSource, START_ALONE, params);
+    if (!row) return null;
+    const message: Record<string, unknown> = {};
+    MESSAGE_FIELDS.forEach((field, i) => (message[field] = row[CHAT_FIELDS.length + i]));
+    return { chat: chatFromColumns(row), message: message as unknown as MessageRow };
   }
 
   /**

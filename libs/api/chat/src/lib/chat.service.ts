@@ -200,13 +200,17 @@ export class ChatService {
     const maxOpenChats = this.limits.maxOpenChatsPerCustomer();
     const attach = this.hooks.attaching(viewer.id, input.attachmentIds);
     let recorded = false;
-    const withMessage: WithMessage = async (runner, chat, message) => {
-      await attach?.(runner, chat, message);
-      recorded = await this.events.record(runner, chat.id, [
-        { type: 'chat.created', chat },
-        { type: 'message.created', chat, message },
-      ]);
-    };
+    // Nothing else to write (no uploads, no webhook wants these events): the start is one statement.
+    const alone = !attach && !this.events.wants('chat.created') && !this.events.wants('message.created');
+    const withMessage: WithMessage | undefined = alone
+      ? undefined
+      : async (runner, chat, message) => {
+          await attach?.(runner, chat, message);
+          recorded = await this.events.record(runner, chat.id, [
+            { type: 'chat.created', chat },
+            { type: 'message.created', chat, message },
+          ]);
+        };
     const botActive = await this.hooks.botActive();
     const result = await writing(() =>
       this.repository.startChat({ customerId: viewer.id, subject, body: input.message.trim(), clientMessageId, maxOpenChats, withMessage, botActive }),
@@ -217,7 +221,7 @@ export class ChatService {
     if (recorded) this.events.committed(result.chat.id);
     await this.publishChat(result.chat);
     await this.messages.publish(result.message);
-    this.hooks.messageSent(result.message);
+    this.hooks.messageSent(result.message, result.chat);
     return result.chat;
   }
 
