@@ -111,20 +111,26 @@ function sendStatementsWith(outbox: string): { customerId: string; agentId: stri
 }
 
 /**
- * A chat with its first message in one statement (atomic on its own), for a start with no other work in
- * its transaction: $1 chat id, $2 subject, $3 customer, $4 clientMessageId, $5 status, $6 botActive,
- * $7 message id, $8 body, $9 kind. No row when the same start (clientMessageId) is already stored.
+ * A chat with its first message in one statement: $1 chat id, $2 subject, $3 customer, $4 clientMessageId,
+ * $5 status, $6 botActive, $7 message id, $8 body, $9 kind; `capped`: only while the customer has fewer
+ * than $11 chats not in status $10 (counted by the statement, so call it after locking the customer's row).
+ * Its row: the chat's columns, the message's as "m.<field>", and the open chats counted; no chat when the
+ * cap is reached or the same start (clientMessageId) is stored already.
  */
-const START_ALONE = `WITH chat AS (
+function startStatement(capped: boolean): string {
+  return `WITH ${capped ? `open AS (SELECT count(*) AS n FROM chats WHERE "customerId" = $3 AND status <> $10), ` : ''}chat AS (
      INSERT INTO chats (id, subject, status, "customerId", "lastSeq", "startClientMessageId", "botActive")
-     VALUES ($1, $2, $5, $3, 1, $4, $6)
+     SELECT $1, $2, $5, $3, 1, $4, $6 ${capped ? 'FROM open WHERE open.n < $11' : ''}
      ON CONFLICT ("customerId", "startClientMessageId") WHERE "startClientMessageId" IS NOT NULL DO NOTHING
      RETURNING ${CHAT_RETURNING}
    ), message AS (
      INSERT INTO messages (id, "chatId", seq, kind, "senderId", body, "clientMessageId")
      SELECT $7, chat.id, 1, $9, $3, $8, $4 FROM chat RETURNING ${MESSAGE_RETURNING}
    )
-   SELECT ${columns(CHAT_FIELDS, 'chat')}, ${columns(MESSAGE_FIELDS, 'message')} FROM chat, message`;
+   SELECT ${columns(CHAT_FIELDS, 'chat')}, ${MESSAGE_FIELDS.map((f) => `message."${f}" AS "m.${f}"`).join(', ')}, ${capped ? 'open.n' : '0'} AS "openChats"
+   FROM ${capped ? 'open LEFT JOIN (chat CROSS JOIN message) ON true' : 'chat, message'}`;
+}
+const START = { capped: startStatement(true), uncapped: startStatement(false) };
 
 /** What the one-statement send found: a new message (with its chat as the message left it), the stored one for a repeated id, or nothing. */
 export type SendOutcome =
@@ -255,45 +261,32 @@ export class ChatRepository {
     /** Whether the bot answers first (false: there is no bot, a person is needed at once). */
     botActive: boolean;
   }): Promise<{ chat: ChatRow; message: MessageRow } | null | 'too many open'> {
-    if (!input.withMessage && !Number.isFinite(input.maxOpenChats)) return this.startChatAlone(input);
+    const capped = Number.isFinite(input.maxOpenChats);
+    // Nothing else to write and no cap: the one statement is atomic on its own.
+    if (!capped && !input.withMessage) return this.insertStart(input, false);
     return inTransaction(this.dataSource, async (runner) => {
-      if (Number.isFinite(input.maxOpenChats)) {
-        await runner.query(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [input.customerId]);
-        const [open] = await this.rows<{ count: string }>(
-          `SELECT count(*) AS count FROM chats WHERE "customerId" = $1 AND status <> $2`,
-          [input.customerId, ChatStatus.CLOSED],
-          runner,
-        );
-        if (Number(open?.count ?? 0) >= input.maxOpenChats) throw new RollbackWith('too many open' as const);
-      }
-      const [chat] = await this.rows<ChatRow>(
-        `INSERT INTO chats (id, subject, status, "customerId", "lastSeq", "startClientMessageId", "botActive")
-         VALUES ($1, $2, $5, $3, 1, $4, $6)
-         ON CONFLICT ("customerId", "startClientMessageId") WHERE "startClientMessageId" IS NOT NULL DO NOTHING
-         RETURNING ${CHAT_RETURNING}`,
-        [randomUUID(), input.subject, input.customerId, input.clientMessageId, ChatStatus.QUEUED, input.botActive],
-        runner,
-      );
-      if (!chat) throw new RollbackWith(null);
-      const [message] = await this.rows<MessageRow>(
-        `INSERT INTO messages (id, "chatId", seq, kind, "senderId", body, "clientMessageId")
-         VALUES ($1, $2, 1, $6, $3, $4, $5) RETURNING ${MESSAGE_RETURNING}`,
-        [randomUUID(), chat.id, input.customerId, input.body, input.clientMessageId, MessageKind.CUSTOMER],
-        runner,
-      );
-      await input.withMessage?.(runner, chat, message);
-      return { chat, message };
+      if (capped) await runner.query(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [input.customerId]);
+      const started = await this.insertStart(input, capped, runner);
+      if (!started || started === 'too many open') throw new RollbackWith(started);
+      await input.withMessage?.(runner, started.chat, started.message);
+      return started;
     });
   }
 
-  /** startChat without a cap or other work: one round trip instead of a transaction's four. */
-  private async startChatAlone(input: { customerId: string; subject: string | null; body: string; clientMessageId: string | null; botActive: boolean }) {
-    const params = [randomUUID(), input.subject, input.customerId, input.clientMessageId, ChatStatus.QUEUED, input.botActive, randomUUID(), input.body, MessageKind.CUSTOMER];
-    const [row] = await queryArrays(this.dataSource, START_ALONE, params);
-    if (!row) return null;
+  private async insertStart(
+    input: { customerId: string; subject: string | null; body: string; clientMessageId: string | null; botActive: boolean; maxOpenChats: number },
+    capped: boolean,
+    runner?: QueryRunner,
+  ): Promise<{ chat: ChatRow; message: MessageRow } | null | 'too many open'> {
+    const params: unknown[] = [randomUUID(), input.subject, input.customerId, input.clientMessageId, ChatStatus.QUEUED, input.botActive, randomUUID(), input.body, MessageKind.CUSTOMER];
+    if (capped) params.push(ChatStatus.CLOSED, input.maxOpenChats);
+    const [row] = await this.rows<Record<string, unknown>>(capped ? START.capped : START.uncapped, params, runner);
+    if (!row?.['id']) return Number(row?.['openChats'] ?? 0) >= input.maxOpenChats ? 'too many open' : null;
+    const chat: Record<string, unknown> = {};
+    for (const field of CHAT_FIELDS) chat[field] = row[field];
     const message: Record<string, unknown> = {};
-    MESSAGE_FIELDS.forEach((field, i) => (message[field] = row[CHAT_FIELDS.length + i]));
-    return { chat: chatFromColumns(row), message: message as unknown as MessageRow };
+    for (const field of MESSAGE_FIELDS) message[field] = row[`m.${field}`];
+    return { chat: chat as unknown as ChatRow, message: message as unknown as MessageRow };
   }
 
   /**
