@@ -7,10 +7,9 @@
 // (PerformanceObserver 'long-animation-frame', else 'longtask').
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import { chromium } from 'playwright-core';
 import { harness } from './harness.mjs';
-import { dbUrl } from './util.mjs';
+import { seedInTransaction } from './util.mjs';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const DESK_INDEX = path.resolve(here, '../../../dist/apps/desk/browser/index.html');
@@ -36,10 +35,7 @@ export function deskScreenUnavailable() {
  * chat), one second apart, after the messages the API wrote (start, accept).
  */
 export async function seedLongChat(dbName, { chatId, customerId, agentId, size }) {
-  const client = new pg.Client({ connectionString: dbUrl(dbName) });
-  await client.connect();
-  try {
-    await client.query('BEGIN');
+  await seedInTransaction(dbName, ['messages'], async (client) => {
     const { rows } = await client.query('SELECT "lastSeq" FROM chats WHERE id = $1 FOR UPDATE', [chatId]);
     const base = rows[0].lastSeq;
     await client.query(
@@ -53,15 +49,7 @@ export async function seedLongChat(dbName, { chatId, customerId, agentId, size }
       [chatId, base, customerId, agentId, size - base],
     );
     await client.query(`UPDATE chats SET "lastSeq" = $2, "updatedAt" = now() + ($2::int - $3::int) * interval '1 second' WHERE id = $1`, [chatId, size, base]);
-    await client.query('COMMIT');
-    // vacuumed like a chat that grew over months: autovacuum must not start mid-measurement
-    await client.query('VACUUM (ANALYZE) messages');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /** Signs the agent in through the desk's form and waits for the "Mine" list to show the chat. */

@@ -21,7 +21,7 @@ import { createClient } from 'graphql-ws';
 import pg from 'pg';
 import { harness } from './harness.mjs';
 import { ParleySystem, repoRoot } from './systems.mjs';
-import { backendPids, cpuDelta, cpuMicros, dbUrl, keepAliveAgent, mapLimit, newHistogram, postJson, settleDatabase, sleep, summarize } from './util.mjs';
+import { backendPids, cpuDelta, cpuMicros, dbUrl, keepAliveAgent, mapLimit, newHistogram, postJson, seedInTransaction, settleDatabase, sleep, summarize } from './util.mjs';
 
 /** Sizes per mode; the full run is the issue's. */
 export const DESK_PRESETS = {
@@ -160,9 +160,8 @@ const round2 = (n) => Math.round(n * 100) / 100;
 /** Customers, open chats, labels and messages in Parley's tables, by SQL. */
 async function seed(dbName, agentIds, sizes, log) {
   const t0 = Date.now();
-  const client = new pg.Client({ connectionString: dbUrl(dbName) });
-  await client.connect();
-  try {
+  const per = Math.max(1, Math.ceil(sizes.searchMessages / sizes.chats));
+  const indexSeconds = await seedInTransaction(dbName, ['users', 'chats', 'chat_labels', 'messages'], async (client) => {
     await client.query(`SET maintenance_work_mem = '256MB'`);
     await client.query(`CREATE TEMP TABLE desk_agents AS SELECT (row_number() OVER ()) - 1 AS k, id FROM unnest($1::uuid[]) id`, [agentIds]);
     await client.query(`CREATE TEMP TABLE desk_chats AS SELECT g AS k, gen_random_uuid() AS id, gen_random_uuid() AS customer, now() - random() * interval '30 days' AS at FROM generate_series(1, $1::int) g`, [sizes.chats]);
@@ -170,7 +169,6 @@ async function seed(dbName, agentIds, sizes, log) {
       `INSERT INTO users (id, email, "emailLower", "displayName", role, "createdAt")
        SELECT customer, 'desk-' || k || '@example.com', 'desk-' || k || '@example.com', 'Customer ' || k, 'CUSTOMER', at FROM desk_chats`,
     );
-    const per = Math.max(1, Math.ceil(sizes.searchMessages / sizes.chats));
     await client.query(
       `INSERT INTO chats (id, subject, status, "customerId", "agentId", "lastSeq", "botActive", "createdAt", "updatedAt")
        SELECT c.id, 'Order ' || c.k, CASE WHEN c.k <= $1 THEN 'QUEUED' ELSE 'ACTIVE' END::chat_status, c.customer, CASE WHEN c.k <= $1 THEN NULL ELSE a.id END,
@@ -197,14 +195,11 @@ async function seed(dbName, agentIds, sizes, log) {
     );
     const tIndex = Date.now();
     if (rows[0]) await client.query(rows[0].indexdef);
-    const indexSeconds = (Date.now() - tIndex) / 1000;
-    for (const table of ['users', 'chats', 'chat_labels', 'messages']) await client.query(`VACUUM (ANALYZE) ${table}`);
-    const seconds = Math.round((Date.now() - t0) / 100) / 10;
-    log(`  parley-desk: seeded ${sizes.chats} chats (${sizes.queued} queued) and ${per * sizes.chats} messages in ${seconds} s (full-text index ${indexSeconds.toFixed(1)} s)`);
-    return { chats: sizes.chats, queued: sizes.queued, messages: per * sizes.chats, seconds };
-  } finally {
-    await client.end();
-  }
+    return (Date.now() - tIndex) / 1000;
+  });
+  const seconds = Math.round((Date.now() - t0) / 100) / 10;
+  log(`  parley-desk: seeded ${sizes.chats} chats (${sizes.queued} queued) and ${per * sizes.chats} messages in ${seconds} s (full-text index ${indexSeconds.toFixed(1)} s)`);
+  return { chats: sizes.chats, queued: sizes.queued, messages: per * sizes.chats, seconds };
 }
 
 /**

@@ -15,9 +15,8 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
-import pg from 'pg';
 import { harness } from './harness.mjs';
-import { childrenOf, createDatabase, dbUrl, dropDatabase, getJson, keepAliveAgent, mapLimit, postJson, sleep } from './util.mjs';
+import { childrenOf, createDatabase, dbUrl, dropDatabase, getJson, keepAliveAgent, mapLimit, postJson, seedInTransaction, sleep } from './util.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '../../..');
@@ -211,9 +210,7 @@ export class FloorSystem extends SystemBase {
   /** Bulk-loads n messages into one new chat with SQL (the floor's own tables). */
   async preparePaging(world, n) {
     const chatId = (await this.call('/chats', { customerId: world.users[world.chats[0].customer].id })).id;
-    const client = new pg.Client({ connectionString: dbUrl(this.dbName) });
-    await client.connect();
-    try {
+    await seedInTransaction(this.dbName, ['messages'], async (client) => {
       await client.query(
         `INSERT INTO messages (id, chat_id, seq, kind, sender_id, body, client_message_id, created_at)
          SELECT gen_random_uuid(), $1, g, 'CUSTOMER', $2, 'paging message number ' || g, NULL, now() + g * interval '1 ms'
@@ -221,11 +218,7 @@ export class FloorSystem extends SystemBase {
         [chatId, world.users[world.chats[0].customer].id, n],
       );
       await client.query('UPDATE chats SET last_seq = $2 WHERE id = $1', [chatId, n]);
-      // vacuumed like a chat that grew over months: autovacuum must not start on the fresh rows mid-measurement
-      await client.query('VACUUM (ANALYZE) messages');
-    } finally {
-      await client.end();
-    }
+    });
     return { chatId, n, middleAfter: Math.floor(n / 2) - 25 };
   }
 
@@ -417,9 +410,7 @@ export class ParleySystem extends SystemBase {
     const agentUser = world.users[world.chats[0].agent];
     const chatId = await harness.startChatAt(`${this.base}/graphql`, customer, 'paging chat');
     await harness.acceptChatAt(`${this.base}/graphql`, agentUser, chatId);
-    const client = new pg.Client({ connectionString: dbUrl(this.dbName) });
-    await client.connect();
-    try {
+    await seedInTransaction(this.dbName, ['messages'], async (client) => {
       const cols = await client.query(
         `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name IN ('messages','chats')`,
       );
@@ -434,7 +425,6 @@ export class ParleySystem extends SystemBase {
       ];
       const missing = need.filter(([t, c]) => !has(t, c));
       if (missing.length) throw new Error(`paging: Parley's tables changed (missing ${missing.map((x) => x.join('.')).join(', ')})`);
-      await client.query('BEGIN');
       const { rows } = await client.query('SELECT "lastSeq" FROM chats WHERE id = $1 FOR UPDATE', [chatId]);
       const base = rows[0].lastSeq;
       const extra = [];
@@ -446,15 +436,7 @@ export class ParleySystem extends SystemBase {
         [chatId, base, customer.id, n - base],
       );
       await client.query(`UPDATE chats SET "lastSeq" = $2 WHERE id = $1`, [chatId, n]);
-      await client.query('COMMIT');
-      // vacuumed like a chat that grew over months: autovacuum must not start on the fresh rows mid-measurement
-      await client.query('VACUUM (ANALYZE) messages');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      await client.end();
-    }
+    });
     // the middle page's cursor, found the way a client would: paging forward
     const target = Math.floor(n / 2) - 25;
     let after = null;

@@ -218,6 +218,34 @@ export async function withAdmin(fn) {
 }
 
 /**
+ * Bulk-writes seed rows on a connection of its own: `write` runs in one
+ * transaction (rolled back if anything throws), then the tables are vacuumed
+ * like tables that grew over months, so that autovacuum does not start on the
+ * fresh rows mid-measurement. VACUUM cannot run in a transaction, hence after COMMIT.
+ * @template T
+ * @param dbName the database's name, as `dbUrl` takes it
+ * @param {string[]} vacuumTables
+ * @param {(client: pg.Client) => Promise<T>} write
+ * @returns {Promise<T>}
+ */
+export async function seedInTransaction(dbName, vacuumTables, write) {
+  const client = new pg.Client({ connectionString: dbUrl(dbName) });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await write(client);
+    await client.query('COMMIT');
+    for (const table of vacuumTables) await client.query(`VACUUM (ANALYZE) ${table}`);
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
  * Quiets PostgreSQL before a measured step, so a step does not pay for the
  * previous one (often another system's): a CHECKPOINT writes out what that run
  * dirtied, then autovacuum workers get up to `maxWaitMs` to finish.
