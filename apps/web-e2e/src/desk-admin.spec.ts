@@ -1,27 +1,21 @@
 // The desk's admin screens in a real browser: reports drawn from chats seeded with known times, the
 // knowledge-base editor with its preview, article feedback, business hours, and an agent kept out of all of them.
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createAgent, errorCode, gql, gqlOk, loginAdmin, registerCustomer, startTestServer, type Person, type TestServer } from '@parley/api/testing';
+import type { Page } from 'playwright-core';
+import { errorCode, gql, gqlOk, registerCustomer } from '@parley/api/testing';
 import { expectAccessible } from './support/axe';
-import { launchChromium } from './support/browser';
-import { fillSignIn } from './support/sign-in';
+import { openSignedInDesk, useDeskWithAgents } from './support/desk';
+import type { Credentials } from './support/sign-in';
 
 jest.setTimeout(180_000);
 
-const ROOT = resolve(__dirname, '../../..');
-
-let api: TestServer;
-let chrome: Browser;
-let admin: Person;
-let agent: Person;
+const team = useDeskWithAgents({ agents: { agent: 'Alex Morgan' } });
 
 type Kind = 'CUSTOMER' | 'AGENT' | 'SYSTEM';
 
 /** A chat as it happened, written straight to the database (the report reads its messages' times). */
 async function addChat(chat: { customerId: string; agentId?: string; createdAt: string; closedAt?: string; rating?: number; messages: Array<[Kind, string]> }) {
-  const db = api.server.dataSource;
+  const db = team.api.server.dataSource;
   const id = randomUUID();
   await db.query(
     `INSERT INTO chats (id, "customerId", status, "agentId", "botActive", "lastSeq", "createdAt", "updatedAt", "closedAt")
@@ -36,40 +30,23 @@ async function addChat(chat: { customerId: string; agentId?: string; createdAt: 
 }
 
 beforeAll(async () => {
-  [api, chrome] = await Promise.all([startTestServer({ webRoot: resolve(ROOT, 'dist/apps/web/browser') }), launchChromium()]);
-  admin = await loginAdmin(api);
-  agent = await createAgent(api, 'Alex Morgan', admin);
-  const customer = await registerCustomer(api, 'Casey Customer');
+  const customer = await registerCustomer(team.api, 'Casey Customer');
   const t = (day: string, time: string) => `2026-01-${day}T${time}Z`;
   // 5 January: answered after 120 s and 240 s (median 3 min), closed after 30 and 60 min (median 45), rated 5 and 3.
   await addChat({
-    customerId: customer.id, agentId: agent.id, createdAt: t('05', '10:00:00'), closedAt: t('05', '10:30:00'), rating: 5,
+    customerId: customer.id, agentId: team.agent.id, createdAt: t('05', '10:00:00'), closedAt: t('05', '10:30:00'), rating: 5,
     messages: [['CUSTOMER', t('05', '10:00:00')], ['SYSTEM', t('05', '10:01:00')], ['AGENT', t('05', '10:02:00')]],
   });
   await addChat({
-    customerId: customer.id, agentId: agent.id, createdAt: t('05', '12:00:00'), closedAt: t('05', '13:00:00'), rating: 3,
+    customerId: customer.id, agentId: team.agent.id, createdAt: t('05', '12:00:00'), closedAt: t('05', '13:00:00'), rating: 3,
     messages: [['CUSTOMER', t('05', '12:00:00')], ['SYSTEM', t('05', '12:00:30')], ['AGENT', t('05', '12:04:00')]],
   });
   // 6 January: one chat still waiting.
   await addChat({ customerId: customer.id, createdAt: t('06', '09:00:00'), messages: [['CUSTOMER', t('06', '09:00:00')]] });
 });
 
-afterAll(async () => {
-  await chrome?.close();
-  await api?.stop();
-});
-
-async function openDesk(who: Pick<Person, 'email' | 'password'>): Promise<{ context: BrowserContext; page: Page }> {
-  // The report's days are the browser's: UTC here, so the seeded times fall on the days written above.
-  const context = await chrome.newContext({ viewport: { width: 1280, height: 900 }, baseURL: api.url, timezoneId: 'UTC', locale: 'en-US' });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => console.error('[desk]', error.message));
-  await page.goto('/desk/');
-  await page.waitForURL(/\/desk\/sign-in/);
-  await fillSignIn(page, who, 'enter');
-  await page.waitForURL(/\/desk\/queue$/);
-  return { context, page };
-}
+/** A desk tab with `who` signed in. The report's days are the browser's: UTC here, so the seeded times fall on the days written above. */
+const openDesk = (who: Credentials) => openSignedInDesk(team, who, { viewport: { width: 1280, height: 900 }, timezoneId: 'UTC', locale: 'en-US' });
 
 /** Each row of a table as its cells' text. */
 const cells = (page: Page, testId: string) =>
@@ -86,7 +63,7 @@ async function tabTo(page: Page, selector: string, limit = 40): Promise<void> {
 
 describe('the desk admin screens', () => {
   it('reports: charts drawn, and tables with the figures of the seeded chats, by keyboard', async () => {
-    const { context, page } = await openDesk(admin);
+    const { context, page } = await openDesk(team.admin);
     try {
       await page.goto('/desk/admin/reports?from=2026-01-04&to=2026-01-07');
       await page.getByRole('heading', { name: 'Reports', level: 1 }).waitFor();
@@ -132,7 +109,7 @@ describe('the desk admin screens', () => {
   });
 
   it('articles: create and edit by keyboard with a live preview; feedback counts, sortable', async () => {
-    const { context, page } = await openDesk(admin);
+    const { context, page } = await openDesk(team.admin);
     try {
       await page.goto('/desk/admin/articles');
       await page.getByRole('heading', { name: 'Knowledge-base articles' }).waitFor();
@@ -164,7 +141,7 @@ describe('the desk admin screens', () => {
       await page.getByLabel('Title').fill('Changing the delivery address');
       await page.getByLabel('Title').press('Enter');
       await page.getByTestId('editor-status').filter({ hasText: 'Saved.' }).waitFor();
-      const stored = await gqlOk(api.graphqlUrl, 'query($id: ID!) { article(id: $id) { title tags body } }', { id });
+      const stored = await gqlOk(team.api.graphqlUrl, 'query($id: ID!) { article(id: $id) { title tags body } }', { id });
       expect(stored['article']).toMatchObject({ title: 'Changing the delivery address', tags: ['shipping', 'address'] });
       expect(stored['article'].body).toContain('## Before it ships');
 
@@ -174,8 +151,8 @@ describe('the desk admin screens', () => {
 
       // two readers found it helpful, one did not; another article has one "no"
       const rate = (articleId: string, helpful: boolean, n: number) =>
-        gqlOk(api.graphqlUrl, 'mutation($id: ID!, $h: Boolean!, $b: String) { rateArticle(articleId: $id, helpful: $h, browserToken: $b) }', { id: articleId, h: helpful, b: `e2e-browser-${n}-aaaaaaaa` });
-      const other = (await gqlOk(api.graphqlUrl, 'mutation { createArticle(input: { title: "Opening hours", body: "Nine to five." }) { id } }', {}, admin.token))['createArticle'].id;
+        gqlOk(team.api.graphqlUrl, 'mutation($id: ID!, $h: Boolean!, $b: String) { rateArticle(articleId: $id, helpful: $h, browserToken: $b) }', { id: articleId, h: helpful, b: `e2e-browser-${n}-aaaaaaaa` });
+      const other = (await gqlOk(team.api.graphqlUrl, 'mutation { createArticle(input: { title: "Opening hours", body: "Nine to five." }) { id } }', {}, team.admin.token))['createArticle'].id;
       await rate(id, true, 1);
       await rate(id, true, 2);
       await rate(id, false, 3);
@@ -201,7 +178,7 @@ describe('the desk admin screens', () => {
 
   it('business hours: a time zone and hours per day set by keyboard, checked on the page, saved for the API', async () => {
     const HOURS = '{ teamSettings { businessHours { timeZone weekly { day openMinute closeMinute } } } }';
-    const { context, page } = await openDesk(admin);
+    const { context, page } = await openDesk(team.admin);
     try {
       await page.goto('/desk/admin/hours');
       await page.getByRole('heading', { name: 'Business hours', level: 1 }).waitFor();
@@ -242,7 +219,7 @@ describe('the desk admin screens', () => {
       await tabTo(page, 'button[type="submit"]');
       await page.keyboard.press('Enter');
       await page.getByTestId('hours-status').filter({ hasText: 'Business hours saved.' }).waitFor();
-      expect((await gqlOk(api.graphqlUrl, HOURS, {}, agent.token))['teamSettings'].businessHours).toEqual({
+      expect((await gqlOk(team.api.graphqlUrl, HOURS, {}, team.agent.token))['teamSettings'].businessHours).toEqual({
         timeZone: 'Asia/Tokyo',
         weekly: [{ day: 1, openMinute: 510, closeMinute: 1020 }, { day: 2, openMinute: 540, closeMinute: 1080 }],
       });
@@ -256,7 +233,7 @@ describe('the desk admin screens', () => {
       await tabTo(page, 'button[type="submit"]');
       await page.keyboard.press('Enter');
       await page.getByTestId('hours-status').filter({ hasText: 'Business hours saved.' }).waitFor();
-      expect((await gqlOk(api.graphqlUrl, HOURS, {}, admin.token))['teamSettings'].businessHours.weekly).toEqual([{ day: 1, openMinute: 510, closeMinute: 1020 }]);
+      expect((await gqlOk(team.api.graphqlUrl, HOURS, {}, team.admin.token))['teamSettings'].businessHours.weekly).toEqual([{ day: 1, openMinute: 510, closeMinute: 1020 }]);
 
       // Shown again as saved.
       await page.reload();
@@ -264,12 +241,12 @@ describe('the desk admin screens', () => {
       await expect(page.locator('select[name="timeZone"]').inputValue()).resolves.toBe('Asia/Tokyo');
     } finally {
       await context.close();
-      await gqlOk(api.graphqlUrl, 'mutation { updateBusinessHours(input: { timeZone: "UTC", weekly: [] }) { routing } }', {}, admin.token);
+      await gqlOk(team.api.graphqlUrl, 'mutation { updateBusinessHours(input: { timeZone: "UTC", weekly: [] }) { routing } }', {}, team.admin.token);
     }
   });
 
   it('keeps agents out: no admin screen in the desk, FORBIDDEN from the API', async () => {
-    const { context, page } = await openDesk(agent);
+    const { context, page } = await openDesk(team.agent);
     try {
       for (const path of ['/desk/admin/reports', '/desk/admin/articles', '/desk/admin/articles/new', '/desk/admin/feedback', '/desk/admin/hours']) {
         await page.goto(path);
@@ -277,9 +254,9 @@ describe('the desk admin screens', () => {
       }
       expect(await page.getByRole('navigation', { name: 'Administration' }).count()).toBe(0);
       const range = { from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z' };
-      expect(errorCode(await gql(api.graphqlUrl, 'query($from: DateTimeISO!, $to: DateTimeISO!) { teamReport(from: $from, to: $to) { chatsCreated } }', range, agent.token))).toBe('FORBIDDEN');
-      expect(errorCode(await gql(api.graphqlUrl, '{ articles { totalCount } }', {}, agent.token))).toBe('FORBIDDEN');
-      expect(errorCode(await gql(api.graphqlUrl, 'mutation { updateBusinessHours(input: { timeZone: "UTC", weekly: [] }) { routing } }', {}, agent.token))).toBe('FORBIDDEN');
+      expect(errorCode(await gql(team.api.graphqlUrl, 'query($from: DateTimeISO!, $to: DateTimeISO!) { teamReport(from: $from, to: $to) { chatsCreated } }', range, team.agent.token))).toBe('FORBIDDEN');
+      expect(errorCode(await gql(team.api.graphqlUrl, '{ articles { totalCount } }', {}, team.agent.token))).toBe('FORBIDDEN');
+      expect(errorCode(await gql(team.api.graphqlUrl, 'mutation { updateBusinessHours(input: { timeZone: "UTC", weekly: [] }) { routing } }', {}, team.agent.token))).toBe('FORBIDDEN');
     } finally {
       await context.close();
     }

@@ -1,26 +1,20 @@
 // A long conversation in the desk, in a real browser: it opens at the newest message, and scrolling back
 // loads the older pages, every message once and in order, with the message being read kept in place.
 // Behaviour only: how fast it does so is measured by `npm run bench -- --scenarios desk-screen`.
-import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { createAgent, gqlOk, loginAdmin, registerCustomer, startChat, startTestServer, type Person, type TestServer } from '@parley/api/testing';
+import type { Page } from 'playwright-core';
+import { gqlOk, registerCustomer, startChat } from '@parley/api/testing';
 import { expectAccessible } from './support/axe';
-import { launchChromium } from './support/browser';
-import { fillSignIn } from './support/sign-in';
+import { openSignedInDesk, useDeskWithAgents } from './support/desk';
 
 jest.setTimeout(240_000);
 
-const ROOT = resolve(__dirname, '../../..');
 const MESSAGES = 2000;
 
-let api: TestServer;
-let chrome: Browser;
-let agent: Person;
+const team = useDeskWithAgents({ agents: { agent: 'Alex Morgan' } });
 let chatId: string;
 
 beforeAll(async () => {
-  [api, chrome] = await Promise.all([startTestServer({ webRoot: resolve(ROOT, 'dist/apps/web/browser') }), launchChromium()]);
-  agent = await createAgent(api, 'Alex Morgan', await loginAdmin(api));
+  const { api, agent } = team;
   const customer = await registerCustomer(api, 'Avery Longtime');
   chatId = await startChat(api, customer, 'Message 1');
   await gqlOk(api.graphqlUrl, 'mutation($id: ID!) { acceptChat(chatId: $id) { id } }', { id: chatId }, agent.token);
@@ -39,11 +33,6 @@ beforeAll(async () => {
     [chatId, customer.id, agent.id, lastSeq, MESSAGES],
   );
   await db.query(`UPDATE chats SET "lastSeq" = $2 WHERE id = $1`, [chatId, MESSAGES]);
-});
-
-afterAll(async () => {
-  await chrome?.close();
-  await api?.stop();
 });
 
 const LIST = 'cdk-virtual-scroll-viewport.messages';
@@ -75,14 +64,8 @@ function expectConsecutive(seqs: number[]): void {
 
 describe('a long chat in the desk', () => {
   it('opens at the newest message, and scrolling back shows every older message once, in order, the one being read kept in place', async () => {
-    const context = await chrome.newContext({ viewport: { width: 1280, height: 800 }, baseURL: api.url });
-    const page = await context.newPage();
-    page.on('pageerror', (error) => console.error('[desk]', error.message));
+    const { context, page } = await openSignedInDesk(team, team.agent);
     try {
-      await page.goto('/desk/');
-      await page.waitForURL(/\/desk\/sign-in/);
-      await fillSignIn(page, agent, 'enter');
-      await page.waitForURL(/\/desk\/queue$/);
       await page.goto(`/desk/mine/${chatId}`);
 
       // the newest message, at the bottom of the list

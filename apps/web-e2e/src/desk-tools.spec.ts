@@ -4,24 +4,20 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import sharp from 'sharp';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   acceptChat,
-  createAgent,
   gqlOk,
   login,
   loginAdmin,
   registerCustomer,
   startChat,
   startSmtpReceiver,
-  startTestServer,
   type Person,
   type SmtpReceiver,
-  type TestServer,
 } from '@parley/api/testing';
 import { expectAccessible } from './support/axe';
-import { launchChromium } from './support/browser';
-import { fillSignIn } from './support/sign-in';
+import { openDeskTab, openSignedInDesk, useDeskWithAgents } from './support/desk';
 
 // testTimeout in jest.config.cjs is ignored when Jest runs several projects
 jest.setTimeout(180_000);
@@ -30,63 +26,27 @@ const ROOT = resolve(__dirname, '../../..');
 // The README's picture of the desk: rewritten only when asked for, so a test run leaves the tree clean.
 const SCREENSHOT = process.env['PARLEY_UPDATE_README_SHOT'] ? resolve(ROOT, 'docs/images/desk.png') : resolve(tmpdir(), `parley-desk-${process.pid}.png`);
 
+// The mail server's hooks stand around the desk's: it starts before the API and stops after it.
 let smtp: SmtpReceiver;
-let api: TestServer;
-let chrome: Browser;
-let alex: Person;
-
 beforeAll(async () => {
   smtp = await startSmtpReceiver();
-  [api, chrome] = await Promise.all([
-    startTestServer({ webRoot: resolve(ROOT, 'dist/apps/web/browser'), mail: { smtpUrl: smtp.url, from: 'Parley <support@parley.test>' }, publicUrl: 'https://chat.example.test' }),
-    launchChromium(),
-  ]);
-  alex = await createAgent(api, 'Alex Morgan', await loginAdmin(api));
 });
-
+const team = useDeskWithAgents({
+  agents: { alex: 'Alex Morgan' },
+  config: () => ({ mail: { smtpUrl: smtp.url, from: 'Parley <support@parley.test>' }, publicUrl: 'https://chat.example.test' }),
+});
 afterAll(async () => {
-  await chrome?.close();
-  await api?.stop();
   await smtp?.stop();
 });
 
-interface Desk {
-  context: BrowserContext;
-  page: Page;
-  /** Key presses since the counter was last reset. */
-  keystrokes(): Promise<number>;
-  resetKeystrokes(): Promise<void>;
-}
-
-async function openDesk(who: Pick<Person, 'email' | 'password'>): Promise<Desk> {
-  const context = await chrome.newContext({ viewport: { width: 1280, height: 800 }, baseURL: api.url });
-  await context.addInitScript(() => {
-    const w = window as unknown as { __keys: number };
-    w.__keys = 0;
-    window.addEventListener('keydown', () => w.__keys++, { capture: true });
-  });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => console.error('[desk]', error.message));
-  await page.goto('/desk/');
-  await page.waitForURL(/\/desk\/sign-in/);
-  await fillSignIn(page, who, 'enter');
-  await page.waitForURL(/\/desk\/queue$/);
-  return {
-    context,
-    page,
-    keystrokes: () => page.evaluate(() => (window as unknown as { __keys: number }).__keys),
-    resetKeystrokes: () => page.evaluate(() => void ((window as unknown as { __keys: number }).__keys = 0)),
-  };
-}
-
-const fresh = (who: Person) => login(api, who.email, who.password);
+const fresh = (who: Person) => login(team.api, who.email, who.password);
 const row = (page: Page, name: string) => page.locator('[data-testid="chat-row"]', { hasText: name });
 
 /** Uploads a file as `who` (POST /uploads), for a message's attachmentIds. */
 async function upload(who: Person, name: string, type: string, bytes: Buffer): Promise<string> {
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(bytes)], { type }), name);
-  const res = await fetch(`${api.url}/uploads`, { method: 'POST', body: form, headers: { authorization: `Bearer ${(await fresh(who)).token}` } });
+  const res = await fetch(`${team.api.url}/uploads`, { method: 'POST', body: form, headers: { authorization: `Bearer ${(await fresh(who)).token}` } });
   const body = (await res.json()) as { id: string };
   expect(res.status).toBe(201);
   return body.id;
@@ -96,11 +56,11 @@ const ATTACHMENTS = `query($id: ID!) { chat(id: $id) { messages { edges { node {
 
 describe('the desk at work', () => {
   it('answers a new chat in the reply’s length plus two keys: a, the text, Enter', async () => {
-    const desk = await openDesk(alex);
+    const desk = await openSignedInDesk(team, team.alex);
     try {
       await desk.page.getByText('Nobody is waiting').waitFor();
-      const customer = await registerCustomer(api, 'Jordan Rivera');
-      const chatId = await startChat(api, customer, 'My order never arrived');
+      const customer = await registerCustomer(team.api, 'Jordan Rivera');
+      const chatId = await startChat(team.api, customer, 'My order never arrived');
       await row(desk.page, 'Jordan Rivera').waitFor();
 
       await desk.resetKeystrokes();
@@ -112,7 +72,7 @@ describe('the desk at work', () => {
       await desk.page.locator('[data-testid="message"][data-state="sent"]', { hasText: reply }).waitFor();
       // the number the README gives
       expect(await desk.keystrokes()).toBe(reply.length + 2);
-      const stored = await gqlOk(api.graphqlUrl, ATTACHMENTS, { id: chatId }, (await fresh(customer)).token);
+      const stored = await gqlOk(team.api.graphqlUrl, ATTACHMENTS, { id: chatId }, (await fresh(customer)).token);
       expect(stored['chat'].messages.edges.map((e: { node: { kind: string; body: string } }) => e.node).filter((m: { kind: string }) => m.kind === 'AGENT')).toEqual([
         { kind: 'AGENT', body: reply, attachments: [] },
       ]);
@@ -122,23 +82,23 @@ describe('the desk at work', () => {
   });
 
   it('finds chats by their words (page after page as the agent scrolls), filters All by label and status, and opens a result, by keyboard', async () => {
-    const customer = await registerCustomer(api, 'Pat Parcel');
+    const customer = await registerCustomer(team.api, 'Pat Parcel');
     let who = await fresh(customer);
     const chats: string[] = [];
     for (let i = 1; i <= 56; i++) {
       if (i % 20 === 0) who = await fresh(customer);
-      chats.push(await startChat(api, who, `Parcel number ${i} is late`));
+      chats.push(await startChat(team.api, who, `Parcel number ${i} is late`));
     }
-    const other = await registerCustomer(api, 'Quinn Invoice');
-    const invoiceChat = await startChat(api, other, 'My invoice shows the wrong address');
-    const agent = await fresh(alex);
-    await acceptChat(api, agent, invoiceChat);
-    await gqlOk(api.graphqlUrl, 'mutation($id: ID!) { setChatLabels(chatId: $id, labels: ["VIP", "billing"]) { id } }', { id: invoiceChat }, agent.token);
-    await acceptChat(api, agent, chats[0]);
-    await gqlOk(api.graphqlUrl, 'mutation($id: ID!) { setChatLabels(chatId: $id, labels: ["vip"]) { id } }', { id: chats[0] }, agent.token);
-    await gqlOk(api.graphqlUrl, 'mutation($id: ID!) { closeChat(chatId: $id) { id } }', { id: chats[0] }, agent.token);
+    const other = await registerCustomer(team.api, 'Quinn Invoice');
+    const invoiceChat = await startChat(team.api, other, 'My invoice shows the wrong address');
+    const agent = await fresh(team.alex);
+    await acceptChat(team.api, agent, invoiceChat);
+    await gqlOk(team.api.graphqlUrl, 'mutation($id: ID!) { setChatLabels(chatId: $id, labels: ["VIP", "billing"]) { id } }', { id: invoiceChat }, agent.token);
+    await acceptChat(team.api, agent, chats[0]);
+    await gqlOk(team.api.graphqlUrl, 'mutation($id: ID!) { setChatLabels(chatId: $id, labels: ["vip"]) { id } }', { id: chats[0] }, agent.token);
+    await gqlOk(team.api.graphqlUrl, 'mutation($id: ID!) { closeChat(chatId: $id) { id } }', { id: chats[0] }, agent.token);
 
-    const desk = await openDesk(alex);
+    const desk = await openSignedInDesk(team, team.alex);
     try {
       // 4: the Search view, its words field ready
       await desk.page.keyboard.press('4');
@@ -211,17 +171,17 @@ describe('the desk at work', () => {
   });
 
   it('suggests canned replies the server finds after "/", chosen with the arrows; an admin edits one and the composer has the new text', async () => {
-    const admin = await loginAdmin(api);
-    const create = (s: string, b: string) => gqlOk(api.graphqlUrl, 'mutation($s: String!, $b: String!) { createCannedReply(shortcut: $s, body: $b) { id } }', { s, b }, admin.token);
+    const admin = await loginAdmin(team.api);
+    const create = (s: string, b: string) => gqlOk(team.api.graphqlUrl, 'mutation($s: String!, $b: String!) { createCannedReply(shortcut: $s, body: $b) { id } }', { s, b }, admin.token);
     await create('refund', 'Your refund is on its way.');
     await create('refund-late', 'Refunds can take 10 days with some banks.');
     await create('thanks', 'Thank you for waiting.');
-    const customer = await registerCustomer(api, 'Casey Canned');
-    const chatId = await startChat(api, customer, 'Where is my money?');
-    await acceptChat(api, await fresh(alex), chatId);
+    const customer = await registerCustomer(team.api, 'Casey Canned');
+    const chatId = await startChat(team.api, customer, 'Where is my money?');
+    await acceptChat(team.api, await fresh(team.alex), chatId);
 
-    const desk = await openDesk(alex);
-    const adminDesk = await openDesk(admin);
+    const desk = await openSignedInDesk(team, team.alex);
+    const adminDesk = await openSignedInDesk(team, admin);
     try {
       await desk.page.goto(`/desk/mine/${chatId}`);
       await desk.page.locator('#desk-composer').focus();
@@ -266,7 +226,7 @@ describe('the desk at work', () => {
       await adminDesk.page.getByRole('alert').waitFor();
       await adminDesk.page.keyboard.press('Escape');
       await adminDesk.page.getByRole('button', { name: 'Edit /thanks' }).waitFor();
-      const stored = await gqlOk(api.graphqlUrl, '{ cannedReplies(search: "thanks") { shortcut body } }', {}, admin.token);
+      const stored = await gqlOk(team.api.graphqlUrl, '{ cannedReplies(search: "thanks") { shortcut body } }', {}, admin.token);
       expect(stored['cannedReplies']).toEqual([{ shortcut: 'thanks', body: 'Thank you for your patience!' }]);
 
       // the agent asks again: the new text
@@ -281,7 +241,7 @@ describe('the desk at work', () => {
       await desk.page.keyboard.type('/thanks');
       await desk.page.keyboard.press('Enter');
       await desk.page.waitForFunction(() => (document.querySelector('#desk-composer') as HTMLTextAreaElement | null)?.value === 'Thank you for your patience!');
-      const bodies = await gqlOk(api.graphqlUrl, 'query($id: ID!) { chat(id: $id) { messages(last: 50) { edges { node { body } } } } }', { id: chatId }, (await fresh(alex)).token);
+      const bodies = await gqlOk(team.api.graphqlUrl, 'query($id: ID!) { chat(id: $id) { messages(last: 50) { edges { node { body } } } } }', { id: chatId }, (await fresh(team.alex)).token);
       expect(JSON.stringify(bodies)).not.toContain('/thanks');
     } finally {
       await desk.context.close();
@@ -290,16 +250,16 @@ describe('the desk at work', () => {
   });
 
   it('shows the customer’s files as a thumbnail and a file card, and sends files by the button, a paste and a drop', async () => {
-    const customer = await registerCustomer(api, 'Robin Photo');
-    const chatId = await startChat(api, customer, 'The box arrived broken');
-    await acceptChat(api, await fresh(alex), chatId);
+    const customer = await registerCustomer(team.api, 'Robin Photo');
+    const chatId = await startChat(team.api, customer, 'The box arrived broken');
+    await acceptChat(team.api, await fresh(team.alex), chatId);
     const photo = await sharp({ create: { width: 160, height: 120, channels: 3, background: '#c8553d' } }).png().toBuffer();
     const attachmentIds = [await upload(customer, 'broken-box.png', 'image/png', photo), await upload(customer, 'receipt.txt', 'text/plain', Buffer.from('Order 1234, 2 items\n'))];
-    await gqlOk(api.graphqlUrl, 'mutation($input: SendMessageInput!) { sendMessage(input: $input) { id } }', { input: { chatId, body: 'Photo and receipt attached', clientMessageId: 'c1', attachmentIds } }, (await fresh(customer)).token);
+    await gqlOk(team.api.graphqlUrl, 'mutation($input: SendMessageInput!) { sendMessage(input: $input) { id } }', { input: { chatId, body: 'Photo and receipt attached', clientMessageId: 'c1', attachmentIds } }, (await fresh(customer)).token);
     // others waiting, for the picture
-    for (const name of ['Sam Waiting', 'Lee Waiting']) await startChat(api, await registerCustomer(api, name), 'Hello, is anyone there?');
+    for (const name of ['Sam Waiting', 'Lee Waiting']) await startChat(team.api, await registerCustomer(team.api, name), 'Hello, is anyone there?');
 
-    const desk = await openDesk(alex);
+    const desk = await openSignedInDesk(team, team.alex);
     try {
       await desk.page.goto(`/desk/mine/${chatId}`);
       // the customer's picture, read with the agent's token and drawn; the text file as a card
@@ -336,7 +296,7 @@ describe('the desk at work', () => {
       await desk.page.locator('[data-testid="message"][data-state="sent"]', { hasText: 'Here is your return label.' }).waitFor();
       await files.waitFor({ state: 'detached' });
 
-      const data = await gqlOk(api.graphqlUrl, ATTACHMENTS, { id: chatId }, (await fresh(customer)).token);
+      const data = await gqlOk(team.api.graphqlUrl, ATTACHMENTS, { id: chatId }, (await fresh(customer)).token);
       const sent = data['chat'].messages.edges.map((e: { node: unknown }) => e.node).filter((m: { kind: string }) => m.kind === 'AGENT');
       expect(sent).toEqual([
         {
@@ -363,8 +323,7 @@ describe('the desk at work', () => {
   });
 
   it('offers "Forgot password?" on the sign-in page when the server sends email, and emails the link, by keyboard', async () => {
-    const context = await chrome.newContext({ viewport: { width: 1280, height: 800 }, baseURL: api.url });
-    const page = await context.newPage();
+    const { context, page } = await openDeskTab(team);
     try {
       await page.goto('/desk/sign-in');
       const forgot = page.getByRole('link', { name: 'Forgot password?' });
@@ -373,12 +332,12 @@ describe('the desk at work', () => {
       await page.waitForURL(/\/desk\/forgot-password$/);
       await page.getByRole('heading', { name: 'Forgot your password?' }).waitFor();
       await expectAccessible(page, 'desk forgot password');
-      await page.getByLabel('Email').fill(alex.email);
+      await page.getByLabel('Email').fill(team.alex.email);
       await page.keyboard.press('Enter');
       await page.getByRole('status').filter({ hasText: 'a link to choose a new password is on its way' }).waitFor();
       await page.waitForFunction(() => document.activeElement?.getAttribute('role') === 'status');
       await expectAccessible(page, 'desk forgot password, sent');
-      const [mail] = await smtp.waitFor(1, alex.email);
+      const [mail] = await smtp.waitFor(1, team.alex.email);
       expect(mail.text).toMatch(/https:\/\/chat\.example\.test\/reset-password#token=[A-Za-z0-9_-]+/);
       await page.getByRole('link', { name: 'Back to sign in' }).click();
       await page.waitForURL(/\/desk\/sign-in$/);

@@ -2,95 +2,37 @@
 // and the order of a shift (an empty queue first); split it when a scenario needs a server of its own.
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
-  createAgent,
   gqlOk,
   login,
   loginAdmin,
   registerCustomer,
   sendMessage,
   startChat,
-  startTestServer,
   subscribe,
   wsClient,
   type Person,
-  type TestServer,
 } from '@parley/api/testing';
 import { expectAccessible } from './support/axe';
 import { allMessages, setTyping } from './support/agent-api';
-import { launchChromium } from './support/browser';
-import { fillSignIn } from './support/sign-in';
+import { DESK_ROOT, openDeskTab, signInToDesk, submitDeskSignIn, useDeskWithAgents } from './support/desk';
 
 // testTimeout in jest.config.cjs is ignored when Jest runs several projects
 jest.setTimeout(180_000);
 
-const ROOT = resolve(__dirname, '../../..');
-const DESK = resolve(ROOT, 'dist/apps/desk/browser');
 // Short-lived access tokens: the desk must renew them silently, socket included, for a whole shift.
 const ACCESS_TOKEN_TTL_SECONDS = 10;
 
-let api: TestServer;
-let chrome: Browser;
-let alex: Person;
-let blair: Person;
-
-beforeAll(async () => {
-  [api, chrome] = await Promise.all([
-    startTestServer({ webRoot: resolve(ROOT, 'dist/apps/web/browser'), accessTokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS }),
-    launchChromium(),
-  ]);
-  const admin = await loginAdmin(api);
-  alex = await createAgent(api, 'Alex Morgan', admin);
-  blair = await createAgent(api, 'Blair Chen', admin);
+const team = useDeskWithAgents({
+  agents: { alex: 'Alex Morgan', blair: 'Blair Chen' },
+  config: () => ({ accessTokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS }),
 });
-
-afterAll(async () => {
-  await chrome?.close();
-  await api?.stop();
-});
-
-interface Desk {
-  context: BrowserContext;
-  page: Page;
-  /** Key presses the agent made since the counter was last reset. */
-  keystrokes(): Promise<number>;
-  resetKeystrokes(): Promise<void>;
-  signIns(): number;
-}
-
-async function openDesk(): Promise<Desk> {
-  const context = await chrome.newContext({ viewport: { width: 1280, height: 800 }, baseURL: api.url });
-  await context.addInitScript(() => {
-    const w = window as unknown as { __keys: number };
-    w.__keys = 0;
-    window.addEventListener('keydown', () => w.__keys++, { capture: true });
-  });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => console.error('[desk]', error.message));
-  let signIns = 0;
-  page.on('framenavigated', (frame) => {
-    if (frame === page.mainFrame() && new URL(frame.url()).pathname.startsWith('/desk/sign-in')) signIns++;
-  });
-  return {
-    context,
-    page,
-    keystrokes: () => page.evaluate(() => (window as unknown as { __keys: number }).__keys),
-    resetKeystrokes: () => page.evaluate(() => void ((window as unknown as { __keys: number }).__keys = 0)),
-    signIns: () => signIns,
-  };
-}
-
-async function signIn(page: Page, who: Pick<Person, 'email' | 'password'>): Promise<void> {
-  await page.goto('/desk/');
-  await page.waitForURL(/\/desk\/sign-in/);
-  await fillSignIn(page, who, 'enter');
-}
 
 /** The customer's side signs in again before each call: their tokens expire as fast as the agent's. */
-const fresh = (who: Person) => login(api, who.email, who.password);
+const fresh = (who: Person) => login(team.api, who.email, who.password);
 
 const row = (page: Page, name: string) => page.locator('[data-testid="chat-row"]', { hasText: name });
 
@@ -101,10 +43,10 @@ async function noHorizontalScroll(page: Page): Promise<void> {
 
 describe('the agent desk', () => {
   it('keeps its initial JavaScript under 300 KB gzipped', () => {
-    const html = readFileSync(join(DESK, 'index.html'), 'utf8');
+    const html = readFileSync(join(DESK_ROOT, 'index.html'), 'utf8');
     const scripts = [...html.matchAll(/<(?:script[^>]+src|link[^>]+rel="modulepreload"[^>]+href)="([^"]+\.js)"/g)].map((m) => m[1]);
     expect(scripts.length).toBeGreaterThan(0);
-    const gzipped = scripts.reduce((sum, file) => sum + gzipSync(readFileSync(join(DESK, file))).length, 0);
+    const gzipped = scripts.reduce((sum, file) => sum + gzipSync(readFileSync(join(DESK_ROOT, file))).length, 0);
     expect(gzipped).toBeLessThan(300 * 1024);
   });
 
@@ -113,7 +55,7 @@ describe('the agent desk', () => {
     // node:http, not fetch: fetch sets Sec-Fetch-Mode itself
     const get = (path: string, headers: Record<string, string> = navigate) =>
       new Promise<{ status: number; location: string | undefined; text: () => Promise<string> }>((done, fail) => {
-        request(`${api.url}${path}`, { headers }, (res) => {
+        request(`${team.api.url}${path}`, { headers }, (res) => {
           let body = '';
           res.on('data', (chunk) => (body += chunk));
           res.on('end', () => done({ status: res.statusCode ?? 0, location: res.headers.location, text: async () => body }));
@@ -132,10 +74,10 @@ describe('the agent desk', () => {
   });
 
   it('tells a customer the desk is for the team, and keeps no session for them', async () => {
-    const customer = await registerCustomer(api, 'Casey Customer');
-    const desk = await openDesk();
+    const customer = await registerCustomer(team.api, 'Casey Customer');
+    const desk = await openDeskTab(team);
     try {
-      await signIn(desk.page, customer);
+      await submitDeskSignIn(desk.page, customer);
       await desk.page.getByRole('alert').filter({ hasText: 'The desk is for the support team' }).waitFor();
       // this server sends no email: no way to a reset link
       expect(await desk.page.getByRole('link', { name: 'Forgot password?' }).count()).toBe(0);
@@ -149,19 +91,17 @@ describe('the agent desk', () => {
   });
 
   it('answers a chat from the queue by keyboard: accept, text, Enter; typing both ways; a colleague sees it leave the queue; close', async () => {
-    const [desk, colleague] = [await openDesk(), await openDesk()];
+    const [desk, colleague] = [await openDeskTab(team), await openDeskTab(team)];
     try {
-      await signIn(desk.page, alex);
-      await desk.page.waitForURL(/\/desk\/queue$/);
-      await signIn(colleague.page, blair);
-      await colleague.page.waitForURL(/\/desk\/queue$/);
+      await signInToDesk(desk.page, team.alex);
+      await signInToDesk(colleague.page, team.blair);
       await desk.page.getByText('Nobody is waiting').waitFor();
       await expectAccessible(desk.page, 'desk queue, empty');
 
       // a customer writes in; both agents see the chat arrive live
-      const customer = await registerCustomer(api, 'Jordan Rivera');
+      const customer = await registerCustomer(team.api, 'Jordan Rivera');
       await desk.resetKeystrokes();
-      const chatId = await startChat(api, customer, 'My parcel never arrived');
+      const chatId = await startChat(team.api, customer, 'My parcel never arrived');
       await row(desk.page, 'Jordan Rivera').waitFor();
       await row(colleague.page, 'Jordan Rivera').waitFor();
       await desk.page.getByText(/waiting \d+ s/).first().waitFor();
@@ -169,7 +109,7 @@ describe('the agent desk', () => {
       await noHorizontalScroll(desk.page);
       expect(await desk.page.title()).toMatch(/^\(1\) /);
 
-      const customerWs = wsClient(api.graphqlUrl.replace('http', 'ws'), (await fresh(customer)).token);
+      const customerWs = wsClient(team.api.graphqlUrl.replace('http', 'ws'), (await fresh(customer)).token);
       const typingSeen = subscribe<{ typing: boolean; user: { displayName: string } }>(
         customerWs,
         'subscription($id: ID!) { typingChanged(chatId: $id) { typing user { displayName } } }',
@@ -200,9 +140,9 @@ describe('the agent desk', () => {
 
       await desk.page.locator('[data-testid="message"][data-state="sent"]', { hasText: reply }).waitFor();
       // the agent sees the customer typing, then the message
-      await setTyping(api, await fresh(customer), chatId, true);
+      await setTyping(team.api, await fresh(customer), chatId, true);
       await desk.page.getByText('Jordan Rivera is typing…').waitFor();
-      await sendMessage(api, await fresh(customer), chatId, 'Thanks, order 1234');
+      await sendMessage(team.api, await fresh(customer), chatId, 'Thanks, order 1234');
       await desk.page.locator('[data-testid="message"]', { hasText: 'Thanks, order 1234' }).waitFor();
       await expectAccessible(desk.page, 'desk conversation');
       await noHorizontalScroll(desk.page);
@@ -213,7 +153,7 @@ describe('the agent desk', () => {
       await desk.page.keyboard.type('It ships today.');
       await desk.page.keyboard.press('Enter');
       await desk.page.locator('[data-testid="message"][data-state="sent"]', { hasText: 'It ships today.' }).waitFor();
-      expect((await allMessages(api, await fresh(alex), chatId)).some((m) => m.body === 'Found it.\nIt ships today.')).toBe(true);
+      expect((await allMessages(team.api, await fresh(team.alex), chatId)).some((m) => m.body === 'Found it.\nIt ships today.')).toBe(true);
 
       // the shortcuts sheet, then close the chat by keyboard
       await desk.page.keyboard.press('Escape');
@@ -225,7 +165,7 @@ describe('the agent desk', () => {
       expect(await desk.page.evaluate(() => document.activeElement && document.activeElement !== document.body)).toBe(true);
       await desk.page.keyboard.press('x');
       await desk.page.getByTestId('chat-status').getByText('Closed').waitFor();
-      const closed = await gqlOk(api.graphqlUrl, 'query($id: ID!) { chat(id: $id) { status } }', { id: chatId }, (await fresh(customer)).token);
+      const closed = await gqlOk(team.api.graphqlUrl, 'query($id: ID!) { chat(id: $id) { status } }', { id: chatId }, (await fresh(customer)).token);
       expect(closed['chat'].status).toBe('CLOSED');
 
       // the "all" view, filtered
@@ -242,7 +182,7 @@ describe('the agent desk', () => {
       const signInsBefore = desk.signIns();
       // every message stored once and shown once, in order
       await desk.page.goto(`/desk/all/${chatId}`);
-      const stored = await allMessages(api, await fresh(alex), chatId);
+      const stored = await allMessages(team.api, await fresh(team.alex), chatId);
       await desk.page.locator(`[data-testid="message"][data-seq="${stored[stored.length - 1].seq}"]`).waitFor();
       const shown = await desk.page.$$eval('[data-testid="message"][data-seq]', (els) => els.map((el) => Number(el.getAttribute('data-seq'))));
       expect(shown).toEqual(stored.map((m) => m.seq));
@@ -255,23 +195,22 @@ describe('the agent desk', () => {
   });
 
   it('opens a long chat at the newest message, loads older pages scrolling back, and counts unread messages of other chats, and keeps each open chat’s draft and scroll position', async () => {
-    const customer = await registerCustomer(api, 'Avery Long');
-    const chatId = await startChat(api, customer, 'Message 1');
-    const agent = await fresh(alex);
-    await gqlOk(api.graphqlUrl, 'mutation($id: ID!) { acceptChat(chatId: $id) { id } }', { id: chatId }, agent.token);
+    const customer = await registerCustomer(team.api, 'Avery Long');
+    const chatId = await startChat(team.api, customer, 'Message 1');
+    const agent = await fresh(team.alex);
+    await gqlOk(team.api.graphqlUrl, 'mutation($id: ID!) { acceptChat(chatId: $id) { id } }', { id: chatId }, agent.token);
     let who = await fresh(customer);
     for (let i = 2; i <= 130; i++) {
       if (i % 40 === 0) who = await fresh(customer);
-      await sendMessage(api, who, chatId, `Message ${i}`);
+      await sendMessage(team.api, who, chatId, `Message ${i}`);
     }
-    const other = await registerCustomer(api, 'Riley Other');
-    const otherChat = await startChat(api, other, 'Another question');
-    await gqlOk(api.graphqlUrl, 'mutation($id: ID!) { acceptChat(chatId: $id) { id } }', { id: otherChat }, (await fresh(alex)).token);
+    const other = await registerCustomer(team.api, 'Riley Other');
+    const otherChat = await startChat(team.api, other, 'Another question');
+    await gqlOk(team.api.graphqlUrl, 'mutation($id: ID!) { acceptChat(chatId: $id) { id } }', { id: otherChat }, (await fresh(team.alex)).token);
 
-    const desk = await openDesk();
+    const desk = await openDeskTab(team);
     try {
-      await signIn(desk.page, alex);
-      await desk.page.waitForURL(/\/desk\/queue$/);
+      await signInToDesk(desk.page, team.alex);
       await desk.page.goto(`/desk/mine/${chatId}`);
       await desk.page.locator('[data-testid="message"]', { hasText: 'Message 130' }).waitFor();
       // only a window of the history is in the page
@@ -287,7 +226,7 @@ describe('the agent desk', () => {
       await desk.page.locator('[data-testid="message"][data-seq="1"]').waitFor();
 
       // a message in another of my chats: counted on its row, in "Mine" and in the tab title
-      await sendMessage(api, await fresh(other), otherChat, 'Hello? Anyone?');
+      await sendMessage(team.api, await fresh(other), otherChat, 'Hello? Anyone?');
       await row(desk.page, 'Riley Other').locator('.unread').getByText('1').waitFor();
       await desk.page.getByTestId('count-mine').getByText('1').waitFor();
       await desk.page.waitForFunction(() => document.title.startsWith('(1) '));
@@ -322,7 +261,7 @@ describe('the agent desk', () => {
   });
 
   it('asks for notifications only when the agent turns them on, and makes one of a burst, none for the chat on screen', async () => {
-    const desk = await openDesk();
+    const desk = await openDeskTab(team);
     // headless Chromium shows no notifications: record what the desk asks the browser for
     await desk.context.addInitScript(() => {
       const w = window as unknown as { __asked: number; __shown: Array<{ title: string; body: string }> };
@@ -354,15 +293,14 @@ describe('the agent desk', () => {
         return { __asked: w.__asked, __shown: w.__shown };
       });
     try {
-      const customer = await registerCustomer(api, 'Drew Burst');
-      const chatId = await startChat(api, customer, 'First question');
-      await gqlOk(api.graphqlUrl, 'mutation($id: ID!) { acceptChat(chatId: $id) { id } }', { id: chatId }, (await fresh(blair)).token);
-      const shown = await registerCustomer(api, 'Sage Shown');
-      const shownChat = await startChat(api, shown, 'On screen');
-      await gqlOk(api.graphqlUrl, 'mutation($id: ID!) { acceptChat(chatId: $id) { id } }', { id: shownChat }, (await fresh(blair)).token);
+      const customer = await registerCustomer(team.api, 'Drew Burst');
+      const chatId = await startChat(team.api, customer, 'First question');
+      await gqlOk(team.api.graphqlUrl, 'mutation($id: ID!) { acceptChat(chatId: $id) { id } }', { id: chatId }, (await fresh(team.blair)).token);
+      const shown = await registerCustomer(team.api, 'Sage Shown');
+      const shownChat = await startChat(team.api, shown, 'On screen');
+      await gqlOk(team.api.graphqlUrl, 'mutation($id: ID!) { acceptChat(chatId: $id) { id } }', { id: shownChat }, (await fresh(team.blair)).token);
 
-      await signIn(desk.page, blair);
-      await desk.page.waitForURL(/\/desk\/queue$/);
+      await signInToDesk(desk.page, team.blair);
       await desk.page.goto(`/desk/mine/${shownChat}`);
       await desk.page.locator('[data-testid="message"]', { hasText: 'On screen' }).waitFor();
       expect((await recorded()).__asked).toBe(0);
@@ -372,12 +310,12 @@ describe('the agent desk', () => {
 
       // a burst in another chat: one notification
       const who = await fresh(customer);
-      for (const text of ['Are you there?', 'It is urgent', 'Order 42']) await sendMessage(api, who, chatId, text);
+      for (const text of ['Are you there?', 'It is urgent', 'Order 42']) await sendMessage(team.api, who, chatId, text);
       await desk.page.waitForFunction(() => (window as unknown as { __shown: unknown[] }).__shown.length > 0);
       await desk.page.waitForTimeout(2_500);
       expect((await recorded()).__shown).toEqual([{ title: 'Drew Burst', body: 'Are you there?\nIt is urgent\nOrder 42' }]);
       // the chat on screen: nothing
-      await sendMessage(api, await fresh(shown), shownChat, 'Seen already');
+      await sendMessage(team.api, await fresh(shown), shownChat, 'Seen already');
       await desk.page.locator('[data-testid="message"]', { hasText: 'Seen already' }).waitFor();
       await desk.page.waitForTimeout(2_500);
       expect((await recorded()).__shown).toHaveLength(1);
@@ -392,28 +330,26 @@ describe('the agent desk', () => {
   });
 
   it("gives the team its tools: availability, a private note the customer never sees, a canned reply found with /, seen marks, labels, and a transfer into a colleague's Mine", async () => {
-    const admin = await loginAdmin(api);
+    const admin = await loginAdmin(team.api);
     const canned = 'Your refund is on its way: 3 to 5 working days.';
-    await gqlOk(api.graphqlUrl, 'mutation($s: String!, $b: String!) { createCannedReply(shortcut: $s, body: $b) { id } }', { s: 'refund', b: canned }, admin.token);
-    const customer = await registerCustomer(api, 'Taylor Team');
-    const chatId = await startChat(api, customer, 'I want my money back');
-    await gqlOk(api.graphqlUrl, 'mutation($id: ID!) { acceptChat(chatId: $id) { id } }', { id: chatId }, (await fresh(alex)).token);
+    await gqlOk(team.api.graphqlUrl, 'mutation($s: String!, $b: String!) { createCannedReply(shortcut: $s, body: $b) { id } }', { s: 'refund', b: canned }, admin.token);
+    const customer = await registerCustomer(team.api, 'Taylor Team');
+    const chatId = await startChat(team.api, customer, 'I want my money back');
+    await gqlOk(team.api.graphqlUrl, 'mutation($id: ID!) { acceptChat(chatId: $id) { id } }', { id: chatId }, (await fresh(team.alex)).token);
     // what the customer can read, as the customer (tokens expire fast here: a fresh sign-in each time)
-    const customerReads = async () => allMessages(api, await fresh(customer), chatId);
-    const [desk, colleague] = [await openDesk(), await openDesk()];
+    const customerReads = async () => allMessages(team.api, await fresh(customer), chatId);
+    const [desk, colleague] = [await openDeskTab(team), await openDeskTab(team)];
     const availabilityOf = async (who: Person) => {
-      const data = await gqlOk(api.graphqlUrl, '{ agents { id availability } }', {}, (await fresh(alex)).token);
+      const data = await gqlOk(team.api.graphqlUrl, '{ agents { id availability } }', {}, (await fresh(team.alex)).token);
       return (data['agents'] as Array<{ id: string; availability: string }>).find((a) => a.id === who.id)?.availability;
     };
     try {
-      await signIn(desk.page, alex);
-      await desk.page.waitForURL(/\/desk\/queue$/);
-      await signIn(colleague.page, blair);
-      await colleague.page.waitForURL(/\/desk\/queue$/);
+      await signInToDesk(desk.page, team.alex);
+      await signInToDesk(colleague.page, team.blair);
       // availability in the header
       await desk.page.getByLabel('Availability').selectOption('ONLINE');
-      for (let i = 0; i < 100 && (await availabilityOf(alex)) !== 'ONLINE'; i++) await desk.page.waitForTimeout(100);
-      expect(await availabilityOf(alex)).toBe('ONLINE');
+      for (let i = 0; i < 100 && (await availabilityOf(team.alex)) !== 'ONLINE'; i++) await desk.page.waitForTimeout(100);
+      expect(await availabilityOf(team.alex)).toBe('ONLINE');
 
       await desk.page.goto(`/desk/mine/${chatId}`);
       await desk.page.locator('#desk-composer').focus();
@@ -441,14 +377,14 @@ describe('the agent desk', () => {
       expect((await customerReads()).some((m) => m.body === canned && m.kind === 'AGENT')).toBe(true);
 
       // the customer reads it: "Seen"
-      const stored = await allMessages(api, await fresh(alex), chatId);
-      await gqlOk(api.graphqlUrl, 'mutation($id: ID!, $seq: Int!) { markChatRead(chatId: $id, seq: $seq) { id } }', { id: chatId, seq: stored[stored.length - 1].seq }, (await fresh(customer)).token);
+      const stored = await allMessages(team.api, await fresh(team.alex), chatId);
+      await gqlOk(team.api.graphqlUrl, 'mutation($id: ID!, $seq: Int!) { markChatRead(chatId: $id, seq: $seq) { id } }', { id: chatId, seq: stored[stored.length - 1].seq }, (await fresh(customer)).token);
       await desk.page.locator('[data-testid="message"]', { hasText: canned }).getByTestId('seen').waitFor();
 
       // the agent's read mark is the server's too
       let agentReadSeq = 0;
       for (let i = 0; i < 50 && agentReadSeq < 1; i++) {
-        const marks = await gqlOk(api.graphqlUrl, 'query($id: ID!) { chat(id: $id) { agentReadSeq } }', { id: chatId }, (await fresh(alex)).token);
+        const marks = await gqlOk(team.api.graphqlUrl, 'query($id: ID!) { chat(id: $id) { agentReadSeq } }', { id: chatId }, (await fresh(team.alex)).token);
         agentReadSeq = marks['chat'].agentReadSeq as number;
         if (agentReadSeq < 1) await desk.page.waitForTimeout(100);
       }
@@ -461,11 +397,11 @@ describe('the agent desk', () => {
       await desk.page.keyboard.type('vip, refund');
       await desk.page.keyboard.press('Enter');
       for (let i = 0; i < 100; i++) {
-        const data = await gqlOk(api.graphqlUrl, 'query($id: ID!) { chat(id: $id) { labels } }', { id: chatId }, (await fresh(alex)).token);
+        const data = await gqlOk(team.api.graphqlUrl, 'query($id: ID!) { chat(id: $id) { labels } }', { id: chatId }, (await fresh(team.alex)).token);
         if ((data['chat'].labels as string[]).length === 2) break;
         await desk.page.waitForTimeout(100);
       }
-      const labelled = await gqlOk(api.graphqlUrl, 'query($id: ID!) { chat(id: $id) { labels } }', { id: chatId }, (await fresh(alex)).token);
+      const labelled = await gqlOk(team.api.graphqlUrl, 'query($id: ID!) { chat(id: $id) { labels } }', { id: chatId }, (await fresh(team.alex)).token);
       expect((labelled['chat'].labels as string[]).map((l) => l.toLowerCase()).sort()).toEqual(['refund', 'vip']);
 
       // transfer to Blair, by keyboard: the chat lands in Blair's "Mine"
@@ -483,13 +419,13 @@ describe('the agent desk', () => {
       // the team sees the note; the customer never did, in any form
       await colleague.page.locator('[data-testid="note"]', { hasText: note }).waitFor();
       expect((await customerReads()).some((m) => m.body.includes(note))).toBe(false);
-      const asCustomer = await gqlOk(api.graphqlUrl, 'query($id: ID!) { chat(id: $id) { notes { body } labels assignmentReason } }', { id: chatId }, (await fresh(customer)).token);
+      const asCustomer = await gqlOk(team.api.graphqlUrl, 'query($id: ID!) { chat(id: $id) { notes { body } labels assignmentReason } }', { id: chatId }, (await fresh(customer)).token);
       expect(asCustomer['chat']).toEqual({ notes: null, labels: [], assignmentReason: null });
 
       // signing out sets the agent OFFLINE
       await desk.page.getByRole('button', { name: 'Sign out' }).click();
       await desk.page.waitForURL(/\/desk\/sign-in/);
-      expect(await availabilityOf(alex)).toBe('OFFLINE');
+      expect(await availabilityOf(team.alex)).toBe('OFFLINE');
     } finally {
       await desk.context.close();
       await colleague.context.close();
@@ -497,11 +433,10 @@ describe('the agent desk', () => {
   });
 
   it('gives admins their screen: create an agent, set a capacity, deactivate, add a canned reply, and routing', async () => {
-    const desk = await openDesk();
-    const admin = await loginAdmin(api);
+    const desk = await openDeskTab(team);
+    const admin = await loginAdmin(team.api);
     try {
-      await signIn(desk.page, { email: admin.email, password: admin.password });
-      await desk.page.waitForURL(/\/desk\/queue$/);
+      await signInToDesk(desk.page, { email: admin.email, password: admin.password });
       await desk.page.getByRole('link', { name: 'Admin' }).click();
       await desk.page.getByRole('heading', { name: 'Team administration' }).waitFor();
       await desk.page.locator('tr[data-agent="Blair Chen"]').waitFor();
@@ -518,7 +453,7 @@ describe('the agent desk', () => {
       await desk.page.getByLabel('Most open chats for Sam Temp').press('Enter');
       await desk.page.getByRole('button', { name: 'Deactivate Sam Temp' }).click();
       await desk.page.getByRole('button', { name: 'Reactivate Sam Temp' }).waitFor();
-      const agents = await gqlOk(api.graphqlUrl, '{ agents { displayName maxChats active } }', {}, (await loginAdmin(api)).token);
+      const agents = await gqlOk(team.api.graphqlUrl, '{ agents { displayName maxChats active } }', {}, (await loginAdmin(team.api)).token);
       expect((agents['agents'] as Array<{ displayName: string }>).find((a) => a.displayName === 'Sam Temp')).toEqual({ displayName: 'Sam Temp', maxChats: 3, active: false });
 
       await desk.page.getByLabel('Shortcut').fill('/thanks');
@@ -526,7 +461,7 @@ describe('the agent desk', () => {
       await desk.page.getByRole('button', { name: 'Add' }).click();
       await desk.page.getByText('/thanks', { exact: true }).waitFor();
       await expectAccessible(desk.page, 'desk admin, after changes');
-      const settings = await gqlOk(api.graphqlUrl, '{ teamSettings { routing } }', {}, (await loginAdmin(api)).token);
+      const settings = await gqlOk(team.api.graphqlUrl, '{ teamSettings { routing } }', {}, (await loginAdmin(team.api)).token);
       expect(await desk.page.getByLabel('New chats go').inputValue()).toBe(settings['teamSettings'].routing);
     } finally {
       await desk.context.close();
@@ -534,12 +469,11 @@ describe('the agent desk', () => {
   });
 
   it('stays signed in past the access-token lifetime, resumes after going offline without showing anything twice, and signs out', async () => {
-    const desk = await openDesk();
+    const desk = await openDeskTab(team);
     try {
-      await signIn(desk.page, blair);
-      await desk.page.waitForURL(/\/desk\/queue$/);
-      const customer = await registerCustomer(api, 'Morgan Quinn');
-      const chatId = await startChat(api, customer, 'Where is my refund?');
+      await signInToDesk(desk.page, team.blair);
+      const customer = await registerCustomer(team.api, 'Morgan Quinn');
+      const chatId = await startChat(team.api, customer, 'Where is my refund?');
       await row(desk.page, 'Morgan Quinn').click();
       await desk.page.getByRole('button', { name: 'Accept (a)' }).click();
       await desk.page.waitForURL(new RegExp(`/desk/mine/${chatId}$`));
@@ -547,7 +481,7 @@ describe('the agent desk', () => {
 
       // three access-token lifetimes later the desk is still signed in and live
       await desk.page.waitForTimeout(ACCESS_TOKEN_TTL_SECONDS * 3_000);
-      await sendMessage(api, await fresh(customer), chatId, 'Any news?');
+      await sendMessage(team.api, await fresh(customer), chatId, 'Any news?');
       await desk.page.locator('[data-testid="message"]', { hasText: 'Any news?' }).waitFor();
       await desk.page.locator('#desk-composer').fill('Refund sent this morning.');
       await desk.page.locator('#desk-composer').press('Enter');
@@ -557,7 +491,7 @@ describe('the agent desk', () => {
       // offline: a banner; messages sent meanwhile arrive once when the connection is back
       await desk.context.setOffline(true);
       await desk.page.getByText("You're offline").waitFor();
-      await sendMessage(api, await fresh(customer), chatId, 'Sent while you were away');
+      await sendMessage(team.api, await fresh(customer), chatId, 'Sent while you were away');
       await desk.context.setOffline(false);
       await desk.page.locator('[data-testid="message"]', { hasText: 'Sent while you were away' }).waitFor({ timeout: 30_000 });
       await desk.page.getByText("You're offline").waitFor({ state: 'detached' });
@@ -570,7 +504,7 @@ describe('the agent desk', () => {
       await desk.page.getByRole('button', { name: 'Sign out' }).click();
       await desk.page.waitForURL(/\/desk\/sign-in/);
       expect(await desk.page.evaluate(() => sessionStorage.getItem('parley.desk.session'))).toBeNull();
-      const renewed = await fetch(api.graphqlUrl, {
+      const renewed = await fetch(team.api.graphqlUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ query: 'mutation($t: String!) { refreshToken(refreshToken: $t) { token } }', variables: { t: refreshToken } }),
