@@ -1,17 +1,18 @@
 import { ElementRef, Directive, inject, signal } from '@angular/core';
 import type { FormGroup } from '@angular/forms';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { authFormErrors, type AuthForm } from '@parley/web/auth/data-access';
+import { AuthService, authFormErrors, type AuthForm } from '@parley/web/auth/data-access';
 import type { AppError } from '@parley/web/shared/data-access';
 import { validationMessage } from './field-errors';
 
-/** What the sign-in and sign-up forms share: showing client and server errors next to fields. */
+/** What the signed-out pages' forms share: the auth service, and client and server errors shown next to fields. */
 @Directive()
 export abstract class AuthFormBase {
   protected abstract readonly form: FormGroup;
   protected abstract readonly kind: AuthForm;
   protected abstract readonly labels: Record<string, string>;
 
+  protected readonly auth = inject(AuthService);
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
   protected readonly submitting = signal(false);
   protected readonly submitted = signal(false);

@@ -1,11 +1,10 @@
-import { ChangeDetectionStrategy, Component, ElementRef, effect, inject, signal, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, ElementRef, effect, signal, viewChild } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
 import { RouterLink } from '@angular/router';
 import { LIMITS } from '@parley/shared/limits';
-import { AuthService } from '@parley/web/auth/data-access';
 import type { AppError } from '@parley/web/shared/data-access';
-import { SpinnerComponent } from '@parley/web/shared/ui';
+import { AuthFormComponent } from '@parley/web/shared/ui';
 import { AuthFormBase } from './auth-form';
 import { AuthLayoutComponent } from './auth-layout.component';
 
@@ -13,11 +12,10 @@ import { AuthLayoutComponent } from './auth-layout.component';
 @Component({
   selector: 'parley-forgot-password-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [ReactiveFormsModule, RouterLink, AuthLayoutComponent, SpinnerComponent],
+  imports: [ReactiveFormsModule, RouterLink, AuthLayoutComponent, AuthFormComponent],
   templateUrl: './forgot-password.page.html',
 })
 export class ForgotPasswordPage extends AuthFormBase {
-  private readonly auth = inject(AuthService);
   protected readonly kind = 'forgot-password';
   protected readonly labels = { email: $localize`:@@auth.forgot.emailLabel:Email` };
   protected readonly heading = $localize`:@@auth.forgot.heading:Forgot your password?`;

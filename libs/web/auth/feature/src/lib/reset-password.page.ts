@@ -2,7 +2,6 @@ import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { LIMITS } from '@parley/shared/limits';
-import { AuthService } from '@parley/web/auth/data-access';
 import type { AppError } from '@parley/web/shared/data-access';
 import { SpinnerComponent } from '@parley/web/shared/ui';
 import { AuthFormBase } from './auth-form';
@@ -20,7 +19,6 @@ import { AuthLayoutComponent } from './auth-layout.component';
   templateUrl: './reset-password.page.html',
 })
 export class ResetPasswordPage extends AuthFormBase {
-  private readonly auth = inject(AuthService);
   private readonly router = inject(Router);
   protected readonly limits = LIMITS;
   protected readonly kind = 'reset-password';

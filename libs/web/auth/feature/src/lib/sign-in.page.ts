@@ -3,20 +3,19 @@ import { toSignal } from '@angular/core/rxjs-interop';
 import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { LIMITS } from '@parley/shared/limits';
-import { AuthService, SessionStore, safeReturnUrl } from '@parley/web/auth/data-access';
+import { SessionStore, safeReturnUrl } from '@parley/web/auth/data-access';
 import type { AppError } from '@parley/web/shared/data-access';
-import { SpinnerComponent } from '@parley/web/shared/ui';
+import { AuthFormComponent } from '@parley/web/shared/ui';
 import { AuthFormBase } from './auth-form';
 import { AuthLayoutComponent } from './auth-layout.component';
 
 @Component({
   selector: 'parley-sign-in-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [ReactiveFormsModule, RouterLink, AuthLayoutComponent, SpinnerComponent],
+  imports: [ReactiveFormsModule, RouterLink, AuthLayoutComponent, AuthFormComponent],
   templateUrl: './sign-in.page.html',
 })
 export class SignInPage extends AuthFormBase {
-  private readonly auth = inject(AuthService);
   private readonly router = inject(Router);
   private readonly route = inject(ActivatedRoute);
   protected readonly session = inject(SessionStore);

@@ -2,9 +2,9 @@ import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { LIMITS } from '@parley/shared/limits';
-import { AuthService, EMAIL_TAKEN, safeReturnUrl } from '@parley/web/auth/data-access';
+import { EMAIL_TAKEN, safeReturnUrl } from '@parley/web/auth/data-access';
 import type { AppError } from '@parley/web/shared/data-access';
-import { SpinnerComponent } from '@parley/web/shared/ui';
+import { AuthFormComponent } from '@parley/web/shared/ui';
 import { AuthFormBase } from './auth-form';
 import { AuthLayoutComponent } from './auth-layout.component';
 import { notBlank } from './field-errors';
@@ -12,11 +12,10 @@ import { notBlank } from './field-errors';
 @Component({
   selector: 'parley-sign-up-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [ReactiveFormsModule, RouterLink, AuthLayoutComponent, SpinnerComponent],
+  imports: [ReactiveFormsModule, RouterLink, AuthLayoutComponent, AuthFormComponent],
   templateUrl: './sign-up.page.html',
 })
 export class SignUpPage extends AuthFormBase {
-  private readonly auth = inject(AuthService);
   private readonly router = inject(Router);
   private readonly route = inject(ActivatedRoute);
   protected readonly limits = LIMITS;

@@ -1,10 +1,10 @@
-import { ChangeDetectionStrategy, Component, Directive, ViewEncapsulation, inject, input, output, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, Directive, ViewEncapsulation, inject, input, signal } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
-import { type FormGroup, ReactiveFormsModule } from '@angular/forms';
+import type { FormGroup } from '@angular/forms';
 import type { Observable } from 'rxjs';
 import { AuthService } from '@parley/web/auth/data-access';
 import { describeError, type AppError } from '@parley/web/shared/data-access';
-import { LogoComponent, SpinnerComponent } from '@parley/web/shared/ui';
+import { LogoComponent } from '@parley/web/shared/ui';
 
 /**
  * The frame of the desk's signed-out pages (sign in, forgot password): the
@@ -41,40 +41,6 @@ import { LogoComponent, SpinnerComponent } from '@parley/web/shared/ui';
 export class DeskAuthCardComponent {
   readonly heading = input.required<string>();
   readonly sub = input.required<string>();
-}
-
-/**
- * The form of a signed-out page: what went wrong, the page's fields (bound
- * with [formControl]: they are the page's content, outside this form's
- * injector), and the submit button with its spinner while the request runs.
- */
-@Component({
-  selector: 'parley-desk-auth-form',
-  changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [ReactiveFormsModule, SpinnerComponent],
-  template: `
-    <form [formGroup]="form()" (ngSubmit)="send.emit()" novalidate>
-      @if (error(); as message) {
-        <div class="form-error" role="alert">{{ message }}</div>
-      }
-      <ng-content />
-      <button type="submit" class="button button--primary button--block" [disabled]="submitting()">
-        @if (submitting()) {
-          <parley-spinner [label]="busyLabel()" />
-        }
-        {{ submitLabel() }}
-      </button>
-    </form>
-  `,
-})
-export class DeskAuthFormComponent {
-  readonly form = input.required<FormGroup>();
-  readonly error = input<string | null>(null);
-  readonly submitting = input(false);
-  readonly submitLabel = input.required<string>();
-  /** The spinner's name while the request runs ("Signing in"). */
-  readonly busyLabel = input.required<string>();
-  readonly send = output<void>();
 }
 
 /** What the signed-out pages share: whether the server sends email, and one request at a time with its error on screen. */

@@ -2,7 +2,8 @@ import { ChangeDetectionStrategy, Component, ElementRef, effect, signal, viewChi
 import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
 import { RouterLink } from '@angular/router';
 import { LIMITS } from '@parley/shared/limits';
-import { DeskAuthCardComponent, DeskAuthFormComponent, DeskAuthPage } from './desk-auth-card.component';
+import { AuthFormComponent } from '@parley/web/shared/ui';
+import { DeskAuthCardComponent, DeskAuthPage } from './desk-auth-card.component';
 
 /**
  * "Forgot password?" for the team: asks the server for the site's reset link
@@ -12,7 +13,7 @@ import { DeskAuthCardComponent, DeskAuthFormComponent, DeskAuthPage } from './de
 @Component({
   selector: 'parley-desk-forgot-password',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [ReactiveFormsModule, RouterLink, DeskAuthCardComponent, DeskAuthFormComponent],
+  imports: [ReactiveFormsModule, RouterLink, DeskAuthCardComponent, AuthFormComponent],
   template: `
     <parley-desk-auth-card heading="Forgot your password?" i18n-heading="@@desk.forgot.heading" sub="We will email you a link to choose a new one." i18n-sub="@@desk.forgot.sub">
       @if (features(); as features) {
@@ -23,12 +24,12 @@ import { DeskAuthCardComponent, DeskAuthFormComponent, DeskAuthPage } from './de
             If an account uses {{ address }}, a link to choose a new password is on its way. It works once, for one hour.
           </div>
         } @else {
-          <parley-desk-auth-form [form]="form" [error]="error()" [submitting]="submitting()" submitLabel="Email me a link" i18n-submitLabel="@@desk.forgot.submit" busyLabel="Sending" i18n-busyLabel="@@desk.forgot.sending" (send)="submit()">
+          <parley-auth-form [form]="form" [error]="error()" [submitting]="submitting()" submitLabel="Email me a link" i18n-submitLabel="@@desk.forgot.submit" busyLabel="Sending" i18n-busyLabel="@@desk.forgot.sending" (send)="submit()">
             <div class="field">
               <label for="desk-forgot-email" i18n="@@desk.signIn.email">Email</label>
               <input id="desk-forgot-email" type="email" [formControl]="form.controls.email" autocomplete="username" spellcheck="false" autofocus />
             </div>
-          </parley-desk-auth-form>
+          </parley-auth-form>
         }
       }
       <p class="desk-auth__link"><a routerLink="/sign-in" i18n="@@desk.forgot.back">Back to sign in</a></p>

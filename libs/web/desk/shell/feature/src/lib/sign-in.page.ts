@@ -4,13 +4,14 @@ import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { LIMITS } from '@parley/shared/limits';
 import { SessionStore, safeReturnUrl } from '@parley/web/auth/data-access';
 import { describeError } from '@parley/web/shared/data-access';
-import { DeskAuthCardComponent, DeskAuthFormComponent, DeskAuthPage } from './desk-auth-card.component';
+import { AuthFormComponent } from '@parley/web/shared/ui';
+import { DeskAuthCardComponent, DeskAuthPage } from './desk-auth-card.component';
 
 /** Sign-in for agents and admins; a customer account is told the desk is for the team, and not kept signed in. */
 @Component({
   selector: 'parley-desk-sign-in',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [ReactiveFormsModule, RouterLink, DeskAuthCardComponent, DeskAuthFormComponent],
+  imports: [ReactiveFormsModule, RouterLink, DeskAuthCardComponent, AuthFormComponent],
   template: `
     <parley-desk-auth-card heading="Parley desk" i18n-heading="@@desk.signIn.heading" sub="Sign in with your team account." i18n-sub="@@desk.signIn.sub">
       @if (teamOnly()) {
@@ -20,7 +21,7 @@ import { DeskAuthCardComponent, DeskAuthFormComponent, DeskAuthPage } from './de
       } @else if (session.endReason()) {
         <div class="notice" role="status" i18n="@@desk.signIn.ended">Your session has ended. Sign in again; your drafts are kept.</div>
       }
-      <parley-desk-auth-form [form]="form" [error]="error()" [submitting]="submitting()" submitLabel="Sign in" i18n-submitLabel="@@desk.signIn.submit" busyLabel="Signing in" i18n-busyLabel="@@desk.signIn.signingIn" (send)="submit()">
+      <parley-auth-form [form]="form" [error]="error()" [submitting]="submitting()" submitLabel="Sign in" i18n-submitLabel="@@desk.signIn.submit" busyLabel="Signing in" i18n-busyLabel="@@desk.signIn.signingIn" (send)="submit()">
         <div class="field">
           <label for="desk-email" i18n="@@desk.signIn.email">Email</label>
           <input id="desk-email" type="email" [formControl]="form.controls.email" autocomplete="username" spellcheck="false" autofocus />
@@ -29,7 +30,7 @@ import { DeskAuthCardComponent, DeskAuthFormComponent, DeskAuthPage } from './de
           <label for="desk-password" i18n="@@desk.signIn.password">Password</label>
           <input id="desk-password" type="password" [formControl]="form.controls.password" autocomplete="current-password" />
         </div>
-      </parley-desk-auth-form>
+      </parley-auth-form>
       @if (features()?.email) {
         <p class="desk-auth__link"><a routerLink="/forgot-password" i18n="@@desk.signIn.forgot">Forgot password?</a></p>
       }
