@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { buildSchema, parse, validate } from 'graphql';
 import { DEFAULT_QUERY } from './default-document';
 import { chooseOperation } from './fetcher';
-import { authorizationOf, tokenFromResponse, withAuthorization } from './headers';
+import { signInFromResponse } from './explorer-session';
+import { authorizationOf, withAuthorization } from './headers';
 
 describe('chooseOperation', () => {
   const document = 'mutation SignIn { login(input: {}) { token } } query Queue { queue { id } } subscription WatchChats { chatUpdated { id } }';
@@ -44,11 +45,11 @@ describe('headers', () => {
   });
 
   it('finds the token of a login or register result', () => {
-    expect(tokenFromResponse(JSON.stringify({ data: { login: { token: 't1', user: {} } } }))).toBe('t1');
-    expect(tokenFromResponse(JSON.stringify({ data: { register: { token: 't2' } } }))).toBe('t2');
-    expect(tokenFromResponse(JSON.stringify({ data: { queue: [] } }))).toBeUndefined();
-    expect(tokenFromResponse(JSON.stringify({ errors: [{ message: 'nope' }] }))).toBeUndefined();
-    expect(tokenFromResponse('')).toBeUndefined();
+    expect(signInFromResponse(JSON.stringify({ data: { login: { token: 't1', user: {} } } }))?.token).toBe('t1');
+    expect(signInFromResponse(JSON.stringify({ data: { register: { token: 't2' } } }))?.token).toBe('t2');
+    expect(signInFromResponse(JSON.stringify({ data: { queue: [] } }))?.token).toBeUndefined();
+    expect(signInFromResponse(JSON.stringify({ errors: [{ message: 'nope' }] }))?.token).toBeUndefined();
+    expect(signInFromResponse('')?.token).toBeUndefined();
   });
 
   it('replaces Authorization and keeps the other headers', () => {

@@ -7,23 +7,6 @@ export function authorizationOf(headers: Record<string, unknown> | undefined): s
   return undefined;
 }
 
-/** The bearer token in a login/register result shown in the response pane, if any. */
-export function tokenFromResponse(text: string): string | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  const data = (parsed as { data?: unknown } | null)?.data;
-  if (!data || typeof data !== 'object') return undefined;
-  for (const field of Object.values(data)) {
-    const token = (field as { token?: unknown } | null)?.token;
-    if (typeof token === 'string' && token) return token;
-  }
-  return undefined;
-}
-
 /** The headers editor's JSON with Authorization replaced, keeping any other header. */
 export function withAuthorization(headersText: string, token: string): string {
   let headers: Record<string, unknown> = {};
