@@ -16,3 +16,4 @@ export * from './lib/chat.transitions';
 export * from './lib/handover-words';
 export * from './lib/chat.hooks';
 export * from './lib/chat-live';
+export * from './lib/chat-connection';

@@ -6,8 +6,6 @@ import {
   checkPageSize,
   conflict,
   decodeCursor,
-  isIsoTimestamp,
-  encodeCursor,
   forbidden,
   isStaff,
   isUuid,
@@ -32,14 +30,12 @@ import { MessageStream, type MessageObserver } from './message-stream';
 import { HandoverWords } from './handover-words';
 import { ALL_CHATS, type ChatPubSub } from './chat.topics';
 import { ChatStatus, MessageKind, type ChatConnection, type ChatRow, type ChatWithLastMessage, type MessageRow } from './chat.type';
+import { chatConnection, isChatCursor } from './chat-connection';
 import type { SendMessageInput, StartChatInput } from './chat.inputs';
 import type { MessageAttachments } from './message-attachments';
 
 /** The queue lists at most this many waiting chats, oldest first. */
 const QUEUE_LIMIT = 200;
-
-const isChatCursor = (v: unknown): v is ['c', string, string] =>
-  Array.isArray(v) && v[0] === 'c' && isIsoTimestamp(v[1]) && typeof v[2] === 'string' && isUuid(v[2]);
 
 const LAST_MESSAGE_LOADER = Symbol('lastMessageLoader');
 const CHAT_LOADER = Symbol('chatLoader');
@@ -115,17 +111,7 @@ export class ChatService {
       before: cursor ? [cursor[1], cursor[2]] : null,
       limit: size + 1,
     });
-    const page = rows.slice(0, size);
-    const edges = page.map((node) => ({ node, cursor: encodeCursor(['c', node.updatedAt.toISOString(), node.id]) }));
-    return {
-      edges,
-      pageInfo: {
-        hasNextPage: rows.length > size,
-        hasPreviousPage: cursor !== null,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges[edges.length - 1]?.cursor ?? null,
-      },
-    };
+    return chatConnection(rows, size, cursor !== null);
   }
 
   /** QUEUED chats, oldest first: `first` of them (QUEUE_LIMIT when omitted) after the chat `after` names. */

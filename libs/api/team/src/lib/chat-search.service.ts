@@ -1,12 +1,9 @@
-import { badUserInput, checkPageSize, codePointLength, decodeCursor, encodeCursor, isIsoTimestamp, isStaff, isUuid, type FieldProblem, type Viewer } from '@parley/api/core';
-import type { ChatConnection } from '@parley/api/chat';
+import { badUserInput, checkPageSize, codePointLength, decodeCursor, isStaff, type FieldProblem, type Viewer } from '@parley/api/core';
+import { chatConnection, isChatCursor, type ChatConnection } from '@parley/api/chat';
 import { DEFAULT_PAGE_SIZES, LIMITS } from '@parley/shared/limits';
 import type { ChatSearchRepository } from './chat-search.repository';
 import { ACTIVITY_LIMITS } from './chat-activity.type';
 
-// The same cursors as the `chats` list: the two lists share their order.
-const isChatCursor = (v: unknown): v is ['c', string, string] =>
-  Array.isArray(v) && v[0] === 'c' && isIsoTimestamp(v[1]) && typeof v[2] === 'string' && isUuid(v[2]);
 
 export interface SearchChatsArgs {
   query?: string | null;
@@ -49,16 +46,6 @@ export class ChatSearchService {
       before: cursor ? [cursor[1], cursor[2]] : null,
       limit: size + 1,
     });
-    const page = rows.slice(0, size);
-    const edges = page.map((node) => ({ node, cursor: encodeCursor(['c', node.updatedAt.toISOString(), node.id]) }));
-    return {
-      edges,
-      pageInfo: {
-        hasNextPage: rows.length > size,
-        hasPreviousPage: cursor !== null,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges[edges.length - 1]?.cursor ?? null,
-      },
-    };
+    return chatConnection(rows, size, cursor !== null);
   }
 }
