@@ -3,4 +3,3 @@ export * from './lib/connection-banner.component';
 export * from './lib/spinner.component';
 export * from './lib/logo.component';
 export * from './lib/language-picker.component';
-export * from './lib/auth-form.component';

@@ -4,7 +4,7 @@ import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angula
 import { RouterLink } from '@angular/router';
 import { LIMITS } from '@parley/shared/limits';
 import type { AppError } from '@parley/web/shared/data-access';
-import { AuthFormComponent } from '@parley/web/shared/ui';
+import { AuthFormComponent } from '@parley/web/shared/ui/auth-form';
 import { AuthFormBase } from './auth-form';
 import { AuthLayoutComponent } from './auth-layout.component';
 

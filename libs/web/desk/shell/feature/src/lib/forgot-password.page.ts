@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, ElementRef, effect, signal, viewChi
 import { FormControl, FormGroup, ReactiveFormsModule, Validators } from '@angular/forms';
 import { RouterLink } from '@angular/router';
 import { LIMITS } from '@parley/shared/limits';
-import { AuthFormComponent } from '@parley/web/shared/ui';
+import { AuthFormComponent } from '@parley/web/shared/ui/auth-form';
 import { DeskAuthCardComponent, DeskAuthPage } from './desk-auth-card.component';
 
 /**

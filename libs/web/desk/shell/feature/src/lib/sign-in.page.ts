@@ -4,7 +4,7 @@ import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { LIMITS } from '@parley/shared/limits';
 import { SessionStore, safeReturnUrl } from '@parley/web/auth/data-access';
 import { describeError } from '@parley/web/shared/data-access';
-import { AuthFormComponent } from '@parley/web/shared/ui';
+import { AuthFormComponent } from '@parley/web/shared/ui/auth-form';
 import { DeskAuthCardComponent, DeskAuthPage } from './desk-auth-card.component';
 
 /** Sign-in for agents and admins; a customer account is told the desk is for the team, and not kept signed in. */
