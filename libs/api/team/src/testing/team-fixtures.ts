@@ -32,10 +32,12 @@ export async function addChat(
 ): Promise<string> {
   const id = randomUUID();
   await dataSource.query(
-    // The database's clock by default: microseconds, so chats made one after another never tie on
-    // "createdAt" (a JavaScript Date has milliseconds, and routing breaks ties by id, not by insertion).
+    // By default a millisecond after the newest chat at least: the column holds milliseconds, so two chats
+    // made within one would tie on "createdAt", and routing breaks ties by id, not by insertion.
     `INSERT INTO chats (id, "customerId", status, "agentId", "botActive", "lastSeq", "createdAt", "updatedAt")
-     VALUES ($1, $2, $3, $4, $5, 1, COALESCE($6::timestamptz, clock_timestamp()), COALESCE($6::timestamptz, clock_timestamp()))`,
+     SELECT $1::uuid, $2::uuid, $3::chat_status, $4::uuid, $5::boolean, 1, at, at FROM (
+       SELECT COALESCE($6::timestamptz, greatest(clock_timestamp(), max("createdAt") + interval '1 millisecond')) AS at FROM chats
+     ) AS next`,
     [id, customerId, options.status ?? 'QUEUED', options.agentId ?? null, options.botActive ?? false, options.createdAt ?? null],
   );
   await dataSource.query(`INSERT INTO messages (id, "chatId", seq, kind, "senderId", body) VALUES ($1, $2, 1, 'CUSTOMER', $3, 'Hello')`, [
