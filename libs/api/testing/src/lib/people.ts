@@ -63,6 +63,11 @@ export async function acceptChatAt(graphqlUrl: string, agent: Pick<Person, 'toke
   await gqlOk(graphqlUrl, `mutation($id: ID!) { acceptChat(chatId: $id) { id } }`, { id: chatId }, agent.token);
 }
 
+/** Closes the chat as `who` (its customer, the agent who has it, or an admin). */
+export async function closeChatAt(graphqlUrl: string, who: Pick<Person, 'token'>, chatId: string): Promise<void> {
+  await gqlOk(graphqlUrl, `mutation($id: ID!) { closeChat(chatId: $id) { id } }`, { id: chatId }, who.token);
+}
+
 export const SEND = `mutation($input: SendMessageInput!) { sendMessage(input: $input) { seq body clientMessageId } }`;
 export const MESSAGES = `subscription($chatId: ID!, $afterSeq: Int) { messageAdded(chatId: $chatId, afterSeq: $afterSeq) { seq body } }`;
 
@@ -73,6 +78,7 @@ export const loginAdmin = (api: TestServer) => loginAt(api.graphqlUrl, api.admin
 export const createAgent = (api: TestServer, displayName?: string, admin?: Person) => createAgentAt(api.graphqlUrl, admin?.token ?? api.admin, displayName);
 export const startChat = (api: TestServer, customer: Person, message?: string) => startChatAt(api.graphqlUrl, customer, message);
 export const acceptChat = (api: TestServer, agent: Person, chatId: string) => acceptChatAt(api.graphqlUrl, agent, chatId);
+export const closeChat = (api: TestServer, who: Person, chatId: string) => closeChatAt(api.graphqlUrl, who, chatId);
 
 export async function sendMessage(api: TestServer, who: Person, chatId: string, body: string, clientMessageId?: string) {
   const data = await gqlOk(
