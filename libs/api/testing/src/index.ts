@@ -7,5 +7,6 @@ export * from './lib/api-process';
 export * from './lib/fleet';
 export * from './lib/smtp-receiver';
 export * from './lib/test-cast';
+export * from './lib/live';
 // the integrator's end of webhooks, for tests outside the API (the browser's, say)
 export { WebhookReceiver, type Received as ReceivedWebhook } from '@parley/api/integrations/testing';

@@ -78,6 +78,12 @@ export const loginAdmin = (api: TestServer) => loginAt(api.graphqlUrl, api.admin
 export const createAgent = (api: TestServer, displayName?: string, admin?: Person) => createAgentAt(api.graphqlUrl, admin?.token ?? api.admin, displayName);
 export const startChat = (api: TestServer, customer: Person, message?: string) => startChatAt(api.graphqlUrl, customer, message);
 export const acceptChat = (api: TestServer, agent: Person, chatId: string) => acceptChatAt(api.graphqlUrl, agent, chatId);
+/** A customer's new chat that the agent has accepted: ACTIVE, its messages the customer's (1) and the agent joining (2). */
+export async function startAcceptedChat(api: TestServer, customer: Person, agent: Person, message?: string): Promise<string> {
+  const chatId = await startChat(api, customer, message);
+  await acceptChat(api, agent, chatId);
+  return chatId;
+}
 export const closeChat = (api: TestServer, who: Person, chatId: string) => closeChatAt(api.graphqlUrl, who, chatId);
 
 export async function sendMessage(api: TestServer, who: Person, chatId: string, body: string, clientMessageId?: string) {

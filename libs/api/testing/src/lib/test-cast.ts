@@ -19,13 +19,14 @@ export interface TestCast {
 
 /**
  * The preamble of an API integration spec, in one place: before the file's
- * tests, a server on a fresh database (`config` overrides), its admin signed
+ * tests, a server on a fresh database (`config` overrides; a function is
+ * called then, after the file's earlier beforeAll hooks), its admin signed
  * in, the named agents created by that admin and the named customers
  * registered; after them, every socket closed and the server stopped. Call it
  * at the top of the file; its fields are set by the time the spec's own
  * beforeAll runs.
  */
-export function useTestServer(setup: { agents?: string[]; customers?: string[]; config?: Partial<Config>; timeoutMs?: number } = {}): TestCast {
+export function useTestServer(setup: { agents?: string[]; customers?: string[]; config?: Partial<Config> | (() => Partial<Config>); timeoutMs?: number } = {}): TestCast {
   const timeout = setup.timeoutMs ?? 60_000;
   const cast = {
     sockets: [] as WsClient[],
@@ -38,7 +39,7 @@ export function useTestServer(setup: { agents?: string[]; customers?: string[]; 
     },
   } as TestCast;
   beforeAll(async () => {
-    cast.api = await startTestServer(setup.config);
+    cast.api = await startTestServer(typeof setup.config === 'function' ? setup.config() : setup.config);
     cast.admin = await loginAdmin(cast.api);
     const [agents, customers] = await Promise.all([
       Promise.all((setup.agents ?? []).map((name) => createAgent(cast.api, name, cast.admin))),
