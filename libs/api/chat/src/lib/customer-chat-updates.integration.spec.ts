@@ -2,17 +2,19 @@
 // as the message left it and the message itself, so however many tabs the
 // customer has open, no subscriber reads the chat or its last message again,
 // on the sending instance or on another one (through Redis, Dates included).
-import { randomBytes } from 'node:crypto';
 import { pgPool } from '@parley/api/database';
 import {
-  acceptChat,
+  closeChat,
   createAgent,
-  gqlOk,
   registerCustomer,
   sendMessage,
+  sharedDeployment,
+  startAcceptedChat,
   startChat,
   startTestServer,
   subscribe,
+  useTestServer,
+  waitForSubscriptions,
   wsClient,
   type Person,
   type Subscription,
@@ -71,18 +73,6 @@ class StatementLog {
   }
 }
 
-/** Waits until the server runs `count` subscriptions of this root field (its /metrics gauge). */
-async function activeSubscriptions(api: TestServer, field: string, count: number): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const text = await (await fetch(`${api.url}/metrics`)).text();
-    const line = text.split('\n').find((l) => l.startsWith(`parley_subscriptions_active{operation="${field}"}`));
-    if (Number(line?.split(' ').at(-1) ?? 0) >= count) return;
-    if (Date.now() > deadline) throw new Error(`${field}: fewer than ${count} subscriptions running`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 const sockets: WsClient[] = [];
 afterAll(() => Promise.all(sockets.map((s) => s.dispose())));
 
@@ -102,28 +92,37 @@ async function stored(api: TestServer, chatId: string, seq: number): Promise<{ c
   return { createdAt: (row.createdAt as Date).toISOString(), updatedAt: (row.updatedAt as Date).toISOString() };
 }
 
+/** The event an agent's reply should bring: the ACTIVE chat and the reply, their times as the database holds them. */
+async function replyEvent(api: TestServer, chatId: string, reply: { seq: number }, body: string): Promise<ChatEvent> {
+  const truth = await stored(api, chatId, reply.seq);
+  return {
+    id: chatId,
+    status: 'ACTIVE',
+    updatedAt: truth.updatedAt,
+    closedAt: null,
+    rating: null,
+    agent: { displayName: 'Alex Agent' },
+    lastMessage: { seq: reply.seq, kind: 'AGENT', body, createdAt: truth.createdAt, sender: { displayName: 'Alex Agent' } },
+  };
+}
+
 describe("a customer's chatUpdated with each new message", () => {
+  const cast = useTestServer({ agents: ['Alex Agent'], customers: ['Casey Customer'] });
   let api: TestServer;
   let agent: Person;
   let customer: Person;
-
-  beforeAll(async () => {
-    api = await startTestServer();
-    [agent, customer] = await Promise.all([createAgent(api, 'Alex Agent'), registerCustomer(api, 'Casey Customer')]);
-  }, 30_000);
-  afterAll(() => api?.stop(), 30_000);
+  beforeAll(() => ({ api, agents: [agent], customers: [customer] } = cast));
 
   it('carries the current last message and status, and no subscriber reads the chat for it', async () => {
     const log = new StatementLog(api);
-    const chatId = await startChat(api, customer, 'Where is my parcel?');
-    await acceptChat(api, agent, chatId);
+    const chatId = await startAcceptedChat(api, customer, agent, 'Where is my parcel?');
     const open = tabs(api, customer);
 
     // The same sockets open, none subscribed: what a message costs in reads with nobody listening.
     const quiet = await log.during(() => sendMessage(api, agent, chatId, 'Let me look it up.'));
 
     const updates: Array<Subscription<ChatEvent>> = open.map((socket) => subscribe(socket, CHAT_UPDATED));
-    await activeSubscriptions(api, 'chatUpdated', 4);
+    await waitForSubscriptions(api, 'chatUpdated', 4);
     let reply: { seq: number } = { seq: 0 };
     const listened = await log.during(async () => {
       reply = await sendMessage(api, agent, chatId, 'It left the depot this morning.');
@@ -131,20 +130,8 @@ describe("a customer's chatUpdated with each new message", () => {
     });
     // Four subscribers, not one more read than with none.
     expect(listened).toEqual(quiet);
-    const truth = await stored(api, chatId, reply.seq);
-    for (const update of updates) {
-      expect(update.values).toEqual([
-        {
-          id: chatId,
-          status: 'ACTIVE',
-          updatedAt: truth.updatedAt,
-          closedAt: null,
-          rating: null,
-          agent: { displayName: 'Alex Agent' },
-          lastMessage: { seq: reply.seq, kind: 'AGENT', body: 'It left the depot this morning.', createdAt: truth.createdAt, sender: { displayName: 'Alex Agent' } },
-        },
-      ]);
-    }
+    const expected = await replyEvent(api, chatId, reply, 'It left the depot this morning.');
+    for (const update of updates) expect(update.values).toEqual([expected]);
 
     // The customer's own message comes back to their other tabs the same way.
     const own = await sendMessage(api, customer, chatId, 'Thank you!');
@@ -154,7 +141,7 @@ describe("a customer's chatUpdated with each new message", () => {
     }
 
     // A change of state after it: the close, its SYSTEM message the last one.
-    await gqlOk(api.graphqlUrl, `mutation($c: ID!) { closeChat(chatId: $c) { id } }`, { c: chatId }, agent.token);
+    await closeChat(api, agent, chatId);
     for (const update of updates) {
       const [, , closed] = await update.waitFor(3);
       expect(closed).toMatchObject({ status: 'CLOSED', lastMessage: { seq: own.seq + 1, kind: 'SYSTEM' } });
@@ -168,7 +155,7 @@ describe("a customer's chatUpdated with each new message", () => {
     const [socket] = tabs(api, other);
     const theirs = subscribe<ChatEvent>(socket as WsClient, CHAT_UPDATED);
     const mine = subscribe<ChatEvent>((tabs(api, customer))[0] as WsClient, CHAT_UPDATED);
-    await activeSubscriptions(api, 'chatUpdated', 2);
+    await waitForSubscriptions(api, 'chatUpdated', 2);
     const chatId = await startChat(api, customer, 'Another question');
     await sendMessage(api, customer, chatId, 'About my invoice');
     await mine.waitFor(2);
@@ -184,12 +171,7 @@ describe('across two instances (Redis)', () => {
   let customer: Person;
 
   beforeAll(async () => {
-    // One deployment: the same Redis (under a prefix of this run's own: Redis outlives test runs) and the same signing secret.
-    const shared = {
-      redisUrl: process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
-      redisPrefix: `parley-${randomBytes(4).toString('hex')}:`,
-      jwtSecret: new Uint8Array(randomBytes(32)),
-    };
+    const shared = sharedDeployment();
     sender = await startTestServer(shared);
     listener = await startTestServer({ ...shared, databaseUrl: sender.database.url });
     [agent, customer] = await Promise.all([createAgent(sender, 'Alex Agent'), registerCustomer(sender, 'Casey Customer')]);
@@ -201,27 +183,16 @@ describe('across two instances (Redis)', () => {
 
   it('the event arrives whole, its times as stored, and the other instance reads nothing for it', async () => {
     const log = new StatementLog(listener);
-    const chatId = await startChat(sender, customer, 'Is the shop open on Sunday?');
-    await acceptChat(sender, agent, chatId);
+    const chatId = await startAcceptedChat(sender, customer, agent, 'Is the shop open on Sunday?');
     const updates: Array<Subscription<ChatEvent>> = tabs(listener, customer).slice(0, 2).map((socket) => subscribe(socket, CHAT_UPDATED));
-    await activeSubscriptions(listener, 'chatUpdated', 2);
+    await waitForSubscriptions(listener, 'chatUpdated', 2);
     let reply: { seq: number } = { seq: 0 };
     const reads = await log.during(async () => {
       reply = await sendMessage(sender, agent, chatId, 'From ten to four.');
       await Promise.all(updates.map((update) => update.waitFor(1)));
     });
     expect(reads).toEqual([]);
-    const truth = await stored(sender, chatId, reply.seq);
-    for (const update of updates) {
-      expect(update.values[0]).toEqual({
-        id: chatId,
-        status: 'ACTIVE',
-        updatedAt: truth.updatedAt,
-        closedAt: null,
-        rating: null,
-        agent: { displayName: 'Alex Agent' },
-        lastMessage: { seq: reply.seq, kind: 'AGENT', body: 'From ten to four.', createdAt: truth.createdAt, sender: { displayName: 'Alex Agent' } },
-      });
-    }
+    const expected = await replyEvent(sender, chatId, reply, 'From ten to four.');
+    for (const update of updates) expect(update.values[0]).toEqual(expected);
   });
 });
