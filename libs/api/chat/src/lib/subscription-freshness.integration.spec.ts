@@ -1,46 +1,21 @@
 // Subscriptions never serve stale data: the field loaders a long-lived
 // subscription uses are per event, so a chat's status and last message are
 // current in every event, not what the subscription's first event loaded.
-import {
-  acceptChat,
-  createAgent,
-  loginAdmin,
-  registerCustomer,
-  sendMessage,
-  startChat,
-  startTestServer,
-  subscribe,
-  wsClient,
-  type Person,
-  type TestServer,
-  type WsClient,
-} from '@parley/api/testing';
+import { acceptChat, sendMessage, startChat, subscribe, useTestServer, waitForSubscriptions, type Person, type TestServer } from '@parley/api/testing';
 
 const CHAT_UPDATED = `subscription { chatUpdated { id status lastMessage { body } } }`;
 const MESSAGE_ADDED = `subscription($id: ID!) { messageAdded(chatId: $id) { seq body chat { status lastMessage { seq } } } }`;
 
+const cast = useTestServer({ agents: ['Alex Agent'], customers: ['Casey Customer'] });
 let api: TestServer;
 let agent: Person;
 let customer: Person;
-const sockets: WsClient[] = [];
-
-beforeAll(async () => {
-  api = await startTestServer();
-  const admin = await loginAdmin(api);
-  [agent, customer] = await Promise.all([createAgent(api, 'Alex Agent', admin), registerCustomer(api, 'Casey Customer')]);
-}, 30_000);
-
-afterAll(async () => {
-  await Promise.all(sockets.map((s) => s.dispose()));
-  await api?.stop();
-}, 30_000);
+beforeAll(() => ({ api, agents: [agent], customers: [customer] } = cast));
 
 it("chatUpdated carries each chat's current last message in every event", async () => {
-  const ws = wsClient(api.wsUrl, agent.token);
-  sockets.push(ws);
-  const sub = subscribe<{ id: string; status: string; lastMessage: { body: string } }>(ws, CHAT_UPDATED);
+  const sub = subscribe<{ id: string; status: string; lastMessage: { body: string } }>(cast.socket(agent.token), CHAT_UPDATED);
+  await waitForSubscriptions(api, 'chatUpdated', 1);
   // A first chat, so that the subscription has resolved (and could have cached) a last message.
-  await new Promise((resolve) => setTimeout(resolve, 300));
   const chatId = await startChat(api, customer, 'first words');
   const [created] = await sub.waitFor(1);
   expect(created).toMatchObject({ id: chatId, status: 'QUEUED', lastMessage: { body: 'first words' } });
@@ -53,10 +28,8 @@ it("chatUpdated carries each chat's current last message in every event", async 
 
 it("messageAdded's chat has its current status and last message in every event", async () => {
   const chatId = await startChat(api, customer, 'hello again');
-  const ws = wsClient(api.wsUrl, customer.token);
-  sockets.push(ws);
-  const sub = subscribe<{ seq: number; chat: { status: string; lastMessage: { seq: number } } }>(ws, MESSAGE_ADDED, { id: chatId });
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  const sub = subscribe<{ seq: number; chat: { status: string; lastMessage: { seq: number } } }>(cast.socket(customer.token), MESSAGE_ADDED, { id: chatId });
+  await waitForSubscriptions(api, 'messageAdded', 1);
   await sendMessage(api, customer, chatId, 'still waiting');
   const [first] = await sub.waitFor(1);
   expect(first).toMatchObject({ seq: 2, chat: { status: 'QUEUED', lastMessage: { seq: 2 } } });

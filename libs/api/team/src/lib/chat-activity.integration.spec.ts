@@ -6,8 +6,10 @@ import {
   sendMessage,
   startChat,
   subscribe,
+  subscriptionCount,
   wsClient,
   useTestServer,
+  waitForSubscriptions,
   type Person,
   type TestServer,
 } from '@parley/api/testing';
@@ -45,23 +47,6 @@ async function chatWithFourMessages(): Promise<string> {
   await sendMessage(api, agent, chatId, 'Sorry to hear that.');
   await sendMessage(api, agent, chatId, 'Let me look it up.');
   return chatId;
-}
-
-/** How many subscriptions of this root field the server runs (its /metrics gauge). */
-async function activeSubscriptionCount(field: string): Promise<number> {
-  const text = await (await fetch(`${api.url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`parley_subscriptions_active{operation="${field}"}`));
-  return Number(line?.split(' ').at(-1) ?? 0);
-}
-
-/** Waits until the server runs `count` subscriptions of this root field. */
-async function activeSubscriptions(field: string, count: number): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if ((await activeSubscriptionCount(field)) >= count) return;
-    if (Date.now() > deadline) throw new Error(`${field}: fewer than ${count} subscriptions running`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 const mark = (who: Person, chatId: string, seq: number) => gql(api.graphqlUrl, MARK, { id: chatId, seq }, who.token);
@@ -141,7 +126,7 @@ describe('read marks', () => {
     expect(JSON.stringify(outsider.errors)).toContain('FORBIDDEN');
     expect(JSON.stringify(stranger.errors)).toContain('FORBIDDEN');
     // Marks move once the three subscriptions listen (the server counts them once their streams are open).
-    await activeSubscriptions('readReceipts', 3);
+    await waitForSubscriptions(api, 'readReceipts', 3);
 
     await gqlOk(api.graphqlUrl, MARK, { id: chatId, seq: 3 }, customer.token);
     await gqlOk(api.graphqlUrl, MARK, { id: chatId, seq: 2 }, customer.token); // not a move: no receipt
@@ -167,13 +152,13 @@ describe('read receipts after a transfer', () => {
       sockets.push(ws);
       return subscribe<{ seq: number; user: { id: string } }>(ws, RECEIPTS, { id: chatId });
     };
-    const before = await activeSubscriptionCount('readReceipts');
+    const before = await subscriptionCount(api, 'readReceipts');
     const former = open(agent);
-    await activeSubscriptions('readReceipts', before + 1);
+    await waitForSubscriptions(api, 'readReceipts', before + 1);
     await gqlOk(api.graphqlUrl, `mutation($id: ID!, $to: ID!) { transferChat(chatId: $id, agentId: $to) { id } }`, { id: chatId, to: otherAgent.id }, admin.token);
     expect((await gqlOk(api.graphqlUrl, MARKS, { id: chatId }, customer.token))['chat']).toMatchObject({ agentReadSeq: 0 });
     const current = open(otherAgent);
-    await activeSubscriptions('readReceipts', before + 2);
+    await waitForSubscriptions(api, 'readReceipts', before + 2);
     await gqlOk(api.graphqlUrl, MARK, { id: chatId, seq: 5 }, customer.token);
     expect(await current.waitFor(1)).toEqual([{ chatId, seq: 5, user: { id: customer.id } }]);
     await new Promise((resolve) => setTimeout(resolve, 200));

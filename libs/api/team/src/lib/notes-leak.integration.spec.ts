@@ -1,21 +1,20 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import {
   acceptChat,
-  createAgent,
+  closeChat,
   gql,
   gqlOk,
-  registerCustomer,
   sendMessage,
   startChat,
-  startTestServer,
+  startFakeModel,
   subscribe,
-  wsClient,
+  until,
+  useTestServer,
+  waitForSubscriptions,
+  type FakeModel,
   type Person,
   type Subscription,
   type TestServer,
-  type WsClient,
 } from '@parley/api/testing';
 
 jest.setTimeout(90_000);
@@ -27,60 +26,35 @@ jest.setTimeout(90_000);
  * customers gets its step here.
  */
 describe('private notes never reach a customer', () => {
+  // A real HTTP receiver as the bot's language model: it keeps every prompt it is sent.
+  let model: FakeModel;
+  beforeAll(async () => {
+    model = await startFakeModel('MODEL: print the return label.');
+  });
+  // The starter knowledge base: the bot answers, through the model.
+  const cast = useTestServer({
+    config: () => ({ seedDemo: true, llm: { baseUrl: model.baseUrl, model: 'tiny', timeoutMs: 4000 } }),
+    agents: ['Alex'],
+    customers: ['Casey'],
+  });
+  afterAll(() => model?.close());
   let api: TestServer;
-  let model: Server;
-  const prompts: string[] = [];
   let agent: Person;
   let customer: Person;
-  const sockets: WsClient[] = [];
+  beforeAll(() => ({ api, agents: [agent], customers: [customer] } = cast));
   // Words no real text holds: if any appears in what the customer gets, something leaked.
   const SECRET = `zqnote${randomBytes(6).toString('hex')}`;
   const LABEL = `zqlabel${randomBytes(4).toString('hex')}`;
-
-  beforeAll(async () => {
-    // A real HTTP receiver as the bot's language model: it keeps every prompt it is sent.
-    model = await new Promise<Server>((resolve) => {
-      const server = createServer((req, res) => {
-        let body = '';
-        req.on('data', (chunk) => (body += chunk));
-        req.on('end', () => {
-          prompts.push(body);
-          res.setHeader('content-type', 'application/json');
-          res.end(JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content: 'MODEL: print the return label.' } }] }));
-        });
-      }).listen(0, '127.0.0.1', () => resolve(server));
-    });
-    const baseUrl = `http://127.0.0.1:${(model.address() as AddressInfo).port}/v1`;
-    // The starter knowledge base: the bot answers, through the model.
-    api = await startTestServer({ seedDemo: true, llm: { baseUrl, model: 'tiny', timeoutMs: 4000 } });
-    agent = await createAgent(api, 'Alex');
-    customer = await registerCustomer(api, 'Casey');
-  });
-
-  afterAll(async () => {
-    await Promise.all(sockets.map((s) => s.dispose()));
-    await api?.stop();
-    await new Promise((r) => model?.close(r));
-  });
-
-  const until = async (condition: () => boolean, timeoutMs = 10_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!condition()) {
-      if (Date.now() > deadline) throw new Error('timed out waiting');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
 
   const note = (chatId: string, body: string) =>
     gqlOk(api.graphqlUrl, `mutation($c: ID!, $b: String!) { addNote(chatId: $c, body: $b) { id } }`, { c: chatId, b: body }, agent.token);
 
   it('walks messages, lastMessage, messageAdded, chatUpdated, chats, search, transcripts and the bot prompt as a customer', async () => {
     const seen: unknown[] = [];
-    const socket = wsClient(api.wsUrl, customer.token);
-    sockets.push(socket);
+    const socket = cast.socket(customer.token);
     const CHAT_FIELDS = `id status subject notes { body author { displayName } } labels assignmentReason lastMessage { kind body } agent { displayName availability maxChats }`;
     const updates: Subscription<unknown> = subscribe(socket, `subscription { chatUpdated { ${CHAT_FIELDS} } }`);
-    await new Promise((r) => setTimeout(r, 300));
+    await waitForSubscriptions(api, 'chatUpdated', 1);
 
     // 1. While the bot answers: a note, then a question the bot sends to the model with the chat's context.
     const chatId = await startChat(api, customer, 'hi there');
@@ -89,9 +63,9 @@ describe('private notes never reach a customer', () => {
     await note(chatId, `The customer is a reseller (${SECRET}); do not refund`);
     await sendMessage(api, customer, chatId, 'how do i send back shoes i bought');
     await live.waitFor(4, 10_000); // hi there, the bot, the question, the model's answer
-    expect(prompts.length).toBeGreaterThanOrEqual(1);
+    expect(model.bodies.length).toBeGreaterThanOrEqual(1);
     // The bot's prompt.
-    for (const prompt of prompts) expect(prompt).not.toContain(SECRET);
+    for (const prompt of model.bodies) expect(prompt).not.toContain(SECRET);
 
     // 2. With an agent: notes, labels and a reply, all while the customer listens.
     await sendMessage(api, customer, chatId, 'I want to talk to a person please');
@@ -104,9 +78,9 @@ describe('private notes never reach a customer', () => {
     await live.waitFor(8, 10_000);
     // chatUpdated comes to the customer with every message too: the bot's, the agent's reply (and a note added after it).
     await note(chatId, `After the reply: ${SECRET}`);
-    await gqlOk(api.graphqlUrl, `mutation($c: ID!) { closeChat(chatId: $c) { id } }`, { c: chatId }, agent.token);
+    await closeChat(api, agent, chatId);
     const lastKinds = () => (updates.values as Array<{ lastMessage: { kind: string; body: string } | null }>).map((c) => c.lastMessage);
-    await until(() => lastKinds().some((m) => m?.kind === 'SYSTEM' && /closed/i.test(m.body)));
+    await until(() => lastKinds().some((m) => m?.kind === 'SYSTEM' && /closed/i.test(m.body)), 10_000, () => `no closing notice in ${JSON.stringify(lastKinds())}`);
     expect(lastKinds()).toEqual(
       expect.arrayContaining([
         { kind: 'BOT', body: expect.any(String) },
