@@ -1,4 +1,4 @@
-import { createAgent, errorCode, gql, gqlOk, loginAdmin, registerCustomer, startTestServer, type Person, type TestServer } from '@parley/api/testing';
+import { errorCode, gql, gqlOk, registerCustomer, useTestServer, type Person, type TestServer } from '@parley/api/testing';
 
 const LIST = `query($orderBy: ArticleOrder, $first: Int, $after: String) {
   articles(orderBy: $orderBy, first: $first, after: $after) {
@@ -10,6 +10,7 @@ const LIST = `query($orderBy: ArticleOrder, $first: Int, $after: String) {
 const CREATE = `mutation($input: ArticleInput!) { createArticle(input: $input) { id } }`;
 const RATE = `mutation($id: ID!, $helpful: Boolean!, $browser: String) { rateArticle(articleId: $id, helpful: $helpful, browserToken: $browser) }`;
 
+const cast = useTestServer({ agents: ['Alex Agent'] });
 let api: TestServer;
 let admin: Person;
 let agent: Person;
@@ -18,9 +19,7 @@ type Listed = { title: string; feedback: { helpful: number; notHelpful: number }
 const titles = (connection: { edges: Array<{ node: Listed }> }) => connection.edges.map((e) => e.node.title);
 
 beforeAll(async () => {
-  api = await startTestServer();
-  admin = await loginAdmin(api);
-  agent = await createAgent(api, 'Alex Agent', admin);
+  ({ api, admin, agents: [agent] } = cast);
   // Four articles and their answers, by anonymous browsers (each token one voter):
   //   banana: 3 yes, 0 no · apple: 1 yes, 2 no · Cherry: 0 yes, 2 no · date: none.
   const votes: Record<string, [number, number]> = { banana: [3, 0], apple: [1, 2], Cherry: [0, 2], date: [0, 0] };
@@ -32,10 +31,6 @@ beforeAll(async () => {
     }
   }
 }, 60_000);
-
-afterAll(async () => {
-  await api?.stop();
-});
 
 describe('articles (the admins\' list)', () => {
   it('lists every article by title without a query, with its feedback counts', async () => {

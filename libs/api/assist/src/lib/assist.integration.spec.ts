@@ -1,17 +1,18 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   acceptChat,
+  closeChat,
   errorCode,
   gql,
   gqlOk,
   registerCustomer,
   sendMessage,
   startChat,
+  startFakeModel,
   startTestServer,
   subscribe,
   wsClient,
   useTestServer,
+  type FakeModel,
   type Person,
   type TestServer,
 } from '@parley/api/testing';
@@ -126,7 +127,7 @@ describe('requestHuman', () => {
 
   it('is CHAT_CLOSED on a closed chat', async () => {
     const chatId = await startChat(api, customer, 'hello again');
-    await gqlOk(api.graphqlUrl, `mutation($id: ID!) { closeChat(chatId: $id) { id } }`, { id: chatId }, customer.token);
+    await closeChat(api, customer, chatId);
     expect(errorCode(await gql(api.graphqlUrl, REQUEST_HUMAN, { id: chatId }, customer.token))).toBe('CHAT_CLOSED');
   });
 });
@@ -252,50 +253,33 @@ describe('articles', () => {
 });
 
 describe('with a language model', () => {
-  let model: Server;
-  let hanging: Server;
-  const requests: Array<{ model: string; messages: Array<{ role: string; content: string }> }> = [];
-  const listen = (handler: (req: IncomingMessage, res: ServerResponse) => void) =>
-    new Promise<Server>((resolve) => {
-      const server = createServer(handler).listen(0, '127.0.0.1', () => resolve(server));
-    });
-  const baseUrl = (server: Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  let model: FakeModel;
+  // Never answers: the bot must give up and send the plain reply.
+  let hanging: FakeModel;
 
   beforeAll(async () => {
-    model = await listen((req, res) => {
-      let body = '';
-      req.on('data', (chunk) => (body += chunk));
-      req.on('end', () => {
-        requests.push(JSON.parse(body));
-        res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content: 'FAKE MODEL: print the return label.' } }] }));
-      });
-    });
-    // Never answers: the bot must give up and send the plain reply.
-    hanging = await listen(() => undefined);
+    [model, hanging] = await Promise.all([startFakeModel('FAKE MODEL: print the return label.'), startFakeModel()]);
   });
 
-  afterAll(async () => {
-    hanging.closeAllConnections();
-    await Promise.all([model, hanging].map((s) => new Promise((r) => s.close(r))));
-  });
+  afterAll(() => Promise.all([model?.close(), hanging?.close()]));
 
   it("uses the model's answer, grounded on the matching articles", async () => {
-    const server = await startTestServer({ seedDemo: true, llm: { baseUrl: baseUrl(model), model: 'tiny', timeoutMs: 4000 } });
+    const server = await startTestServer({ seedDemo: true, llm: { baseUrl: model.baseUrl, model: 'tiny', timeoutMs: 4000 } });
     try {
       const who = await registerCustomer(server);
       const chatId = await startChat(server, who, 'how do i send back shoes i bought');
       const [, reply] = await messagesOf(server, who, chatId, 2);
       expect(reply).toMatchObject({ kind: 'BOT', body: 'FAKE MODEL: print the return label.' });
-      expect(requests[0].model).toBe('tiny');
-      expect(requests[0].messages.map((m) => m.content).join('\n')).toContain('How to return an item');
+      const [request] = model.bodies.map((body) => JSON.parse(body) as { model: string; messages: Array<{ role: string; content: string }> });
+      expect(request.model).toBe('tiny');
+      expect(request.messages.map((m) => m.content).join('\n')).toContain('How to return an item');
     } finally {
       await server.stop();
     }
   });
 
   it('sends the plain article reply when the model times out', async () => {
-    const server = await startTestServer({ seedDemo: true, llm: { baseUrl: baseUrl(hanging), model: 'tiny', timeoutMs: 300 } });
+    const server = await startTestServer({ seedDemo: true, llm: { baseUrl: hanging.baseUrl, model: 'tiny', timeoutMs: 300 } });
     try {
       const who = await registerCustomer(server);
       const chatId = await startChat(server, who, 'how do i send back shoes i bought');
