@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { harness } from './harness.mjs';
-import { seedInTransaction } from './util.mjs';
+import { seedInTransaction } from './database.mjs';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const DESK_INDEX = path.resolve(here, '../../../dist/apps/desk/browser/index.html');

@@ -21,7 +21,8 @@ import { createClient } from 'graphql-ws';
 import pg from 'pg';
 import { harness } from './harness.mjs';
 import { ParleySystem, repoRoot } from './systems.mjs';
-import { backendPids, cpuDelta, cpuMicros, dbUrl, keepAliveAgent, mapLimit, newHistogram, postJson, seedInTransaction, settleDatabase, sleep, summarize } from './util.mjs';
+import { backendPids, dbUrl, seedInTransaction, settleDatabase } from './database.mjs';
+import { cpuDelta, cpuMicros, keepAliveAgent, mapLimit, newHistogram, postJson, sleep, summarize } from './util.mjs';
 
 /** Sizes per mode; the full run is the issue's. */
 export const DESK_PRESETS = {

@@ -11,7 +11,8 @@
 // and one that some subscriber never sees before the drain ends is lost.
 import { randomBytes } from 'node:crypto';
 import { DISK_STALL_MS } from './disk-probe.mjs';
-import { cpuDelta, cpuMicros, dbCounters, gcRecorder, machineCpuMicros, machinePageIns, pageInsSince, newHistogram, now, sleep, summarize, backendPids, settleDatabase } from './util.mjs';
+import { backendPids, dbCounters, settleDatabase } from './database.mjs';
+import { cpuDelta, cpuMicros, gcRecorder, machineCpuMicros, machinePageIns, pageInsSince, newHistogram, now, sleep, summarize } from './util.mjs';
 
 /**
  * Tracks every subscription of a run: which chats exist, who is subscribed to

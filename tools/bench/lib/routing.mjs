@@ -11,7 +11,8 @@ import pg from 'pg';
 import { harness } from './harness.mjs';
 import { ParleyRedisSystem } from './systems.mjs';
 import { DESK_OPS } from './desk.mjs';
-import { dbUrl, keepAliveAgent, mapLimit, newHistogram, postJson, sleep, summarize } from './util.mjs';
+import { dbUrl } from './database.mjs';
+import { keepAliveAgent, mapLimit, newHistogram, postJson, sleep, summarize } from './util.mjs';
 
 export const ROUTING_PRESETS = {
   quick: { agents: 20, maxChats: 20, customers: 100, rate: 100, durationMs: 5000 },

@@ -16,7 +16,8 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
 import { harness } from './harness.mjs';
-import { childrenOf, createDatabase, dbUrl, dropDatabase, getJson, keepAliveAgent, mapLimit, postJson, seedInTransaction, sleep } from './util.mjs';
+import { createDatabase, dbUrl, dropDatabase, seedInTransaction } from './database.mjs';
+import { childrenOf, getJson, keepAliveAgent, mapLimit, postJson, sleep } from './util.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '../../..');

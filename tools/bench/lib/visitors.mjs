@@ -8,7 +8,8 @@
 // slow the arrivals down, so its queueing shows in the figure). The sockets
 // stay open until the end of the run, as the widget's would.
 import WebSocket from 'ws';
-import { backendPids, cpuDelta, cpuMicros, keepAliveAgent, newHistogram, postJson, sleep, summarize } from './util.mjs';
+import { backendPids } from './database.mjs';
+import { cpuDelta, cpuMicros, keepAliveAgent, newHistogram, postJson, sleep, summarize } from './util.mjs';
 
 const START_SESSION = `mutation Visit($input: VisitorSessionInput) { startVisitorSession(input: $input) { token user { id } } }`;
 const START_CHAT = `mutation Start($input: StartChatInput!) { startChat(input: $input) { id } }`;
