@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { createAgent, registerCustomer, startChat, startTestServer, type Person, type TestServer } from '@parley/api/testing';
+import { startChat, useTestServer, type Person, type TestServer } from '@parley/api/testing';
 
 // Bad input is the client's error: a GraphQL error with a client code and a 4xx status, never a 500.
 
@@ -32,17 +32,15 @@ function expectClientError(answer: Answer): void {
 const cursor = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 
 describe('bad input over HTTP', () => {
+  const cast = useTestServer({ agents: ['Alex Agent'], customers: ['Casey Customer'] });
   let api: TestServer;
   let customer: Person;
   let agent: Person;
   let chatId: string;
   beforeAll(async () => {
-    api = await startTestServer();
-    customer = await registerCustomer(api);
-    agent = await createAgent(api);
+    ({ api, agents: [agent], customers: [customer] } = cast);
     chatId = await startChat(api, customer);
   });
-  afterAll(() => api?.stop());
 
   it.each([
     ['a syntax error', { query: '{ me { id }' }],

@@ -9,9 +9,12 @@ import {
   gql,
   gqlOk,
   registerCustomer,
+  sharedDeployment,
+  startAcceptedChat,
   startChat,
   startTestServer,
   subscribe,
+  useTestServer,
   wsClient,
   type Person,
   type TestServer,
@@ -37,13 +40,10 @@ async function post(api: TestServer, body: string, headers: Record<string, strin
 }
 
 describe('query bombs and malformed traffic', () => {
+  const cast = useTestServer({ customers: ['Casey Customer'] });
   let api: TestServer;
   let customer: Person;
-  beforeAll(async () => {
-    api = await startTestServer();
-    customer = await registerCustomer(api);
-  }, 30_000);
-  afterAll(() => api?.stop());
+  beforeAll(() => ({ api, customers: [customer] } = cast));
 
   const deep = `{ chats { edges { node { lastMessage { chat { lastMessage { chat { lastMessage { chat { lastMessage { chat { lastMessage { chat { id } } } } } } } } } } } } } }`;
   const aliases = `{ ${Array.from({ length: 40 }, (_, i) => `a${i}: me { id }`).join(' ')} }`;
@@ -241,18 +241,15 @@ describe('abuse limits', () => {
 });
 
 describe('hostile variables (property-based)', () => {
+  const cast = useTestServer({ agents: ['Alex Agent'], customers: ['Casey Customer'] });
   let api: TestServer;
   let customer: Person;
   let agent: Person;
   let chatId: string;
   beforeAll(async () => {
-    api = await startTestServer();
-    customer = await registerCustomer(api);
-    agent = await createAgent(api);
-    chatId = await startChat(api, customer, 'fuzz target');
-    await acceptChat(api, agent, chatId);
-  }, 30_000);
-  afterAll(() => api?.stop());
+    ({ api, agents: [agent], customers: [customer] } = cast);
+    chatId = await startAcceptedChat(api, customer, agent, 'fuzz target');
+  });
 
   const hostileString = fc.oneof(
     fc.string(),
@@ -334,11 +331,8 @@ describe('TLS in the server', () => {
 
 describe('limits and origins across instances', () => {
   it('shares abuse limits between instances through Redis', async () => {
-    const redisUrl = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-    const [a, b] = await Promise.all([
-      startTestServer({ rateLimitScale: 0.2, redisUrl }),
-      startTestServer({ rateLimitScale: 0.2, redisUrl }),
-    ]);
+    const shared = { ...sharedDeployment(), rateLimitScale: 0.2 };
+    const [a, b] = await Promise.all([startTestServer(shared), startTestServer(shared)]);
     try {
       // A fresh address for this run: Redis outlives test runs.
       const ip = `198.18.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
