@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { LocalPubSub, RedisPubSub, type PubSub } from '@parley/api/core';
 import { createDataSource, runMigrations } from '@parley/api/database';
-import { createTestDatabase, type TestDatabase } from '@parley/api/testing';
+import { createTestDatabase, until, type TestDatabase } from '@parley/api/testing';
 import { ArticleService } from './article.service';
 import { articleChangeAnnouncer, KnownArticles, type AssistTopics } from './known-articles';
 
@@ -43,14 +43,6 @@ function instance(pubsub: PubSub<AssistTopics>, now?: () => number): Instance {
   const articles: ArticleService = new ArticleService(db, () => known.changed());
   return { articles, known, reads: () => reads };
 }
-
-const until = async (condition: () => Promise<boolean>, timeoutMs = 10_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 /** Two instances: reads once each, and each hears the other's changes. */
 async function twoInstances(a: Instance, b: Instance): Promise<void> {

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { LocalPubSub, RedisPubSub, type PubSub, type RequestContext } from '@parley/api/core';
 import { createDataSource, runMigrations } from '@parley/api/database';
-import { createTestDatabase, type TestDatabase } from '@parley/api/testing';
+import { createTestDatabase, until, type TestDatabase } from '@parley/api/testing';
 import type { AuthTopics } from './session.service';
 import { userCacheOf } from './user-cache';
 import { userOf } from './user.loader';
@@ -34,14 +34,6 @@ async function addUser(db: DataSource, displayName: string): Promise<string> {
   ]);
   return id;
 }
-
-const until = async (condition: () => Promise<boolean>, timeoutMs = 10_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 beforeAll(async () => {
   database = await createTestDatabase('parley_user_cache');

@@ -14,6 +14,7 @@ import {
   startChatAt,
   startSmtpReceiver,
   startTestServer,
+  until,
   wsClient,
   type SmtpReceiver,
   type TestServer,
@@ -296,12 +297,4 @@ function waitingAwayJobs(chatId: string): Promise<Array<{ start_after: string }>
     `SELECT start_after FROM pgboss.job WHERE name = 'email-away-reply' AND singleton_key = $1 AND state IN ('created', 'retry')`,
     [chatId],
   );
-}
-
-async function until(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }

@@ -1,14 +1,6 @@
-import { createTestDatabase, type TestDatabase } from '@parley/api/testing';
+import { createTestDatabase, until, type TestDatabase } from '@parley/api/testing';
 import { createDataSource, inTransaction, RollbackWith } from '@parley/api/database';
 import { defineQueue, JobQueue, type JobQueueOptions } from './job-queue';
-
-const until = async (condition: () => boolean | Promise<boolean>, timeoutMs = 15_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 
 jest.setTimeout(40_000);
 

@@ -26,7 +26,7 @@ export const freePort = () =>
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Waits until `probe` is true, or fails after `timeoutMs` with `describe()` in the message. */
-export async function until(probe: () => Promise<boolean> | boolean, timeoutMs: number, describe: () => string): Promise<void> {
+export async function until(probe: () => Promise<boolean> | boolean, timeoutMs = 15_000, describe: () => string = () => 'the condition never held'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await probe()) return;
