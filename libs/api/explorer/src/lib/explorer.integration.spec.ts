@@ -1,7 +1,8 @@
 import * as vm from 'node:vm';
 import type { Browser } from 'playwright-core';
 import { acceptChat, createAgent, registerCustomer, startChat, startTestServer, type TestServer } from '@parley/api/testing';
-import { launchChromium, Session } from '../testing/browser-session';
+import { Session } from '../testing/browser-session';
+import { useExplorerAgainstApi } from '../testing/explorer-against-api';
 import { startExplorerFront, type ExplorerFront } from '../testing/explorer-front';
 
 jest.setTimeout(120_000);
@@ -15,21 +16,11 @@ if (!('SourceTextModule' in vm)) {
 
 /** The explorer in Chromium against the real API (PostgreSQL at TEST_POSTGRES_URL, as for every integration spec). */
 withApi('the explorer against the Parley API', () => {
+  const rig = useExplorerAgainstApi(() => startTestServer());
   let api: TestServer;
   let front: ExplorerFront;
   let browser: Browser;
-
-  beforeAll(async () => {
-    api = await startTestServer();
-    front = await startExplorerFront(api.server.port);
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await front?.close();
-    await api?.stop();
-  });
+  beforeAll(() => ({ api, front, browser } = rig));
 
   it('signs an agent in from the first tab, lists the queue, and shows a chat arriving and being accepted', async () => {
     const agent = await createAgent(api, 'Alex Agent');

@@ -1,8 +1,9 @@
 import * as vm from 'node:vm';
 import type { Browser } from 'playwright-core';
 import { createAgent, startTestServer, type TestServer } from '@parley/api/testing';
-import { launchChromium, Session } from '../testing/browser-session';
-import { startExplorerFront, type ExplorerFront } from '../testing/explorer-front';
+import { Session } from '../testing/browser-session';
+import { useExplorerAgainstApi } from '../testing/explorer-against-api';
+import type { ExplorerFront } from '../testing/explorer-front';
 
 jest.setTimeout(120_000);
 
@@ -10,21 +11,11 @@ const withApi = 'SourceTextModule' in vm ? describe : describe.skip;
 
 /** In production the schema is described to signed-in agents and admins only; the explorer still serves them. */
 withApi('the explorer against a production API', () => {
+  const rig = useExplorerAgainstApi(() => startTestServer({ production: true }));
   let api: TestServer;
   let front: ExplorerFront;
   let browser: Browser;
-
-  beforeAll(async () => {
-    api = await startTestServer({ production: true });
-    front = await startExplorerFront(api.server.port);
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await front?.close();
-    await api?.stop();
-  });
+  beforeAll(() => ({ api, front, browser } = rig));
 
   it('loads the schema once the agent has signed in and used the token', async () => {
     const agent = await createAgent(api, 'Alex Agent');
