@@ -4,6 +4,8 @@ import type { ErrorCode } from '@parley/shared/limits';
 export interface FieldProblem {
   field: string;
   message: string;
+  /** A stable key for what is wrong (e.g. `notUrl`), where a domain gives one, so a client can word it in its own language. */
+  reason?: string;
 }
 
 /**

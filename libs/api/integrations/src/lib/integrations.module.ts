@@ -7,7 +7,7 @@ import { SecretBox } from './secret-box';
 import { INTEGRATION_ENTITIES } from './webhook.entity';
 import { WebhookOutbox } from './webhook.outbox';
 import { WebhookRepository } from './webhook.repository';
-import { WebhookResolver } from './webhook.resolver';
+import { WebhookFieldResolver, WebhookResolver } from './webhook.resolver';
 import { WebhookService } from './webhook.service';
 import { WEBHOOKS_CHANGED, WebhookSubscriptions, type WebhookTopics } from './webhook.subscriptions';
 
@@ -15,7 +15,7 @@ import { WEBHOOKS_CHANGED, WebhookSubscriptions, type WebhookTopics } from './we
 export const integrationsModule = defineModule({
   name: 'integrations',
   entities: INTEGRATION_ENTITIES,
-  resolvers: [WebhookResolver],
+  resolvers: [WebhookResolver, WebhookFieldResolver],
   topics: [WEBHOOKS_CHANGED],
   async create({ config, dataSource, pubsub, logger, services }) {
     const repository = new WebhookRepository(dataSource, SecretBox.fromConfig(config), config.publicUrl ?? '');
@@ -29,7 +29,7 @@ export const integrationsModule = defineModule({
       for (const chatId of await repository.pendingChats(webhookId, 1000)) delivery.kick(chatId);
     });
     return {
-      resolvers: [new WebhookResolver(webhooks)],
+      resolvers: [new WebhookResolver(webhooks), new WebhookFieldResolver(webhooks)],
       async start() {
         // Secrets kept in plaintext by earlier versions are sealed before anything is delivered.
         const sealed = await repository.sealPlaintextSecrets();

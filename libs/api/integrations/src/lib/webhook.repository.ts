@@ -357,6 +357,21 @@ export class WebhookRepository {
     return rows.length;
   }
 
+  /**
+   * Each webhook's newest delivery, in one statement whatever their number
+   * (a lateral walk of each webhook's log index from its newest end).
+   */
+  async lastDeliveries(webhookIds: readonly string[]): Promise<Map<string, DeliveryRow>> {
+    const rows = await this.rows<DeliveryRow & { webhookId: string }>(
+      `SELECT w.id AS "webhookId", d.id, d."messageId", d.event, d.status, d.attempts, d."deliveredAt", d."createdAt"
+       FROM unnest($1::uuid[]) AS w(id) CROSS JOIN LATERAL (
+         SELECT * FROM webhook_deliveries l WHERE l."webhookId" = w.id ORDER BY l."createdAt" DESC, l.position DESC LIMIT 1
+       ) d`,
+      [webhookIds],
+    );
+    return new Map(rows.map(({ webhookId, ...row }) => [webhookId, row]));
+  }
+
   /** The log, newest first. */
   deliveries(webhookId: string, limit: number): Promise<DeliveryRow[]> {
     return this.rows<DeliveryRow>(

@@ -8,7 +8,7 @@ import { formatError, guardRootFields, LocalPubSub, Role, roleAuthChecker, type 
 import { createDataSource, runMigrations } from '@parley/api/database';
 import { AddressGuard } from './address-guard';
 import { WebhookRepository } from './webhook.repository';
-import { WebhookResolver } from './webhook.resolver';
+import { WebhookFieldResolver, WebhookResolver } from './webhook.resolver';
 import { WebhookService } from './webhook.service';
 import { WebhookSubscriptions, type WebhookTopics } from './webhook.subscriptions';
 import { SecretBox } from './secret-box';
@@ -37,10 +37,11 @@ describe('the webhook operations', () => {
     const subscriptions = new WebhookSubscriptions(repository, new LocalPubSub<WebhookTopics>());
     const service = new WebhookService(repository, subscriptions, new AddressGuard(production), production);
     const resolver = new WebhookResolver(service);
+    const fields = new WebhookFieldResolver(service);
     return guardRootFields(
       await buildSchema({
-        resolvers: [WebhookResolver],
-        container: { get: () => resolver },
+        resolvers: [WebhookResolver, WebhookFieldResolver],
+        container: { get: (type) => (type === WebhookFieldResolver ? fields : resolver) },
         authChecker: roleAuthChecker,
         scalarsMap: [{ type: Date, scalar: DateTimeISOResolver }],
         pubSub: { publish: () => undefined, subscribe: () => { throw new Error('unused'); } },
@@ -118,21 +119,93 @@ describe('the webhook operations', () => {
     expect(await count()).toBe(before);
   });
 
+  describe('lastDelivery', () => {
+    const LIST = `{ webhooks { id lastDelivery { id messageId event status attempts deliveredAt createdAt } } }`;
+    const addDelivery = async (webhookId: string, event: string, createdAt: string, status: number | null) => {
+      const id = randomUUID();
+      await dataSource.query(
+        `INSERT INTO webhook_deliveries (id, "webhookId", "chatId", "messageId", event, data, "createdAt", status, state, attempts, "deliveredAt")
+         VALUES ($1, $2, $3, $4, $5, '{}', $6, $7, $8, 1, CASE WHEN $8 = 'delivered' THEN $6::timestamptz END)`,
+        [id, webhookId, randomUUID(), `msg_${id.replace(/-/g, '')}`, event, createdAt, status, status === 200 ? 'delivered' : 'pending'],
+      );
+      return id;
+    };
+
+    it("gives each webhook's newest delivery, or null, reading the log once for the whole list", async () => {
+      await dataSource.query(`DELETE FROM webhooks`);
+      const ids: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        const created = await run(admin, CREATE, { url: `http://127.0.0.1:9/last-${i}`, events: ['chat.created'] });
+        ids.push((created.data as any).createWebhook.webhook.id);
+      }
+      await addDelivery(ids[0], 'chat.created', '2026-01-01T10:00:00.000Z', 200);
+      const newest = await addDelivery(ids[0], 'chat.updated', '2026-01-01T11:00:00.000Z', 500);
+      const only = await addDelivery(ids[1], 'message.created', '2026-01-02T09:30:00.000Z', 200);
+      await addDelivery(ids[2], 'chat.created', '2026-01-01T08:00:00.000Z', null);
+      const pool = (dataSource.driver as any).master as { query: (...args: unknown[]) => unknown };
+      const original = pool.query;
+      const logged: string[] = [];
+      pool.query = function (this: unknown, ...args: unknown[]) {
+        const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string })?.text;
+        if (typeof text === 'string' && text.includes('webhook_deliveries')) logged.push(text);
+        return original.apply(this, args as never);
+      };
+      let listed;
+      try {
+        listed = await run(admin, LIST);
+      } finally {
+        pool.query = original;
+      }
+      expect(listed.errors).toBeUndefined();
+      const byId = new Map(((listed.data as any).webhooks as Array<{ id: string; lastDelivery: any }>).map((w) => [w.id, w.lastDelivery]));
+      expect(byId.get(ids[0])).toMatchObject({ id: newest, event: 'chat.updated', status: 500, attempts: 1, deliveredAt: null, createdAt: '2026-01-01T11:00:00.000Z' });
+      expect(byId.get(ids[1])).toMatchObject({ id: only, status: 200, deliveredAt: '2026-01-02T09:30:00.000Z' });
+      expect(byId.get(ids[2])).toMatchObject({ status: null, event: 'chat.created' });
+      expect(byId.get(ids[3])).toBeNull();
+      // one statement for four webhooks, not one each
+      expect(logged).toHaveLength(1);
+      // the same as the log's first entry
+      const log = await run(admin, `query($id: ID!) { webhookDeliveries(webhookId: $id, first: 1) { id } }`, { id: ids[0] });
+      expect((log.data as any).webhookDeliveries).toEqual([{ id: newest }]);
+    });
+
+    it('is for admins only: an agent or a customer sees no webhook and no delivery', async () => {
+      const created = await run(admin, CREATE, { url: 'http://127.0.0.1:9/last-hidden', events: ['chat.created'] });
+      const id = (created.data as any).createWebhook.webhook.id;
+      await addDelivery(id, 'chat.created', '2026-01-03T10:00:00.000Z', 200);
+      for (const viewer of [agent, customer]) {
+        const result = await run(viewer, LIST);
+        expect(codes(result)).toEqual(['FORBIDDEN']);
+        expect(result.data).toBeNull();
+      }
+      expect(codes(await run(null, LIST))).toEqual(['UNAUTHENTICATED']);
+      // the batch the field reads through refuses them too
+      const repository = new WebhookRepository(dataSource, secrets);
+      const service = new WebhookService(repository, new WebhookSubscriptions(repository, new LocalPubSub<WebhookTopics>()), new AddressGuard(false), false);
+      await expect(service.lastDeliveries(agent, [id])).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+      expect((await service.lastDeliveries(admin, [id])).get(id)).toMatchObject({ event: 'chat.created', status: 200 });
+    });
+  });
+
   it('says what is wrong with bad input, and writes nothing', async () => {
     const before = await count();
-    const cases: Array<[Record<string, unknown>, string]> = [
-      [{ url: 'ftp://example.com/', events: ['chat.created'] }, 'url'],
-      [{ url: 'not a url', events: ['chat.created'] }, 'url'],
-      [{ url: 'https://user:pw@example.com/', events: ['chat.created'] }, 'url'],
-      [{ url: `https://example.com/${'x'.repeat(2001)}`, events: ['chat.created'] }, 'url'],
-      [{ url: 'http://127.0.0.1:9/', events: [] }, 'events'],
-      [{ url: 'http://127.0.0.1:9/', events: ['chat.created', 'note.created'] }, 'events'],
+    // each with a stable reason a client words in its own language
+    const cases: Array<[Record<string, unknown>, string, string]> = [
+      [{ url: 'ftp://example.com/', events: ['chat.created'] }, 'url', 'notHttp'],
+      [{ url: 'not a url', events: ['chat.created'] }, 'url', 'notUrl'],
+      [{ url: 'https://user:pw@example.com/', events: ['chat.created'] }, 'url', 'credentials'],
+      [{ url: 'https://example.com/#top', events: ['chat.created'] }, 'url', 'fragment'],
+      [{ url: `https://example.com/${'x'.repeat(2001)}`, events: ['chat.created'] }, 'url', 'tooLong'],
+      [{ url: 'http://127.0.0.1:9/', events: [] }, 'events', 'none'],
+      [{ url: 'http://127.0.0.1:9/', events: ['chat.created', 'note.created'] }, 'events', 'unknown'],
     ];
-    for (const [variables, field] of cases) {
+    for (const [variables, field, reason] of cases) {
       const result = await run(admin, CREATE, variables);
       expect(codes(result)).toEqual(['BAD_USER_INPUT']);
-      expect((result.errors?.[0].extensions['fields'] as Array<{ field: string }>).map((f) => f.field)).toContain(field);
+      expect(result.errors?.[0].extensions['fields']).toContainEqual({ field, reason, message: expect.any(String) });
     }
+    const refused = await run(admin, CREATE, { url: 'https://10.0.0.1/hook', events: ['chat.created'] }, productionSchema);
+    expect(refused.errors?.[0].extensions['fields']).toEqual([{ field: 'url', reason: 'privateAddress', message: expect.any(String) }]);
     expect(codes(await run(admin, `query($id: ID!) { webhookDeliveries(webhookId: $id, first: 0) { id } }`, { id: randomUUID() }))).toEqual(['BAD_USER_INPUT']);
     expect(codes(await run(admin, `query($id: ID!) { webhookDeliveries(webhookId: $id) { id } }`, { id: randomUUID() }))).toEqual(['NOT_FOUND']);
     expect(codes(await run(admin, `mutation { deleteWebhook(id: "nope") }`))).toEqual(['NOT_FOUND']);

@@ -1,5 +1,6 @@
-import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { requireViewer, Role, type RequestContext } from '@parley/api/core';
+import DataLoader from 'dataloader';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { requireViewer, Role, scopedValue, type RequestContext } from '@parley/api/core';
 import type { DeliveryRow, WebhookRow } from './webhook.repository';
 import type { WebhookService } from './webhook.service';
 import { Webhook, WebhookCreated, WebhookDelivery } from './webhook.type';
@@ -57,5 +58,32 @@ export class WebhookResolver {
   @Mutation(() => Boolean)
   deleteWebhook(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<boolean> {
     return this.service.delete(requireViewer(ctx), id);
+  }
+}
+
+const LAST_DELIVERY_LOADER = Symbol('lastWebhookDelivery');
+
+/** Fields of Webhook read from its log: every webhook of a request in one statement. */
+@Authorized(Role.ADMIN)
+@Resolver(() => Webhook)
+export class WebhookFieldResolver {
+  constructor(private readonly service: WebhookService) {}
+
+  @FieldResolver(() => WebhookDelivery, {
+    nullable: true,
+    description: 'Admins: the newest delivery (of the last 30 days kept), as webhookDeliveries(first: 1) gives it; null when there is none.',
+  })
+  lastDelivery(@Root() webhook: WebhookRow, @Ctx() ctx: RequestContext): Promise<DeliveryRow | null> {
+    const viewer = requireViewer(ctx);
+    const loader = scopedValue(
+      ctx,
+      LAST_DELIVERY_LOADER,
+      () =>
+        new DataLoader<string, DeliveryRow | null>(async (ids) => {
+          const last = await this.service.lastDeliveries(viewer, ids);
+          return ids.map((id) => last.get(id) ?? null);
+        }, { cache: false }),
+    );
+    return loader.load(webhook.id);
   }
 }

@@ -89,25 +89,31 @@ export class WebhookService {
     return this.repository.deliveries(webhookId, first ?? DELIVERIES_DEFAULT);
   }
 
+  /** Each of these webhooks' newest delivery (none: absent), read in one statement. */
+  async lastDeliveries(viewer: Viewer, webhookIds: readonly string[]): Promise<Map<string, DeliveryRow>> {
+    requireAdmin(viewer);
+    return this.repository.lastDeliveries(webhookIds);
+  }
+
   /** The URL as stored, or null with the problem noted: HTTPS (HTTP outside production), no credentials, a public host in production. */
   private async checkUrl(url: string, problems: FieldProblem[]): Promise<string | null> {
-    const refuse = (message: string) => (problems.push({ field: 'url', message }), null);
-    if (url.length > URL_MAX) return refuse(`must be at most ${URL_MAX} characters`);
+    const refuse = (message: string, reason: string) => (problems.push({ field: 'url', message, reason }), null);
+    if (url.length > URL_MAX) return refuse(`must be at most ${URL_MAX} characters`, 'tooLong');
     let parsed: URL;
     try {
       parsed = new URL(url);
     } catch {
-      return refuse('is not a URL');
+      return refuse('is not a URL', 'notUrl');
     }
     const allowed = this.production ? ['https:'] : ['https:', 'http:'];
-    if (!allowed.includes(parsed.protocol)) return refuse(this.production ? 'must be an https URL' : 'must be an http or https URL');
-    if (parsed.username || parsed.password) return refuse('must not hold a user name or password');
-    if (parsed.hash) return refuse('must not have a #fragment');
+    if (!allowed.includes(parsed.protocol)) return refuse(this.production ? 'must be an https URL' : 'must be an http or https URL', this.production ? 'notHttps' : 'notHttp');
+    if (parsed.username || parsed.password) return refuse('must not hold a user name or password', 'credentials');
+    if (parsed.hash) return refuse('must not have a #fragment', 'fragment');
     try {
       await this.guard.check(parsed.hostname);
     } catch (error) {
-      if (error instanceof RefusedAddressError) return refuse('resolves to a loopback, private or link-local address, which webhooks may not reach');
-      return refuse('has a host name that does not resolve');
+      if (error instanceof RefusedAddressError) return refuse('resolves to a loopback, private or link-local address, which webhooks may not reach', 'privateAddress');
+      return refuse('has a host name that does not resolve', 'unresolved');
     }
     return parsed.toString();
   }
@@ -115,8 +121,8 @@ export class WebhookService {
 
 function checkEvents(events: string[], problems: FieldProblem[]): void {
   const unknown = events.filter((e) => !(CHAT_EVENT_TYPES as readonly string[]).includes(e));
-  if (!events.length) problems.push({ field: 'events', message: `must name at least one of ${CHAT_EVENT_TYPES.join(', ')}` });
-  if (unknown.length) problems.push({ field: 'events', message: `unknown event types: ${unknown.slice(0, 5).join(', ')}; known: ${CHAT_EVENT_TYPES.join(', ')}` });
+  if (!events.length) problems.push({ field: 'events', message: `must name at least one of ${CHAT_EVENT_TYPES.join(', ')}`, reason: 'none' });
+  if (unknown.length) problems.push({ field: 'events', message: `unknown event types: ${unknown.slice(0, 5).join(', ')}; known: ${CHAT_EVENT_TYPES.join(', ')}`, reason: 'unknown' });
 }
 
 function requireAdmin(viewer: Viewer): void {
