@@ -3,3 +3,4 @@ export * from './generated/graphql';
 export * from './lib/report-range';
 export * from './lib/business-hours-form';
 export * from './lib/webhook-events';
+export * from './lib/webhook-problems';

@@ -1,5 +1,5 @@
 import { CombinedGraphQLErrors, ServerError } from '@apollo/client/errors';
-import { describeError, toAppError } from './app-error';
+import { describeError, describeFields, toAppError } from './app-error';
 
 describe('toAppError', () => {
   it('reads the contract code, field messages and retry delay of a GraphQL error', () => {
@@ -20,6 +20,33 @@ describe('toAppError', () => {
     const limited = toAppError(new CombinedGraphQLErrors({ errors: [{ message: 'Slow down', extensions: { code: 'RATE_LIMITED', retryAfterSeconds: 2.2 } }] }));
     expect(limited).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: 3 });
     expect(describeError(limited)).toBe("That's a lot of requests at once. Please try again in 3 seconds.");
+  });
+
+  it("words each field's problem by its reason where the screen knows it, else keeps the server's message", () => {
+    const error = toAppError(
+      new CombinedGraphQLErrors({
+        errors: [
+          {
+            message: 'Some input is not valid.',
+            extensions: {
+              code: 'BAD_USER_INPUT',
+              fields: [
+                { field: 'url', message: 'is not a URL', reason: 'notUrl' },
+                { field: 'events', message: 'unknown event types: x', reason: 'somethingNew' },
+                { field: 'first', message: 'must be 1 to 100' },
+              ],
+            },
+          },
+        ],
+      }),
+    );
+    expect(error.fieldReasons).toEqual({ url: 'notUrl', events: 'somethingNew' });
+    const words: Record<string, string> = { 'url:notUrl': 'Ce n’est pas une URL.' };
+    expect(describeFields(error, (field, reason) => words[`${field}:${reason}`] ?? null, (field, message) => `${field} ${message}`)).toEqual({
+      url: 'Ce n’est pas une URL.',
+      events: 'events unknown event types: x',
+      first: 'first must be 1 to 100',
+    });
   });
 
   it('reads GraphQL errors from a non-2xx answer too', () => {

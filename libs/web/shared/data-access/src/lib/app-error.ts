@@ -14,6 +14,8 @@ export interface AppError {
   fields: Record<string, string>;
   /** RATE_LIMITED: seconds to wait before trying again. */
   retryAfterSeconds: number | null;
+  /** BAD_USER_INPUT: the API's stable reason per field, where it gives one (see describeFields). */
+  fieldReasons?: Record<string, string>;
 }
 
 interface FormattedError {
@@ -32,12 +34,15 @@ function fromGraphQLErrors(errors: readonly FormattedError[]): AppError | null {
   const rawCode = ext['code'];
   const code: AppErrorCode = isErrorCode(rawCode) ? rawCode : 'INTERNAL_SERVER_ERROR';
   const fields: Record<string, string> = {};
+  const reasons: Record<string, string> = {};
   const rawFields = ext['fields'];
   if (Array.isArray(rawFields)) {
-    for (const f of rawFields as Array<{ field?: unknown; message?: unknown }>) {
+    for (const f of rawFields as Array<{ field?: unknown; message?: unknown; reason?: unknown }>) {
       if (typeof f?.field !== 'string') continue;
       const key = f.field.split('.').pop() ?? f.field;
-      fields[key] ??= typeof f.message === 'string' ? f.message : 'Invalid value';
+      if (key in fields) continue;
+      fields[key] = typeof f.message === 'string' ? f.message : 'Invalid value';
+      if (typeof f.reason === 'string') reasons[key] = f.reason;
     }
   }
   const retry = ext['retryAfterSeconds'];
@@ -46,6 +51,7 @@ function fromGraphQLErrors(errors: readonly FormattedError[]): AppError | null {
     message: typeof first.message === 'string' ? first.message : 'Request failed',
     fields,
     retryAfterSeconds: typeof retry === 'number' && Number.isFinite(retry) ? Math.max(0, Math.ceil(retry)) : null,
+    ...(Object.keys(reasons).length ? { fieldReasons: reasons } : {}),
   };
 }
 
@@ -117,4 +123,23 @@ export function describeError(error: AppError): string {
     case 'INTERNAL_SERVER_ERROR':
       return $localize`:@@error.internal:Something went wrong on our side. Please try again in a moment.`;
   }
+}
+
+/**
+ * BAD_USER_INPUT's problems by field, in the reader's language: `word` turns
+ * a field's reason (the API's stable key) into the screen's own sentence; a
+ * field without a reason, or with one `word` does not know, keeps the API's
+ * message through `fallback`.
+ */
+export function describeFields(
+  error: AppError,
+  word: (field: string, reason: string) => string | null,
+  fallback: (field: string, message: string) => string = (_field, message) => message,
+): Record<string, string> {
+  const described: Record<string, string> = {};
+  for (const [field, message] of Object.entries(error.fields)) {
+    const reason = error.fieldReasons?.[field];
+    described[field] = (reason && word(field, reason)) || fallback(field, message);
+  }
+  return described;
 }

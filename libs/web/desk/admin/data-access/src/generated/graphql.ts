@@ -113,7 +113,7 @@ export type AdminWebhookDeliveryFragment = { id: string, messageId: string, even
 export type AdminWebhooksQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type AdminWebhooksQuery = { webhooks: Array<{ id: string, url: string, events: Array<string>, active: boolean, createdAt: string }> };
+export type AdminWebhooksQuery = { webhooks: Array<{ id: string, url: string, events: Array<string>, active: boolean, createdAt: string, lastDelivery: { id: string, messageId: string, event: string, status: number | null, attempts: number, deliveredAt: string | null, createdAt: string } | null }> };
 
 export type AdminWebhookDeliveriesQueryVariables = Exact<{
   webhookId: string | number;
@@ -133,6 +133,8 @@ export type AdminCreateWebhookMutation = { createWebhook: { secret: string, webh
 
 export type AdminUpdateWebhookMutationVariables = Exact<{
   id: string | number;
+  url?: string | null | undefined;
+  events?: Array<string> | string | null | undefined;
   active?: boolean | null | undefined;
 }>;
 
@@ -385,9 +387,13 @@ export const AdminWebhooksDocument = gql`
     query AdminWebhooks {
   webhooks {
     ...AdminWebhook
+    lastDelivery {
+      ...AdminWebhookDelivery
+    }
   }
 }
-    ${AdminWebhookFragmentDoc}`;
+    ${AdminWebhookFragmentDoc}
+${AdminWebhookDeliveryFragmentDoc}`;
 
   @Injectable({
     providedIn: 'root'
@@ -439,8 +445,8 @@ export const AdminCreateWebhookDocument = gql`
     }
   }
 export const AdminUpdateWebhookDocument = gql`
-    mutation AdminUpdateWebhook($id: ID!, $active: Boolean) {
-  updateWebhook(id: $id, active: $active) {
+    mutation AdminUpdateWebhook($id: ID!, $url: String, $events: [String!], $active: Boolean) {
+  updateWebhook(id: $id, url: $url, events: $events, active: $active) {
     ...AdminWebhook
   }
 }
