@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, ElementRef, Injector, LOCALE_ID, afterNextRender, inject, signal } from '@angular/core';
 import { firstValueFrom } from 'rxjs';
-import { describeError, toAppError } from '@parley/web/shared/data-access';
+import { toAppError } from '@parley/web/shared/data-access';
 import {
   AdminCreateWebhookGQL,
   AdminDeleteWebhookGQL,
@@ -8,30 +8,32 @@ import {
   AdminUpdateWebhookGQL,
   AdminWebhookDeliveriesGQL,
   AdminWebhooksGQL,
-  WEBHOOK_EVENTS,
-  chosenEvents,
   deliveryOutcome,
+  describeWebhookError,
+  webhookFieldProblems,
   type AdminWebhookDeliveryFragment,
   type AdminWebhookFragment,
-  type WebhookEventType,
 } from '@parley/web/desk/admin/data-access';
+import { WebhookFormComponent, type WebhookFormValue } from './webhook-form.component';
 import { WebhookSecretComponent } from './webhook-secret.component';
 
 /** How many deliveries each webhook shows (the API keeps 30 days of them). */
 const RECENT_DELIVERIES = 10;
 
 type Confirming = { id: string; action: 'rotate' | 'delete' };
+type Editing = { id: string; problems: Record<string, string> };
 type Revealed = { id: string; url: string; secret: string; rotated: boolean };
 
 /**
  * Admins: the endpoints Parley POSTs chat events to. Add one (its signing
- * secret shown once), pause and resume it, give it a new secret, delete it,
- * and see its recent deliveries.
+ * secret shown once), change its URL and events, pause and resume it, give it
+ * a new secret, delete it; each shows its last delivery (read with the list),
+ * and its recent deliveries once the admin opens them.
  */
 @Component({
   selector: 'parley-desk-webhooks',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [WebhookSecretComponent],
+  imports: [WebhookFormComponent, WebhookSecretComponent],
   templateUrl: './webhooks.page.html',
   styleUrls: ['./admin.css', './admin-table.css', './webhooks.page.css'],
 })
@@ -46,11 +48,14 @@ export class WebhooksPage {
   private readonly injector = inject(Injector);
   private readonly date = new Intl.DateTimeFormat(inject(LOCALE_ID), { dateStyle: 'medium', timeStyle: 'medium' });
 
-  protected readonly events = WEBHOOK_EVENTS;
   protected readonly state = signal<'loading' | 'ready'>('loading');
   protected readonly busy = signal(false);
   protected readonly webhooks = signal<AdminWebhookFragment[]>([]);
+  /** Each webhook's newest delivery (null: none), from the list, and fresher once its deliveries are opened. */
+  protected readonly last = signal<ReadonlyMap<string, AdminWebhookDeliveryFragment | null>>(new Map());
+  /** The recent deliveries of the webhooks whose list the admin opened. */
   protected readonly deliveries = signal<ReadonlyMap<string, AdminWebhookDeliveryFragment[]>>(new Map());
+  protected readonly editing = signal<Editing | null>(null);
   protected readonly confirming = signal<Confirming | null>(null);
   protected readonly revealed = signal<Revealed | null>(null);
   /** The API's word on the add form's fields (url, events). */
@@ -62,25 +67,16 @@ export class WebhooksPage {
     void this.load();
   }
 
-  protected describeEvent(event: WebhookEventType): string {
-    switch (event) {
-      case 'chat.created':
-        return $localize`:@@desk.webhooks.eventChatCreated:A customer starts a chat`;
-      case 'chat.updated':
-        return $localize`:@@desk.webhooks.eventChatUpdated:A chat is accepted, assigned or closed`;
-      case 'message.created':
-        return $localize`:@@desk.webhooks.eventMessageCreated:A message the customer can see (never an internal note)`;
-      case 'chat.rated':
-        return $localize`:@@desk.webhooks.eventChatRated:A customer rates a closed chat`;
-    }
-  }
-
   protected when(iso: string | null): string {
     return iso ? this.date.format(new Date(iso)) : '—';
   }
 
-  protected recent(webhook: AdminWebhookFragment): AdminWebhookDeliveryFragment[] {
-    return this.deliveries().get(webhook.id) ?? [];
+  protected recent(webhook: AdminWebhookFragment): AdminWebhookDeliveryFragment[] | undefined {
+    return this.deliveries().get(webhook.id);
+  }
+
+  protected lastOf(webhook: AdminWebhookFragment): AdminWebhookDeliveryFragment | null {
+    return this.last().get(webhook.id) ?? null;
   }
 
   /** One delivery in words: "Delivered (HTTP 200)", "Waiting", "Failing (HTTP 500)", "No answer yet" (in flight, or timed out). */
@@ -106,6 +102,7 @@ export class WebhooksPage {
   }
 
   protected ask(webhook: AdminWebhookFragment, action: Confirming['action']): void {
+    this.editing.set(null);
     this.confirming.set({ id: webhook.id, action });
     // the confirmation replaces the button that had focus: focus goes to it
     this.focusAfterRender(`[data-confirm="${webhook.id}"]`);
@@ -117,12 +114,7 @@ export class WebhooksPage {
     this.focusAfterRender(`[data-${action}="${webhook.id}"]`);
   }
 
-  protected async add(event: SubmitEvent): Promise<void> {
-    event.preventDefault();
-    const form = event.target as HTMLFormElement;
-    const data = new FormData(form);
-    const url = String(data.get('url') ?? '').trim();
-    const events = chosenEvents(data);
+  protected async add({ url, events, form }: WebhookFormValue): Promise<void> {
     this.problems.set({});
     this.notice.set(null);
     this.busy.set(true);
@@ -132,16 +124,51 @@ export class WebhooksPage {
       if (!created) return;
       form.reset();
       this.webhooks.update((list) => [...list, created.webhook]);
-      this.deliveries.update((map) => new Map(map).set(created.webhook.id, []));
+      this.last.update((map) => new Map(map).set(created.webhook.id, null));
       this.revealed.set({ id: created.webhook.id, url: created.webhook.url, secret: created.secret, rotated: false });
       this.status.set($localize`:@@desk.webhooks.added:Webhook added for ${created.webhook.url}:url:.`);
     } catch (e) {
-      const error = toAppError(e);
-      if (error.code === 'BAD_USER_INPUT' && Object.keys(error.fields).length) {
-        this.problems.set(error.fields);
+      const problems = this.refused(e);
+      if (problems) {
+        this.problems.set(problems);
         this.focusAfterRender('#add-webhook [aria-invalid="true"]');
-      } else {
-        this.notice.set(describeError(error));
+      }
+    } finally {
+      this.busy.set(false);
+    }
+  }
+
+  protected edit(webhook: AdminWebhookFragment): void {
+    this.confirming.set(null);
+    this.editing.set({ id: webhook.id, problems: {} });
+    this.focusAfterRender(`#edit-${webhook.id}-url`);
+  }
+
+  protected isEditing(webhook: AdminWebhookFragment): boolean {
+    return this.editing()?.id === webhook.id;
+  }
+
+  protected stopEditing(webhook: AdminWebhookFragment): void {
+    this.editing.set(null);
+    this.focusAfterRender(`[data-edit="${webhook.id}"]`);
+  }
+
+  /** Saves the edit form's URL and events (the API checks them as when adding); its problems show beside its fields. */
+  protected async saveEdit(webhook: AdminWebhookFragment, { url, events }: WebhookFormValue): Promise<void> {
+    this.notice.set(null);
+    this.busy.set(true);
+    try {
+      const result = await firstValueFrom(this.updateGql.mutate({ variables: { id: webhook.id, url, events } }));
+      const updated = result.data?.updateWebhook;
+      if (!updated) return;
+      this.replace(updated);
+      this.status.set($localize`:@@desk.webhooks.saved:Webhook ${updated.url}:url: saved.`);
+      this.stopEditing(updated);
+    } catch (e) {
+      const problems = this.refused(e);
+      if (problems) {
+        this.editing.set({ id: webhook.id, problems });
+        this.focusAfterRender(`#edit-${webhook.id} [aria-invalid="true"]`);
       }
     } finally {
       this.busy.set(false);
@@ -173,6 +200,7 @@ export class WebhooksPage {
     if (!deleted) return;
     this.webhooks.update((list) => list.filter((w) => w.id !== webhook.id));
     if (this.revealed()?.id === webhook.id) this.revealed.set(null);
+    if (this.editing()?.id === webhook.id) this.editing.set(null);
     this.status.set($localize`:@@desk.webhooks.deleted:Webhook for ${webhook.url}:url: deleted.`);
     this.focusAfterRender('#list-heading');
   }
@@ -185,39 +213,46 @@ export class WebhooksPage {
   }
 
   protected async refresh(webhook: AdminWebhookFragment): Promise<void> {
-    await this.loadDeliveries([webhook]);
+    await this.loadDeliveries(webhook);
     this.status.set($localize`:@@desk.webhooks.refreshed:Deliveries of ${webhook.url}:url: refreshed.`);
+  }
+
+  /** The first time a webhook's deliveries are opened, they are read. */
+  protected toggled(webhook: AdminWebhookFragment, event: Event): void {
+    if ((event.target as HTMLDetailsElement).open && !this.deliveries().has(webhook.id)) void this.loadDeliveries(webhook);
   }
 
   private async load(): Promise<void> {
     try {
       const result = await firstValueFrom(this.listGql.fetch({ fetchPolicy: 'network-only' }));
       const list = result.data?.webhooks ?? [];
-      this.webhooks.set(list);
-      await this.loadDeliveries(list);
+      this.webhooks.set(list.map(({ lastDelivery: _last, ...webhook }) => webhook));
+      this.last.set(new Map(list.map((w) => [w.id, w.lastDelivery])));
     } catch (e) {
-      this.notice.set(describeError(toAppError(e)));
+      this.notice.set(describeWebhookError(toAppError(e)));
     } finally {
       this.state.set('ready');
     }
   }
 
-  /** The recent deliveries of these webhooks, one request each (a team has a handful of webhooks). */
-  private async loadDeliveries(list: AdminWebhookFragment[]): Promise<void> {
-    const loaded = await Promise.all(
-      list.map(async (w) => {
-        const result = await firstValueFrom(this.deliveriesGql.fetch({ variables: { webhookId: w.id, first: RECENT_DELIVERIES }, fetchPolicy: 'network-only' }));
-        return [w.id, result.data?.webhookDeliveries ?? []] as const;
-      }),
-    ).catch((e) => {
-      this.notice.set(describeError(toAppError(e)));
-      return [];
-    });
-    this.deliveries.update((map) => {
-      const next = new Map(map);
-      for (const [id, rows] of loaded) next.set(id, rows);
-      return next;
-    });
+  /** One webhook's recent deliveries (opened, or refreshed); its last delivery follows. */
+  private async loadDeliveries(webhook: AdminWebhookFragment): Promise<void> {
+    try {
+      const result = await firstValueFrom(this.deliveriesGql.fetch({ variables: { webhookId: webhook.id, first: RECENT_DELIVERIES }, fetchPolicy: 'network-only' }));
+      const rows = result.data?.webhookDeliveries ?? [];
+      this.deliveries.update((map) => new Map(map).set(webhook.id, rows));
+      this.last.update((map) => new Map(map).set(webhook.id, rows[0] ?? null));
+    } catch (e) {
+      this.notice.set(describeWebhookError(toAppError(e)));
+    }
+  }
+
+  /** BAD_USER_INPUT with fields: their problems, in the desk's words; anything else becomes the notice (and null). */
+  private refused(e: unknown): Record<string, string> | null {
+    const error = toAppError(e);
+    if (error.code === 'BAD_USER_INPUT' && Object.keys(error.fields).length) return webhookFieldProblems(error);
+    this.notice.set(describeWebhookError(error));
+    return null;
   }
 
   private replace(webhook: AdminWebhookFragment): void {
@@ -231,7 +266,7 @@ export class WebhooksPage {
     try {
       return await change();
     } catch (e) {
-      this.notice.set(describeError(toAppError(e)));
+      this.notice.set(describeWebhookError(toAppError(e)));
       return undefined;
     } finally {
       this.busy.set(false);
