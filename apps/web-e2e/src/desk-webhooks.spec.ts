@@ -1,57 +1,35 @@
 // The desk's webhooks screen in a real browser, by keyboard: an admin adds an endpoint served by a real HTTP
 // receiver in this test, takes its signing secret from the screen, sees a chat's events arrive signed with
-// it, pauses, resumes, gives it a new secret and deletes it; an agent never reaches the screen.
-import { resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  createAgent,
-  errorCode,
-  gql,
-  gqlOk,
-  loginAdmin,
-  registerCustomer,
-  startChat,
-  startTestServer,
-  WebhookReceiver,
-  type Person,
-  type TestServer,
-} from '@parley/api/testing';
+// it and the last delivery in the list (read with the list, the full log only when opened), edits it,
+// pauses, resumes, gives it a new secret and deletes it; the French desk words the API's refusals in French;
+// an agent never reaches the screen.
+import type { Page, Request } from 'playwright-core';
+import { errorCode, gql, gqlOk, loginAdmin, registerCustomer, startChat, startTestServer, WebhookReceiver } from '@parley/api/testing';
 import { expectAccessible } from './support/axe';
-import { launchChromium } from './support/browser';
-import { fillSignIn } from './support/sign-in';
+import { frenchDeskWebRoot, openDeskTab, openSignedInDesk, signInToDesk, useDeskWithAgents } from './support/desk';
 
-jest.setTimeout(180_000);
+jest.setTimeout(240_000);
 
-const ROOT = resolve(__dirname, '../../..');
 const WEBHOOKS = '{ webhooks { id url events active } }';
 
-let api: TestServer;
-let chrome: Browser;
-let admin: Person;
-let agent: Person;
+const desk = useDeskWithAgents({ agents: { agent: 'Alex Morgan' } });
 const receiver = new WebhookReceiver();
 
-beforeAll(async () => {
-  [api, chrome] = await Promise.all([startTestServer({ webRoot: resolve(ROOT, 'dist/apps/web/browser') }), launchChromium(), receiver.start()]);
-  admin = await loginAdmin(api);
-  agent = await createAgent(api, 'Alex Morgan', admin);
-});
+beforeAll(() => receiver.start());
+afterAll(() => receiver.stop());
 
-afterAll(async () => {
-  await chrome?.close();
-  await receiver.stop();
-  await api?.stop();
-});
+/** The admin on the desk, signed in, the clipboard allowed (the secret's copy button). */
+const openAdminDesk = (who = desk.admin) => openSignedInDesk(desk, who, { viewport: { width: 1280, height: 900 }, locale: 'en-US', permissions: ['clipboard-read', 'clipboard-write'] });
 
-async function openDesk(who: Pick<Person, 'email' | 'password'>): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await chrome.newContext({ viewport: { width: 1280, height: 900 }, baseURL: api.url, locale: 'en-US', permissions: ['clipboard-read', 'clipboard-write'] });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => console.error('[desk]', error.message));
-  await page.goto('/desk/');
-  await page.waitForURL(/\/desk\/sign-in/);
-  await fillSignIn(page, who, 'enter');
-  await page.waitForURL(/\/desk\/queue$/);
-  return { context, page };
+/** The names of the GraphQL operations the page posts from now on. */
+function operations(page: Page): string[] {
+  const names: string[] = [];
+  page.on('request', (request: Request) => {
+    if (request.method() !== 'POST' || !request.url().endsWith('/graphql')) return;
+    const name = (request.postDataJSON() as { operationName?: string } | null)?.operationName;
+    if (name) names.push(name);
+  });
+  return names;
 }
 
 /** Presses Tab until the element has focus (at most `limit` times): the way a keyboard user reaches it. */
@@ -88,8 +66,9 @@ async function shownSecret(page: Page, heading: string): Promise<string> {
 
 describe('the desk webhooks screen', () => {
   it('adds, shows the secret once, delivers signed events, pauses, resumes, rotates and deletes, by keyboard', async () => {
-    const { context, page } = await openDesk(admin);
-    const hookSelector = () => `[data-url="${receiver.url}"]`;
+    const { api, admin } = desk;
+    const { context, page } = await openAdminDesk();
+    const sent = operations(page);
     try {
       // from the admin menu
       await page.goto('/desk/admin');
@@ -107,11 +86,12 @@ describe('the desk webhooks screen', () => {
       // Nothing filled in: the API's word on each field, beside it, and focus on the first.
       await tabTo(page, 'button:has-text("Add webhook")');
       await page.keyboard.press('Enter');
-      await page.getByText('The URL is not a URL').waitFor();
-      await page.getByText(/^Events: must name at least one of/).waitFor();
-      await page.waitForFunction(() => document.activeElement?.id === 'webhook-url');
-      await expect(page.getByLabel('Endpoint URL').getAttribute('aria-invalid')).resolves.toBe('true');
-      await expect(page.getByLabel('Endpoint URL').getAttribute('aria-describedby')).resolves.toContain('url-problem');
+      // in the desk's own words (the API's reasons), not the API's English
+      await page.getByText('This is not a URL. Write it in full, like https://example.com/parley.').waitFor();
+      await page.getByText('Choose at least one event.').waitFor();
+      await page.waitForFunction(() => document.activeElement?.id === 'add-webhook-url');
+      await expect(page.locator('#add-webhook-url').getAttribute('aria-invalid')).resolves.toBe('true');
+      await expect(page.locator('#add-webhook-url').getAttribute('aria-describedby')).resolves.toContain('add-webhook-url-problem');
       await expectAccessible(page, 'desk webhooks with field errors');
 
       // The receiver's URL and two events.
@@ -124,7 +104,7 @@ describe('the desk webhooks screen', () => {
       await page.keyboard.press('Enter');
       receiver.secret = await shownSecret(page, `Signing secret for ${receiver.url}`);
       await page.getByTestId('webhooks-status').filter({ hasText: `Webhook added for ${receiver.url}.` }).waitFor();
-      expect(await page.getByText('The URL is not a URL').count()).toBe(0);
+      expect(await page.getByText('This is not a URL.', { exact: false }).count()).toBe(0);
       await expectAccessible(page, 'desk webhooks with a new secret');
       // copied as shown
       await tabTo(page, 'button:has-text("Copy secret")');
@@ -134,7 +114,8 @@ describe('the desk webhooks screen', () => {
 
       const [stored] = (await gqlOk(api.graphqlUrl, WEBHOOKS, {}, admin.token))['webhooks'];
       expect(stored).toMatchObject({ url: receiver.url, events: ['chat.created', 'message.created'], active: true });
-      const hook = page.locator(hookSelector());
+      const hookSelector = `[data-webhook="${stored.id}"]`;
+      const hook = page.locator(hookSelector);
       await hook.getByText('Active').waitFor();
       await hook.getByText('None yet').waitFor();
 
@@ -154,9 +135,25 @@ describe('the desk webhooks screen', () => {
         ['message.created', true],
       ]);
 
-      // The deliveries on the screen, from the keyboard: open the list, refresh until both show delivered.
-      await tabTo(page, `${hookSelector()} summary`);
+      // The list shows each webhook's last delivery, read with the list: no request for the log until it is opened.
+      for (let i = 0; ; i++) {
+        sent.length = 0;
+        await page.reload();
+        await hook.getByTestId('webhook-last').waitFor();
+        const last = (await hook.getByTestId('webhook-last').textContent())?.trim() ?? '';
+        if (last.startsWith('Delivered (HTTP 200)')) break;
+        if (i > 20) throw new Error(`the last delivery never shown as delivered: ${last}`);
+        await page.waitForTimeout(250);
+      }
+      expect(sent.filter((name) => name === 'AdminWebhooks')).toHaveLength(1);
+      expect(sent).not.toContain('AdminWebhookDeliveries');
+      await expect(hook.locator('summary').textContent()).resolves.toContain('Recent deliveries');
+
+      // The deliveries on the screen, from the keyboard: open the list (one request), refresh until both show delivered.
+      await tabTo(page, `${hookSelector} summary`);
       await page.keyboard.press('Enter');
+      await hook.locator('[data-testid="deliveries"]').waitFor();
+      expect(sent.filter((name) => name === 'AdminWebhookDeliveries')).toHaveLength(1);
       const rows = hook.locator('[data-testid="deliveries"] tbody tr');
       for (let i = 0; ; i++) {
         await tabTo(page, `[data-refresh="${stored.id}"]`);
@@ -173,12 +170,46 @@ describe('the desk webhooks screen', () => {
       await hook.getByTestId('webhook-last').filter({ hasText: 'Delivered (HTTP 200)' }).waitFor();
       await expectAccessible(page, 'desk webhooks with deliveries');
 
+      // Edit: a refused URL is explained beside its field, in the desk's words; Escape leaves, focus back on "Edit".
+      await tabTo(page, `[data-edit="${stored.id}"]`);
+      await page.keyboard.press('Enter');
+      await page.waitForFunction((id) => document.activeElement?.id === `edit-${id}-url`, stored.id);
+      await expect(page.locator(`#edit-${stored.id}-url`).inputValue()).resolves.toBe(receiver.url);
+      await expect(page.locator(`#edit-${stored.id} input[value="message.created"]`).isChecked()).resolves.toBe(true);
+      await page.keyboard.press('Escape');
+      await page.waitForFunction((id) => document.activeElement?.getAttribute('data-edit') === id, stored.id);
+      expect(await page.locator(`#edit-${stored.id}`).count()).toBe(0);
+      await page.keyboard.press('Enter');
+      await page.waitForFunction((id) => document.activeElement?.id === `edit-${id}-url`, stored.id);
+      await page.keyboard.press('ControlOrMeta+a');
+      await page.keyboard.type('ftp://example.com/hook');
+      await tabTo(page, `#edit-${stored.id} button[type="submit"]`);
+      await page.keyboard.press('Enter');
+      await page.getByText('The URL must start with http:// or https://.').waitFor();
+      await page.waitForFunction((id) => document.activeElement?.id === `edit-${id}-url`, stored.id);
+      await expect(page.locator(`#edit-${stored.id}-url`).getAttribute('aria-describedby')).resolves.toContain(`edit-${stored.id}-url-problem`);
+      await expectAccessible(page, 'desk webhooks editing, with a field error');
+      // a new URL and one more event, saved: focus back on "Edit"
+      const editedUrl = `${receiver.url}?from=edit`;
+      await page.keyboard.press('ControlOrMeta+a');
+      await page.keyboard.type(editedUrl);
+      await tabTo(page, `#edit-${stored.id} input[value="chat.rated"]`);
+      await page.keyboard.press('Space');
+      await tabTo(page, `#edit-${stored.id} button[type="submit"]`);
+      await page.keyboard.press('Enter');
+      await page.getByTestId('webhooks-status').filter({ hasText: `Webhook ${editedUrl} saved.` }).waitFor();
+      await page.waitForFunction((id) => document.activeElement?.getAttribute('data-edit') === id, stored.id);
+      await hook.getByRole('heading', { name: editedUrl }).waitFor();
+      expect((await gqlOk(api.graphqlUrl, WEBHOOKS, {}, admin.token))['webhooks'][0]).toMatchObject({ url: editedUrl, events: ['chat.created', 'message.created', 'chat.rated'] });
+      const editedChat = await startChat(api, customer, 'After the edit');
+      await until(() => receiver.accepted(editedChat).length >= 2, 'the chat after the edit');
+
       // Pause: nothing is sent while paused; the button, now "Resume", keeps focus.
       await tabTo(page, `[data-toggle="${stored.id}"]`);
       await page.keyboard.press('Enter');
       await hook.getByTestId('webhook-state').filter({ hasText: 'Paused' }).waitFor();
       await page.getByTestId('webhooks-status').filter({ hasText: 'paused: no deliveries until it is resumed.' }).waitFor();
-      await page.waitForFunction((id) => document.activeElement?.getAttribute('data-toggle') === id && /Resume/.test(document.activeElement.textContent ?? ''), stored.id);
+      await page.waitForFunction((id) => document.activeElement?.getAttribute('data-toggle') === id && /Resume/.test(document.activeElement?.textContent ?? ''), stored.id);
       expect((await gqlOk(api.graphqlUrl, WEBHOOKS, {}, admin.token))['webhooks'][0].active).toBe(false);
       const pausedChat = await startChat(api, customer, 'Anyone there?');
       await new Promise((r) => setTimeout(r, 2_000));
@@ -202,11 +233,11 @@ describe('the desk webhooks screen', () => {
       await page.waitForFunction((id) => document.activeElement?.getAttribute('data-rotate') === id, stored.id);
       await page.keyboard.press('Enter');
       await page.waitForFunction((id) => document.activeElement?.getAttribute('data-confirm') === id, stored.id);
-      expect((await focused(page)).text).toBe(`Give ${receiver.url} a new secret`);
+      expect((await focused(page)).text).toBe(`Give ${editedUrl} a new secret`);
       await expectAccessible(page, 'desk webhooks confirming a new secret');
       await page.keyboard.press('Enter');
       const oldSecret = receiver.secret;
-      receiver.secret = await shownSecret(page, `New signing secret for ${receiver.url}`);
+      receiver.secret = await shownSecret(page, `New signing secret for ${editedUrl}`);
       expect(receiver.secret).not.toBe(oldSecret);
       await page.getByText('Deliveries are signed with it from now on, never again with the old one').waitFor();
       const rotatedChat = await startChat(api, customer, 'After the new secret');
@@ -219,11 +250,11 @@ describe('the desk webhooks screen', () => {
       await tabTo(page, `[data-delete="${stored.id}"]`);
       await page.keyboard.press('Enter');
       await page.waitForFunction((id) => document.activeElement?.getAttribute('data-confirm') === id, stored.id);
-      expect((await focused(page)).text).toBe(`Delete ${receiver.url} for good`);
+      expect((await focused(page)).text).toBe(`Delete ${editedUrl} for good`);
       await page.keyboard.press('Enter');
       await page.getByText('No webhook yet.').waitFor();
       await page.waitForFunction(() => document.activeElement?.id === 'list-heading');
-      await page.getByTestId('webhooks-status').filter({ hasText: `Webhook for ${receiver.url} deleted.` }).waitFor();
+      await page.getByTestId('webhooks-status').filter({ hasText: `Webhook for ${editedUrl} deleted.` }).waitFor();
       expect((await gqlOk(api.graphqlUrl, WEBHOOKS, {}, admin.token))['webhooks']).toEqual([]);
       const afterDelete = await startChat(api, customer, 'Nobody listening');
       await new Promise((r) => setTimeout(r, 1_000));
@@ -234,14 +265,41 @@ describe('the desk webhooks screen', () => {
     }
   });
 
+  it('speaks French in the French desk: the API\'s refusals in French beside their fields, and axe passes', async () => {
+    // the French build (npm run build:desk:locales) served as the desk, on a server of its own
+    const api = await startTestServer({ webRoot: frenchDeskWebRoot() });
+    const tab = await openDeskTab({ api, chrome: desk.chrome }, { viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
+    const { page } = tab;
+    try {
+      await signInToDesk(page, await loginAdmin(api));
+      await page.goto('/desk/admin/webhooks');
+      await page.getByRole('heading', { name: 'Webhooks', level: 1 }).waitFor();
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
+      await tabTo(page, '#add-webhook-url');
+      await page.keyboard.type('pas une adresse');
+      await tabTo(page, '#add-webhook button[type="submit"]');
+      await page.keyboard.press('Enter');
+      await page.getByText('Ce n’est pas une URL. Écrivez-la en entier, par exemple https://example.com/parley.').waitFor();
+      await page.getByText('Choisissez au moins un évènement.').waitFor();
+      expect(await page.getByText('is not a URL').count()).toBe(0);
+      await page.waitForFunction(() => document.activeElement?.id === 'add-webhook-url');
+      await expectAccessible(page, 'desk webhooks in French, with field errors');
+    } finally {
+      await tab.context.close();
+      await api.stop();
+    }
+  });
+
   it('keeps agents out: no webhooks screen in the desk, FORBIDDEN from the API', async () => {
-    const { context, page } = await openDesk(agent);
+    const { api, agent } = desk;
+    const { context, page } = await openAdminDesk(agent);
     try {
       await page.goto('/desk/admin/webhooks');
       await page.waitForURL(/\/desk\/queue$/);
       expect(await page.getByRole('navigation', { name: 'Administration' }).count()).toBe(0);
       expect(await page.getByRole('link', { name: 'Webhooks' }).count()).toBe(0);
       expect(errorCode(await gql(api.graphqlUrl, WEBHOOKS, {}, agent.token))).toBe('FORBIDDEN');
+      expect(errorCode(await gql(api.graphqlUrl, '{ webhooks { id lastDelivery { id status } } }', {}, agent.token))).toBe('FORBIDDEN');
       expect(errorCode(await gql(api.graphqlUrl, 'mutation($u: String!) { createWebhook(url: $u, events: ["chat.created"]) { secret } }', { u: receiver.url }, agent.token))).toBe('FORBIDDEN');
     } finally {
       await context.close();
