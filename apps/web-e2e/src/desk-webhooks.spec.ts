@@ -3,10 +3,12 @@
 // it and the last delivery in the list (read with the list, the full log only when opened), edits it,
 // pauses, resumes, gives it a new secret and deletes it; the French desk words the API's refusals in French;
 // an agent never reaches the screen.
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Page, Request } from 'playwright-core';
 import { errorCode, gql, gqlOk, loginAdmin, registerCustomer, startChat, startTestServer, WebhookReceiver } from '@parley/api/testing';
 import { expectAccessible } from './support/axe';
-import { frenchDeskWebRoot, openDeskTab, openSignedInDesk, signInToDesk, useDeskWithAgents } from './support/desk';
+import { frenchDeskWebRoot, openDeskTab, openSignedInDesk, useDeskWithAgents } from './support/desk';
 
 jest.setTimeout(240_000);
 
@@ -267,11 +269,19 @@ describe('the desk webhooks screen', () => {
 
   it('speaks French in the French desk: the API\'s refusals in French beside their fields, and axe passes', async () => {
     // the French build (npm run build:desk:locales) served as the desk, on a server of its own
-    const api = await startTestServer({ webRoot: frenchDeskWebRoot() });
+    const webRoot = frenchDeskWebRoot();
+    const api = await startTestServer({ webRoot });
     const tab = await openDeskTab({ api, chrome: desk.chrome }, { viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
     const { page } = tab;
     try {
-      await signInToDesk(page, await loginAdmin(api));
+      // the sign-in form in French too
+      const admin = await loginAdmin(api);
+      await page.goto('/desk/');
+      await page.waitForURL(/\/desk\/sign-in/);
+      await page.getByLabel('E-mail').fill(admin.email);
+      await page.getByLabel('Mot de passe', { exact: true }).fill(admin.password);
+      await page.getByLabel('Mot de passe', { exact: true }).press('Enter');
+      await page.waitForURL(/\/desk\/queue$/);
       await page.goto('/desk/admin/webhooks');
       await page.getByRole('heading', { name: 'Webhooks', level: 1 }).waitFor();
       expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
@@ -287,6 +297,7 @@ describe('the desk webhooks screen', () => {
     } finally {
       await tab.context.close();
       await api.stop();
+      rmSync(resolve(webRoot, '../../..'), { recursive: true, force: true });
     }
   });
 

@@ -18,6 +18,7 @@ const FRENCH_DESK = resolve(__dirname, '../../../../dist/apps/desk-localized/bro
  * made first when older than its sources: the built site, and beside it a copy
  * of the French desk that the server serves at /desk as it serves the default
  * build (its base href made /desk/, where the localized build puts /desk/fr/).
+ * The folder is the caller's to remove: three levels above the root returned.
  */
 export function frenchDeskWebRoot(): string {
   const setup = require('./global-setup.cjs') as {
