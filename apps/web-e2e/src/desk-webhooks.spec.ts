@@ -6,7 +6,7 @@
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page, Request } from 'playwright-core';
-import { errorCode, gql, gqlOk, loginAdmin, registerCustomer, startChat, startTestServer, WebhookReceiver } from '@parley/api/testing';
+import { errorCode, gql, gqlOk, loginAdmin, registerCustomer, startChat, startTestServer, until, WebhookReceiver } from '@parley/api/testing';
 import { expectAccessible } from './support/axe';
 import { frenchDeskWebRoot, openDeskTab, openSignedInDesk, useDeskWithAgents } from './support/desk';
 
@@ -45,14 +45,9 @@ async function tabTo(page: Page, selector: string, limit = 60): Promise<void> {
 
 const focused = (page: Page) => page.evaluate(() => ({ tag: document.activeElement?.tagName, id: document.activeElement?.id, text: document.activeElement?.textContent?.trim() }));
 
-/** Waits until the receiver holds what `check` looks for. */
-async function until(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`${what}: not in time; received ${JSON.stringify(receiver.received.map((r) => r.type))}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+/** Waits until `chatId`'s two events (chat.created, message.created) have reached the receiver. */
+const bothEvents = (chatId: string, what: string) =>
+  until(() => receiver.accepted(chatId).length >= 2, 30_000, () => `${what}: not in time; received ${JSON.stringify(receiver.received.map((r) => r.type))}`);
 
 /** The secret the screen shows, after checking the warning that it will not be shown again. */
 async function shownSecret(page: Page, heading: string): Promise<string> {
@@ -131,7 +126,7 @@ describe('the desk webhooks screen', () => {
       // A customer starts a chat: both events reach the receiver, signed with the secret the screen showed.
       const customer = await registerCustomer(api, 'Casey Customer');
       const firstChat = await startChat(api, customer, 'Where is my parcel?');
-      await until(() => receiver.accepted(firstChat).length >= 2, 'the first chat');
+      await bothEvents(firstChat, 'the first chat');
       expect(receiver.accepted(firstChat).map((r) => [r.type, r.verified])).toEqual([
         ['chat.created', true],
         ['message.created', true],
@@ -204,7 +199,7 @@ describe('the desk webhooks screen', () => {
       await hook.getByRole('heading', { name: editedUrl }).waitFor();
       expect((await gqlOk(api.graphqlUrl, WEBHOOKS, {}, admin.token))['webhooks'][0]).toMatchObject({ url: editedUrl, events: ['chat.created', 'message.created', 'chat.rated'] });
       const editedChat = await startChat(api, customer, 'After the edit');
-      await until(() => receiver.accepted(editedChat).length >= 2, 'the chat after the edit');
+      await bothEvents(editedChat, 'the chat after the edit');
 
       // Pause: nothing is sent while paused; the button, now "Resume", keeps focus.
       await tabTo(page, `[data-toggle="${stored.id}"]`);
@@ -221,7 +216,7 @@ describe('the desk webhooks screen', () => {
       await page.keyboard.press('Enter');
       await hook.getByTestId('webhook-state').filter({ hasText: 'Active' }).waitFor();
       const resumedChat = await startChat(api, customer, 'Hello again');
-      await until(() => receiver.accepted(resumedChat).length >= 2, 'the chat after resuming');
+      await bothEvents(resumedChat, 'the chat after resuming');
       expect(receiver.accepted(resumedChat).every((r) => r.verified)).toBe(true);
       expect(receiver.accepted(pausedChat)).toEqual([]);
 
@@ -243,7 +238,7 @@ describe('the desk webhooks screen', () => {
       expect(receiver.secret).not.toBe(oldSecret);
       await page.getByText('Deliveries are signed with it from now on, never again with the old one').waitFor();
       const rotatedChat = await startChat(api, customer, 'After the new secret');
-      await until(() => receiver.accepted(rotatedChat).length >= 2, 'the chat after the new secret');
+      await bothEvents(rotatedChat, 'the chat after the new secret');
       expect(receiver.accepted(rotatedChat).every((r) => r.verified)).toBe(true);
       await tabTo(page, 'button:has-text("I have stored it")');
       await page.keyboard.press('Enter');
