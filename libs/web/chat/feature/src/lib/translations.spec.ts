@@ -5,5 +5,6 @@ describeTranslations(jsonTranslations('apps/web'), {
   app: 'the site',
   files: ['ar.json', 'fr.json'],
   localeOf: (file) => file.replace(/\.json$/, ''),
+  entry: 'apps/web/src/main.ts',
   sameAsSource: ['chat.composer.label', 'chat.role.support', 'site.list.heading', 'site.conversation.title', 'site.pageTitle.conversation', 'chat.messages', 'site.announce.bot', 'site.conversation.pageTitle'],
 });

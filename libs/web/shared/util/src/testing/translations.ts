@@ -2,6 +2,9 @@
 // The site and the widget load JSON catalogues at run time; the desk is built per language from XLIFF 1.2.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { catalogueDrift, messageIdsReached } from './message-ids';
+
+export { catalogueDrift, messageIdsReached } from './message-ids';
 
 /** The workspace's root: app folders are named from it (`apps/web`). */
 const ROOT = resolve(__dirname, '../../../../../..');
@@ -88,6 +91,8 @@ export interface TranslationRules {
   localeOf: (file: string) => string;
   /** Messages whose translation may read as the English (a name, a word both languages share). */
   sameAsSource?: readonly string[];
+  /** The app's entry (`apps/web/src/main.ts`): its code's message ids are checked against the source catalogue. */
+  entry?: string;
 }
 
 /** What is wrong with one catalogue, a line a problem: none once it translates every message and nothing else. */
@@ -120,6 +125,17 @@ export function describeTranslations({ source, catalogues }: AppTranslations, ru
     it(`exist for ${rules.files.join(', ')}`, () => {
       expect(catalogues.map((c) => c.file)).toEqual([...rules.files].sort());
     });
+
+    if (rules.entry) {
+      const entry = rules.entry;
+      it('come from a source catalogue extracted from the code as it is', () => {
+        // Missing: the ids of the modules the app takes by name (a lower bound of what its build keeps).
+        // Stale: the ids of every module it reaches, whole barrels and all (an upper bound).
+        const { missing } = catalogueDrift(source, messageIdsReached(ROOT, entry, 'by name'));
+        const { stale } = catalogueDrift(source, messageIdsReached(ROOT, entry, 'whole'));
+        expect([...missing, ...stale]).toEqual([]);
+      });
+    }
 
     it.each(catalogues)('$file translates every message, keeping its placeholders', (catalogue) => {
       expect(translationProblems(source, catalogue, rules)).toEqual([]);

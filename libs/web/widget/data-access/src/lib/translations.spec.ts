@@ -5,5 +5,6 @@ describeTranslations(jsonTranslations('apps/widget'), {
   app: 'the widget',
   files: ['ar.json', 'fr.json'],
   localeOf: (file) => file.replace(/\.json$/, ''),
-  sameAsSource: ['chat.composer.label', 'chat.role.support', 'widget.documentTitle'],
+  entry: 'apps/widget/src/main.ts',
+  sameAsSource: ['chat.composer.label', 'chat.role.support', 'widget.documentTitle', 'chat.messages', 'site.announce.bot'],
 });

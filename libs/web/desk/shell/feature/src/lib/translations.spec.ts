@@ -5,6 +5,7 @@ describeTranslations(xliffTranslations('apps/desk'), {
   app: 'the desk',
   files: ['messages.fr.xlf'],
   localeOf: (file) => file.replace(/^messages\.(.+)\.xlf$/, '$1'),
+  entry: 'apps/desk/src/main.ts',
   // the same words in French
   sameAsSource: [
     'chat.composer.label',
