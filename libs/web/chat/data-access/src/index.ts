@@ -13,3 +13,4 @@ export * from './lib/live-conversation';
 export * from './lib/pending-files';
 export * from './lib/support-status.store';
 export * from './lib/rating-prompts';
+export * from './lib/message-draft';

@@ -4,26 +4,26 @@ import { RouterLink } from '@angular/router';
 import { LIMITS } from '@parley/shared/limits';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { AuthService, SessionStore } from '@parley/web/auth/data-access';
-import { AttachmentClient, ChatListStore, ConversationStore, DraftStore, PendingFiles, RatingPrompts, TranscriptService, providePendingFiles } from '@parley/web/chat/data-access';
+import { AttachmentClient, ChatListStore, ConversationStore, MessageDraft, RatingPrompts, TranscriptService, providePendingFiles } from '@parley/web/chat/data-access';
 import {
   ATTACHMENT_FILES,
   ChatRatingComponent,
   ChatStatusBadgeComponent,
   ComposerComponent,
-  MessageListComponent,
+  ConversationMessagesComponent,
   TypingIndicatorComponent,
   type ChatRatingChoice,
 } from '@parley/web/chat/ui';
 import { describeError, type AppError } from '@parley/web/shared/data-access';
-import { AvatarComponent, SpinnerComponent } from '@parley/web/shared/ui';
+import { AvatarComponent } from '@parley/web/shared/ui';
 import { formatShortTime } from '@parley/web/shared/util';
 import { chatTitle } from './chat-shell.page';
 
 @Component({
   selector: 'parley-conversation-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterLink, AvatarComponent, SpinnerComponent, ChatRatingComponent, ChatStatusBadgeComponent, ComposerComponent, MessageListComponent, TypingIndicatorComponent],
-  providers: [ConversationStore, providePendingFiles(), { provide: ATTACHMENT_FILES, useExisting: AttachmentClient }],
+  imports: [RouterLink, AvatarComponent, ChatRatingComponent, ChatStatusBadgeComponent, ComposerComponent, ConversationMessagesComponent, TypingIndicatorComponent],
+  providers: [ConversationStore, providePendingFiles(), MessageDraft, { provide: ATTACHMENT_FILES, useExisting: AttachmentClient }],
   templateUrl: './conversation.page.html',
   styleUrl: './conversation.page.css',
 })
@@ -32,7 +32,6 @@ export class ConversationPage {
   readonly chatId = input.required<string>();
 
   protected readonly store = inject(ConversationStore);
-  private readonly drafts = inject(DraftStore);
   private readonly session = inject(SessionStore);
   private readonly titleService = inject(Title);
   private readonly composer = viewChild(ComposerComponent);
@@ -43,10 +42,9 @@ export class ConversationPage {
   private readonly newLink = viewChild<ElementRef<HTMLElement>>('newLink');
 
   protected readonly maxLength = LIMITS.messageBodyMax;
-  protected readonly draft = signal('');
   protected readonly confirmingClose = signal(false);
-  /** Files for the next message: uploading, uploaded (their ids go with it) or refused. */
-  protected readonly files = inject(PendingFiles);
+  /** The text and files of the next message. */
+  protected readonly draft = inject(MessageDraft);
 
   private readonly transcripts = inject(TranscriptService);
   private readonly features = toSignal(inject(AuthService).siteFeatures());
@@ -100,7 +98,7 @@ export class ConversationPage {
         list.onScreen.set(id);
         list.markRead(id);
         this.confirmingClose.set(false);
-        this.draft.set(this.drafts.get(id));
+        this.draft.open(id);
         this.store.open(id, this.session.user()?.id ?? null);
       });
     });
@@ -149,25 +147,8 @@ export class ConversationPage {
     }
   }
 
-  protected onDraft(text: string): void {
-    this.draft.set(text);
-    this.drafts.set(this.chatId(), text);
-    this.store.typed(text);
-  }
-
-  /** Uploads each file at once (at most the message's limit); the message names them when sent. */
-  protected addFiles(chosen: File[]): void {
-    const refused = this.files.add(chosen);
-    if (refused) this.store.actionError.set(refused);
-  }
-
   protected send(text: string): void {
-    if (this.store.send(text, this.files.uploaded())) {
-      this.files.clear();
-      this.draft.set('');
-      this.drafts.clear(this.chatId());
-      this.composer()?.focus();
-    }
+    if (this.draft.send(text)) this.composer()?.focus();
   }
 
   /** Asking to end: focus goes to the safe answer, "Keep open". */

@@ -1,8 +1,15 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, Injector, afterNextRender, computed, effect, inject, input, output, signal, untracked, viewChild } from '@angular/core';
 import { LIMITS } from '@parley/shared/limits';
-import { AttachmentClient, ConversationStore, DraftStore, PendingFiles, RatingPrompts, lastSeq, providePendingFiles } from '@parley/web/chat/data-access';
-import { ATTACHMENT_FILES, ChatRatingComponent, ComposerComponent, MessageListComponent, SITE_LINKS_IN_NEW_TAB, TypingIndicatorComponent, type ChatRatingChoice } from '@parley/web/chat/ui';
-import { SpinnerComponent } from '@parley/web/shared/ui';
+import { AttachmentClient, ConversationStore, MessageDraft, RatingPrompts, lastSeq, providePendingFiles } from '@parley/web/chat/data-access';
+import {
+  ATTACHMENT_FILES,
+  ChatRatingComponent,
+  ComposerComponent,
+  ConversationMessagesComponent,
+  SITE_LINKS_IN_NEW_TAB,
+  TypingIndicatorComponent,
+  type ChatRatingChoice,
+} from '@parley/web/chat/ui';
 import { HostBridge, WIDGET_STORAGE, countUnread, markSeen, seenSeq } from '@parley/web/widget/data-access';
 
 /**
@@ -14,10 +21,11 @@ import { HostBridge, WIDGET_STORAGE, countUnread, markSeen, seenSeq } from '@par
 @Component({
   selector: 'parley-widget-conversation',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [ChatRatingComponent, ComposerComponent, MessageListComponent, TypingIndicatorComponent, SpinnerComponent],
+  imports: [ChatRatingComponent, ComposerComponent, ConversationMessagesComponent, TypingIndicatorComponent],
   providers: [
     ConversationStore,
     providePendingFiles(),
+    MessageDraft,
     { provide: ATTACHMENT_FILES, useExisting: AttachmentClient },
     // the frame must stay on the conversation: help articles the bot cites open in a tab of their own
     { provide: SITE_LINKS_IN_NEW_TAB, useValue: true },
@@ -37,7 +45,6 @@ export class WidgetConversationComponent {
 
   protected readonly store = inject(ConversationStore);
   private readonly ratings = inject(RatingPrompts);
-  private readonly drafts = inject(DraftStore);
   private readonly bridge = inject(HostBridge);
   private readonly storage = inject(WIDGET_STORAGE);
   private readonly injector = inject(Injector);
@@ -47,9 +54,8 @@ export class WidgetConversationComponent {
   private readonly newButton = viewChild<ElementRef<HTMLButtonElement>>('newButton');
 
   protected readonly maxLength = LIMITS.messageBodyMax;
-  protected readonly draft = signal('');
-  /** Files for the next message: uploading, uploaded (their ids go with it) or refused. */
-  protected readonly files = inject(PendingFiles);
+  /** The text and files of the next message. */
+  protected readonly draft = inject(MessageDraft);
   protected readonly confirmingClose = signal(false);
   private readonly tabVisible = signal(typeof document === 'undefined' || document.visibilityState === 'visible');
 
@@ -72,7 +78,7 @@ export class WidgetConversationComponent {
       const viewer = this.viewerId();
       untracked(() => {
         this.confirmingClose.set(false);
-        this.draft.set(this.drafts.get(id));
+        this.draft.open(id);
         this.store.open(id, viewer);
       });
     });
@@ -102,24 +108,8 @@ export class WidgetConversationComponent {
     inject(DestroyRef).onDestroy(() => document.removeEventListener('visibilitychange', onVisibility));
   }
 
-  protected onDraft(text: string): void {
-    this.draft.set(text);
-    this.drafts.set(this.chatId(), text);
-    this.store.typed(text);
-  }
-
-  protected addFiles(chosen: File[]): void {
-    const refused = this.files.add(chosen);
-    if (refused) this.store.actionError.set(refused);
-  }
-
   protected send(text: string): void {
-    if (this.store.send(text, this.files.uploaded())) {
-      this.files.clear();
-      this.draft.set('');
-      this.drafts.clear(this.chatId());
-      this.composer()?.focus();
-    }
+    if (this.draft.send(text)) this.composer()?.focus();
   }
 
   protected rate(choice: ChatRatingChoice): void {
