@@ -1,45 +1,24 @@
-import { resolve } from 'node:path';
 import sharp from 'sharp';
-import type { Browser } from 'playwright-core';
-import { acceptChat, createAgent, gqlOk, loginAdmin, registerCustomer, startChat, startTestServer, type TestServer } from '@parley/api/testing';
-import { launchChromium } from './support/browser';
+import { acceptChat, gqlOk, registerCustomer, startChat } from '@parley/api/testing';
+import { openSignedInSite, useSiteWithAgent } from './support/site';
 import { expectAccessible } from './support/axe';
 
 // testTimeout in jest.config.cjs is ignored when Jest runs several projects
 jest.setTimeout(90_000);
 
-const ROOT = resolve(__dirname, '../../..');
-let api: TestServer;
-let chrome: Browser;
-
-beforeAll(async () => {
-  [api, chrome] = await Promise.all([startTestServer({ webRoot: resolve(ROOT, 'dist/apps/web/browser') }), launchChromium()]);
-});
-
-afterAll(async () => {
-  await chrome?.close();
-  await api?.stop();
-});
+const site = useSiteWithAgent();
 
 const ATTACHMENTS = `query($id: ID!) { chat(id: $id) { messages { edges { node { seq body attachments { name contentType width height thumbnailUrl } } } } } }`;
 
 describe('sending files from the site', () => {
   it('sends a picture by the button and a document by drag and drop; both show in the conversation and reach the agent', async () => {
-    const customer = await registerCustomer(api, 'Robin Photo');
-    const agent = await createAgent(api, 'Alex Agent', await loginAdmin(api));
-    const chatId = await startChat(api, customer, 'The box arrived broken');
-    await acceptChat(api, agent, chatId);
+    const customer = await registerCustomer(site.api, 'Robin Photo');
+    const chatId = await startChat(site.api, customer, 'The box arrived broken');
+    await acceptChat(site.api, site.agent, chatId);
     const photo = await sharp({ create: { width: 120, height: 80, channels: 3, background: '#cc3344' } }).png().toBuffer();
 
-    const context = await chrome.newContext({ viewport: { width: 1280, height: 800 }, baseURL: api.url });
-    const page = await context.newPage();
+    const { context, page } = await openSignedInSite(site, customer, `/chats/${chatId}`);
     try {
-      await page.goto('/sign-in');
-      await page.getByLabel('Email').fill(customer.email);
-      await page.getByLabel('Password', { exact: true }).fill(customer.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForURL(/\/chats/);
-      await page.goto(`/chats/${chatId}`);
 
       // The button opens the file chooser; the picture uploads at once and the message may go without text.
       const chooser = page.waitForEvent('filechooser');
@@ -73,7 +52,7 @@ describe('sending files from the site', () => {
       await page.getByRole('button', { name: /notes\.txt/ }).waitFor();
       await expectAccessible(page, 'conversation with files');
 
-      const data = await gqlOk(api.graphqlUrl, ATTACHMENTS, { id: chatId }, agent.token);
+      const data = await gqlOk(site.api.graphqlUrl, ATTACHMENTS, { id: chatId }, site.agent.token);
       const sent = data['chat'].messages.edges.map((e: any) => e.node).filter((m: any) => m.attachments.length);
       expect(sent).toEqual([
         { seq: expect.any(Number), body: '', attachments: [{ name: 'broken-box.png', contentType: 'image/png', width: 120, height: 80, thumbnailUrl: expect.stringMatching(/\/thumbnail$/) }] },

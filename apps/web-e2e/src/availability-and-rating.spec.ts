@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
-import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
+import type { BrowserContext, Frame, Page } from 'playwright-core';
 import {
   acceptChatAt,
   createAgentAt,
@@ -9,52 +8,44 @@ import {
   registerCustomer,
   startChat,
   startSmtpReceiver,
-  startTestServer,
   wsClient,
   type Person,
   type SmtpReceiver,
-  type TestServer,
   type WsClient,
 } from '@parley/api/testing';
 import { expectAccessible } from './support/axe';
-import { launchChromium } from './support/browser';
-import { signInToSite } from './support/sign-in';
+import { openSignedInSite, openSiteTab, useSite } from './support/site';
 
 // testTimeout in jest.config.cjs is ignored when Jest runs several projects
 jest.setTimeout(180_000);
 
 // What the customer sees around the team's availability (the offline form, the site's note) and after a chat
 // (the rating), on a server that sends email: the widget then asks for an address and promises a reply by email.
-const ROOT = resolve(__dirname, '../../..');
 let smtp: SmtpReceiver;
-let api: TestServer;
-let chrome: Browser;
 let agent: Person;
 let agentSocket: WsClient | undefined;
 
+// Jest runs these hooks in the order written: the mail receiver starts before the site's server, which is told
+// where to send mail, and stops after it; the agent's socket closes before the server does.
 beforeAll(async () => {
   smtp = await startSmtpReceiver();
-  [api, chrome] = await Promise.all([
-    startTestServer({ webRoot: resolve(ROOT, 'dist/apps/web/browser'), mail: { smtpUrl: smtp.url, from: 'Parley <support@parley.test>' } }),
-    launchChromium(),
-  ]);
-  const admin = await loginAt(api.graphqlUrl, api.admin.email, api.admin.password);
-  agent = await createAgentAt(api.graphqlUrl, admin.token, 'Alex Agent');
 });
-
 afterAll(async () => {
   await agentSocket?.dispose();
-  await chrome?.close();
-  await api?.stop();
+});
+const site = useSite(() => ({ mail: { smtpUrl: smtp.url, from: 'Parley <support@parley.test>' } }));
+afterAll(async () => {
   await smtp?.stop();
 });
 
-async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await chrome.newContext({ viewport: { width: 420, height: 760 }, baseURL: api.url });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => console.error('[browser]', error.message));
-  return { context, page };
-}
+beforeAll(async () => {
+  const admin = await loginAt(site.api.graphqlUrl, site.api.admin.email, site.api.admin.password);
+  agent = await createAgentAt(site.api.graphqlUrl, admin.token, 'Alex Agent');
+});
+
+/** A narrow tab, the widget's size. */
+const VIEWPORT = { width: 420, height: 760 };
+const newPage = (): Promise<{ context: BrowserContext; page: Page }> => openSiteTab(site, { viewport: VIEWPORT });
 
 /** The widget's page on its own (not framed: the panel is always open). */
 async function openWidget(page: Page, locale = 'en'): Promise<Frame> {
@@ -64,13 +55,13 @@ async function openWidget(page: Page, locale = 'en'): Promise<Frame> {
 }
 
 async function supportStatus(): Promise<{ anyoneOnline: boolean }> {
-  return (await gqlOk(api.graphqlUrl, '{ supportStatus { anyoneOnline } }'))['supportStatus'];
+  return (await gqlOk(site.api.graphqlUrl, '{ supportStatus { anyoneOnline } }'))['supportStatus'];
 }
 
 /** The agent opens a socket and goes ONLINE, and the team counts them. */
 async function agentOnline(): Promise<void> {
-  agentSocket ??= wsClient(api.wsUrl, agent.token);
-  await gqlOk(api.graphqlUrl, 'mutation { setAvailability(availability: ONLINE) { id } }', {}, agent.token);
+  agentSocket ??= wsClient(site.api.wsUrl, agent.token);
+  await gqlOk(site.api.graphqlUrl, 'mutation { setAvailability(availability: ONLINE) { id } }', {}, agent.token);
   for (const deadline = Date.now() + 15_000; !(await supportStatus()).anyoneOnline; ) {
     if (Date.now() > deadline) throw new Error('the agent never counted as online');
     await new Promise((r) => setTimeout(r, 200));
@@ -78,7 +69,7 @@ async function agentOnline(): Promise<void> {
 }
 
 async function agentOffline(): Promise<void> {
-  await gqlOk(api.graphqlUrl, 'mutation { setAvailability(availability: OFFLINE) { id } }', {}, agent.token);
+  await gqlOk(site.api.graphqlUrl, 'mutation { setAvailability(availability: OFFLINE) { id } }', {}, agent.token);
   expect((await supportStatus()).anyoneOnline).toBe(false);
 }
 
@@ -91,7 +82,7 @@ interface QueuedChat {
 /** The queue as the agent sees it, waiting until a chat whose first message is `text` is in it. */
 async function queuedChat(text: string): Promise<QueuedChat> {
   for (let i = 0; i < 100; i++) {
-    const data = await gqlOk(api.graphqlUrl, '{ queue { id status customer { email anonymous } messages(first: 1) { edges { node { body } } } } }', {}, agent.token);
+    const data = await gqlOk(site.api.graphqlUrl, '{ queue { id status customer { email anonymous } messages(first: 1) { edges { node { body } } } } }', {}, agent.token);
     const chat = (data['queue'] as Array<QueuedChat & { messages: { edges: Array<{ node: { body: string } }> } }>).find((c) => c.messages.edges[0]?.node.body === text);
     if (chat) return chat;
     await new Promise((r) => setTimeout(r, 150));
@@ -100,12 +91,12 @@ async function queuedChat(text: string): Promise<QueuedChat> {
 }
 
 async function acceptAndClose(chatId: string): Promise<void> {
-  await acceptChatAt(api.graphqlUrl, agent, chatId);
-  await gqlOk(api.graphqlUrl, 'mutation($id: ID!) { closeChat(chatId: $id) { id } }', { id: chatId }, agent.token);
+  await acceptChatAt(site.api.graphqlUrl, agent, chatId);
+  await gqlOk(site.api.graphqlUrl, 'mutation($id: ID!) { closeChat(chatId: $id) { id } }', { id: chatId }, agent.token);
 }
 
 async function ratingOf(chatId: string): Promise<{ rating: number | null; ratingComment: string | null }> {
-  return (await gqlOk(api.graphqlUrl, 'query($id: ID!) { chat(id: $id) { rating ratingComment } }', { id: chatId }, agent.token))['chat'];
+  return (await gqlOk(site.api.graphqlUrl, 'query($id: ID!) { chat(id: $id) { rating ratingComment } }', { id: chatId }, agent.token))['chat'];
 }
 
 /** Tabs from the top of the page until a star of the rating has the focus: the keyboard alone reaches it. */
@@ -267,12 +258,10 @@ describe('rating a closed chat', () => {
   });
 
   it('on the site: asked once the agent closes, rated with a click, shown afterwards and not asked again', async () => {
-    const customer = await registerCustomer(api, 'Robin Rater');
-    const chatId = await startChat(api, customer, `Site rating ${randomBytes(3).toString('hex')}`);
-    const { context, page } = await newPage();
+    const customer = await registerCustomer(site.api, 'Robin Rater');
+    const chatId = await startChat(site.api, customer, `Site rating ${randomBytes(3).toString('hex')}`);
+    const { context, page } = await openSignedInSite(site, customer, `/chats/${chatId}`, { viewport: VIEWPORT });
     try {
-      await signInToSite(page, customer);
-      await page.goto(`/chats/${chatId}`);
       await page.getByRole('textbox', { name: 'Your message' }).waitFor();
       await acceptAndClose(chatId);
 
@@ -295,11 +284,9 @@ describe('rating a closed chat', () => {
 
 describe("the site's new conversation page", () => {
   it('says nobody is online while nobody is, and nothing once an agent is', async () => {
-    const customer = await registerCustomer(api, 'Nico New');
-    const { context, page } = await newPage();
+    const customer = await registerCustomer(site.api, 'Nico New');
+    const { context, page } = await openSignedInSite(site, customer, '/chats/new', { viewport: VIEWPORT });
     try {
-      await signInToSite(page, customer);
-      await page.goto('/chats/new');
       await page.getByText('Nobody from our team is online right now.').waitFor();
       await expectAccessible(page, 'site, new conversation while away');
 

@@ -2,22 +2,11 @@ import { tmpdir } from 'node:os';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { BrowserContext, Page, Route } from 'playwright-core';
-import {
-  acceptChat,
-  createAgent,
-  loginAdmin,
-  registerCustomer,
-  sendMessage,
-  startChat,
-  startTestServer,
-  type Person,
-  type TestServer,
-} from '@parley/api/testing';
+import { acceptChat, registerCustomer, sendMessage, startChat } from '@parley/api/testing';
 import { allMessages, setTyping } from './support/agent-api';
 import { expectAccessible } from './support/axe';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from './support/browser';
 import { fillSignIn as signIn } from './support/sign-in';
+import { openSiteTab, useSiteWithAgent } from './support/site';
 
 // testTimeout in jest.config.cjs is ignored when Jest runs several projects
 jest.setTimeout(90_000);
@@ -28,25 +17,11 @@ const SCREENSHOT = process.env['PARLEY_UPDATE_README_SHOT']
   ? resolve(ROOT, 'docs/images/conversation.png')
   : resolve(tmpdir(), `parley-conversation-${process.pid}.png`);
 
-let api: TestServer;
-let chrome: Browser;
-let admin: Person;
-let agent: Person;
-
-beforeAll(async () => {
-  [api, chrome] = await Promise.all([startTestServer({ webRoot: resolve(ROOT, 'dist/apps/web/browser') }), launchChromium()]);
-  admin = await loginAdmin(api);
-  agent = await createAgent(api, 'Alex Morgan', admin);
-});
-
-afterAll(async () => {
-  await chrome?.close();
-  await api?.stop();
-});
+const site = useSiteWithAgent();
 
 async function newPage(viewport = { width: 1280, height: 800 }): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await chrome.newContext({ viewport, baseURL: api.url });
-  // keep a handle on the page's WebSockets, so a test can cut them like a failing proxy would
+  const { context, page } = await openSiteTab(site, { viewport });
+  // keep a handle on the page's WebSockets, so a test can cut them like a failing proxy would (before its first navigation)
   await context.addInitScript(() => {
     const Native = window.WebSocket;
     const sockets: WebSocket[] = [];
@@ -58,8 +33,6 @@ async function newPage(viewport = { width: 1280, height: 800 }): Promise<{ conte
       }
     };
   });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => console.error('[browser]', error.message));
   page.on('console', (m) => {
     if (m.type() === 'error') process.stderr.write(`[browser console] ${m.text()}\n`);
   });
@@ -129,15 +102,15 @@ describe('the customer web app', () => {
     await waitForBubble(page, 'Hi! My order arrived today and the lid of the teapot is cracked. Can you send a replacement?');
     await page.locator('.head parley-chat-status-badge', { hasText: 'Waiting' }).waitFor();
 
-    await acceptChat(api, agent, chatId);
+    await acceptChat(site.api, site.agent, chatId);
     // chatUpdated: the header names the agent without a reload
     await page.getByText('Alex Morgan from Support is helping you').waitFor({ timeout: 15_000 });
 
-    await setTyping(api, agent, chatId, true);
+    await setTyping(site.api, site.agent, chatId, true);
     await page.getByText('Alex Morgan is typing…').waitFor({ timeout: 10_000 });
 
     const reply = "Hi Jamie, I'm sorry about that! I've just sent a replacement teapot — it ships today. Could you send a photo of the crack for our records?";
-    await sendMessage(api, agent, chatId, reply);
+    await sendMessage(site.api, site.agent, chatId, reply);
     await waitForBubble(page, reply);
     expect(await page.getByText('Alex Morgan is typing…').count()).toBe(0);
     // announced to screen readers
@@ -160,12 +133,12 @@ describe('the customer web app', () => {
       { timeout: 15_000 },
     );
     expect(await composer.inputValue()).toBe('');
-    const stored = await allMessages(api, agent, chatId);
+    const stored = await allMessages(site.api, site.agent, chatId);
     expect(stored.filter((m) => m.body === answer)).toHaveLength(1);
 
-    await sendMessage(api, agent, chatId, 'Got it, thanks Jamie. Anything else I can help with?');
+    await sendMessage(site.api, site.agent, chatId, 'Got it, thanks Jamie. Anything else I can help with?');
     await waitForBubble(page, 'Got it, thanks Jamie. Anything else I can help with?');
-    await setTyping(api, agent, chatId, true);
+    await setTyping(site.api, site.agent, chatId, true);
     await page.getByText('Alex Morgan is typing…').waitFor();
     await composer.fill('Nope, that’s all');
     await expectAccessible(page, 'conversation');
@@ -175,17 +148,17 @@ describe('the customer web app', () => {
     mkdirSync(resolve(SCREENSHOT, '..'), { recursive: true });
     await page.screenshot({ path: SCREENSHOT });
     await composer.fill('');
-    await setTyping(api, agent, chatId, false);
+    await setTyping(site.api, site.agent, chatId, false);
   });
 
   it('misses nothing and repeats nothing when the socket drops while the agent writes', async () => {
     const page = customerPage;
-    const before = await allMessages(api, agent, chatId);
+    const before = await allMessages(site.api, site.agent, chatId);
 
     await customerContext.setOffline(true);
     await page.getByText("You're offline").waitFor({ timeout: 10_000 });
     const bodies = ['First thing while you were away', 'Second thing while you were away', 'Third thing while you were away'];
-    for (const body of bodies) await sendMessage(api, agent, chatId, body);
+    for (const body of bodies) await sendMessage(site.api, site.agent, chatId, body);
     // nothing can arrive while offline
     await page.waitForTimeout(500);
     for (const body of bodies) expect(await countBubbles(page, body)).toBe(0);
@@ -196,7 +169,7 @@ describe('the customer web app', () => {
     for (const body of bodies) expect(await countBubbles(page, body)).toBe(1);
 
     // and every stored message shows exactly once, in order
-    const stored = await allMessages(api, agent, chatId);
+    const stored = await allMessages(site.api, site.agent, chatId);
     expect(stored).toHaveLength(before.length + 3);
     const shown = await page.$$eval('li[data-seq]', (els) => els.map((el) => Number(el.getAttribute('data-seq'))));
     expect(shown).toEqual(stored.map((m) => m.seq));
@@ -210,10 +183,10 @@ describe('the customer web app', () => {
       for (const s of sockets) s.close(4000, 'cut by test');
     });
     const bodies = ['One more after the cut', 'And another one'];
-    for (const body of bodies) await sendMessage(api, agent, chatId, body);
+    for (const body of bodies) await sendMessage(site.api, site.agent, chatId, body);
     for (const body of bodies) await waitForBubble(page, body, 20_000);
     for (const body of bodies) expect(await countBubbles(page, body)).toBe(1);
-    const stored = await allMessages(api, agent, chatId);
+    const stored = await allMessages(site.api, site.agent, chatId);
     const shown = await page.$$eval('li[data-seq]', (els) => els.map((el) => Number(el.getAttribute('data-seq'))));
     expect(shown).toEqual(stored.map((m) => m.seq));
   });
@@ -261,7 +234,7 @@ describe('the customer web app', () => {
         expect(await countBubbles(page, body)).toBe(1);
         expect(await page.locator('li.message[data-state="sending"]').count()).toBe(0);
       }
-      const stored = await allMessages(api, agent, chatId);
+      const stored = await allMessages(site.api, site.agent, chatId);
       expect(stored.filter((m) => m.body === lost)).toHaveLength(1);
       expect(stored.filter((m) => m.body === unanswered)).toHaveLength(1);
       const shown = await page.$$eval('li[data-seq]', (els) => els.map((el) => Number(el.getAttribute('data-seq'))));
@@ -305,8 +278,8 @@ describe('the customer web app', () => {
 
 describe('an ended session', () => {
   it('goes back to sign-in, then returns to the conversation with the draft intact', async () => {
-    const customer = await registerCustomer(api, 'Sam Lee');
-    const chatId = await startChat(api, customer, 'Hello there');
+    const customer = await registerCustomer(site.api, 'Sam Lee');
+    const chatId = await startChat(site.api, customer, 'Hello there');
     const { context, page } = await newPage();
     await page.goto(`/chats/${chatId}`);
     await page.waitForURL(/\/sign-in/);
@@ -338,15 +311,15 @@ describe('an ended session', () => {
 
 describe('a long conversation', () => {
   it('scrolls back through a few hundred messages, each once and in order', async () => {
-    const customer = await registerCustomer(api, 'Robin Patel');
-    const chatId = await startChat(api, customer, 'Message 1 of the long chat');
-    await acceptChat(api, agent, chatId);
+    const customer = await registerCustomer(site.api, 'Robin Patel');
+    const chatId = await startChat(site.api, customer, 'Message 1 of the long chat');
+    await acceptChat(site.api, site.agent, chatId);
     const total = 300;
     for (let i = 2; i <= total; i++) {
-      const who = i % 3 === 0 ? customer : agent;
-      await sendMessage(api, who, chatId, `Message ${i} of the long chat`);
+      const who = i % 3 === 0 ? customer : site.agent;
+      await sendMessage(site.api, who, chatId, `Message ${i} of the long chat`);
     }
-    const stored = await allMessages(api, agent, chatId);
+    const stored = await allMessages(site.api, site.agent, chatId);
 
     const { context, page } = await newPage({ width: 360, height: 740 });
     await page.goto(`/chats/${chatId}`);

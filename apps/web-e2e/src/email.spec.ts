@@ -1,29 +1,20 @@
-import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { registerCustomer, startChat, startSmtpReceiver, startTestServer, type SmtpReceiver, type TestServer } from '@parley/api/testing';
-import { launchChromium } from './support/browser';
 import { seriousViolations } from './support/axe';
+import { fillSignIn } from './support/sign-in';
+import { SITE_ROOT, openSignedInSite, openSiteTab, useSite } from './support/site';
 
 // testTimeout in jest.config.cjs is ignored when Jest runs several projects
 jest.setTimeout(120_000);
 
-const ROOT = resolve(__dirname, '../../..');
-const webRoot = resolve(ROOT, 'dist/apps/web/browser');
 let smtp: SmtpReceiver;
-let api: TestServer;
-let chrome: Browser;
-
+// Jest runs these hooks in the order written: the mail receiver starts before the site's server, which is told
+// where to send mail, and stops after it.
 beforeAll(async () => {
   smtp = await startSmtpReceiver();
-  [api, chrome] = await Promise.all([
-    startTestServer({ webRoot, mail: { smtpUrl: smtp.url, from: 'Parley <support@parley.test>' }, publicUrl: 'https://chat.example.test' }),
-    launchChromium(),
-  ]);
 });
-
+const site = useSite(() => ({ mail: { smtpUrl: smtp.url, from: 'Parley <support@parley.test>' }, publicUrl: 'https://chat.example.test' }));
 afterAll(async () => {
-  await chrome?.close();
-  await api?.stop();
   await smtp?.stop();
 });
 
@@ -33,9 +24,8 @@ async function expectNoViolations(page: Page): Promise<void> {
 
 describe('password reset in the browser', () => {
   it('goes from "Forgot password?" to an emailed link, a new password and a signed-in session, by keyboard, axe clean', async () => {
-    const customer = await registerCustomer(api, 'Morgan Reset');
-    const context = await chrome.newContext({ viewport: { width: 1280, height: 800 }, baseURL: api.url });
-    const page = await context.newPage();
+    const customer = await registerCustomer(site.api, 'Morgan Reset');
+    const { context, page } = await openSiteTab(site);
     try {
       await page.goto('/sign-in');
       const forgot = page.getByRole('link', { name: 'Forgot password?' });
@@ -84,17 +74,10 @@ describe('password reset in the browser', () => {
 
 describe('transcripts in the browser', () => {
   it('emails the transcript from the conversation, and says so', async () => {
-    const customer = await registerCustomer(api, 'Quinn Transcript');
-    const chatId = await startChat(api, customer, 'Can I get this in writing?');
-    const context = await chrome.newContext({ viewport: { width: 1280, height: 800 }, baseURL: api.url });
-    const page = await context.newPage();
+    const customer = await registerCustomer(site.api, 'Quinn Transcript');
+    const chatId = await startChat(site.api, customer, 'Can I get this in writing?');
+    const { context, page } = await openSignedInSite(site, customer, `/chats/${chatId}`);
     try {
-      await page.goto('/sign-in');
-      await page.getByLabel('Email').fill(customer.email);
-      await page.getByLabel('Password', { exact: true }).fill(customer.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForURL(/\/chats/);
-      await page.goto(`/chats/${chatId}`);
       const button = page.getByRole('button', { name: 'Email transcript' });
       await button.focus();
       await page.keyboard.press('Enter');
@@ -112,7 +95,7 @@ describe('transcripts in the browser', () => {
 describe('a server without email', () => {
   let plain: TestServer;
   beforeAll(async () => {
-    plain = await startTestServer({ webRoot });
+    plain = await startTestServer({ webRoot: SITE_ROOT });
   });
   afterAll(async () => {
     await plain?.stop();
@@ -121,8 +104,7 @@ describe('a server without email', () => {
   it('offers neither "Forgot password?" nor the transcript button', async () => {
     const customer = await registerCustomer(plain, 'Nora Nomail');
     const chatId = await startChat(plain, customer, 'hello');
-    const context = await chrome.newContext({ viewport: { width: 1280, height: 800 }, baseURL: plain.url });
-    const page = await context.newPage();
+    const { context, page } = await openSiteTab({ api: plain, chrome: site.chrome });
     try {
       await page.goto('/forgot-password');
       await page.getByText('This site cannot send email').waitFor();
@@ -131,9 +113,7 @@ describe('a server without email', () => {
       // Long enough for the features query to have answered.
       await page.waitForLoadState('networkidle');
       expect(await page.getByRole('link', { name: 'Forgot password?' }).count()).toBe(0);
-      await page.getByLabel('Email').fill(customer.email);
-      await page.getByLabel('Password', { exact: true }).fill(customer.password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await fillSignIn(page, customer);
       await page.waitForURL(/\/chats/);
       await page.goto(`/chats/${chatId}`);
       await page.getByRole('button', { name: 'End conversation' }).waitFor();

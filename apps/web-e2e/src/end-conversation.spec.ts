@@ -1,37 +1,21 @@
-import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { registerCustomer, startChat, startTestServer, type TestServer } from '@parley/api/testing';
-import { launchChromium } from './support/browser';
-import { signInToSite } from './support/sign-in';
+import type { Page } from 'playwright-core';
+import { registerCustomer, startChat } from '@parley/api/testing';
+import { openSignedInSite, useSite } from './support/site';
 
 // testTimeout in jest.config.cjs is ignored when Jest runs several projects
 jest.setTimeout(90_000);
 
-const ROOT = resolve(__dirname, '../../..');
-let api: TestServer;
-let chrome: Browser;
-
-beforeAll(async () => {
-  [api, chrome] = await Promise.all([startTestServer({ webRoot: resolve(ROOT, 'dist/apps/web/browser') }), launchChromium()]);
-});
-
-afterAll(async () => {
-  await chrome?.close();
-  await api?.stop();
-});
+const site = useSite();
 
 /** The focused element's accessible text: its label or its own text. */
 const focused = (page: Page) => page.evaluate(() => (document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? '').trim());
 
 describe('ending a conversation by keyboard', () => {
   it('keeps focus where the person is: on "Keep open" when asked, back on "End conversation" after Escape, on the heading once closed', async () => {
-    const customer = await registerCustomer(api, 'Jamie Rivera');
-    const chatId = await startChat(api, customer, 'Quick question about sizes');
-    const context = await chrome.newContext({ viewport: { width: 1280, height: 800 }, baseURL: api.url });
-    const page = await context.newPage();
+    const customer = await registerCustomer(site.api, 'Jamie Rivera');
+    const chatId = await startChat(site.api, customer, 'Quick question about sizes');
+    const { context, page } = await openSignedInSite(site, customer, `/chats/${chatId}`);
     try {
-      await signInToSite(page, customer);
-      await page.goto(`/chats/${chatId}`);
 
       const end = page.getByRole('button', { name: 'End conversation' });
       await end.focus();

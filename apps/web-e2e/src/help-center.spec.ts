@@ -1,30 +1,20 @@
-import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { gqlOk, loginAdmin, registerCustomer, startChat, startTestServer, type Person, type TestServer } from '@parley/api/testing';
+import type { Page } from 'playwright-core';
+import { gqlOk, loginAdmin, registerCustomer, startChat, type Person } from '@parley/api/testing';
 import { seriousViolations } from './support/axe';
-import { launchChromium } from './support/browser';
-import { signInToSite } from './support/sign-in';
+import { openSignedInSite, openSiteTab, useSite } from './support/site';
 
 // testTimeout in jest.config.cjs is ignored when Jest runs several projects
 jest.setTimeout(90_000);
 
-const ROOT = resolve(__dirname, '../../..');
 const CREATE = 'mutation($input: ArticleInput!) { createArticle(input: $input) { id } }';
-let api: TestServer;
-let chrome: Browser;
+const site = useSite(() => ({ seedDemo: true }));
 let admin: Person;
 
 const createArticle = async (title: string, body: string, tags: string[]) =>
-  (await gqlOk(api.graphqlUrl, CREATE, { input: { title, body, tags } }, admin.token))['createArticle'].id as string;
+  (await gqlOk(site.api.graphqlUrl, CREATE, { input: { title, body, tags } }, admin.token))['createArticle'].id as string;
 
 beforeAll(async () => {
-  [api, chrome] = await Promise.all([startTestServer({ seedDemo: true, webRoot: resolve(ROOT, 'dist/apps/web/browser') }), launchChromium()]);
-  admin = await loginAdmin(api);
-});
-
-afterAll(async () => {
-  await chrome?.close();
-  await api?.stop();
+  admin = await loginAdmin(site.api);
 });
 
 /** What reaches past the window's right edge: nothing when the page fits. */
@@ -43,8 +33,7 @@ describe('the help center, signed out', () => {
     ['phone', { width: 390, height: 844 }],
   ] as const) {
     it(`searches, filters by tag and opens an article by keyboard, axe-clean (${size})`, async () => {
-      const context = await chrome.newContext({ viewport, baseURL: api.url });
-      const page = await context.newPage();
+      const { context, page } = await openSiteTab(site, { viewport });
       try {
         await page.goto('/help');
         await page.getByRole('heading', { level: 1, name: 'Help center' }).waitFor();
@@ -93,8 +82,7 @@ describe('the help center, signed out', () => {
     const id = await createArticle('Quokkalite warranty', 'Two years on every quokkalite item.', ['warranty']);
     const FEEDBACK = 'query($id: ID!) { article(id: $id) { feedback { helpful notHelpful } } }';
     for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
-      const context = await chrome.newContext({ viewport, baseURL: api.url });
-      const page = await context.newPage();
+      const { context, page } = await openSiteTab(site, { viewport });
       try {
         await page.goto(`/help/articles/${id}`);
         await page.getByRole('heading', { level: 2, name: 'Did this help?' }).waitFor();
@@ -113,12 +101,11 @@ describe('the help center, signed out', () => {
       }
     }
     // Two browsers: each answered yes, then changed to no.
-    expect((await gqlOk(api.graphqlUrl, FEEDBACK, { id }, admin.token))['article'].feedback).toEqual({ helpful: 0, notHelpful: 2 });
+    expect((await gqlOk(site.api.graphqlUrl, FEEDBACK, { id }, admin.token))['article'].feedback).toEqual({ helpful: 0, notHelpful: 2 });
   });
 
   it('says so when an article does not exist', async () => {
-    const context = await chrome.newContext({ baseURL: api.url });
-    const page = await context.newPage();
+    const { context, page } = await openSiteTab(site);
     try {
       await page.goto('/help/articles/00000000-0000-4000-8000-000000000000');
       await page.getByRole('heading', { level: 1, name: 'Article not found' }).waitFor();
@@ -141,8 +128,7 @@ describe('the help center, signed out', () => {
       ].join('\n\n'),
       ['test'],
     );
-    const context = await chrome.newContext({ baseURL: api.url });
-    const page = await context.newPage();
+    const { context, page } = await openSiteTab(site);
     const dialogs: string[] = [];
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
@@ -171,16 +157,13 @@ describe('the help center, signed out', () => {
 describe("a bot answer's link", () => {
   let customer: Person;
   beforeAll(async () => {
-    customer = await registerCustomer(api, 'Jamie Rivera');
+    customer = await registerCustomer(site.api, 'Jamie Rivera');
   });
 
   it('opens the article it cites', async () => {
-    const chatId = await startChat(api, customer, 'how do i send back shoes i bought');
-    const context = await chrome.newContext({ baseURL: api.url });
-    const page = await context.newPage();
+    const chatId = await startChat(site.api, customer, 'how do i send back shoes i bought');
+    const { context, page } = await openSignedInSite(site, customer, `/chats/${chatId}`);
     try {
-      await signInToSite(page, customer);
-      await page.goto(`/chats/${chatId}`);
       const link = page.locator('li.message').getByRole('link', { name: /^\/help\/articles\// }).first();
       await link.waitFor({ timeout: 15_000 });
       const href = await link.getAttribute('href');

@@ -1,7 +1,6 @@
 import type { Page } from 'playwright-core';
 import { acceptChat, registerCustomer, sendMessage, startChat } from '@parley/api/testing';
-import { signInToSite } from './support/sign-in';
-import { useSiteWithAgent } from './support/site';
+import { openSignedInSite, useSiteWithAgent } from './support/site';
 
 // testTimeout in jest.config.cjs is ignored when Jest runs several projects
 jest.setTimeout(90_000);
@@ -31,11 +30,8 @@ describe('message text', () => {
       await acceptChat(site.api, site.agent, chatId);
       await sendMessage(site.api, site.agent, chatId, `Here it is: ${trackingUrl}. It should arrive tomorrow.`);
 
-      const context = await site.chrome.newContext({ viewport, baseURL: site.api.url });
-      const page = await context.newPage();
+      const { context, page } = await openSignedInSite(site, customer, `/chats/${chatId}`, { viewport });
       try {
-        await signInToSite(page, customer);
-        await page.goto(`/chats/${chatId}`);
 
         const link = page.locator('li.message').getByRole('link', { name: trackingUrl, exact: true });
         await link.waitFor({ timeout: 15_000 });

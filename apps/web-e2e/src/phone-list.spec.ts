@@ -1,27 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { registerCustomer, startChat, startTestServer, type TestServer } from '@parley/api/testing';
+import type { Page } from 'playwright-core';
+import { registerCustomer, startChat } from '@parley/api/testing';
 import { expectAccessible } from './support/axe';
-import { launchChromium } from './support/browser';
-import { signInToSite } from './support/sign-in';
+import { openSignedInSite, useSite } from './support/site';
 
 // testTimeout in jest.config.cjs is ignored when Jest runs several projects
 jest.setTimeout(90_000);
 
-const ROOT = resolve(__dirname, '../../..');
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-let api: TestServer;
-let chrome: Browser;
-
-beforeAll(async () => {
-  [api, chrome] = await Promise.all([startTestServer({ webRoot: resolve(ROOT, 'dist/apps/web/browser') }), launchChromium()]);
-});
-
-afterAll(async () => {
-  await chrome?.close();
-  await api?.stop();
-});
+const site = useSite();
 
 /** axe's landmark and heading rules, whatever their impact (expectAccessible reports only serious ones). */
 async function structureViolations(page: Page): Promise<string[]> {
@@ -37,13 +24,10 @@ async function structureViolations(page: Page): Promise<string[]> {
 
 describe('the conversation list on a phone', () => {
   it('has a main landmark and a first-level heading, and passes axe', async () => {
-    const customer = await registerCustomer(api, 'Jamie Rivera');
-    const chatId = await startChat(api, customer, 'Do you ship to Norway?');
-    const context = await chrome.newContext({ viewport: { width: 390, height: 844 }, baseURL: api.url });
-    const page = await context.newPage();
+    const customer = await registerCustomer(site.api, 'Jamie Rivera');
+    const chatId = await startChat(site.api, customer, 'Do you ship to Norway?');
+    const { context, page } = await openSignedInSite(site, customer, '/chats', { viewport: { width: 390, height: 844 } });
     try {
-      await signInToSite(page, customer);
-      await page.goto('/chats');
       await page.locator(`[data-chat-id="${chatId}"]`).waitFor();
       await page.getByRole('heading', { level: 1, name: 'Conversations' }).waitFor();
       expect(await structureViolations(page)).toEqual([]);

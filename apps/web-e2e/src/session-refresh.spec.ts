@@ -1,49 +1,19 @@
-import { resolve } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  acceptChat,
-  createAgent,
-  errorCode,
-  gql,
-  login,
-  loginAdmin,
-  registerCustomer,
-  sendMessage,
-  startChat,
-  startTestServer,
-  type Person,
-  type TestServer,
-} from '@parley/api/testing';
+import type { BrowserContext, Page } from 'playwright-core';
+import { acceptChat, errorCode, gql, login, registerCustomer, sendMessage, startChat, type Person } from '@parley/api/testing';
 import { allMessages } from './support/agent-api';
-import { launchChromium } from './support/browser';
 import { fillSignIn as signIn } from './support/sign-in';
+import { openSiteTab, useSiteWithAgent } from './support/site';
 
 // testTimeout in jest.config.cjs is ignored when Jest runs several projects
 jest.setTimeout(120_000);
 
-const ROOT = resolve(__dirname, '../../..');
 // Short-lived access tokens, so that a test sees several of them expire.
 const ACCESS_TOKEN_TTL_SECONDS = 5;
 
-let api: TestServer;
-let chrome: Browser;
-let agentAccount: Person;
-
-beforeAll(async () => {
-  [api, chrome] = await Promise.all([
-    startTestServer({ webRoot: resolve(ROOT, 'dist/apps/web/browser'), accessTokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS }),
-    launchChromium(),
-  ]);
-  agentAccount = await createAgent(api, 'Alex Morgan', await loginAdmin(api));
-});
-
-afterAll(async () => {
-  await chrome?.close();
-  await api?.stop();
-});
+const site = useSiteWithAgent(() => ({ accessTokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS }));
 
 /** The agent's tool signs in again before each action: its tokens expire as fast as the customer's. */
-const agent = () => login(api, agentAccount.email, agentAccount.password);
+const agent = () => login(site.api, site.agent.email, site.agent.password);
 
 interface TabSession {
   token: string;
@@ -64,7 +34,8 @@ interface Tab {
 }
 
 async function openTab(): Promise<Tab> {
-  const context = await chrome.newContext({ viewport: { width: 1280, height: 800 }, baseURL: api.url });
+  const { context, page } = await openSiteTab(site);
+  // before the page's first navigation
   await context.addInitScript(() => {
     const Native = window.WebSocket;
     const counter = window as unknown as { __parleySocketCount: number };
@@ -76,8 +47,6 @@ async function openTab(): Promise<Tab> {
       }
     };
   });
-  const page = await context.newPage();
-  page.on('pageerror', (error) => console.error('[browser]', error.message));
   const urls: string[] = [];
   page.on('framenavigated', (frame) => {
     if (frame === page.mainFrame()) urls.push(frame.url());
@@ -132,9 +101,9 @@ const signInsAfter = (tab: Tab, from: number) => tab.urls.slice(from).filter((u)
 
 describe('a customer session with short-lived access tokens', () => {
   it('keeps chatting live across several token expiries without going back to sign-in', async () => {
-    const customer = await registerCustomer(api, 'Sam Lee');
-    const chatId = await startChat(api, customer, 'Is my order on its way?');
-    await acceptChat(api, await agent(), chatId);
+    const customer = await registerCustomer(site.api, 'Sam Lee');
+    const chatId = await startChat(site.api, customer, 'Is my order on its way?');
+    await acceptChat(site.api, await agent(), chatId);
     const tab = await openTab();
     try {
       await openConversation(tab, customer, chatId, 'Is my order on its way?');
@@ -157,7 +126,7 @@ describe('a customer session with short-lived access tokens', () => {
         );
 
         const reply = `Agent update ${round}: still on its way`;
-        await sendMessage(api, await agent(), chatId, reply);
+        await sendMessage(site.api, await agent(), chatId, reply);
         await waitForBubble(tab.page, reply);
 
         const answer = `Customer answer ${round}`;
@@ -174,7 +143,7 @@ describe('a customer session with short-lived access tokens', () => {
       expect((await tab.sockets()) - socketsAtStart).toBeGreaterThanOrEqual(rounds);
 
       // everything the customer sent was stored once, and everything stored is on screen once, in order
-      const stored = await allMessages(api, await agent(), chatId);
+      const stored = await allMessages(site.api, await agent(), chatId);
       for (let round = 1; round <= rounds; round++) {
         expect(stored.filter((m) => m.body === `Customer answer ${round}`)).toHaveLength(1);
       }
@@ -186,9 +155,9 @@ describe('a customer session with short-lived access tokens', () => {
   });
 
   it('signing out in one browser ends that session on the server; another browser keeps its own', async () => {
-    const customer = await registerCustomer(api, 'Robin Patel');
-    const chatId = await startChat(api, customer, 'Can I change my delivery address?');
-    await acceptChat(api, await agent(), chatId);
+    const customer = await registerCustomer(site.api, 'Robin Patel');
+    const chatId = await startChat(site.api, customer, 'Can I change my delivery address?');
+    await acceptChat(site.api, await agent(), chatId);
     const [leaving, staying] = [await openTab(), await openTab()];
     try {
       await openConversation(leaving, customer, chatId, 'Can I change my delivery address?');
@@ -207,9 +176,9 @@ describe('a customer session with short-lived access tokens', () => {
       expect(await leaving.page.evaluate(() => [...Object.keys(sessionStorage), ...Object.keys(localStorage)].filter((k) => k.startsWith('parley.') && k !== 'parley.help.browser'))).toEqual([]);
 
       // the API refuses the signed-out session's tokens
-      const chats = await gql(api.graphqlUrl, '{ chats { edges { node { id } } } }', {}, before.token);
+      const chats = await gql(site.api.graphqlUrl, '{ chats { edges { node { id } } } }', {}, before.token);
       expect(errorCode(chats)).toBe('UNAUTHENTICATED');
-      const refreshed = await gql(api.graphqlUrl, 'mutation($t: String!) { refreshToken(refreshToken: $t) { token } }', { t: before.refreshToken });
+      const refreshed = await gql(site.api.graphqlUrl, 'mutation($t: String!) { refreshToken(refreshToken: $t) { token } }', { t: before.refreshToken });
       expect(errorCode(refreshed)).toBe('UNAUTHENTICATED');
 
       // the server closed the user's other sockets too: the other tab renews its own token, reconnects and stays live
@@ -219,7 +188,7 @@ describe('a customer session with short-lived access tokens', () => {
         { timeout: 10_000 },
       );
       const reply = 'Yes, I have updated the address for you.';
-      await sendMessage(api, await agent(), chatId, reply);
+      await sendMessage(site.api, await agent(), chatId, reply);
       await waitForBubble(staying.page, reply);
       expect(signInsAfter(staying, stayingSince)).toEqual([]);
       expect(await staying.session()).not.toBeNull();

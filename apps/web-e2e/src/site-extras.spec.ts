@@ -1,8 +1,7 @@
 import { acceptChat, registerCustomer, sendMessage, startChat } from '@parley/api/testing';
 import { allMessages } from './support/agent-api';
 import { expectAccessible } from './support/axe';
-import { signInToSite } from './support/sign-in';
-import { useSiteWithAgent } from './support/site';
+import { openSignedInSite, useSiteWithAgent } from './support/site';
 
 // testTimeout in jest.config.cjs is ignored when Jest runs several projects
 jest.setTimeout(90_000);
@@ -15,11 +14,8 @@ describe('the site', () => {
     const first = await startChat(site.api, customer, 'First question');
     const second = await startChat(site.api, customer, 'Second question');
     await acceptChat(site.api, site.agent, second);
-    const context = await site.chrome.newContext({ viewport: { width: 1280, height: 800 }, baseURL: site.api.url });
-    const page = await context.newPage();
+    const { context, page } = await openSignedInSite(site, customer, `/chats/${first}`);
     try {
-      await signInToSite(page, customer);
-      await page.goto(`/chats/${first}`);
       await page.locator(`[data-chat-id="${second}"]`).waitFor();
       await sendMessage(site.api, site.agent, second, 'An answer to your second question');
       await page.locator(`[data-chat-id="${second}"] [data-testid="unread"]`).waitFor({ timeout: 15_000 });
@@ -37,11 +33,8 @@ describe('the site', () => {
 
   it('sends files with a new conversation, and downloads a transcript without the team’s notes', async () => {
     const customer = await registerCustomer(site.api, 'Sam Lee');
-    const context = await site.chrome.newContext({ viewport: { width: 1280, height: 800 }, baseURL: site.api.url, acceptDownloads: true });
-    const page = await context.newPage();
+    const { context, page } = await openSignedInSite(site, customer, '/chats/new', { acceptDownloads: true });
     try {
-      await signInToSite(page, customer);
-      await page.goto('/chats/new');
       await page.getByLabel('How can we help?').fill('The label on my parcel is torn');
       await page.locator('#new-chat-files').setInputFiles({ name: 'label.txt', mimeType: 'text/plain', buffer: Buffer.from('TRACK 123') });
       await page.locator('parley-pending-files li', { hasText: 'label.txt' }).waitFor();

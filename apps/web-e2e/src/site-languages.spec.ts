@@ -1,29 +1,15 @@
-import { resolve } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { registerCustomer, startChat, startTestServer, type TestServer } from '@parley/api/testing';
+import { registerCustomer, startChat } from '@parley/api/testing';
 import { expectAccessible } from './support/axe';
-import { launchChromium } from './support/browser';
+import { openSiteTab, useSite } from './support/site';
 
 // testTimeout in jest.config.cjs is ignored when Jest runs several projects
 jest.setTimeout(90_000);
 
-const ROOT = resolve(__dirname, '../../..');
-let api: TestServer;
-let chrome: Browser;
-
-beforeAll(async () => {
-  [api, chrome] = await Promise.all([startTestServer({ webRoot: resolve(ROOT, 'dist/apps/web/browser') }), launchChromium()]);
-});
-
-afterAll(async () => {
-  await chrome?.close();
-  await api?.stop();
-});
+const site = useSite();
 
 describe('the site in the browser’s language', () => {
   it('speaks French to a French browser', async () => {
-    const context = await chrome.newContext({ viewport: { width: 1280, height: 800 }, baseURL: api.url, locale: 'fr-FR' });
-    const page = await context.newPage();
+    const { context, page } = await openSiteTab(site, { locale: 'fr-FR' });
     try {
       await page.goto('/sign-in');
       await page.getByRole('heading', { level: 1, name: 'Bon retour parmi nous' }).waitFor();
@@ -37,10 +23,9 @@ describe('the site in the browser’s language', () => {
   });
 
   it('is right to left in Arabic, passes axe, and a choice in the language menu wins over the browser', async () => {
-    const customer = await registerCustomer(api, 'Jamie Rivera');
-    const chatId = await startChat(api, customer, 'Do you ship to Cairo?');
-    const context = await chrome.newContext({ viewport: { width: 1280, height: 800 }, baseURL: api.url, locale: 'ar-EG' });
-    const page = await context.newPage();
+    const customer = await registerCustomer(site.api, 'Jamie Rivera');
+    const chatId = await startChat(site.api, customer, 'Do you ship to Cairo?');
+    const { context, page } = await openSiteTab(site, { locale: 'ar-EG' });
     try {
       await page.goto('/sign-in');
       await page.getByRole('heading', { level: 1, name: 'مرحبًا بعودتك' }).waitFor();

@@ -1,34 +1,19 @@
-import { resolve } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { createAgent, registerCustomer, startChat, startTestServer, type TestServer } from '@parley/api/testing';
-import { launchChromium } from './support/browser';
-import { fillSignIn, signInToSite } from './support/sign-in';
+import { registerCustomer, startChat } from '@parley/api/testing';
+import { fillSignIn } from './support/sign-in';
+import { openSignedInSite, useSiteWithAgent } from './support/site';
 
 // testTimeout in jest.config.cjs is ignored when Jest runs several projects
 jest.setTimeout(90_000);
 
-const ROOT = resolve(__dirname, '../../..');
-let api: TestServer;
-let chrome: Browser;
-
-beforeAll(async () => {
-  [api, chrome] = await Promise.all([startTestServer({ webRoot: resolve(ROOT, 'dist/apps/web/browser') }), launchChromium()]);
-});
-
-afterAll(async () => {
-  await chrome?.close();
-  await api?.stop();
-});
+const site = useSiteWithAgent();
 
 describe('one site session per browser', () => {
   it('signs every new tab in at once, keeps the desk and the site apart, and signs every tab out together', async () => {
-    const customer = await registerCustomer(api, 'Jamie Rivera');
-    const agent = await createAgent(api, 'Alex Morgan');
-    const chatId = await startChat(api, customer, 'Is the blue one back in stock?');
-    const context = await chrome.newContext({ viewport: { width: 1280, height: 800 }, baseURL: api.url });
+    const customer = await registerCustomer(site.api, 'Jamie Rivera');
+    const agent = site.agent;
+    const chatId = await startChat(site.api, customer, 'Is the blue one back in stock?');
+    const { context, page: first } = await openSignedInSite(site, customer);
     try {
-      const first = await context.newPage();
-      await signInToSite(first, customer);
 
       // a second tab opens the conversation without asking to sign in
       const second = await context.newPage();
