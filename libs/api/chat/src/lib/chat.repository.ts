@@ -114,23 +114,41 @@ function sendStatementsWith(outbox: string): { customerId: string; agentId: stri
  * A chat with its first message in one statement: $1 chat id, $2 subject, $3 customer, $4 clientMessageId,
  * $5 status, $6 botActive, $7 message id, $8 body, $9 kind; `capped`: only while the customer has fewer
  * than $11 chats not in status $10 (counted by the statement, so call it after locking the customer's row).
- * Its row: the chat's columns, the message's as "m.<field>", and the open chats counted; no chat when the
- * cap is reached or the same start (clientMessageId) is stored already.
+ * The same start (clientMessageId) stored already is read by the statement too, and wins over the cap.
+ * Its one row: the chat's columns, the message's as "m.<field>", the stored start's chat as "e.<field>", and
+ * the open chats counted; no new chat when the cap is reached or the same start is stored (or wins a race).
  */
 function startStatement(capped: boolean): string {
-  return `WITH ${capped ? `open AS (SELECT count(*) AS n FROM chats WHERE "customerId" = $3 AND status <> $10), ` : ''}chat AS (
+  return `WITH existing AS (
+     SELECT ${CHAT_COLUMNS} FROM chats c WHERE $4::text IS NOT NULL AND c."customerId" = $3 AND c."startClientMessageId" = $4
+   ), ${capped ? `open AS (SELECT count(*) AS n FROM chats WHERE "customerId" = $3 AND status <> $10), ` : ''}chat AS (
      INSERT INTO chats (id, subject, status, "customerId", "lastSeq", "startClientMessageId", "botActive")
-     SELECT $1, $2, $5, $3, 1, $4, $6 ${capped ? 'FROM open WHERE open.n < $11' : ''}
+     SELECT $1, $2, $5, $3, 1, $4, $6 ${capped ? 'FROM open WHERE open.n < $11 AND' : 'WHERE'} NOT EXISTS (SELECT 1 FROM existing)
      ON CONFLICT ("customerId", "startClientMessageId") WHERE "startClientMessageId" IS NOT NULL DO NOTHING
      RETURNING ${CHAT_RETURNING}
    ), message AS (
      INSERT INTO messages (id, "chatId", seq, kind, "senderId", body, "clientMessageId")
      SELECT $7, chat.id, 1, $9, $3, $8, $4 FROM chat RETURNING ${MESSAGE_RETURNING}
    )
-   SELECT ${columns(CHAT_FIELDS, 'chat')}, ${MESSAGE_FIELDS.map((f) => `message."${f}" AS "m.${f}"`).join(', ')}, ${capped ? 'open.n' : '0'} AS "openChats"
-   FROM ${capped ? 'open LEFT JOIN (chat CROSS JOIN message) ON true' : 'chat, message'}`;
+   SELECT ${columns(CHAT_FIELDS, 'chat')}, ${MESSAGE_FIELDS.map((f) => `message."${f}" AS "m.${f}"`).join(', ')},
+     ${CHAT_FIELDS.map((f) => `existing."${f}" AS "e.${f}"`).join(', ')}, ${capped ? 'open.n' : '0'} AS "openChats"
+   FROM (SELECT 1) one LEFT JOIN existing ON true${capped ? ' LEFT JOIN open ON true' : ''} LEFT JOIN (chat CROSS JOIN message) ON true`;
 }
 const START = { capped: startStatement(true), uncapped: startStatement(false) };
+
+/** What startChat's statement found: a new chat with its first message, the chat the same start made before, the cap reached, or nothing (a race lost). */
+export type StartOutcome =
+  | { outcome: 'inserted'; chat: ChatRow; message: MessageRow }
+  | { outcome: 'existing'; chat: ChatRow }
+  | 'too many open'
+  | null;
+
+/** The fields named `prefix` + field of a row, as an object of their own. */
+function pick<T>(row: Record<string, unknown>, fields: readonly string[], prefix: string): T {
+  const picked: Record<string, unknown> = {};
+  for (const field of fields) picked[field] = row[prefix + field];
+  return picked as T;
+}
 
 /** What the one-statement send found: a new message (with its chat as the message left it), the stored one for a repeated id, or nothing. */
 export type SendOutcome =
@@ -245,10 +263,11 @@ export class ChatRepository {
   }
 
   /**
-   * A QUEUED chat with its first message, in one transaction; null when the
-   * same start (clientMessageId) won a race; 'too many open' when the customer
-   * already has `maxOpenChats` open. The customer's row is locked first, so
-   * two starts at once are counted one after the other.
+   * A QUEUED chat with its first message, in one transaction; the chat a start
+   * with the same clientMessageId made already (`existing`), read in the same
+   * statement; null when the same start won a race; 'too many open' when the
+   * customer already has `maxOpenChats` open. The customer's row is locked
+   * first, so two starts at once are counted one after the other.
    */
   startChat(input: {
     customerId: string;
@@ -260,14 +279,14 @@ export class ChatRepository {
     withMessage?: WithMessage;
     /** Whether the bot answers first (false: there is no bot, a person is needed at once). */
     botActive: boolean;
-  }): Promise<{ chat: ChatRow; message: MessageRow } | null | 'too many open'> {
+  }): Promise<StartOutcome> {
     const capped = Number.isFinite(input.maxOpenChats);
     // Nothing else to write and no cap: the one statement is atomic on its own.
     if (!capped && !input.withMessage) return this.insertStart(input, false);
     return inTransaction(this.dataSource, async (runner) => {
       if (capped) await runner.query(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [input.customerId]);
       const started = await this.insertStart(input, capped, runner);
-      if (!started || started === 'too many open') throw new RollbackWith(started);
+      if (!started || started === 'too many open' || started.outcome !== 'inserted') throw new RollbackWith(started);
       await input.withMessage?.(runner, started.chat, started.message);
       return started;
     });
@@ -277,16 +296,13 @@ export class ChatRepository {
     input: { customerId: string; subject: string | null; body: string; clientMessageId: string | null; botActive: boolean; maxOpenChats: number },
     capped: boolean,
     runner?: QueryRunner,
-  ): Promise<{ chat: ChatRow; message: MessageRow } | null | 'too many open'> {
+  ): Promise<StartOutcome> {
     const params: unknown[] = [randomUUID(), input.subject, input.customerId, input.clientMessageId, ChatStatus.QUEUED, input.botActive, randomUUID(), input.body, MessageKind.CUSTOMER];
     if (capped) params.push(ChatStatus.CLOSED, input.maxOpenChats);
     const [row] = await this.rows<Record<string, unknown>>(capped ? START.capped : START.uncapped, params, runner);
+    if (row?.['e.id']) return { outcome: 'existing', chat: pick<ChatRow>(row, CHAT_FIELDS, 'e.') };
     if (!row?.['id']) return Number(row?.['openChats'] ?? 0) >= input.maxOpenChats ? 'too many open' : null;
-    const chat: Record<string, unknown> = {};
-    for (const field of CHAT_FIELDS) chat[field] = row[field];
-    const message: Record<string, unknown> = {};
-    for (const field of MESSAGE_FIELDS) message[field] = row[`m.${field}`];
-    return { chat: chat as unknown as ChatRow, message: message as unknown as MessageRow };
+    return { outcome: 'inserted', chat: pick<ChatRow>(row, CHAT_FIELDS, ''), message: pick<MessageRow>(row, MESSAGE_FIELDS, 'm.') };
   }
 
   /**

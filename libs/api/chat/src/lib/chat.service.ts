@@ -4,7 +4,6 @@ import {
   RateLimits,
   badUserInput,
   checkPageSize,
-  conflict,
   decodeCursor,
   forbidden,
   isStaff,
@@ -24,6 +23,7 @@ import { ChatRepository, OPEN_STATUSES, type WithMessage } from './chat.reposito
 import { ChatTransitions, TRANSITIONS } from './chat.transitions';
 import { ChatHooks } from './chat.hooks';
 import { ChatLive } from './chat-live';
+import { ChatStart } from './chat-start';
 import { ChatEvents, isCustomerVisible } from './chat.events';
 import { MessagePages, type MessagePage, type MessagePageArgs } from './message-pages';
 import { MessageStream, type MessageObserver } from './message-stream';
@@ -60,6 +60,7 @@ export class ChatService {
   readonly live: ChatLive;
   private readonly repository: ChatRepository;
   private readonly transitions: ChatTransitions;
+  private readonly starts: ChatStart;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -75,6 +76,10 @@ export class ChatService {
       chat: (chat) => this.publishChat(chat),
     }, this.events);
     this.hooks = new ChatHooks(this.transitions);
+    this.starts = new ChatStart(this.repository, limits, this.events, this.hooks, {
+      chat: (chat) => this.publishChat(chat),
+      message: (message) => this.messages.publish(message),
+    });
     this.live = new ChatLive(this.messages, pubsub, (chatId) => this.findChat(chatId));
   }
 
@@ -173,42 +178,9 @@ export class ChatService {
 
   // ---------------------------------------------------------------- writes
 
-  async startChat(viewer: Viewer, input: StartChatInput): Promise<ChatRow> {
-    if (viewer.role !== Role.CUSTOMER) throw forbidden('Only customers start chats.');
-    const clientMessageId = input.clientMessageId ?? null;
-    if (clientMessageId) {
-      const existing = await this.repository.findStartedChat(viewer.id, clientMessageId);
-      if (existing) return existing;
-    }
-    await this.limits.consume('startChatPerUser', viewer.id);
-    const subject = input.subject?.trim() || null;
-    // A customer's open chats are capped (RateLimits.maxOpenChatsPerCustomer).
-    const maxOpenChats = this.limits.maxOpenChatsPerCustomer();
-    const attach = this.hooks.attaching(viewer.id, input.attachmentIds);
-    let recorded = false;
-    // Nothing else to write (no uploads, no webhook wants these events): the start is one statement.
-    const alone = !attach && !this.events.wants('chat.created') && !this.events.wants('message.created');
-    const withMessage: WithMessage | undefined = alone
-      ? undefined
-      : async (runner, chat, message) => {
-          await attach?.(runner, chat, message);
-          recorded = await this.events.record(runner, chat.id, [
-            { type: 'chat.created', chat },
-            { type: 'message.created', chat, message },
-          ]);
-        };
-    const botActive = await this.hooks.botActive();
-    const result = await writing(() =>
-      this.repository.startChat({ customerId: viewer.id, subject, body: input.message.trim(), clientMessageId, maxOpenChats, withMessage, botActive }),
-    );
-    if (result === 'too many open') throw conflict(`You have ${maxOpenChats} open conversations; close one to start another.`);
-    // Lost a race with the same start: give back the chat the other request made.
-    if (!result) return (await this.repository.findStartedChat(viewer.id, clientMessageId as string)) as ChatRow;
-    if (recorded) this.events.committed(result.chat.id);
-    await this.publishChat(result.chat);
-    await this.messages.publish(result.message);
-    this.hooks.messageSent(result.message, result.chat);
-    return result.chat;
+  /** See ChatStart: one statement in the common case, idempotent with a clientMessageId. */
+  startChat(viewer: Viewer, input: StartChatInput): Promise<ChatRow> {
+    return this.starts.start(viewer, input);
   }
 
   /**

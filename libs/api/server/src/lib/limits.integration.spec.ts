@@ -3,7 +3,7 @@ import { buildSchema } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fieldLimit, LIMIT_RULES, MAX_OPEN_CHATS_PER_CUSTOMER } from '@parley/api/core';
-import { createAgent, errorCode, gql, loginAdmin, registerCustomer, startChat, startTestServer, type Person, type TestServer } from '@parley/api/testing';
+import { createAgent, errorCode, gql, loginAdmin, registerCustomer, startChat, startChatAt, startTestServer, type Person, type TestServer } from '@parley/api/testing';
 
 // Every mutation and every search spends a limit; WebSocket upgrades are limited per address.
 
@@ -99,10 +99,13 @@ describe('the queue cannot be flooded to hide a customer', () => {
   it('caps the chats one customer has open, and frees a place when one closes', async () => {
     const flooder = await registerCustomer(api, 'Flood', '198.51.100.40');
     const started: string[] = [];
-    for (let i = 0; i < MAX_OPEN_CHATS_PER_CUSTOMER; i++) started.push(await startChat(api, flooder, `chat ${i}`));
+    for (let i = 0; i < MAX_OPEN_CHATS_PER_CUSTOMER - 1; i++) started.push(await startChat(api, flooder, `chat ${i}`));
+    started.push(await startChatAt(api.graphqlUrl, flooder, 'the last one', 'flood-last'));
     const start = () => gql(api.graphqlUrl, 'mutation { startChat(input: { message: "one more" }) { id } }', {}, flooder.token);
     const refused = await start();
     expect(errorCode(refused)).toBe('CONFLICT');
+    // At the cap, the same start asked again still gives back its chat.
+    expect(await startChatAt(api.graphqlUrl, flooder, 'the last one', 'flood-last')).toBe(started[started.length - 1]);
     await gql(api.graphqlUrl, 'mutation($id: ID!) { closeChat(chatId: $id) { id } }', { id: started[0] }, flooder.token);
     expect(errorCode(await start())).toBeUndefined();
   });
