@@ -43,10 +43,8 @@ export type ProtocolOptions<P extends ConnectionInitMessage['payload'], E> = Pic
   'roots' | 'execute' | 'subscribe' | 'connectionInitWaitTimeout' | 'onConnect' | 'onClose' | 'onSubscribe' | 'onOperation' | 'onNext' | 'onError' | 'onComplete'
 > & { schema?: GraphQLSchema };
 
-type Operations = Record<string, AsyncGenerator<unknown> | AsyncIterable<unknown> | null>;
-
-// Most sockets never run an operation at once with another, and many run none: they share this until then.
-const NO_OPERATIONS: Operations = Object.freeze(Object.create(null));
+type Operation = AsyncGenerator<unknown> | AsyncIterable<unknown> | null;
+type Operations = Record<string, Operation>;
 
 /**
  * One socket's side of the graphql-transport-ws protocol: what graphql-ws's
@@ -64,7 +62,12 @@ export class Connection<P extends ConnectionInitMessage['payload'], E> implement
   connectionInitReceived = false;
   acknowledged = false;
   connectionParams?: Readonly<P> = undefined;
-  subscriptions: Operations = NO_OPERATIONS;
+  /**
+   * Its operations by id, made at the first: a Map of one entry holds about half of what a
+   * null-prototype object did (such an object is a dictionary from the start, and an id such
+   * as "1" adds an elements dictionary of its own).
+   */
+  private operations?: Map<string, Operation> = undefined;
   /** Its operations were ended (closed, or over the unread budget): nothing new starts. */
   ended = false;
   /** When the heartbeat pinged it and has no answer yet (-1: none outstanding). */
@@ -78,6 +81,21 @@ export class Connection<P extends ConnectionInitMessage['payload'], E> implement
 
   get extra(): WsExtra & Partial<E> {
     return this as unknown as WsExtra & Partial<E>;
+  }
+
+  /** graphql-ws's view of its operations (a copy: the hooks only read it). */
+  get subscriptions(): Operations {
+    const copy = Object.create(null) as Operations;
+    for (const [id, operation] of this.operations ?? []) copy[id] = operation;
+    return copy;
+  }
+
+  private running(id: string): boolean {
+    return this.operations?.has(id) ?? false;
+  }
+
+  private forget(id: string): void {
+    if (this.operations?.delete(id) && this.operations.size === 0) this.operations = undefined;
   }
 
   waitForRoom(): Promise<void> {
@@ -123,8 +141,8 @@ export class Connection<P extends ConnectionInitMessage['payload'], E> implement
         // id and payload, not the message: an async method keeps its arguments as long as it runs
         return void this.operation(message.id, message.payload);
       case MessageType.Complete: {
-        const operation = this.subscriptions[message.id];
-        delete this.subscriptions[message.id];
+        const operation = this.operations?.get(message.id);
+        this.forget(message.id);
         if (isAsyncGenerator(operation)) operation.return(undefined).catch((error: unknown) => this.failed(error));
         return;
       }
@@ -159,49 +177,48 @@ export class Connection<P extends ConnectionInitMessage['payload'], E> implement
    */
   private async operation(id: string, payload: SubscribePayload): Promise<void> {
     if (!this.acknowledged) return this.socket.close(CloseCode.Unauthorized, 'Unauthorized');
-    if (id in this.subscriptions) return this.socket.close(CloseCode.SubscriberAlreadyExists, `Subscriber for ${id} already exists`);
-    if (this.subscriptions === NO_OPERATIONS) this.subscriptions = Object.create(null) as Operations;
-    this.subscriptions[id] = null;
+    if (this.running(id)) return this.socket.close(CloseCode.SubscriberAlreadyExists, `Subscriber for ${id} already exists`);
+    (this.operations ??= new Map()).set(id, null);
     const options = this.options;
     let streaming = false;
     try {
       let args: ExecutionArgs;
       const argsOrErrors = await options.onSubscribe?.(this, id, payload);
       if (argsOrErrors) {
-        if (areGraphQLErrors(argsOrErrors)) return id in this.subscriptions ? await this.error(id, payload, argsOrErrors) : undefined;
+        if (areGraphQLErrors(argsOrErrors)) return this.running(id) ? await this.error(id, payload, argsOrErrors) : undefined;
         if (Array.isArray(argsOrErrors)) throw new Error('Invalid return value from onSubscribe hook, expected an array of GraphQLError objects');
         args = argsOrErrors as ExecutionArgs;
       } else {
         if (!options.schema) throw new Error('The GraphQL schema is not provided');
         args = { operationName: payload.operationName, document: parse(payload.query), variableValues: payload.variables, schema: options.schema };
         const errors = validate(args.schema, args.document);
-        if (errors.length > 0) return id in this.subscriptions ? await this.error(id, payload, errors) : undefined;
+        if (errors.length > 0) return this.running(id) ? await this.error(id, payload, errors) : undefined;
       }
       // The text is parsed: a subscription lasting hours should not hold it.
       (payload as { query: string }).query = '';
       const operationAST = getOperationAST(args.document, args.operationName);
-      if (!operationAST) return id in this.subscriptions ? await this.error(id, payload, [new GraphQLError('Unable to identify operation')]) : undefined;
+      if (!operationAST) return this.running(id) ? await this.error(id, payload, [new GraphQLError('Unable to identify operation')]) : undefined;
       if (!('rootValue' in args)) args.rootValue = options.roots?.[operationAST.operation];
       let result = operationAST.operation === 'subscription' ? await (options.subscribe ?? graphqlSubscribe)(args) : await (options.execute ?? graphqlExecute)(args);
       const replaced = await options.onOperation?.(this, id, payload, args, result);
       if (replaced) result = replaced;
       if (isAsyncIterable(result)) {
-        if (!(id in this.subscriptions)) {
+        if (!this.running(id)) {
           if (isAsyncGenerator(result)) void result.return(undefined);
         } else {
-          this.subscriptions[id] = result;
+          this.operations?.set(id, result);
           streaming = true;
           void this.stream(id, payload, args, result);
           return;
         }
-      } else if (id in this.subscriptions) {
+      } else if (this.running(id)) {
         await this.next(id, payload, args, result);
       }
       await this.complete(id, payload);
     } catch (error) {
       this.failed(error);
     } finally {
-      if (!streaming) delete this.subscriptions[id];
+      if (!streaming) this.forget(id);
     }
   }
 
@@ -213,20 +230,20 @@ export class Connection<P extends ConnectionInitMessage['payload'], E> implement
       } catch (error) {
         const original = error instanceof Error ? error : new Error(String(error));
         await this.error(id, payload, [new GraphQLError(original.message, { originalError: original })]);
-        delete this.subscriptions[id];
+        this.forget(id);
       }
       await this.complete(id, payload);
     } catch (error) {
       this.failed(error);
     } finally {
-      delete this.subscriptions[id];
+      this.forget(id);
     }
   }
 
   /** onComplete, and the complete message unless the client completed it (or the socket closed). */
   private async complete(id: string, payload: SubscribePayload): Promise<void> {
     await this.options.onComplete?.(this, id, payload);
-    if (id in this.subscriptions) await this.send(stringifyMessage({ id, type: MessageType.Complete }));
+    if (this.running(id)) await this.send(stringifyMessage({ id, type: MessageType.Complete }));
   }
 
   private async next(id: string, payload: SubscribePayload, args: ExecutionArgs, result: ExecutionResult): Promise<void> {
@@ -251,8 +268,8 @@ export class Connection<P extends ConnectionInitMessage['payload'], E> implement
 
   /** The socket closed (or its operations were ended): every operation stops, then onClose. */
   async closed(code: number, reason: string): Promise<void> {
-    const operations = Object.values(this.subscriptions);
-    this.subscriptions = Object.create(null) as Operations;
+    const operations = [...(this.operations?.values() ?? [])];
+    this.operations = undefined;
     await Promise.all(operations.filter(isAsyncGenerator).map((operation) => operation.return(undefined)));
     await this.options.onClose?.(this, code, reason);
   }
