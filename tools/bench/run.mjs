@@ -451,7 +451,7 @@ async function main() {
     if (cfg.scenarios.includes('routing')) {
       log(`\n== routing: AUTO, ${cfg.routing.rate} new chats a second across 2 instances`);
       into['parley'] ??= {};
-      into['parley'].routing = await runRouting({ ...common, sizes: cfg.routing });
+      into['parley'].routing = await runRouting({ ...common, nodeArgs: parleyNodeArgs(), sizes: cfg.routing });
     }
   };
 

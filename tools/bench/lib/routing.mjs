@@ -11,8 +11,8 @@ import pg from 'pg';
 import { harness } from './harness.mjs';
 import { ParleyRedisSystem } from './systems.mjs';
 import { DESK_OPS } from './desk.mjs';
-import { dbUrl } from './database.mjs';
-import { keepAliveAgent, mapLimit, newHistogram, postJson, sleep, summarize } from './util.mjs';
+import { backendPids, dbCounters, dbUrl } from './database.mjs';
+import { cpuDelta, cpuMicros, keepAliveAgent, mapLimit, newHistogram, postJson, sleep, summarize } from './util.mjs';
 
 export const ROUTING_PRESETS = {
   quick: { agents: 20, maxChats: 20, customers: 100, rate: 100, durationMs: 5000 },
@@ -21,11 +21,11 @@ export const ROUTING_PRESETS = {
 
 const START = `mutation Start($input: StartChatInput!) { startChat(input: $input) { id } }`;
 
-/** @param {{ log: (...a: any[]) => void, logDir?: string, postmasterPid?: number, sizes: typeof ROUTING_PRESETS.full }} opts */
+/** @param {{ log: (...a: any[]) => void, logDir?: string, postmasterPid?: number, nodeArgs?: string[], sizes: typeof ROUTING_PRESETS.full }} opts */
 export async function runRouting(opts) {
   const { log, sizes } = opts;
   if (!(await ParleyRedisSystem.reachable())) return { skipped: 'no Redis answered at BENCH_REDIS_URL (default redis://127.0.0.1:6379)' };
-  const sys = new ParleyRedisSystem({ log, logDir: opts.logDir, postmasterPid: opts.postmasterPid });
+  const sys = new ParleyRedisSystem({ log, logDir: opts.logDir, postmasterPid: opts.postmasterPid, nodeArgs: opts.nodeArgs });
   sys.name = 'parley-routing';
   const out = { sizes };
   const clients = [];
@@ -89,7 +89,12 @@ export async function runRouting(opts) {
     const acks = newHistogram();
     const starts = [];
     let errors = 0;
+    // CPU of the two API instances and of the database's backends, and its commits, from the first start until the last arrival.
+    const apiPids = [sys.handle?.pid, sys.subscriberHandle?.pid].filter(Boolean);
+    const pgPids = await backendPids(sys.dbName);
+    const cpu0 = { api: apiPids.map(cpuMicros), pg: pgPids.map(cpuMicros), db: await dbCounters(sys.dbName) };
     const start = performance.now();
+    out.loadWindow = { from: Date.now() };
     for (let i = 0; i < count; i++) {
       const at = start + (i * 1000) / sizes.rate;
       const wait = at - performance.now();
@@ -109,6 +114,14 @@ export async function runRouting(opts) {
     const expectAssigned = Math.min(room, count - errors);
     const deadline = performance.now() + 10_000;
     while (arrivals.size < expectAssigned && performance.now() < deadline) await sleep(50);
+    out.loadWindow.to = Date.now();
+    const cpu1 = { api: apiPids.map(cpuMicros), pg: pgPids.map(cpuMicros), db: await dbCounters(sys.dbName) };
+    const perChat = (micros) => Math.round(micros / Math.max(1, count - errors));
+    out.cost = {
+      apiCpuUsPerChat: perChat(cpuDelta(cpu0.api, cpu1.api)),
+      dbBackendsCpuUsPerChat: perChat(cpuDelta(cpu0.pg, cpu1.pg)),
+      commitsPerChat: cpu0.db && cpu1.db ? Math.round(((cpu1.db.xact - cpu0.db.xact) / Math.max(1, count - errors)) * 10) / 10 : null,
+    };
     await sleep(1000); // anything assigned late, or beyond anyone's room, shows by now
     const latency = newHistogram();
     for (const [id, at] of due) {
@@ -139,7 +152,7 @@ export async function runRouting(opts) {
       ...summarize(latency),
     };
     const r = out.result;
-    log(`  parley-routing: ${r.started} chats started (${errors} errors), ${r.assigned} assigned (room ${room}), ${r.queued} still waiting; startChat -> agent's chatUpdated p50 ${r.p50} p99 ${r.p99} max ${r.max} ms (startChat's own answer p50 ${r.startChatAck.p50} p99 ${r.startChatAck.p99} ms); agents over capacity: ${r.overCapacity}`);
+    log(`  parley-routing: ${r.started} chats started (${errors} errors), ${r.assigned} assigned (room ${room}), ${r.queued} still waiting; startChat -> agent's chatUpdated p50 ${r.p50} p99 ${r.p99} max ${r.max} ms (startChat's own answer p50 ${r.startChatAck.p50} p99 ${r.startChatAck.p99} ms); agents over capacity: ${r.overCapacity}; per chat: API CPU ${out.cost.apiCpuUsPerChat} µs, DB backends' CPU ${out.cost.dbBackendsCpuUsPerChat} µs, ${out.cost.commitsPerChat} commits`);
   } catch (err) {
     out.error = err.message;
     log(`  parley-routing: ${err.stack ?? err.message}`);
