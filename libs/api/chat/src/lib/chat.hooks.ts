@@ -71,6 +71,11 @@ export class ChatHooks {
     return this.transitions.applyIn(runner, chatId, transition, args);
   }
 
+  /** transitionIn for many chats in a few statements (no `from` in the arguments); the ones whose guard fails are left out. */
+  transitionManyIn<A>(runner: QueryRunner, transition: ChatTransition<A>, items: ReadonlyArray<{ chatId: string; args: A }>): Promise<AppliedTransition[]> {
+    return this.transitions.applyManyIn(runner, transition, items);
+  }
+
   publishTransition(result: AppliedTransition): Promise<void> {
     return this.transitions.published(result);
   }

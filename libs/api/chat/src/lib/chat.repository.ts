@@ -176,6 +176,8 @@ export type WithMessage = (runner: QueryRunner, chat: ChatRow, message: MessageR
 
 // The order changes are written in, so one transition always has one statement text.
 const CHANGE_COLUMNS = ['status', 'agentId', 'botActive', 'closedAt'] as const;
+// Their types, for the arrays a change of many chats at once unnests (closedAt takes now(): no array).
+const CHANGE_TYPES = { status: 'chat_status', agentId: 'uuid', botActive: 'boolean' } as const;
 
 export class ChatRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -333,6 +335,68 @@ export class ChatRepository {
     }
     const [chat] = await this.rows<ChatRow>(`UPDATE chats SET ${set.join(', ')} WHERE ${where} RETURNING ${CHAT_RETURNING}`, params, runner);
     return chat ?? null;
+  }
+
+  /**
+   * changeChat and insertMessage for many chats in one statement: each chat
+   * that passes `guard` takes its own changes (the same columns for all: one
+   * transition) and its SYSTEM message at the bumped lastSeq. The chats that
+   * failed the guard are simply absent from the result, in which the order of
+   * `items` is kept.
+   */
+  async changeChatsWithNotices(
+    runner: QueryRunner,
+    guard: Omit<ChatGuard, 'agentId'>,
+    items: ReadonlyArray<{ chatId: string; changes: ChatChanges; notice: string }>,
+  ): Promise<Array<{ chat: ChatRow; message: MessageRow }>> {
+    if (!items.length) return [];
+    const params: unknown[] = [guard.status, items.map((i) => i.chatId), items.map(() => randomUUID()), items.map((i) => i.notice), MessageKind.SYSTEM];
+    const unnested = ['$2::uuid[]', '$3::uuid[]', '$4::text[]'];
+    const names = ['id', 'mid', 'notice'];
+    const set = ['"lastSeq" = c."lastSeq" + 1', '"updatedAt" = now()'];
+    const first = items[0].changes;
+    for (const column of CHANGE_COLUMNS) {
+      if (first[column] === undefined) continue;
+      if (items.some((i) => i.changes[column] === undefined)) throw new Error(`changeChatsWithNotices: every item changes ${column} or none does`);
+      if (column === 'closedAt') {
+        set.push('"closedAt" = now()');
+        continue;
+      }
+      params.push(items.map((i) => i.changes[column]));
+      unnested.push(`$${params.length}::${CHANGE_TYPES[column]}[]`);
+      names.push(column);
+      set.push(`"${column}" = u."${column}"`);
+    }
+    let where = 'c.id = u.id AND c.status = ANY($1::chat_status[])';
+    if (guard.botActive !== undefined) {
+      params.push(guard.botActive);
+      where += ` AND c."botActive" = $${params.length}`;
+    }
+    const rows = await this.rows<Record<string, unknown>>(
+      `WITH changed AS (
+         UPDATE chats c SET ${set.join(', ')}
+         FROM unnest(${unnested.join(', ')}) AS u(${names.map((n) => `"${n}"`).join(', ')})
+         WHERE ${where}
+         RETURNING ${CHAT_COLUMNS}, u.mid, u.notice
+       ), message AS (
+         INSERT INTO messages (id, "chatId", seq, kind, "senderId", body, "clientMessageId")
+         SELECT changed.mid, changed.id, changed."lastSeq", $5, NULL, changed.notice, NULL FROM changed
+         RETURNING ${MESSAGE_RETURNING}
+       )
+       SELECT ${columns(CHAT_FIELDS, 'changed')}, ${MESSAGE_FIELDS.map((f) => `message."${f}" AS "m.${f}"`).join(', ')}
+       FROM changed JOIN message ON message.id = changed.mid`,
+      params,
+      runner,
+    );
+    const byId = new Map<string, { chat: ChatRow; message: MessageRow }>();
+    for (const row of rows) {
+      const chat: Record<string, unknown> = {};
+      for (const field of CHAT_FIELDS) chat[field] = row[field];
+      const message: Record<string, unknown> = {};
+      for (const field of MESSAGE_FIELDS) message[field] = row[`m.${field}`];
+      byId.set(chat['id'] as string, { chat: chat as unknown as ChatRow, message: message as unknown as MessageRow });
+    }
+    return items.flatMap((i) => byId.get(i.chatId) ?? []);
   }
 
   // ---------------------------------------------------------------- messages

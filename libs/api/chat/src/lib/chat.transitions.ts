@@ -121,6 +121,34 @@ export class ChatTransitions {
     return { chat, message, recorded };
   }
 
+  /**
+   * applyIn for many chats at once, in two statements whatever their number
+   * (the changes and their SYSTEM messages in one; the outbox's rows, when a
+   * webhook listens, one INSERT per chat as applyIn writes them). For
+   * transitions without `from`; the chats that fail the guard are left out,
+   * the others in the order given. Publish each result with `published`.
+   */
+  async applyManyIn<A>(runner: QueryRunner, transition: ChatTransition<A>, items: ReadonlyArray<{ chatId: string; args: A }>): Promise<AppliedTransition[]> {
+    const changed = await this.repository.changeChatsWithNotices(
+      runner,
+      transition.guard,
+      items.map(({ chatId, args }) => {
+        if ((args as { from?: unknown }).from !== undefined) throw new Error('applyManyIn: transitions with `from` go through applyIn');
+        return { chatId, changes: transition.changes(args), notice: transition.notice(args) };
+      }),
+    );
+    if (!changed.length) return [];
+    // One transition: the same columns change for every chat.
+    const changes = transition.changes(items[0].args);
+    const moved = changes.status !== undefined || changes.agentId !== undefined;
+    const out: AppliedTransition[] = [];
+    for (const { chat, message } of changed) {
+      const recorded = await this.events.record(runner, chat.id, transitionEvents(moved, chat, message));
+      out.push({ chat, message, recorded });
+    }
+    return out;
+  }
+
   /** Announces a committed change: the outbox's delivery, its message, then the chat. */
   async published(result: AppliedTransition): Promise<void> {
     if (result.recorded) this.events.committed(result.chat.id);

@@ -103,39 +103,37 @@ export class RoutingRepository {
   }
 
   /**
-   * recordAssignment for a batch of assignments, in four statements for all of
+   * recordAssignment for a batch of assignments, in one statement for all of
    * them. The times are a millisecond apart in the order the batch decided
    * (the columns hold milliseconds), after every earlier assignment: ties in
    * later routing still go to whoever was assigned longest ago.
    */
   async recordAssignments(runner: QueryRunner, assignments: ReadonlyArray<{ chatId: string; agentId: string; reason: string }>): Promise<void> {
     if (!assignments.length) return;
-    const [{ base }] = await queryRows<{ base: string }>(
-      this.dataSource,
-      `SELECT greatest(clock_timestamp(), max("lastAssignedAt") + interval '1 millisecond')::text AS base FROM agent_profiles`,
-      [],
-      runner,
-    );
     const chatIds = assignments.map((a) => a.chatId);
-    await queryRows(
-      this.dataSource,
-      `INSERT INTO chat_assignments ("chatId", reason, "assignedAt")
-       SELECT a."chatId", a.reason, $3::timestamptz + (a.n - 1) * interval '1 millisecond' FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS a("chatId", reason, n)
-       ON CONFLICT ("chatId") DO UPDATE SET reason = EXCLUDED.reason, "assignedAt" = EXCLUDED."assignedAt"`,
-      [chatIds, assignments.map((a) => a.reason), base],
-      runner,
-    );
     // Each agent at the time of their last assignment in the batch.
     const lastOf = new Map<string, number>();
     assignments.forEach((a, i) => lastOf.set(a.agentId, i));
     await queryRows(
       this.dataSource,
-      `UPDATE agent_profiles p SET "lastAssignedAt" = $3::timestamptz + a.i * interval '1 millisecond'
-       FROM unnest($1::uuid[], $2::int[]) AS a("userId", i) WHERE p."userId" = a."userId"`,
-      [[...lastOf.keys()], [...lastOf.values()], base],
+      // The CTEs share one snapshot: the base is read before the profiles' update, as it was decided.
+      `WITH base AS (
+         SELECT greatest(clock_timestamp(), max("lastAssignedAt") + interval '1 millisecond') AS at FROM agent_profiles
+       ), reasons AS (
+         INSERT INTO chat_assignments ("chatId", reason, "assignedAt")
+         SELECT a."chatId", a.reason, base.at + (a.n - 1) * interval '1 millisecond'
+         FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS a("chatId", reason, n), base
+         ON CONFLICT ("chatId") DO UPDATE SET reason = EXCLUDED.reason, "assignedAt" = EXCLUDED."assignedAt"
+       ), profiles AS (
+         UPDATE agent_profiles p SET "lastAssignedAt" = base.at + a.i * interval '1 millisecond'
+         FROM unnest($3::uuid[], $4::int[]) AS a("userId", i), base WHERE p."userId" = a."userId"
+       ), releases AS (
+         DELETE FROM chat_releases WHERE "chatId" = ANY($1::uuid[])
+       )
+       SELECT 1`,
+      [chatIds, assignments.map((a) => a.reason), [...lastOf.keys()], [...lastOf.values()]],
       runner,
     );
-    await queryRows(this.dataSource, `DELETE FROM chat_releases WHERE "chatId" = ANY($1::uuid[])`, [chatIds], runner);
   }
 
   /** The chat has no agent any more: no reason either. */

@@ -169,7 +169,7 @@ export class RoutingService {
       const candidates = await this.routing.lockAndCount(runner, reachable);
       const room = candidates.reduce((sum, c) => sum + Math.max(0, c.maxChats - c.active), 0);
       if (!room) return [];
-      const out: Array<{ applied: AppliedTransition; agentId: string; reason: string }> = [];
+      const decided: Array<{ chatId: string; agentId: string; name: string; reason: string }> = [];
       // After every earlier assignment, as recordAssignments dates them.
       const decidedAt = Math.max(Date.now(), ...candidates.map((c) => (c.lastAssignedAt?.getTime() ?? 0) + 1));
       for (const chat of await this.routing.lockOldestWaiting(runner, Math.min(limit, room))) {
@@ -180,16 +180,23 @@ export class RoutingService {
         const agent = others[0] ?? free[0];
         const passedOver = others.length > 0 && others.length < free.length;
         const reason = explain(agent, passedOver ? others : free, candidates.length, passedOver);
-        const applied = await this.chats.hooks.transitionIn(runner, chat.id, TRANSITIONS.accept, { agentId: agent.userId, name: agent.displayName });
-        // Locked and still waiting when its lock was granted: the guard holds. Were it not to, stop rather than take a later one.
-        if (!applied) break;
-        out.push({ applied, agentId: agent.userId, reason });
+        decided.push({ chatId: chat.id, agentId: agent.userId, name: agent.displayName, reason });
         // The next chat sees this one counted, as the next transaction's counts would; a millisecond apart
         // each (a Date holds no finer), so ties still go to whoever was assigned longest ago.
         agent.active += 1;
-        agent.lastAssignedAt = new Date(decidedAt + out.length);
+        agent.lastAssignedAt = new Date(decidedAt + decided.length);
         candidates.sort(byLoad);
       }
+      // Every chat at once (one statement for the chats and their SYSTEM messages, not two per chat).
+      const applied = await this.chats.hooks.transitionManyIn(
+        runner,
+        TRANSITIONS.accept,
+        decided.map((d) => ({ chatId: d.chatId, args: { agentId: d.agentId, name: d.name } })),
+      );
+      // Locked and still waiting when their locks were granted: the guard holds for each. Were it not to, undo
+      // the batch rather than assign a later chat ahead of one that failed (the queued drain tries again).
+      if (applied.length !== decided.length) throw new Error('a locked waiting chat failed the accept guard');
+      const out = applied.map((a, i) => ({ applied: a, agentId: decided[i].agentId, reason: decided[i].reason }));
       await this.routing.recordAssignments(
         runner,
         out.map((o) => ({ chatId: o.applied.chat.id, agentId: o.agentId, reason: o.reason })),
