@@ -20,6 +20,8 @@ export interface Config {
   accessRecheckSeconds?: number;
   /** How long an agent or admin without an open WebSocket still counts as present (the contract's 60 s; tests shorten it). */
   presenceGraceSeconds?: number;
+  /** How long routing's picking waits for a row another transaction holds before it gives up and tries again later. */
+  routingLockTimeoutMs?: number;
   /** Unsent data one WebSocket may hold before it is closed (core's SOCKET_UNREAD_BUDGET when unset; set by tests). */
   socketUnreadBudget?: { bytes: number; graceSeconds: number };
   adminEmail?: string;
@@ -123,6 +125,7 @@ export const CONFIG_VARIABLES = {
   ACCESS_TOKEN_TTL_SECONDS: positiveInt({ default: 900 }),
   ACCESS_RECHECK_SECONDS: positiveInt({ default: 5 }),
   PRESENCE_GRACE_SECONDS: positiveInt({ default: 60 }),
+  ROUTING_LOCK_TIMEOUT_MS: positiveInt({ default: 3000 }),
   ADMIN_EMAIL: email({ default: undefined }),
   ADMIN_PASSWORD: str({ default: undefined }),
   CORS_ORIGINS: origins({ default: [] }),
@@ -258,6 +261,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accessTokenTtlSeconds: clean.ACCESS_TOKEN_TTL_SECONDS,
     accessRecheckSeconds: clean.ACCESS_RECHECK_SECONDS,
     presenceGraceSeconds: clean.PRESENCE_GRACE_SECONDS,
+    routingLockTimeoutMs: clean.ROUTING_LOCK_TIMEOUT_MS,
     adminEmail: clean.ADMIN_EMAIL,
     adminPassword: clean.ADMIN_PASSWORD,
     corsOrigins: clean.CORS_ORIGINS,

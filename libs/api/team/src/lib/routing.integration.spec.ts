@@ -43,7 +43,7 @@ describe('routing AUTO', () => {
   let r2: Router;
   let customer: Viewer;
 
-  const openRouter = async (): Promise<Router> => {
+  const openRouter = async (options: { lockTimeoutMs?: number } = {}): Promise<Router> => {
     const dataSource = await openTeamDataSource(database.url, 6);
     const team = new TeamRepository(dataSource);
     const chatPubsub = new LocalPubSub<ChatTopics>();
@@ -51,7 +51,7 @@ describe('routing AUTO', () => {
     chatPubsub.subscribe('chatUpdated', 'all', (chat) => chatEvents.push(chat));
     const presence = new PresenceService(store, team, new LocalPubSub<TeamTopics>(), jobs);
     const chats = new ChatService(dataSource, chatPubsub);
-    const routing = new RoutingService(dataSource, new RoutingRepository(dataSource), team, presence, jobs, chats, { recheckSeconds: 1 });
+    const routing = new RoutingService(dataSource, new RoutingRepository(dataSource), team, presence, jobs, chats, { recheckSeconds: 1, ...options });
     chats.hooks.useAssignmentRecorder(routing);
     const router = { dataSource, routing, presence, chatEvents, chatPubsub, chats };
     routers.push(router);
@@ -318,6 +318,35 @@ describe('routing AUTO', () => {
       expect((await db.query(`SELECT status FROM chats WHERE id = $1`, [chat]))[0].status).toBe('QUEUED');
       await chats.stopBot(chat, 'An agent will be with you shortly.');
       await until(async () => (await db.query(`SELECT "agentId" FROM chats WHERE id = $1`, [chat]))[0].agentId === agent.id);
+    });
+
+    it('gives up on a row held past its lock timeout, then assigns through the queued drain once it is released, oldest first', async () => {
+      const impatient = await openRouter({ lockTimeoutMs: 300 });
+      await onlineAgent('After the hold', 2);
+      const chats = [];
+      for (let i = 0; i < 3; i++) chats.push(await addChat(db, customer.id));
+      // A transaction left open on the oldest chat's row, far longer than the lock timeout.
+      const holder = db.createQueryRunner();
+      await holder.connect();
+      await holder.startTransaction();
+      await holder.query(`UPDATE chats SET "lastSeq" = "lastSeq" + 1 WHERE id = $1`, [chats[0]]);
+      try {
+        const started = Date.now();
+        await expect(impatient.routing.drain()).rejects.toThrow(/lock timeout/);
+        expect(Date.now() - started).toBeLessThan(2500);
+        // Its immediate drain gives up the same way; the queued one it sends is due a few seconds later.
+        await impatient.routing.requestDrain('test');
+        await new Promise((r) => setTimeout(r, 1000));
+        const [{ active }] = await db.query(`SELECT count(*)::int AS active FROM chats WHERE status = 'ACTIVE'`);
+        expect(active).toBe(0);
+      } finally {
+        await holder.commitTransaction();
+        await holder.release();
+      }
+      await until(async () => (await activeCounts()).size > 0);
+      const rows: Array<{ id: string; status: string }> = await db.query(`SELECT id, status FROM chats WHERE id = ANY($1::uuid[])`, [chats]);
+      const status = new Map(rows.map((row) => [row.id, row.status]));
+      expect(chats.map((id) => status.get(id))).toEqual(['ACTIVE', 'ACTIVE', 'QUEUED']);
     });
 
     it('looks at waiting chats again when capacity frees without an event it heard', async () => {

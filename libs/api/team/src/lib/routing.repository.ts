@@ -22,10 +22,19 @@ export class RoutingRepository {
   /**
    * Makes this transaction the only one picking waiting chats until it ends
    * (every router, every instance): a transaction-level advisory lock, taken
-   * before the candidates' profiles.
+   * before the candidates' profiles. Once it holds it, any lock it waits for
+   * (a profile, a waiting chat's row) fails after `lockTimeoutMs` (SET LOCAL
+   * lock_timeout): a transaction left open on a row stalls routing that long,
+   * not for good. Waiting for the picking lock itself is not bounded.
    */
-  async lockPicking(runner: QueryRunner): Promise<void> {
-    await queryRows(this.dataSource, `SELECT pg_advisory_xact_lock($1::bigint)`, [PICKING_LOCK], runner);
+  async lockPicking(runner: QueryRunner, lockTimeoutMs: number): Promise<void> {
+    await queryRows(
+      this.dataSource,
+      // The subquery's lock first, then the setting (for the rest of the transaction only).
+      `SELECT set_config('lock_timeout', $2, true) FROM (SELECT pg_advisory_xact_lock($1::bigint)) AS picking`,
+      [PICKING_LOCK, `${Math.max(1, Math.round(lockTimeoutMs))}ms`],
+      runner,
+    );
   }
 
   /**

@@ -30,6 +30,8 @@ export const routingReassignQueue = defineQueue<{ agentId: string }>('team-routi
 export interface RoutingOptions {
   /** While chats wait and routing is AUTO, the queue is looked at again this often (a missed event cannot strand a chat). */
   recheckSeconds?: number;
+  /** A picking transaction waits this long for a row held elsewhere, then gives up; the queued drain tries again (default 3000). */
+  lockTimeoutMs?: number;
 }
 
 export interface Assignment {
@@ -55,7 +57,12 @@ export interface Assignment {
  */
 export class RoutingService {
   private readonly recheckSeconds: number;
+  private readonly lockTimeoutMs: number;
   private drainingHere = false;
+  /** Until when routing is known to be AUTO here (a short cache for requestDrain; assigning reads the settings each batch). */
+  private autoUntil = 0;
+  /** When the queued drain this instance last sent starts, at the earliest (by this clock). */
+  private fallbackDueAt = 0;
   private drainAgain = false;
 
   constructor(
@@ -68,6 +75,7 @@ export class RoutingService {
     options: RoutingOptions = {},
   ) {
     this.recheckSeconds = options.recheckSeconds ?? 30;
+    this.lockTimeoutMs = options.lockTimeoutMs ?? 3000;
   }
 
   /**
@@ -98,13 +106,34 @@ export class RoutingService {
    * nothing in MANUAL, where no one assigns. Through the queue alone each chat
    * waited for a job to be fetched (tens of milliseconds, seconds when a
    * worker had just polled); the queued drain stays as the durable one, for a
-   * drain that fails here or an instance that stops meanwhile, and finds
-   * nothing to do otherwise.
+   * drain that fails here (a picking lock that timed out) or an instance that
+   * stops meanwhile, and finds nothing to do otherwise. One queued drain
+   * covers every chat that waits before it starts: while the one sent from
+   * here is due later than a second from now, none is sent again (at 100
+   * chats a second, one job insert a few seconds instead of one a chat).
    */
   async requestDrain(reason: string): Promise<void> {
-    if ((await this.team.settings()).routing !== RoutingMode.AUTO) return;
+    if (!(await this.autoNow())) return;
     this.drainHere();
-    await this.jobs.send(routingDrainQueue, { reason }, { delaySeconds: FALLBACK_DRAIN_SECONDS });
+    // A queued drain sent from here already starts after this chat (it takes the whole queue): no second one.
+    if (Date.now() < this.fallbackDueAt - FALLBACK_MARGIN_MS) return;
+    const sentAt = Date.now();
+    const id = await this.jobs.send(routingDrainQueue, { reason }, { delaySeconds: FALLBACK_DRAIN_SECONDS });
+    // Null: one was waiting already (sent by any instance, due whenever): nothing known of when it starts.
+    if (id) this.fallbackDueAt = sentAt + FALLBACK_DRAIN_SECONDS * 1000;
+  }
+
+  /**
+   * Whether routing is AUTO: read from the settings, an AUTO answer kept for
+   * a second. A stale AUTO costs no wrong assignment (each batch reads the
+   * settings again, under no cache); MANUAL is never kept, so a switch to
+   * AUTO made on another instance counts here at once.
+   */
+  private async autoNow(): Promise<boolean> {
+    if (Date.now() < this.autoUntil) return true;
+    const auto = (await this.team.settings()).routing === RoutingMode.AUTO;
+    this.autoUntil = auto ? Date.now() + AUTO_KEPT_MS : 0;
+    return auto;
   }
 
   /** One drain at a time on this instance; asked during one, another follows it (other instances wait on the picking lock). */
@@ -164,7 +193,7 @@ export class RoutingService {
     const reachable = [...(await this.presence.present(chosen))];
     if (!reachable.length) return [];
     const results = await inTransaction(this.dataSource, async (runner) => {
-      await this.routing.lockPicking(runner);
+      await this.routing.lockPicking(runner, this.lockTimeoutMs);
       // Then the candidates: accepting by hand and transfers lock the agent's profile before the chat, as here.
       const candidates = await this.routing.lockAndCount(runner, reachable);
       const room = candidates.reduce((sum, c) => sum + Math.max(0, c.maxChats - c.active), 0);
@@ -265,6 +294,12 @@ export class RoutingService {
 
 /** When the queued drain behind each immediate one runs. */
 const FALLBACK_DRAIN_SECONDS = 5;
+
+/** A queued drain due less than this from now is not counted on for a new chat (clocks of the instance and the database differ a little). */
+const FALLBACK_MARGIN_MS = 1000;
+
+/** How long requestDrain trusts an AUTO it read. */
+const AUTO_KEPT_MS = 1000;
 
 /** Chats assigned in one transaction at most: enough for a burst, short enough that other writers of the agents' rows wait little. */
 const ASSIGN_BATCH = 50;

@@ -46,7 +46,9 @@ export const teamModule = defineModule({
     const repository = new TeamRepository(dataSource);
     const presence = new PresenceService(store, repository, teamPubsub, jobs, { graceMs: (config.presenceGraceSeconds ?? 60) * 1000 });
     const team = new TeamService(dataSource, repository, presence);
-    const routing = new RoutingService(dataSource, new RoutingRepository(dataSource), repository, presence, jobs, chats);
+    const routing = new RoutingService(dataSource, new RoutingRepository(dataSource), repository, presence, jobs, chats, {
+      lockTimeoutMs: config.routingLockTimeoutMs,
+    });
     // Accepting a chat takes the agent's capacity lock and records why, as auto-assignment does.
     chats.hooks.useAssignmentRecorder(routing);
     const assignments = new AssignmentService(dataSource, chats, routing, presence, services.get(AUTH_SERVICE));
