@@ -5,6 +5,7 @@
 // theirs), and afterwards, from the database, that nobody holds more ACTIVE chats than their
 // maxChats. Total room is below the number of chats, so capacity binds before the end.
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
 import pg from 'pg';
@@ -92,7 +93,7 @@ export async function runRouting(opts) {
     // CPU of the two API instances and of the database's backends, and its commits, from the first start until the last arrival.
     const apiPids = [sys.handle?.pid, sys.subscriberHandle?.pid].filter(Boolean);
     const pgPids = await backendPids(sys.dbName);
-    const cpu0 = { api: apiPids.map(cpuMicros), pg: pgPids.map(cpuMicros), db: await dbCounters(sys.dbName) };
+    const cpu0 = { api: apiPids.map(cpuMicros), apiSys: apiPids.map(systemMicros), pg: pgPids.map(cpuMicros), db: await dbCounters(sys.dbName) };
     const start = performance.now();
     out.loadWindow = { from: Date.now() };
     for (let i = 0; i < count; i++) {
@@ -115,10 +116,12 @@ export async function runRouting(opts) {
     const deadline = performance.now() + 10_000;
     while (arrivals.size < expectAssigned && performance.now() < deadline) await sleep(50);
     out.loadWindow.to = Date.now();
-    const cpu1 = { api: apiPids.map(cpuMicros), pg: pgPids.map(cpuMicros), db: await dbCounters(sys.dbName) };
+    const cpu1 = { api: apiPids.map(cpuMicros), apiSys: apiPids.map(systemMicros), pg: pgPids.map(cpuMicros), db: await dbCounters(sys.dbName) };
     const perChat = (micros) => Math.round(micros / Math.max(1, count - errors));
     out.cost = {
       apiCpuUsPerChat: perChat(cpuDelta(cpu0.api, cpu1.api)),
+      // Of which in the kernel (sockets: the database, Redis, HTTP and WebSockets).
+      apiSystemCpuUsPerChat: perChat(cpuDelta(cpu0.apiSys, cpu1.apiSys)),
       dbBackendsCpuUsPerChat: perChat(cpuDelta(cpu0.pg, cpu1.pg)),
       commitsPerChat: cpu0.db && cpu1.db ? Math.round(((cpu1.db.xact - cpu0.db.xact) / Math.max(1, count - errors)) * 10) / 10 : null,
     };
@@ -152,7 +155,7 @@ export async function runRouting(opts) {
       ...summarize(latency),
     };
     const r = out.result;
-    log(`  parley-routing: ${r.started} chats started (${errors} errors), ${r.assigned} assigned (room ${room}), ${r.queued} still waiting; startChat -> agent's chatUpdated p50 ${r.p50} p99 ${r.p99} max ${r.max} ms (startChat's own answer p50 ${r.startChatAck.p50} p99 ${r.startChatAck.p99} ms); agents over capacity: ${r.overCapacity}; per chat: API CPU ${out.cost.apiCpuUsPerChat} µs, DB backends' CPU ${out.cost.dbBackendsCpuUsPerChat} µs, ${out.cost.commitsPerChat} commits`);
+    log(`  parley-routing: ${r.started} chats started (${errors} errors), ${r.assigned} assigned (room ${room}), ${r.queued} still waiting; startChat -> agent's chatUpdated p50 ${r.p50} p99 ${r.p99} max ${r.max} ms (startChat's own answer p50 ${r.startChatAck.p50} p99 ${r.startChatAck.p99} ms); agents over capacity: ${r.overCapacity}; per chat: API CPU ${out.cost.apiCpuUsPerChat} µs (${out.cost.apiSystemCpuUsPerChat} in the kernel), DB backends' CPU ${out.cost.dbBackendsCpuUsPerChat} µs, ${out.cost.commitsPerChat} commits`);
   } catch (err) {
     out.error = err.message;
     log(`  parley-routing: ${err.stack ?? err.message}`);
@@ -161,4 +164,14 @@ export async function runRouting(opts) {
     await sys.stop().catch(() => {});
   }
   return out;
+}
+
+/** A process's CPU time in the kernel (stime), in microseconds; null when it is gone. */
+function systemMicros(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[12]) * 1_000_000) / 100;
+  } catch {
+    return null;
+  }
 }
