@@ -198,4 +198,22 @@ describe('the job queue (pg-boss on PostgreSQL)', () => {
     expect(ran).toEqual([{ key: 'a', at: expect.any(Number) }]);
     expect(ran[0].at - asked).toBeLessThan(5_000);
   });
+
+  it("says when the queue's waiting job starts at the earliest, and that none waits once it ran", async () => {
+    const drains = defineQueue<{ n: number }>('test-waiting', { policy: 'stately' });
+    const queue = open();
+    const ran: number[] = [];
+    await queue.work(drains, async (payload) => void ran.push(payload.n));
+    await queue.start();
+    expect(await queue.waitingStartsIn(drains)).toBeNull();
+    expect(await queue.send(drains, { n: 1 }, { delaySeconds: 2 })).toEqual(expect.any(String));
+    // Stately: one waiting job at most; the second send adds none.
+    expect(await queue.send(drains, { n: 2 }, { delaySeconds: 30 })).toBeNull();
+    const ms = await queue.waitingStartsIn(drains);
+    expect(ms).toBeGreaterThan(1000);
+    expect(ms).toBeLessThanOrEqual(2000);
+    await until(() => ran.length > 0);
+    expect(ran).toEqual([1]);
+    expect(await queue.waitingStartsIn(drains)).toBeNull();
+  });
 });

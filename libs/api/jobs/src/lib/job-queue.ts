@@ -205,6 +205,19 @@ export class JobQueue {
       );
   }
 
+  /**
+   * How long until the queue's waiting job due last may start, in
+   * milliseconds by the database's clock (no job starts before its
+   * start_after); null when no job waits. Negative: it is due already.
+   */
+  async waitingStartsIn(queue: QueueDefinition<object>): Promise<number | null> {
+    const [row] = await this.query<{ ms: number | null }>(
+      `SELECT (extract(epoch FROM max(start_after) - now()) * 1000)::float8 AS ms FROM ${this.schema}.job WHERE name = $1 AND state = 'created'`,
+      [queue.name],
+    );
+    return row?.ms ?? null;
+  }
+
   /** A job's state as pg-boss sees it ('created', 'retry', 'active', 'completed', 'cancelled', 'failed'); null when unknown. */
   async jobState(queue: QueueDefinition<object>, id: string): Promise<string | null> {
     const job = await this.requireStarted().getJobById(queue.name, id, { includeArchive: true });

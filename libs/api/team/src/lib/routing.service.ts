@@ -108,9 +108,10 @@ export class RoutingService {
    * worker had just polled); the queued drain stays as the durable one, for a
    * drain that fails here (a picking lock that timed out) or an instance that
    * stops meanwhile, and finds nothing to do otherwise. One queued drain
-   * covers every chat that waits before it starts: while the one sent from
-   * here is due later than a second from now, none is sent again (at 100
-   * chats a second, one job insert a few seconds instead of one a chat).
+   * covers every chat that waits before it starts: while the one waiting
+   * (sent from here or another instance) is due later than a second from now,
+   * none is sent again (at 100 chats a second, a couple of statements every
+   * few seconds instead of one a chat).
    */
   async requestDrain(reason: string): Promise<void> {
     if (!(await this.autoNow())) return;
@@ -119,8 +120,13 @@ export class RoutingService {
     if (Date.now() < this.fallbackDueAt - FALLBACK_MARGIN_MS) return;
     const sentAt = Date.now();
     const id = await this.jobs.send(routingDrainQueue, { reason }, { delaySeconds: FALLBACK_DRAIN_SECONDS });
-    // Null: one was waiting already (sent by any instance, due whenever): nothing known of when it starts.
-    if (id) this.fallbackDueAt = sentAt + FALLBACK_DRAIN_SECONDS * 1000;
+    if (id) {
+      this.fallbackDueAt = sentAt + FALLBACK_DRAIN_SECONDS * 1000;
+      return;
+    }
+    // One waits already (the queue keeps one; any instance sent it): it starts no earlier than the database says.
+    const startsIn = await this.jobs.waitingStartsIn(routingDrainQueue);
+    if (startsIn !== null) this.fallbackDueAt = sentAt + startsIn;
   }
 
   /**
