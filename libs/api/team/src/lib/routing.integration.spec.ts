@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '@parley/api/testing';
 import { LocalPubSub, Role, type Viewer } from '@parley/api/core';
 import { JobQueue } from '@parley/api/jobs';
-import { ChatService, type ChatTopics, type ChatRow } from '@parley/api/chat';
+import { ChatService, TRANSITIONS, type ChatTopics, type ChatRow } from '@parley/api/chat';
 import { addChat, addUser, openTeamDataSource } from '../testing/team-fixtures';
 import { MemoryPresenceStore, PresenceService } from './presence';
 import { RoutingRepository } from './routing.repository';
@@ -236,6 +236,35 @@ describe('routing AUTO', () => {
     expect(joined.every((row) => row.n === 1)).toBe(true);
     // The oldest chats went first.
     expect(new Set(assigned.map((a) => a.chat.id))).toEqual(new Set(chats.slice(0, 15)));
+  });
+
+  it("applies one transition to many chats at once: each its own change and SYSTEM message, the ones its guard refuses left out", async () => {
+    const [a, b] = [await onlineAgent('Batch A'), await onlineAgent('Batch B')];
+    const waiting = [await addChat(db, customer.id), await addChat(db, customer.id)];
+    const taken = await addChat(db, customer.id, { status: 'ACTIVE', agentId: a.id });
+    const runner = r1.dataSource.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    const applied = await r1.chats.hooks.transitionManyIn(runner, TRANSITIONS.accept, [
+      { chatId: waiting[1], args: { agentId: b.id, name: 'Batch B' } },
+      { chatId: taken, args: { agentId: b.id, name: 'Batch B' } },
+      { chatId: waiting[0], args: { agentId: a.id, name: 'Batch A' } },
+    ]);
+    await runner.commitTransaction();
+    await runner.release();
+    // In the order given, without the ACTIVE chat (accept's guard wants QUEUED).
+    expect(applied.map((x) => [x.chat.id, x.chat.status, x.chat.agentId, x.chat.lastSeq])).toEqual([
+      [waiting[1], 'ACTIVE', b.id, 2],
+      [waiting[0], 'ACTIVE', a.id, 2],
+    ]);
+    expect(applied.map((x) => [x.message.chatId, x.message.seq, x.message.kind, x.message.body])).toEqual([
+      [waiting[1], 2, 'SYSTEM', 'Batch B joined the chat.'],
+      [waiting[0], 2, 'SYSTEM', 'Batch A joined the chat.'],
+    ]);
+    const untouched: Array<{ agentId: string; lastSeq: number }> = await db.query(`SELECT "agentId", "lastSeq" FROM chats WHERE id = $1`, [taken]);
+    expect(untouched).toEqual([{ agentId: a.id, lastSeq: 1 }]);
+    const messages: Array<{ n: number }> = await db.query(`SELECT count(*)::int AS n FROM messages WHERE "chatId" = $1`, [taken]);
+    expect(messages[0].n).toBe(1);
   });
 
   it('waits for an older chat whose row another transaction holds (a message being sent) rather than assigning a later one ahead of it', async () => {
