@@ -63,6 +63,8 @@ export class RoutingService {
   private autoUntil = 0;
   /** When the queued drain this instance last sent starts, at the earliest (by this clock). */
   private fallbackDueAt = 0;
+  private fallbackSending: Promise<void> | undefined;
+  private autoReading: Promise<boolean> | undefined;
   private drainAgain = false;
 
   constructor(
@@ -116,8 +118,29 @@ export class RoutingService {
   async requestDrain(reason: string): Promise<void> {
     if (!(await this.autoNow())) return;
     this.drainHere();
-    // A queued drain sent from here already starts after this chat (it takes the whole queue): no second one.
-    if (Date.now() < this.fallbackDueAt - FALLBACK_MARGIN_MS) return;
+    await this.queuedDrainAfterNow(reason);
+  }
+
+  /**
+   * Makes sure a queued drain starts after this moment (so after the change
+   * that asked for it, committed already). One send at a time here: a request
+   * made while one is on its way waits for it, then counts on the job it
+   * learnt of if that one starts later than a second from now, else sends its own.
+   */
+  private async queuedDrainAfterNow(reason: string): Promise<void> {
+    while (Date.now() >= this.fallbackDueAt - FALLBACK_MARGIN_MS) {
+      if (this.fallbackSending) {
+        // Sent before this change perhaps: only the time it learnt counts.
+        await this.fallbackSending.catch(() => undefined);
+        continue;
+      }
+      this.fallbackSending = this.sendQueuedDrain(reason).finally(() => (this.fallbackSending = undefined));
+      // Sent after the change: the job it made or found waiting starts after it.
+      return this.fallbackSending;
+    }
+  }
+
+  private async sendQueuedDrain(reason: string): Promise<void> {
     const sentAt = Date.now();
     const id = await this.jobs.send(routingDrainQueue, { reason }, { delaySeconds: FALLBACK_DRAIN_SECONDS });
     if (id) {
@@ -130,16 +153,22 @@ export class RoutingService {
   }
 
   /**
-   * Whether routing is AUTO: read from the settings, an AUTO answer kept for
-   * a second. A stale AUTO costs no wrong assignment (each batch reads the
-   * settings again, under no cache); MANUAL is never kept, so a switch to
-   * AUTO made on another instance counts here at once.
+   * Whether routing is AUTO: read from the settings (one read at a time
+   * here), an AUTO answer kept for a second. A stale AUTO costs no wrong
+   * assignment (each batch reads the settings again, under no cache); MANUAL
+   * is never kept, so a switch to AUTO made on another instance counts here at once.
    */
   private async autoNow(): Promise<boolean> {
     if (Date.now() < this.autoUntil) return true;
-    const auto = (await this.team.settings()).routing === RoutingMode.AUTO;
-    this.autoUntil = auto ? Date.now() + AUTO_KEPT_MS : 0;
-    return auto;
+    this.autoReading ??= this.team
+      .settings()
+      .then((settings) => {
+        const auto = settings.routing === RoutingMode.AUTO;
+        this.autoUntil = auto ? Date.now() + AUTO_KEPT_MS : 0;
+        return auto;
+      })
+      .finally(() => (this.autoReading = undefined));
+    return this.autoReading;
   }
 
   /** One drain at a time on this instance; asked during one, another follows it (other instances wait on the picking lock). */
