@@ -61,7 +61,7 @@ export class RoutingService {
   private drainingHere = false;
   /** Until when routing is known to be AUTO here (a short cache for requestDrain; assigning reads the settings each batch). */
   private autoUntil = 0;
-  /** When the queued drain this instance last sent starts, at the earliest (by this clock). */
+  /** When the waiting queued drain that this instance last learnt of starts, at the earliest (by this clock). */
   private fallbackDueAt = 0;
   private fallbackSending: Promise<void> | undefined;
   private autoReading: Promise<boolean> | undefined;
