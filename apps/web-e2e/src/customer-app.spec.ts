@@ -208,12 +208,16 @@ describe('the customer web app', () => {
     const unanswered = 'Stored, but the answer got lost';
     const held: Route[] = [];
     let reachedServer = false;
+    // the stored one goes on only once its bubble was seen sending: its echo on the socket would otherwise turn it sent first
+    let letUnansweredThrough: (() => void) | undefined;
+    const unansweredMayGo = new Promise<void>((resolve) => (letUnansweredThrough = resolve));
     await page.route('**/graphql', async (route) => {
       const post = route.request().method() === 'POST' ? (route.request().postDataJSON() as { operationName?: string; variables?: { input?: { body?: string } } }) : null;
       const body = post?.operationName === 'SendMessage' ? post.variables?.input?.body : undefined;
       if ((body !== lost && body !== unanswered) || held.some((r) => r.request().postData() === route.request().postData())) return route.fallback();
       held.push(route);
       if (body === unanswered) {
+        await unansweredMayGo;
         await route.fetch();
         reachedServer = true;
       }
@@ -223,6 +227,7 @@ describe('the customer web app', () => {
         await composer.fill(body);
         await composer.press('Enter');
         await page.locator('li.message[data-state="sending"] .bubble', { hasText: body }).waitFor();
+        if (body === unanswered) letUnansweredThrough?.();
         while (body === unanswered && !reachedServer) await page.waitForTimeout(50);
         await cutSockets();
         await page.waitForFunction(
