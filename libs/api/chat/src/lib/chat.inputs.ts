@@ -25,6 +25,16 @@ function AttachmentIds(): PropertyDecorator {
 
 const clientIdMessage = `must be ${LIMITS.clientMessageIdMin} to ${LIMITS.clientMessageIdMax} characters`;
 
+/** The sender's own id for a message, which makes a retry safe; `description` says what repeating it does here. */
+function ClientMessageId(description: string): PropertyDecorator {
+  return (target, key) => {
+    Field(() => String, { nullable: true, description })(target, key);
+    IsOptional()(target, key);
+    IsString()(target, key);
+    Length(LIMITS.clientMessageIdMin, LIMITS.clientMessageIdMax, { message: clientIdMessage })(target, key);
+  };
+}
+
 @InputType('StartChatInput')
 export class StartChatInput {
   @Field(() => String, { nullable: true })
@@ -39,14 +49,9 @@ export class StartChatInput {
   @TrimmedLength(LIMITS.messageBodyMin, LIMITS.messageBodyMax)
   message: string;
 
-  @Field(() => String, {
-    nullable: true,
-    description:
-      'As in SendMessageInput: the same customer starting again with the same\nclientMessageId gets the chat already started (a double click opens one chat).',
-  })
-  @IsOptional()
-  @IsString()
-  @Length(LIMITS.clientMessageIdMin, LIMITS.clientMessageIdMax, { message: clientIdMessage })
+  @ClientMessageId(
+    'As in SendMessageInput: the same customer starting again with the same\nclientMessageId gets the chat already started (a double click opens one chat).',
+  )
   clientMessageId?: string | null;
 
   @AttachmentIds()
@@ -65,14 +70,9 @@ export class SendMessageInput {
   @TrimmedLength(LIMITS.messageBodyMin, LIMITS.messageBodyMax)
   body: string;
 
-  @Field(() => String, {
-    nullable: true,
-    description:
-      'Chosen by the sender (up to 64 characters). The same sender sending again\nwith the same chatId and clientMessageId gets the message already stored\ninstead of a second one, so a client may retry freely.',
-  })
-  @IsOptional()
-  @IsString()
-  @Length(LIMITS.clientMessageIdMin, LIMITS.clientMessageIdMax, { message: clientIdMessage })
+  @ClientMessageId(
+    'Chosen by the sender (up to 64 characters). The same sender sending again\nwith the same chatId and clientMessageId gets the message already stored\ninstead of a second one, so a client may retry freely.',
+  )
   clientMessageId?: string | null;
 
   @AttachmentIds()
