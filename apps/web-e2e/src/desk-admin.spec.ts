@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { errorCode, gql, gqlOk, registerCustomer } from '@parley/api/testing';
 import { expectAccessible } from './support/axe';
 import { openSignedInDesk, useDeskWithAgents } from './support/desk';
+import { tabTo } from './support/keyboard';
 import type { Credentials } from './support/sign-in';
 
 jest.setTimeout(180_000);
@@ -51,15 +52,6 @@ const openDesk = (who: Credentials) => openSignedInDesk(team, who, { viewport: {
 /** Each row of a table as its cells' text. */
 const cells = (page: Page, testId: string) =>
   page.locator(`[data-testid="${testId}"] tbody tr`).evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => (c.textContent ?? '').trim())));
-
-/** Presses Tab until the element has focus (at most `limit` times): the way a keyboard user reaches it. */
-async function tabTo(page: Page, selector: string, limit = 40): Promise<void> {
-  for (let i = 0; i < limit; i++) {
-    if (await page.locator(selector).evaluate((el) => el === document.activeElement)) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`Tab never reached ${selector}`);
-}
 
 describe('the desk admin screens', () => {
   it('reports: charts drawn, and tables with the figures of the seeded chats, by keyboard', async () => {

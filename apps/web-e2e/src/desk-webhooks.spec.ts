@@ -9,6 +9,7 @@ import type { Page, Request } from 'playwright-core';
 import { errorCode, gql, gqlOk, loginAdmin, registerCustomer, startChat, startTestServer, until, WebhookReceiver } from '@parley/api/testing';
 import { expectAccessible } from './support/axe';
 import { frenchDeskWebRoot, openDeskTab, openSignedInDesk, useDeskWithAgents } from './support/desk';
+import { tabTo } from './support/keyboard';
 
 jest.setTimeout(240_000);
 
@@ -32,15 +33,6 @@ function operations(page: Page): string[] {
     if (name) names.push(name);
   });
   return names;
-}
-
-/** Presses Tab until the element has focus (at most `limit` times): the way a keyboard user reaches it. */
-async function tabTo(page: Page, selector: string, limit = 60): Promise<void> {
-  for (let i = 0; i < limit; i++) {
-    if (await page.locator(selector).evaluate((el) => el === document.activeElement)) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`Tab never reached ${selector}`);
 }
 
 const focused = (page: Page) => page.evaluate(() => ({ tag: document.activeElement?.tagName, id: document.activeElement?.id, text: document.activeElement?.textContent?.trim() }));
