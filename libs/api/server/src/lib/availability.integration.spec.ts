@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import {
   createTestDatabase,
+  customerWithChatAt,
   fleetSettings,
   registerAt,
   removeDataDirs,
   requireBundle,
   SEND,
   startApi,
-  startChatAt,
   type Account,
   type ApiInstance,
   type TestDatabase,
@@ -45,13 +45,11 @@ describe('availability under hostile anonymous documents', () => {
   let database: TestDatabase;
   let api: ApiInstance;
   let customer: Account;
-  let chatId: string;
   beforeAll(async () => {
     requireBundle();
     database = await createTestDatabase();
     api = await startApi({ ...fleetSettings(database.url), env: { RATE_LIMIT_SCALE: '1' } });
     customer = await registerAt(api.graphqlUrl, 'casey');
-    chatId = await startChatAt(api.graphqlUrl, customer, 'Hello');
   }, 120_000);
   afterAll(async () => {
     await api?.stop();
@@ -71,10 +69,9 @@ describe('availability under hostile anonymous documents', () => {
     await fetch(`${api.url}/healthz`);
     // One flood and what a customer sees meanwhile; each attempt from addresses (and a customer) of its own, so no limit carries over.
     const attempt = async (n: number) => {
-      const who = n === 0 ? customer : await registerAt(api.graphqlUrl, `casey-${n}`);
-      const chat = n === 0 ? chatId : await startChatAt(api.graphqlUrl, who, 'Hello');
+      const { customer: who, chatId } = await customerWithChatAt(api.graphqlUrl, `casey-${n}`, 'Hello');
       const send = (round: number) =>
-        post(api, { query: SEND, variables: { input: { chatId: chat, body: `still here ${round}` } } }, { authorization: `Bearer ${who.token}` }).then(
+        post(api, { query: SEND, variables: { input: { chatId, body: `still here ${round}` } } }, { authorization: `Bearer ${who.token}` }).then(
           async (res) => ((await res.json()) as { errors?: unknown[] }).errors,
         );
       expect(await send(0)).toBeUndefined();

@@ -59,6 +59,12 @@ export async function startChatAt(graphqlUrl: string, customer: Pick<Person, 'to
   return data['startChat'].id;
 }
 
+/** A customer of their own and their new chat: a test's attempt that must share no per-user limit with another. */
+export async function customerWithChatAt(graphqlUrl: string, displayName?: string, message?: string): Promise<{ customer: Person; chatId: string }> {
+  const customer = await registerAt(graphqlUrl, displayName);
+  return { customer, chatId: await startChatAt(graphqlUrl, customer, message) };
+}
+
 export async function acceptChatAt(graphqlUrl: string, agent: Pick<Person, 'token'>, chatId: string): Promise<void> {
   await gqlOk(graphqlUrl, `mutation($id: ID!) { acceptChat(chatId: $id) { id } }`, { id: chatId }, agent.token);
 }
