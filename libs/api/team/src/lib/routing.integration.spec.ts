@@ -76,6 +76,24 @@ describe('routing AUTO', () => {
   const setRouting = (mode: RoutingMode) =>
     db.query(`INSERT INTO team_settings (id, routing) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET routing = EXCLUDED.routing`, [mode]);
 
+  /**
+   * Three waiting chats, oldest first, and a transaction left open on the oldest one's row (as a message being
+   * sent holds it: its lastSeq bumped, or `hold` of your own) until `release` commits it.
+   */
+  const waitingChatsOldestHeld = async (hold = `UPDATE chats SET "lastSeq" = "lastSeq" + 1 WHERE id = $1`, ...params: unknown[]) => {
+    const chats: string[] = [];
+    for (let i = 0; i < 3; i++) chats.push(await addChat(db, customer.id));
+    const holder = db.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    await holder.query(hold, [chats[0], ...params]);
+    const release = async () => {
+      await holder.commitTransaction();
+      await holder.release();
+    };
+    return { chats, release };
+  };
+
   beforeAll(async () => {
     database = await createTestDatabase('parley_routing');
     db = await openTeamDataSource(database.url, 4);
@@ -269,13 +287,8 @@ describe('routing AUTO', () => {
 
   it('waits for an older chat whose row another transaction holds (a message being sent) rather than assigning a later one ahead of it', async () => {
     await onlineAgent('Patient', 2);
-    const chats = [];
-    for (let i = 0; i < 3; i++) chats.push(await addChat(db, customer.id));
     // A send on the oldest chat: it bumps the chat's row and holds its lock until it commits.
-    const sender = db.createQueryRunner();
-    await sender.connect();
-    await sender.startTransaction();
-    await sender.query(`UPDATE chats SET "lastSeq" = "lastSeq" + 1 WHERE id = $1`, [chats[0]]);
+    const { chats, release } = await waitingChatsOldestHeld();
     const draining = Promise.all([r1.routing.drain(), r2.routing.drain()]);
     try {
       await new Promise((r) => setTimeout(r, 500));
@@ -283,8 +296,7 @@ describe('routing AUTO', () => {
       const [{ active }] = await db.query(`SELECT count(*)::int AS active FROM chats WHERE status = 'ACTIVE'`);
       expect(active).toBe(0);
     } finally {
-      await sender.commitTransaction();
-      await sender.release();
+      await release();
     }
     const assigned = (await draining).flat();
     expect(assigned.map((a) => a.chat.id)).toEqual(chats.slice(0, 2));
@@ -292,16 +304,11 @@ describe('routing AUTO', () => {
 
   it('takes the next chat in line when the held one stops waiting (accepted by hand) while the router waits for it', async () => {
     const agent = await onlineAgent('Next in line', 5);
-    const chats = [];
-    for (let i = 0; i < 3; i++) chats.push(await addChat(db, customer.id));
-    const accepter = db.createQueryRunner();
-    await accepter.connect();
-    await accepter.startTransaction();
-    await accepter.query(`UPDATE chats SET status = 'ACTIVE', "agentId" = $2 WHERE id = $1`, [chats[0], agent.id]);
+    // Accepted by hand on the oldest chat, not yet committed.
+    const { chats, release } = await waitingChatsOldestHeld(`UPDATE chats SET status = 'ACTIVE', "agentId" = $2 WHERE id = $1`, agent.id);
     const draining = r1.routing.assignNext();
     await new Promise((r) => setTimeout(r, 300));
-    await accepter.commitTransaction();
-    await accepter.release();
+    await release();
     expect((await draining)?.chat.id).toBe(chats[1]);
   });
 
@@ -352,13 +359,8 @@ describe('routing AUTO', () => {
     it('gives up on a row held past its lock timeout, then assigns through the queued drain once it is released, oldest first', async () => {
       const impatient = await openRouter({ lockTimeoutMs: 300 });
       await onlineAgent('After the hold', 2);
-      const chats = [];
-      for (let i = 0; i < 3; i++) chats.push(await addChat(db, customer.id));
       // A transaction left open on the oldest chat's row, far longer than the lock timeout.
-      const holder = db.createQueryRunner();
-      await holder.connect();
-      await holder.startTransaction();
-      await holder.query(`UPDATE chats SET "lastSeq" = "lastSeq" + 1 WHERE id = $1`, [chats[0]]);
+      const { chats, release } = await waitingChatsOldestHeld();
       try {
         const started = Date.now();
         await expect(impatient.routing.drain()).rejects.toThrow(/lock timeout/);
@@ -369,8 +371,7 @@ describe('routing AUTO', () => {
         const [{ active }] = await db.query(`SELECT count(*)::int AS active FROM chats WHERE status = 'ACTIVE'`);
         expect(active).toBe(0);
       } finally {
-        await holder.commitTransaction();
-        await holder.release();
+        await release();
       }
       await until(async () => (await activeCounts()).size > 0);
       const rows: Array<{ id: string; status: string }> = await db.query(`SELECT id, status FROM chats WHERE id = ANY($1::uuid[])`, [chats]);
