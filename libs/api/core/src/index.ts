@@ -8,6 +8,7 @@ export * from './lib/validation';
 export * from './lib/cursor';
 export * from './lib/ids';
 export * from './lib/async-queue';
+export * from './lib/single-flight';
 export * from './lib/redis-pubsub';
 export * from './lib/rate-limits';
 export * from './lib/selection';

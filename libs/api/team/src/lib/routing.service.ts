@@ -1,4 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
+import { SingleFlight } from '@parley/api/core';
 import { inTransaction } from '@parley/api/database';
 import { defineQueue, type JobQueue } from '@parley/api/jobs';
 import { ChatStatus, TRANSITIONS, type AppliedTransition, type ChatRow, type ChatService } from '@parley/api/chat';
@@ -59,12 +60,16 @@ export class RoutingService {
   private readonly recheckSeconds: number;
   private readonly lockTimeoutMs: number;
   private drainingHere = false;
-  /** Until when routing is known to be AUTO here (a short cache for requestDrain; assigning reads the settings each batch). */
-  private autoUntil = 0;
+  /**
+   * Whether routing is AUTO, for requestDrain: one read of the settings at a
+   * time here, an AUTO answer kept for a second. A stale AUTO costs no wrong
+   * assignment (each batch reads the settings again, under no cache); MANUAL
+   * is never kept, so a switch to AUTO made on another instance counts here at once.
+   */
+  private readonly auto: SingleFlight<boolean>;
   /** When the waiting queued drain that this instance last learnt of starts, at the earliest (by this clock). */
   private fallbackDueAt = 0;
   private fallbackSending: Promise<void> | undefined;
-  private autoReading: Promise<boolean> | undefined;
   private drainAgain = false;
 
   constructor(
@@ -78,6 +83,7 @@ export class RoutingService {
   ) {
     this.recheckSeconds = options.recheckSeconds ?? 30;
     this.lockTimeoutMs = options.lockTimeoutMs ?? 3000;
+    this.auto = new SingleFlight(async () => (await team.settings()).routing === RoutingMode.AUTO, { keepMs: (auto) => (auto ? AUTO_KEPT_MS : 0) });
   }
 
   /**
@@ -116,7 +122,7 @@ export class RoutingService {
    * few seconds instead of one a chat).
    */
   async requestDrain(reason: string): Promise<void> {
-    if (!(await this.autoNow())) return;
+    if (!(await this.auto.get())) return;
     this.drainHere();
     await this.queuedDrainAfterNow(reason);
   }
@@ -150,25 +156,6 @@ export class RoutingService {
     // One waits already (the queue keeps one; any instance sent it): it starts no earlier than the database says.
     const startsIn = await this.jobs.waitingStartsIn(routingDrainQueue);
     if (startsIn !== null) this.fallbackDueAt = sentAt + startsIn;
-  }
-
-  /**
-   * Whether routing is AUTO: read from the settings (one read at a time
-   * here), an AUTO answer kept for a second. A stale AUTO costs no wrong
-   * assignment (each batch reads the settings again, under no cache); MANUAL
-   * is never kept, so a switch to AUTO made on another instance counts here at once.
-   */
-  private async autoNow(): Promise<boolean> {
-    if (Date.now() < this.autoUntil) return true;
-    this.autoReading ??= this.team
-      .settings()
-      .then((settings) => {
-        const auto = settings.routing === RoutingMode.AUTO;
-        this.autoUntil = auto ? Date.now() + AUTO_KEPT_MS : 0;
-        return auto;
-      })
-      .finally(() => (this.autoReading = undefined));
-    return this.autoReading;
   }
 
   /** One drain at a time on this instance; asked during one, another follows it (other instances wait on the picking lock). */
