@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { badUserInput, isUuid, notFound, type FieldProblem } from '@parley/api/core';
+import { badUserInput, isUuid, notFound, SingleFlight, type FieldProblem } from '@parley/api/core';
 import { queryRows } from '@parley/api/database';
 import { ARTICLE_LIMITS, type ArticleInput } from './article.inputs';
 import type { ArticleHitRow, ArticleRow } from './article.type';
@@ -25,8 +25,10 @@ export interface SearchOptions {
  * spelling fixes and customers' synonyms, with a trigram fallback for titles.
  */
 export class ArticleService {
-  private vocabulary: { value: Vocabulary; readAt: number } | null = null;
-  private trigrams: Promise<boolean> | null = null;
+  /** For spelling fixes: read again after VOCABULARY_TTL_MS, and at once after an edit here. */
+  private readonly vocabulary = new SingleFlight(() => this.readVocabulary(), { keepMs: VOCABULARY_TTL_MS });
+  /** Whether pg_trgm is installed: read once (a failed read is tried again). */
+  private readonly trigrams = new SingleFlight(() => this.readTrigrams(), { keepMs: Infinity });
 
   /** `changed`: told after articles were created, imported or deleted (the instances' caches of hasArticles forget). */
   constructor(
@@ -47,7 +49,7 @@ export class ArticleService {
       `INSERT INTO articles (id, title, body, tags) VALUES ($1, $2, $3, $4) RETURNING ${RETURNING}`,
       [randomUUID(), title, body, tags],
     );
-    this.vocabulary = null;
+    this.vocabulary.forget();
     await this.changed();
     return row;
   }
@@ -61,7 +63,7 @@ export class ArticleService {
       [id, title, body, tags],
     );
     if (!row) throw notFound('article');
-    this.vocabulary = null;
+    this.vocabulary.forget();
     return row;
   }
 
@@ -69,7 +71,7 @@ export class ArticleService {
     if (!isUuid(id)) throw notFound('article');
     const rows = await queryRows<{ id: string }>(this.dataSource, `DELETE FROM articles WHERE id = $1 RETURNING id`, [id]);
     if (!rows.length) throw notFound('article');
-    this.vocabulary = null;
+    this.vocabulary.forget();
     await this.changed();
     return true;
   }
@@ -91,7 +93,7 @@ export class ArticleService {
       if (row.inserted) created++;
       else updated++;
     }
-    this.vocabulary = null;
+    this.vocabulary.forget();
     if (created) await this.changed();
     return { created, updated };
   }
@@ -121,12 +123,12 @@ export class ArticleService {
     if (problems.length) throw badUserInput(problems);
     const tags = options.tags?.length ? options.tags.map((tag) => tag.trim().toLowerCase()) : null;
 
-    const terms = rewriteQuery(text, await this.readVocabulary());
+    const terms = rewriteQuery(text, await this.vocabulary.get());
     if (terms.length) {
       const hits = await this.fullText(terms, first, tags);
       if (hits.length) return hits;
     }
-    return (await this.hasTrigrams()) ? this.similarTitles(text, first, tags) : [];
+    return (await this.trigrams.get()) ? this.similarTitles(text, first, tags) : [];
   }
 
   /**
@@ -179,23 +181,21 @@ export class ArticleService {
     return rows.map(toHit);
   }
 
-  private hasTrigrams(): Promise<boolean> {
-    return (this.trigrams ??= queryRows<{ present: boolean }>(
+  private async readTrigrams(): Promise<boolean> {
+    const [row] = await queryRows<{ present: boolean }>(
       this.dataSource,
       `SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') AS present`,
-    ).then(([row]) => row.present));
+    );
+    return row.present;
   }
 
   private async readVocabulary(): Promise<Vocabulary> {
-    if (this.vocabulary && Date.now() - this.vocabulary.readAt < VOCABULARY_TTL_MS) return this.vocabulary.value;
     const rows = await queryRows<{ word: string; ndoc: number }>(
       this.dataSource,
       `SELECT word, ndoc FROM ts_stat($$SELECT to_tsvector('simple', title || ' ' || body) FROM articles$$)
        WHERE word ~ '^[a-z]+$'`,
     );
-    const value = { words: new Map(rows.map((row) => [row.word, Number(row.ndoc)])) };
-    this.vocabulary = { value, readAt: Date.now() };
-    return value;
+    return { words: new Map(rows.map((row) => [row.word, Number(row.ndoc)])) };
   }
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RedisPubSub, type PubSub } from '@parley/api/core';
+import { RedisPubSub, SingleFlight, type PubSub } from '@parley/api/core';
 
 /** assist's live topic: the knowledge base gained or lost articles somewhere (any instance). */
 export interface AssistTopics extends Record<string, unknown> {
@@ -13,12 +13,6 @@ const ALL = 'all';
 /** A "no articles" answer is looked at again after this long: what reaches a server that shares no bus with `kb:import` (no REDIS_URL). */
 const EMPTY_RECHECK_MS = 30_000;
 
-interface Cached {
-  answer: Promise<boolean>;
-  at: number;
-  value?: boolean;
-}
-
 /**
  * Whether the knowledge base has any article, read once per instance instead
  * of on every startChat. Every instance forgets it when any instance creates,
@@ -26,15 +20,17 @@ interface Cached {
  * Redis with it), and when the shared bus was away (events may be lost).
  */
 export class KnownArticles {
-  private cached: Cached | null = null;
+  /** Articles, once known, are kept until a change is heard; none is looked at again after a while. A change heard during a read drops it. */
+  private readonly answer: SingleFlight<boolean>;
   private readonly stop: Array<() => void> = [];
   private readonly id = randomUUID();
 
   constructor(
-    private readonly read: () => Promise<boolean>,
+    read: () => Promise<boolean>,
     private readonly pubsub: PubSub<AssistTopics>,
-    private readonly now: () => number = Date.now,
+    now: () => number = Date.now,
   ) {
+    this.answer = new SingleFlight(read, { keepMs: (any) => (any ? Infinity : EMPTY_RECHECK_MS), now });
     this.stop.push(pubsub.subscribe('articlesChanged', ALL, (event) => event.from !== this.id && this.forget()));
     if (pubsub.onResync) this.stop.push(pubsub.onResync(() => this.forget()));
   }
@@ -45,16 +41,7 @@ export class KnownArticles {
   }
 
   has(): Promise<boolean> {
-    const cached = this.cached;
-    if (cached && !(cached.value === false && this.now() - cached.at >= EMPTY_RECHECK_MS)) return cached.answer;
-    // The promise is kept, not its value: a change heard while it is read drops it, and the next call reads again.
-    const entry: Cached = { answer: this.read(), at: this.now() };
-    this.cached = entry;
-    entry.answer.then(
-      (value) => void (entry.value = value),
-      () => void (this.cached === entry && (this.cached = null)),
-    );
-    return entry.answer;
+    return this.answer.get();
   }
 
   /** Articles were created, imported or deleted here: every instance (this one at once) reads again. */
@@ -68,7 +55,7 @@ export class KnownArticles {
   }
 
   private forget(): void {
-    this.cached = null;
+    this.answer.forget();
   }
 }
 
