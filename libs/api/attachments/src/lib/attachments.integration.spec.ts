@@ -220,7 +220,7 @@ function attachmentSuite(options: SuiteOptions): void {
     for (let i = 0; i < 6; i++) ids.push((await upload(api, customer.token, Buffer.from(`file ${i}\n`), `f${i}.txt`)).body['id']);
     const tooMany = await gql(api.graphqlUrl, SEND, { input: { chatId, body: 'six files', attachmentIds: ids } }, customer.token);
     expect(errorCode(tooMany)).toBe('BAD_USER_INPUT');
-    expect(tooMany.errors?.[0].extensions?.['fields']).toEqual([{ field: 'attachmentIds', message: expect.stringContaining('at most 5') }]);
+    expect(tooMany.errors?.[0].extensions?.['fields']).toEqual([{ field: 'attachmentIds', message: expect.stringContaining('at most 5'), reason: 'arrayMaxSize' }]);
 
     // One upload that is not the sender's: the whole message is refused, its own uploads stay unsent.
     const foreign = (await upload(api, otherCustomer.token, Buffer.from('mine\n'), 'mine.txt')).body['id'];

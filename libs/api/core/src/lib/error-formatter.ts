@@ -76,11 +76,12 @@ function unwrap(error: unknown): unknown {
   return current;
 }
 
+/** class-validator's failures as the contract's fields, each with the name of the rule it broke as its reason (`maxLength`, `isEmail`, `trimmedLength`…). */
 export function flattenValidation(errors: ValidationError[], prefix = ''): FieldProblem[] {
   const problems: FieldProblem[] = [];
   for (const e of errors) {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
-    for (const message of Object.values(e.constraints ?? {})) problems.push({ field, message });
+    for (const [reason, message] of Object.entries(e.constraints ?? {})) problems.push({ field, message, reason });
     if (e.children?.length) problems.push(...flattenValidation(e.children, field));
   }
   return problems;

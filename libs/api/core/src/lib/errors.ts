@@ -4,7 +4,11 @@ import type { ErrorCode } from '@parley/shared/limits';
 export interface FieldProblem {
   field: string;
   message: string;
-  /** A stable key for what is wrong (e.g. `notUrl`), where a domain gives one, so a client can word it in its own language. */
+  /**
+   * A stable key for what is wrong, so a client can word it in its own language:
+   * for an input type's rules the rule's name (`maxLength`, `isEmail`,
+   * `trimmedLength`…), for a domain's own checks its key (`notUrl`, `overlap`).
+   */
   reason?: string;
 }
 

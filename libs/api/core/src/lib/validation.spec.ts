@@ -25,8 +25,8 @@ describe('rejectNulCharacters', () => {
         extensions: expect.objectContaining({
           code: 'BAD_USER_INPUT',
           fields: [
-            { field: 'input.list.1', message: 'must not contain the NUL character' },
-            { field: 'name', message: 'must not contain the NUL character' },
+            { field: 'input.list.1', message: 'must not contain the NUL character', reason: 'nulCharacter' },
+            { field: 'name', message: 'must not contain the NUL character', reason: 'nulCharacter' },
           ],
         }),
       }),

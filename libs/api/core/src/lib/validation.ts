@@ -25,7 +25,7 @@ export function rejectNulCharacters(args: Record<string, unknown>): void {
 
 function findNul(value: unknown, path: string, problems: FieldProblem[]): void {
   if (typeof value === 'string') {
-    if (value.includes('\u0000')) problems.push({ field: path, message: 'must not contain the NUL character' });
+    if (value.includes('\u0000')) problems.push({ field: path, message: 'must not contain the NUL character', reason: 'nulCharacter' });
   } else if (Array.isArray(value)) {
     value.forEach((item, i) => findNul(item, `${path}.${i}`, problems));
   } else if (value && typeof value === 'object') {
@@ -36,7 +36,7 @@ function findNul(value: unknown, path: string, problems: FieldProblem[]): void {
 /** Checks a page size argument against the contract's 1..100. */
 export function checkPageSize(field: string, value: number | null | undefined, max = 100): FieldProblem[] {
   if (value === null || value === undefined) return [];
-  return value >= 1 && value <= max ? [] : [{ field, message: `must be from 1 to ${max}` }];
+  return value >= 1 && value <= max ? [] : [{ field, message: `must be from 1 to ${max}`, reason: 'range' }];
 }
 
 const between = (n: number, min: number, max: number) => n >= min && n <= max;

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { startChat, useTestServer, type Person, type TestServer } from '@parley/api/testing';
+import { gql, startChat, useTestServer, type Person, type TestServer } from '@parley/api/testing';
 
 // Bad input is the client's error: a GraphQL error with a client code and a 4xx status, never a 500.
 
@@ -52,6 +52,29 @@ describe('bad input over HTTP', () => {
     ['variables that are not an object', { query: 'query($id: ID!) { chat(id: $id) { id } }', variables: [1] }],
   ])('%s is a client error', async (_name, body) => {
     expectClientError(await send(api, body, agent.token));
+  });
+
+  // Each refused field names the rule it broke, whichever input type refused it, so a client can word it itself.
+  it('gives every refused field of an input type its rule as a stable reason', async () => {
+    const fieldsOf = (answer: { errors?: Array<{ extensions?: Record<string, unknown> }> }) =>
+      [...((answer.errors?.[0]?.extensions?.['fields'] ?? []) as Array<{ field: string }>)].sort((a, b) => a.field.localeCompare(b.field));
+    const sent = await gql(
+      api.graphqlUrl,
+      'mutation($input: SendMessageInput!) { sendMessage(input: $input) { seq } }',
+      { input: { chatId, body: '   ', clientMessageId: 'c'.repeat(65) } },
+      customer.token,
+    );
+    expect(fieldsOf(sent)).toEqual([
+      { field: 'body', message: 'must be 1 to 4000 characters after trimming', reason: 'trimmedLength' },
+      { field: 'clientMessageId', message: 'must be 1 to 64 characters', reason: 'length' },
+    ]);
+    const registered = await gql(api.graphqlUrl, 'mutation($input: RegisterInput!) { register(input: $input) { token } }', {
+      input: { email: 'not an address', password: 'short', displayName: 'Casey' },
+    });
+    expect(fieldsOf(registered)).toEqual([
+      { field: 'email', message: 'must be a valid email address', reason: 'isEmail' },
+      { field: 'password', message: 'must be 8 to 128 characters', reason: 'length' },
+    ]);
   });
 
   it.each([

@@ -8,19 +8,19 @@ const DAY_MS = 86_400_000;
 /** What is wrong with business hours (nothing: an empty list). */
 export function checkBusinessHours(hours: BusinessHours): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  if (hours.timeZone.length > ZONE_MAX || !isTimeZone(hours.timeZone)) problems.push({ field: 'timeZone', message: 'must be an IANA time zone such as Europe/Paris' });
-  if (hours.weekly.length > MAX_SPANS) problems.push({ field: 'weekly', message: `must hold at most ${MAX_SPANS} spans` });
+  if (hours.timeZone.length > ZONE_MAX || !isTimeZone(hours.timeZone)) problems.push({ field: 'timeZone', message: 'must be an IANA time zone such as Europe/Paris', reason: 'timeZone' });
+  if (hours.weekly.length > MAX_SPANS) problems.push({ field: 'weekly', message: `must hold at most ${MAX_SPANS} spans`, reason: 'arrayMaxSize' });
   hours.weekly.forEach((span, i) => {
     const ok =
       Number.isInteger(span.day) && span.day >= 1 && span.day <= 7 &&
       Number.isInteger(span.openMinute) && Number.isInteger(span.closeMinute) &&
       span.openMinute >= 0 && span.closeMinute <= 1440 && span.openMinute < span.closeMinute;
-    if (!ok) problems.push({ field: `weekly.${i}`, message: 'must be a day from 1 (Monday) to 7 and minutes 0 to 1440 with open before close' });
+    if (!ok) problems.push({ field: `weekly.${i}`, message: 'must be a day from 1 (Monday) to 7 and minutes 0 to 1440 with open before close', reason: 'span' });
   });
   const byDay = [...hours.weekly].sort((a, b) => a.day - b.day || a.openMinute - b.openMinute);
   for (let i = 1; i < byDay.length; i++) {
     if (byDay[i].day === byDay[i - 1].day && byDay[i].openMinute < byDay[i - 1].closeMinute) {
-      problems.push({ field: 'weekly', message: 'spans of one day must not overlap' });
+      problems.push({ field: 'weekly', message: 'spans of one day must not overlap', reason: 'overlap' });
       break;
     }
   }

@@ -92,7 +92,7 @@ describe('supportStatus', () => {
     expect(errorCode(refused)).toBe('BAD_USER_INPUT');
     expect((refused.errors![0].extensions!['fields'] as Array<{ field: string }>).map((f) => f.field)).toEqual(['input.timeZone', 'input.weekly.0']);
     const overlapping = await gql(api.graphqlUrl, UPDATE, { input: { timeZone: 'UTC', weekly: [{ day: 1, openMinute: 0, closeMinute: 600 }, { day: 1, openMinute: 540, closeMinute: 700 }] } }, admin.token);
-    expect(overlapping.errors![0].extensions!['fields']).toEqual([{ field: 'input.weekly', message: 'spans of one day must not overlap' }]);
+    expect(overlapping.errors![0].extensions!['fields']).toEqual([{ field: 'input.weekly', message: 'spans of one day must not overlap', reason: 'overlap' }]);
     expect(errorCode(await gql(api.graphqlUrl, UPDATE, { input: { timeZone: 'UTC', weekly: [] } }, agent.token))).toBe('FORBIDDEN');
     expect(errorCode(await gql(api.graphqlUrl, UPDATE, { input: { timeZone: 'UTC', weekly: [] } }))).toBe('UNAUTHENTICATED');
     // Unchanged by the refusals.

@@ -105,7 +105,7 @@ describe('the team resolvers', () => {
     expect((await run(admin, capacity, { id: agent.id, n: 9 })).data).toEqual({ setAgentCapacity: { maxChats: 9 } });
     const bad = await run(admin, capacity, { id: agent.id, n: 51 });
     expect(codes(bad)).toEqual(['BAD_USER_INPUT']);
-    expect(bad.errors?.[0].extensions['fields']).toEqual([{ field: 'maxChats', message: 'must be from 1 to 50' }]);
+    expect(bad.errors?.[0].extensions['fields']).toEqual([{ field: 'maxChats', message: 'must be from 1 to 50', reason: 'range' }]);
     expect((await run(agent, `{ agents { displayName } }`)).data).toEqual({ agents: [{ displayName: 'Ada' }, { displayName: 'Alex' }] });
     expect(codes(await run(customer, `{ agents { id } }`))).toEqual(['FORBIDDEN']);
   });
@@ -130,7 +130,7 @@ describe('the team resolvers', () => {
 
     const badShortcut = await run(agent, update, { id, s: 'two words', b: 'x' });
     expect(codes(badShortcut)).toEqual(['BAD_USER_INPUT']);
-    expect(badShortcut.errors?.[0].extensions['fields']).toEqual([{ field: 'shortcut', message: expect.any(String) }]);
+    expect(badShortcut.errors?.[0].extensions['fields']).toEqual([{ field: 'shortcut', message: expect.any(String), reason: 'matches' }]);
     expect(codes(await run(agent, update, { id, s: 'hi', b: '   ' }))).toEqual(['BAD_USER_INPUT']);
     expect(codes(await run(agent, update, { id, s: 'hi', b: 'nul \u0000 inside' }))).toEqual(['BAD_USER_INPUT']);
     expect(codes(await run(agent, update, { id, s: 'TAKEN', b: 'x' }))).toEqual(['CONFLICT']);

@@ -39,7 +39,7 @@ export class TeamService {
   async setAgentCapacity(viewer: Viewer, agentId: string, maxChats: number): Promise<void> {
     assertAdmin(viewer);
     if (!Number.isInteger(maxChats) || maxChats < TEAM_LIMITS.maxChatsMin || maxChats > TEAM_LIMITS.maxChatsMax) {
-      throw badUserInput([{ field: 'maxChats', message: `must be from ${TEAM_LIMITS.maxChatsMin} to ${TEAM_LIMITS.maxChatsMax}` }]);
+      throw badUserInput([{ field: 'maxChats', message: `must be from ${TEAM_LIMITS.maxChatsMin} to ${TEAM_LIMITS.maxChatsMax}`, reason: 'range' }]);
     }
     await this.requireStaffMember(agentId);
     await this.repository.setMaxChats(agentId, maxChats);
@@ -152,10 +152,10 @@ export class TeamService {
     labels.forEach((raw, i) => {
       const label = raw.trim();
       const length = codePointLength(label);
-      if (length < 1 || length > TEAM_LIMITS.labelMax) problems.push({ field: `labels.${i}`, message: `must be 1 to ${TEAM_LIMITS.labelMax} characters after trimming` });
+      if (length < 1 || length > TEAM_LIMITS.labelMax) problems.push({ field: `labels.${i}`, message: `must be 1 to ${TEAM_LIMITS.labelMax} characters after trimming`, reason: 'trimmedLength' });
       else if (!kept.has(label.toLowerCase())) kept.set(label.toLowerCase(), label);
     });
-    if (kept.size > TEAM_LIMITS.labelsPerChat) problems.push({ field: 'labels', message: `must hold at most ${TEAM_LIMITS.labelsPerChat} labels` });
+    if (kept.size > TEAM_LIMITS.labelsPerChat) problems.push({ field: 'labels', message: `must hold at most ${TEAM_LIMITS.labelsPerChat} labels`, reason: 'arrayMaxSize' });
     if (problems.length) throw badUserInput(problems);
     const result = [...kept.values()];
     const found = await inTransaction(this.dataSource, (runner) => this.repository.replaceLabels(runner, chatId, result));
@@ -172,7 +172,7 @@ export class TeamService {
   private async requireStaffMember(userId: string): Promise<void> {
     const role = isUuid(userId) ? await this.repository.roleOf(userId) : null;
     if (!role) throw notFound('user');
-    if (role === Role.CUSTOMER) throw badUserInput([{ field: 'agentId', message: 'must be an agent or an admin' }]);
+    if (role === Role.CUSTOMER) throw badUserInput([{ field: 'agentId', message: 'must be an agent or an admin', reason: 'notStaff' }]);
   }
 }
 
@@ -186,10 +186,10 @@ function assertAdmin(viewer: Viewer): void {
 
 function checkCanned(shortcut: string, body: string): { shortcut: string; body: string } {
   const problems: FieldProblem[] = [];
-  if (!TEAM_LIMITS.shortcutPattern.test(shortcut)) problems.push({ field: 'shortcut', message: 'must be 1 to 32 letters, digits, - or _' });
+  if (!TEAM_LIMITS.shortcutPattern.test(shortcut)) problems.push({ field: 'shortcut', message: 'must be 1 to 32 letters, digits, - or _', reason: 'matches' });
   const trimmed = body.trim();
   const length = codePointLength(trimmed);
-  if (length < 1 || length > TEAM_LIMITS.cannedBodyMax) problems.push({ field: 'body', message: `must be 1 to ${TEAM_LIMITS.cannedBodyMax} characters after trimming` });
+  if (length < 1 || length > TEAM_LIMITS.cannedBodyMax) problems.push({ field: 'body', message: `must be 1 to ${TEAM_LIMITS.cannedBodyMax} characters after trimming`, reason: 'trimmedLength' });
   if (problems.length) throw badUserInput(problems);
   return { shortcut, body: trimmed };
 }
