@@ -4,3 +4,4 @@ export * from './lib/report-range';
 export * from './lib/business-hours-form';
 export * from './lib/webhook-events';
 export * from './lib/webhook-problems';
+export * from './lib/business-hours-problems';

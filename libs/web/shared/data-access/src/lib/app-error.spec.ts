@@ -1,5 +1,5 @@
 import { CombinedGraphQLErrors, ServerError } from '@apollo/client/errors';
-import { describeError, describeFields, toAppError } from './app-error';
+import { describeError, describeFields, describeFormError, toAppError, type AppError } from './app-error';
 
 describe('toAppError', () => {
   it('reads the contract code, field messages and retry delay of a GraphQL error', () => {
@@ -47,6 +47,14 @@ describe('toAppError', () => {
       events: 'events unknown event types: x',
       first: 'first must be 1 to 100',
     });
+  });
+
+  it("makes a form's notice of its fields' problems, or of the error when no field is named", () => {
+    const refused: AppError = { code: 'BAD_USER_INPUT', message: 'x', fields: { shortcut: 'must be…', body: 'must be 1 to 4000' }, retryAfterSeconds: null, fieldReasons: { shortcut: 'matches' } };
+    const word = (field: string, reason: string) => (field === 'shortcut' && reason === 'matches' ? 'Letters only.' : null);
+    expect(describeFormError(refused, word, (field, message) => `${field}: ${message}`)).toBe('Letters only. body: must be 1 to 4000');
+    expect(describeFormError({ ...refused, fields: {} }, word)).toBe('Please check what you entered.');
+    expect(describeFormError({ ...refused, code: 'CONFLICT' }, word, undefined, () => 'Taken.')).toBe('Taken.');
   });
 
   it('reads GraphQL errors from a non-2xx answer too', () => {

@@ -143,3 +143,17 @@ export function describeFields(
   }
   return described;
 }
+
+/**
+ * A form's error as one notice: BAD_USER_INPUT's fields each in the screen's
+ * words (describeFields), else `other`'s wording (describeError by default).
+ */
+export function describeFormError(
+  error: AppError,
+  word: (field: string, reason: string) => string | null,
+  fallback?: (field: string, message: string) => string,
+  other: (error: AppError) => string = describeError,
+): string {
+  if (error.code !== 'BAD_USER_INPUT' || !Object.keys(error.fields).length) return other(error);
+  return Object.values(describeFields(error, word, fallback)).join(' ');
+}

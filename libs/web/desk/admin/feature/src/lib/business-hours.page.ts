@@ -4,6 +4,7 @@ import { describeError, toAppError } from '@parley/web/shared/data-access';
 import {
   AdminBusinessHoursGQL,
   AdminUpdateBusinessHoursGQL,
+  describeBusinessHoursError,
   ISO_DAYS,
   newRow,
   rowsByDay,
@@ -129,8 +130,7 @@ export class BusinessHoursPage {
         spans.length ? $localize`:@@desk.hours.saved:Business hours saved.` : $localize`:@@desk.hours.savedAlways:Saved: with no hours set, the team always counts as open.`,
       );
     } catch (e) {
-      const error = toAppError(e);
-      this.notice.set(Object.values(error.fields).join(' ') || describeError(error));
+      this.notice.set(describeBusinessHoursError(toAppError(e)));
     } finally {
       this.state.set('ready');
     }

@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { firstValueFrom, type Observable } from 'rxjs';
 import { SessionStore } from '@parley/web/auth/data-access';
-import { describeError, toAppError } from '@parley/web/shared/data-access';
+import { toAppError } from '@parley/web/shared/data-access';
 import {
   DeskCreateAgentGQL,
   DeskDeactivateUserGQL,
@@ -14,6 +14,7 @@ import {
 } from '@parley/web/desk/api/data-access';
 import { TeamStore } from '@parley/web/desk/inbox/data-access';
 import { CannedRepliesAdminComponent } from './canned-replies-admin.component';
+import { describeTeamError } from './team-form-problems';
 
 /** Admins: the team (create, capacity, deactivate), canned replies, and how chats are routed. */
 @Component({
@@ -90,7 +91,7 @@ export class AdminPage {
       then(await firstValueFrom(source));
       return true;
     } catch (e) {
-      this.notice.set(describeError(toAppError(e)));
+      this.notice.set(describeTeamError(toAppError(e)));
       return false;
     }
   }

@@ -1,8 +1,9 @@
 import { ChangeDetectionStrategy, Component, ElementRef, Injector, afterNextRender, inject, signal } from '@angular/core';
 import { firstValueFrom, type Observable } from 'rxjs';
-import { describeError, toAppError } from '@parley/web/shared/data-access';
+import { toAppError } from '@parley/web/shared/data-access';
 import { DeskCreateCannedReplyGQL, DeskDeleteCannedReplyGQL, DeskUpdateCannedReplyGQL } from '@parley/web/desk/api/data-access';
 import { TeamStore, type CannedReply } from '@parley/web/desk/inbox/data-access';
+import { describeCannedReplyError } from './team-form-problems';
 
 const SHORTCUT_PATTERN = '/?[A-Za-z0-9_\\-]+';
 
@@ -102,7 +103,7 @@ export class CannedRepliesAdminComponent {
       this.team.loadCannedReplies();
       return true;
     } catch (e) {
-      this.notice.set(describeError(toAppError(e)));
+      this.notice.set(describeCannedReplyError(toAppError(e)));
       return false;
     }
   }
