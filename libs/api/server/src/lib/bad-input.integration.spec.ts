@@ -66,14 +66,14 @@ describe('bad input over HTTP', () => {
     );
     expect(fieldsOf(sent)).toEqual([
       { field: 'body', message: 'must be 1 to 4000 characters after trimming', reason: 'trimmedLength' },
-      { field: 'clientMessageId', message: 'must be 1 to 64 characters', reason: 'length' },
+      { field: 'clientMessageId', message: 'must be 1 to 64 characters', reason: 'isLength' },
     ]);
     const registered = await gql(api.graphqlUrl, 'mutation($input: RegisterInput!) { register(input: $input) { token } }', {
       input: { email: 'not an address', password: 'short', displayName: 'Casey' },
     });
     expect(fieldsOf(registered)).toEqual([
       { field: 'email', message: 'must be a valid email address', reason: 'isEmail' },
-      { field: 'password', message: 'must be 8 to 128 characters', reason: 'length' },
+      { field: 'password', message: 'must be 8 to 128 characters', reason: 'isLength' },
     ]);
   });
 

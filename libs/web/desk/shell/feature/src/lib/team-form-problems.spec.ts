@@ -21,7 +21,7 @@ describe('describeCannedReplyError', () => {
 
 describe('describeTeamError', () => {
   it("words a new agent's refused fields and a capacity out of range", () => {
-    expect(describeTeamError(refused({ email: 'must be a valid email address', password: 'must be 8 to 128 characters' }, { email: 'isEmail', password: 'length' }))).toBe(
+    expect(describeTeamError(refused({ email: 'must be a valid email address', password: 'must be 8 to 128 characters' }, { email: 'isEmail', password: 'isLength' }))).toBe(
       'Enter an email address, like alex@example.com. The password must be 8 to 128 characters.',
     );
     expect(describeTeamError(refused({ password: 'is too easy to guess: use a longer phrase of unrelated words' }))).toBe(

@@ -33,7 +33,7 @@ function wordTeamProblem(field: string, reason: string): string | null {
       return $localize`:@@desk.team.problem.email:Enter an email address, like alex@example.com.`;
     case 'email:maxLength':
       return $localize`:@@desk.team.problem.emailLong:The email address is too long: ${LIMITS.emailMax}:max: characters at most.`;
-    case 'password:length':
+    case 'password:isLength':
       return $localize`:@@desk.team.problem.password:The password must be ${LIMITS.passwordMin}:min: to ${LIMITS.passwordMax}:max: characters.`;
     case 'maxChats:range':
       return $localize`:@@desk.team.problem.maxChats:Most open chats must be a whole number from 1 to 50.`;
