@@ -1,21 +1,13 @@
-import type { AppError } from '@parley/web/shared/data-access';
+import { refusedInput } from '@parley/web/shared/data-access/testing';
 import { describeBusinessHoursError } from './business-hours-problems';
-
-const refused = (fields: Record<string, string>, fieldReasons?: Record<string, string>): AppError => ({
-  code: 'BAD_USER_INPUT',
-  message: 'Some input is not valid.',
-  fields,
-  retryAfterSeconds: null,
-  fieldReasons,
-});
 
 describe('describeBusinessHoursError', () => {
   it("words the API's reasons, keeps its words for a field without one, and leaves other codes to the desk-wide wording", () => {
-    expect(describeBusinessHoursError(refused({ timeZone: 'must be an IANA time zone such as Europe/Paris', weekly: 'spans of one day must not overlap' }, { timeZone: 'timeZone', weekly: 'overlap' }))).toBe(
+    expect(describeBusinessHoursError(refusedInput({ timeZone: 'must be an IANA time zone such as Europe/Paris', weekly: 'spans of one day must not overlap' }, { timeZone: 'timeZone', weekly: 'overlap' }))).toBe(
       'Choose a time zone from the list. Hours of one day must not overlap.',
     );
-    expect(describeBusinessHoursError(refused({ 3: 'must be a day from 1 (Monday) to 7' }, { 3: 'span' }))).toBe('Each opening must close after it opens, on a day from Monday to Sunday.');
-    expect(describeBusinessHoursError(refused({ weekly: 'is odd' }))).toBe('is odd');
-    expect(describeBusinessHoursError({ ...refused({}), code: 'NETWORK' })).toBe("We couldn't reach Parley. Check your connection and try again.");
+    expect(describeBusinessHoursError(refusedInput({ 3: 'must be a day from 1 (Monday) to 7' }, { 3: 'span' }))).toBe('Each opening must close after it opens, on a day from Monday to Sunday.');
+    expect(describeBusinessHoursError(refusedInput({ weekly: 'is odd' }))).toBe('is odd');
+    expect(describeBusinessHoursError({ ...refusedInput({}), code: 'NETWORK' })).toBe("We couldn't reach Parley. Check your connection and try again.");
   });
 });
