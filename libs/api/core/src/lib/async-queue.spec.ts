@@ -1,4 +1,4 @@
-import { AsyncQueue } from './async-queue';
+import { AsyncQueue, isTakingStream, type TakingStream } from './async-queue';
 
 describe('AsyncQueue', () => {
   it('hands out values in order, whether they came before or while the consumer waited', async () => {
@@ -51,6 +51,41 @@ describe('AsyncQueue', () => {
     await expect(queue.next()).rejects.toThrow('subscriber too slow');
   });
 
+  it('hands several waiting consumers one value each, oldest first, and ends them all on return()', async () => {
+    const queue = new AsyncQueue<number>();
+    const [first, second, third] = [queue.next(), queue.next(), queue.next()];
+    queue.push(1);
+    queue.push(2);
+    await queue.return();
+    expect(await Promise.all([first, second, third])).toEqual([
+      { value: 1, done: false },
+      { value: 2, done: false },
+      { value: undefined, done: true },
+    ]);
+  });
+
+  it('hands its next result to a taker: at once when there is one, when pushed when not, then the end or the failure', async () => {
+    const taken: unknown[] = [];
+    const take = (result: unknown) => taken.push(result);
+    const queue = new AsyncQueue<number>();
+    queue.push(1);
+    queue.takeNext(take);
+    expect(taken).toEqual([{ value: 1, done: false }]);
+    queue.takeNext(take);
+    expect(taken).toHaveLength(1);
+    queue.push(2);
+    expect(taken).toEqual([{ value: 1, done: false }, { value: 2, done: false }]);
+    queue.takeNext(take);
+    await queue.return();
+    expect(taken[2]).toEqual({ value: undefined, done: true });
+
+    const failing = new AsyncQueue<number>();
+    failing.takeNext(take);
+    failing.fail(new Error('gone'));
+    await expect(taken[3]).rejects.toThrow('gone');
+    expect(failing.isClosed).toBe(true);
+  });
+
   describe('mapEach', () => {
     it('maps values as it hands them out, and releases each once the next is asked for', async () => {
       const released: unknown[] = [];
@@ -63,6 +98,19 @@ describe('AsyncQueue', () => {
       expect(released).toEqual([{ n: 1 }]);
       queue.push(2);
       expect(await waiting).toEqual({ value: { n: 2 }, done: false });
+    });
+
+    it('hands a taker the mapped value, releasing the last one taken', () => {
+      const released: unknown[] = [];
+      const taken: unknown[] = [];
+      const queue = new AsyncQueue<number>();
+      const mapped = queue.mapEach((n) => ({ n }), (value) => released.push(value));
+      expect(isTakingStream(mapped)).toBe(true);
+      (mapped as TakingStream<{ n: number }>).takeNext((result) => taken.push(result));
+      queue.push(1);
+      expect(taken).toEqual([{ value: { n: 1 }, done: false }]);
+      (mapped as TakingStream<{ n: number }>).takeNext((result) => taken.push(result));
+      expect(released).toEqual([{ n: 1 }]);
     });
 
     it('waits for a map that answers later', async () => {

@@ -1,15 +1,37 @@
 const nothing = () => undefined;
 
+/** Who is handed a stream's next result (or a promise of it), once. */
+export type Taker<T> = (result: IteratorResult<T> | Promise<IteratorResult<T>>) => void;
+
+/**
+ * A stream whose next result can be handed to a function, called at once when
+ * it is there and later when it is not: a consumer that waits for hours (an
+ * idle widget's subscription) then holds no promise, resolving functions and
+ * reaction of its own, only the function it gave.
+ */
+export interface TakingStream<T> extends AsyncIterator<T> {
+  takeNext(taker: Taker<T>): void;
+}
+
+/** Whether `stream` hands its results to a function (AsyncQueue, and what its mapEach returns). */
+export function isTakingStream<T>(stream: AsyncIterator<T>): stream is TakingStream<T> {
+  return typeof (stream as Partial<TakingStream<T>>).takeNext === 'function';
+}
+
 /**
  * A push-driven async iterator for subscriptions. Unlike an async generator,
  * `return()` takes effect at once even while the consumer waits, so a client
  * that unsubscribes releases its listeners immediately.
  */
-export class AsyncQueue<T> implements AsyncIterableIterator<T> {
-  private readonly values: T[] = [];
-  // Only each waiting promise's resolve function is kept (a failure resolves it with a rejection): a
-  // subscriber waits for its next event for seconds, and what it holds meanwhile reaches the old generation.
-  private readonly waiters: Array<(result: IteratorResult<T> | Promise<IteratorResult<T>>) => void> = [];
+export class AsyncQueue<T> implements AsyncIterableIterator<T>, TakingStream<T> {
+  // Made when needed: an idle subscription's queue holds no array (an array's first push
+  // gives it room for 16, about 150 bytes), and one emptied by its consumer gives its room back.
+  private values?: T[] = undefined;
+  // Only each waiting promise's resolve function (or taker) is kept (a failure resolves it with a rejection):
+  // a subscriber waits for its next event for seconds, and what it holds meanwhile reaches the old generation.
+  // A subscriber waits for one event at a time: the oldest waiter has a field, any others an array.
+  private waiter?: Taker<T> = undefined;
+  private laterWaiters?: Array<Taker<T>> = undefined;
   private failure: unknown;
   private closed = false;
   private mapping?: EventMapping<T, unknown>;
@@ -23,18 +45,18 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
 
   push(value: T): void {
     if (this.closed) return;
-    const waiter = this.waiters.shift();
+    const waiter = this.takeWaiter();
     if (waiter) waiter(this.handOut(value));
-    else if (this.values.length >= this.maxBuffered) this.fail(new Error('subscriber too slow'));
-    else this.values.push(value);
+    else if ((this.values?.length ?? 0) >= this.maxBuffered) this.fail(new Error('subscriber too slow'));
+    else (this.values ??= []).push(value);
   }
 
   /** Ends the stream with an error, after the values already queued. */
   fail(error: unknown): void {
     if (this.closed) return;
     this.failure = error;
-    if (this.values.length === 0 && this.waiters.length) {
-      for (const waiter of this.waiters.splice(0)) waiter(Promise.reject(error));
+    if (!this.values?.length && this.waiter) {
+      for (const waiter of this.takeWaiters()) waiter(Promise.reject(error));
       this.finish();
     }
   }
@@ -45,27 +67,44 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
 
   /** Resolves once every value pushed so far has been handed to the consumer (at once when none waits), or the queue ends. */
   drained(): Promise<void> {
-    if (this.values.length === 0 || this.closed) return Promise.resolve();
+    if (!this.values?.length || this.closed) return Promise.resolve();
     return new Promise((resolve) => (this.drainWaiters ??= []).push(resolve));
   }
 
   next(): Promise<IteratorResult<T>> {
-    if (this.values.length) {
-      const value = this.values.shift() as T;
-      if (this.values.length === 0) this.wakeDrainWaiters();
-      return Promise.resolve(this.handOut(value));
+    const ready = this.take();
+    return ready === undefined ? new Promise((resolve) => this.addWaiter(resolve)) : Promise.resolve(ready);
+  }
+
+  /** next() without a promise: `taker` is called with what next() would resolve to, at once if it is there. */
+  takeNext(taker: Taker<T>): void {
+    const ready = this.take();
+    if (ready === undefined) this.addWaiter(taker);
+    else taker(ready);
+  }
+
+  /** The next result if there is one now (a value, the end, or the failure as a rejection). */
+  private take(): IteratorResult<T> | Promise<IteratorResult<T>> | undefined {
+    const values = this.values;
+    if (values?.length) {
+      const value = values.shift() as T;
+      if (values.length === 0) {
+        this.values = undefined;
+        this.wakeDrainWaiters();
+      }
+      return this.handOut(value);
     }
     if (this.failure !== undefined && !this.closed) {
       this.finish();
       return Promise.reject(this.failure);
     }
-    if (this.closed) return Promise.resolve({ value: undefined, done: true });
-    return new Promise((resolve) => this.waiters.push(resolve));
+    if (this.closed) return { value: undefined, done: true };
+    return undefined;
   }
 
   return(): Promise<IteratorResult<T>> {
-    this.values.length = 0;
-    for (const waiter of this.waiters.splice(0)) waiter({ value: undefined, done: true });
+    this.values = undefined;
+    for (const waiter of this.takeWaiters()) waiter({ value: undefined, done: true });
     this.finish();
     return Promise.resolve({ value: undefined, done: true });
   }
@@ -97,6 +136,28 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
     return this.mapping ? (this.mapping.handOut(value) as IteratorResult<T> | Promise<IteratorResult<T>>) : { value, done: false };
   }
 
+  private addWaiter(waiter: Taker<T>): void {
+    if (this.waiter === undefined) this.waiter = waiter;
+    else (this.laterWaiters ??= []).push(waiter);
+  }
+
+  /** The oldest waiter, no longer waiting. */
+  private takeWaiter(): Taker<T> | undefined {
+    const waiter = this.waiter;
+    const later = this.laterWaiters;
+    this.waiter = later?.shift();
+    if (later?.length === 0) this.laterWaiters = undefined;
+    return waiter;
+  }
+
+  /** Every waiter, oldest first, none waiting any more. */
+  private takeWaiters(): Array<Taker<T>> {
+    const waiters = this.waiter === undefined ? [] : [this.waiter, ...(this.laterWaiters ?? [])];
+    this.waiter = undefined;
+    this.laterWaiters = undefined;
+    return waiters;
+  }
+
   private finish(): void {
     if (this.closed) return;
     this.closed = true;
@@ -121,7 +182,7 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
  * What mapEach hands the consumer: the queue's values, mapped. Its methods are
  * the prototype's (an object of four closures per subscription before).
  */
-class MappedQueue<T, R> implements AsyncIterableIterator<R> {
+class MappedQueue<T, R> implements AsyncIterableIterator<R>, TakingStream<R> {
   readonly mapping: EventMapping<T, R>;
 
   constructor(
@@ -135,6 +196,11 @@ class MappedQueue<T, R> implements AsyncIterableIterator<R> {
   next(): Promise<IteratorResult<R>> {
     this.mapping.releaseLast();
     return this.queue.next() as unknown as Promise<IteratorResult<R>>;
+  }
+
+  takeNext(taker: Taker<R>): void {
+    this.mapping.releaseLast();
+    this.queue.takeNext(taker as unknown as Taker<T>);
   }
 
   return(): Promise<IteratorResult<R>> {
