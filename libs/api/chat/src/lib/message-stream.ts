@@ -56,7 +56,8 @@ export class MessageStream {
     const { repository, pubsub } = this;
     const feed = new ChatFeed(repository, this.observer, chatId, delivery);
     // Listen before reading the chat, so that nothing committed after the read can be missed.
-    feed.unsubscribe = pubsub.subscribe('messageAdded', chatId, (message) => feed.hear(message));
+    // Bound methods, not arrows: an arrow would keep this call's scope as long as the subscription.
+    feed.unsubscribe = pubsub.subscribe('messageAdded', chatId, feed.hear.bind(feed));
     let storedUpTo: number;
     try {
       // A pubsub shared by instances hears the others only once its subscription is confirmed.
@@ -71,7 +72,7 @@ export class MessageStream {
       throw error;
     }
     // Events may have been lost while the shared pubsub was away: re-read past the last one sent.
-    feed.stopResync = pubsub.onResync?.(() => feed.resync());
+    feed.stopResync = pubsub.onResync?.(feed.resync.bind(feed));
     feed.start(afterSeq ?? storedUpTo, storedUpTo);
     return feed;
   }

@@ -72,12 +72,9 @@ export class CompiledExecutor {
     if (!operation) return { errors: [new GraphQLError('Unable to identify operation')] };
     const stream = await createSourceEventStream(args);
     if (!isAsyncIterable(stream)) return stream;
-    const variables = args.variableValues ?? undefined;
-    const run = (event: unknown) => this.execute(args.document, operation, variables, args.contextValue, event);
-    const key = this.shared?.keyOf(args.document, operation, variables, args.contextValue) ?? null;
-    if (key === null || !this.shared) return mapEvents(stream, run, releaseResult);
-    const shared = this.shared;
-    return mapEvents(stream, (event) => shared.resultOf(event, key, () => run(event)), releaseResult);
+    const key = this.shared?.keyOf(args.document, operation, args.variableValues ?? undefined, args.contextValue) ?? null;
+    const run = new SubscriptionRun(this, args, operation, key === null ? undefined : this.shared, key);
+    return mapEvents(stream, run.resultOf.bind(run), releaseResult);
   };
 
   private plan(document: DocumentNode, operation: OperationDefinitionNode): CompiledQuery {
@@ -198,6 +195,31 @@ export function compiledExecution(
   };
   // Last, so any plugin of the list answering from its own responseForOperation comes first.
   return { gateway, plugins: [...watched, { requestDidStart: async () => listener }] };
+}
+
+/**
+ * One subscription's events run through its compiled selection: an object
+ * per subscription, where two closures and the subscribe step's scope stayed
+ * as long as the subscription did (a widget's lasts hours).
+ */
+class SubscriptionRun {
+  constructor(
+    private readonly executor: CompiledExecutor,
+    private readonly args: ExecutionArgs,
+    private readonly operation: OperationDefinitionNode,
+    /** Set when its events are shared by a group of subscribers (`key`). */
+    private readonly shared: SharedEvents | undefined,
+    private readonly key: string | null,
+  ) {}
+
+  resultOf(event: unknown): ExecutionResult | Promise<ExecutionResult> {
+    if (!this.shared || this.key === null) return this.run(event);
+    return this.shared.resultOf(event, this.key, () => this.run(event));
+  }
+
+  private run(event: unknown): ExecutionResult | Promise<ExecutionResult> {
+    return this.executor.execute(this.args.document, this.operation, this.args.variableValues ?? undefined, this.args.contextValue, event);
+  }
 }
 
 /**

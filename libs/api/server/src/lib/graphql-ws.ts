@@ -249,6 +249,8 @@ export function attachGraphqlWs(deps: {
           variableValues: payload.variables,
           operationName: payload.operationName,
           contextValue: new SocketContext(ctx.extra, id),
+          // Present from the start (no roots here): added later, it took a property array of its own.
+          rootValue: undefined,
         };
       },
       onNext: (ctx, id, _payload, args, result) => {

@@ -23,6 +23,7 @@ import {
   type SubscribePayload,
 } from 'graphql-ws';
 import { sharedPayload } from './shared-events';
+import { Delivery } from './ws-delivery';
 
 /** What every socket's context carries (the same as graphql-ws/use/ws's `Extra`). */
 export interface WsExtra {
@@ -63,11 +64,14 @@ export class Connection<P extends ConnectionInitMessage['payload'], E> implement
   acknowledged = false;
   connectionParams?: Readonly<P> = undefined;
   /**
-   * Its operations by id, made at the first: a Map of one entry holds about half of what a
-   * null-prototype object did (such an object is a dictionary from the start, and an id such
-   * as "1" adds an elements dictionary of its own).
+   * Its operations by id: the first in two fields (a widget's socket holds one subscription
+   * for hours, and a Map of one entry costs it about 180 bytes), any others in a Map made
+   * when needed (a null-prototype object is a dictionary from the start, and an id such as
+   * "1" adds an elements dictionary of its own).
    */
-  private operations?: Map<string, Operation> = undefined;
+  private firstId?: string = undefined;
+  private first: Operation = null;
+  private others?: Map<string, Operation> = undefined;
   /** Its operations were ended (closed, or over the unread budget): nothing new starts. */
   ended = false;
   /** When the heartbeat pinged it and has no answer yet (-1: none outstanding). */
@@ -86,16 +90,33 @@ export class Connection<P extends ConnectionInitMessage['payload'], E> implement
   /** graphql-ws's view of its operations (a copy: the hooks only read it). */
   get subscriptions(): Operations {
     const copy = Object.create(null) as Operations;
-    for (const [id, operation] of this.operations ?? []) copy[id] = operation;
+    if (this.firstId !== undefined) copy[this.firstId] = this.first;
+    for (const [id, operation] of this.others ?? []) copy[id] = operation;
     return copy;
   }
 
   private running(id: string): boolean {
-    return this.operations?.has(id) ?? false;
+    return this.firstId === id || (this.others?.has(id) ?? false);
+  }
+
+  private operationOf(id: string): Operation | undefined {
+    return this.firstId === id ? this.first : this.others?.get(id);
+  }
+
+  /** Records operation `id` (null until it has a result), or its result. */
+  private record(id: string, operation: Operation): void {
+    if (this.firstId === id) this.first = operation;
+    else if (this.firstId === undefined && !this.others?.has(id)) {
+      this.firstId = id;
+      this.first = operation;
+    } else (this.others ??= new Map()).set(id, operation);
   }
 
   private forget(id: string): void {
-    if (this.operations?.delete(id) && this.operations.size === 0) this.operations = undefined;
+    if (this.firstId === id) {
+      this.firstId = undefined;
+      this.first = null;
+    } else if (this.others?.delete(id) && this.others.size === 0) this.others = undefined;
   }
 
   waitForRoom(): Promise<void> {
@@ -141,7 +162,7 @@ export class Connection<P extends ConnectionInitMessage['payload'], E> implement
         // id and payload, not the message: an async method keeps its arguments as long as it runs
         return void this.operation(message.id, message.payload);
       case MessageType.Complete: {
-        const operation = this.operations?.get(message.id);
+        const operation = this.operationOf(message.id);
         this.forget(message.id);
         if (isAsyncGenerator(operation)) operation.return(undefined).catch((error: unknown) => this.failed(error));
         return;
@@ -173,12 +194,12 @@ export class Connection<P extends ConnectionInitMessage['payload'], E> implement
 
   /**
    * A subscribe message: graphql-ws's steps, in its order. A stream goes on in
-   * `stream`, whose suspended frame is small, while this one's ends.
+   * a Delivery (`stream`), which holds no suspended frame, while this one ends.
    */
   private async operation(id: string, payload: SubscribePayload): Promise<void> {
     if (!this.acknowledged) return this.socket.close(CloseCode.Unauthorized, 'Unauthorized');
     if (this.running(id)) return this.socket.close(CloseCode.SubscriberAlreadyExists, `Subscriber for ${id} already exists`);
-    (this.operations ??= new Map()).set(id, null);
+    this.record(id, null);
     const options = this.options;
     let streaming = false;
     try {
@@ -206,9 +227,9 @@ export class Connection<P extends ConnectionInitMessage['payload'], E> implement
         if (!this.running(id)) {
           if (isAsyncGenerator(result)) void result.return(undefined);
         } else {
-          this.operations?.set(id, result);
+          this.record(id, result);
           streaming = true;
-          void this.stream(id, payload, args, result);
+          this.stream(id, payload, args, result);
           return;
         }
       } else if (this.running(id)) {
@@ -222,19 +243,53 @@ export class Connection<P extends ConnectionInitMessage['payload'], E> implement
     }
   }
 
-  /** A subscription's events, each sent once the one before it is written, until it ends. */
-  private async stream(id: string, payload: SubscribePayload, args: ExecutionArgs, events: AsyncIterable<ExecutionResult>): Promise<void> {
+  /** A subscription's events, each sent once the one before it is written, until it ends (Delivery). */
+  private stream(id: string, payload: SubscribePayload, args: ExecutionArgs, events: AsyncIterable<ExecutionResult>): void {
+    let iterator: AsyncIterator<ExecutionResult>;
     try {
-      try {
-        for await (const event of events) await this.next(id, payload, args, event);
-      } catch (error) {
-        const original = error instanceof Error ? error : new Error(String(error));
-        await this.error(id, payload, [new GraphQLError(original.message, { originalError: original })]);
-        this.forget(id);
-      }
-      await this.complete(id, payload);
+      iterator = events[Symbol.asyncIterator]();
+    } catch (error) {
+      return void this.streamFailed(new Delivery(this, id, payload, args, undefined), error, false);
+    }
+    new Delivery(this, id, payload, args, iterator).pull();
+  }
+
+  /** One event of a Delivery, sent (an async method: a failure rejects, never throws). */
+  deliver(delivery: Delivery, event: ExecutionResult): Promise<void> {
+    return this.next(delivery.id, delivery.payload, delivery.args, event);
+  }
+
+  /** A Delivery's events ended: onComplete, and the complete message unless the client completed it. */
+  async streamEnded(delivery: Delivery): Promise<void> {
+    try {
+      await this.complete(delivery.id, delivery.payload);
     } catch (error) {
       this.failed(error);
+    } finally {
+      this.forget(delivery.id);
+    }
+  }
+
+  /**
+   * A Delivery's events failed (`closeSource` false), or sending one did (true: its events are
+   * ended first, as a `for await` loop's body failing would): an error message, then onComplete.
+   */
+  async streamFailed(delivery: Delivery, error: unknown, closeSource: boolean): Promise<void> {
+    const { id, payload } = delivery;
+    try {
+      if (closeSource) {
+        try {
+          await delivery.events?.return?.();
+        } catch {
+          // the failure that ended the loop is the one reported
+        }
+      }
+      const original = error instanceof Error ? error : new Error(String(error));
+      await this.error(id, payload, [new GraphQLError(original.message, { originalError: original })]);
+      this.forget(id);
+      await this.complete(id, payload);
+    } catch (failure) {
+      this.failed(failure);
     } finally {
       this.forget(id);
     }
@@ -268,8 +323,10 @@ export class Connection<P extends ConnectionInitMessage['payload'], E> implement
 
   /** The socket closed (or its operations were ended): every operation stops, then onClose. */
   async closed(code: number, reason: string): Promise<void> {
-    const operations = [...(this.operations?.values() ?? [])];
-    this.operations = undefined;
+    const operations = [this.first, ...(this.others?.values() ?? [])];
+    this.firstId = undefined;
+    this.first = null;
+    this.others = undefined;
     await Promise.all(operations.filter(isAsyncGenerator).map((operation) => operation.return(undefined)));
     await this.options.onClose?.(this, code, reason);
   }

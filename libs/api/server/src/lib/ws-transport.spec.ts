@@ -5,9 +5,12 @@ import { buildSchema, type ExecutionResult } from 'graphql';
 import { createClient } from 'graphql-ws';
 import { serveGraphqlWs } from './ws-transport';
 import { SharedEvents } from './shared-events';
+import { AsyncQueue } from '@parley/api/core';
 
 // A tiny schema: the transport is what is under test, not Parley's resolvers.
-const schema = buildSchema(`type Query { hello: String } type Subscription { count(to: Int!): Int, quiet: Int }`);
+const schema = buildSchema(`type Query { hello: String } type Subscription { count(to: Int!): Int, quiet: Int, failing: Int, held: Int }`);
+/** The `held` subscriptions' sources still open (a source ends when the server returns it). */
+let heldOpen = 0;
 const roots = {
   hello: () => 'world',
   count: async function* ({ to }: { to: number }) {
@@ -18,6 +21,16 @@ const roots = {
     await new Promise(() => undefined);
     yield { quiet: 0 };
   },
+  // one event, then its source fails
+  failing: async function* () {
+    yield { failing: 1 };
+    throw new Error('the source broke');
+  },
+  // a source that waits for events until it is ended
+  held: () => {
+    heldOpen++;
+    return new AsyncQueue<{ held: number }>(() => heldOpen--);
+  },
 };
 
 let http: Server;
@@ -25,11 +38,16 @@ let wsServer: WebSocketServer;
 let transport: { dispose(): Promise<void> };
 let url: string;
 const internalErrors: unknown[] = [];
+/** Operation ids onComplete was called for, in order. */
+let completed: string[] = [];
 
 beforeEach(async () => {
   http = createServer();
   wsServer = new WebSocketServer({ server: http });
-  transport = serveGraphqlWs({ schema, roots: { query: roots, subscription: roots }, connectionInitWaitTimeout: 300 }, wsServer, {
+  completed = [];
+  heldOpen = 0;
+  const onComplete = (_ctx: unknown, id: string) => void completed.push(id);
+  transport = serveGraphqlWs({ schema, roots: { query: roots, subscription: roots }, connectionInitWaitTimeout: 300, onComplete }, wsServer, {
     keepAliveMs: 150,
     onInternalError: (error) => internalErrors.push(error),
   });
@@ -57,6 +75,20 @@ async function initialisedSocket(autoPong: boolean): Promise<WebSocket> {
   socket.send(JSON.stringify({ type: 'connection_init' }));
   expect(await acked).toBe('connection_ack');
   return socket;
+}
+
+/** Every message the socket receives from now on, parsed. */
+function received(socket: WebSocket): Array<{ id?: string; type: string; payload?: unknown }> {
+  const messages: Array<{ id?: string; type: string; payload?: unknown }> = [];
+  socket.on('message', (data) => messages.push(JSON.parse(String(data))));
+  return messages;
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let waited = 0; !condition(); waited += 10) {
+    if (waited > 2000) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 const closeCode = (socket: WebSocket) => new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
@@ -153,6 +185,47 @@ describe('graphql-ws on ws, one heartbeat for every socket', () => {
     duplicate.send(JSON.stringify(subscription));
     duplicate.send(JSON.stringify(subscription));
     expect(await closeCode(duplicate)).toBe(4409);
+    expect(internalErrors).toEqual([]);
+  });
+});
+
+describe('graphql-ws on ws, a subscription from start to end', () => {
+  it("sends a failing source's events, then its error and no complete; the id is free again after", async () => {
+    const socket = await initialisedSocket(true);
+    const messages = received(socket);
+    socket.send(JSON.stringify({ id: 'f', type: 'subscribe', payload: { query: 'subscription { failing }' } }));
+    await until(() => messages.length >= 2);
+    expect(messages).toEqual([
+      { id: 'f', type: 'next', payload: { data: { failing: 1 } } },
+      { id: 'f', type: 'error', payload: [expect.objectContaining({ message: 'the source broke' })] },
+    ]);
+    await until(() => completed.length === 1);
+    socket.send(JSON.stringify({ id: 'f', type: 'subscribe', payload: { query: '{ hello }' } }));
+    await until(() => messages.length >= 4);
+    expect(messages.slice(2)).toEqual([
+      { id: 'f', type: 'next', payload: { data: { hello: 'world' } } },
+      { id: 'f', type: 'complete' },
+    ]);
+    expect(completed).toEqual(['f', 'f']);
+    expect(internalErrors).toEqual([]);
+    socket.close();
+  });
+
+  it("ends a waiting subscription's source when the client completes it (no complete sent back), and every other when the socket closes", async () => {
+    const socket = await initialisedSocket(true);
+    const messages = received(socket);
+    for (const id of ['a', 'b', 'c']) socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query: 'subscription { held }' } }));
+    await until(() => heldOpen === 3);
+    socket.send(JSON.stringify({ id: 'b', type: 'complete' }));
+    await until(() => heldOpen === 2 && completed.length === 1);
+    expect(completed).toEqual(['b']);
+    // 'b' is free again; 'a' and 'c' still run
+    socket.send(JSON.stringify({ id: 'b', type: 'subscribe', payload: { query: 'subscription { held }' } }));
+    socket.send(JSON.stringify({ id: 'a', type: 'subscribe', payload: { query: 'subscription { held }' } }));
+    expect(await closeCode(socket)).toBe(4409);
+    await until(() => heldOpen === 0);
+    expect(completed.sort()).toEqual(['a', 'b', 'b', 'c']);
+    expect(messages).toEqual([]);
     expect(internalErrors).toEqual([]);
   });
 });
