@@ -1,4 +1,4 @@
-import { AsyncQueue, isTakingStream, type TakingStream } from './async-queue';
+import { AsyncQueue, isTakingStream } from './async-queue';
 
 describe('AsyncQueue', () => {
   it('hands out values in order, whether they came before or while the consumer waited', async () => {
@@ -105,11 +105,11 @@ describe('AsyncQueue', () => {
       const taken: unknown[] = [];
       const queue = new AsyncQueue<number>();
       const mapped = queue.mapEach((n) => ({ n }), (value) => released.push(value));
-      expect(isTakingStream(mapped)).toBe(true);
-      (mapped as TakingStream<{ n: number }>).takeNext((result) => taken.push(result));
+      if (!isTakingStream(mapped)) throw new Error('what mapEach returns should take a taker');
+      mapped.takeNext((result) => taken.push(result));
       queue.push(1);
       expect(taken).toEqual([{ value: { n: 1 }, done: false }]);
-      (mapped as TakingStream<{ n: number }>).takeNext((result) => taken.push(result));
+      mapped.takeNext((result) => taken.push(result));
       expect(released).toEqual([{ n: 1 }]);
     });
 
