@@ -1,5 +1,5 @@
 import { FieldResolver, Resolver, Root } from 'type-graphql';
-import { Message, type MessageRow } from '@parley/api/chat';
+import { mayHaveFiles, Message, type MessageRow } from '@parley/api/chat';
 import { AttachmentService } from './attachment.service';
 import { Attachment, toAttachment } from './attachment.type';
 
@@ -10,6 +10,8 @@ export class MessageAttachmentsResolver {
 
   @FieldResolver(() => [Attachment], { description: 'Files sent with the message, in the order they were named.' })
   async attachments(@Root() message: MessageRow): Promise<Attachment[]> {
+    // A SYSTEM or BOT message, or one an event carries as sent without files: nothing to read.
+    if (!mayHaveFiles(message)) return [];
     return (await this.service.forMessage(message)).map(toAttachment);
   }
 }

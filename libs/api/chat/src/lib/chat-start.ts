@@ -3,12 +3,13 @@ import { writing } from './chat.errors';
 import type { ChatEvents } from './chat.events';
 import type { ChatHooks } from './chat.hooks';
 import type { ChatRepository, WithMessage } from './chat.repository';
-import type { ChatRow, MessageRow } from './chat.type';
+import type { CarriedMessage, ChatRow, MessageRow } from './chat.type';
 import type { StartChatInput } from './chat.inputs';
 
 /** What a started chat is published through (the service's chatUpdated and messageAdded). */
 export interface StartPublisher {
-  chat(chat: ChatRow): Promise<void>;
+  /** The new chat, with its first message (its last so far). */
+  chat(chat: ChatRow, lastMessage: CarriedMessage): Promise<void>;
   message(message: MessageRow): Promise<void>;
 }
 
@@ -63,7 +64,8 @@ export class ChatStart {
     if (!result) return (await this.repository.findStartedChat(viewer.id, clientMessageId as string)) as ChatRow;
     if (result.outcome === 'existing') return result.chat;
     if (recorded) this.events.committed(result.chat.id);
-    await this.publish.chat(result.chat);
+    // Files are named only in this transaction: without uploads the first message has none, ever.
+    await this.publish.chat(result.chat, { ...result.message, attached: Boolean(attach) });
     await this.publish.message(result.message);
     this.hooks.messageSent(result.message, result.chat);
     return result.chat;

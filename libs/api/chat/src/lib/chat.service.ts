@@ -29,7 +29,7 @@ import { MessagePages, type MessagePage, type MessagePageArgs } from './message-
 import { MessageStream, type MessageObserver } from './message-stream';
 import { HandoverWords } from './handover-words';
 import { ALL_CHATS, type ChatPubSub } from './chat.topics';
-import { ChatStatus, MessageKind, type ChatConnection, type ChatRow, type ChatWithLastMessage, type MessageRow } from './chat.type';
+import { ChatStatus, MessageKind, type CarriedMessage, type ChatConnection, type ChatRow, type ChatUpdate, type MessageRow } from './chat.type';
 import { chatConnection, isChatCursor } from './chat-connection';
 import type { SendMessageInput, StartChatInput } from './chat.inputs';
 import type { MessageAttachments } from './message-attachments';
@@ -73,11 +73,11 @@ export class ChatService {
     this.pages = new MessagePages(this.repository);
     this.transitions = new ChatTransitions(this.repository, {
       message: (message) => this.messages.publish(message),
-      chat: (chat) => this.publishChat(chat),
+      chat: (chat, lastMessage) => this.publishChat(chat, lastMessage),
     }, this.events);
     this.hooks = new ChatHooks(this.transitions);
     this.starts = new ChatStart(this.repository, limits, this.events, this.hooks, {
-      chat: (chat) => this.publishChat(chat),
+      chat: (chat, lastMessage) => this.publishChat(chat, lastMessage),
       message: (message) => this.messages.publish(message),
     });
     this.live = new ChatLive(this.messages, pubsub, (chatId) => this.findChat(chatId));
@@ -137,9 +137,9 @@ export class ChatService {
     return this.repository.queuePosition(chatId);
   }
 
-  /** The newest message of each chat, batched per request; the one a chatActivity event carries, without a read. */
+  /** The newest message of each chat, batched per request; the one a chatActivity or chatUpdated event carries, without a read. */
   lastMessage(ctx: RequestContext, chat: ChatRow): Promise<MessageRow | null> {
-    const carried = (chat as Partial<ChatWithLastMessage>).lastMessage;
+    const carried = (chat as ChatUpdate).lastMessage;
     if (carried) return Promise.resolve(carried);
     const loader = scopedValue(
       ctx,
@@ -217,7 +217,7 @@ export class ChatService {
     if (sent.outcome === 'inserted') {
       if (outbox) this.events.committed(sent.message.chatId);
       await this.messages.publish(sent.message);
-      await this.publishActivity(sent.chat, sent.message);
+      await this.publishActivity(sent.chat, { ...sent.message, attached: false });
       // The chat's state comes along, so listeners (the bot) need not read it again.
       this.hooks.messageSent(sent.message, sent.chat);
     }
@@ -288,7 +288,7 @@ export class ChatService {
     if (typeof appended === 'string') return null;
     this.events.committed(chatId);
     await this.messages.publish(appended.message);
-    await this.publishActivity(appended.chat, appended.message);
+    await this.publishActivity(appended.chat, { ...appended.message, attached: false });
     return appended.message;
   }
 
@@ -337,8 +337,8 @@ export class ChatService {
     if (appended === 'duplicate') return (await this.repository.findByClientId(chat.id, viewer.id, content.clientMessageId as string)) as MessageRow;
     this.events.committed(chat.id);
     await this.messages.publish(appended.message);
-    // The chat as this message left it, not as it was read before the send.
-    await this.publishActivity(appended.chat, appended.message);
+    // The chat as this message left it, not as it was read before the send (files only when the send named some).
+    await this.publishActivity(appended.chat, { ...appended.message, attached: Boolean(withMessage) });
     this.hooks.messageSent(appended.message);
     return appended.message;
   }
@@ -363,13 +363,21 @@ export class ChatService {
    * reads either (changes of state go through publishChat). Only kinds the
    * customer may see (an allow-list), so nothing else ever rides along.
    */
-  private async publishActivity(chat: ChatRow, message: MessageRow): Promise<void> {
+  private async publishActivity(chat: ChatRow, message: CarriedMessage): Promise<void> {
     if (!isCustomerVisible(message.kind)) return;
     await this.pubsub.publish('chatActivity', chat.customerId, { ...chat, lastMessage: message });
   }
 
-  private async publishChat(chat: ChatRow): Promise<void> {
-    await this.pubsub.publish('chatUpdated', ALL_CHATS, chat);
+  /**
+   * chatUpdated, to staff and the chat's customer alike. With the message the
+   * change wrote at the chat's lastSeq, the event carries it as the chat's
+   * last message (ChatUpdate): only a kind the customer may see (the same
+   * allow-list as chatActivity) and only the one that row names.
+   */
+  private async publishChat(chat: ChatRow, lastMessage?: CarriedMessage): Promise<void> {
+    const carried = lastMessage && lastMessage.seq === chat.lastSeq && isCustomerVisible(lastMessage.kind);
+    const event: ChatUpdate = carried ? { ...chat, lastMessage } : chat;
+    await this.pubsub.publish('chatUpdated', ALL_CHATS, event);
     this.hooks.chatChanged(chat);
   }
 }

@@ -1,5 +1,5 @@
 import type { PubSub } from '@parley/api/core';
-import type { ChatRow, ChatWithLastMessage, MessageRow, TypingPayload } from './chat.type';
+import type { ChatUpdate, ChatWithLastMessage, MessageRow, TypingPayload } from './chat.type';
 
 /**
  * The live topics of the chat domain; messageAdded and typingChanged are
@@ -8,7 +8,8 @@ import type { ChatRow, ChatWithLastMessage, MessageRow, TypingPayload } from './
  */
 export interface ChatTopics extends Record<string, unknown> {
   messageAdded: MessageRow;
-  chatUpdated: ChatRow;
+  /** The chat as a change left it; with its last message when the writer knew it (ChatUpdate). */
+  chatUpdated: ChatUpdate;
   typingChanged: TypingPayload;
   /**
    * A chat of this customer has a new message (a kind they may see): their

@@ -3,7 +3,7 @@ import { RollbackWith } from '@parley/api/database';
 import { writing } from './chat.errors';
 import { transitionEvents, type ChatEvents } from './chat.events';
 import { OPEN_STATUSES, type ChatChanges, type ChatGuard, type ChatRepository } from './chat.repository';
-import { ChatStatus, MessageKind, type ChatRow, type MessageRow } from './chat.type';
+import { ChatStatus, MessageKind, type CarriedMessage, type ChatRow, type MessageRow } from './chat.type';
 
 /**
  * One change of a chat's state: the rows it applies to (checked under the
@@ -73,7 +73,8 @@ export interface AppliedTransition {
 /** Where a committed change is announced. */
 export interface ChatPublisher {
   message(message: MessageRow): Promise<void>;
-  chat(chat: ChatRow): Promise<void>;
+  /** The chat as the change left it, with the message its change wrote (its last, no files). */
+  chat(chat: ChatRow, lastMessage: CarriedMessage): Promise<void>;
 }
 
 export class ChatTransitions {
@@ -153,6 +154,7 @@ export class ChatTransitions {
   async published(result: AppliedTransition): Promise<void> {
     if (result.recorded) this.events.committed(result.chat.id);
     await this.publish.message(result.message);
-    await this.publish.chat(result.chat);
+    // The SYSTEM message was written at the chat's new lastSeq under the row's lock: the event's last message.
+    await this.publish.chat(result.chat, { ...result.message, attached: false });
   }
 }

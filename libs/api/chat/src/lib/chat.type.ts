@@ -51,13 +51,31 @@ export interface ChatRow {
 }
 
 /**
+ * A message as an event carries it. `attached` is false when its writer named
+ * no files: files join a message only in its own transaction (ChatHooks.attaching),
+ * so it never will have any, and Message.attachments answers without a read.
+ */
+export interface CarriedMessage extends MessageRow {
+  attached?: boolean;
+}
+
+/**
  * A chat as a new message left it, with that message: what a chatActivity
  * event carries, so a customer's chatUpdated shows it without reading the
  * chat or its last message again (Chat.lastMessage answers from it).
  */
 export interface ChatWithLastMessage extends ChatRow {
-  lastMessage: MessageRow;
+  lastMessage: CarriedMessage;
 }
+
+/**
+ * What a chatUpdated event carries: the chat as its change left it and, when
+ * the writer knows it, the message at the chat's lastSeq (the SYSTEM message
+ * of a state change, a new chat's first message). Chat.lastMessage is that
+ * message by definition, so the event's own row names it: carried, it is the
+ * very message a read at the event's row would find, never an older one.
+ */
+export type ChatUpdate = ChatRow & { lastMessage?: CarriedMessage };
 
 @ObjectType('Message', { simpleResolvers: true })
 export class Message implements MessageRow {
