@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { ServiceKey, type PubSub } from '@parley/api/core';
 import type { ChatService } from '@parley/api/chat';
 import { ChatActivityRepository } from './chat-activity.repository';
+import type { ChatFields } from './chat-fields';
 import { CHAT_ACTIVITY_SUBSCRIPTIONS, ChatActivityFieldResolver, ChatActivityResolver } from './chat-activity.resolver';
 import { ChatActivityService } from './chat-activity.service';
 import type { ChatActivityPubSub } from './chat-activity.topics';
@@ -16,7 +17,7 @@ export const CHAT_ACTIVITY_SERVICE = new ServiceKey<ChatActivityService>('chat a
 export const CHAT_ACTIVITY_RESOLVERS = [ChatActivityResolver, ChatActivityFieldResolver];
 
 /** The team module's part for read marks, ratings, chat search and the team report. */
-export function createChatActivity(dataSource: DataSource, pubsub: PubSub<Record<string, unknown>>, chats: ChatService) {
+export function createChatActivity(dataSource: DataSource, pubsub: PubSub<Record<string, unknown>>, chats: ChatService, fields: ChatFields) {
   const activity = new ChatActivityService(dataSource, chats, new ChatActivityRepository(dataSource), pubsub as ChatActivityPubSub);
   const search = new ChatSearchService(new ChatSearchRepository(dataSource));
   const reports = new TeamReportService(new TeamReportRepository(dataSource));
@@ -29,7 +30,7 @@ export function createChatActivity(dataSource: DataSource, pubsub: PubSub<Record
   });
   return {
     activity,
-    resolvers: [new ChatActivityResolver(activity, search, reports, dataSource), new ChatActivityFieldResolver(activity)],
+    resolvers: [new ChatActivityResolver(activity, search, reports, dataSource), new ChatActivityFieldResolver(activity, fields)],
     subscriptionContext: { [CHAT_ACTIVITY_SUBSCRIPTIONS]: activity },
   };
 }

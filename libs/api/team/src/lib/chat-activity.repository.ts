@@ -27,18 +27,6 @@ export class ChatActivityRepository {
     return row?.seq ?? null;
   }
 
-  /** The marks of these (chat, user) pairs; a pair with no row is absent (0). Keys: `chatId:userId`. */
-  async marks(pairs: ReadonlyArray<readonly [string, string]>): Promise<Map<string, number>> {
-    if (!pairs.length) return new Map();
-    const rows = await queryRows<{ chatId: string; userId: string; seq: number }>(
-      this.dataSource,
-      `SELECT r."chatId", r."userId", r.seq FROM chat_read_marks r
-       JOIN unnest($1::uuid[], $2::uuid[]) AS p("chatId", "userId") ON p."chatId" = r."chatId" AND p."userId" = r."userId"`,
-      [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
-    );
-    return new Map(rows.map((row) => [`${row.chatId}:${row.userId}`, row.seq]));
-  }
-
   /**
    * Per (chat, mark, reader): the messages after the mark that the reader did
    * not write, in the order given. Seqs after a mark are few (the unread), and

@@ -6,6 +6,7 @@ import { requireViewer, Role, scopedValue, type RequestContext } from '@parley/a
 import { User, userLoader } from '@parley/api/auth';
 import { Chat, ChatConnection, ChatStatus, type ChatRow } from '@parley/api/chat';
 import type { ChatActivityService } from './chat-activity.service';
+import type { ChatFields } from './chat-fields';
 import type { ChatSearchService } from './chat-search.service';
 import type { TeamReportService } from './team-report.service';
 import { AgentReport, ReadReceipt, TeamReport, type RatingRow, type ReadReceiptEvent } from './chat-activity.type';
@@ -19,7 +20,6 @@ const activityOf = (ctx: SubscriptionContext) => {
   return service;
 };
 
-const MARK_LOADER = Symbol('readMarks');
 const RATING_LOADER = Symbol('ratings');
 const UNREAD_LOADER = Symbol('unreadCounts');
 
@@ -97,23 +97,26 @@ export class ChatActivityResolver {
 /** Read marks and the rating on Chat, batched per request. */
 @Resolver(() => Chat)
 export class ChatActivityFieldResolver {
-  constructor(private readonly activity: ChatActivityService) {}
+  constructor(
+    private readonly activity: ChatActivityService,
+    private readonly fields: ChatFields,
+  ) {}
 
   @FieldResolver(() => Int, { description: 'The highest seq the customer has read.' })
   async customerReadSeq(@Root() chat: ChatRow, @Ctx() ctx: RequestContext): Promise<number> {
-    return (await this.marks(ctx).load(chat)).customer;
+    return (await this.fields.marks(ctx, chat)).customer;
   }
 
   @FieldResolver(() => Int, { description: "The highest seq the chat's agent has read." })
   async agentReadSeq(@Root() chat: ChatRow, @Ctx() ctx: RequestContext): Promise<number> {
-    return (await this.marks(ctx).load(chat)).agent;
+    return (await this.fields.marks(ctx, chat)).agent;
   }
 
   @FieldResolver(() => Int, {
     description: "Messages after the viewer's read mark (the customer's for the customer,\nthe agent's for everyone else).",
   })
   async unreadCount(@Root() chat: ChatRow, @Ctx() ctx: RequestContext): Promise<number> {
-    const marks = await this.marks(ctx).load(chat);
+    const marks = await this.fields.marks(ctx, chat);
     const customer = ctx.viewer?.role === Role.CUSTOMER;
     const after = customer ? marks.customer : marks.agent;
     if (after >= chat.lastSeq) return 0;
@@ -136,11 +139,7 @@ export class ChatActivityFieldResolver {
     return chat.status === ChatStatus.CLOSED ? this.ratings(ctx).load(chat.id) : null;
   }
 
-  // Batched, never cached: a subscription keeps its context for every event, and a mark read once would go stale.
-  private marks(ctx: RequestContext) {
-    return scopedValue(ctx, MARK_LOADER, () => new DataLoader<ChatRow, { customer: number; agent: number }>((chats) => this.activity.marksOf(chats), { cache: false }));
-  }
-
+  // Batched, never cached: a subscription keeps its context for every event, and a count read once would go stale.
   private unread(ctx: RequestContext) {
     return scopedValue(
       ctx,

@@ -53,20 +53,6 @@ export class ChatActivityService {
     return chat;
   }
 
-  /** The customer's and the agent's marks of each chat (0 where none), in the order given. */
-  async marksOf(chats: readonly Pick<ChatRow, 'id' | 'customerId' | 'agentId'>[]): Promise<Array<{ customer: number; agent: number }>> {
-    const pairs: Array<readonly [string, string]> = [];
-    for (const chat of chats) {
-      pairs.push([chat.id, chat.customerId]);
-      if (chat.agentId) pairs.push([chat.id, chat.agentId]);
-    }
-    const marks = await this.repository.marks(pairs);
-    return chats.map((chat) => ({
-      customer: marks.get(`${chat.id}:${chat.customerId}`) ?? 0,
-      agent: chat.agentId ? (marks.get(`${chat.id}:${chat.agentId}`) ?? 0) : 0,
-    }));
-  }
-
   /** Per (chat, mark, reader): the messages after the mark that someone other than the reader wrote. */
   unreadCounts(items: ReadonlyArray<{ chatId: string; after: number; readerId: string | null }>): Promise<number[]> {
     return this.repository.unreadCounts(items);

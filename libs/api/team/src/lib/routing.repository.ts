@@ -13,6 +13,13 @@ export interface Candidate {
 }
 
 /**
+ * assignmentReason of the chat `c` (a chats row) and its chat_assignments row
+ * `a` (left-joined): the stored reason, else "accepted" for a chat taken from
+ * the queue by hand; null while QUEUED. Also in ChatFieldsRepository's read.
+ */
+export const ASSIGNMENT_REASON = `CASE WHEN c."agentId" IS NULL OR c.status = 'QUEUED' THEN NULL ELSE COALESCE(a.reason, 'accepted') END`;
+
+/**
  * The SQL of routing: the team's counts, locks and reasons. The chat's own
  * change (status, agent, SYSTEM message) is the chat domain's transition helper's.
  */
@@ -187,7 +194,7 @@ export class RoutingRepository {
   async assignmentReasons(chatIds: readonly string[]): Promise<Map<string, string | null>> {
     const rows = await queryRows<{ id: string; reason: string | null }>(
       this.dataSource,
-      `SELECT c.id, CASE WHEN c."agentId" IS NULL OR c.status = 'QUEUED' THEN NULL ELSE COALESCE(a.reason, 'accepted') END AS reason
+      `SELECT c.id, ${ASSIGNMENT_REASON} AS reason
        FROM chats c LEFT JOIN chat_assignments a ON a."chatId" = c.id WHERE c.id = ANY($1::uuid[])`,
       [chatIds],
     );

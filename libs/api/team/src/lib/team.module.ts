@@ -9,6 +9,8 @@ import { NotesService } from './notes.service';
 import { CHAT_ACTIVITY_ENTITIES } from './chat-activity.entity';
 import { CHAT_ACTIVITY_RESOLVERS, CHAT_ACTIVITY_SERVICE, createChatActivity } from './chat-activity.part';
 import { CHAT_ACTIVITY_TOPICS } from './chat-activity.topics';
+import { ChatFields } from './chat-fields';
+import { ChatFieldsRepository } from './chat-fields.repository';
 import { teamHandoverWait } from './handover-wait';
 import { TEAM_ENTITIES } from './team.entity';
 import { MemoryPresenceStore, PresenceService, RedisPresenceStore } from './presence';
@@ -55,7 +57,9 @@ export const teamModule = defineModule({
     const notes = new NotesService(dataSource, teamPubsub);
     // The bot's handover says when the team is back (outside business hours, or nobody ONLINE).
     chats.handover.set(teamHandoverWait(team, repository));
-    const chatActivity = createChatActivity(dataSource, pubsub, chats);
+    // Labels, assignment reasons and read marks of chats, read together (a desk's chat list, chatUpdated).
+    const fields = new ChatFields(new ChatFieldsRepository(dataSource));
+    const chatActivity = createChatActivity(dataSource, pubsub, chats, fields);
     services.provide(CHAT_ACTIVITY_SERVICE, chatActivity.activity);
     team.onRoutingChanged(async (mode) => {
       if (mode === RoutingMode.AUTO) await routing.requestDrain('routing turned AUTO');
@@ -64,7 +68,7 @@ export const teamModule = defineModule({
       resolvers: [
         new TeamResolver(team, dataSource),
         new TeamUserResolver(team, dataSource),
-        new TeamChatResolver(team, routing),
+        new TeamChatResolver(fields),
         new AssignmentResolver(assignments, notes, dataSource),
         new NoteResolver(dataSource),
         ...chatActivity.resolvers,

@@ -8,9 +8,9 @@ import { UserResolver } from '@parley/api/auth';
 import { ChatResolver, ChatService, MessageResolver, type ChatTopics } from '@parley/api/chat';
 import { JobQueue } from '@parley/api/jobs';
 import { addChat, addUser, openTeamDataSource } from '../testing/team-fixtures';
+import { ChatFields } from './chat-fields';
+import { ChatFieldsRepository } from './chat-fields.repository';
 import { MemoryPresenceStore, PresenceService } from './presence';
-import { RoutingRepository } from './routing.repository';
-import { RoutingService } from './routing.service';
 import { TeamRepository } from './team.repository';
 import { TeamChatResolver, TeamResolver, TeamUserResolver } from './team.resolver';
 import { TeamService } from './team.service';
@@ -47,14 +47,13 @@ describe('the team resolvers', () => {
     presence = new PresenceService(new MemoryPresenceStore(), repository, new LocalPubSub<TeamTopics>(), jobs);
     const team = new TeamService(dataSource, repository, presence);
     const chatService = new ChatService(dataSource, chatPubsub);
-    const routing = new RoutingService(dataSource, new RoutingRepository(dataSource), repository, presence, jobs, chatService);
     const instances = new Map<unknown, unknown>([
       [UserResolver, new UserResolver()],
       [ChatResolver, new ChatResolver(chatService, dataSource)],
       [MessageResolver, new MessageResolver(chatService, dataSource)],
       [TeamResolver, new TeamResolver(team, dataSource)],
       [TeamUserResolver, new TeamUserResolver(team, dataSource)],
-      [TeamChatResolver, new TeamChatResolver(team, routing)],
+      [TeamChatResolver, new TeamChatResolver(new ChatFields(new ChatFieldsRepository(dataSource)))],
     ]);
     schema = guardRootFields(
       await buildSchema({

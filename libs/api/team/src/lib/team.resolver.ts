@@ -5,19 +5,17 @@ import { AsyncQueue, forbidden, isStaff, notFound, Public, requireViewer, scoped
 import { queryRows } from '@parley/api/database';
 import { User, userLoader } from '@parley/api/auth';
 import { Chat, type ChatRow } from '@parley/api/chat';
-import type { RoutingService } from './routing.service';
+import type { ChatFields } from './chat-fields';
 import type { TeamService } from './team.service';
 import { ALL_AGENTS, type TeamPubSub } from './team.topics';
 import { Availability, BusinessHoursInput, CannedReply, RoutingMode, SupportStatus, TeamSettings, type AvailabilityEvent, type CannedReplyRow, type TeamSettingsRow } from './team.type';
 
 const PROFILE_LOADER = Symbol('teamProfiles');
-const LABEL_LOADER = Symbol('chatLabels');
-const REASON_LOADER = Symbol('assignmentReasons');
 const ACTIVE_LOADER = Symbol('usersActive');
 /**
  * Batched, not cached: a subscription's context lasts as long as the
- * subscription (chatUpdated, availabilityChanged), and each event must show
- * the reason, labels and availability as they are then.
+ * subscription (availabilityChanged), and each event must show the
+ * availability as it is then.
  */
 const FRESH = { cache: false } as const;
 /** On a User an availabilityChanged event carries: the availability the event announced. */
@@ -204,18 +202,14 @@ export class TeamUserResolver {
   }
 }
 
-/** Labels and assignmentReason on Chat: agents and admins only. */
+/** Labels and assignmentReason on Chat: agents and admins only (ChatFields decides, and reads them with the read marks). */
 @Resolver(() => Chat)
 export class TeamChatResolver {
-  constructor(
-    private readonly team: TeamService,
-    private readonly routing: RoutingService,
-  ) {}
+  constructor(private readonly fields: ChatFields) {}
 
   @FieldResolver(() => [String], { description: "Agents and admins: the chat's labels; an empty list for customers." })
-  async labels(@Root() chat: ChatRow, @Ctx() ctx: RequestContext): Promise<string[]> {
-    if (!ctx.viewer || !isStaff(ctx.viewer.role)) return [];
-    return labelLoader(ctx, this.team).load(chat.id);
+  labels(@Root() chat: ChatRow, @Ctx() ctx: RequestContext): Promise<string[]> {
+    return this.fields.labels(ctx, chat);
   }
 
   @FieldResolver(() => String, {
@@ -223,13 +217,8 @@ export class TeamChatResolver {
     description:
       'Agents and admins: why the chat\'s agent has it, in words ("accepted",\n"transferred by Alex", "auto-assigned: 1 of 5 open chats, the fewest of 3\nonline agents"). Null while QUEUED and for customers.',
   })
-  async assignmentReason(@Root() chat: ChatRow, @Ctx() ctx: RequestContext): Promise<string | null> {
-    if (!ctx.viewer || !isStaff(ctx.viewer.role)) return null;
-    const loader = scopedValue(ctx, REASON_LOADER, () => new DataLoader<string, string | null>(async (ids) => {
-      const reasons = await this.routing.assignmentReasons(ids);
-      return ids.map((id) => reasons.get(id) ?? null);
-    }, FRESH));
-    return loader.load(chat.id);
+  assignmentReason(@Root() chat: ChatRow, @Ctx() ctx: RequestContext): Promise<string | null> {
+    return this.fields.assignmentReason(ctx, chat);
   }
 }
 
@@ -243,12 +232,5 @@ function profileLoader(ctx: RequestContext, team: TeamService) {
   return scopedValue(ctx, PROFILE_LOADER, () => new DataLoader<string, ProfileView | null>(async (ids) => {
     const profiles = await team.profiles(requireViewer(ctx), ids);
     return ids.map((id) => profiles.get(id) ?? null);
-  }, FRESH));
-}
-
-function labelLoader(ctx: RequestContext, team: TeamService) {
-  return scopedValue(ctx, LABEL_LOADER, () => new DataLoader<string, string[]>(async (ids) => {
-    const labels = await team.labelsOf(requireViewer(ctx), ids);
-    return ids.map((id) => labels.get(id) ?? []);
   }, FRESH));
 }
