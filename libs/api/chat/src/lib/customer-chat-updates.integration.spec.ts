@@ -2,7 +2,6 @@
 // as the message left it and the message itself, so however many tabs the
 // customer has open, no subscriber reads the chat or its last message again,
 // on the sending instance or on another one (through Redis, Dates included).
-import { pgPool } from '@parley/api/database';
 import {
   closeChat,
   createAgent,
@@ -13,6 +12,7 @@ import {
   startChat,
   startTestServer,
   subscribe,
+  StatementLog,
   useTestServer,
   waitForSubscriptions,
   wsClient,
@@ -41,37 +41,6 @@ interface ChatEvent {
 
 // What the chatUpdated selection above would read: the chat, its last message, its rating.
 const READS_A_CHAT = /\b(chats|messages|chat_ratings)\b/;
-
-/** The statements an instance sends on its pool, observed as they go (the real pool runs them unchanged). */
-class StatementLog {
-  private texts: string[] | null = null;
-  private readonly wrapped = new WeakSet<object>();
-
-  constructor(api: TestServer) {
-    const pool = pgPool(api.server.dataSource);
-    if (!pool) throw new Error('no pool');
-    pool.on('acquire', (client: { query: (...args: unknown[]) => unknown }) => {
-      if (this.wrapped.has(client)) return;
-      this.wrapped.add(client);
-      const query = client.query.bind(client);
-      client.query = (...args: unknown[]) => {
-        const first = args[0] as string | { text?: string };
-        this.texts?.push(typeof first === 'string' ? first : (first?.text ?? ''));
-        return query(...args);
-      };
-    });
-  }
-
-  /** The statements that read chats, messages or ratings while `work` runs and a little after (late reads too). */
-  async during(work: () => Promise<unknown>): Promise<string[]> {
-    this.texts = [];
-    await work();
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const texts = this.texts;
-    this.texts = null;
-    return texts.filter((text) => READS_A_CHAT.test(text)).map((text) => text.replace(/\s+/g, ' ').trim());
-  }
-}
 
 const sockets: WsClient[] = [];
 afterAll(() => Promise.all(sockets.map((s) => s.dispose())));
@@ -119,12 +88,12 @@ describe("a customer's chatUpdated with each new message", () => {
     const open = tabs(api, customer);
 
     // The same sockets open, none subscribed: what a message costs in reads with nobody listening.
-    const quiet = await log.during(() => sendMessage(api, agent, chatId, 'Let me look it up.'));
+    const quiet = await log.during(READS_A_CHAT, () => sendMessage(api, agent, chatId, 'Let me look it up.'));
 
     const updates: Array<Subscription<ChatEvent>> = open.map((socket) => subscribe(socket, CHAT_UPDATED));
     await waitForSubscriptions(api, 'chatUpdated', 4);
     let reply: { seq: number } = { seq: 0 };
-    const listened = await log.during(async () => {
+    const listened = await log.during(READS_A_CHAT, async () => {
       reply = await sendMessage(api, agent, chatId, 'It left the depot this morning.');
       await Promise.all(updates.map((update) => update.waitFor(1)));
     });
@@ -187,7 +156,7 @@ describe('across two instances (Redis)', () => {
     const updates: Array<Subscription<ChatEvent>> = tabs(listener, customer).slice(0, 2).map((socket) => subscribe(socket, CHAT_UPDATED));
     await waitForSubscriptions(listener, 'chatUpdated', 2);
     let reply: { seq: number } = { seq: 0 };
-    const reads = await log.during(async () => {
+    const reads = await log.during(READS_A_CHAT, async () => {
       reply = await sendMessage(sender, agent, chatId, 'From ten to four.');
       await Promise.all(updates.map((update) => update.waitFor(1)));
     });
