@@ -73,7 +73,12 @@ export interface ChatWithLastMessage extends ChatRow {
  * the writer knows it, the message at the chat's lastSeq (the SYSTEM message
  * of a state change, a new chat's first message). Chat.lastMessage is that
  * message by definition, so the event's own row names it: carried, it is the
- * very message a read at the event's row would find, never an older one.
+ * very message a read at the event's row would find, never an older one. An
+ * event that arrives late is late with its whole row (status, updatedAt,
+ * lastSeq), which subscribers already order by; a newer message is shown by
+ * the newer event or the message streams. Nothing else of the chat is
+ * carried: labels, read marks and the reason change with no event of their
+ * own, so they are read when the event is executed.
  */
 export type ChatUpdate = ChatRow & { lastMessage?: CarriedMessage };
 
