@@ -255,7 +255,7 @@ describe('the desk webhooks screen', () => {
   });
 
   it('speaks French in the French desk: the API\'s refusals in French beside their fields, and axe passes', async () => {
-    // the French build (npm run build:desk:locales) served as the desk, on a server of its own
+    // the French desk (global-setup.cjs builds every language) served as the desk, on a server of its own
     const webRoot = frenchDeskWebRoot();
     const api = await startTestServer({ webRoot });
     const tab = await openDeskTab({ api, chrome: desk.chrome }, { viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });

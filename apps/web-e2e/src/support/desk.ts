@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
@@ -7,33 +7,18 @@ import { launchChromium } from './browser';
 import { fillSignIn, type Credentials } from './sign-in';
 import { SITE_ROOT } from './site';
 
-/** The built desk (`npx nx build desk`); the API serves it at /desk beside the site. */
-export const DESK_ROOT = resolve(__dirname, '../../../../dist/apps/desk/browser');
-
-/** The desk in French (`npm run build:desk:locales`). */
-const FRENCH_DESK = resolve(__dirname, '../../../../dist/apps/desk-localized/browser/fr');
+/** The desk the tests serve at /desk beside the site: the localized build's source language (global-setup.cjs). */
+export const DESK_ROOT = resolve(SITE_ROOT, '../../desk/browser');
 
 /**
- * A web root (for startTestServer's `webRoot`) whose desk is the French build,
- * made first when older than its sources: the built site, and beside it a copy
- * of the French desk that the server serves at /desk as it serves the default
- * build (its base href made /desk/, where the localized build puts /desk/fr/).
+ * A web root (for startTestServer's `webRoot`) whose desk is the French build
+ * (global-setup.cjs builds every language): the built site and widget, and
+ * beside them a copy of the French desk that the server serves at /desk.
  * The folder is the caller's to remove: three levels above the root returned.
  */
 export function frenchDeskWebRoot(): string {
-  const setup = require('./global-setup.cjs') as {
-    buildIfStale(app: string, sources: string[], options: { configuration: string; index: string }): void;
-    appSources: Record<string, string[]>;
-  };
-  setup.buildIfStale('desk', setup.appSources['desk'], { configuration: 'localized', index: 'dist/apps/desk-localized/browser/fr/index.html' });
-  const root = mkdtempSync(join(tmpdir(), 'parley-desk-fr-'));
-  mkdirSync(join(root, 'apps/web'), { recursive: true });
-  symlinkSync(SITE_ROOT, join(root, 'apps/web/browser'));
-  const desk = join(root, 'apps/desk/browser');
-  cpSync(FRENCH_DESK, desk, { recursive: true });
-  const index = join(desk, 'index.html');
-  writeFileSync(index, readFileSync(index, 'utf8').replace(/<base href="[^"]*"\s*\/?>/, '<base href="/desk/">'));
-  return join(root, 'apps/web/browser');
+  const setup = require('./global-setup.cjs') as { composeWebRoot(dir: string, deskLocale: string): string };
+  return setup.composeWebRoot(mkdtempSync(join(tmpdir(), 'parley-desk-fr-')), 'fr');
 }
 
 /** What a spec of the desk works with, its agents by the names the spec gave them; each field is set once its beforeAll has run. */

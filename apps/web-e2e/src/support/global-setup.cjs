@@ -1,7 +1,10 @@
-// Builds the web app, the widget and the agent desk once before the browser tests, unless
-// each build (dist/apps/<app>/browser) is newer than every source file it comes from.
+// Builds the web app, the widget and the agent desk once before the browser tests, unless each
+// build is newer than every source file it comes from, then lays out the web root the tests serve.
+// The desk is built once, in every language (desk:build:localized): the tests serve its source
+// locale as the desk, and a spec that needs another language (desk.ts) serves that one; the
+// default desk build (dist/apps/desk, what `npm start` serves) is not made for the tests.
 const { spawnSync } = require('node:child_process');
-const { existsSync, readdirSync, statSync } = require('node:fs');
+const { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '../../../..');
@@ -12,6 +15,19 @@ const apps = {
   widget: ['apps/widget/src', 'apps/widget/public', 'apps/widget/project.json', 'apps/widget/tsconfig.app.json', 'apps/web/src/styles.css', ...shared],
   desk: ['apps/desk/src', 'apps/desk/public', 'apps/desk/project.json', 'apps/desk/tsconfig.app.json', 'apps/web/src/styles.css', ...shared],
 };
+
+/** Where the localized desk build puts one folder per language (apps/desk/project.json, configuration "localized"). */
+const LOCALIZED_DESK = 'dist/apps/desk-localized/browser';
+/** The web root the tests serve (startTestServer's `webRoot`): see composeWebRoot. */
+const TEST_WEB_ROOT = path.join(root, 'tmp/web-e2e/apps/web/browser');
+
+/** The desk's languages by the folder each has in the localized build, the source language first. */
+function deskLocales() {
+  const { i18n } = JSON.parse(readFileSync(path.join(root, 'apps/desk/project.json'), 'utf8'));
+  const folder = (code, spec) => (typeof spec === 'object' && spec.subPath !== undefined ? spec.subPath : code);
+  const source = typeof i18n.sourceLocale === 'object' ? folder(i18n.sourceLocale.code, i18n.sourceLocale) : i18n.sourceLocale;
+  return [source, ...Object.entries(i18n.locales ?? {}).map(([code, spec]) => folder(code, spec))];
+}
 
 function newest(p) {
   if (!existsSync(p)) return 0;
@@ -25,27 +41,68 @@ function newest(p) {
   return max;
 }
 
+/** Whether a build is older than one of its sources (or missing): an index.html it writes, or more, against the sources' newest file. */
+function isStale({ indexes, sources }) {
+  const built = Math.min(...indexes.map((index) => (existsSync(path.join(root, index)) ? statSync(path.join(root, index)).mtimeMs : 0)));
+  return built <= Math.max(...sources.map((s) => newest(path.join(root, s))));
+}
+
+/** The builds the browser tests serve, each with the index.html files it writes. */
+function testBuilds() {
+  return [
+    { app: 'web', configuration: undefined, indexes: ['dist/apps/web/browser/index.html'], sources: apps.web },
+    { app: 'widget', configuration: undefined, indexes: ['dist/apps/widget/browser/index.html'], sources: apps.widget },
+    { app: 'desk', configuration: 'localized', indexes: deskLocales().map((locale) => `${LOCALIZED_DESK}/${locale}/index.html`), sources: apps.desk },
+  ];
+}
+
 /**
- * Builds `app` (its `configuration`, when given) unless `index` (its built
- * index.html; the default build's by default) is newer than every source file.
+ * Builds what is stale in one Nx run (one project graph, not one per build), one build at a
+ * time: on two cores, overlapping them saved nothing. `-c localized` reaches the desk alone:
+ * Nx gives a project without that configuration its default one.
  */
-function buildIfStale(app, sources, { configuration, index = `dist/apps/${app}/browser/index.html` } = {}) {
-  const built = existsSync(path.join(root, index)) ? statSync(path.join(root, index)).mtimeMs : 0;
-  const changed = Math.max(...sources.map((s) => newest(path.join(root, s))));
-  if (built > changed) return;
-  const target = configuration ? `${app}:build:${configuration}` : `${app}:build`;
-  process.stdout.write(`\n[web-e2e] building ${target} (${path.dirname(index)})…\n`);
-  const result = spawnSync(process.execPath, [require.resolve('nx/bin/nx', { paths: [root] }), 'run', target], {
+function buildStale() {
+  const stale = testBuilds().filter(isStale);
+  if (stale.length === 0) return;
+  for (const { app, configuration, indexes } of stale) {
+    process.stdout.write(`\n[web-e2e] building ${app}:build${configuration ? `:${configuration}` : ''} (${indexes.map((index) => path.dirname(index)).join(', ')})…\n`);
+  }
+  const nx = require.resolve('nx/bin/nx', { paths: [root] });
+  const args = ['run-many', '-t', 'build', '-p', stale.map(({ app }) => app).join(','), '-c', 'localized', '--parallel=1'];
+  const result = spawnSync(process.execPath, [nx, ...args], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false', NODE_OPTIONS: '' },
   });
-  if (result.status !== 0) throw new Error(`Building ${target} failed; see the output above.`);
+  if (result.status !== 0) throw new Error(`Building ${stale.map(({ app }) => app).join(', ')} failed; see the output above.`);
+}
+
+/**
+ * Lays out in `dir` a web root as the server expects one (apps/web/browser, and
+ * beside it apps/widget/browser and apps/desk/browser: libs/api/server's web-app.ts):
+ * the built site and widget linked, and a copy of the localized desk in `deskLocale`
+ * with its base href made /desk/, where the server serves it (the localized build
+ * says /desk/<locale>/). Returns the site's folder, for startTestServer's `webRoot`.
+ */
+function composeWebRoot(dir, deskLocale) {
+  const from = path.join(root, LOCALIZED_DESK, deskLocale);
+  if (!existsSync(path.join(from, 'index.html'))) throw new Error(`No desk built for "${deskLocale}" in ${path.dirname(from)}`);
+  for (const app of ['web', 'widget']) {
+    mkdirSync(path.join(dir, 'apps', app), { recursive: true });
+    symlinkSync(path.join(root, 'dist/apps', app, 'browser'), path.join(dir, 'apps', app, 'browser'));
+  }
+  const desk = path.join(dir, 'apps/desk/browser');
+  cpSync(from, desk, { recursive: true });
+  const index = path.join(desk, 'index.html');
+  writeFileSync(index, readFileSync(index, 'utf8').replace(/<base href="[^"]*"\s*\/?>/, '<base href="/desk/">'));
+  return path.join(dir, 'apps/web/browser');
 }
 
 module.exports = async function globalSetup() {
-  for (const [app, sources] of Object.entries(apps)) buildIfStale(app, sources);
+  buildStale();
+  const dir = path.resolve(TEST_WEB_ROOT, '../../..');
+  rmSync(dir, { recursive: true, force: true });
+  composeWebRoot(dir, deskLocales()[0]);
 };
-// a spec that needs another build (the desk in French) makes it the same way, only when it runs
-module.exports.buildIfStale = buildIfStale;
-module.exports.appSources = apps;
+module.exports.composeWebRoot = composeWebRoot;
+module.exports.TEST_WEB_ROOT = TEST_WEB_ROOT;

@@ -1,11 +1,13 @@
-import { resolve } from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { createAgent, startTestServer, type Person, type TestServer } from '@parley/api/testing';
 import { launchChromium } from './browser';
 import { signInToSite, type Credentials } from './sign-in';
 
-/** The built site (`npx nx build web`, made by global-setup.cjs when stale). */
-export const SITE_ROOT = resolve(__dirname, '../../../../dist/apps/web/browser');
+/**
+ * The built site as the tests serve it, with the widget and the desk beside it: the web root
+ * global-setup.cjs lays out under tmp/web-e2e after building what is stale.
+ */
+export const SITE_ROOT = (require('./global-setup.cjs') as { TEST_WEB_ROOT: string }).TEST_WEB_ROOT;
 
 /** The server options a spec adds to the site's (read when the server starts, in beforeAll). */
 type SiteConfig = () => Omit<NonNullable<Parameters<typeof startTestServer>[0]>, 'webRoot'>;
