@@ -64,6 +64,21 @@ const MESSAGES_BETWEEN = `SELECT ${columns(MESSAGE_FIELDS, 'p')} FROM (
     FROM messages m WHERE m."chatId" = $1 AND m.seq BETWEEN $2 AND $3 ORDER BY m.seq LIMIT $4
   ) p WHERE p."bytesBefore" < $5 ORDER BY p.seq`;
 
+/**
+ * messageAdded's opening read with a replay: $1 the chat, and the first page of its messages after seq $2 up
+ * to its lastSeq, at most $3 of them, stopping once $4 bytes of bodies are read (MESSAGES_BETWEEN's limits),
+ * in one statement: one round trip where the chat and the page were two, and one snapshot, so the page ends
+ * where the chat's lastSeq says. A row of the first part is the chat; of the second, a message (PAGE_PART_FIELDS
+ * from CHAT_FIELDS.length on); no rows at all when there is no such chat.
+ */
+const CHAT_WITH_REPLAY = `WITH chat AS (SELECT ${CHAT_COLUMNS} FROM chats c WHERE c.id = $1)
+  SELECT ${columns(CHAT_FIELDS, 'chat')}, ${nulls(PAGE_PART_FIELDS.length)} FROM chat
+  UNION ALL
+  SELECT ${nulls(CHAT_FIELDS.length)}, ${columns(PAGE_PART_FIELDS, 'p')} FROM (
+    SELECT ${columns(PAGE_PART_FIELDS, 'm')}, sum(octet_length(m.body)) OVER (ORDER BY m.seq) - octet_length(m.body) AS "bytesBefore"
+    FROM messages m WHERE m."chatId" = $1 AND m.seq > $2 AND m.seq <= (SELECT chat."lastSeq" FROM chat) ORDER BY m.seq LIMIT $3
+  ) p WHERE p."bytesBefore" < $4`;
+
 /** The chat's columns the send returns beside the message (its id and lastSeq are the message's chatId and seq), with their types. */
 const SEND_CHAT_PART = [
   ['subject', 'text'],
@@ -497,6 +512,24 @@ export class ChatRepository {
     return this.rows<MessageRow>(MESSAGES_BETWEEN, [chatId, from, to, maxRows, maxBytes]);
   }
 
+  /**
+   * The chat and the first page of its messages after `afterSeq` up to its lastSeq (messagesBetween's limits),
+   * read in one statement; null when there is no such chat.
+   */
+  async chatWithReplay(chatId: string, afterSeq: number, maxRows: number, maxBytes: number): Promise<{ chat: ChatRow; messages: MessageRow[] } | null> {
+    const rows = await queryArrays(this.dataSource, CHAT_WITH_REPLAY, [chatId, afterSeq, maxRows, maxBytes]);
+    let chat: ChatRow | null = null;
+    const messages: MessageRow[] = [];
+    for (const row of rows) {
+      if (row[0] === null) messages.push(messageFromColumns(row, chatId, CHAT_FIELDS.length));
+      else chat = chatFromColumns(row);
+    }
+    if (!chat) return null;
+    // Oldest first; a UNION ALL promises no order of its own.
+    messages.sort((a, b) => a.seq - b.seq);
+    return { chat, messages };
+  }
+
   /** The newest message of each chat. */
   lastMessages(chatIds: readonly string[]): Promise<MessageRow[]> {
     return this.rows<MessageRow>(
@@ -519,7 +552,7 @@ export class ChatRepository {
     const messages: MessageRow[] = [];
     for (const row of rows) {
       if (row[0] === null) {
-        messages.push(messageFromColumns(row, chatId));
+        messages.push(messageFromColumns(row, chatId, PAGE_PART_OFFSET));
         continue;
       }
       chat ??= chatFromColumns(row);
@@ -540,8 +573,7 @@ function chatFromColumns(values: readonly unknown[]): ChatRow {
   return chat as unknown as ChatRow;
 }
 
-/** A message of `chatId` from a row of CHAT_WITH_PAGE's second part (PAGE_PART_FIELDS' order). */
-function messageFromColumns(v: readonly unknown[], chatId: string): MessageRow {
-  const at = PAGE_PART_OFFSET;
+/** A message of `chatId` from a row whose columns from `at` on are PAGE_PART_FIELDS (CHAT_WITH_PAGE's and CHAT_WITH_REPLAY's second parts). */
+function messageFromColumns(v: readonly unknown[], chatId: string, at: number): MessageRow {
   return { id: v[at], chatId, seq: v[at + 1], kind: v[at + 2], senderId: v[at + 3], body: v[at + 4], clientMessageId: v[at + 5], createdAt: v[at + 6] } as MessageRow;
 }

@@ -59,21 +59,28 @@ export class MessageStream {
     // Bound methods, not arrows: an arrow would keep this call's scope as long as the subscription.
     feed.unsubscribe = pubsub.subscribe('messageAdded', chatId, feed.hear.bind(feed));
     let storedUpTo: number;
+    let firstPage: readonly MessageRow[] = [];
     try {
       // A pubsub shared by instances hears the others only once its subscription is confirmed.
       await pubsub.ready?.('messageAdded', chatId);
-      const chat = await repository.findChat(chatId);
-      if (!chat) throw notFound('chat');
-      assertCanView(viewer, chat);
+      // A replay's first page is read with the chat (one round trip, one snapshot); it reaches the
+      // subscriber only once the chat is found visible to them.
+      const read =
+        afterSeq == null
+          ? await repository.findChat(chatId).then((chat) => chat && { chat, messages: [] })
+          : await repository.chatWithReplay(chatId, afterSeq, REPLAY_PAGE.rows, REPLAY_PAGE.bytes);
+      if (!read) throw notFound('chat');
+      assertCanView(viewer, read.chat);
       // Only the number is kept: the row would stay in memory as long as the subscription.
-      storedUpTo = chat.lastSeq;
+      storedUpTo = read.chat.lastSeq;
+      firstPage = read.messages;
     } catch (error) {
       feed.unsubscribe();
       throw error;
     }
     // Events may have been lost while the shared pubsub was away: re-read past the last one sent.
     feed.stopResync = pubsub.onResync?.(feed.resync.bind(feed));
-    feed.start(afterSeq ?? storedUpTo, storedUpTo);
+    feed.start(afterSeq ?? storedUpTo, storedUpTo, firstPage);
     return feed;
   }
 }
@@ -112,9 +119,16 @@ class ChatFeed extends AsyncQueue<MessageRow> {
     this.stopResync?.();
   }
 
-  /** The chat is read: replay what was stored after `from`, up to `storedUpTo`; anything later arrives live (or is gap-filled). */
-  start(from: number, storedUpTo: number): void {
+  /**
+   * The chat is read: replay what was stored after `from`, up to `storedUpTo`, starting with `firstPage`
+   * (read with the chat); anything later arrives live (or is gap-filled).
+   */
+  start(from: number, storedUpTo: number, firstPage: readonly MessageRow[] = []): void {
     this.lastSent = from;
+    // Paced as every page: out now while the socket has room, else dropped and read again once it has
+    // (a subscription waiting for room holds a number, not messages). Ahead of any live message, which
+    // waits behind the gate.
+    if (firstPage.length && (this.delivery?.hasRoom() ?? true)) this.deliverStored(firstPage);
     this.enqueue(() => this.sendUpTo(storedUpTo));
     this.openGate?.();
     this.openGate = undefined;
@@ -160,12 +174,19 @@ class ChatFeed extends AsyncQueue<MessageRow> {
       if (this.isClosed) break;
       const rows = await this.repository.messagesBetween(this.chatId, this.lastSent + 1, upTo, REPLAY_PAGE.rows, REPLAY_PAGE.bytes);
       if (!rows.length) break;
-      for (const row of rows)
-        if (row.seq === this.lastSent + 1) {
-          this.push(row);
-          this.observer.messageDelivered?.(row, false);
-          this.lastSent = row.seq;
-        }
+      this.deliverStored(rows);
+    }
+  }
+
+  /** Stored messages, oldest first: each that is the next in order goes out. */
+  private deliverStored(rows: readonly MessageRow[]): void {
+    for (const row of rows) {
+      if (this.isClosed) return;
+      if (row.seq === this.lastSent + 1) {
+        this.push(row);
+        this.observer.messageDelivered?.(row, false);
+        this.lastSent = row.seq;
+      }
     }
   }
 }

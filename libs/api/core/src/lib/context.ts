@@ -41,6 +41,8 @@ export interface RequestContext {
 export interface DeliveryGate {
   /** Resolves at once while the socket holds little unsent data, else once it has sent it (or closed). */
   waitForRoom(): Promise<void>;
+  /** Whether waitForRoom would resolve at once: a page read ahead is sent now, or dropped and read again later. */
+  hasRoom(): boolean;
 }
 
 export function scopedValue<T>(ctx: RequestContext, key: symbol, create: () => T): T {

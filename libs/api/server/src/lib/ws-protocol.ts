@@ -31,6 +31,8 @@ export interface WsExtra {
   readonly request: IncomingMessage;
   /** Resolves once the socket holds little unsent data (a replay's pace: core's DeliveryGate). */
   waitForRoom(): Promise<void>;
+  /** Whether waitForRoom would resolve at once. */
+  hasRoom(): boolean;
 }
 
 /**
@@ -121,6 +123,10 @@ export class Connection<P extends ConnectionInitMessage['payload'], E> implement
 
   waitForRoom(): Promise<void> {
     return Promise.resolve();
+  }
+
+  hasRoom(): boolean {
+    return true;
   }
 
   send(data: string): Promise<void> {

@@ -61,8 +61,9 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
   const lowWater = budget ? budget.bytes / 4 : Infinity;
   const overBudgetSince = new Map<WebSocket, number>();
   const roomWaiters = new Map<WebSocket, Array<() => void>>();
+  const hasRoom = (socket: WebSocket): boolean => socket.readyState !== WebSocket.OPEN || socket.bufferedAmount < lowWater;
   const roomFor = (socket: WebSocket): Promise<void> => {
-    if (socket.readyState !== WebSocket.OPEN || socket.bufferedAmount < lowWater) return Promise.resolve();
+    if (hasRoom(socket)) return Promise.resolve();
     return new Promise((resolve) => {
       const waiting = roomWaiters.get(socket);
       if (waiting) waiting.push(resolve);
@@ -164,6 +165,10 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
 
     override waitForRoom(): Promise<void> {
       return roomFor(this.socket);
+    }
+
+    override hasRoom(): boolean {
+      return hasRoom(this.socket);
     }
 
     override send(data: string): Promise<void> {
