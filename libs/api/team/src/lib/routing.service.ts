@@ -62,9 +62,14 @@ export class RoutingService {
   private drainingHere = false;
   /**
    * Whether routing is AUTO, for requestDrain: one read of the settings at a
-   * time here, an AUTO answer kept for a second. A stale AUTO costs no wrong
-   * assignment (each batch reads the settings again, under no cache); MANUAL
-   * is never kept, so a switch to AUTO made on another instance counts here at once.
+   * time here, the answer kept for a second, MANUAL as AUTO, so a new chat
+   * costs no read of its own (one a second at most, where MANUAL read once a
+   * chat). A stale AUTO costs no wrong assignment (each batch reads the
+   * settings again, under no cache). A stale MANUAL, after a switch to AUTO
+   * on another instance, lasts a second at most, and the chats that wait
+   * meanwhile are assigned by the queued drain the switching instance sends
+   * (FALLBACK_DRAIN_SECONDS later); a switch made here counts here at once
+   * (routingChanged).
    */
   private readonly auto: SingleFlight<boolean>;
   /** When the waiting queued drain that this instance last learnt of starts, at the earliest (by this clock). */
@@ -83,7 +88,12 @@ export class RoutingService {
   ) {
     this.recheckSeconds = options.recheckSeconds ?? 30;
     this.lockTimeoutMs = options.lockTimeoutMs ?? 3000;
-    this.auto = new SingleFlight(async () => (await team.settings()).routing === RoutingMode.AUTO, { keepMs: (auto) => (auto ? AUTO_KEPT_MS : 0) });
+    this.auto = new SingleFlight(async () => (await team.settings()).routing === RoutingMode.AUTO, { keepMs: MODE_KEPT_MS });
+  }
+
+  /** This instance changed the team's routing (TeamService.onRoutingChanged): requestDrain reads it afresh. */
+  routingChanged(): void {
+    this.auto.forget();
   }
 
   /**
@@ -320,8 +330,8 @@ const FALLBACK_DRAIN_SECONDS = 5;
 /** A queued drain due less than this from now is not counted on for a new chat (clocks of the instance and the database differ a little). */
 const FALLBACK_MARGIN_MS = 1000;
 
-/** How long requestDrain trusts an AUTO it read. */
-const AUTO_KEPT_MS = 1000;
+/** How long requestDrain trusts the routing mode it read. */
+const MODE_KEPT_MS = 1000;
 
 /** Chats assigned in one transaction at most: enough for a burst, short enough that other writers of the agents' rows wait little. */
 const ASSIGN_BATCH = 50;

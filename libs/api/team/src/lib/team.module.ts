@@ -62,6 +62,7 @@ export const teamModule = defineModule({
     const chatActivity = createChatActivity(dataSource, pubsub, chats, fields);
     services.provide(CHAT_ACTIVITY_SERVICE, chatActivity.activity);
     team.onRoutingChanged(async (mode) => {
+      routing.routingChanged();
       if (mode === RoutingMode.AUTO) await routing.requestDrain('routing turned AUTO');
     });
     return {
