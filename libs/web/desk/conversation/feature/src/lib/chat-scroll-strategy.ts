@@ -38,6 +38,8 @@ export class ChatScrollStrategy implements VirtualScrollStrategy {
   private last: ScrollPlace | null = null;
   private resizes: ResizeObserver | null = null;
   private mutations: MutationObserver | null = null;
+  /** The rows on screen when the rendered range last changed, until the new range is rendered (onContentRendered). */
+  private drawn: Set<string> | null = null;
 
   constructor(private readonly list: () => ScrollList | null) {}
 
@@ -79,11 +81,23 @@ export class ChatScrollStrategy implements VirtualScrollStrategy {
   onDataLengthChanged(): void {
     // the row being read, found among the rows as they were (before older ones come in above it)
     const top = this.topOf();
-    this.layOut(this.following ? null : this.layout.placeAt(top), this.layout.indexAt(top));
+    this.layOut(this.following ? null : this.readingAt(top, this.renderedKeys()), this.layout.indexAt(top));
   }
 
   onContentRendered(): void {
-    /* rows are measured by the ResizeObserver */
+    // The rows just rendered are measured now, in the task that rendered them, rather than by the ResizeObserver
+    // before the next frame: nothing in between (a scroll, a read of the page) sees them at their real heights
+    // with the row being read not yet put back in place. The observer measures what changes later.
+    const drawn = this.drawn ?? new Set<string>();
+    this.drawn = null;
+    const wrapper = this.viewport?._contentWrapper.nativeElement;
+    if (!wrapper) return;
+    const rows: [HTMLElement, number][] = [];
+    for (const row of Array.from(wrapper.children)) {
+      const key = row instanceof HTMLElement ? row.dataset['key'] : undefined;
+      if (key && !drawn.has(key)) rows.push([row as HTMLElement, row.getBoundingClientRect().height]);
+    }
+    this.learn(rows, drawn);
   }
 
   onRenderedOffsetChanged(): void {
@@ -161,25 +175,34 @@ export class ChatScrollStrategy implements VirtualScrollStrategy {
     return Math.max(0, this.layout.total() - (this.viewport?.getViewportSize() ?? 0));
   }
 
-  /** Rows measured: heights learnt, then the row being read put back where it was on screen. */
+  /** Rows measured by the ResizeObserver (rendered earlier, or changing height: an image, fonts, the width). */
   private measured(entries: ResizeObserverEntry[]): void {
+    const viewport = this.viewport;
+    if (!viewport) return;
+    const rows: [HTMLElement, number][] = [];
+    let resized = false;
+    for (const entry of entries) {
+      const row = entry.target as HTMLElement;
+      if (row === viewport.elementRef.nativeElement) resized = entry.contentRect.height !== viewport.getViewportSize();
+      else rows.push([row, entry.borderBoxSize?.[0]?.blockSize ?? entry.contentRect.height]);
+    }
+    this.learn(rows, this.renderedKeys());
+    // measures the list again, and lays it out around the same place (onDataLengthChanged)
+    if (resized) viewport.checkViewportSize();
+  }
+
+  /** Heights learnt, then the row being read (among the `drawn` ones) put back where it was on screen. */
+  private learn(rows: readonly (readonly [HTMLElement, number])[], drawn: ReadonlySet<string>): void {
     const viewport = this.viewport;
     if (!viewport) return;
     const top = this.topOf();
     // the place as the screen was drawn, with the heights before they change
     const following = this.following && this.atEnd(top);
     const index = this.layout.indexAt(top);
-    const place = following ? null : (this.restore ?? this.layout.placeAt(top));
+    const place = following ? null : (this.restore ?? this.readingAt(top, drawn));
     let changed = false;
-    let resized = false;
-    for (const entry of entries) {
-      const row = entry.target as HTMLElement;
-      if (row === viewport.elementRef.nativeElement) {
-        resized = entry.contentRect.height !== viewport.getViewportSize();
-        continue;
-      }
+    for (const [row, height] of rows) {
       const key = row.dataset['key'];
-      const height = entry.borderBoxSize?.[0]?.blockSize ?? entry.contentRect.height;
       if (key && row.isConnected && height > 0 && this.layout.setHeight(key, height)) changed = true;
     }
     if (changed) {
@@ -188,8 +211,29 @@ export class ChatScrollStrategy implements VirtualScrollStrategy {
       this.setTotal(this.layout.total());
       this.scrollTo(this.targetFor(place, index) ?? Math.min(top, this.maxTop()));
     }
-    // measures the list again, and lays it out around the same place (onDataLengthChanged)
-    if (resized) viewport.checkViewportSize();
+  }
+
+  /**
+   * The row being read at `top`: the first one in view that was on screen (among `drawn`, its height known),
+   * and how far the top is past its start (negative: it starts lower). A row only estimated so far (in a part
+   * of the list not drawn yet when the reader scrolled there) is not the one read: keeping it in place would
+   * move the drawn rows below it by the estimate's error, once the rows between are measured.
+   */
+  private readingAt(top: number, drawn: ReadonlySet<string>): ScrollPlace | null {
+    const bottom = top + (this.viewport?.getViewportSize() ?? 0);
+    for (let i = this.layout.indexAt(top); i < this.layout.length && this.layout.offsetAt(i) < bottom; i++) {
+      const key = this.layout.keyAt(i);
+      if (key !== undefined && drawn.has(key) && this.layout.heights.has(key)) return { key, past: top - this.layout.offsetAt(i) };
+    }
+    return this.layout.placeAt(top);
+  }
+
+  /** The keys of the rows in the page now. */
+  private renderedKeys(): Set<string> {
+    const keys = new Set<string>();
+    const wrapper = this.viewport?._contentWrapper.nativeElement;
+    for (const row of Array.from(wrapper?.children ?? [])) if (row instanceof HTMLElement && row.dataset['key']) keys.add(row.dataset['key']);
+    return keys;
   }
 
   /** Renders the rows around `top`, unless those rendered still cover the screen with some to spare. */
@@ -207,6 +251,8 @@ export class ChatScrollStrategy implements VirtualScrollStrategy {
     }
     const start = n ? this.layout.indexAt(top - BUFFER_PX) : 0;
     const end = n ? Math.min(n, this.layout.indexAt(top + size + BUFFER_PX) + 1) : 0;
+    // the rows on screen now: where the reader is, when the new ones are measured
+    if (range.start !== start || range.end !== end) this.drawn ??= this.renderedKeys();
     viewport.setRenderedRange({ start, end });
     viewport.setRenderedContentOffset(this.layout.offsetAt(start));
     this.setTotal(this.layout.total());
