@@ -40,14 +40,6 @@ const LIST = 'cdk-virtual-scroll-viewport.messages';
 /** The seqs of the message rows in the page, in page order. */
 const renderedSeqs = (page: Page) => page.$$eval(`${LIST} [data-testid="message"][data-seq]`, (els) => els.map((el) => Number(el.getAttribute('data-seq'))));
 
-/** The message at the top edge of the list and where it is on screen. */
-const topRow = (page: Page) =>
-  page.locator(LIST).evaluate((list) => {
-    const edge = list.getBoundingClientRect().top;
-    const row = [...list.querySelectorAll<HTMLElement>('[data-seq]')].find((el) => el.getBoundingClientRect().bottom > edge);
-    return row ? { seq: Number(row.dataset['seq']), top: Math.round(row.getBoundingClientRect().top) } : null;
-  });
-
 /** Where the row of `seq` is on screen now (rounded), or null when it is not rendered. */
 const rowTop = (page: Page, seq: number) =>
   page.locator(LIST).evaluate((list, wanted) => {
@@ -93,9 +85,14 @@ describe('a long chat in the desk', () => {
       const seen = new Set(first);
       let previous = first;
       for (const end = Date.now() + 180_000; !seen.has(1) && Date.now() < end; ) {
-        await page.locator(LIST).evaluate((list) => list.scrollBy(0, -list.clientHeight * 2));
-        await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
-        const reading = await topRow(page);
+        // the row read as the scroll leaves it, before anything else has run: what the next frame shows on a slow machine
+        // (rows drawn below a stretch not rendered yet), so the check does not depend on the machine's speed
+        const reading = await page.locator(LIST).evaluate((list) => {
+          list.scrollBy(0, -list.clientHeight * 2);
+          const edge = list.getBoundingClientRect().top;
+          const row = [...list.querySelectorAll<HTMLElement>('[data-seq]')].find((el) => el.getBoundingClientRect().bottom > edge);
+          return row ? { seq: Number(row.dataset['seq']), top: Math.round(row.getBoundingClientRect().top) } : null;
+        });
         await settle(page);
         // an older page coming in (or rows above being measured) never moves what the agent is reading
         // (the same row looked up by its seq: which row is "top" may flip when its edge sits within a pixel of the list's)
