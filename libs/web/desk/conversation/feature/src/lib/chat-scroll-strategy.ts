@@ -154,6 +154,8 @@ export class ChatScrollStrategy implements VirtualScrollStrategy {
       this.following = list.state.place === null;
       this.restore = this.last = list.state.place;
       index = -1;
+      // none of its rows are on screen yet (another chat's rows may have the same keys)
+      this.drawn = new Set();
     }
     const before = this.layout.length;
     this.layout.setKeys(list?.keys ?? []);
