@@ -23,9 +23,11 @@ run('node', ['tools/build/build-api.mjs']);
 if (existsSync('tools/build/build-explorer.mjs') && builtAt('dist/explorer/index.html') < newest('libs/api/explorer/src')) {
   run('node', ['tools/build/build-explorer.mjs']);
 }
-if (existsSync('apps/web/project.json') && builtAt('dist/apps/web/browser/index.html') < Math.max(newest('apps/web/src'), newest('libs/web'))) {
-  run('npm', ['run', 'build:web']);
-}
+// The site, the desk and the widget build together (Nx reuses what is current); any one missing or older
+// than its sources builds them (the browser tests, for one, build only the localized desk).
+const frontEnds = ['web', 'desk', 'widget'].filter((app) => existsSync(`apps/${app}/project.json`));
+const staleFrontEnd = frontEnds.some((app) => builtAt(`dist/apps/${app}/browser/index.html`) < Math.max(newest(`apps/${app}/src`), newest('libs/web')));
+if (staleFrontEnd) run('npm', ['run', 'build:web']);
 
 // The API's runtime flags (apps/api/node-flags.json), as the Docker image runs it.
 const nodeFlags = JSON.parse(readFileSync('apps/api/node-flags.json', 'utf8'));
