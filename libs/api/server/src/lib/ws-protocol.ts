@@ -22,17 +22,14 @@ import {
   type ServerOptions,
   type SubscribePayload,
 } from 'graphql-ws';
+import type { DeliveryGate } from '@parley/api/core';
 import { sharedPayload } from './shared-events';
 import { Delivery } from './ws-delivery';
 
-/** What every socket's context carries (the same as graphql-ws/use/ws's `Extra`). */
-export interface WsExtra {
+/** What every socket's context carries (graphql-ws/use/ws's `Extra`, and the socket's room as a replay paces on it). */
+export interface WsExtra extends DeliveryGate {
   readonly socket: WebSocket;
   readonly request: IncomingMessage;
-  /** Resolves once the socket holds little unsent data (a replay's pace: core's DeliveryGate). */
-  waitForRoom(): Promise<void>;
-  /** Whether waitForRoom would resolve at once. */
-  hasRoom(): boolean;
 }
 
 /**
@@ -61,7 +58,7 @@ type Operations = Record<string, Operation>;
  * It is its own graphql-ws `Context` and its own `extra`: the hooks read and
  * write `ctx.extra.*` on this object.
  */
-export class Connection<P extends ConnectionInitMessage['payload'], E> implements Context<P, WsExtra & Partial<E>> {
+export abstract class Connection<P extends ConnectionInitMessage['payload'], E> implements Context<P, WsExtra & Partial<E>> {
   connectionInitReceived = false;
   acknowledged = false;
   connectionParams?: Readonly<P> = undefined;
@@ -121,13 +118,9 @@ export class Connection<P extends ConnectionInitMessage['payload'], E> implement
     } else if (this.others?.delete(id) && this.others.size === 0) this.others = undefined;
   }
 
-  waitForRoom(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  hasRoom(): boolean {
-    return true;
-  }
+  /** The socket's room: the transport knows what it holds unsent (ws-transport.ts). */
+  abstract waitForRoom(): Promise<void>;
+  abstract hasRoom(): boolean;
 
   send(data: string): Promise<void> {
     const socket = this.socket;
