@@ -3,14 +3,14 @@ import { writing } from './chat.errors';
 import type { ChatEvents } from './chat.events';
 import type { ChatHooks } from './chat.hooks';
 import type { ChatRepository, WithMessage } from './chat.repository';
-import type { CarriedMessage, ChatRow, MessageRow } from './chat.type';
+import type { CarriedMessage, ChatRow } from './chat.type';
 import type { StartChatInput } from './chat.inputs';
 
 /** What a started chat is published through (the service's chatUpdated and messageAdded). */
 export interface StartPublisher {
   /** The new chat, with its first message (its last so far). */
   chat(chat: ChatRow, lastMessage: CarriedMessage): Promise<void>;
-  message(message: MessageRow): Promise<void>;
+  message(message: CarriedMessage): Promise<void>;
 }
 
 /**
@@ -65,8 +65,9 @@ export class ChatStart {
     if (result.outcome === 'existing') return result.chat;
     if (recorded) this.events.committed(result.chat.id);
     // Files are named only in this transaction: without uploads the first message has none, ever.
-    await this.publish.chat(result.chat, { ...result.message, attached: Boolean(attach) });
-    await this.publish.message(result.message);
+    const carried: CarriedMessage = { ...result.message, attached: Boolean(attach) };
+    await this.publish.chat(result.chat, carried);
+    await this.publish.message(carried);
     this.hooks.messageSent(result.message, result.chat);
     return result.chat;
   }

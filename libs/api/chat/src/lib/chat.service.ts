@@ -216,10 +216,13 @@ export class ChatService {
     if (!sent) return this.sendInTransaction(viewer, input.chatId, { kind, body, clientMessageId });
     if (sent.outcome === 'inserted') {
       if (outbox) this.events.committed(sent.message.chatId);
-      await this.messages.publish(sent.message);
-      await this.publishActivity(sent.chat, { ...sent.message, attached: false });
+      // Sent without files, so it never has any: its events and its answer say so (no read of its attachments).
+      const carried: CarriedMessage = { ...sent.message, attached: false };
+      await this.messages.publish(carried);
+      await this.publishActivity(sent.chat, carried);
       // The chat's state comes along, so listeners (the bot) need not read it again.
       this.hooks.messageSent(sent.message, sent.chat);
+      return carried;
     }
     return sent.message;
   }
@@ -287,8 +290,9 @@ export class ChatService {
     );
     if (typeof appended === 'string') return null;
     this.events.committed(chatId);
-    await this.messages.publish(appended.message);
-    await this.publishActivity(appended.chat, { ...appended.message, attached: false });
+    const carried: CarriedMessage = { ...appended.message, attached: false };
+    await this.messages.publish(carried);
+    await this.publishActivity(appended.chat, carried);
     return appended.message;
   }
 
@@ -336,11 +340,13 @@ export class ChatService {
     if (appended === 'refused') throw chatClosed();
     if (appended === 'duplicate') return (await this.repository.findByClientId(chat.id, viewer.id, content.clientMessageId as string)) as MessageRow;
     this.events.committed(chat.id);
-    await this.messages.publish(appended.message);
-    // The chat as this message left it, not as it was read before the send (files only when the send named some).
-    await this.publishActivity(appended.chat, { ...appended.message, attached: Boolean(withMessage) });
+    // Files only when the send named some (then Message.attachments reads them); its events and its answer say so.
+    const carried: CarriedMessage = { ...appended.message, attached: Boolean(withMessage) };
+    await this.messages.publish(carried);
+    // The chat as this message left it, not as it was read before the send.
+    await this.publishActivity(appended.chat, carried);
     this.hooks.messageSent(appended.message);
-    return appended.message;
+    return carried;
   }
 
   /** message.created in the outbox, inside the message's transaction. */

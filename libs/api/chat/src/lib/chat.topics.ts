@@ -1,5 +1,5 @@
 import type { PubSub } from '@parley/api/core';
-import type { ChatUpdate, ChatWithLastMessage, MessageRow, TypingPayload } from './chat.type';
+import type { CarriedMessage, ChatUpdate, ChatWithLastMessage, TypingPayload } from './chat.type';
 
 /**
  * The live topics of the chat domain; messageAdded and typingChanged are
@@ -7,7 +7,8 @@ import type { ChatUpdate, ChatWithLastMessage, MessageRow, TypingPayload } from 
  * customer.
  */
 export interface ChatTopics extends Record<string, unknown> {
-  messageAdded: MessageRow;
+  /** A new message, as its writer carries it (`attached: false` when sent without files). */
+  messageAdded: CarriedMessage;
   /** The chat as a change left it; with its last message when the writer knew it (ChatUpdate). */
   chatUpdated: ChatUpdate;
   typingChanged: TypingPayload;

@@ -72,7 +72,7 @@ export interface AppliedTransition {
 
 /** Where a committed change is announced. */
 export interface ChatPublisher {
-  message(message: MessageRow): Promise<void>;
+  message(message: CarriedMessage): Promise<void>;
   /** The chat as the change left it, with the message its change wrote (its last, no files). */
   chat(chat: ChatRow, lastMessage: CarriedMessage): Promise<void>;
 }
@@ -153,8 +153,9 @@ export class ChatTransitions {
   /** Announces a committed change: the outbox's delivery, its message, then the chat. */
   async published(result: AppliedTransition): Promise<void> {
     if (result.recorded) this.events.committed(result.chat.id);
-    await this.publish.message(result.message);
+    const carried: CarriedMessage = { ...result.message, attached: false };
+    await this.publish.message(carried);
     // The SYSTEM message was written at the chat's new lastSeq under the row's lock: the event's last message.
-    await this.publish.chat(result.chat, { ...result.message, attached: false });
+    await this.publish.chat(result.chat, carried);
   }
 }

@@ -2,7 +2,7 @@ import { AsyncQueue, badUserInput, notFound, isUuid, type DeliveryGate, type Vie
 import { assertCanView } from './chat.access';
 import type { ChatRepository } from './chat.repository';
 import type { ChatPubSub } from './chat.topics';
-import type { MessageRow } from './chat.type';
+import type { CarriedMessage, MessageRow } from './chat.type';
 
 /**
  * A replay reads stored messages a page at a time, and the next page only once
@@ -39,8 +39,13 @@ export class MessageStream {
     private readonly observer: MessageObserver = {},
   ) {}
 
-  /** Publishes a committed message to every subscriber of its chat (on every instance). */
-  publish(message: MessageRow): Promise<void> {
+  /**
+   * Publishes a committed message to every subscriber of its chat (on every
+   * instance), as its writer carries it: marked `attached: false` when sent
+   * without files, so no subscriber reads its attachments (the mark crosses
+   * Redis with the rest; stored messages, replayed, have none and are read).
+   */
+  publish(message: CarriedMessage): Promise<void> {
     this.observer.messageSent?.(message);
     return this.pubsub.publish('messageAdded', message.chatId, message);
   }
