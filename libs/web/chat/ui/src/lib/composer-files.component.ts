@@ -34,7 +34,7 @@ export interface ComposerFile {
   `,
   styles: `
     .pending-files { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 0.375rem; }
-    .chip { display: inline-flex; align-items: center; gap: 0.375rem; max-width: 100%; padding: 0.25rem 0.25rem 0.25rem 0.625rem; border: 1px solid var(--color-border-strong); border-radius: 999px; background: var(--color-surface); font-size: 0.8125rem; }
+    .chip { display: inline-flex; align-items: center; gap: 0.375rem; max-width: 100%; padding-block: 0.25rem; padding-inline: 0.625rem 0.25rem; border: 1px solid var(--color-border-strong); border-radius: 999px; background: var(--color-surface); font-size: 0.8125rem; }
     .chip--failed { border-color: var(--color-danger); }
     .chip-name { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 12rem; }
     .chip-state { color: var(--color-muted); }

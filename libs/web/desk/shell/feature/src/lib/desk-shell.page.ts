@@ -65,17 +65,17 @@ import { ShortcutsSheetComponent } from './shortcuts-sheet.component';
     :host { display: flex; flex-direction: column; height: 100dvh; }
     .top { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem; padding: 0.5rem 1rem; background: var(--color-surface); border-bottom: 1px solid var(--color-border); }
     .product { font-weight: 700; }
-    .views { display: flex; gap: 0.125rem; margin-left: 0.5rem; }
+    .views { display: flex; gap: 0.125rem; margin-inline-start: 0.5rem; }
     .view { display: inline-flex; align-items: center; gap: 0.375rem; padding: 0.375rem 0.75rem; border-radius: var(--radius); color: var(--color-text); text-decoration: none; font-weight: 600; }
     .view.active { background: var(--color-primary-soft); color: var(--color-primary-hover); }
     .count { min-width: 1.5rem; text-align: center; padding: 0 0.375rem; border-radius: 999px; background: var(--color-primary); color: #fff; font-size: 0.75rem; }
     .spacer { flex: 1; }
     .me { color: var(--color-muted); font-size: 0.875rem; }
     .availability { display: inline-flex; align-items: center; gap: 0.5rem; }
-    .availability select { font: inherit; font-size: 0.875rem; padding: 0.25rem 0.375rem; border-radius: var(--radius); border: 1px solid var(--color-border-strong); border-left-width: 0.375rem; }
-    .availability[data-state='ONLINE'] select { border-left-color: #15803d; }
-    .availability[data-state='AWAY'] select { border-left-color: #b45309; }
-    .availability[data-state='OFFLINE'] select { border-left-color: #6b7280; }
+    .availability select { font: inherit; font-size: 0.875rem; padding: 0.25rem 0.375rem; border-radius: var(--radius); border: 1px solid var(--color-border-strong); border-inline-start-width: 0.375rem; }
+    .availability[data-state='ONLINE'] select { border-inline-start-color: #15803d; }
+    .availability[data-state='AWAY'] select { border-inline-start-color: #b45309; }
+    .availability[data-state='OFFLINE'] select { border-inline-start-color: #6b7280; }
     .shell-notice { margin: 0; padding: 0.5rem 1rem; background: var(--color-danger-soft, #fde8e8); }
   `,
 })

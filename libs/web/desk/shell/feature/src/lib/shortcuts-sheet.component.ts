@@ -27,7 +27,7 @@ import { SHORTCUTS } from './keys';
     .sheet { background: var(--color-surface); border-radius: var(--radius); padding: 1.5rem; width: min(36rem, 90vw); box-shadow: 0 10px 30px rgb(0 0 0 / 0.25); }
     h2 { margin: 0 0 1rem; font-size: 1.25rem; }
     table { width: 100%; border-collapse: collapse; margin-bottom: 1rem; }
-    th, td { text-align: left; padding: 0.375rem 0.5rem; border-bottom: 1px solid var(--color-border); font-size: 0.875rem; }
+    th, td { text-align: start; padding: 0.375rem 0.5rem; border-bottom: 1px solid var(--color-border); font-size: 0.875rem; }
     kbd { font-family: ui-monospace, monospace; background: var(--color-bg-subtle); border: 1px solid var(--color-border-strong); border-radius: 0.25rem; padding: 0.0625rem 0.375rem; }
   `,
 })
