@@ -52,7 +52,11 @@ export class ReportChartComponent {
       const { Chart } = await loadChartJs();
       if (this.destroyed) return;
       this.chart?.destroy();
-      this.chart = new Chart(this.canvas().nativeElement, {
+      const canvas = this.canvas().nativeElement;
+      // a canvas does not follow the page's direction: in a right-to-left language the days run from the right
+      const rtl = getComputedStyle(canvas).direction === 'rtl';
+      const textDirection = rtl ? 'rtl' : 'ltr';
+      this.chart = new Chart(canvas, {
         type: config.kind,
         data: {
           labels: config.labels,
@@ -70,8 +74,11 @@ export class ReportChartComponent {
           animation: false,
           responsive: true,
           maintainAspectRatio: false,
-          scales: { y: { beginAtZero: true, max: config.yMax, title: { display: !!config.yTitle, text: config.yTitle } } },
-          plugins: { legend: { position: 'bottom' } },
+          scales: {
+            x: { reverse: rtl },
+            y: { position: rtl ? 'right' : 'left', beginAtZero: true, max: config.yMax, title: { display: !!config.yTitle, text: config.yTitle } },
+          },
+          plugins: { legend: { position: 'bottom', rtl, textDirection }, tooltip: { rtl, textDirection } },
         },
       });
       this.state.set('drawn');
