@@ -68,6 +68,8 @@ import { AttachButtonComponent, PendingFilesComponent, filesOf, type ComposerFil
     .send { flex: none; display: grid; place-items: center; width: 2.5rem; height: 2.5rem; border-radius: 0.75rem; border: 0; background: var(--color-primary); color: #fff; cursor: pointer; }
     .send:hover:not(:disabled) { background: var(--color-primary-hover); }
     .send:disabled { background: #c7cbd6; color: #fff; cursor: not-allowed; }
+    /* the paper plane points the way the text runs */
+    .send svg:dir(rtl) { transform: scaleX(-1); }
     .composer--dragging .box { border-color: var(--color-primary); border-style: dashed; }
     .meta { display: flex; justify-content: space-between; gap: 1rem; font-size: 0.75rem; color: var(--color-muted); padding: 0 0.25rem; }
     .counter { font-weight: 600; color: var(--color-warning-text); }
