@@ -2,17 +2,10 @@
 // `npm start`: builds what is missing or stale, then runs the API (with the
 // customer web app and the explorer) on the embedded database unless DATABASE_URL is set.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
-const newest = (dir) => {
-  if (!existsSync(dir)) return 0;
-  let latest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) latest = Math.max(latest, statSync(join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
-  }
-  return latest;
-};
+const { frontEnds, isStale, newest } = createRequire(import.meta.url)('../build/front-end-builds.cjs');
 const builtAt = (file) => (existsSync(file) ? statSync(file).mtimeMs : 0);
 const run = (cmd, args) => {
   const result = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false' } });
@@ -24,10 +17,8 @@ if (existsSync('tools/build/build-explorer.mjs') && builtAt('dist/explorer/index
   run('node', ['tools/build/build-explorer.mjs']);
 }
 // The site, the desk and the widget build together (Nx reuses what is current); any one missing or older
-// than its sources builds them (the browser tests, for one, build only the localized desk).
-const frontEnds = ['web', 'desk', 'widget'].filter((app) => existsSync(`apps/${app}/project.json`));
-const staleFrontEnd = frontEnds.some((app) => builtAt(`dist/apps/${app}/browser/index.html`) < Math.max(newest(`apps/${app}/src`), newest('libs/web')));
-if (staleFrontEnd) run('npm', ['run', 'build:web']);
+// than its sources (tools/build/front-end-builds.cjs, as the browser tests judge it) builds them.
+if (frontEnds().some(isStale)) run('npm', ['run', 'build:web']);
 
 // The API's runtime flags (apps/api/node-flags.json), as the Docker image runs it.
 const nodeFlags = JSON.parse(readFileSync('apps/api/node-flags.json', 'utf8'));
