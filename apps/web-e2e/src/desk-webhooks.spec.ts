@@ -1,14 +1,12 @@
 // The desk's webhooks screen in a real browser, by keyboard: an admin adds an endpoint served by a real HTTP
 // receiver in this test, takes its signing secret from the screen, sees a chat's events arrive signed with
 // it and the last delivery in the list (read with the list, the full log only when opened), edits it,
-// pauses, resumes, gives it a new secret and deletes it; the French desk words the API's refusals in French;
-// an agent never reaches the screen.
-import { rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+// pauses, resumes, gives it a new secret and deletes it; the desk in a French browser speaks French, words the
+// API's refusals in French, and its language menu switches it back to English for good; an agent never reaches the screen.
 import type { Page, Request } from 'playwright-core';
-import { errorCode, gql, gqlOk, loginAdmin, registerCustomer, startChat, startTestServer, until, WebhookReceiver } from '@parley/api/testing';
+import { errorCode, gql, gqlOk, registerCustomer, startChat, until, WebhookReceiver } from '@parley/api/testing';
 import { expectAccessible } from './support/axe';
-import { frenchDeskWebRoot, openDeskTab, openSignedInDesk, useDeskWithAgents } from './support/desk';
+import { openDeskTab, openSignedInDesk, useDeskWithAgents } from './support/desk';
 import { tabTo } from './support/keyboard';
 
 jest.setTimeout(240_000);
@@ -254,19 +252,16 @@ describe('the desk webhooks screen', () => {
     }
   });
 
-  it('speaks French in the French desk: the API\'s refusals in French beside their fields, and axe passes', async () => {
-    // the French desk (global-setup.cjs builds every language) served as the desk, on a server of its own
-    const webRoot = frenchDeskWebRoot();
-    const api = await startTestServer({ webRoot });
-    const tab = await openDeskTab({ api, chrome: desk.chrome }, { viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
+  it('speaks French in the French desk: the API\'s refusals in French beside their fields, and axe passes; the language menu switches it back for good', async () => {
+    // a French browser: the desk picks its language from the browser's as it starts
+    const tab = await openDeskTab(desk, { viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
     const { page } = tab;
     try {
       // the sign-in form in French too
-      const admin = await loginAdmin(api);
       await page.goto('/desk/');
       await page.waitForURL(/\/desk\/sign-in/);
-      await page.getByLabel('E-mail').fill(admin.email);
-      await page.getByLabel('Mot de passe', { exact: true }).fill(admin.password);
+      await page.getByLabel('E-mail').fill(desk.admin.email);
+      await page.getByLabel('Mot de passe', { exact: true }).fill(desk.admin.password);
       await page.getByLabel('Mot de passe', { exact: true }).press('Enter');
       await page.waitForURL(/\/desk\/queue$/);
       await page.goto('/desk/admin/webhooks');
@@ -281,10 +276,20 @@ describe('the desk webhooks screen', () => {
       expect(await page.getByText('is not a URL').count()).toBe(0);
       await page.waitForFunction(() => document.activeElement?.id === 'add-webhook-url');
       await expectAccessible(page, 'desk webhooks in French, with field errors');
+
+      // English from the header's language menu, by keyboard: the desk loads again in it, and stays so
+      // after a reload though the browser still asks for French (Tab from the top of the page)
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      await tabTo(page, 'header parley-language-picker select');
+      expect(await page.getByLabel('Langue').inputValue()).toBe('fr');
+      await Promise.all([page.waitForEvent('load'), page.keyboard.press('ArrowUp')]);
+      await page.getByRole('heading', { name: 'Webhooks', level: 1 }).waitFor();
+      await page.reload();
+      await page.getByRole('heading', { name: 'Webhooks', level: 1 }).waitFor();
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+      expect(await page.getByLabel('Language').inputValue()).toBe('en');
     } finally {
       await tab.context.close();
-      await api.stop();
-      rmSync(resolve(webRoot, '../../..'), { recursive: true, force: true });
     }
   });
 

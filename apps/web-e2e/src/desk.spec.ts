@@ -69,7 +69,10 @@ describe('the agent desk', () => {
       expect([path, res.status, await res.text()]).toEqual([path, 200, expect.stringContaining('<parley-desk-root>')]);
     }
     expect((await get('/desk/favicon.svg', {})).status).toBe(200);
-    for (const path of ['/desk/nope.js', '/desk/nope', '/desk/queue/a/b']) expect([path, (await get(path)).status]).toEqual([path, 404]);
+    // its translations, read as it starts (apps/desk/src/main.ts)
+    const french = await get('/desk/i18n/fr.json', {});
+    expect([french.status, JSON.parse(await french.text()).locale]).toEqual([200, 'fr']);
+    for (const path of ['/desk/nope.js', '/desk/nope', '/desk/queue/a/b', '/desk/i18n/xx.json']) expect([path, (await get(path)).status]).toEqual([path, 404]);
     expect((await get('/desk/queue', { 'sec-fetch-mode': 'cors', accept: 'application/json' })).status).toBe(404);
   });
 

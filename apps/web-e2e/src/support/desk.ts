@@ -1,25 +1,12 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { createAgent, loginAdmin, startTestServer, type Person, type TestServer } from '@parley/api/testing';
 import { launchChromium } from './browser';
 import { fillSignIn, type Credentials } from './sign-in';
 import { SITE_ROOT } from './site';
 
-/** The desk the tests serve at /desk beside the site: the localized build's source language (global-setup.cjs). */
+/** The desk the tests serve at /desk beside the site (dist/apps/desk/browser): every language, picked as the desk starts. */
 export const DESK_ROOT = resolve(SITE_ROOT, '../../desk/browser');
-
-/**
- * A web root (for startTestServer's `webRoot`) whose desk is the French build
- * (global-setup.cjs builds every language): the built site and widget, and
- * beside them a copy of the French desk that the server serves at /desk.
- * The folder is the caller's to remove: three levels above the root returned.
- */
-export function frenchDeskWebRoot(): string {
-  const setup = require('./global-setup.cjs') as { composeWebRoot(dir: string, deskLocale: string): string };
-  return setup.composeWebRoot(mkdtempSync(join(tmpdir(), 'parley-desk-fr-')), 'fr');
-}
 
 /** What a spec of the desk works with, its agents by the names the spec gave them; each field is set once its beforeAll has run. */
 export type DeskWithAgents<Name extends string> = {

@@ -4,8 +4,8 @@ import { launchChromium } from './browser';
 import { signInToSite, type Credentials } from './sign-in';
 
 /**
- * The built site as the tests serve it, with the widget and the desk beside it: the web root
- * global-setup.cjs lays out under tmp/web-e2e after building what is stale.
+ * The built site as the tests serve it, with the widget and the desk beside it: the builds
+ * `npm start` serves (dist/apps), which global-setup.cjs makes when they are stale.
  */
 export const SITE_ROOT = (require('./global-setup.cjs') as { TEST_WEB_ROOT: string }).TEST_WEB_ROOT;
 

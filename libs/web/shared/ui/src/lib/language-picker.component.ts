@@ -1,7 +1,10 @@
-import { ChangeDetectionStrategy, Component, input } from '@angular/core';
+import { ChangeDetectionStrategy, Component, InjectionToken, inject, input } from '@angular/core';
 import { LANGUAGE_NAMES, rememberLocale } from '@parley/web/shared/util';
 
 let nextId = 0;
+
+/** The languages an app has translations for, its source language first: the site's unless the app provides its own (the desk's main.ts). */
+export const APP_LOCALES = new InjectionToken<readonly string[]>('APP_LOCALES', { factory: () => ['en', 'fr', 'ar'] });
 
 /**
  * The page's language: each listed by its own name. Translations load before
@@ -24,7 +27,7 @@ let nextId = 0;
 })
 export class LanguagePickerComponent {
   /** The languages the app has translations for. */
-  readonly locales = input<readonly string[]>(['en', 'fr', 'ar']);
+  readonly locales = input<readonly string[]>(inject(APP_LOCALES));
   protected readonly id = `language-picker-${++nextId}`;
   protected readonly names = LANGUAGE_NAMES;
   protected readonly current = typeof document === 'undefined' ? 'en' : document.documentElement.lang || 'en';

@@ -1,5 +1,5 @@
 // The one check every front end's translations go through, for its unit spec (Node only: it reads files).
-// The site and the widget load JSON catalogues at run time; the desk is built per language from XLIFF 1.2.
+// The site, the desk and the widget load JSON catalogues at run time (`public/i18n/<locale>.json`).
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { catalogueDrift, messageIdsReached } from './message-ids';
@@ -23,7 +23,7 @@ export interface AppTranslations {
   catalogues: Catalogue[];
 }
 
-/** A placeholder in either format once read: `{$NAME}`, an ICU plural or select's variable, or JSON's interpolation. */
+/** A placeholder: `{$NAME}`, an ICU plural or select's variable, or the interpolation inside one (`{INTERPOLATION}`). */
 const PLACEHOLDER = /\{\$\w+\}|\{?INTERPOLATION(?:_\d+)?\}?|VAR_PLURAL|VAR_SELECT/g;
 
 /** The placeholders a message carries, sorted (a translation may move them, not drop or add one). */
@@ -31,7 +31,7 @@ export const placeholders = (text: string) => (text.match(PLACEHOLDER) ?? []).so
 
 const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as { locale: string; translations: Record<string, string> };
 
-/** A run-time translated app (`apps/web`): `src/locale/messages.json` (the source) and `public/i18n/<locale>.json`. */
+/** A front end (`apps/web`): `src/locale/messages.json` (the source, extracted) and `public/i18n/<locale>.json`. */
 export function jsonTranslations(app: string): AppTranslations {
   const appDir = resolve(ROOT, app);
   const dir = join(appDir, 'public/i18n');
@@ -47,45 +47,10 @@ export function jsonTranslations(app: string): AppTranslations {
   };
 }
 
-const entities: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-/** XLIFF message text: each `<x id="NAME" …/>` as `{$NAME}`, entities decoded. */
-const xliffText = (xml: string) => xml.replace(/<x id="([^"]+)"[^>]*\/>/g, '{$$$1}').replace(/&(lt|gt|amp|quot|apos);/g, (_, name: string) => entities[name]);
-
-/** Every unit of an XLIFF 1.2 file: its source, and its target when it has one. */
-function readXliff(file: string): { locale: string | null; units: Map<string, { source: string; target: string | null }> } {
-  const xml = readFileSync(file, 'utf8');
-  const units = new Map<string, { source: string; target: string | null }>();
-  for (const [, id, body] of xml.matchAll(/<trans-unit id="([^"]+)"[^>]*>([\s\S]*?)<\/trans-unit>/g)) {
-    const source = /<source>([\s\S]*?)<\/source>/.exec(body);
-    const target = /<target(?:\s[^>]*)?>([\s\S]*?)<\/target>/.exec(body);
-    if (!source) throw new Error(`${file}: the unit ${id} has no source`);
-    if (units.has(id)) throw new Error(`${file}: the unit ${id} is there twice`);
-    units.set(id, { source: xliffText(source[1]), target: target ? xliffText(target[1]) : null });
-  }
-  return { locale: /target-language="([^"]+)"/.exec(xml)?.[1] ?? null, units };
-}
-
-/** A build-time translated app (`apps/desk`): `src/locale/messages.xlf` (the source) and `src/locale/messages.<locale>.xlf`. */
-export function xliffTranslations(app: string): AppTranslations {
-  const localeDir = resolve(ROOT, app, 'src/locale');
-  const source = Object.fromEntries([...readXliff(join(localeDir, 'messages.xlf')).units].map(([id, unit]) => [id, unit.source]));
-  const catalogues = readdirSync(localeDir)
-    .filter((f) => /^messages\.[\w-]+\.xlf$/.test(f))
-    .sort()
-    .map((file) => {
-      const { locale, units } = readXliff(join(localeDir, file));
-      const messages: Record<string, string> = {};
-      // a unit whose target is missing or empty counts as not translated
-      for (const [id, unit] of units) if (unit.target?.trim()) messages[id] = unit.target;
-      return { file, locale: locale ?? '', messages };
-    });
-  return { source, catalogues };
-}
-
 export interface TranslationRules {
   /** What the suite names: "the site", "the desk". */
   app: string;
-  /** The file names expected, one a locale (`fr.json`, `messages.fr.xlf`). */
+  /** The file names expected, one a locale (`fr.json`). */
   files: string[];
   /** The locale each file must declare, from its name. */
   localeOf: (file: string) => string;
@@ -102,7 +67,8 @@ export function translationProblems(source: Record<string, string>, catalogue: C
   if (catalogue.locale !== locale) problems.push(`declares the locale "${catalogue.locale}", not "${locale}"`);
   for (const [id, text] of Object.entries(source)) {
     const translated = catalogue.messages[id];
-    if (translated === undefined) {
+    // an empty translation counts as none
+    if (translated === undefined || !translated.trim()) {
       problems.push(`${id}: not translated ("${text}")`);
       continue;
     }

@@ -4,22 +4,23 @@ import type { FormGroup } from '@angular/forms';
 import type { Observable } from 'rxjs';
 import { AuthService } from '@parley/web/auth/data-access';
 import { describeError, type AppError } from '@parley/web/shared/data-access';
-import { LogoComponent } from '@parley/web/shared/ui';
+import { LanguagePickerComponent, LogoComponent } from '@parley/web/shared/ui';
 
 /**
  * The frame of the desk's signed-out pages (sign in, forgot password): the
- * logo, a heading and a line under it, then the page's notices, form and links.
+ * logo and the language menu, a heading and a line under it, then the page's
+ * notices, form and links.
  */
 @Component({
   selector: 'parley-desk-auth-card',
   changeDetection: ChangeDetectionStrategy.OnPush,
   // unencapsulated, so its rules (all under .desk-auth) reach the fields and notices the pages put in it
   encapsulation: ViewEncapsulation.None,
-  imports: [LogoComponent],
+  imports: [LanguagePickerComponent, LogoComponent],
   template: `
     <main id="main" class="desk-auth" tabindex="-1">
       <div class="desk-auth__card">
-        <parley-logo />
+        <div class="desk-auth__top"><parley-logo /><parley-language-picker /></div>
         <h1>{{ heading() }}</h1>
         <p class="desk-auth__sub">{{ sub() }}</p>
         <ng-content />
@@ -29,6 +30,7 @@ import { LogoComponent } from '@parley/web/shared/ui';
   styles: `
     .desk-auth { min-height: 100dvh; display: grid; place-items: center; padding: 1rem; outline: none; }
     .desk-auth__card { width: min(26rem, 100%); background: var(--color-surface); border: 1px solid var(--color-border); border-radius: var(--radius); padding: 2rem; box-shadow: var(--shadow-sm); }
+    .desk-auth__top { display: flex; justify-content: space-between; align-items: center; gap: 1rem; }
     .desk-auth h1 { margin: 1rem 0 0.25rem; font-size: 1.5rem; }
     .desk-auth__sub { color: var(--color-muted); margin: 0 0 1rem; }
     .desk-auth .field { display: grid; gap: 0.25rem; margin-bottom: 1rem; }

@@ -3,7 +3,7 @@ import { Dialog } from '@angular/cdk/dialog';
 import { Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { AuthService, SessionStore } from '@parley/web/auth/data-access';
 import { RealtimeConnection } from '@parley/web/shared/data-access';
-import { ConnectionBannerComponent, LogoComponent } from '@parley/web/shared/ui';
+import { ConnectionBannerComponent, LanguagePickerComponent, LogoComponent } from '@parley/web/shared/ui';
 import { AttentionService } from '@parley/web/desk/attention/data-access';
 import { OpenChatsStore } from '@parley/web/desk/conversation/data-access';
 import { DESK_VIEWS, InboxStore, TeamStore, type DeskView, type InboxView } from '@parley/web/desk/inbox/data-access';
@@ -12,11 +12,11 @@ import { describeError, toAppError } from '@parley/web/shared/data-access';
 import { plainKey, typingInField } from './keys';
 import { ShortcutsSheetComponent } from './shortcuts-sheet.component';
 
-/** The desk's frame: header (views with counts, notifications, the agent, sign-out), connection banner, and the inbox below. */
+/** The desk's frame: header (views with counts, notifications, the agent, the language menu, sign-out), connection banner, and the inbox below. */
 @Component({
   selector: 'parley-desk-shell',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [RouterOutlet, RouterLink, RouterLinkActive, ConnectionBannerComponent, LogoComponent],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, ConnectionBannerComponent, LanguagePickerComponent, LogoComponent],
   template: `
     <header class="top">
       <parley-logo />
@@ -53,6 +53,7 @@ import { ShortcutsSheetComponent } from './shortcuts-sheet.component';
           <option value="OFFLINE" i18n="@@desk.availability.offline">Offline</option>
         </select>
       </label>
+      <parley-language-picker />
       <button type="button" class="button button--secondary button--sm" (click)="signOut()" i18n="@@desk.signOut">Sign out</button>
     </header>
     <parley-connection-banner [status]="realtime.status()" />

@@ -1,10 +1,10 @@
-import { describeTranslations, xliffTranslations } from '@parley/web/shared/util/testing';
+import { describeTranslations, jsonTranslations } from '@parley/web/shared/util/testing';
 
-// The desk's French (apps/desk/src/locale/messages.fr.xlf) against its extracted source (messages.xlf, `npm run i18n:desk`).
-describeTranslations(xliffTranslations('apps/desk'), {
+// The desk's locale files (apps/desk/public/i18n) against its extracted source (apps/desk/src/locale/messages.json, `npm run i18n:desk`).
+describeTranslations(jsonTranslations('apps/desk'), {
   app: 'the desk',
-  files: ['messages.fr.xlf'],
-  localeOf: (file) => file.replace(/^messages\.(.+)\.xlf$/, '$1'),
+  files: ['fr.json'],
+  localeOf: (file) => file.replace(/\.json$/, ''),
   entry: 'apps/desk/src/main.ts',
   // the same words in French
   sameAsSource: [
