@@ -3,7 +3,7 @@ import { describeTranslations, jsonTranslations } from '@parley/web/shared/util/
 // The desk's locale files (apps/desk/public/i18n) against its extracted source (apps/desk/src/locale/messages.json, `npm run i18n:desk`).
 describeTranslations(jsonTranslations('apps/desk'), {
   app: 'the desk',
-  files: ['fr.json'],
+  files: ['ar.json', 'fr.json'],
   localeOf: (file) => file.replace(/\.json$/, ''),
   entry: 'apps/desk/src/main.ts',
   // the same words in French
