@@ -28,6 +28,7 @@ import { AttachButtonComponent, PendingFilesComponent, filesOf, type ComposerFil
         }
         <textarea
           #field
+          dir="auto"
           [id]="inputId()"
           rows="1"
           [attr.maxlength]="maxLength()"

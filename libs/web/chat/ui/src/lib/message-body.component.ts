@@ -10,6 +10,8 @@ export const SITE_LINKS_IN_NEW_TAB = new InjectionToken<boolean>('SiteLinksInNew
  */
 @Component({
   selector: 'parley-message-body',
+  // each message in its own direction: English in an Arabic page keeps its punctuation where it was written
+  host: { dir: 'auto' },
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `@for (piece of pieces(); track $index) {@if (piece.internal && !siteLinksInNewTab) {<a [href]="piece.href" [class.strong]="piece.strong">{{ piece.text }}</a>} @else if (piece.href) {<a [href]="piece.href" target="_blank" rel="noopener noreferrer" [class.strong]="piece.strong">{{ piece.text }}</a>} @else if (piece.strong) {<strong>{{ piece.text }}</strong>} @else {{{ piece.text }}}}`,
   styles: `
