@@ -2,7 +2,7 @@ import { loadTranslations } from '@angular/localize';
 import { chosenLocale, loadLocale, pickLocale } from '@parley/web/shared/util';
 
 /** The languages the desk speaks (each but the first with its public/i18n/<locale>.json); the first is the source language of its strings. */
-const LOCALES = ['en', 'fr'];
+const LOCALES = ['en', 'fr', 'ar'];
 
 // The person's own choice (the language menu), else the browser's languages.
 const wanted = [chosenLocale(), ...navigator.languages];
