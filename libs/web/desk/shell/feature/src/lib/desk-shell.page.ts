@@ -72,6 +72,12 @@ import { ShortcutsSheetComponent } from './shortcuts-sheet.component';
     .count { min-width: 1.5rem; text-align: center; padding: 0 0.375rem; border-radius: 999px; background: var(--color-primary); color: #fff; font-size: 0.75rem; }
     .spacer { flex: 1; }
     .me { color: var(--color-muted); font-size: 0.875rem; }
+    /* one row of header down to a 1280-pixel window, the language menu included: tighter buttons, and below
+       1440 pixels the agent's name is read only by screen readers (it labels the availability menu) */
+    .top .button--sm { padding-inline: 0.5rem; }
+    @media (max-width: 1440px) {
+      .me { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+    }
     .availability { display: inline-flex; align-items: center; gap: 0.5rem; }
     .availability select { font: inherit; font-size: 0.875rem; padding: 0.25rem 0.375rem; border-radius: var(--radius); border: 1px solid var(--color-border-strong); border-inline-start-width: 0.375rem; }
     .availability[data-state='ONLINE'] select { border-inline-start-color: #15803d; }
