@@ -14,6 +14,7 @@ export * from './lib/message-attachments';
 export * from './lib/chat.events';
 export * from './lib/chat.transitions';
 export * from './lib/handover-words';
+export * from './lib/message-notice';
 export * from './lib/chat.hooks';
 export * from './lib/chat-live';
 export * from './lib/chat-connection';

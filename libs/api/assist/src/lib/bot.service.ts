@@ -1,5 +1,5 @@
 import { LinearRegex } from '@parley/api/core';
-import { ChatStatus, MessageKind, type ChatRow, type ChatService, type MessageRow } from '@parley/api/chat';
+import { ChatStatus, MessageKind, MessageNoticeCode, type ChatRow, type ChatService, type MessageRow } from '@parley/api/chat';
 import type { ArticleService } from './article.service';
 import type { ArticleHitRow } from './article.type';
 import { askLanguageModel, type LanguageModelOptions } from './llm';
@@ -73,7 +73,7 @@ export class BotService {
       // A service without a knowledge base has no bot: nothing to answer from.
       if (!(await this.articles.hasArticles())) return;
       if (wantsPerson(message.body)) {
-        await this.chats.stopBot(chat.id, `You asked for a person: ${await this.chats.handover.words()}.`);
+        await this.chats.stopBot(chat.id, { code: MessageNoticeCode.BOT_HANDED_OVER, ...(await this.chats.handover.wait()) });
         return;
       }
       const reply = await this.reply(message.body, chat.id);

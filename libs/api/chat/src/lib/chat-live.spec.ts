@@ -14,7 +14,7 @@ function chatAt(lastSeq: number, status: ChatStatus, customerId = customer.id): 
 const CHAT_ID = randomUUID();
 const activity = (lastSeq: number, customerId = customer.id): ChatWithLastMessage => ({
   ...chatAt(lastSeq, ChatStatus.ACTIVE, customerId),
-  lastMessage: { id: randomUUID(), chatId: CHAT_ID, seq: lastSeq, kind: MessageKind.AGENT, senderId: null, body: `message ${lastSeq}`, clientMessageId: null, createdAt: new Date() },
+  lastMessage: { id: randomUUID(), chatId: CHAT_ID, seq: lastSeq, kind: MessageKind.AGENT, senderId: null, body: `message ${lastSeq}`, clientMessageId: null, createdAt: new Date(), notice: null },
 });
 
 /** What the queue has been handed so far (the pubsub here delivers as it publishes). */

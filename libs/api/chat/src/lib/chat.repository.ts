@@ -4,6 +4,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import { inTransaction, queryArrays, queryRows, RollbackWith } from '@parley/api/database';
 import { JOINED_USER_COLUMN_COUNT, joinedUserColumns, noJoinedUser, userFromColumns, type User } from '@parley/api/auth';
 import { ChatStatus, MessageKind, type ChatRow, type MessageRow } from './chat.type';
+import { noticeSentence, type MessageNoticeRow } from './message-notice';
 
 // Every SQL statement of the chat domain, its column lists and how its rows
 // are read back. Statuses and kinds travel as parameters from their enums.
@@ -11,7 +12,7 @@ import { ChatStatus, MessageKind, type ChatRow, type MessageRow } from './chat.t
 // once per connection.
 
 const CHAT_FIELDS = ['id', 'subject', 'status', 'customerId', 'agentId', 'lastSeq', 'botActive', 'createdAt', 'updatedAt', 'closedAt'] as const;
-const MESSAGE_FIELDS = ['id', 'chatId', 'seq', 'kind', 'senderId', 'body', 'clientMessageId', 'createdAt'] as const;
+const MESSAGE_FIELDS = ['id', 'chatId', 'seq', 'kind', 'senderId', 'body', 'clientMessageId', 'createdAt', 'notice'] as const;
 const columns = (fields: readonly string[], alias?: string) => fields.map((f) => (alias ? `${alias}."${f}"` : `"${f}"`)).join(', ');
 const CHAT_COLUMNS = columns(CHAT_FIELDS, 'c');
 const CHAT_RETURNING = columns(CHAT_FIELDS);
@@ -362,12 +363,19 @@ export class ChatRepository {
   async changeChatsWithNotices(
     runner: QueryRunner,
     guard: Omit<ChatGuard, 'agentId'>,
-    items: ReadonlyArray<{ chatId: string; changes: ChatChanges; notice: string }>,
+    items: ReadonlyArray<{ chatId: string; changes: ChatChanges; notice: MessageNoticeRow }>,
   ): Promise<Array<{ chat: ChatRow; message: MessageRow }>> {
     if (!items.length) return [];
-    const params: unknown[] = [guard.status, items.map((i) => i.chatId), items.map(() => randomUUID()), items.map((i) => i.notice), MessageKind.SYSTEM];
-    const unnested = ['$2::uuid[]', '$3::uuid[]', '$4::text[]'];
-    const names = ['id', 'mid', 'notice'];
+    const params: unknown[] = [
+      guard.status,
+      items.map((i) => i.chatId),
+      items.map(() => randomUUID()),
+      items.map((i) => noticeSentence(i.notice)),
+      MessageKind.SYSTEM,
+      items.map((i) => JSON.stringify(i.notice)),
+    ];
+    const unnested = ['$2::uuid[]', '$3::uuid[]', '$4::text[]', '$6::jsonb[]'];
+    const names = ['id', 'mid', 'body', 'notice'];
     const set = ['"lastSeq" = c."lastSeq" + 1', '"updatedAt" = now()'];
     const first = items[0].changes;
     for (const column of CHANGE_COLUMNS) {
@@ -392,10 +400,10 @@ export class ChatRepository {
          UPDATE chats c SET ${set.join(', ')}
          FROM unnest(${unnested.join(', ')}) AS u(${names.map((n) => `"${n}"`).join(', ')})
          WHERE ${where}
-         RETURNING ${CHAT_COLUMNS}, u.mid, u.notice
+         RETURNING ${CHAT_COLUMNS}, u.mid, u.body, u.notice
        ), message AS (
-         INSERT INTO messages (id, "chatId", seq, kind, "senderId", body, "clientMessageId")
-         SELECT changed.mid, changed.id, changed."lastSeq", $5, NULL, changed.notice, NULL FROM changed
+         INSERT INTO messages (id, "chatId", seq, kind, "senderId", body, "clientMessageId", notice)
+         SELECT changed.mid, changed.id, changed."lastSeq", $5, NULL, changed.body, NULL, changed.notice FROM changed
          RETURNING ${MESSAGE_RETURNING}
        )
        SELECT ${columns(CHAT_FIELDS, 'changed')}, ${MESSAGE_FIELDS.map((f) => `message."${f}" AS "m.${f}"`).join(', ')}
@@ -449,6 +457,8 @@ export class ChatRepository {
       body: row.body,
       clientMessageId: row.clientMessageId,
       createdAt: row.createdAt,
+      // A person's message never has a notice.
+      notice: null,
     };
     if (row.outcome === 'existing') return { outcome: 'existing', message };
     const chat = { id: message.chatId, lastSeq: message.seq } as Record<string, unknown>;
@@ -487,13 +497,14 @@ export class ChatRepository {
     senderId: string | null,
     body: string,
     clientMessageId: string | null,
+    notice: MessageNoticeRow | null = null,
   ): Promise<MessageRow | null> {
     const [message] = await this.rows<MessageRow>(
-      `INSERT INTO messages (id, "chatId", seq, kind, "senderId", body, "clientMessageId")
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO messages (id, "chatId", seq, kind, "senderId", body, "clientMessageId", notice)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT ("chatId", "senderId", "clientMessageId") WHERE "clientMessageId" IS NOT NULL DO NOTHING
        RETURNING ${MESSAGE_RETURNING}`,
-      [randomUUID(), chat.id, chat.lastSeq, kind, senderId, body, clientMessageId],
+      [randomUUID(), chat.id, chat.lastSeq, kind, senderId, body, clientMessageId, notice === null ? null : JSON.stringify(notice)],
       runner,
     );
     return message ?? null;
@@ -575,5 +586,5 @@ function chatFromColumns(values: readonly unknown[]): ChatRow {
 
 /** A message of `chatId` from a row whose columns from `at` on are PAGE_PART_FIELDS (CHAT_WITH_PAGE's and CHAT_WITH_REPLAY's second parts). */
 function messageFromColumns(v: readonly unknown[], chatId: string, at: number): MessageRow {
-  return { id: v[at], chatId, seq: v[at + 1], kind: v[at + 2], senderId: v[at + 3], body: v[at + 4], clientMessageId: v[at + 5], createdAt: v[at + 6] } as MessageRow;
+  return { id: v[at], chatId, seq: v[at + 1], kind: v[at + 2], senderId: v[at + 3], body: v[at + 4], clientMessageId: v[at + 5], createdAt: v[at + 6], notice: v[at + 7] } as MessageRow;
 }

@@ -20,7 +20,8 @@ import { displayNameOf } from '@parley/api/auth';
 import { alreadyAccepted, chatClosed, writing } from './chat.errors';
 import { assertCanView, assertParticipant, canView } from './chat.access';
 import { ChatRepository, OPEN_STATUSES, type WithMessage } from './chat.repository';
-import { ChatTransitions, TRANSITIONS } from './chat.transitions';
+import { ChatTransitions, TRANSITIONS, type StopBotNotice } from './chat.transitions';
+import { MessageNoticeCode } from './message-notice';
 import { ChatHooks } from './chat.hooks';
 import { ChatLive } from './chat-live';
 import { ChatStart } from './chat-start';
@@ -267,13 +268,12 @@ export class ChatService {
       throw forbidden("Only the chat's customer may ask for a person.");
     }
     if (chat.status === ChatStatus.CLOSED) throw chatClosed();
-    const wait = await this.handover.words();
-    const notice = `${wait.charAt(0).toUpperCase()}${wait.slice(1)}. The assistant has stopped answering.`;
+    const notice: StopBotNotice = { code: MessageNoticeCode.PERSON_REQUESTED, ...(await this.handover.wait()) };
     return (await this.stopBot(chatId, notice)) ?? this.requireChat(chatId);
   }
 
   /** Turns the bot off with a SYSTEM message saying so; null when it was already off or the chat is closed (nothing changed). */
-  stopBot(chatId: string, notice: string): Promise<ChatRow | null> {
+  stopBot(chatId: string, notice: StopBotNotice): Promise<ChatRow | null> {
     return this.transitions.apply(chatId, TRANSITIONS.stopBot, { notice });
   }
 

@@ -4,18 +4,30 @@ import { writing } from './chat.errors';
 import { transitionEvents, type ChatEvents } from './chat.events';
 import { OPEN_STATUSES, type ChatChanges, type ChatGuard, type ChatRepository } from './chat.repository';
 import { ChatStatus, MessageKind, type CarriedMessage, type ChatRow, type MessageRow } from './chat.type';
+import { MessageNoticeCode, noticeSentence, type MessageNoticeRow } from './message-notice';
 
 /**
  * One change of a chat's state: the rows it applies to (checked under the
  * row's lock, so of two racing changes one wins), the columns it sets, and
- * the SYSTEM message that tells the chat what happened.
+ * the SYSTEM message that tells the chat what happened (its notice; the
+ * message's English body is made from it by noticeSentence).
  */
 export interface ChatTransition<A> {
   /** Which rows it applies to; `from` in the arguments, when given, also requires the chat's agent to be that one. */
   guard: ChatGuard;
   changes(args: A): ChatChanges;
-  notice(args: A): string;
+  notice(args: A): MessageNoticeRow;
 }
+
+/** What a transfer's SYSTEM message says: to someone else, or an admin taking it themself. */
+export type TransferNotice = Extract<MessageNoticeRow, { code: MessageNoticeCode.TRANSFERRED | MessageNoticeCode.TOOK_OVER }>;
+/** What a release's says: by its agent, by an admin, or its agent no longer available. */
+export type ReleaseNotice = Extract<
+  MessageNoticeRow,
+  { code: MessageNoticeCode.RETURNED_TO_QUEUE | MessageNoticeCode.MOVED_TO_QUEUE | MessageNoticeCode.AGENT_UNAVAILABLE }
+>;
+/** What the bot's stop says: the customer asked for a person (the button, or in words to the bot). */
+export type StopBotNotice = Extract<MessageNoticeRow, { code: MessageNoticeCode.PERSON_REQUESTED | MessageNoticeCode.BOT_HANDED_OVER }>;
 
 /** Every state change of a chat. A new one is an entry here and a call of `ChatTransitions.apply`. */
 export const TRANSITIONS = {
@@ -23,12 +35,12 @@ export const TRANSITIONS = {
   accept: {
     guard: { status: [ChatStatus.QUEUED] },
     changes: ({ agentId }) => ({ status: ChatStatus.ACTIVE, agentId, botActive: false }),
-    notice: ({ name }) => `${name} joined the chat.`,
+    notice: ({ name }) => ({ code: MessageNoticeCode.JOINED, name }),
   } satisfies ChatTransition<{ agentId: string; name: string }>,
   close: {
     guard: { status: OPEN_STATUSES },
     changes: () => ({ status: ChatStatus.CLOSED, closedAt: 'now', botActive: false }),
-    notice: ({ name }) => `Chat closed by ${name}.`,
+    notice: ({ name }) => ({ code: MessageNoticeCode.CLOSED, by: name }),
   } satisfies ChatTransition<{ name: string }>,
   /**
    * The chat goes to another agent or admin (an admin may take it over
@@ -39,19 +51,19 @@ export const TRANSITIONS = {
     guard: { status: [ChatStatus.QUEUED, ChatStatus.ACTIVE] },
     changes: ({ agentId }) => ({ status: ChatStatus.ACTIVE, agentId, botActive: false }),
     notice: ({ notice }) => notice,
-  } satisfies ChatTransition<{ agentId: string; from: string | null; notice: string }>,
+  } satisfies ChatTransition<{ agentId: string; from: string | null; notice: TransferNotice }>,
   /** The chat goes back to the queue from the agent who has it (released, or they left the team's availability). */
   release: {
     guard: { status: [ChatStatus.ACTIVE] },
     changes: () => ({ status: ChatStatus.QUEUED, agentId: null }),
     notice: ({ notice }) => notice,
-  } satisfies ChatTransition<{ from: string; notice: string }>,
+  } satisfies ChatTransition<{ from: string; notice: ReleaseNotice }>,
   /** The bot stops for good (the customer asked for a person). */
   stopBot: {
     guard: { status: OPEN_STATUSES, botActive: true },
     changes: () => ({ botActive: false }),
     notice: ({ notice }) => notice,
-  } satisfies ChatTransition<{ notice: string }>,
+  } satisfies ChatTransition<{ notice: StopBotNotice }>,
 };
 
 /** Work of another domain inside a transition's transaction (the team: capacity locks, why an agent has the chat). */
@@ -116,7 +128,8 @@ export class ChatTransitions {
     const changes = transition.changes(args);
     const chat = await this.repository.changeChat(runner, chatId, guard, changes);
     if (!chat) return null;
-    const message = (await this.repository.insertMessage(runner, chat, MessageKind.SYSTEM, null, transition.notice(args), null)) as MessageRow;
+    const notice = transition.notice(args);
+    const message = (await this.repository.insertMessage(runner, chat, MessageKind.SYSTEM, null, noticeSentence(notice), null, notice)) as MessageRow;
     const moved = changes.status !== undefined || changes.agentId !== undefined;
     const recorded = await this.events.record(runner, chat.id, transitionEvents(moved, chat, message));
     return { chat, message, recorded };

@@ -1,6 +1,7 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { User } from '@parley/api/auth';
+import { MessageNotice, type MessageNoticeRow } from './message-notice';
 
 export enum ChatStatus {
   QUEUED = 'QUEUED',
@@ -34,6 +35,8 @@ export interface MessageRow {
   body: string;
   clientMessageId: string | null;
   createdAt: Date;
+  /** What a SYSTEM message says happened, as data; null for every other kind. */
+  notice: MessageNoticeRow | null;
 }
 
 /** A stored chat as the services pass it around (one row of `chats`). */
@@ -109,6 +112,12 @@ export class Message implements MessageRow {
 
   @Field(() => DateTimeISOResolver)
   createdAt: Date;
+
+  @Field(() => MessageNotice, {
+    nullable: true,
+    description: 'What a SYSTEM message says happened, for clients to word in their own language; null for other kinds (and SYSTEM messages older than it).',
+  })
+  notice: MessageNoticeRow | null;
 }
 
 @ObjectType('Chat', { simpleResolvers: true })

@@ -2,6 +2,7 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typ
 import { UserEntity } from '@parley/api/auth';
 import { ChatEntity } from './chat.entity';
 import { MessageKind } from './chat.type';
+import type { MessageNoticeRow } from './message-notice';
 
 @Entity('messages')
 // Full-text search of bodies (GIN on an expression, made by hand in its migration: TypeORM must leave it alone).
@@ -45,4 +46,8 @@ export class MessageEntity {
 
   @Column({ type: 'timestamptz', precision: 3, default: () => 'now()' })
   createdAt: Date;
+
+  /** A SYSTEM message's notice (MessageNoticeRow); null for every other kind. */
+  @Column('jsonb', { nullable: true })
+  notice: MessageNoticeRow | null;
 }

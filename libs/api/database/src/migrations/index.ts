@@ -14,6 +14,7 @@ import { ChatActivity1796327784519 } from './1796327784519-ChatActivity';
 import { ChatReleases1796336588281 } from './1796336588281-ChatReleases';
 import { WebhookSecretSealed1796336899485 } from './1796336899485-WebhookSecretSealed';
 import { AttachmentUploaderUnstored1796350672569 } from './1796350672569-AttachmentUploaderUnstored';
+import { MessageNotices1796360000000 } from './1796360000000-MessageNotices';
 
 /** Every migration, oldest first. Never edit one that has landed; generate a new one. */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   ChatReleases1796336588281,
   WebhookSecretSealed1796336899485,
   AttachmentUploaderUnstored1796350672569,
+  MessageNotices1796360000000,
 ];

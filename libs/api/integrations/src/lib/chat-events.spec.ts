@@ -13,7 +13,7 @@ const chat: ChatRow = {
   updatedAt: new Date(),
   closedAt: null,
 };
-const message = (kind: string): MessageRow => ({ id: `m-${kind}`, chatId: 'c1', seq: 1, kind: kind as MessageKind, senderId: 'a1', body: 'secret plan', clientMessageId: null, createdAt: new Date() });
+const message = (kind: string): MessageRow => ({ id: `m-${kind}`, chatId: 'c1', seq: 1, kind: kind as MessageKind, senderId: 'a1', body: 'secret plan', clientMessageId: null, createdAt: new Date(), notice: null });
 
 describe('chat events for the outbox', () => {
   const written: ChatEvent[] = [];

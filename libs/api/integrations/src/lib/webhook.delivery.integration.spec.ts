@@ -51,7 +51,7 @@ describe('webhook delivery workers', () => {
     Array.from({ length: n }, (_, i) => ({
       type: 'message.created' as const,
       chat: chat(chatId),
-      message: { id: randomUUID(), chatId, seq: i + 1, kind: MessageKind.CUSTOMER, senderId: null, body: `m${i + 1}`, clientMessageId: null, createdAt: new Date() },
+      message: { id: randomUUID(), chatId, seq: i + 1, kind: MessageKind.CUSTOMER, senderId: null, body: `m${i + 1}`, clientMessageId: null, createdAt: new Date(), notice: null },
     }));
   const worker = (repository: WebhookRepository, options = {}) => {
     const queue = new JobQueue({ url: database.url });

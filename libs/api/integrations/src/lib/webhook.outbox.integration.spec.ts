@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '@parley/api/testing';
 import { LocalPubSub, Role, type Viewer } from '@parley/api/core';
 import { createDataSource, inTransaction, runMigrations } from '@parley/api/database';
-import { ChatService, type ChatTopics, type SendMessageInput, type StartChatInput } from '@parley/api/chat';
+import { ChatService, HandoverWaitKind, MessageNoticeCode, type ChatTopics, type SendMessageInput, type StartChatInput } from '@parley/api/chat';
 import { WebhookOutbox } from './webhook.outbox';
 import { eventData, WebhookRepository } from './webhook.repository';
 import { WebhookSubscriptions, type WebhookTopics } from './webhook.subscriptions';
@@ -99,7 +99,7 @@ describe('the webhook outbox in the chat\'s transactions', () => {
     const chat = await start();
     await dataSource.query(`UPDATE chats SET "botActive" = true WHERE id = $1`, [chat.id]);
     await chats.appendBotMessage(chat.id, 'Have you tried turning it off and on?');
-    await chats.stopBot(chat.id, 'An agent will be with you shortly.');
+    await chats.stopBot(chat.id, { code: MessageNoticeCode.PERSON_REQUESTED, wait: HandoverWaitKind.SHORTLY });
     await chats.closeChat(customer, chat.id);
     const rows = await outbox(chat.id);
     expect(rows.map((r) => `${r.event}${r.data.message ? `:${r.data.message['kind']}` : `:${r.data.chat['status']}`}`)).toEqual([

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { AppError, badUserInput, conflict, forbidden, isStaff, isUuid, notFound, Role, type Viewer } from '@parley/api/core';
 import { queryRows } from '@parley/api/database';
 import type { AuthService } from '@parley/api/auth';
-import { ChatStatus, TRANSITIONS, type ChatRow, type ChatService } from '@parley/api/chat';
+import { ChatStatus, MessageNoticeCode, TRANSITIONS, type ChatRow, type ChatService, type ReleaseNotice, type TransferNotice } from '@parley/api/chat';
 import type { PresenceService } from './presence';
 import type { RoutingService } from './routing.service';
 import { Availability } from './team.type';
@@ -47,7 +47,9 @@ export class AssignmentService {
 
     const by = (await this.person(viewer.id))?.displayName ?? 'Someone';
     const takeover = target.id === viewer.id;
-    const notice = takeover ? `${target.displayName} took over the chat.` : `${by} transferred the chat to ${target.displayName}.`;
+    const notice: TransferNotice = takeover
+      ? { code: MessageNoticeCode.TOOK_OVER, name: target.displayName }
+      : { code: MessageNoticeCode.TRANSFERRED, by, to: target.displayName };
     const reason = takeover ? 'taken over' : `transferred by ${by}`;
     const moved = await this.chats.hooks.transition(
       chat.id,
@@ -78,10 +80,10 @@ export class AssignmentService {
     if (chat.status !== ChatStatus.ACTIVE || !chat.agentId) throw badUserInput([{ field: 'chatId', message: 'is not ACTIVE' }]);
     const by = (await this.person(viewer.id))?.displayName ?? 'Someone';
     const agent = chat.agentId === viewer.id ? by : ((await this.person(chat.agentId))?.displayName ?? 'Your agent');
-    const notice =
+    const notice: ReleaseNotice =
       chat.agentId === viewer.id
-        ? `${by} put the chat back in the queue; another agent will be with you shortly.`
-        : `${by} moved the chat from ${agent} back to the queue; another agent will be with you shortly.`;
+        ? { code: MessageNoticeCode.RETURNED_TO_QUEUE, by }
+        : { code: MessageNoticeCode.MOVED_TO_QUEUE, by, from: agent };
     const from = chat.agentId;
     const released = await this.chats.hooks.transition(
       chat.id,

@@ -1,5 +1,8 @@
+import { HandoverWaitKind, waitWords as waitSentence, type HandoverWait } from '@parley/api/chat';
 import type { TeamRepository } from './team.repository';
 import type { TeamService } from './team.service';
+
+export { backAt } from '@parley/api/chat';
 
 export interface TeamStatus {
   withinHours: boolean;
@@ -9,31 +12,28 @@ export interface TeamStatus {
 }
 
 /**
- * What the bot's handover tells the customer about the wait, in the team's
- * time zone: null while the team is within its hours with someone ONLINE
- * (the usual "an agent will be with you shortly"). Public facts only: no names.
+ * When a customer handed over from the bot will be answered, from the team's
+ * hours and who is online: null while the team is within its hours with
+ * someone ONLINE (the usual SHORTLY). Public facts only: no names.
  */
-export function waitWords(status: TeamStatus, timeZone: string): string | null {
+export function teamWait(status: TeamStatus, timeZone: string): HandoverWait | null {
   if (!status.withinHours) {
-    return status.opensAt
-      ? `our team is away until ${backAt(status.opensAt, timeZone)}; an agent will answer then`
-      : 'our team is away at the moment; an agent will answer when it is back';
+    return status.opensAt ? { wait: HandoverWaitKind.AWAY_UNTIL, opensAt: status.opensAt.toISOString(), timeZone } : { wait: HandoverWaitKind.AWAY };
   }
-  if (!status.someoneOnline) return 'nobody from our team is online right now; an agent will answer as soon as one is back';
+  if (!status.someoneOnline) return { wait: HandoverWaitKind.NOBODY_ONLINE };
   return null;
 }
 
-/** "Monday 9:00 AM (Europe/Paris)". */
-export function backAt(at: Date, timeZone: string): string {
-  const day = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'long' }).format(at);
-  const time = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit' }).format(at);
-  return `${day} ${time} (${timeZone})`;
+/** What the bot's handover tells the customer about the wait, in English, in the team's time zone; null for the usual words. */
+export function waitWords(status: TeamStatus, timeZone: string): string | null {
+  const wait = teamWait(status, timeZone);
+  return wait && waitSentence(wait);
 }
 
-/** The handover's words now, from the team's settings and who is online (for ChatService.handover). */
-export function teamHandoverWait(team: TeamService, repository: TeamRepository): () => Promise<string | null> {
+/** The handover's wait now, from the team's settings and who is online (for ChatService.handover). */
+export function teamHandoverWait(team: TeamService, repository: TeamRepository): () => Promise<HandoverWait | null> {
   return async () => {
     const [status, settings] = await Promise.all([team.teamStatus(), repository.settings()]);
-    return waitWords(status, settings.businessHours.timeZone);
+    return teamWait(status, settings.businessHours.timeZone);
   };
 }

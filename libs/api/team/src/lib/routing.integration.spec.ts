@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '@parley/api/testing';
 import { LocalPubSub, Role, type Viewer } from '@parley/api/core';
 import { JobQueue } from '@parley/api/jobs';
-import { ChatService, TRANSITIONS, type ChatTopics, type ChatUpdate } from '@parley/api/chat';
+import { ChatService, HandoverWaitKind, MessageNoticeCode, TRANSITIONS, type ChatTopics, type ChatUpdate } from '@parley/api/chat';
 import { addChat, addUser, openTeamDataSource } from '../testing/team-fixtures';
 import { MemoryPresenceStore, PresenceService } from './presence';
 import { RoutingRepository } from './routing.repository';
@@ -354,7 +354,7 @@ describe('routing AUTO', () => {
       await r1.routing.requestDrain('test');
       await new Promise((r) => setTimeout(r, 1000));
       expect((await db.query(`SELECT status FROM chats WHERE id = $1`, [chat]))[0].status).toBe('QUEUED');
-      await chats.stopBot(chat, 'An agent will be with you shortly.');
+      await chats.stopBot(chat, { code: MessageNoticeCode.PERSON_REQUESTED, wait: HandoverWaitKind.SHORTLY });
       await until(async () => (await db.query(`SELECT "agentId" FROM chats WHERE id = $1`, [chat]))[0].agentId === agent.id);
     });
 

@@ -2,7 +2,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import { SingleFlight } from '@parley/api/core';
 import { inTransaction } from '@parley/api/database';
 import { defineQueue, type JobQueue } from '@parley/api/jobs';
-import { ChatStatus, TRANSITIONS, type AppliedTransition, type ChatRow, type ChatService } from '@parley/api/chat';
+import { ChatStatus, MessageNoticeCode, TRANSITIONS, type AppliedTransition, type ChatRow, type ChatService } from '@parley/api/chat';
 import type { PresenceService } from './presence';
 import type { Candidate, RoutingRepository } from './routing.repository';
 import type { TeamRepository } from './team.repository';
@@ -281,7 +281,7 @@ export class RoutingService {
     const requeued = await inTransaction(this.dataSource, async (runner) => {
       const out: AppliedTransition[] = [];
       for (const chatId of await this.routing.lockActiveChatsOf(runner, agentId)) {
-        const notice = `${name} is no longer available; another agent will be with you shortly.`;
+        const notice = { code: MessageNoticeCode.AGENT_UNAVAILABLE, name } as const;
         const moved = await this.chats.hooks.transitionIn(runner, chatId, TRANSITIONS.release, { from: agentId, notice });
         if (!moved) continue;
         await this.routing.clearAssignment(runner, chatId);
