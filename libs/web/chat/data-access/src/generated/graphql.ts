@@ -15,11 +15,41 @@ export type ChatStatus =
   /** Waiting for an agent to accept it. */
   | 'QUEUED';
 
+export type HandoverWaitKind =
+  /** Outside business hours, with no next opening known. */
+  | 'AWAY'
+  /** Outside business hours: an agent will answer at `opensAt` (business hours in `timeZone`). */
+  | 'AWAY_UNTIL'
+  /** Within business hours, but nobody is online. */
+  | 'NOBODY_ONLINE'
+  /** Within business hours with someone online: an agent will be with them shortly. */
+  | 'SHORTLY';
+
 export type MessageKind =
   | 'AGENT'
   | 'BOT'
   | 'CUSTOMER'
   | 'SYSTEM';
+
+export type MessageNoticeCode =
+  /** `name`, its agent, is no longer available: the chat is back in the queue. */
+  | 'AGENT_UNAVAILABLE'
+  /** The customer asked the bot for a person: the bot stopped; `wait` says when a person will answer. */
+  | 'BOT_HANDED_OVER'
+  /** The chat was closed by `by`. */
+  | 'CLOSED'
+  /** `name` joined the chat (accepted it, or was assigned it). */
+  | 'JOINED'
+  /** `by` moved the chat from `from` back to the queue. */
+  | 'MOVED_TO_QUEUE'
+  /** The customer asked for a person: the bot stopped; `wait` says when a person will answer. */
+  | 'PERSON_REQUESTED'
+  /** `by`, its agent, put the chat back in the queue. */
+  | 'RETURNED_TO_QUEUE'
+  /** `name` (an admin) took the chat over. */
+  | 'TOOK_OVER'
+  /** `by` transferred the chat to `to`. */
+  | 'TRANSFERRED';
 
 export type Role =
   | 'ADMIN'
@@ -59,21 +89,21 @@ export type MyChatsQueryVariables = Exact<{
 }>;
 
 
-export type MyChatsQuery = { chats: { edges: Array<{ cursor: string, node: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, rating: number | null, agent: { id: string, displayName: string, role: Role } | null, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type MyChatsQuery = { chats: { edges: Array<{ cursor: string, node: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, rating: number | null, agent: { id: string, displayName: string, role: Role } | null, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }>, notice: { code: MessageNoticeCode, name: string | null, by: string | null, to: string | null, from: string | null, wait: HandoverWaitKind | null, opensAt: string | null, timeZone: string | null } | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type StartChatMutationVariables = Exact<{
   input: StartChatInput;
 }>;
 
 
-export type StartChatMutation = { startChat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, rating: number | null, agent: { id: string, displayName: string, role: Role } | null, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } };
+export type StartChatMutation = { startChat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, rating: number | null, agent: { id: string, displayName: string, role: Role } | null, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }>, notice: { code: MessageNoticeCode, name: string | null, by: string | null, to: string | null, from: string | null, wait: HandoverWaitKind | null, opensAt: string | null, timeZone: string | null } | null } | null } };
 
 export type CloseChatMutationVariables = Exact<{
   chatId: string | number;
 }>;
 
 
-export type CloseChatMutation = { closeChat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, rating: number | null, agent: { id: string, displayName: string, role: Role } | null, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } };
+export type CloseChatMutation = { closeChat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, rating: number | null, agent: { id: string, displayName: string, role: Role } | null, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }>, notice: { code: MessageNoticeCode, name: string | null, by: string | null, to: string | null, from: string | null, wait: HandoverWaitKind | null, opensAt: string | null, timeZone: string | null } | null } | null } };
 
 export type RateChatMutationVariables = Exact<{
   chatId: string | number;
@@ -82,12 +112,12 @@ export type RateChatMutationVariables = Exact<{
 }>;
 
 
-export type RateChatMutation = { rateChat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, rating: number | null, agent: { id: string, displayName: string, role: Role } | null, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } };
+export type RateChatMutation = { rateChat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, rating: number | null, agent: { id: string, displayName: string, role: Role } | null, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }>, notice: { code: MessageNoticeCode, name: string | null, by: string | null, to: string | null, from: string | null, wait: HandoverWaitKind | null, opensAt: string | null, timeZone: string | null } | null } | null } };
 
 export type ChatUpdatedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ChatUpdatedSubscription = { chatUpdated: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, rating: number | null, agent: { id: string, displayName: string, role: Role } | null, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } };
+export type ChatUpdatedSubscription = { chatUpdated: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, rating: number | null, agent: { id: string, displayName: string, role: Role } | null, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }>, notice: { code: MessageNoticeCode, name: string | null, by: string | null, to: string | null, from: string | null, wait: HandoverWaitKind | null, opensAt: string | null, timeZone: string | null } | null } | null } };
 
 export type ConversationQueryVariables = Exact<{
   id: string | number;
@@ -95,7 +125,7 @@ export type ConversationQueryVariables = Exact<{
 }>;
 
 
-export type ConversationQuery = { chat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, rating: number | null, messages: { edges: Array<{ node: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } }>, pageInfo: { hasPreviousPage: boolean, startCursor: string | null } }, agent: { id: string, displayName: string, role: Role } | null, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } | null };
+export type ConversationQuery = { chat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, rating: number | null, messages: { edges: Array<{ node: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }>, notice: { code: MessageNoticeCode, name: string | null, by: string | null, to: string | null, from: string | null, wait: HandoverWaitKind | null, opensAt: string | null, timeZone: string | null } | null } }>, pageInfo: { hasPreviousPage: boolean, startCursor: string | null } }, agent: { id: string, displayName: string, role: Role } | null, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }>, notice: { code: MessageNoticeCode, name: string | null, by: string | null, to: string | null, from: string | null, wait: HandoverWaitKind | null, opensAt: string | null, timeZone: string | null } | null } | null } | null };
 
 export type OlderMessagesQueryVariables = Exact<{
   id: string | number;
@@ -104,14 +134,14 @@ export type OlderMessagesQueryVariables = Exact<{
 }>;
 
 
-export type OlderMessagesQuery = { chat: { id: string, messages: { edges: Array<{ node: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } }>, pageInfo: { hasPreviousPage: boolean, startCursor: string | null } } } | null };
+export type OlderMessagesQuery = { chat: { id: string, messages: { edges: Array<{ node: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }>, notice: { code: MessageNoticeCode, name: string | null, by: string | null, to: string | null, from: string | null, wait: HandoverWaitKind | null, opensAt: string | null, timeZone: string | null } | null } }>, pageInfo: { hasPreviousPage: boolean, startCursor: string | null } } } | null };
 
 export type SendMessageMutationVariables = Exact<{
   input: SendMessageInput;
 }>;
 
 
-export type SendMessageMutation = { sendMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } };
+export type SendMessageMutation = { sendMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }>, notice: { code: MessageNoticeCode, name: string | null, by: string | null, to: string | null, from: string | null, wait: HandoverWaitKind | null, opensAt: string | null, timeZone: string | null } | null } };
 
 export type SetTypingMutationVariables = Exact<{
   chatId: string | number;
@@ -127,7 +157,7 @@ export type MessageAddedSubscriptionVariables = Exact<{
 }>;
 
 
-export type MessageAddedSubscription = { messageAdded: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } };
+export type MessageAddedSubscription = { messageAdded: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }>, notice: { code: MessageNoticeCode, name: string | null, by: string | null, to: string | null, from: string | null, wait: HandoverWaitKind | null, opensAt: string | null, timeZone: string | null } | null } };
 
 export type TypingChangedSubscriptionVariables = Exact<{
   chatId: string | number;
@@ -145,11 +175,11 @@ export type EmailTranscriptMutation = { emailTranscript: boolean };
 
 export type PersonFragment = { id: string, displayName: string, role: Role };
 
-export type ChatMessageFragment = { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> };
+export type ChatMessageFragment = { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }>, notice: { code: MessageNoticeCode, name: string | null, by: string | null, to: string | null, from: string | null, wait: HandoverWaitKind | null, opensAt: string | null, timeZone: string | null } | null };
 
 export type MessageAttachmentFragment = { id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null };
 
-export type ChatSummaryFragment = { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, rating: number | null, agent: { id: string, displayName: string, role: Role } | null, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null };
+export type ChatSummaryFragment = { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, rating: number | null, agent: { id: string, displayName: string, role: Role } | null, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }>, notice: { code: MessageNoticeCode, name: string | null, by: string | null, to: string | null, from: string | null, wait: HandoverWaitKind | null, opensAt: string | null, timeZone: string | null } | null } | null };
 
 export type SupportStatusQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -189,6 +219,16 @@ export const ChatMessageFragmentDoc = gql`
   }
   attachments {
     ...MessageAttachment
+  }
+  notice {
+    code
+    name
+    by
+    to
+    from
+    wait
+    opensAt
+    timeZone
   }
 }
     ${PersonFragmentDoc}

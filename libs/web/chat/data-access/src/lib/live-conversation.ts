@@ -2,7 +2,7 @@ import { computed, signal } from '@angular/core';
 import { Subscription, map, type Observable } from 'rxjs';
 import { LIMITS } from '@parley/shared/limits';
 import { describeError, toAppError, type AppError, type RealtimeConnection } from '@parley/web/shared/data-access';
-import { newClientId } from '@parley/web/shared/util';
+import { newClientId, noticeText } from '@parley/web/shared/util';
 import type { MessageAttachmentFragment, MessageKind } from '../generated/graphql';
 import { addPending, hasConfirmed, lastSeq, mergeMessages, removePending, toTimeline, updatePending, type LoggedMessage, type MessageLog } from './message-log';
 import { sendWithRetry } from './send-retry';
@@ -255,7 +255,8 @@ export class LiveConversation<M extends LiveMessage, S> {
     // chat events are not: a change made while the socket was down (or before it was live) still shows.
     if (message.kind === 'SYSTEM' && isNew) this.refreshSummary();
     const who = isNew ? this.hooks.author(message) : null;
-    if (who !== null) this.announcement.set(who ? `${who}: ${message.body}` : message.body);
+    const text = message.kind === 'SYSTEM' ? noticeText(message) : message.body;
+    if (who !== null) this.announcement.set(who ? `${who}: ${text}` : text);
   }
 
   /** Re-reads the chat's status and agent (never its messages: those come from the stream). */

@@ -1,3 +1,4 @@
+import { noticeText, type MessageNoticeLike } from '@parley/web/shared/util';
 import type { ChatMessageFragment, MessageAttachmentFragment, MessageKind } from '../generated/graphql';
 
 /** What the log needs of a message (the customer app's and the desk's fragments both fit). */
@@ -5,6 +6,8 @@ export type LoggedMessage = Pick<ChatMessageFragment, 'seq' | 'kind' | 'body' | 
   sender: { id: string; displayName: string } | null;
   /** Absent where a client's fragment does not ask for them. */
   attachments?: readonly MessageAttachmentFragment[] | null;
+  /** What a SYSTEM message says happened, worded in the viewer's language (noticeText). */
+  notice?: MessageNoticeLike | null;
 };
 
 export type DeliveryState = 'sent' | 'sending' | 'failed';
@@ -128,7 +131,8 @@ export function toTimeline(log: MessageLog<LoggedMessage>, viewerId: string | nu
     key: m.clientMessageId && isFromViewer(m, viewerId) ? `c:${m.clientMessageId}` : `s:${m.seq}`,
     seq: m.seq,
     kind: m.kind,
-    body: m.body,
+    // A SYSTEM message in the viewer's language; the server's English when it cannot be worded.
+    body: m.kind === 'SYSTEM' ? noticeText(m) : m.body,
     senderName: m.sender?.displayName ?? null,
     mine: isFromViewer(m, viewerId) && m.sender !== null,
     createdAt: m.createdAt,

@@ -7,7 +7,7 @@ import { ChatListStore, type ChatSummaryFragment } from '@parley/web/chat/data-a
 import { ChatStatusBadgeComponent } from '@parley/web/chat/ui';
 import { RealtimeConnection, describeError } from '@parley/web/shared/data-access';
 import { AvatarComponent, ConnectionBannerComponent, LanguagePickerComponent, LogoComponent, SpinnerComponent } from '@parley/web/shared/ui';
-import { formatShortTime } from '@parley/web/shared/util';
+import { formatShortTime, noticeText } from '@parley/web/shared/util';
 
 /** Title of a chat in lists and headers. */
 export function chatTitle(chat: Pick<ChatSummaryFragment, 'subject' | 'agent'>): string {
@@ -28,7 +28,7 @@ export function chatPreview(chat: Pick<ChatSummaryFragment, 'lastMessage'>): str
     case 'BOT':
       return $localize`:@@site.preview.bot:Assistant: ${body}:body:`;
     case 'SYSTEM':
-      return body;
+      return noticeText(m);
   }
 }
 

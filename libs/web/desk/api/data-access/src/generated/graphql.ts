@@ -20,11 +20,41 @@ export type ChatStatus =
   /** Waiting for an agent to accept it. */
   | 'QUEUED';
 
+export type HandoverWaitKind =
+  /** Outside business hours, with no next opening known. */
+  | 'AWAY'
+  /** Outside business hours: an agent will answer at `opensAt` (business hours in `timeZone`). */
+  | 'AWAY_UNTIL'
+  /** Within business hours, but nobody is online. */
+  | 'NOBODY_ONLINE'
+  /** Within business hours with someone online: an agent will be with them shortly. */
+  | 'SHORTLY';
+
 export type MessageKind =
   | 'AGENT'
   | 'BOT'
   | 'CUSTOMER'
   | 'SYSTEM';
+
+export type MessageNoticeCode =
+  /** `name`, its agent, is no longer available: the chat is back in the queue. */
+  | 'AGENT_UNAVAILABLE'
+  /** The customer asked the bot for a person: the bot stopped; `wait` says when a person will answer. */
+  | 'BOT_HANDED_OVER'
+  /** The chat was closed by `by`. */
+  | 'CLOSED'
+  /** `name` joined the chat (accepted it, or was assigned it). */
+  | 'JOINED'
+  /** `by` moved the chat from `from` back to the queue. */
+  | 'MOVED_TO_QUEUE'
+  /** The customer asked for a person: the bot stopped; `wait` says when a person will answer. */
+  | 'PERSON_REQUESTED'
+  /** `by`, its agent, put the chat back in the queue. */
+  | 'RETURNED_TO_QUEUE'
+  /** `name` (an admin) took the chat over. */
+  | 'TOOK_OVER'
+  /** `by` transferred the chat to `to`. */
+  | 'TRANSFERRED';
 
 export type RegisterInput = {
   displayName: string;
@@ -63,7 +93,7 @@ export type DeskConversationQueryVariables = Exact<{
 }>;
 
 
-export type DeskConversationQuery = { chat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, labels: Array<string>, assignmentReason: string | null, customerReadSeq: number, messages: { edges: Array<{ node: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } }>, pageInfo: { hasPreviousPage: boolean, startCursor: string | null } }, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } | null };
+export type DeskConversationQuery = { chat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, labels: Array<string>, assignmentReason: string | null, customerReadSeq: number, messages: { edges: Array<{ node: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }>, notice: { code: MessageNoticeCode, name: string | null, by: string | null, to: string | null, from: string | null, wait: HandoverWaitKind | null, opensAt: string | null, timeZone: string | null } | null } }>, pageInfo: { hasPreviousPage: boolean, startCursor: string | null } }, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }>, notice: { code: MessageNoticeCode, name: string | null, by: string | null, to: string | null, from: string | null, wait: HandoverWaitKind | null, opensAt: string | null, timeZone: string | null } | null } | null } | null };
 
 export type DeskOlderMessagesQueryVariables = Exact<{
   id: string | number;
@@ -72,14 +102,14 @@ export type DeskOlderMessagesQueryVariables = Exact<{
 }>;
 
 
-export type DeskOlderMessagesQuery = { chat: { id: string, messages: { edges: Array<{ node: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } }>, pageInfo: { hasPreviousPage: boolean, startCursor: string | null } } } | null };
+export type DeskOlderMessagesQuery = { chat: { id: string, messages: { edges: Array<{ node: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }>, notice: { code: MessageNoticeCode, name: string | null, by: string | null, to: string | null, from: string | null, wait: HandoverWaitKind | null, opensAt: string | null, timeZone: string | null } | null } }>, pageInfo: { hasPreviousPage: boolean, startCursor: string | null } } } | null };
 
 export type DeskSendMessageMutationVariables = Exact<{
   input: SendMessageInput;
 }>;
 
 
-export type DeskSendMessageMutation = { sendMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } };
+export type DeskSendMessageMutation = { sendMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }>, notice: { code: MessageNoticeCode, name: string | null, by: string | null, to: string | null, from: string | null, wait: HandoverWaitKind | null, opensAt: string | null, timeZone: string | null } | null } };
 
 export type DeskSetTypingMutationVariables = Exact<{
   chatId: string | number;
@@ -95,7 +125,7 @@ export type DeskMessageAddedSubscriptionVariables = Exact<{
 }>;
 
 
-export type DeskMessageAddedSubscription = { messageAdded: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } };
+export type DeskMessageAddedSubscription = { messageAdded: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }>, notice: { code: MessageNoticeCode, name: string | null, by: string | null, to: string | null, from: string | null, wait: HandoverWaitKind | null, opensAt: string | null, timeZone: string | null } | null } };
 
 export type DeskTypingChangedSubscriptionVariables = Exact<{
   chatId: string | number;
@@ -106,14 +136,14 @@ export type DeskTypingChangedSubscription = { typingChanged: { chatId: string, t
 
 export type DeskPersonFragment = { id: string, displayName: string, email: string | null, role: Role };
 
-export type DeskMessageFragment = { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> };
+export type DeskMessageFragment = { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }>, notice: { code: MessageNoticeCode, name: string | null, by: string | null, to: string | null, from: string | null, wait: HandoverWaitKind | null, opensAt: string | null, timeZone: string | null } | null };
 
-export type DeskChatFragment = { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, labels: Array<string>, assignmentReason: string | null, customerReadSeq: number, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null };
+export type DeskChatFragment = { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, labels: Array<string>, assignmentReason: string | null, customerReadSeq: number, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }>, notice: { code: MessageNoticeCode, name: string | null, by: string | null, to: string | null, from: string | null, wait: HandoverWaitKind | null, opensAt: string | null, timeZone: string | null } | null } | null };
 
 export type DeskQueueQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type DeskQueueQuery = { queue: Array<{ id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, labels: Array<string>, assignmentReason: string | null, customerReadSeq: number, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null }> };
+export type DeskQueueQuery = { queue: Array<{ id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, labels: Array<string>, assignmentReason: string | null, customerReadSeq: number, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }>, notice: { code: MessageNoticeCode, name: string | null, by: string | null, to: string | null, from: string | null, wait: HandoverWaitKind | null, opensAt: string | null, timeZone: string | null } | null } | null }> };
 
 export type DeskChatsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -122,12 +152,12 @@ export type DeskChatsQueryVariables = Exact<{
 }>;
 
 
-export type DeskChatsQuery = { chats: { edges: Array<{ node: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, labels: Array<string>, assignmentReason: string | null, customerReadSeq: number, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type DeskChatsQuery = { chats: { edges: Array<{ node: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, labels: Array<string>, assignmentReason: string | null, customerReadSeq: number, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }>, notice: { code: MessageNoticeCode, name: string | null, by: string | null, to: string | null, from: string | null, wait: HandoverWaitKind | null, opensAt: string | null, timeZone: string | null } | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type DeskChatUpdatedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type DeskChatUpdatedSubscription = { chatUpdated: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, labels: Array<string>, assignmentReason: string | null, customerReadSeq: number, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } };
+export type DeskChatUpdatedSubscription = { chatUpdated: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, labels: Array<string>, assignmentReason: string | null, customerReadSeq: number, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }>, notice: { code: MessageNoticeCode, name: string | null, by: string | null, to: string | null, from: string | null, wait: HandoverWaitKind | null, opensAt: string | null, timeZone: string | null } | null } | null } };
 
 export type DeskChatActivitySubscriptionVariables = Exact<{
   chatId: string | number;
@@ -135,21 +165,21 @@ export type DeskChatActivitySubscriptionVariables = Exact<{
 }>;
 
 
-export type DeskChatActivitySubscription = { messageAdded: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } };
+export type DeskChatActivitySubscription = { messageAdded: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }>, notice: { code: MessageNoticeCode, name: string | null, by: string | null, to: string | null, from: string | null, wait: HandoverWaitKind | null, opensAt: string | null, timeZone: string | null } | null } };
 
 export type DeskAcceptChatMutationVariables = Exact<{
   chatId: string | number;
 }>;
 
 
-export type DeskAcceptChatMutation = { acceptChat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, labels: Array<string>, assignmentReason: string | null, customerReadSeq: number, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } };
+export type DeskAcceptChatMutation = { acceptChat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, labels: Array<string>, assignmentReason: string | null, customerReadSeq: number, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }>, notice: { code: MessageNoticeCode, name: string | null, by: string | null, to: string | null, from: string | null, wait: HandoverWaitKind | null, opensAt: string | null, timeZone: string | null } | null } | null } };
 
 export type DeskCloseChatMutationVariables = Exact<{
   chatId: string | number;
 }>;
 
 
-export type DeskCloseChatMutation = { closeChat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, labels: Array<string>, assignmentReason: string | null, customerReadSeq: number, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } };
+export type DeskCloseChatMutation = { closeChat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, labels: Array<string>, assignmentReason: string | null, customerReadSeq: number, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }>, notice: { code: MessageNoticeCode, name: string | null, by: string | null, to: string | null, from: string | null, wait: HandoverWaitKind | null, opensAt: string | null, timeZone: string | null } | null } | null } };
 
 export type DeskSearchChatsQueryVariables = Exact<{
   query?: string | null | undefined;
@@ -159,7 +189,7 @@ export type DeskSearchChatsQueryVariables = Exact<{
 }>;
 
 
-export type DeskSearchChatsQuery = { searchChats: { edges: Array<{ node: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, labels: Array<string>, assignmentReason: string | null, customerReadSeq: number, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type DeskSearchChatsQuery = { searchChats: { edges: Array<{ node: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, labels: Array<string>, assignmentReason: string | null, customerReadSeq: number, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }>, notice: { code: MessageNoticeCode, name: string | null, by: string | null, to: string | null, from: string | null, wait: HandoverWaitKind | null, opensAt: string | null, timeZone: string | null } | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type DeskNoteFragment = { id: string, chatId: string, body: string, createdAt: string, author: { id: string, displayName: string } };
 
@@ -241,14 +271,14 @@ export type DeskTransferChatMutationVariables = Exact<{
 }>;
 
 
-export type DeskTransferChatMutation = { transferChat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, labels: Array<string>, assignmentReason: string | null, customerReadSeq: number, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } };
+export type DeskTransferChatMutation = { transferChat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, labels: Array<string>, assignmentReason: string | null, customerReadSeq: number, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }>, notice: { code: MessageNoticeCode, name: string | null, by: string | null, to: string | null, from: string | null, wait: HandoverWaitKind | null, opensAt: string | null, timeZone: string | null } | null } | null } };
 
 export type DeskReleaseChatMutationVariables = Exact<{
   chatId: string | number;
 }>;
 
 
-export type DeskReleaseChatMutation = { releaseChat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, labels: Array<string>, assignmentReason: string | null, customerReadSeq: number, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } };
+export type DeskReleaseChatMutation = { releaseChat: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, labels: Array<string>, assignmentReason: string | null, customerReadSeq: number, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }>, notice: { code: MessageNoticeCode, name: string | null, by: string | null, to: string | null, from: string | null, wait: HandoverWaitKind | null, opensAt: string | null, timeZone: string | null } | null } | null } };
 
 export type DeskSetChatLabelsMutationVariables = Exact<{
   chatId: string | number;
@@ -256,7 +286,7 @@ export type DeskSetChatLabelsMutationVariables = Exact<{
 }>;
 
 
-export type DeskSetChatLabelsMutation = { setChatLabels: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, labels: Array<string>, assignmentReason: string | null, customerReadSeq: number, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null } };
+export type DeskSetChatLabelsMutation = { setChatLabels: { id: string, subject: string | null, status: ChatStatus, botActive: boolean, createdAt: string, updatedAt: string, closedAt: string | null, labels: Array<string>, assignmentReason: string | null, customerReadSeq: number, agent: { id: string, displayName: string, email: string | null, role: Role } | null, customer: { id: string, displayName: string, email: string | null, role: Role }, lastMessage: { id: string, chatId: string, seq: number, kind: MessageKind, body: string, clientMessageId: string | null, createdAt: string, sender: { id: string, displayName: string, role: Role } | null, attachments: Array<{ id: string, name: string, contentType: string, size: number, url: string, width: number | null, height: number | null, thumbnailUrl: string | null }>, notice: { code: MessageNoticeCode, name: string | null, by: string | null, to: string | null, from: string | null, wait: HandoverWaitKind | null, opensAt: string | null, timeZone: string | null } | null } | null } };
 
 export type DeskReadReceiptsSubscriptionVariables = Exact<{
   chatId: string | number;
@@ -345,6 +375,16 @@ export const DeskMessageFragmentDoc = gql`
     width
     height
     thumbnailUrl
+  }
+  notice {
+    code
+    name
+    by
+    to
+    from
+    wait
+    opensAt
+    timeZone
   }
 }
     `;

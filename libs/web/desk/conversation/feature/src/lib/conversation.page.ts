@@ -20,7 +20,7 @@ import { SessionStore } from '@parley/web/auth/data-access';
 import { AttachmentClient } from '@parley/web/chat/data-access';
 import { ATTACHMENT_FILES, AttachmentListComponent } from '@parley/web/chat/ui';
 import { describeError, toAppError } from '@parley/web/shared/data-access';
-import { formatClock, formatShortTime } from '@parley/web/shared/util';
+import { formatClock, formatShortTime, noticeText, type MessageNoticeLike } from '@parley/web/shared/util';
 import { OpenChatsStore, withNotes, type DeskConversation, type DeskRow } from '@parley/web/desk/conversation/data-access';
 import { Dialog } from '@angular/cdk/dialog';
 import { InboxStore, TeamStore, statusLabel } from '@parley/web/desk/inbox/data-access';
@@ -94,6 +94,13 @@ export class ConversationPage {
   });
   /** Replies go to chats the agent holds; a queued one is accepted first. */
   protected readonly canReply = this.mine;
+  /** A past chat without a subject, by its last message (a SYSTEM one in the desk's language). */
+  protected pastPreview(chat: { id: string; lastMessage?: { kind: string; body: string; notice?: MessageNoticeLike | null } | null }): string {
+    const m = chat.lastMessage;
+    if (!m) return chat.id;
+    return m.kind === 'SYSTEM' ? noticeText(m) : m.body;
+  }
+
   /** The customer's other chats among those the desk has read. */
   protected readonly pastChats = computed(() => {
     const chat = this.chat();

@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, HostListene
 import { CdkVirtualScrollViewport, ScrollingModule } from '@angular/cdk/scrolling';
 import { Router, RouterLink, RouterOutlet } from '@angular/router';
 import { describeError, toAppError } from '@parley/web/shared/data-access';
-import { formatShortTime } from '@parley/web/shared/util';
+import { formatShortTime, noticeText } from '@parley/web/shared/util';
 import type { ChatStatus, DeskChatFragment } from '@parley/web/desk/api/data-access';
 import { OpenChatsStore } from '@parley/web/desk/conversation/data-access';
 import { InboxStore, SearchStore, statusLabel, type DeskView } from '@parley/web/desk/inbox/data-access';
@@ -77,7 +77,9 @@ export class InboxPage {
   }
 
   protected preview(chat: DeskChatFragment): string {
-    return chat.lastMessage?.body ?? chat.subject ?? '';
+    const m = chat.lastMessage;
+    if (!m) return chat.subject ?? '';
+    return m.kind === 'SYSTEM' ? noticeText(m) : m.body;
   }
 
   protected filter(event: Event): void {
