@@ -43,11 +43,16 @@ describe('the desk in Arabic', () => {
       await page.waitForURL(new RegExp(`/desk/mine/${chatId}$`));
       await page.locator('#desk-composer:focus').waitFor();
       expect(await page.getByLabel('الرد على العميل').count()).toBe(1);
+      // the SYSTEM line for joining, worded in Arabic from its notice (the API's body stays English)
+      await page.locator('.system', { hasText: 'انضم Sami Haddad إلى المحادثة.' }).waitFor();
+      expect(await page.getByText('Sami Haddad joined the chat.').count()).toBe(0);
       const reply = 'نعم، نشحن إلى القاهرة خلال ثلاثة أيام.';
       await page.keyboard.type(reply);
       await page.keyboard.press('Enter');
       await page.locator('[data-testid="message"][data-state="sent"]', { hasText: reply }).waitFor();
-      expect((await allMessages(desk.api, desk.sami, chatId)).some((m) => m.body === reply && m.kind === 'AGENT')).toBe(true);
+      const stored = await allMessages(desk.api, desk.sami, chatId);
+      expect(stored.some((m) => m.body === reply && m.kind === 'AGENT')).toBe(true);
+      expect(stored.some((m) => m.body === 'Sami Haddad joined the chat.' && m.kind === 'SYSTEM')).toBe(true);
       expect(await pageLanguage(page)).toEqual(['ar', 'rtl']);
       // each message in the direction it was written in: the customer's English keeps its question mark at its end
       const direction = (text: string) =>
