@@ -1,6 +1,6 @@
-import { registerCustomer, startChat } from '@parley/api/testing';
+import { acceptChat, createAgent, registerCustomer, startChat } from '@parley/api/testing';
 import { expectAccessible } from './support/axe';
-import { openSiteTab, useSite } from './support/site';
+import { openSignedInSite, openSiteTab, useSite } from './support/site';
 
 // testTimeout in jest.config.cjs is ignored when Jest runs several projects
 jest.setTimeout(90_000);
@@ -17,6 +17,22 @@ describe('the site in the browser’s language', () => {
       await page.getByRole('button', { name: 'Se connecter' }).click();
       await page.getByText('Renseignez le champ « e-mail ».').waitFor();
       await expectAccessible(page, 'sign-in (French)');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('words the SYSTEM lines in French: an agent joining, in the conversation and in its preview', async () => {
+    const customer = await registerCustomer(site.api, 'Camille Martin');
+    const chatId = await startChat(site.api, customer, 'Livrez-vous à Lyon ?');
+    await acceptChat(site.api, await createAgent(site.api, 'Sami Haddad'), chatId);
+    const { context, page } = await openSignedInSite(site, customer, `/chats/${chatId}`);
+    try {
+      await page.locator('.system', { hasText: 'Sami Haddad joined the chat.' }).waitFor();
+      await page.getByLabel('Language').first().selectOption('fr');
+      await page.locator('.system', { hasText: 'Sami Haddad a rejoint la conversation.' }).waitFor();
+      await page.locator('nav.sidebar', { hasText: 'Sami Haddad a rejoint la conversation.' }).waitFor();
+      expect(await page.getByText('Sami Haddad joined the chat.').count()).toBe(0);
     } finally {
       await context.close();
     }
