@@ -115,9 +115,16 @@ describe('supportStatus', () => {
       const casey = await registerCustomer(api, 'Casey Customer');
       const chatId = await startChat(api, casey, 'Where is my parcel?');
       await gqlOk(api.graphqlUrl, `mutation($id: ID!) { requestHuman(chatId: $id) { id } }`, { id: chatId }, casey.token);
-      const chat = (await gqlOk(api.graphqlUrl, `query($id: ID!) { chat(id: $id) { messages { edges { node { kind body } } } } }`, { id: chatId }, casey.token))['chat'];
-      const notices = (chat.messages.edges as Array<{ node: { kind: string; body: string } }>).map((e) => e.node).filter((m) => m.kind === 'SYSTEM');
-      expect(notices).toEqual([{ kind: 'SYSTEM', body: `Our team is away until ${tomorrowName} 9:30 AM (Asia/Tokyo); an agent will answer then. The assistant has stopped answering.` }]);
+      const chat = (await gqlOk(api.graphqlUrl, `query($id: ID!) { chat(id: $id) { messages { edges { node { kind body notice { code wait opensAt timeZone } } } } } }`, { id: chatId }, casey.token))['chat'];
+      const notices = (chat.messages.edges as Array<{ node: { kind: string; body: string; notice: Record<string, string> | null } }>).map((e) => e.node).filter((m) => m.kind === 'SYSTEM');
+      expect(notices).toEqual([
+        {
+          kind: 'SYSTEM',
+          body: `Our team is away until ${tomorrowName} 9:30 AM (Asia/Tokyo); an agent will answer then. The assistant has stopped answering.`,
+          // The same wait as data, for the customer's own language: the opening as an instant, the team's zone.
+          notice: { code: 'PERSON_REQUESTED', wait: 'AWAY_UNTIL', opensAt: expect.stringMatching(/T00:30:00\.000Z$/), timeZone: zone },
+        },
+      ]);
     } finally {
       await gqlOk(api.graphqlUrl, `mutation { updateBusinessHours(input: { timeZone: "UTC", weekly: [] }) { routing } }`, {}, admin.token);
     }
