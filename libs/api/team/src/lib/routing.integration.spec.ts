@@ -277,10 +277,13 @@ describe('routing AUTO', () => {
       [waiting[1], 'ACTIVE', b.id, 2],
       [waiting[0], 'ACTIVE', a.id, 2],
     ]);
-    expect(applied.map((x) => [x.message.chatId, x.message.seq, x.message.kind, x.message.body])).toEqual([
-      [waiting[1], 2, 'SYSTEM', 'Batch B joined the chat.'],
-      [waiting[0], 2, 'SYSTEM', 'Batch A joined the chat.'],
+    expect(applied.map((x) => [x.message.chatId, x.message.seq, x.message.kind, x.message.body, x.message.notice])).toEqual([
+      [waiting[1], 2, 'SYSTEM', 'Batch B joined the chat.', { code: 'JOINED', name: 'Batch B' }],
+      [waiting[0], 2, 'SYSTEM', 'Batch A joined the chat.', { code: 'JOINED', name: 'Batch A' }],
     ]);
+    // Stored as written: each chat's own notice beside its sentence.
+    const stored: Array<{ notice: unknown }> = await db.query(`SELECT notice FROM messages WHERE "chatId" = $1 AND seq = 2`, [waiting[0]]);
+    expect(stored).toEqual([{ notice: { code: 'JOINED', name: 'Batch A' } }]);
     const untouched: Array<{ agentId: string; lastSeq: number }> = await db.query(`SELECT "agentId", "lastSeq" FROM chats WHERE id = $1`, [taken]);
     expect(untouched).toEqual([{ agentId: a.id, lastSeq: 1 }]);
     const messages: Array<{ n: number }> = await db.query(`SELECT count(*)::int AS n FROM messages WHERE "chatId" = $1`, [taken]);
