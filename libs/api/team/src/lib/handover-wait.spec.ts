@@ -1,5 +1,12 @@
 import { openState } from './business-hours';
-import { backAt, waitWords } from './handover-wait';
+import { backAt, waitWords as waitSentence } from '@parley/api/chat';
+import { teamWait, type TeamStatus } from './handover-wait';
+
+/** The wait the handover tells the customer, in the server's English; null for the usual words. */
+const waitWords = (status: TeamStatus, timeZone: string) => {
+  const wait = teamWait(status, timeZone);
+  return wait && waitSentence(wait);
+};
 
 // Monday to Friday 09:00-17:00 in Paris (UTC+1 in winter).
 const weekdays = { timeZone: 'Europe/Paris', weekly: [1, 2, 3, 4, 5].map((day) => ({ day, openMinute: 540, closeMinute: 1020 })) };

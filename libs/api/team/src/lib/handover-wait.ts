@@ -1,8 +1,6 @@
-import { HandoverWaitKind, waitWords as waitSentence, type HandoverWait } from '@parley/api/chat';
+import { HandoverWaitKind, type HandoverWait } from '@parley/api/chat';
 import type { TeamRepository } from './team.repository';
 import type { TeamService } from './team.service';
-
-export { backAt } from '@parley/api/chat';
 
 export interface TeamStatus {
   withinHours: boolean;
@@ -22,12 +20,6 @@ export function teamWait(status: TeamStatus, timeZone: string): HandoverWait | n
   }
   if (!status.someoneOnline) return { wait: HandoverWaitKind.NOBODY_ONLINE };
   return null;
-}
-
-/** What the bot's handover tells the customer about the wait, in English, in the team's time zone; null for the usual words. */
-export function waitWords(status: TeamStatus, timeZone: string): string | null {
-  const wait = teamWait(status, timeZone);
-  return wait && waitSentence(wait);
 }
 
 /** The handover's wait now, from the team's settings and who is online (for ChatService.handover). */

@@ -255,7 +255,7 @@ export class LiveConversation<M extends LiveMessage, S> {
     // chat events are not: a change made while the socket was down (or before it was live) still shows.
     if (message.kind === 'SYSTEM' && isNew) this.refreshSummary();
     const who = isNew ? this.hooks.author(message) : null;
-    const text = message.kind === 'SYSTEM' ? noticeText(message) : message.body;
+    const text = noticeText(message);
     if (who !== null) this.announcement.set(who ? `${who}: ${text}` : text);
   }
 

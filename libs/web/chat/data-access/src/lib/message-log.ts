@@ -132,7 +132,7 @@ export function toTimeline(log: MessageLog<LoggedMessage>, viewerId: string | nu
     seq: m.seq,
     kind: m.kind,
     // A SYSTEM message in the viewer's language; the server's English when it cannot be worded.
-    body: m.kind === 'SYSTEM' ? noticeText(m) : m.body,
+    body: noticeText(m),
     senderName: m.sender?.displayName ?? null,
     mine: isFromViewer(m, viewerId) && m.sender !== null,
     createdAt: m.createdAt,

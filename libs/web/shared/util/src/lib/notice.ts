@@ -15,9 +15,9 @@ export interface MessageNoticeLike {
 }
 
 /**
- * A SYSTEM message in the viewer's language, from its notice; its `body` (the
- * server's English sentence) when it has none (older messages) or a code this
- * build does not know yet.
+ * A message's text as shown: a SYSTEM message in the viewer's language, from
+ * its notice; its `body` when it has none (a person's or the bot's message,
+ * an older SYSTEM one) or a code this build does not know yet.
  */
 export function noticeText(message: { body: string; notice?: MessageNoticeLike | null }, locale?: string): string {
   const notice = message.notice;

@@ -98,7 +98,7 @@ export class ConversationPage {
   protected pastPreview(chat: { id: string; lastMessage?: { kind: string; body: string; notice?: MessageNoticeLike | null } | null }): string {
     const m = chat.lastMessage;
     if (!m) return chat.id;
-    return m.kind === 'SYSTEM' ? noticeText(m) : m.body;
+    return noticeText(m);
   }
 
   /** The customer's other chats among those the desk has read. */

@@ -79,7 +79,7 @@ export class InboxPage {
   protected preview(chat: DeskChatFragment): string {
     const m = chat.lastMessage;
     if (!m) return chat.subject ?? '';
-    return m.kind === 'SYSTEM' ? noticeText(m) : m.body;
+    return noticeText(m);
   }
 
   protected filter(event: Event): void {
